@@ -1,0 +1,27 @@
+/**
+ * The raster-source contract of the main process (issue 3). `openRaster` picks a strategy per
+ * file (DESIGN.md §3); every strategy serves tiles through the same interface.
+ */
+import type { RasterInfo } from '../../shared/raster'
+
+export type { RasterInfo } from '../../shared/raster'
+
+/** Decoded pixels of one tile: RGBA8 rows (channels 4) or one band of the source's type (channels 1). */
+export interface DecodedTile {
+  width: number
+  height: number
+  channels: number
+  data: Uint8Array | Uint16Array | Int16Array | Float32Array
+}
+
+export interface RasterSource {
+  readonly info: RasterInfo
+  /**
+   * Pixels of tile (col, row) at `level`: [col·tileSize, (col+1)·tileSize) × [row·tileSize, …) of
+   * levels[level], edge tiles smaller. Rejects with an Error naming the file for a tile outside the
+   * pyramid or a decode failure; rejects with an AbortError when `signal` aborts.
+   */
+  readTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile>
+  /** Releases everything the source holds (cache handles, in-flight builds). Idempotent. */
+  close(): Promise<void>
+}

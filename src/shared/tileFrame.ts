@@ -1,0 +1,102 @@
+/**
+ * Binary framing of a tile: one frame carries one texture.
+ *
+ *   bytes 0..3   magic 'TSR1'
+ *   bytes 4..7   header length H (uint32, little-endian)
+ *   bytes 8..8+H header, UTF-8 JSON (`TileHeader`)
+ *   padding      zeros up to the next multiple of 8, so the pixels can be viewed as Float64Array in place
+ *   rest         pixel bytes
+ *
+ * Pixels are never JSON or base64. Decoding returns views on the received buffer (no copy).
+ */
+import type { SampleType } from './raster'
+import type { TileHeader, TileMessage } from './protocol'
+
+const MAGIC = 0x31525354 // 'TSR1' read as little-endian uint32
+const PREFIX = 8
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** Bytes per sample of each sample type. */
+export const BYTES_PER_SAMPLE: Record<SampleType, number> = {
+  uint8: 1,
+  int8: 1,
+  uint16: 2,
+  int16: 2,
+  uint32: 4,
+  int32: 4,
+  float32: 4,
+  float64: 8
+}
+
+/** Builds one frame from a header and the tile's pixel bytes. */
+export function encodeTileFrame(header: TileHeader, pixels: ArrayBufferView): Uint8Array {
+  const json = encoder.encode(JSON.stringify(header))
+  const dataOffset = align8(PREFIX + json.byteLength)
+  const frame = new Uint8Array(dataOffset + pixels.byteLength)
+  const view = new DataView(frame.buffer)
+  view.setUint32(0, MAGIC, true)
+  view.setUint32(4, json.byteLength, true)
+  frame.set(json, PREFIX)
+  frame.set(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), dataOffset)
+  return frame
+}
+
+/** True when `bytes` starts like a tile frame (used to tell tile frames from other binary frames). */
+export function isTileFrame(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= PREFIX && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === MAGIC
+}
+
+/**
+ * Parses a frame; throws an Error naming what is wrong for anything that is not a well-formed
+ * tile frame (bad magic, header overrun, pixel count not matching width × height × channels).
+ */
+export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
+  let bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame)
+  if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice() // typed views need aligned offsets
+  if (!isTileFrame(bytes)) throw new Error('Expected a tile frame (magic TSR1) but received other bytes')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const headerLength = view.getUint32(4, true)
+  if (PREFIX + headerLength > bytes.byteLength) {
+    throw new Error(`Tile frame header length ${headerLength} overruns the frame of ${bytes.byteLength} bytes`)
+  }
+  const header = JSON.parse(decoder.decode(bytes.subarray(PREFIX, PREFIX + headerLength))) as TileHeader
+  const dataOffset = bytes.byteOffset + align8(PREFIX + headerLength)
+  const bytesPerSample = BYTES_PER_SAMPLE[header.sampleType]
+  if (!bytesPerSample) throw new Error(`Unknown sample type ${String(header.sampleType)} in tile frame`)
+  const samples = header.width * header.height * header.channels
+  const expected = samples * bytesPerSample
+  const available = bytes.byteOffset + bytes.byteLength - dataOffset
+  if (available !== expected) {
+    throw new Error(
+      `Tile frame ${header.rasterId}/${header.level}/${header.col}/${header.row} carries ${available} pixel bytes, expected ${expected}`
+    )
+  }
+  return { header, data: typedView(header.sampleType, bytes.buffer as ArrayBuffer, dataOffset, samples) }
+}
+
+function typedView(type: SampleType, buffer: ArrayBuffer, offset: number, length: number): TileMessage['data'] {
+  switch (type) {
+    case 'uint8':
+      return new Uint8Array(buffer, offset, length)
+    case 'int8':
+      return new Int8Array(buffer, offset, length)
+    case 'uint16':
+      return new Uint16Array(buffer, offset, length)
+    case 'int16':
+      return new Int16Array(buffer, offset, length)
+    case 'uint32':
+      return new Uint32Array(buffer, offset, length)
+    case 'int32':
+      return new Int32Array(buffer, offset, length)
+    case 'float32':
+      return new Float32Array(buffer, offset, length)
+    case 'float64':
+      return new Float64Array(buffer, offset, length)
+  }
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7
+}

@@ -1,0 +1,99 @@
+/**
+ * Tile keys and tile-pyramid arithmetic, used identically by the main process (to serve tiles)
+ * and the renderer (to ask for them). Pure functions, no Node, no DOM.
+ */
+import type { LevelSize } from './raster'
+
+/** Default edge of a tile, in pixels. */
+export const DEFAULT_TILE_SIZE = 256
+
+/** Address of one tile of one raster. */
+export interface TileAddress {
+  rasterId: string
+  level: number
+  col: number
+  row: number
+}
+
+/** The one string form of a tile address: `rasterId/level/col/row`. Used as the loader's request id. */
+export function tileKey(address: TileAddress): string {
+  return `${address.rasterId}/${address.level}/${address.col}/${address.row}`
+}
+
+/** Inverse of `tileKey`; returns null for a string that is not a tile key. */
+export function parseTileKey(key: string): TileAddress | null {
+  const slash = key.lastIndexOf('/', key.lastIndexOf('/', key.lastIndexOf('/') - 1) - 1)
+  if (slash <= 0) return null
+  const rasterId = key.slice(0, slash)
+  const parts = key.slice(slash + 1).split('/')
+  if (parts.length !== 3) return null
+  const [level, col, row] = parts.map((p) => (/^\d{1,9}$/.test(p) ? Number(p) : NaN))
+  if (!Number.isInteger(level) || !Number.isInteger(col) || !Number.isInteger(row)) return null
+  return { rasterId, level: level!, col: col!, row: row! }
+}
+
+/**
+ * Sizes of the pyramid levels of a width × height image: levels[0] is full size, each next one
+ * half of the previous (rounded up), down to the first level that fits in one tile.
+ */
+export function pyramidLevels(width: number, height: number, tileSize: number): LevelSize[] {
+  if (!(width > 0 && height > 0 && tileSize > 0)) {
+    throw new RangeError(`Expected positive width, height and tileSize but received ${width}×${height}, tile ${tileSize}`)
+  }
+  const levels: LevelSize[] = [{ width, height }]
+  let w = width
+  let h = height
+  while (w > tileSize || h > tileSize) {
+    w = Math.ceil(w / 2)
+    h = Math.ceil(h / 2)
+    levels.push({ width: w, height: h })
+  }
+  return levels
+}
+
+/** Number of tile columns and rows of a level. */
+export function tileGrid(level: LevelSize, tileSize: number): { cols: number; rows: number } {
+  return { cols: Math.ceil(level.width / tileSize), rows: Math.ceil(level.height / tileSize) }
+}
+
+/** Pixel rectangle (in that level's pixels) covered by tile (col, row); edge tiles are smaller. */
+export function tileRect(
+  level: LevelSize,
+  tileSize: number,
+  col: number,
+  row: number
+): { left: number; top: number; width: number; height: number } {
+  const left = col * tileSize
+  const top = row * tileSize
+  return {
+    left,
+    top,
+    width: Math.min(tileSize, level.width - left),
+    height: Math.min(tileSize, level.height - top)
+  }
+}
+
+/** True when (level, col, row) names an existing tile of the pyramid. */
+export function isTileInPyramid(levels: readonly LevelSize[], tileSize: number, level: number, col: number, row: number): boolean {
+  if (!Number.isInteger(level) || level < 0 || level >= levels.length) return false
+  const { cols, rows } = tileGrid(levels[level]!, tileSize)
+  return Number.isInteger(col) && Number.isInteger(row) && col >= 0 && row >= 0 && col < cols && row < rows
+}
+
+/**
+ * Level of detail for a zoom given in screen pixels per full-resolution pixel: the coarsest level
+ * whose pixels are still no larger than a screen pixel (so level 0 from 50 % up), clamped to the pyramid.
+ */
+export function levelForZoom(zoom: number, levelCount: number): number {
+  if (!(zoom > 0)) return levelCount - 1
+  const ideal = Math.floor(Math.log2(1 / zoom) + 1e-9)
+  return Math.max(0, Math.min(levelCount - 1, ideal))
+}
+
+/**
+ * Full-resolution pixels per pixel of `level`: each level halves the previous one, so a level-L
+ * pixel covers 2^L level-0 pixels (the last row/column may reach past the image edge).
+ */
+export function levelScale(level: number): number {
+  return 2 ** level
+}
