@@ -1,0 +1,127 @@
+/**
+ * A binary min-heap keyed by id, with removal and re-prioritisation by id (the model is
+ * OpenLayers' `structs/PriorityQueue`). Knows nothing of images or tiles.
+ *
+ * Costs, n = items queued: push, pop, remove, update O(log n); has, get, peek O(1).
+ */
+export type Compare<V> = (a: V, b: V) => number
+
+interface Node<K, V> {
+  key: K
+  value: V
+  index: number
+}
+
+export class PriorityQueue<K, V> {
+  private readonly heap: Array<Node<K, V>> = []
+  private readonly nodes = new Map<K, Node<K, V>>()
+
+  /** `compare(a, b) < 0` means `a` is served before `b`. */
+  constructor(private readonly compare: Compare<V>) {}
+
+  get size(): number {
+    return this.heap.length
+  }
+
+  has(key: K): boolean {
+    return this.nodes.has(key)
+  }
+
+  get(key: K): V | undefined {
+    return this.nodes.get(key)?.value
+  }
+
+  /** The item served next, without removing it. O(1). */
+  peek(): V | undefined {
+    return this.heap[0]?.value
+  }
+
+  /** Adds an item; throws if the key is queued already (use `update`). O(log n). */
+  push(key: K, value: V): void {
+    if (this.nodes.has(key)) throw new Error(`PriorityQueue: key ${String(key)} is already queued`)
+    const node: Node<K, V> = { key, value, index: this.heap.length }
+    this.heap.push(node)
+    this.nodes.set(key, node)
+    this.siftUp(node.index)
+  }
+
+  /** Removes and returns the most urgent item. O(log n). */
+  pop(): V | undefined {
+    const top = this.heap[0]
+    if (!top) return undefined
+    this.removeAt(0)
+    return top.value
+  }
+
+  /** Removes the item with this key; returns it, or undefined if absent. O(log n). */
+  remove(key: K): V | undefined {
+    const node = this.nodes.get(key)
+    if (!node) return undefined
+    this.removeAt(node.index)
+    return node.value
+  }
+
+  /** Replaces the value of a queued key and restores heap order. O(log n). */
+  update(key: K, value: V): void {
+    const node = this.nodes.get(key)
+    if (!node) throw new Error(`PriorityQueue: key ${String(key)} is not queued`)
+    node.value = value
+    this.siftUp(node.index)
+    this.siftDown(node.index)
+  }
+
+  /** Removes every item; returns them in no particular order. O(n). */
+  clear(): V[] {
+    const values = this.heap.map((n) => n.value)
+    this.heap.length = 0
+    this.nodes.clear()
+    return values
+  }
+
+  private removeAt(index: number): void {
+    const node = this.heap[index]!
+    this.nodes.delete(node.key)
+    const last = this.heap.pop()!
+    if (index < this.heap.length) {
+      this.heap[index] = last
+      last.index = index
+      this.siftUp(index)
+      this.siftDown(last.index)
+    }
+  }
+
+  private siftUp(index: number): void {
+    const heap = this.heap
+    const node = heap[index]!
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1
+      const parent = heap[parentIndex]!
+      if (this.compare(node.value, parent.value) >= 0) break
+      heap[index] = parent
+      parent.index = index
+      index = parentIndex
+    }
+    heap[index] = node
+    node.index = index
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.heap
+    const length = heap.length
+    const node = heap[index]!
+    for (;;) {
+      const left = 2 * index + 1
+      if (left >= length) break
+      const right = left + 1
+      let child = left
+      if (right < length && this.compare(heap[right]!.value, heap[left]!.value) < 0) child = right
+      const childNode = heap[child]!
+      if (this.compare(childNode.value, node.value) >= 0) break
+      heap[index] = childNode
+      childNode.index = index
+      index = child
+    }
+    heap[index] = node
+    node.index = index
+  }
+}

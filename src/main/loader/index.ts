@@ -1,0 +1,5 @@
+export { ImageLoadPriority } from '../../shared/priority'
+export { AsyncImageLoader } from './AsyncImageLoader'
+export { PriorityQueue } from './PriorityQueue'
+export { getGlobalLoader, stopGlobalLoader } from './globalLoader'
+export type { LoadRequest, AsyncImageLoaderOptions, LoaderCounters } from './types'
