@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from 'vitest/config'
 /**
  * electron-vite bundles `import path from './x.worker?modulePath'` into a separate chunk and gives
  * its path. Under Vitest there is no bundle: resolve to the TypeScript source itself; the pool
- * starts `.ts` workers through tsx (see src/main/pool/workerEntry.ts).
+ * starts `.ts` workers through tsx (see src/main/pool/spawnWorker.ts).
  */
 function modulePathForTests(): Plugin {
   return {

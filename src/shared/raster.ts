@@ -58,6 +58,12 @@ export interface RasterInfo {
    * 1 for single-band 16-bit / float rasters (sent in their own sample type).
    */
   tileChannels: 1 | 4
+  /**
+   * Sample type of the tiles' samples: 'uint8' for RGBA8 tiles; for 1-channel tiles the source's
+   * type when it is uint16, int16 or float32, else float32 (added by issue 3; absent means the
+   * same as sampleType for 1-channel tiles).
+   */
+  tileSampleType?: SampleType
   /** Present for single-band value rasters (tileChannels 1). */
   statistics: BandStatistics | null
   georeference: Georeference | null

@@ -1,0 +1,256 @@
+/**
+ * A fixed-size pool of decode worker threads: an executor that runs the jobs it is handed in FIFO
+ * order, one job per worker at a time. Priorities are decided by the loader above it (DESIGN.md §2);
+ * the pool never reorders. A worker that throws, crashes or exits fails only its own job and is
+ * replaced; cancelled work leaves the queue, or has its result discarded, or (for long jobs) ends
+ * its worker.
+ */
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import decodeWorkerPath from './decode.worker?modulePath'
+import { abortError } from './errors'
+import type { DecodeJob, WorkerMessage, WorkerRequest } from './jobs'
+import { spawnWorker } from './spawnWorker'
+
+export interface WorkerPoolOptions {
+  /** Worker threads; default: number of cores, at least 2. */
+  size?: number
+  /** Module the workers run; default the bundled decode worker. */
+  workerPath?: string
+  /** Name used in error messages ("tile pool", "background pool"). */
+  name?: string
+  /** Let workers honour the `test:*` jobs (crash, throw, sleep); default false. */
+  testHooks?: boolean
+}
+
+export interface RunOptions {
+  /** Aborting takes a queued job out of the queue, or discards a running job's result. */
+  signal?: AbortSignal
+  /** Receives progress (0…1) that the job reports. */
+  onProgress?: (fraction: number) => void
+  /**
+   * End the worker when a running job is aborted (and start a replacement) instead of letting it
+   * finish: for long jobs such as a pyramid build, whose result nobody will use.
+   */
+  terminateOnAbort?: boolean
+}
+
+/** Counters since construction. */
+export interface WorkerPoolStats {
+  size: number
+  workers: number
+  busy: number
+  queued: number
+  completed: number
+  failed: number
+  cancelled: number
+  /** Workers that died (crash, exit, or ended on abort) and were replaced. */
+  replaced: number
+}
+
+interface Entry {
+  id: number
+  job: DecodeJob
+  options: RunOptions
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+  /** Set once the caller has been answered (abort); a late result is then dropped. */
+  settled: boolean
+  unlisten: () => void
+}
+
+interface Slot {
+  worker: Worker
+  current: Entry | null
+  dead: boolean
+}
+
+/** Default pool size: every core, but at least 2 so a slow tile never holds up all others. */
+export function defaultPoolSize(): number {
+  return Math.max(2, availableParallelism())
+}
+
+export class WorkerPool {
+  static readonly defaultOptions: Required<Omit<WorkerPoolOptions, 'size'>> = {
+    workerPath: decodeWorkerPath,
+    name: 'decode pool',
+    testHooks: false
+  }
+
+  /** Worker threads this pool runs at most. */
+  readonly size: number
+  private readonly workerPath: string
+  private readonly name: string
+  private readonly testHooks: boolean
+  private readonly slots: Slot[] = []
+  private readonly queue: Entry[] = []
+  private nextId = 1
+  private closing: Promise<void> | null = null
+  private counters = { completed: 0, failed: 0, cancelled: 0, replaced: 0 }
+
+  constructor(options: WorkerPoolOptions = {}) {
+    const size = options.size ?? defaultPoolSize()
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`Expected positive integer for size but received ${String(size)} of type ${typeof size}`)
+    }
+    this.size = size
+    this.workerPath = options.workerPath ?? WorkerPool.defaultOptions.workerPath
+    this.name = options.name ?? WorkerPool.defaultOptions.name
+    this.testHooks = options.testHooks ?? WorkerPool.defaultOptions.testHooks
+  }
+
+  /** Workers running a job now. */
+  get busyCount(): number {
+    return this.slots.filter((slot) => slot.current !== null).length
+  }
+
+  /** Jobs waiting for a worker. */
+  get queuedCount(): number {
+    return this.queue.length
+  }
+
+  get closed(): boolean {
+    return this.closing !== null
+  }
+
+  stats(): WorkerPoolStats {
+    return { size: this.size, workers: this.slots.length, busy: this.busyCount, queued: this.queuedCount, ...this.counters }
+  }
+
+  /**
+   * Runs `job` on the first free worker, after every job handed in before it. Resolves with the
+   * worker's result; rejects with the worker's error, with an Error when the worker dies, with an
+   * AbortError when `signal` aborts, or with an Error when the pool is closed.
+   */
+  run<T>(job: DecodeJob, options: RunOptions = {}): Promise<T> {
+    if (this.closing) return Promise.reject(new Error(`Cannot run ${job.kind} job: the ${this.name} is closed`))
+    if (options.signal?.aborted) return Promise.reject(abortError(`Decode job ${job.kind}`))
+    return new Promise<T>((resolve, reject) => {
+      const entry: Entry = {
+        id: this.nextId++,
+        job,
+        options,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        settled: false,
+        unlisten: () => {}
+      }
+      const signal = options.signal
+      if (signal) {
+        const onAbort = (): void => this.abort(entry)
+        signal.addEventListener('abort', onAbort, { once: true })
+        entry.unlisten = () => signal.removeEventListener('abort', onAbort)
+      }
+      this.queue.push(entry)
+      this.dispatch()
+    })
+  }
+
+  /** Ends every worker and rejects every queued and running job. Idempotent; resolves when all workers have ended. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing
+    const error = (): Error => new Error(`The ${this.name} was closed`)
+    for (const entry of this.queue.splice(0)) this.settle(entry, error())
+    const endings = this.slots.splice(0).map((slot) => {
+      slot.dead = true
+      if (slot.current) this.settle(slot.current, error())
+      return slot.worker.terminate().then(() => undefined)
+    })
+    this.closing = Promise.all(endings).then(() => undefined)
+    return this.closing
+  }
+
+  private abort(entry: Entry): void {
+    if (entry.settled) return
+    this.counters.cancelled++
+    const queuedAt = this.queue.indexOf(entry)
+    if (queuedAt >= 0) this.queue.splice(queuedAt, 1)
+    this.settle(entry, abortError(`Decode job ${entry.job.kind}`))
+    if (queuedAt >= 0 || !entry.options.terminateOnAbort) return
+    const slot = this.slots.find((s) => s.current === entry)
+    if (slot) this.retire(slot)
+  }
+
+  private settle(entry: Entry, error: Error | null, value?: unknown): void {
+    if (entry.settled) return
+    entry.settled = true
+    entry.unlisten()
+    if (error) entry.reject(error)
+    else entry.resolve(value)
+  }
+
+  /** Hands queued jobs to idle workers, starting workers up to `size`. */
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closing) {
+      let slot = this.slots.find((s) => s.current === null && !s.dead)
+      if (!slot) {
+        if (this.slots.length >= this.size) return
+        slot = this.start()
+      }
+      const entry = this.queue.shift()!
+      slot.current = entry
+      slot.worker.ref()
+      const request: WorkerRequest = { id: entry.id, job: entry.job }
+      slot.worker.postMessage(request)
+    }
+  }
+
+  private start(): Slot {
+    const worker = spawnWorker(this.workerPath, { testHooks: this.testHooks })
+    const slot: Slot = { worker, current: null, dead: false }
+    // An idle worker does not keep the process alive; a busy one does (its caller is waiting).
+    worker.unref()
+    worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message))
+    worker.on('error', (error: Error) => this.onDeath(slot, `threw ${error.message}`))
+    worker.on('messageerror', (error: Error) => this.onDeath(slot, `sent a message that cannot be read (${error.message})`))
+    worker.on('exit', (code: number) => this.onDeath(slot, `exited with code ${code}`))
+    this.slots.push(slot)
+    return slot
+  }
+
+  private onMessage(slot: Slot, message: WorkerMessage): void {
+    const entry = slot.current
+    if (!entry || entry.id !== message.id) return
+    if (message.type === 'progress') {
+      if (!entry.settled) entry.options.onProgress?.(message.value)
+      return
+    }
+    slot.current = null
+    slot.worker.unref()
+    if (message.type === 'result') {
+      if (!entry.settled) this.counters.completed++
+      this.settle(entry, null, message.value)
+    } else {
+      if (!entry.settled) this.counters.failed++
+      const error = new Error(message.message)
+      if (message.name === 'AbortError') error.name = message.name
+      this.settle(entry, error)
+    }
+    this.dispatch()
+  }
+
+  /** A worker died on its own: fail its job (only that one) and start a replacement. */
+  private onDeath(slot: Slot, how: string): void {
+    if (slot.dead) return
+    const entry = slot.current
+    if (entry && !entry.settled) {
+      this.counters.failed++
+      this.settle(entry, new Error(`A worker of the ${this.name} ${how} while running a ${entry.job.kind} job`))
+    }
+    this.retire(slot)
+  }
+
+  /** Ends a worker that can no longer be trusted or whose job was abandoned, and replaces it. */
+  private retire(slot: Slot): void {
+    slot.dead = true
+    slot.current = null
+    void slot.worker.terminate()
+    const at = this.slots.indexOf(slot)
+    if (at >= 0) this.slots.splice(at, 1)
+    if (this.closing) return
+    this.counters.replaced++
+    // Start the replacement now, so that the next job does not pay for a worker's start-up.
+    if (this.slots.length < this.size) this.start()
+    this.dispatch()
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The process-wide pools that `openRaster(path)` uses when it is given none: tile workers, and a
+ * separate background lane for long jobs (pyramid builds) so they never hold back visible tiles.
+ * Workers start on first use, and idle workers do not keep the process alive.
+ */
+import { WorkerPool, defaultPoolSize } from './WorkerPool'
+
+/** The two lanes of decoding. */
+export interface DecodePools {
+  /** Tiles, probes, overviews: short jobs. */
+  tiles: WorkerPool
+  /** Pyramid builds: long jobs, one at a time by default. */
+  background: WorkerPool
+}
+
+let shared: DecodePools | null = null
+
+/** Environment override of the tile pool size (TESSERA_POOL_SIZE), else every core (at least 2). */
+function tilePoolSize(): number {
+  const fromEnv = Number(process.env.TESSERA_POOL_SIZE)
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultPoolSize()
+}
+
+/** The shared pools, created on first call. */
+export function getDefaultPools(): DecodePools {
+  if (!shared) {
+    shared = {
+      tiles: new WorkerPool({ size: tilePoolSize(), name: 'tile pool' }),
+      background: new WorkerPool({ size: 1, name: 'background pool' })
+    }
+  }
+  return shared
+}
+
+/** Closes the shared pools (their jobs reject); the next `getDefaultPools()` makes new ones. Idempotent. */
+export async function closeDefaultPool(): Promise<void> {
+  const pools = shared
+  shared = null
+  if (pools) await Promise.all([pools.tiles.close(), pools.background.close()])
+}

@@ -1,0 +1,134 @@
+/**
+ * What the decode worker can be asked to do. A job is plain data (structured-clonable), never a
+ * closure, so that it can cross into a worker thread; results come back the same way, with pixel
+ * buffers transferred rather than copied.
+ */
+import type { BandStatistics, Georeference, SampleType } from '../../shared/raster'
+
+/** How tile pixels leave the worker: RGBA8 rows, or the first band in its own sample type. */
+export type PixelOutput = { kind: 'rgba8' } | { kind: 'band'; sampleType: 'uint16' | 'int16' | 'float32' }
+
+/** Which image of a file to read: a TIFF page, a sub-IFD of page 0, or the only image. */
+export interface ImageSelector {
+  page?: number
+  subifd?: number
+}
+
+/** A rectangle in pixels. */
+export interface PixelRect {
+  left: number
+  top: number
+  width: number
+  height: number
+}
+
+/** Pixels of one level held in memory that every worker shares (strategy 'memory'). */
+export interface SharedLevel {
+  width: number
+  height: number
+  channels: number
+  sampleType: SampleType
+  buffer: SharedArrayBuffer
+}
+
+/** Read `rect` of an image of a file, reduce it to outWidth × outHeight, convert to `output`. */
+export interface RegionJob {
+  kind: 'region'
+  path: string
+  image: ImageSelector
+  autoOrient: boolean
+  /** Size of the selected image (after orientation). */
+  imageWidth: number
+  imageHeight: number
+  /** Region of the selected image; it may reach past the image's edge (then the edge is repeated). */
+  rect: PixelRect
+  outWidth: number
+  outHeight: number
+  output: PixelOutput
+}
+
+/** Cut `rect` out of a shared level, optionally resized (a finer level served from a coarser one). */
+export interface CutJob {
+  kind: 'cut'
+  level: SharedLevel
+  rect: PixelRect
+  outWidth: number
+  outHeight: number
+}
+
+/** Decode a whole image (or a shrink-on-load reduction of it) into shared levels. */
+export interface DecodeSharedJob {
+  kind: 'decode-shared'
+  path: string
+  autoOrient: boolean
+  /** Size of the image after orientation; levels[0] smaller than this is a shrink-on-load. */
+  width: number
+  height: number
+  /** Sizes of the levels to make, finest first; levels[0] is what the image is decoded to. */
+  levels: { width: number; height: number }[]
+  output: PixelOutput
+}
+
+/** Read the header of a file: sizes, bands, pages, tiling, georeferencing, statistics. */
+export interface ProbeJob {
+  kind: 'probe'
+  path: string
+}
+
+/** Convert a file into a tiled pyramidal TIFF at `outPath` (posting progress 0…1). */
+export interface BuildPyramidJob {
+  kind: 'build-pyramid'
+  path: string
+  outPath: string
+  tileSize: number
+  output: PixelOutput
+  /** Bytes the finished file is expected to have, for progress. */
+  expectedBytes: number
+}
+
+/** Test hooks, honoured only by workers started with `testHooks: true`. */
+export type TestJob =
+  | { kind: 'test:exit'; code: number }
+  | { kind: 'test:throw'; message: string }
+  | { kind: 'test:sleep'; ms: number }
+  | { kind: 'test:echo'; value: unknown }
+
+export type DecodeJob = RegionJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | TestJob
+
+/** Pixels as they come back from a worker: the buffer is transferred. */
+export interface TilePixels {
+  width: number
+  height: number
+  channels: number
+  sampleType: SampleType
+  buffer: ArrayBuffer
+}
+
+/** What the probe finds; sizes are after EXIF orientation. */
+export interface ProbeResult {
+  format: string
+  width: number
+  height: number
+  bands: number
+  sampleType: SampleType
+  hasAlpha: boolean
+  orientation: number
+  /** Every TIFF image that could serve as a pyramid level (page 0 first), with its tiling. */
+  images: { selector: ImageSelector; width: number; height: number; tiled: boolean }[]
+  georeference: Georeference | null
+  noData: number | null
+  /** Statistics of the first band over a reduced image; null unless it is a value raster. */
+  statistics: BandStatistics | null
+}
+
+/** Messages from a worker to the pool. */
+export type WorkerMessage =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; name: string; message: string }
+  | { type: 'progress'; id: number; value: number }
+
+/** Messages from the pool to a worker. */
+export interface WorkerRequest {
+  id: number
+  job: DecodeJob
+}

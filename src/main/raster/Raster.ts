@@ -1,0 +1,58 @@
+/**
+ * The one RasterSource implementation: validates tile addresses, names the file in errors, and
+ * delegates to the reader its strategy chose (a pyramid source switches reader when its pyramid
+ * is ready).
+ */
+import { isTileInPyramid } from '../../shared/tiles'
+import { abortError, isAbortError } from '../pool/errors'
+import type { TileReader } from './readers'
+import type { DecodedTile, RasterInfo, RasterSource } from './types'
+
+export class Raster implements RasterSource {
+  private closed = false
+  private readonly closers: (() => void | Promise<void>)[] = []
+
+  constructor(
+    readonly info: RasterInfo,
+    /** Absolute path of the file, for error messages. */
+    readonly path: string,
+    private reader: TileReader
+  ) {}
+
+  /** Serves the following tiles from `reader` (the built pyramid instead of the overview). */
+  useReader(reader: TileReader): void {
+    this.reader = reader
+  }
+
+  /** Runs `closer` on close (abort a build, release shared pixels). */
+  onClose(closer: () => void | Promise<void>): void {
+    this.closers.push(closer)
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  async readTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    const key = `${level}/${col}/${row}`
+    if (signal?.aborted) throw abortError(`Reading tile ${key} of ${this.path}`)
+    if (this.closed) throw new Error(`Cannot read tile ${key} of ${this.path}: the raster is closed`)
+    if (!isTileInPyramid(this.info.levels, this.info.tileSize, level, col, row)) {
+      const last = this.info.levels.length - 1
+      throw new Error(`Tile ${key} is outside the pyramid of ${this.path}: expected level 0…${last} and a column and row inside that level's grid`)
+    }
+    try {
+      return await this.reader.read(level, col, row, signal)
+    } catch (error) {
+      if (isAbortError(error)) throw abortError(`Reading tile ${key} of ${this.path}`)
+      const message = error instanceof Error ? error.message : String(error)
+      throw new Error(`Cannot read tile ${key} of ${this.path}: ${message}`)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await Promise.all(this.closers.splice(0).map((closer) => closer()))
+  }
+}

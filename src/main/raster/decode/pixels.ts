@@ -1,0 +1,96 @@
+/**
+ * Worker side: how sharp pipelines are opened and how their pixels leave them (RGBA8 or one band
+ * in its own type), as ArrayBuffers that can be transferred.
+ */
+import sharp, { type Sharp, type SharpOptions } from 'sharp'
+import type { SampleType } from '../../../shared/raster'
+import type { ImageSelector, PixelOutput, TilePixels } from '../../pool/jobs'
+
+/** Bytes per sample of each sample type. */
+export const BYTES_PER_SAMPLE: Record<SampleType, number> = {
+  uint8: 1,
+  int8: 1,
+  uint16: 2,
+  int16: 2,
+  uint32: 4,
+  int32: 4,
+  float32: 4,
+  float64: 8
+}
+
+/** Sample type of a libvips band format (sharp's `depth`); null for complex formats. */
+export function sampleTypeOfDepth(depth: string): SampleType | null {
+  const types: Record<string, SampleType> = {
+    uchar: 'uint8',
+    char: 'int8',
+    ushort: 'uint16',
+    short: 'int16',
+    uint: 'uint32',
+    int: 'int32',
+    float: 'float32',
+    double: 'float64'
+  }
+  return types[depth] ?? null
+}
+
+/**
+ * Opens an image of a file. Pixel limits are Tessera's business (openRaster checks them before any
+ * decode), so sharp's own limit is lifted; truncated data still fails rather than showing grey.
+ */
+export function openImage(path: string, image: ImageSelector = {}, autoOrient = false): Sharp {
+  const options: SharpOptions = { limitInputPixels: false, failOn: 'truncated', autoOrient }
+  if (image.page !== undefined) options.page = image.page
+  if (image.subifd !== undefined) options.tiff = { subifd: image.subifd }
+  return sharp(path, options)
+}
+
+/** A sharp pipeline over raw pixels (a shared level or a copy of part of one). */
+export function openRaw(data: Uint8Array, width: number, height: number, channels: number, sampleType: SampleType): Sharp {
+  const view = typedView(sampleType, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength / BYTES_PER_SAMPLE[sampleType])
+  // sharp takes the band format from the kind of typed array: a Buffer would be read as 8-bit.
+  return sharp(view, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+}
+
+/** Ends a pipeline with the conversion to `output` and returns its pixels in their own buffer. */
+export async function toPixels(pipeline: Sharp, output: PixelOutput): Promise<TilePixels> {
+  let converted: Sharp
+  let sampleType: SampleType
+  if (output.kind === 'rgba8') {
+    converted = pipeline.toColourspace('srgb').ensureAlpha().raw()
+    sampleType = 'uint8'
+  } else if (output.sampleType === 'uint16') {
+    // extractChannel on a grey16 image would go through 8-bit sRGB; grey16 keeps all 16 bits.
+    converted = pipeline.toColourspace('grey16').raw({ depth: 'ushort' })
+    sampleType = 'uint16'
+  } else {
+    converted = pipeline.extractChannel(0).raw({ depth: output.sampleType === 'int16' ? 'short' : 'float' })
+    sampleType = output.sampleType
+  }
+  const { data, info } = await converted.toUint8Array()
+  return { width: info.width, height: info.height, channels: info.channels, sampleType, buffer: ownBuffer(data) }
+}
+
+/** The bytes of `data` in an ArrayBuffer of their own (a view into a larger buffer would transfer too much). */
+export function ownBuffer(data: Uint8Array): ArrayBuffer {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer
+  return data.slice().buffer
+}
+
+/** A typed array of `sampleType` over a buffer. */
+export function typedView(
+  sampleType: SampleType,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number
+): Uint8Array | Uint16Array | Int16Array | Float32Array {
+  switch (sampleType) {
+    case 'uint16':
+      return new Uint16Array(buffer, byteOffset, length)
+    case 'int16':
+      return new Int16Array(buffer, byteOffset, length)
+    case 'float32':
+      return new Float32Array(buffer, byteOffset, length)
+    default:
+      return new Uint8Array(buffer, byteOffset, length)
+  }
+}

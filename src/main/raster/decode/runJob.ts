@@ -1,0 +1,32 @@
+/** Worker side: runs one decode job and says which buffers to transfer with its result. */
+import type { DecodeJob, TilePixels } from '../../pool/jobs'
+import { probe } from './probe'
+import { buildPyramid } from './pyramid'
+import { readRegion } from './region'
+import { cutShared, decodeShared } from './shared'
+
+export interface JobOutcome {
+  value: unknown
+  transfer: ArrayBuffer[]
+}
+
+const withPixels = (pixels: TilePixels): JobOutcome => ({ value: pixels, transfer: [pixels.buffer] })
+
+/** Runs a (non-test) job; `progress` posts a fraction of the work done. */
+export async function runJob(job: DecodeJob, progress: (fraction: number) => void): Promise<JobOutcome> {
+  switch (job.kind) {
+    case 'region':
+      return withPixels(await readRegion(job))
+    case 'cut':
+      return withPixels(await cutShared(job))
+    case 'decode-shared':
+      // SharedArrayBuffers are shared, not transferred.
+      return { value: await decodeShared(job), transfer: [] }
+    case 'probe':
+      return { value: await probe(job), transfer: [] }
+    case 'build-pyramid':
+      return { value: await buildPyramid(job, progress), transfer: [] }
+    default:
+      throw new Error(`Unknown decode job ${job.kind}`)
+  }
+}

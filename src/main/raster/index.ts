@@ -1,0 +1,10 @@
+/**
+ * Raster sources: turn "tile (level, col, row) of this file" into pixels, decoding in the worker
+ * pool. Safe to import from the Electron main process and from a plain Node host.
+ */
+export { openRaster } from './openRaster'
+export { defaultOpenOptions } from './options'
+export type { OpenOptions } from './options'
+export { defaultCacheDir } from './pyramidCache'
+export { closeDefaultPool, getDefaultPools } from '../pool/defaultPool'
+export type { DecodedTile, RasterInfo, RasterSource } from './types'

@@ -1,0 +1,113 @@
+/**
+ * Tile readers: how one strategy turns (level, col, row) into a decode job. A reader knows nothing
+ * of files changing or pyramids being built; `Raster` picks the reader.
+ */
+import { tileRect } from '../../shared/tiles'
+import type { LevelSize } from '../../shared/raster'
+import type { WorkerPool } from '../pool/WorkerPool'
+import type { ImageSelector, PixelOutput, SharedLevel, TilePixels } from '../pool/jobs'
+import { typedView } from './decode/pixels'
+import type { DecodedTile } from './types'
+
+/** Produces the pixels of one tile. */
+export interface TileReader {
+  read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile>
+}
+
+/** An image of a file that serves as pyramid level `scale` (its size is level 0's / 2^scale, rounded either way). */
+export interface LevelImage {
+  selector: ImageSelector
+  width: number
+  height: number
+  scale: number
+}
+
+/** Images that are reductions of the first by a power of two (within rounding), finest first; others (masks, thumbnails of other sizes) are left out. */
+export function levelImages(images: readonly { selector: ImageSelector; width: number; height: number }[]): LevelImage[] {
+  const [first] = images
+  if (!first) return []
+  const levels: LevelImage[] = []
+  for (const image of images) {
+    const scale = Math.round(Math.log2(first.width / image.width))
+    const fits = (full: number, size: number): boolean => scale >= 0 && Math.abs(size - full / 2 ** scale) <= 1
+    if (fits(first.width, image.width) && fits(first.height, image.height) && !levels.some((l) => l.scale === scale)) {
+      levels.push({ ...image, scale })
+    }
+  }
+  return levels.sort((a, b) => a.scale - b.scale)
+}
+
+/** Pixels from a worker, as the typed array the contract promises. */
+export function decodedTile(pixels: TilePixels): DecodedTile {
+  const samples = pixels.width * pixels.height * pixels.channels
+  return { width: pixels.width, height: pixels.height, channels: pixels.channels, data: typedView(pixels.sampleType, pixels.buffer, 0, samples) }
+}
+
+/**
+ * Reads tiles in place from a tiled file: each tile is a region of the nearest image at or finer
+ * than its level, shrunk when that image is finer (a TIFF without a pyramid, or with fewer levels).
+ */
+export class RegionReader implements TileReader {
+  constructor(
+    private readonly path: string,
+    private readonly levels: readonly LevelSize[],
+    private readonly tileSize: number,
+    private readonly images: readonly LevelImage[],
+    private readonly output: PixelOutput,
+    private readonly pool: WorkerPool
+  ) {}
+
+  async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    const image = this.images.filter((i) => i.scale <= level).at(-1)!
+    const tile = tileRect(this.levels[level]!, this.tileSize, col, row)
+    const factor = 2 ** (level - image.scale)
+    const rect = { left: tile.left * factor, top: tile.top * factor, width: tile.width * factor, height: tile.height * factor }
+    const pixels = await this.pool.run<TilePixels>(
+      {
+        kind: 'region',
+        path: this.path,
+        image: image.selector,
+        autoOrient: false,
+        imageWidth: image.width,
+        imageHeight: image.height,
+        rect,
+        outWidth: tile.width,
+        outHeight: tile.height,
+        output: this.output
+      },
+      { signal }
+    )
+    return decodedTile(pixels)
+  }
+}
+
+/**
+ * Cuts tiles from levels held in shared memory, from `firstLevel` down. Finer levels than the
+ * first are served by enlarging the matching part of it: blurred, but at once (strategy 'pyramid'
+ * while its pyramid is being built).
+ */
+export class SharedReader implements TileReader {
+  constructor(
+    private readonly levels: readonly LevelSize[],
+    private readonly tileSize: number,
+    private readonly shared: readonly SharedLevel[],
+    private readonly firstLevel: number,
+    private readonly pool: WorkerPool
+  ) {}
+
+  async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    const tile = tileRect(this.levels[level]!, this.tileSize, col, row)
+    const source = this.shared[Math.max(0, level - this.firstLevel)]!
+    let rect = tile
+    if (level < this.firstLevel) {
+      const factor = 2 ** (this.firstLevel - level)
+      const left = Math.min(source.width - 1, Math.floor(tile.left / factor))
+      const top = Math.min(source.height - 1, Math.floor(tile.top / factor))
+      const right = Math.min(source.width, Math.max(left + 1, Math.ceil((tile.left + tile.width) / factor)))
+      const bottom = Math.min(source.height, Math.max(top + 1, Math.ceil((tile.top + tile.height) / factor)))
+      rect = { left, top, width: right - left, height: bottom - top }
+    }
+    const pixels = await this.pool.run<TilePixels>({ kind: 'cut', level: source, rect, outWidth: tile.width, outHeight: tile.height }, { signal })
+    return decodedTile(pixels)
+  }
+}

@@ -1,0 +1,40 @@
+/** Which strategy serves a file (DESIGN.md §3), and what the strategies share while opening. */
+import type { WorkerPool } from '../pool/WorkerPool'
+import type { PixelOutput, ProbeResult } from '../pool/jobs'
+import type { RasterStrategy } from '../../shared/raster'
+import type { OpenOptions, defaultOpenOptions } from './options'
+import type { RasterInfo } from './types'
+
+/** What a strategy needs to open a file. */
+export interface OpenContext {
+  path: string
+  probe: ProbeResult
+  info: RasterInfo
+  output: PixelOutput
+  pool: WorkerPool
+  backgroundPool: WorkerPool
+  options: Required<Pick<OpenOptions, 'cacheDir'>> & { -readonly [K in keyof typeof defaultOpenOptions]: number } & OpenOptions
+}
+
+/**
+ * A tiled TIFF is read in place (an EXIF-style orientation would make tiles non-addressable, so an
+ * oriented one is converted like any other file); other files are kept in memory when small, and
+ * given a built pyramid otherwise. Non-tiled files above `maxPixels` are refused.
+ */
+export function chooseStrategy(probe: ProbeResult, path: string, maxPixels: number, memoryMaxPixels: number): RasterStrategy {
+  if (probe.format === 'tiff' && probe.images[0]?.tiled && probe.orientation === 1) return 'tiled'
+  const pixels = probe.width * probe.height
+  if (pixels > maxPixels) {
+    throw new Error(
+      `Image ${path} is ${probe.width}×${probe.height} = ${formatPixels(pixels)}, above the limit of ${formatPixels(maxPixels)} for non-tiled images`
+    )
+  }
+  return pixels <= memoryMaxPixels ? 'memory' : 'pyramid'
+}
+
+/** "10 gigapixels", "1 gigapixel", "268 megapixels", "1000 pixels". */
+export function formatPixels(pixels: number): string {
+  const [value, unit] = pixels >= 1e9 ? [pixels / 1e9, 'gigapixel'] : pixels >= 1e6 ? [pixels / 1e6, 'megapixel'] : [pixels, 'pixel']
+  const shown = Number(value.toPrecision(3))
+  return `${shown} ${unit}${shown === 1 ? '' : 's'}`
+}

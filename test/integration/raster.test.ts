@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sharp } from 'sharp'
+import { WorkerPool } from '../../src/main/pool'
+import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
+import { tileRect } from '../../src/shared/tiles'
+import { crop, difference, fromRaw, gradient, reduceRaw, referenceRgba, tempDir, writeFloatGeoTiff, writePng16, writeSubifdPyramid } from '../helpers/images'
+
+const tmp = tempDir()
+let pool: WorkerPool
+let background: WorkerPool
+const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
+
+beforeAll(() => {
+  pool = new WorkerPool({ size: 2, name: 'test tile pool' })
+  background = new WorkerPool({ size: 1, name: 'test background pool' })
+})
+afterAll(async () => {
+  await Promise.all([pool.close(), background.close()])
+  tmp.cleanup()
+})
+
+/** Every level-0 tile equals the source; the last (edge) tile has the edge size. */
+async function expectLevel0Exact(source: RasterSource, path: string): Promise<void> {
+  const reference = await referenceRgba(path)
+  const { levels, tileSize } = source.info
+  const cols = Math.ceil(levels[0]!.width / tileSize)
+  const rows = Math.ceil(levels[0]!.height / tileSize)
+  for (const [col, row] of [[0, 0], [cols - 1, rows - 1], [Math.floor(cols / 2), 0]] as const) {
+    const tile = await source.readTile(0, col, row)
+    const rect = tileRect(levels[0]!, tileSize, col, row)
+    expect([tile.width, tile.height, tile.channels]).toEqual([rect.width, rect.height, 4])
+    expect(difference(tile.data, crop(reference, rect)).max).toBe(0)
+  }
+}
+
+/** A level-L tile matches a reduction of the source to that level's size within a small tolerance. */
+async function expectLevelClose(source: RasterSource, path: string, level: number, col = 0, row = 0): Promise<void> {
+  const size = source.info.levels[level]!
+  const reference = await reduceRaw(await referenceRgba(path), size.width, size.height)
+  const tile = await source.readTile(level, col, row)
+  const rect = tileRect(size, source.info.tileSize, col, row)
+  expect([tile.width, tile.height]).toEqual([rect.width, rect.height])
+  const { mean } = difference(tile.data, crop(reference, rect))
+  expect(mean).toBeLessThan(3)
+}
+
+describe('openRaster: tiled TIFF read in place', () => {
+  it('reads a pyramid of pages: level 0 exact, level 1 and 2 close to a reduction', async () => {
+    const path = tmp.file('pages.tif')
+    await fromRaw(gradient(1000, 700)).tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'deflate' }).toFile(path)
+    const source = await openRaster(path, opts())
+    expect(source.info).toMatchObject({ strategy: 'tiled', width: 1000, height: 700, tileChannels: 4, format: 'tiff', pyramidReady: true })
+    await expectLevel0Exact(source, path)
+    await expectLevelClose(source, path, 1, 1, 1)
+    await expectLevelClose(source, path, 2)
+    await source.close()
+  })
+
+  it('reads a pyramid of sub-IFDs', async () => {
+    const path = tmp.file('subifd.tif')
+    const full = gradient(600, 520)
+    const levels = [full, await reduceRaw(full, 300, 260), await reduceRaw(full, 150, 130)]
+    writeSubifdPyramid(path, levels, 128)
+    const source = await openRaster(path, opts())
+    expect(source.info.strategy).toBe('tiled')
+    await expectLevel0Exact(source, path)
+    const tile = await source.readTile(2, 0, 0)
+    expect(difference(tile.data, crop({ ...(await referenceRgba(path, { width: 150, height: 130 })) }, { left: 0, top: 0, width: 150, height: 130 })).mean).toBeLessThan(3)
+    await source.close()
+  })
+
+  it('shrinks the lower levels of a tiled TIFF without a pyramid on demand', async () => {
+    const path = tmp.file('tiled.tif')
+    await fromRaw(gradient(900, 530)).tiff({ tile: true, tileWidth: 128, tileHeight: 128, compression: 'lzw' }).toFile(path)
+    const source = await openRaster(path, opts())
+    expect(source.info.levels.length).toBe(3)
+    await expectLevel0Exact(source, path)
+    await expectLevelClose(source, path, 1, 1, 0)
+    await expectLevelClose(source, path, 2)
+    await source.close()
+  })
+})
+
+describe('openRaster: images kept in memory', () => {
+  it('serves a PNG with alpha exactly at level 0 and close at level 1', async () => {
+    const path = tmp.file('alpha.png')
+    await fromRaw(gradient(700, 500, 4)).png().toFile(path)
+    const source = await openRaster(path, opts())
+    expect(source.info).toMatchObject({ strategy: 'memory', hasAlpha: true, tileChannels: 4 })
+    await expectLevel0Exact(source, path)
+    await expectLevelClose(source, path, 1, 1, 0)
+    await source.close()
+  })
+
+  it.each([
+    ['lossless WebP', 'lossless.webp', (p: Sharp) => p.webp({ lossless: true })],
+    ['GIF', 'image.gif', (p: Sharp) => p.gif()]
+  ])('serves a %s exactly at level 0', async (_name, file, encode) => {
+    const path = tmp.file(file)
+    await encode(fromRaw(gradient(520, 300))).toFile(path)
+    const source = await openRaster(path, opts())
+    await expectLevel0Exact(source, path)
+    await expectLevelClose(source, path, 1)
+    await source.close()
+  })
+
+  it('serves an AVIF close to its decoded pixels', async () => {
+    const path = tmp.file('image.avif')
+    await fromRaw(gradient(400, 300)).avif({ quality: 80 }).toFile(path)
+    const source = await openRaster(path, opts())
+    expect(source.info.format).toBe('heif')
+    await expectLevel0Exact(source, path)
+    await source.close()
+  })
+
+  it('applies the EXIF orientation', async () => {
+    const path = tmp.file('rotated.jpg')
+    // Stored 300 wide and 200 high; orientation 6 means "rotate 90° clockwise to show".
+    await fromRaw(gradient(300, 200)).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toFile(path)
+    const source = await openRaster(path, opts())
+    expect([source.info.width, source.info.height]).toEqual([200, 300])
+    await expectLevel0Exact(source, path)
+    // The checker (top-left when stored) is now at the top-right.
+    const tile = await source.readTile(0, 0, 0)
+    const at = (x: number, y: number): number => tile.data[(y * tile.width + x) * 4]!
+    expect(at(199 - 8, 8)).toBeGreaterThan(200)
+    expect(at(8, 8)).toBeLessThan(100)
+    await source.close()
+  })
+
+  it('gives a 16-bit PNG as one uint16 band with statistics', async () => {
+    const path = tmp.file('value16.png')
+    const values = await writePng16(path, 300, 280)
+    const source = await openRaster(path, opts())
+    expect(source.info).toMatchObject({ tileChannels: 1, sampleType: 'uint16', tileSampleType: 'uint16' })
+    const tile = await source.readTile(0, 1, 1)
+    expect(tile.data).toBeInstanceOf(Uint16Array)
+    expect([tile.width, tile.height]).toEqual([300 - 256, 280 - 256])
+    expect(tile.data[0]).toBe(values[256 * 300 + 256])
+    const stats = source.info.statistics!
+    expect(stats.min).toBe(0)
+    expect(stats.max).toBe(299 * 7 + 279 * 3)
+    expect(stats.p2).toBeGreaterThan(stats.min)
+    expect(stats.p98).toBeLessThan(stats.max)
+    expect(stats.noData).toBeNull()
+    await source.close()
+  })
+
+  it('gives a float32 GeoTIFF as one float band, with no-data, statistics and georeferencing', async () => {
+    const path = tmp.file('dem.tif')
+    const values = writeFloatGeoTiff(path, 300, 260)
+    const source = await openRaster(path, opts())
+    expect(source.info).toMatchObject({ tileChannels: 1, sampleType: 'float32' })
+    expect(source.info.georeference).toEqual({ originX: 500000, originY: 6000000, pixelSizeX: 2, pixelSizeY: -2, epsg: 32631 })
+    const tile = await source.readTile(0, 0, 0)
+    expect(tile.data).toBeInstanceOf(Float32Array)
+    expect(Array.from(tile.data.slice(256, 260))).toEqual(Array.from(values.slice(300, 304)))
+    const stats = source.info.statistics!
+    expect(stats.noData).toBe(-9999)
+    expect(stats.min).toBeGreaterThan(-9999)
+    expect(stats.max).toBeCloseTo(100 + 299 * 0.5 - 0.25, 3)
+    const level1 = await source.readTile(1, 0, 0)
+    expect([level1.width, level1.height, level1.channels]).toEqual([150, 130, 1])
+    await source.close()
+  })
+})
+
+describe('openRaster: bad input', () => {
+  it('rejects a missing file, naming it', async () => {
+    await expect(openRaster(tmp.file('missing.png'), opts())).rejects.toThrow(`Cannot open ${tmp.file('missing.png')}: no such file`)
+  })
+
+  it('rejects a file that is not an image, saying so', async () => {
+    const path = tmp.file('notes.png')
+    await import('node:fs/promises').then((fs) => fs.writeFile(path, 'just some text, not pixels'))
+    await expect(openRaster(path, opts())).rejects.toThrow(new RegExp(`Cannot open ${path}: not a supported image`))
+  })
+
+  it('rejects a truncated image when its pixels are decoded', async () => {
+    const fs = await import('node:fs/promises')
+    const path = tmp.file('truncated.png')
+    const png = await fromRaw(gradient(300, 300)).png().toBuffer()
+    await fs.writeFile(path, png.subarray(0, png.length >> 1))
+    await expect(openRaster(path, opts())).rejects.toThrow(`Cannot open ${path}: vipspng: libpng read error`)
+  })
+
+  it('refuses a non-tiled image above the pixel limit, naming the limit', async () => {
+    const path = tmp.file('big-for-limit.png')
+    await fromRaw(gradient(200, 100)).png().toFile(path)
+    await expect(openRaster(path, opts({ maxPixels: 10_000 }))).rejects.toThrow(
+      `Image ${path} is 200×100 = 20000 pixels, above the limit of 10000 pixels for non-tiled images`
+    )
+  })
+
+  it('rejects a tile outside the pyramid, and an aborted read with an AbortError', async () => {
+    const path = tmp.file('small.png')
+    await fromRaw(gradient(100, 100)).png().toFile(path)
+    const source = await openRaster(path, opts())
+    await expect(source.readTile(0, 1, 0)).rejects.toThrow(`Tile 0/1/0 is outside the pyramid of ${path}`)
+    const controller = new AbortController()
+    controller.abort()
+    await expect(source.readTile(0, 0, 0, controller.signal)).rejects.toMatchObject({ name: 'AbortError' })
+    await source.close()
+    await source.close()
+  })
+})
