@@ -1,0 +1,178 @@
+/**
+ * Bootstrap of the renderer: connects to the service through the bridge, builds the viewer and
+ * the interface, and wires events between them. Nothing here draws or schedules by itself.
+ */
+import 'pixi.js/unsafe-eval' // the CSP forbids eval; this swaps Pixi's generated code for static code
+import { createBridge } from './bridge'
+import type { TesseraBridge } from './bridge/types'
+import type { OpenedRaster } from '../shared/protocol'
+import { DropZone } from './ui/DropZone'
+import { ErrorList } from './ui/ErrorList'
+import { LayersPanel, type LayerEntry } from './ui/LayersPanel'
+import { StatusBar } from './ui/StatusBar'
+import { diagnosticsRequested, installDiagnostics } from './ui/diagnostics'
+import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
+import { Viewer } from './view/Viewer'
+import type { TileLayer } from './view/TileLayer'
+
+async function main(): Promise<void> {
+  const stage = required('stage')
+  const errors = new ErrorList(required('errors'))
+  let bridge: TesseraBridge
+  try {
+    bridge = createBridge()
+  } catch (error) {
+    errors.show('Cannot reach the Tessera service', messageOf(error))
+    return
+  }
+  const viewer = await Viewer.create(stage, { transport: bridge, budgetBytes: budgetFromUrl() })
+  const status = new StatusBar(required('statusbar'))
+  let serviceActive = 0
+  const failedLayers = new Set<string>()
+
+  const addLayer = (opened: OpenedRaster): void => {
+    const layer = viewer.addLayer(opened)
+    panel.upsert(entryOf(layer))
+    dropZone.setEmpty(false)
+    if (opened.info.strategy === 'pyramid' && !opened.info.pyramidReady) {
+      status.setProgress(opened.rasterId, `Building pyramid of ${opened.info.name}`, 0)
+    }
+  }
+  const removeLayer = (rasterId: string): void => {
+    viewer.removeLayer(rasterId)
+    panel.remove(rasterId)
+    status.setProgress(rasterId, '', 1)
+    dropZone.setEmpty(viewer.layers.length === 0)
+    bridge.close(rasterId).catch((error: unknown) => errors.show('Could not close a layer', messageOf(error)))
+  }
+  /** Opens files in parallel, adding them as layers in the order they were dropped (last on top). */
+  const openFiles = async (files: File[]): Promise<void> => {
+    const opening = files.map(async (file) => {
+      const uploadId = `upload:${file.name}:${file.size}:${Math.random()}`
+      try {
+        return await bridge.openFile(file, (p) =>
+          status.setProgress(uploadId, `Reading ${p.name}`, p.totalBytes > 0 ? Math.min(0.999, p.sentBytes / p.totalBytes) : 0)
+        )
+      } catch (error) {
+        errors.show(`Could not open ${file.name}`, messageOf(error))
+        return null
+      } finally {
+        status.setProgress(uploadId, '', 1)
+      }
+    })
+    for (const pending of opening) {
+      const opened = await pending
+      if (opened) addLayer(opened)
+    }
+  }
+  const panel = new LayersPanel(required('sidebar'), {
+    setVisible: (id, visible) => viewer.setLayerVisible(id, visible),
+    setOpacity: (id, opacity) => viewer.setLayerOpacity(id, opacity),
+    remove: removeLayer,
+    setStretch: (id, settings) => {
+      viewer.layer(id)?.setStretch(settings)
+      viewer.requestFrame()
+    }
+  })
+  const dropZone = new DropZone({
+    target: stage,
+    onFiles: (files) => void openFiles(files),
+    onOpenDialog: bridge.showOpenDialog
+      ? () => {
+          bridge.showOpenDialog!()
+            .then((opened) => opened.forEach(addLayer))
+            .catch((error: unknown) => errors.show('Could not open the file', messageOf(error)))
+        }
+      : undefined
+  })
+  dropZone.setEmpty(true)
+
+  bridge.onTile((tile) => viewer.receiveTile(tile))
+  bridge.onRasterOpened(addLayer)
+  bridge.onProgress((rasterId, progress) => {
+    const layer = viewer.layer(rasterId)
+    status.setProgress(rasterId, `Building pyramid of ${layer?.info.name ?? 'image'}`, progress)
+  })
+  bridge.onRasterUpdated((rasterId, info) => {
+    viewer.updateInfo(rasterId, info)
+    const layer = viewer.layer(rasterId)
+    if (layer) panel.upsert(entryOf(layer))
+    if (info.pyramidReady) status.setProgress(rasterId, '', 1)
+  })
+  bridge.onTileFailed((rasterId, key, error) => {
+    viewer.tileFailed(rasterId, key)
+    if (failedLayers.has(rasterId)) return // one message per layer is enough
+    failedLayers.add(rasterId)
+    errors.show(`Could not read ${viewer.layer(rasterId)?.info.name ?? 'a tile'}`, `${error.message} (tile ${key})`)
+  })
+  bridge.onError((error) => errors.show('Tessera service', error.message))
+  bridge.onConnectionChange((state) => {
+    if (state === 'open') viewer.resubscribe()
+    else errors.show('Connection to the Tessera service lost', 'reconnecting…')
+  })
+
+  // Status: zoom and activity after each frame, readout on pointer moves and after frames.
+  let pointer: { x: number; y: number } | null = null
+  const updateReadout = (): void => {
+    if (!pointer) return status.setReadout(null)
+    const at = viewer.camera.toImage(pointer.x, pointer.y)
+    const top = [...viewer.layers].reverse().find((l) => l.visible && at.x >= 0 && at.y >= 0 && at.x < l.info.width && at.y < l.info.height)
+    if (!top) return status.setReadout(null)
+    const value = top.valueAt(at.x, at.y)
+    status.setReadout({ ...at, layer: top.info.name, values: value?.values, level: value?.level, georeference: top.info.georeference })
+  }
+  stage.addEventListener('pointermove', (e) => {
+    pointer = { x: e.offsetX, y: e.offsetY }
+    updateReadout()
+  })
+  stage.addEventListener('pointerleave', () => {
+    pointer = null
+    updateReadout()
+  })
+  viewer.onFrame(() => {
+    status.setZoom(viewer.layers.length > 0 ? viewer.view.zoom : null)
+    status.setActivity(viewer.stats().pending, serviceActive)
+    updateReadout()
+  })
+  setInterval(() => {
+    const pending = viewer.stats().pending
+    if (pending === 0 && serviceActive === 0) return status.setActivity(0, 0)
+    bridge
+      .stats()
+      .then((s) => {
+        serviceActive = s.active
+        status.setActivity(viewer.stats().pending, serviceActive)
+      })
+      .catch(() => undefined)
+  }, 500)
+
+  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive)
+  document.body.dataset.ready = 'true'
+}
+
+function entryOf(layer: TileLayer): LayerEntry {
+  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.stretch?.current ?? null }
+}
+
+/** `?budget=<MB>` overrides the texture cache budget. */
+function budgetFromUrl(): number {
+  const mb = Number(new URLSearchParams(window.location.search).get('budget'))
+  return mb > 0 ? mb * 1024 * 1024 : DEFAULT_TEXTURE_BUDGET
+}
+
+function required(id: string): HTMLElement {
+  const el = document.getElementById(id)
+  if (!el) throw new Error(`Expected an element #${id} in index.html but found none`)
+  return el
+}
+
+function messageOf(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message)
+  return String(error)
+}
+
+main().catch((error: unknown) => {
+  const box = document.getElementById('errors')
+  if (box) new ErrorList(box).show('Tessera could not start', messageOf(error))
+  console.error(error)
+})

@@ -1,0 +1,269 @@
+/**
+ * One raster on screen: asks for the tiles the view needs (one request batch and at most one
+ * `cancelObsolete` per frame), keeps what arrives in the shared texture cache, and draws the best
+ * tiles it has, coarse under fine. It knows nothing of IPC: it talks to a `TileTransport`.
+ */
+import { Container } from 'pixi.js'
+import { TileSprites } from './TileSprites'
+import type { OpenedRaster, TileMessage, TileRequest } from '../../shared/protocol'
+import type { RasterInfo } from '../../shared/raster'
+import { tileKey } from '../../shared/tiles'
+import type { TextureCache } from './TextureCache'
+import {
+  coordKey,
+  coverTiles,
+  levelScaleXY,
+  pinnedLevels,
+  planTiles,
+  type TileCoord,
+  type ViewState
+} from './TileScheduler'
+import { Stretch, type StretchSettings } from './StretchShader'
+import { createTileTexture, tileValueAt, type TileTexture } from './tileTextures'
+
+/** The two notifications a layer sends (a subset of the bridge). */
+export interface TileTransport {
+  requestTiles(rasterId: string, tiles: TileRequest[]): void
+  cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void
+}
+
+/** Counters shared by all layers of a viewer (diagnostics). */
+export interface TileCounters {
+  requested: number
+  displayed: number
+  cancelled: number
+  wasted: number
+  /** Of `wasted`: tiles that arrived after they were cancelled (already on their way). */
+  late: number
+}
+
+/** What the shared cache holds for one tile. */
+export interface CachedTile {
+  rasterId: string
+  coord: TileCoord
+  tile: TileTexture
+  /** Raster generation the tile belongs to (a finished pyramid makes earlier tiles stale). */
+  generation: number
+  displayed: boolean
+}
+
+export interface TileLayerDeps {
+  transport: TileTransport
+  cache: TextureCache<CachedTile>
+  counters: TileCounters
+}
+
+/** What one frame of a layer ended with. */
+export interface LayerFrame {
+  /** Every visible tile is drawn at the wanted level. */
+  complete: boolean
+  level: number
+}
+
+export class TileLayer {
+  readonly rasterId: string
+  readonly container = new Container({ sortableChildren: true })
+  /** Present for single-band rasters. */
+  readonly stretch: Stretch | null
+  private infoValue: RasterInfo
+  private generation = 0
+  private readonly inFlight = new Set<string>()
+  private readonly failed = new Set<string>()
+  private readonly sprites: TileSprites
+  private visibleValue = true
+  private destroyed = false
+
+  constructor(
+    opened: OpenedRaster,
+    private readonly deps: TileLayerDeps
+  ) {
+    this.rasterId = opened.rasterId
+    this.infoValue = opened.info
+    const stats = opened.info.statistics
+    this.stretch =
+      opened.info.tileChannels === 1
+        ? new Stretch(
+            { min: stats?.p2 ?? 0, max: stats?.p98 ?? 1, colormap: 'grey' },
+            stats?.noData ?? null
+          )
+        : null
+    this.sprites = new TileSprites(this.container, this.rasterId, {
+      cache: deps.cache,
+      counters: deps.counters,
+      stretch: this.stretch,
+      info: () => this.infoValue
+    })
+  }
+
+  get info(): RasterInfo {
+    return this.infoValue
+  }
+
+  /** Tiles requested and neither received, failed nor cancelled. */
+  get pendingCount(): number {
+    return this.inFlight.size
+  }
+
+  get visible(): boolean {
+    return this.visibleValue
+  }
+
+  set visible(value: boolean) {
+    this.visibleValue = value
+    this.container.visible = value
+  }
+
+  get opacity(): number {
+    return this.container.alpha
+  }
+
+  set opacity(value: number) {
+    this.container.alpha = Math.min(1, Math.max(0, value))
+  }
+
+  /** Changes the stretch of a single-band layer (no-op for colour rasters). */
+  setStretch(settings: Partial<StretchSettings>): void {
+    this.stretch?.set(settings)
+  }
+
+  /**
+   * Runs one frame: plans, cancels what is obsolete, requests what is missing, draws the cover.
+   * `previousZoom` is the zoom of the previous frame (to prefetch while zooming in).
+   */
+  update(view: ViewState, previousZoom?: number): LayerFrame {
+    if (this.destroyed) return { complete: true, level: 0 }
+    if (!this.visibleValue) {
+      this.cancelAll()
+      return { complete: true, level: 0 }
+    }
+    const plan = planTiles(
+      view,
+      this.infoValue,
+      { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.inFlight.has(k) || this.failed.has(k) },
+      { previousZoom }
+    )
+    let obsolete = 0
+    for (const key of this.inFlight) {
+      if (plan.keep.has(key)) continue
+      this.inFlight.delete(key)
+      obsolete++
+    }
+    if (obsolete > 0) {
+      this.deps.counters.cancelled += obsolete
+      this.deps.transport.cancelObsolete(this.rasterId, [...plan.keep].map((k) => this.fullKey(k)))
+    }
+    const requests = [...plan.high, ...plan.normal, ...plan.low]
+    if (requests.length > 0) {
+      for (const request of requests) this.inFlight.add(coordKey(request))
+      this.deps.counters.requested += requests.length
+      this.deps.transport.requestTiles(this.rasterId, requests)
+    }
+    const cover = coverTiles(plan.visible, this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
+    this.sprites.draw(cover.tiles, view.zoom)
+    return { complete: cover.complete && plan.visible.every((t) => this.isFresh(coordKey(t))), level: plan.level }
+  }
+
+  /**
+   * Takes a tile that arrived for this raster. Returns false (and counts it wasted) when it is
+   * no longer wanted: cancelled while it was on its way.
+   */
+  receive(message: TileMessage): boolean {
+    const { level, col, row } = message.header
+    const key = coordKey({ level, col, row })
+    if (this.destroyed || !this.inFlight.delete(key)) {
+      this.deps.counters.wasted++
+      this.deps.counters.late++
+      return false
+    }
+    const fullKey = this.fullKey(key)
+    this.sprites.removeSprite(key)
+    const pinned = pinnedLevels(this.infoValue).includes(level)
+    const tile = createTileTexture(message)
+    const value: CachedTile = { rasterId: this.rasterId, coord: { level, col, row }, tile, generation: this.generation, displayed: false }
+    this.deps.cache.set(fullKey, value, tile.bytes, { pinned })
+    return true
+  }
+
+  /** Records a tile the service could not load: it is not asked for again until the raster changes. */
+  tileFailed(key: string): void {
+    const local = key.startsWith(`${this.rasterId}/`) ? key.slice(this.rasterId.length + 1) : key
+    if (this.inFlight.delete(local)) this.failed.add(local)
+  }
+
+  /** Forgets what is in flight (the connection was lost: those requests died with it). */
+  resetInFlight(): void {
+    this.inFlight.clear()
+    this.failed.clear()
+  }
+
+  /**
+   * Replaces the raster's description (a pyramid finished building). Tiles already received stay
+   * on screen as placeholders but are asked for again; a changed pyramid drops them.
+   */
+  updateInfo(info: RasterInfo): void {
+    const old = this.infoValue
+    this.infoValue = info
+    this.generation++
+    this.failed.clear()
+    const sameShape =
+      old.tileSize === info.tileSize &&
+      old.levels.length === info.levels.length &&
+      old.levels.every((l, i) => l.width === info.levels[i]!.width && l.height === info.levels[i]!.height)
+    if (!sameShape) {
+      this.sprites.clear()
+      this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
+    }
+  }
+
+  /**
+   * Original value(s) at full-resolution pixel (x, y), read from the finest tile drawn there;
+   * null outside the raster or where nothing is loaded.
+   */
+  valueAt(x: number, y: number): { values: number[]; level: number } | null {
+    const info = this.infoValue
+    if (x < 0 || y < 0 || x >= info.width || y >= info.height) return null
+    const drawn = this.sprites.drawnFinestFirst()
+    for (const coord of drawn) {
+      const scale = levelScaleXY(info, coord.level)
+      const lx = x / scale.x - coord.col * info.tileSize
+      const ly = y / scale.y - coord.row * info.tileSize
+      const entry = this.deps.cache.peek(this.fullKey(coordKey(coord)))
+      const values = entry ? tileValueAt(entry.value.tile, lx, ly) : null
+      if (values) return { values, level: coord.level }
+    }
+    return null
+  }
+
+  /** Cancels everything in flight, releases every tile and texture of the layer. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.cancelAll()
+    this.destroyed = true
+    this.sprites.clear()
+    this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
+    this.container.destroy({ children: true })
+    this.stretch?.destroy()
+  }
+
+  private cancelAll(): void {
+    if (this.inFlight.size === 0) return
+    this.deps.counters.cancelled += this.inFlight.size
+    this.inFlight.clear()
+    this.deps.transport.cancelObsolete(this.rasterId, [])
+  }
+
+  private isFresh(key: string): boolean {
+    const entry = this.deps.cache.peek(this.fullKey(key))
+    return entry !== undefined && entry.value.generation === this.generation
+  }
+
+  private fullKey(key: string): string {
+    return `${this.rasterId}/${key}`
+  }
+
+}
+
+/** The full tile key (`rasterId/level/col/row`) of a tile of a layer. */
+export function layerTileKey(rasterId: string, coord: TileCoord): string {
+  return tileKey({ rasterId, ...coord })
+}

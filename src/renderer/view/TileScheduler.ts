@@ -1,0 +1,242 @@
+/**
+ * Which tiles a view wants, and in what order: pure functions of the view and of what is loaded,
+ * testable without a renderer (as OpenLayers' TileQueue priority function).
+ *
+ * Centre first, coarse fills the hole (vipsdisp): visible tiles of the level the zoom asks for are
+ * HIGH, ranked by distance to the view centre; the coarser level under the holes is NORMAL; a
+ * one-tile margin (zoom steady) or, while zooming in, the centre of the next finer level are LOW prefetch. The coarsest levels
+ * are always wanted (pinned), so the view never goes blank.
+ */
+import { ImageLoadPriority } from '../../shared/priority'
+import type { TileRequest } from '../../shared/protocol'
+import type { LevelSize } from '../../shared/raster'
+import { levelForZoom, tileGrid } from '../../shared/tiles'
+
+/** The camera, in full-resolution image pixels (centre) and screen pixels per image pixel (zoom). */
+export interface ViewState {
+  centerX: number
+  centerY: number
+  zoom: number
+  /** Size of the viewport in screen (CSS) pixels. */
+  width: number
+  height: number
+}
+
+/** The pyramid geometry the scheduler needs from a RasterInfo. */
+export interface PyramidGeometry {
+  width: number
+  height: number
+  tileSize: number
+  levels: readonly LevelSize[]
+}
+
+/** One tile of one level (the raster is implied). */
+export interface TileCoord {
+  level: number
+  col: number
+  row: number
+}
+
+/** What the scheduler knows of the loading state; keys are the `coordKey` of a tile. */
+export interface LoadState {
+  /** The tile is in the cache (displayable, never requested again). */
+  isLoaded(key: string): boolean
+  /** The tile was requested and has neither arrived nor been cancelled. */
+  isInFlight(key: string): boolean
+}
+
+export interface PlanOptions {
+  /** Zoom of the previous plan: when the zoom grows, the next finer level is prefetched. */
+  previousZoom?: number
+  /** Tiles of margin around the view prefetched at LOW when the zoom is steady. Default 1. */
+  marginTiles?: number
+  /** Most tiles of the finer level prefetched while zooming in, nearest the centre. Default 8. */
+  maxZoomPrefetch?: number
+}
+
+/** Tiles to request, by priority, and every key still wanted (for `cancelObsolete`). */
+export interface TilePlan {
+  /** Level of detail the zoom asks for. */
+  level: number
+  /** Tiles of `level` that intersect the view, loaded or not. */
+  visible: TileCoord[]
+  high: TileRequest[]
+  normal: TileRequest[]
+  low: TileRequest[]
+  /** Keys wanted and not loaded yet: whatever is in flight outside this set is obsolete. */
+  keep: Set<string>
+}
+
+/** A level whose tile count is at most this is pinned: always wanted, never evicted. */
+export const PINNED_LEVEL_MAX_TILES = 4
+
+/** The key of a tile within one raster: `level/col/row` (prefix the raster id to get `tileKey`). */
+export function coordKey(tile: TileCoord): string {
+  return `${tile.level}/${tile.col}/${tile.row}`
+}
+
+/** Levels that stay pinned: the coarsest level and every level of at most PINNED_LEVEL_MAX_TILES tiles. */
+export function pinnedLevels(geometry: PyramidGeometry): number[] {
+  const pinned: number[] = []
+  for (let level = geometry.levels.length - 1; level >= 0; level--) {
+    const { cols, rows } = tileGrid(geometry.levels[level]!, geometry.tileSize)
+    if (level !== geometry.levels.length - 1 && cols * rows > PINNED_LEVEL_MAX_TILES) break
+    pinned.push(level)
+  }
+  return pinned
+}
+
+/** Full-resolution pixels per pixel of `level`, per axis (exact, unlike 2^level at odd sizes). */
+export function levelScaleXY(geometry: PyramidGeometry, level: number): { x: number; y: number } {
+  const size = geometry.levels[level]!
+  return { x: geometry.width / size.width, y: geometry.height / size.height }
+}
+
+/** Tile range [col0, col1] × [row0, row1] of `level` intersecting the view, or null when none. */
+export function visibleRange(
+  view: ViewState,
+  geometry: PyramidGeometry,
+  level: number,
+  marginTiles = 0
+): { col0: number; col1: number; row0: number; row1: number } | null {
+  if (!(view.zoom > 0) || level < 0 || level >= geometry.levels.length) return null
+  const scale = levelScaleXY(geometry, level)
+  const halfW = view.width / 2 / view.zoom
+  const halfH = view.height / 2 / view.zoom
+  const size = geometry.tileSize
+  const { cols, rows } = tileGrid(geometry.levels[level]!, size)
+  const col0 = Math.floor((view.centerX - halfW) / scale.x / size) - marginTiles
+  const col1 = Math.ceil((view.centerX + halfW) / scale.x / size) - 1 + marginTiles
+  const row0 = Math.floor((view.centerY - halfH) / scale.y / size) - marginTiles
+  const row1 = Math.ceil((view.centerY + halfH) / scale.y / size) - 1 + marginTiles
+  const range = {
+    col0: Math.max(0, col0),
+    col1: Math.min(cols - 1, col1),
+    row0: Math.max(0, row0),
+    row1: Math.min(rows - 1, row1)
+  }
+  return range.col0 > range.col1 || range.row0 > range.row1 ? null : range
+}
+
+/** Distance, in tiles of `level`, from the centre of a tile to the centre of the view. */
+export function distanceToCenter(view: ViewState, geometry: PyramidGeometry, tile: TileCoord): number {
+  const scale = levelScaleXY(geometry, tile.level)
+  const cx = view.centerX / scale.x / geometry.tileSize
+  const cy = view.centerY / scale.y / geometry.tileSize
+  return Math.hypot(tile.col + 0.5 - cx, tile.row + 0.5 - cy)
+}
+
+/** Tiles of `level` intersecting the view (plus `marginTiles` around), nearest the centre first. */
+export function visibleTiles(view: ViewState, geometry: PyramidGeometry, level: number, marginTiles = 0): TileCoord[] {
+  const range = visibleRange(view, geometry, level, marginTiles)
+  if (!range) return []
+  const tiles: TileCoord[] = []
+  for (let row = range.row0; row <= range.row1; row++) {
+    for (let col = range.col0; col <= range.col1; col++) tiles.push({ level, col, row })
+  }
+  const distance = new Map(tiles.map((t) => [t, distanceToCenter(view, geometry, t)]))
+  return tiles.sort((a, b) => distance.get(a)! - distance.get(b)!)
+}
+
+/**
+ * Plans one frame of one layer: the requests to send (only tiles neither loaded nor in flight,
+ * each once, at its most urgent priority) and the set of keys still wanted. Cost: proportional to
+ * the number of tiles on screen.
+ */
+export function planTiles(view: ViewState, geometry: PyramidGeometry, state: LoadState, options: PlanOptions = {}): TilePlan {
+  const level = levelForZoom(view.zoom, geometry.levels.length)
+  const visible = visibleTiles(view, geometry, level)
+  const plan: TilePlan = { level, visible, high: [], normal: [], low: [], keep: new Set() }
+  const lists = { [ImageLoadPriority.HIGH]: plan.high, [ImageLoadPriority.NORMAL]: plan.normal, [ImageLoadPriority.LOW]: plan.low }
+  const seen = new Set<string>()
+  const want = (tile: TileCoord, priority: ImageLoadPriority, rank: number): void => {
+    const key = coordKey(tile)
+    if (seen.has(key) || state.isLoaded(key)) return
+    seen.add(key)
+    plan.keep.add(key)
+    if (!state.isInFlight(key)) lists[priority].push({ ...tile, priority, rank: round(rank) })
+  }
+
+  // The coarsest level first: one tile that covers everything, so the view is never blank.
+  const pinned = pinnedLevels(geometry)
+  for (const tile of visibleTiles(view, geometry, pinned[0]!)) want(tile, ImageLoadPriority.HIGH, -1)
+
+  const holes: TileCoord[] = []
+  for (const tile of visible) {
+    if (!state.isLoaded(coordKey(tile))) holes.push(tile)
+    want(tile, ImageLoadPriority.HIGH, distanceToCenter(view, geometry, tile))
+  }
+  if (level + 1 < geometry.levels.length) {
+    for (const hole of holes) {
+      const parent = { level: level + 1, col: hole.col >> 1, row: hole.row >> 1 }
+      want(parent, ImageLoadPriority.NORMAL, distanceToCenter(view, geometry, parent))
+    }
+  }
+  for (const pinnedLevel of pinned.slice(1)) {
+    for (const tile of visibleTiles(view, geometry, pinnedLevel)) want(tile, ImageLoadPriority.NORMAL, distanceToCenter(view, geometry, tile))
+  }
+
+  const zooming = options.previousZoom !== undefined && Math.abs(view.zoom / options.previousZoom - 1) > 1e-4
+  if (!zooming) {
+    // The margin is for panning; while the zoom changes it would be obsolete before it arrives.
+    for (const tile of visibleTiles(view, geometry, level, options.marginTiles ?? 1)) {
+      want(tile, ImageLoadPriority.LOW, distanceToCenter(view, geometry, tile))
+    }
+  } else if (view.zoom > options.previousZoom! && level > 0) {
+    // Zooming in: the finer level's tiles nearest the centre, the ones that stay in view longest.
+    const finer = visibleTiles(view, geometry, level - 1).slice(0, options.maxZoomPrefetch ?? 8)
+    for (const tile of finer) want(tile, ImageLoadPriority.LOW, distanceToCenter(view, geometry, tile))
+  }
+  return plan
+}
+
+/** What to draw for a frame: tiles coarse first (finer ones drawn on top), and whether it is sharp. */
+export interface Cover {
+  tiles: TileCoord[]
+  /** Every visible tile of the wanted level is loaded. */
+  complete: boolean
+}
+
+/**
+ * Chooses what to draw over the visible tiles of `level`: the tile itself when loaded; otherwise
+ * its loaded children (just after zooming out) over its best loaded ancestor, so a hole is never blank.
+ */
+export function coverTiles(visible: readonly TileCoord[], geometry: PyramidGeometry, isLoaded: (key: string) => boolean): Cover {
+  const chosen = new Map<string, TileCoord>()
+  let complete = true
+  for (const tile of visible) {
+    const key = coordKey(tile)
+    if (isLoaded(key)) {
+      chosen.set(key, tile)
+      continue
+    }
+    complete = false
+    let childrenCover = tile.level > 0
+    if (tile.level > 0) {
+      const { cols, rows } = tileGrid(geometry.levels[tile.level - 1]!, geometry.tileSize)
+      for (const [dc, dr] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+        const child = { level: tile.level - 1, col: tile.col * 2 + dc, row: tile.row * 2 + dr }
+        if (child.col >= cols || child.row >= rows) continue
+        const childKey = coordKey(child)
+        if (isLoaded(childKey)) chosen.set(childKey, child)
+        else childrenCover = false
+      }
+    }
+    if (childrenCover) continue
+    for (let level = tile.level + 1; level < geometry.levels.length; level++) {
+      const shift = level - tile.level
+      const ancestor = { level, col: tile.col >> shift, row: tile.row >> shift }
+      const ancestorKey = coordKey(ancestor)
+      if (isLoaded(ancestorKey)) {
+        chosen.set(ancestorKey, ancestor)
+        break
+      }
+    }
+  }
+  const tiles = [...chosen.values()].sort((a, b) => b.level - a.level)
+  return { tiles, complete }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}

@@ -1,0 +1,105 @@
+/**
+ * The sprites of one layer: exactly the tiles chosen for this frame, coarse under fine, each
+ * sprite reused while its tile stays drawn. Colour tiles are Sprites (crisp above 100 %, smooth
+ * below); single-band tiles are stretch meshes. Drawn tiles are marked in use in the cache so they
+ * are never evicted from under a sprite.
+ */
+import { Container, Sprite } from 'pixi.js'
+import type { RasterInfo } from '../../shared/raster'
+import type { TextureCache } from './TextureCache'
+import { coordKey, levelScaleXY, type TileCoord } from './TileScheduler'
+import type { Stretch } from './StretchShader'
+import type { CachedTile, TileCounters } from './TileLayer'
+
+export class TileSprites {
+  private sprites = new Map<string, { sprite: Container; coord: TileCoord }>()
+
+  constructor(
+    private readonly container: Container,
+    private readonly rasterId: string,
+    private readonly deps: { cache: TextureCache<CachedTile>; counters: TileCounters; stretch: Stretch | null; info: () => RasterInfo }
+  ) {}
+
+  /** Tiles drawn now, finest first (for the readout). */
+  drawnFinestFirst(): TileCoord[] {
+    return [...this.sprites.values()].map((s) => s.coord).sort((a, b) => a.level - b.level)
+  }
+
+  /** Makes the drawn tiles exactly `tiles` (coarse first), reusing sprites already there. */
+  draw(tiles: readonly TileCoord[], zoom: number): void {
+    const next = new Map<string, { sprite: Container; coord: TileCoord }>()
+    const levelCount = this.deps.info().levels.length
+    for (const coord of tiles) {
+      const key = coordKey(coord)
+      const entry = this.deps.cache.get(this.fullKey(key))
+      if (!entry) continue
+      let drawn = this.sprites.get(key)
+      if (!drawn) {
+        drawn = { sprite: this.createSprite(entry.value), coord }
+        drawn.sprite.zIndex = levelCount - coord.level
+        this.container.addChild(drawn.sprite)
+        this.deps.cache.setInUse(entry.key, true)
+        if (!entry.value.displayed) {
+          entry.value.displayed = true
+          this.deps.counters.displayed++
+        }
+      }
+      next.set(key, drawn)
+      if (!this.deps.stretch) {
+        // Crisp pixels above 100 %, smooth below.
+        const texelsOnScreen = zoom * levelScaleXY(this.deps.info(), coord.level).x
+        const mode = texelsOnScreen >= 1 ? 'nearest' : 'linear'
+        const source = entry.value.tile.texture.source
+        if (source.scaleMode !== mode) {
+          source.scaleMode = mode
+          source.style.update() // a style change reaches an uploaded texture only through update()
+        }
+      }
+    }
+    for (const [key, drawn] of this.sprites) {
+      if (!next.has(key)) this.destroySprite(key, drawn.sprite)
+    }
+    this.sprites = next
+  }
+
+  private createSprite(cached: CachedTile): Container {
+    const { coord, tile } = cached
+    const scale = levelScaleXY(this.deps.info(), coord.level)
+    const x = coord.col * this.deps.info().tileSize * scale.x
+    const y = coord.row * this.deps.info().tileSize * scale.y
+    if (this.deps.stretch) {
+      const mesh = this.deps.stretch.createMesh(tile.texture)
+      mesh.position.set(x, y)
+      mesh.scale.set(tile.width * scale.x, tile.height * scale.y)
+      return mesh
+    }
+    const sprite = new Sprite(tile.texture)
+    sprite.position.set(x, y)
+    sprite.scale.set(scale.x, scale.y)
+    return sprite
+  }
+
+  /** Removes the sprite of a tile (its texture is about to be replaced). */
+  removeSprite(key: string): void {
+    const drawn = this.sprites.get(key)
+    if (!drawn) return
+    this.sprites.delete(key)
+    this.destroySprite(key, drawn.sprite)
+  }
+
+  private destroySprite(key: string, sprite: Container): void {
+    this.container.removeChild(sprite)
+    sprite.destroy({ children: false, texture: false, textureSource: false })
+    this.deps.cache.setInUse(this.fullKey(key), false)
+  }
+
+  /** Removes every sprite. */
+  clear(): void {
+    for (const [key, drawn] of this.sprites) this.destroySprite(key, drawn.sprite)
+    this.sprites.clear()
+  }
+
+  private fullKey(key: string): string {
+    return `${this.rasterId}/${key}`
+  }
+}

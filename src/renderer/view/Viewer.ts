@@ -1,0 +1,259 @@
+/**
+ * The viewer: a Pixi application, its camera and its tile layers. Every change (camera, tile
+ * arrival, layer edit) only marks the view dirty; the work is done at most once per animation
+ * frame: each layer plans, requests and draws, then the frame is rendered once. Nothing is
+ * rendered while nothing changes.
+ */
+import { Application, BufferImageSource, Container, Texture, Ticker, TilingSprite } from 'pixi.js'
+import type { OpenedRaster, TileMessage } from '../../shared/protocol'
+import type { RasterInfo } from '../../shared/raster'
+import { Camera } from './Camera'
+import { TextureCache } from './TextureCache'
+import { TileLayer, type CachedTile, type TileCounters, type TileTransport } from './TileLayer'
+import type { ViewState } from './TileScheduler'
+
+export interface ViewerOptions {
+  transport: TileTransport
+  /** Byte budget of the texture cache; default 512 MB. */
+  budgetBytes?: number
+}
+
+/** Counters and state for diagnostics and the status bar. */
+export interface ViewerStats extends TileCounters {
+  /** Tiles requested, not yet received (nor cancelled, nor failed). */
+  pending: number
+  textureBytes: number
+  /** Every visible tile is shown at the level the zoom asks for and nothing is pending. */
+  sharp: boolean
+}
+
+const CHECKER_SQUARE = 8
+
+export class Viewer {
+  readonly app: Application
+  readonly camera: Camera
+  private readonly ticker = new Ticker()
+  private readonly cache: TextureCache<CachedTile>
+  private readonly counters: TileCounters = { requested: 0, displayed: 0, cancelled: 0, wasted: 0, late: 0 }
+  private readonly layerList: TileLayer[] = []
+  private readonly backdrops = new Map<string, TilingSprite>()
+  private readonly backdrop = new Container()
+  private readonly layerRoot = new Container()
+  private readonly checker: Texture
+  private readonly frameListeners = new Set<() => void>()
+  private readonly resizeObserver: ResizeObserver
+  private dirty = true
+  private sharp = true
+  private previousZoom: number | undefined
+
+  private constructor(
+    private readonly host: HTMLElement,
+    app: Application,
+    private readonly options: ViewerOptions
+  ) {
+    this.app = app
+    this.cache = new TextureCache<CachedTile>({
+      budgetBytes: options.budgetBytes,
+      onEvict: (entry) => {
+        if (!entry.value.displayed) this.counters.wasted++
+        entry.value.tile.texture.destroy(true)
+      }
+    })
+    this.camera = new Camera({
+      events: app.renderer.events,
+      ticker: this.ticker,
+      element: host,
+      width: host.clientWidth || 1,
+      height: host.clientHeight || 1,
+      onChange: () => this.requestFrame()
+    })
+    this.checker = checkerTexture()
+    this.camera.viewport.addChild(this.backdrop, this.layerRoot)
+    app.stage.addChild(this.camera.viewport)
+    this.ticker.add(() => this.frame())
+    this.ticker.start()
+    this.resizeObserver = new ResizeObserver(() => this.onResize())
+    this.resizeObserver.observe(host)
+  }
+
+  /** Creates the viewer inside `host` (WebGL; the canvas fills the element). */
+  static async create(host: HTMLElement, options: ViewerOptions): Promise<Viewer> {
+    const app = new Application()
+    await app.init({
+      preference: 'webgl',
+      background: '#202124',
+      antialias: false,
+      autoStart: false,
+      sharedTicker: false,
+      resolution: window.devicePixelRatio || 1,
+      autoDensity: true,
+      width: host.clientWidth || 1,
+      height: host.clientHeight || 1
+    })
+    app.ticker.stop()
+    host.appendChild(app.canvas)
+    return new Viewer(host, app, options)
+  }
+
+  get layers(): readonly TileLayer[] {
+    return this.layerList
+  }
+
+  get view(): ViewState {
+    return this.camera.view
+  }
+
+  layer(rasterId: string): TileLayer | undefined {
+    return this.layerList.find((l) => l.rasterId === rasterId)
+  }
+
+  /** Adds a raster on top of the others; the first one is fitted to the window. */
+  addLayer(opened: OpenedRaster): TileLayer {
+    const existing = this.layer(opened.rasterId)
+    if (existing) return existing
+    const layer = new TileLayer(opened, { transport: this.options.transport, cache: this.cache, counters: this.counters })
+    this.layerList.push(layer)
+    this.layerRoot.addChild(layer.container)
+    const checker = new TilingSprite({ texture: this.checker, width: opened.info.width, height: opened.info.height })
+    this.backdrops.set(layer.rasterId, checker)
+    this.backdrop.addChild(checker)
+    this.updateWorld()
+    if (this.layerList.length === 1) this.camera.fit()
+    this.requestFrame()
+    return layer
+  }
+
+  /** Removes a raster: cancels its loads and destroys its textures. */
+  removeLayer(rasterId: string): void {
+    const index = this.layerList.findIndex((l) => l.rasterId === rasterId)
+    if (index < 0) return
+    const [layer] = this.layerList.splice(index, 1)
+    layer!.destroy()
+    this.backdrops.get(rasterId)?.destroy()
+    this.backdrops.delete(rasterId)
+    this.updateWorld()
+    this.requestFrame()
+  }
+
+  /** Shows or hides a layer (and its checkerboard). */
+  setLayerVisible(rasterId: string, visible: boolean): void {
+    const layer = this.layer(rasterId)
+    if (!layer) return
+    layer.visible = visible
+    const checker = this.backdrops.get(rasterId)
+    if (checker) checker.visible = visible
+    this.requestFrame()
+  }
+
+  setLayerOpacity(rasterId: string, opacity: number): void {
+    const layer = this.layer(rasterId)
+    if (!layer) return
+    layer.opacity = opacity
+    this.requestFrame()
+  }
+
+  /** Routes a received tile to its layer; tiles of a removed layer count as wasted. */
+  receiveTile(tile: TileMessage): void {
+    const layer = this.layer(tile.header.rasterId)
+    if (!layer) {
+      this.counters.wasted++
+      this.counters.late++
+      return
+    }
+    layer.receive(tile)
+    this.requestFrame()
+  }
+
+  tileFailed(rasterId: string, key: string): void {
+    this.layer(rasterId)?.tileFailed(key)
+    this.requestFrame()
+  }
+
+  updateInfo(rasterId: string, info: RasterInfo): void {
+    this.layer(rasterId)?.updateInfo(info)
+    this.requestFrame()
+  }
+
+  /** After a reconnection: requests in flight died with the old connection; ask again. */
+  resubscribe(): void {
+    for (const layer of this.layerList) layer.resetInFlight()
+    this.requestFrame()
+  }
+
+  /** Diagnostics: counters, pending tiles, texture bytes, and whether the view is sharp. */
+  stats(): ViewerStats {
+    const pending = this.layerList.reduce((n, l) => n + l.pendingCount, 0)
+    return { ...this.counters, pending, textureBytes: this.cache.bytes, sharp: this.sharp && pending === 0 && !this.dirty }
+  }
+
+  /** Sets the byte budget of the texture cache. */
+  setBudget(bytes: number): void {
+    this.cache.budgetBytes = bytes
+  }
+
+  /** Called after each frame that did work (status bar, readout). */
+  onFrame(listener: () => void): () => void {
+    this.frameListeners.add(listener)
+    return () => this.frameListeners.delete(listener)
+  }
+
+  /** Marks the view dirty: the next animation frame plans and renders once. */
+  requestFrame(): void {
+    this.dirty = true
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect()
+    this.ticker.destroy()
+    this.camera.destroy()
+    for (const layer of this.layerList.splice(0)) layer.destroy()
+    this.cache.clear()
+    this.app.destroy(true, { children: true })
+  }
+
+  private frame(): void {
+    if (!this.dirty) return
+    this.dirty = false
+    const view = this.camera.view
+    let sharp = true
+    for (const layer of this.layerList) {
+      const result = layer.update(view, this.previousZoom)
+      sharp &&= result.complete
+    }
+    this.sharp = sharp
+    this.previousZoom = view.zoom
+    for (const checker of this.backdrops.values()) {
+      checker.tileScale.set(1 / view.zoom)
+    }
+    this.app.render()
+    for (const listener of this.frameListeners) listener()
+  }
+
+  private onResize(): void {
+    const width = Math.max(1, this.host.clientWidth)
+    const height = Math.max(1, this.host.clientHeight)
+    this.app.renderer.resize(width, height)
+    this.camera.resize(width, height)
+    this.requestFrame()
+  }
+
+  private updateWorld(): void {
+    const width = Math.max(1, ...this.layerList.map((l) => l.info.width))
+    const height = Math.max(1, ...this.layerList.map((l) => l.info.height))
+    this.camera.setWorld(width, height)
+  }
+}
+
+/** A two-tone checkerboard, one CHECKER_SQUARE² square per colour, for transparent pixels. */
+function checkerTexture(): Texture {
+  const size = CHECKER_SQUARE * 2
+  const pixels = new Uint8Array(size * size * 4)
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const light = (x < CHECKER_SQUARE) === (y < CHECKER_SQUARE)
+      pixels.set(light ? [204, 204, 204, 255] : [153, 153, 153, 255], (y * size + x) * 4)
+    }
+  }
+  const source = new BufferImageSource({ resource: pixels, width: size, height: size, format: 'rgba8unorm', scaleMode: 'nearest', addressMode: 'repeat' })
+  return new Texture({ source })
+}
