@@ -61,10 +61,9 @@ export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
   if (PREFIX + headerLength > bytes.byteLength) {
     throw new Error(`Tile frame header length ${headerLength} overruns the frame of ${bytes.byteLength} bytes`)
   }
-  const header = JSON.parse(decoder.decode(bytes.subarray(PREFIX, PREFIX + headerLength))) as TileHeader
+  const header = parseHeader(bytes.subarray(PREFIX, PREFIX + headerLength))
   const dataOffset = bytes.byteOffset + align8(PREFIX + headerLength)
   const bytesPerSample = BYTES_PER_SAMPLE[header.sampleType]
-  if (!bytesPerSample) throw new Error(`Unknown sample type ${String(header.sampleType)} in tile frame`)
   const samples = header.width * header.height * header.channels
   const expected = samples * bytesPerSample
   const available = bytes.byteOffset + bytes.byteLength - dataOffset
@@ -74,6 +73,29 @@ export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
     )
   }
   return { header, data: typedView(header.sampleType, bytes.buffer as ArrayBuffer, dataOffset, samples) }
+}
+
+/** The header's JSON, checked enough that the pixel arithmetic below cannot go wrong silently. */
+function parseHeader(json: Uint8Array): TileHeader {
+  let header: unknown
+  try {
+    header = JSON.parse(decoder.decode(json))
+  } catch (error) {
+    throw new Error(`Tile frame header is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (typeof header !== 'object' || header === null) throw new Error(`Tile frame header is not an object but ${JSON.stringify(header)}`)
+  const h = header as Record<string, unknown>
+  if (typeof h.sampleType !== 'string' || !Object.hasOwn(BYTES_PER_SAMPLE, h.sampleType)) {
+    throw new Error(`Unknown sample type ${String(h.sampleType)} in tile frame`)
+  }
+  for (const name of ['level', 'col', 'row', 'width', 'height', 'channels'] as const) {
+    const value = h[name]
+    if (!Number.isSafeInteger(value) || (value as number) < 0) {
+      throw new Error(`Expected non-negative integer for tile frame ${name} but received ${String(value)} of type ${typeof value}`)
+    }
+  }
+  if (typeof h.rasterId !== 'string') throw new Error(`Expected string for tile frame rasterId but received ${String(h.rasterId)} of type ${typeof h.rasterId}`)
+  return header as TileHeader
 }
 
 function typedView(type: SampleType, buffer: ArrayBuffer, offset: number, length: number): TileMessage['data'] {

@@ -37,8 +37,9 @@ export function parseTileKey(key: string): TileAddress | null {
  * half of the previous (rounded up), down to the first level that fits in one tile.
  */
 export function pyramidLevels(width: number, height: number, tileSize: number): LevelSize[] {
-  if (!(width > 0 && height > 0 && tileSize > 0)) {
-    throw new RangeError(`Expected positive width, height and tileSize but received ${width}×${height}, tile ${tileSize}`)
+  // Integers only: a non-finite size or a tile smaller than one pixel would never fit, and loop forever.
+  if (![width, height, tileSize].every((n) => Number.isSafeInteger(n) && n > 0)) {
+    throw new RangeError(`Expected positive integer width, height and tileSize but received ${width}×${height}, tile ${tileSize}`)
   }
   const levels: LevelSize[] = [{ width, height }]
   let w = width

@@ -183,6 +183,11 @@ export class AsyncImageLoader<T> {
     return this.queue.has(id)
   }
 
+  /** Bounds of a pending request (the newest given for its id), or undefined. */
+  getPendingBounds(id: string): LoadRequest<T>['bounds'] {
+    return this.queue.get(id)?.bounds
+  }
+
   /** True while `id` is being loaded (and not cancelled). */
   isActive(id: string): boolean {
     return this.active.has(id)
@@ -279,13 +284,15 @@ function validateRequest<T>(request: LoadRequest<T>): void {
   if (typeof request !== 'object' || request === null) {
     throw new TypeError(`Expected object for request but received ${String(request)} of type ${typeof request}`)
   }
-  const expect = (ok: boolean, what: string, name: string, value: unknown): void => {
-    if (!ok) throw new TypeError(`Expected ${what} for ${name} but received ${String(value)} of type ${typeof value}`)
-  }
   expect(typeof request.id === 'string', 'string', 'id', request.id)
   expect(typeof request.textureId === 'string', 'string', 'textureId', request.textureId)
   expect(typeof request.load === 'function', 'function', 'load', request.load)
   expect(typeof request.callback === 'function', 'function', 'callback', request.callback)
   if (request.priority !== undefined) expect(isPriority(request.priority), 'ImageLoadPriority 1, 2 or 3', 'priority', request.priority)
   if (request.rank !== undefined) expect(typeof request.rank === 'number' && !Number.isNaN(request.rank), 'number', 'rank', request.rank)
+}
+
+// At module level, not inside validateRequest: scheduleLoad is hot (one call per tile per frame).
+function expect(ok: boolean, what: string, name: string, value: unknown): void {
+  if (!ok) throw new TypeError(`Expected ${what} for ${name} but received ${String(value)} of type ${typeof value}`)
 }

@@ -1,0 +1,188 @@
+/**
+ * Shared helpers of the benchmark suites: the result rows every suite writes, a console table,
+ * the JSON file `bench/results/<suite>.json`, and the Markdown report that `bench/run.ts` builds
+ * from all of them. Not a suite itself (bench/run.ts skips it).
+ *
+ * Conventions: `ratio` is `value / baseline` (so > 1 means "more than the baseline": better for a
+ * rate, worse for a time); the `goal` text says which way is good; `met` is null when a figure is
+ * only reported.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus } from 'node:os'
+import { join, resolve } from 'node:path'
+
+/** One figure of a suite. */
+export interface ResultRow {
+  /** What is measured, for people: "schedule ops/s, 100,000 requests over 100 textures". */
+  figure: string
+  /** Tessera's figure. */
+  value: number
+  unit: string
+  /** The baseline measured in the same run, in the same unit, or null when there is none. */
+  baseline: number | null
+  /** value / baseline, or null without a baseline. */
+  ratio: number | null
+  /** The goal, as text: "≥ 1,000,000 ops/s", "< 1 ms", "reported". */
+  goal: string
+  /** Whether the goal was met; null for a figure that is only reported. */
+  met: boolean | null
+}
+
+/** The content of `bench/results/<suite>.json`. */
+export interface SuiteResult {
+  suite: string
+  /** ISO 8601, when the suite ended. */
+  date: string
+  machine: { cpus: number; cpuModel: string; node: string; platform: string }
+  /** True when run with --quick (smaller inputs, fewer repetitions). */
+  quick?: boolean
+  /** Free text for anything the table cannot say (what was extrapolated, what was not measured). */
+  notes?: string[]
+  rows: ResultRow[]
+}
+
+export const RESULTS_DIR = resolve('bench/results')
+
+/** Rounds to `digits` significant digits (what the tables show; the JSON keeps the same). */
+export function round(n: number, digits = 3): number {
+  return Number.isFinite(n) && n !== 0 ? Number(n.toPrecision(digits)) : n
+}
+
+/** value / baseline rounded, or null when there is no usable baseline. */
+export function ratioOf(value: number, baseline: number | null): number | null {
+  return baseline === null || baseline === 0 || !Number.isFinite(baseline) ? null : round(value / baseline)
+}
+
+/** The machine the figures come from. */
+export function machine(): SuiteResult['machine'] {
+  return {
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`
+  }
+}
+
+/** True when the suite was asked for its quick variant (`--quick`). */
+export function isQuick(argv: readonly string[] = process.argv): boolean {
+  return argv.includes('--quick')
+}
+
+function checkRow(row: ResultRow, index: number): void {
+  const where = `row ${index} (${JSON.stringify(row.figure)})`
+  if (typeof row.figure !== 'string' || row.figure === '') throw new TypeError(`Expected non-empty string for figure of ${where}`)
+  if (typeof row.value !== 'number' || Number.isNaN(row.value)) {
+    throw new TypeError(`Expected number for value of ${where} but received ${String(row.value)} of type ${typeof row.value}`)
+  }
+  for (const name of ['baseline', 'ratio'] as const) {
+    const v = row[name]
+    if (v !== null && (typeof v !== 'number' || Number.isNaN(v))) {
+      throw new TypeError(`Expected number or null for ${name} of ${where} but received ${String(v)} of type ${typeof v}`)
+    }
+  }
+  if (row.met !== null && typeof row.met !== 'boolean') throw new TypeError(`Expected boolean or null for met of ${where}`)
+}
+
+/**
+ * Writes `bench/results/<suite>.json` (creating the folder) and returns its path.
+ * Throws, naming the row, if a row is malformed (a NaN value, a missing figure).
+ */
+export function writeSuiteResult(suite: string, rows: ResultRow[], extra: { quick?: boolean; notes?: string[] } = {}): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/i.test(suite)) throw new TypeError(`Expected a suite name of letters, digits and dashes but received ${JSON.stringify(suite)}`)
+  rows.forEach(checkRow)
+  const result: SuiteResult = {
+    suite,
+    date: new Date().toISOString(),
+    machine: machine(),
+    quick: extra.quick ?? isQuick(),
+    ...(extra.notes?.length ? { notes: extra.notes } : {}),
+    rows
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const path = join(RESULTS_DIR, `${suite}.json`)
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`)
+  return path
+}
+
+/** Reads every `bench/results/<suite>.json`, sorted by suite name; skips (and names) unreadable files. */
+export function readSuiteResults(dir = RESULTS_DIR): { results: SuiteResult[]; unreadable: string[] } {
+  const results: SuiteResult[] = []
+  const unreadable: string[] = []
+  let names: string[] = []
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort()
+  } catch {
+    return { results, unreadable }
+  }
+  for (const name of names) {
+    try {
+      const parsed = JSON.parse(readFileSync(join(dir, name), 'utf8')) as SuiteResult
+      if (typeof parsed.suite !== 'string' || !Array.isArray(parsed.rows)) throw new Error('not a suite result')
+      results.push(parsed)
+    } catch (error) {
+      unreadable.push(`${name}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  return { results, unreadable }
+}
+
+/** A number for people: thousands separated, at most 3 significant digits below 1,000. */
+export function formatNumber(n: number | null): string {
+  if (n === null) return '—'
+  if (!Number.isFinite(n)) return String(n)
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US')
+  return String(round(n))
+}
+
+function metText(met: boolean | null): string {
+  return met === null ? '—' : met ? 'yes' : 'NO'
+}
+
+function cells(row: ResultRow): string[] {
+  return [
+    row.figure,
+    `${formatNumber(row.value)} ${row.unit}`,
+    row.baseline === null ? '—' : `${formatNumber(row.baseline)} ${row.unit}`,
+    row.ratio === null ? '—' : `${formatNumber(row.ratio)}×`,
+    row.goal,
+    metText(row.met)
+  ]
+}
+
+const HEADERS = ['figure', 'Tessera', 'baseline', 'ratio', 'goal', 'met']
+
+/** Prints the rows as an aligned text table on stdout. */
+export function printTable(rows: readonly ResultRow[]): void {
+  const table = [HEADERS, ...rows.map(cells)]
+  const widths = HEADERS.map((_, c) => Math.max(...table.map((r) => [...r[c]!].length)))
+  const line = (r: string[]): string => r.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' │ ')
+  console.log(line(HEADERS))
+  console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'))
+  for (const r of table.slice(1)) console.log(line(r))
+}
+
+const escapeCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+/** The Markdown report of several suites: one section and one table per suite. */
+export function renderReport(results: readonly SuiteResult[], unreadable: readonly string[] = []): string {
+  const out: string[] = ['# Tessera benchmarks', '']
+  out.push('Generated by `npm run bench`. Ratio is Tessera ÷ baseline; the goal says which way is good.', '')
+  for (const r of results) {
+    const m = r.machine as Partial<SuiteResult['machine']> | undefined
+    const where = m ? `${m.cpus ?? '?'} CPUs${m.cpuModel ? ` (${m.cpuModel})` : ''}, Node ${m.node ?? '?'}` : 'machine not recorded'
+    const met = r.rows.filter((row) => row.met === true).length
+    const goals = r.rows.filter((row) => row.met !== null).length
+    out.push(`## ${r.suite}`, '')
+    out.push(`${r.date}${r.quick ? ' (quick)' : ''} — ${where} — goals met: ${met} of ${goals}`, '')
+    out.push(`| ${HEADERS.join(' | ')} |`, '| --- | ---: | ---: | ---: | --- | --- |')
+    for (const row of r.rows) out.push(`| ${cells(row).map(escapeCell).join(' | ')} |`)
+    for (const note of r.notes ?? []) out.push('', `- ${note}`)
+    out.push('')
+  }
+  if (unreadable.length > 0) {
+    out.push('## Unreadable result files', '')
+    for (const u of unreadable) out.push(`- ${u}`)
+    out.push('')
+  }
+  return out.join('\n')
+}
