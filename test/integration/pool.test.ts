@@ -75,6 +75,19 @@ describe('WorkerPool', () => {
     await expect(pool.run({ kind: 'test:echo', value: 1 })).rejects.toThrow(/closed/)
   })
 
+  it('starts every worker on warm(), once, and none after close', async () => {
+    pool = new WorkerPool({ size: 2, testHooks: true })
+    expect(pool.stats().workers).toBe(0)
+    pool.warm()
+    pool.warm()
+    expect(pool.stats().workers).toBe(2)
+    await expect(Promise.all([pool.run({ kind: 'test:echo', value: 1 }), pool.run({ kind: 'test:echo', value: 2 })])).resolves.toEqual([1, 2])
+    expect(pool.stats().workers).toBe(2)
+    await pool.close()
+    pool.warm()
+    expect(pool.stats().workers).toBe(0)
+  })
+
   it('refuses test jobs in workers started without test hooks', async () => {
     pool = new WorkerPool({ size: 1 })
     await expect(pool.run({ kind: 'test:echo', value: 1 })).rejects.toThrow(/testHooks/)

@@ -53,7 +53,7 @@ describe('openRaster: large non-tiled images (pyramid built in the background)',
     expect(progress[0]).toBe(0)
     expect(progress.at(-1)).toBe(1)
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
-    // Level 0 from the pyramid: JPEG tiles at quality 90, close to the source pixels.
+    // Level 0 from the pyramid: JPEG tiles (quality 80), close to the source pixels.
     const reference = await referenceRgba(path)
     const rect = tileRect(source.info.levels[0]!, 256, 15, 11)
     const tile = await source.readTile(0, 15, 11)
@@ -74,6 +74,35 @@ describe('openRaster: large non-tiled images (pyramid built in the background)',
     const fine = await source.readTile(0, 3, 2)
     expect([fine.width, fine.height, fine.channels]).toEqual([256, 256, 4])
     await source.close()
+  })
+
+  it('builds the pyramid of a PNG beside its overview, and stops the build on close', async () => {
+    const png = tmp.file('big.png')
+    await sharp(path).png({ compressionLevel: 1 }).toFile(png)
+    const progress: number[] = []
+    let resolveReady!: (info: RasterInfo | Error) => void
+    const ready = new Promise<RasterInfo | Error>((resolve) => (resolveReady = resolve))
+    const source = await openRaster(png, { pool, backgroundPool: background, cacheDir: tmp.file('cache'), onProgress: (f) => progress.push(f), onPyramidReady: resolveReady, onPyramidError: resolveReady })
+    expect(source.info).toMatchObject({ strategy: 'pyramid', format: 'png', pyramidReady: false })
+    const outcome = await ready
+    if (outcome instanceof Error) throw outcome
+    expect(source.info.pyramidReady).toBe(true)
+    expect(progress[0]).toBe(0)
+    expect(progress.at(-1)).toBe(1)
+    expect(progress).toEqual([...progress].sort((a, b) => a - b))
+    const reference = await referenceRgba(png)
+    const rect = tileRect(source.info.levels[0]!, 256, 4, 7)
+    expect(difference((await source.readTile(0, 4, 7)).data, crop(reference, rect)).mean).toBeLessThan(3)
+    await source.close()
+
+    // Touched: rebuilt; closing at once ends the build, and neither readiness nor failure is reported.
+    utimesSync(png, new Date(), new Date(Date.now() + 30_000))
+    const calls: string[] = []
+    const early = await openRaster(png, { pool, backgroundPool: background, cacheDir: tmp.file('cache'), onPyramidReady: () => calls.push('ready'), onPyramidError: () => calls.push('error') })
+    expect(early.info.pyramidReady).toBe(false)
+    await early.close()
+    await expect(background.run({ kind: 'probe', path: png })).resolves.toMatchObject({ format: 'png' })
+    expect(calls).toEqual([])
   })
 
   it('reuses the pyramid on the next open, and rebuilds it when the file was touched', async () => {

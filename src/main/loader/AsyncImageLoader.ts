@@ -4,35 +4,35 @@
  * cancellation of obsolete requests per texture. It knows nothing of sharp, tiles or IPC.
  */
 import { ImageLoadPriority, isPriority } from '../../shared/priority'
-import { PriorityQueue } from './PriorityQueue'
+import { IndexedHeap, type HeapSlot } from './IndexedHeap'
+import { TextureIndex, type TextureLink } from './TextureIndex'
 import type { AsyncImageLoaderOptions, LoadRequest, LoaderCounters } from './types'
 
 type Callback<T> = LoadRequest<T>['callback']
 
-/** A request waiting in the queue; several schedule calls of one id share it. */
-interface PendingLoad<T> {
-  id: string
-  textureId: string
-  load: LoadRequest<T>['load']
-  callbacks: Array<Callback<T>>
+/**
+ * One request from its first scheduling to its end: pending in the queue, then active. Schedule
+ * calls of the same id share it. It threads itself into its texture's list (TextureIndex).
+ */
+interface LoadEntry<T> extends TextureLink, HeapSlot {
+  readonly id: string
+  readonly textureId: string
+  readonly load: LoadRequest<T>['load']
+  /** The first callback; further ones (dedup, join) go to `moreCallbacks`: most ids have one. */
+  readonly callback: Callback<T>
+  moreCallbacks: Array<Callback<T>> | null
   priority: ImageLoadPriority
   rank: number
   /** Order of first scheduling: FIFO among equals. */
-  sequence: number
+  readonly sequence: number
   bounds: LoadRequest<T>['bounds']
-}
-
-/** A load that is running. */
-interface ActiveLoad<T> {
-  id: string
-  textureId: string
-  callbacks: Array<Callback<T>>
-  controller: AbortController
+  /** Set when the load starts. */
+  controller: AbortController | null
 }
 
 const DEFAULT_MAX_WORKERS = 4
 
-function servedFirst<T>(a: PendingLoad<T>, b: PendingLoad<T>): number {
+function servedFirst<T>(a: LoadEntry<T>, b: LoadEntry<T>): number {
   return a.priority - b.priority || a.rank - b.rank || a.sequence - b.sequence
 }
 
@@ -40,10 +40,12 @@ export class AsyncImageLoader<T> {
   /** Loads running at once. */
   readonly maxWorkers: number
 
-  private readonly queue = new PriorityQueue<string, PendingLoad<T>>(servedFirst)
-  private readonly active = new Map<string, ActiveLoad<T>>()
-  /** Ids of pending and active requests of each texture: cancellation touches only these. */
-  private readonly byTexture = new Map<string, Set<string>>()
+  private readonly queue = new IndexedHeap<LoadEntry<T>>(servedFirst)
+  /** Pending and active (not cancelled) requests by id: dedup and join look here once. */
+  private readonly entries = new Map<string, LoadEntry<T>>()
+  private activeCount = 0
+  /** Requests of each texture: cancellation touches only these. */
+  private readonly byTexture = new TextureIndex<LoadEntry<T>>()
   /** Promises of loads still running, cancelled ones included (their slot stays taken until they end). */
   private readonly running = new Set<Promise<void>>()
   private readonly onCallbackError: (error: unknown, requestId: string) => void
@@ -75,19 +77,14 @@ export class AsyncImageLoader<T> {
    */
   async stop(): Promise<void> {
     this.started = false
-    const toNotify: Array<Callback<T>> = []
-    for (const pending of this.queue.clear()) {
-      toNotify.push(...pending.callbacks)
-      this.counters.cancelled++
-    }
-    for (const load of this.active.values()) {
-      load.controller.abort()
-      toNotify.push(...load.callbacks)
-      this.counters.cancelled++
-    }
-    this.active.clear()
+    const ended = [...this.entries.values()]
+    this.queue.clear()
+    this.entries.clear()
     this.byTexture.clear()
-    for (const callback of toNotify) this.call(callback, null, undefined, '(stopped)')
+    this.activeCount = 0
+    this.counters.cancelled += ended.length
+    for (const entry of ended) entry.controller?.abort()
+    for (const entry of ended) this.settle(entry, null, undefined)
     await Promise.allSettled([...this.running])
   }
 
@@ -101,33 +98,36 @@ export class AsyncImageLoader<T> {
     const priority = request.priority ?? ImageLoadPriority.NORMAL
     const rank = request.rank ?? 0
 
-    const active = this.active.get(request.id)
-    if (active) {
-      active.callbacks.push(request.callback)
-      return
-    }
-    const pending = this.queue.get(request.id)
-    if (pending) {
-      pending.callbacks.push(request.callback)
-      if (request.bounds) pending.bounds = request.bounds
-      if (priority < pending.priority || (priority === pending.priority && rank !== pending.rank)) {
-        pending.priority = priority
-        pending.rank = rank
-        this.queue.update(pending.id, pending)
+    const known = this.entries.get(request.id)
+    if (known) {
+      ;(known.moreCallbacks ??= []).push(request.callback)
+      if (known.controller) return // active: joined
+      if (request.bounds) known.bounds = request.bounds
+      if (priority < known.priority || (priority === known.priority && rank !== known.rank)) {
+        known.priority = priority
+        known.rank = rank
+        this.queue.update(known)
       }
       return
     }
-    this.queue.push(request.id, {
+    const entry: LoadEntry<T> = {
       id: request.id,
       textureId: request.textureId,
       load: request.load,
-      callbacks: [request.callback],
+      callback: request.callback,
+      moreCallbacks: null,
       priority,
       rank,
       sequence: this.sequence++,
-      bounds: request.bounds
-    })
-    this.index(request.textureId, request.id)
+      bounds: request.bounds,
+      controller: null,
+      heapIndex: -1,
+      prevInTexture: null,
+      nextInTexture: null
+    }
+    this.entries.set(entry.id, entry)
+    this.queue.push(entry)
+    this.byTexture.add(entry)
     this.schedulePump()
   }
 
@@ -137,30 +137,19 @@ export class AsyncImageLoader<T> {
    * were cancelled. Costs O(k log n) for the texture's k requests, whatever the queue's size.
    */
   cancelObsoleteForTexture(textureId: string, keep: string | Iterable<string>): number {
-    const ids = this.byTexture.get(textureId)
-    if (!ids) return 0
+    if (this.byTexture.sizeOf(textureId) === 0) return 0
     const kept = typeof keep === 'string' ? new Set([keep]) : keep instanceof Set ? (keep as Set<string>) : new Set(keep)
-    const toNotify: Array<[Callback<T>, string]> = []
-    let cancelled = 0
-    for (const id of ids) {
-      if (kept.has(id)) continue
-      const pending = this.queue.remove(id)
-      if (pending) {
-        for (const callback of pending.callbacks) toNotify.push([callback, id])
-      } else {
-        const active = this.active.get(id)
-        if (!active) continue
-        this.active.delete(id)
-        active.controller.abort()
-        for (const callback of active.callbacks) toNotify.push([callback, id])
-      }
-      ids.delete(id)
-      cancelled++
+    const cancelled: Array<LoadEntry<T>> = []
+    for (const entry of this.byTexture.entriesOf(textureId)) {
+      if (kept.has(entry.id)) continue
+      this.forget(entry)
+      if (entry.controller) entry.controller.abort()
+      else this.queue.remove(entry)
+      cancelled.push(entry)
     }
-    if (ids.size === 0) this.byTexture.delete(textureId)
-    this.counters.cancelled += cancelled
-    for (const [callback, id] of toNotify) this.call(callback, null, undefined, id)
-    return cancelled
+    this.counters.cancelled += cancelled.length
+    for (const entry of cancelled) this.settle(entry, null, undefined)
+    return cancelled.length
   }
 
   /** Cancels every pending and active load of a texture (closing a layer). Returns how many. */
@@ -175,22 +164,24 @@ export class AsyncImageLoader<T> {
 
   /** Loads running and not cancelled. O(1). */
   getActiveCount(): number {
-    return this.active.size
+    return this.activeCount
   }
 
   /** True while `id` waits in the queue. */
   isPending(id: string): boolean {
-    return this.queue.has(id)
+    const entry = this.entries.get(id)
+    return entry !== undefined && entry.controller === null
   }
 
   /** Bounds of a pending request (the newest given for its id), or undefined. */
   getPendingBounds(id: string): LoadRequest<T>['bounds'] {
-    return this.queue.get(id)?.bounds
+    const entry = this.entries.get(id)
+    return entry && entry.controller === null ? entry.bounds : undefined
   }
 
   /** True while `id` is being loaded (and not cancelled). */
   isActive(id: string): boolean {
-    return this.active.has(id)
+    return this.entries.get(id)?.controller != null
   }
 
   /** Counters since construction: scheduled calls, completed and failed loads, cancelled requests. */
@@ -221,36 +212,44 @@ export class AsyncImageLoader<T> {
     }
   }
 
-  private run(pending: PendingLoad<T>): void {
-    const load: ActiveLoad<T> = {
-      id: pending.id,
-      textureId: pending.textureId,
-      callbacks: pending.callbacks,
-      controller: new AbortController()
-    }
-    this.active.set(load.id, load)
-    const settled = this.execute(pending.load, load).finally(() => {
+  private run(entry: LoadEntry<T>): void {
+    entry.controller = new AbortController()
+    this.activeCount++
+    const settled = this.execute(entry).finally(() => {
       this.running.delete(settled)
       this.schedulePump()
     })
     this.running.add(settled)
   }
 
-  private async execute(loadFn: LoadRequest<T>['load'], load: ActiveLoad<T>): Promise<void> {
+  private async execute(entry: LoadEntry<T>): Promise<void> {
+    const controller = entry.controller!
     let result: T | null = null
     let error: Error | undefined
     try {
-      result = await loadFn(load.controller.signal)
+      result = await entry.load(controller.signal)
     } catch (thrown) {
-      error = thrown instanceof Error ? thrown : new Error(`Load of ${load.id} failed: ${String(thrown)}`)
+      error = thrown instanceof Error ? thrown : new Error(`Load of ${entry.id} failed: ${String(thrown)}`)
     }
     // Cancelled or stopped meanwhile: callbacks were already called with null; discard the result.
-    if (this.active.get(load.id) !== load) return
-    this.active.delete(load.id)
-    this.unindex(load.textureId, load.id)
+    if (controller.signal.aborted || this.entries.get(entry.id) !== entry) return
+    this.forget(entry)
     if (error) this.counters.failed++
     else this.counters.completed++
-    for (const callback of load.callbacks) this.call(callback, error ? null : result, error, load.id)
+    this.settle(entry, error ? null : result, error)
+  }
+
+  /** Removes an entry from the id map, the texture index and the active count (not from the queue). */
+  private forget(entry: LoadEntry<T>): void {
+    this.entries.delete(entry.id)
+    this.byTexture.remove(entry)
+    if (entry.controller) this.activeCount--
+  }
+
+  /** Calls every callback of an entry once. */
+  private settle(entry: LoadEntry<T>, result: T | null, error: Error | undefined): void {
+    this.call(entry.callback, result, error, entry.id)
+    if (entry.moreCallbacks) for (const callback of entry.moreCallbacks) this.call(callback, result, error, entry.id)
   }
 
   private call(callback: Callback<T>, result: T | null, error: Error | undefined, id: string): void {
@@ -264,19 +263,6 @@ export class AsyncImageLoader<T> {
         // A reporter that throws must not break the loader either.
       }
     }
-  }
-
-  private index(textureId: string, id: string): void {
-    let ids = this.byTexture.get(textureId)
-    if (!ids) this.byTexture.set(textureId, (ids = new Set()))
-    ids.add(id)
-  }
-
-  private unindex(textureId: string, id: string): void {
-    const ids = this.byTexture.get(textureId)
-    if (!ids) return
-    ids.delete(id)
-    if (ids.size === 0) this.byTexture.delete(textureId)
   }
 }
 

@@ -1,5 +1,6 @@
 export { ImageLoadPriority } from '../../shared/priority'
 export { AsyncImageLoader } from './AsyncImageLoader'
 export { PriorityQueue } from './PriorityQueue'
+export { IndexedHeap } from './IndexedHeap'
 export { getGlobalLoader, stopGlobalLoader } from './globalLoader'
 export type { LoadRequest, AsyncImageLoaderOptions, LoaderCounters } from './types'

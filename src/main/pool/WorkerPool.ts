@@ -146,6 +146,15 @@ export class WorkerPool {
     })
   }
 
+  /**
+   * Starts the workers that are not running yet (up to `size`), so that the first jobs do not pay
+   * for a thread's start-up and sharp's loading. Returns at once; idle workers do not keep the
+   * process alive. Does nothing once the pool is closed.
+   */
+  warm(): void {
+    while (!this.closing && this.slots.length < this.size) this.start()
+  }
+
   /** Ends every worker and rejects every queued and running job. Idempotent; resolves when all workers have ended. */
   close(): Promise<void> {
     if (this.closing) return this.closing

@@ -1,7 +1,8 @@
 /**
  * The process-wide pools that `openRaster(path)` uses when it is given none: tile workers, and a
  * separate background lane for long jobs (pyramid builds) so they never hold back visible tiles.
- * Workers start on first use, and idle workers do not keep the process alive.
+ * Their workers start when the pools are first asked for (so that the first open does not pay for
+ * thread start-up and sharp's loading), and idle workers do not keep the process alive.
  */
 import { WorkerPool, defaultPoolSize } from './WorkerPool'
 
@@ -21,13 +22,15 @@ function tilePoolSize(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultPoolSize()
 }
 
-/** The shared pools, created on first call. */
+/** The shared pools, created (and their workers started) on first call. */
 export function getDefaultPools(): DecodePools {
   if (!shared) {
     shared = {
       tiles: new WorkerPool({ size: tilePoolSize(), name: 'tile pool' }),
       background: new WorkerPool({ size: 1, name: 'background pool' })
     }
+    shared.tiles.warm()
+    shared.background.warm()
   }
   return shared
 }

@@ -31,6 +31,9 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
   const defaults = options.pool && options.backgroundPool ? null : getDefaultPools()
   const pool = options.pool ?? defaults!.tiles
   const backgroundPool = options.backgroundPool ?? defaults!.background
+  // Start every worker now (a no-op once they run): the overview and a pyramid build must not wait for one.
+  pool.warm()
+  backgroundPool.warm()
   const settings = { ...defaultOpenOptions, cacheDir: defaultCacheDir(), ...definedOnly(options) }
 
   const probe = await pool.run<ProbeResult>({ kind: 'probe', path: absolute }).catch((error: Error) => {

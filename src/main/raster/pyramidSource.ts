@@ -12,7 +12,19 @@ import { Raster } from './Raster'
 import { RegionReader, SharedReader, levelImages } from './readers'
 import type { OpenContext } from './strategy'
 
-/** Opens a non-tiled file too large to keep in memory. */
+/**
+ * Formats that libvips shrinks on load (JPEG by DCT scaling, WebP, SVG and PDF by rendering
+ * smaller): their overview costs a fraction of a full decode, so it goes first, alone on the cores.
+ */
+const SHRINK_ON_LOAD = new Set(['jpeg', 'webp', 'svg', 'pdf'])
+
+/**
+ * Opens a non-tiled file too large to keep in memory. Without a valid cached pyramid, the build
+ * runs in the background lane. For a format that shrinks on load it starts once the overview is
+ * decoded (a few tenths of a second, not slowed by the build); for any other (PNG, GIF, plain TIFF)
+ * the overview needs a whole decode too, so the build starts at once, beside it, and the pyramid
+ * is ready about when the conversion alone would be.
+ */
 export async function openPyramid(context: OpenContext, stamp: SourceStamp): Promise<Raster> {
   const { info, options, path, pool, output } = context
   await ensureCacheDir(options.cacheDir)
@@ -22,22 +34,35 @@ export async function openPyramid(context: OpenContext, stamp: SourceStamp): Pro
     return new Raster(info, path, cached)
   }
   await invalidateCache(options.cacheDir, stamp)
-  const overviewLevel = info.levels.findIndex((l) => Math.max(l.width, l.height) <= options.overviewMaxSide)
-  const wanted = info.levels.slice(overviewLevel)
-  const overview = await pool.run<SharedLevel[]>({
-    kind: 'decode-shared',
-    path,
-    autoOrient: true,
-    width: info.width,
-    height: info.height,
-    levels: wanted,
-    output
-  })
   info.pyramidReady = false
-  const raster = new Raster(info, path, new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool))
   const build = new AbortController()
+  let raster: Raster | null = null
+  const startBuild = (): Promise<void> => {
+    const built = buildPyramid(context, stamp, build.signal, () => raster?.isClosed ?? false)
+    // Its failure is reported once the raster exists (below), or not at all when the overview fails.
+    built.catch(() => {})
+    return built
+  }
+  let built = SHRINK_ON_LOAD.has(context.probe.format) ? null : startBuild()
+  const overviewLevel = info.levels.findIndex((l) => Math.max(l.width, l.height) <= options.overviewMaxSide)
+  let overview: SharedLevel[]
+  try {
+    overview = await pool.run<SharedLevel[]>({
+      kind: 'decode-shared',
+      path,
+      autoOrient: true,
+      width: info.width,
+      height: info.height,
+      levels: info.levels.slice(overviewLevel),
+      output
+    })
+  } catch (error) {
+    build.abort()
+    throw error
+  }
+  raster = new Raster(info, path, new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool))
   raster.onClose(() => build.abort())
-  void buildInBackground(context, stamp, raster, build.signal)
+  void serveWhenBuilt(context, stamp, raster, (built ??= startBuild()), build.signal)
   return raster
 }
 
@@ -51,26 +76,33 @@ async function cachedReader(context: OpenContext, stamp: SourceStamp): Promise<R
   return new RegionReader(pyramid, context.info.levels, context.info.tileSize, images, context.output, context.pool)
 }
 
-async function buildInBackground(context: OpenContext, stamp: SourceStamp, raster: Raster, signal: AbortSignal): Promise<void> {
+/** Builds the pyramid in the background lane and records it in the cache; progress stops once the raster is closed. */
+async function buildPyramid(context: OpenContext, stamp: SourceStamp, signal: AbortSignal, closed: () => boolean): Promise<void> {
+  const { options, info, path } = context
+  const { pyramid } = cachePaths(options.cacheDir, stamp.path, stamp.tileSize)
+  await context.backgroundPool.run(
+    {
+      kind: 'build-pyramid',
+      path,
+      outPath: pyramid,
+      tileSize: info.tileSize,
+      output: context.output,
+      expectedBytes: expectedBytes(info.levels, context)
+    },
+    { signal, terminateOnAbort: true, onProgress: (fraction) => !closed() && options.onProgress?.(fraction) }
+  )
+  const now = await stat(path)
+  if (now.size !== stamp.size || now.mtimeMs !== stamp.mtimeMs) {
+    throw new Error(`${path} changed while its pyramid was being built; open it again`)
+  }
+  await writeManifest(options.cacheDir, stamp)
+}
+
+/** Once the pyramid is built, serves the raster's tiles from it (read in place, as a tiled TIFF) and says so. */
+async function serveWhenBuilt(context: OpenContext, stamp: SourceStamp, raster: Raster, built: Promise<void>, signal: AbortSignal): Promise<void> {
   const { options, info, path } = context
   try {
-    const { pyramid } = cachePaths(options.cacheDir, stamp.path, stamp.tileSize)
-    await context.backgroundPool.run(
-      {
-        kind: 'build-pyramid',
-        path,
-        outPath: pyramid,
-        tileSize: info.tileSize,
-        output: context.output,
-        expectedBytes: expectedBytes(info.levels, context)
-      },
-      { signal, terminateOnAbort: true, onProgress: (fraction) => !raster.isClosed && options.onProgress?.(fraction) }
-    )
-    const now = await stat(path)
-    if (now.size !== stamp.size || now.mtimeMs !== stamp.mtimeMs) {
-      throw new Error(`${path} changed while its pyramid was being built; open it again`)
-    }
-    await writeManifest(options.cacheDir, stamp)
+    await built
     const reader = await cachedReader(context, stamp)
     if (raster.isClosed) return
     raster.useReader(reader)
@@ -85,11 +117,11 @@ async function buildInBackground(context: OpenContext, stamp: SourceStamp, raste
 
 /**
  * Expected size of the pyramid file, for progress: the pixels of every level times a typical
- * compressed size per sample (JPEG tiles ~1.3 bits per sample at quality 90; deflate ~half).
+ * compressed size per sample (JPEG tiles ~1 bit per sample at quality 80; deflate ~half).
  */
 function expectedBytes(levels: readonly LevelSize[], context: OpenContext): number {
   const pixels = levels.reduce((sum, l) => sum + l.width * l.height, 0)
   const { info, output } = context
   if (output.kind === 'band') return pixels * BYTES_PER_SAMPLE[output.sampleType] * 0.6
-  return info.hasAlpha ? pixels * 4 * 0.5 : pixels * 3 * 0.16
+  return info.hasAlpha ? pixels * 4 * 0.5 : pixels * 3 * 0.12
 }

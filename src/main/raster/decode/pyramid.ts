@@ -3,13 +3,36 @@
  * pyramidal TIFF (read in place afterwards). libvips reports no progress through sharp, so progress
  * is the size of the file being written against the size expected; it only grows, and reaches 1
  * when the file is complete.
+ *
+ * The whole conversion is one sharp pipeline (`tiff({ tile, pyramid })`): libvips decodes the
+ * source once, in a single sequential pass, and writes every level from it as it goes.
  */
 import { rename, rm, stat } from 'node:fs/promises'
+import type { TiffOptions } from 'sharp'
 import { threadId } from 'node:worker_threads'
 import type { BuildPyramidJob } from '../../pool/jobs'
 import { openImage } from './pixels'
 
 const PROGRESS_INTERVAL_MS = 100
+
+/** JPEG quality of the tiles of a colour pyramid: sharp's default for TIFF, close to the source at a viewer's zoom. */
+export const PYRAMID_JPEG_QUALITY = 80
+
+/**
+ * The TIFF options of a built pyramid: JPEG tiles for 8-bit colour without alpha (what viewers'
+ * pyramids use), lossless deflate for alpha and value bands. The bench converts with exactly these.
+ */
+export function pyramidTiffOptions(lossy: boolean, tileSize: number, bigtiff = false): TiffOptions {
+  return {
+    tile: true,
+    tileWidth: tileSize,
+    tileHeight: tileSize,
+    pyramid: true,
+    compression: lossy ? 'jpeg' : 'deflate',
+    ...(lossy ? { quality: PYRAMID_JPEG_QUALITY } : {}),
+    bigtiff
+  }
+}
 
 /** Writes the pyramid to a temporary name beside `outPath`, then renames it: a reader never sees half a file. */
 export async function buildPyramid(job: BuildPyramidJob, progress: (fraction: number) => void): Promise<{ bytes: number }> {
@@ -29,21 +52,14 @@ export async function buildPyramid(job: BuildPyramidJob, progress: (fraction: nu
     let pipeline = openImage(job.path, {}, true)
     pipeline = job.output.kind === 'rgba8' ? pipeline.toColourspace('srgb') : job.output.sampleType === 'uint16' ? pipeline.toColourspace('grey16') : pipeline.extractChannel(0)
     const { channels, hasAlpha } = await pipeline.clone().metadata()
-    // JPEG tiles for 8-bit colour (what viewers' pyramids use); lossless deflate for alpha and values.
     const lossy = job.output.kind === 'rgba8' && !hasAlpha && channels !== 4
     await pipeline
-      .tiff({
-        tile: true,
-        tileWidth: job.tileSize,
-        tileHeight: job.tileSize,
-        pyramid: true,
-        compression: lossy ? 'jpeg' : 'deflate',
-        quality: 90,
-        bigtiff: job.expectedBytes > 3e9
-      })
+      .tiff(pyramidTiffOptions(lossy, job.tileSize, job.expectedBytes > 3e9))
       .toFile(partial)
+    clearInterval(timer)
     await rename(partial, job.outPath)
-    progress(1)
+    // A size read still under way reports nothing after this: `reported` is already 1.
+    progress((reported = 1))
     return { bytes: (await stat(job.outPath)).size }
   } catch (error) {
     await rm(partial, { force: true })
