@@ -1,0 +1,24 @@
+/**
+ * Adapts the raster module (`openRaster` and its shared decode pools) to what a TextureService
+ * needs: one `RasterOpener`, the tile-worker count for the loader, and shutdown of the pools.
+ */
+import { closeDefaultPool, getDefaultPools, openRaster } from '../raster'
+import type { RasterOpener } from '../service/types'
+
+/** Opens a raster through the raster module, forwarding pyramid progress, readiness and failure. */
+export const rasterOpener: RasterOpener = (path, hooks) =>
+  openRaster(path, {
+    onProgress: hooks.onProgress,
+    onPyramidReady: hooks.onInfo,
+    onPyramidError: hooks.onError
+  })
+
+/** Tile workers of the shared decode pool: the loader's maxWorkers (so the pool never reorders). */
+export function tileWorkerCount(): number {
+  return getDefaultPools().tiles.size
+}
+
+/** Closes the shared decode pools. Idempotent. */
+export function closeRasterRuntime(): Promise<void> {
+  return closeDefaultPool()
+}

@@ -1,0 +1,230 @@
+/**
+ * One TextureService per window or connection (DESIGN.md §2). It opens rasters and owns them,
+ * serves tile requests through its own AsyncImageLoader (see TileStreamer), forwards pyramid
+ * progress, and answers calls. It takes a sink and never knows which transport carries it.
+ * Every incoming message is validated here first; a malformed one gets an error reply, never a crash.
+ */
+import { availableParallelism } from 'node:os'
+import { TesseraError, toErrorInfo } from '../../shared/errors'
+import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
+import { decodeUploadFrame } from '../../shared/uploadFrame'
+import type { CallMessage, CallResults, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
+import type { RasterSource } from '../raster/types'
+import { TileStreamer } from './TileStreamer'
+import { UploadStore } from './UploadStore'
+import type { ServiceSink, TextureServiceOptions } from './types'
+
+interface OpenRasterEntry {
+  source: RasterSource
+  /** The uploaded temp file to delete on close, if any. */
+  uploadedPath: string | null
+}
+
+type CallResult = CallResults[keyof CallResults]
+
+export class TextureService {
+  /** Defaults of every option, stated once. */
+  static readonly defaultOptions = {
+    maxWorkers: Math.max(1, Math.min(8, availableParallelism() - 1)),
+    mayOpenPath: (_path: string): boolean => true,
+    uploadRoot: null as string | null,
+    maxPending: 20_000
+  }
+
+  private readonly sink: ServiceSink
+  private readonly options: Required<TextureServiceOptions>
+  private readonly tiles: TileStreamer
+  private readonly rasters = new Map<string, OpenRasterEntry>()
+  private uploads: UploadStore | null = null
+  private sequence = 0
+  private closed = false
+
+  constructor(options: TextureServiceOptions) {
+    this.options = { ...TextureService.defaultOptions, ...stripUndefined(options) } as Required<TextureServiceOptions>
+    const { maxWorkers, maxPending } = this.options
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
+      throw new TypeError(`Expected positive integer for maxWorkers but received ${String(maxWorkers)} of type ${typeof maxWorkers}`)
+    }
+    this.sink = guardSink(options.sink)
+    this.tiles = new TileStreamer(this.sink, maxWorkers, maxPending)
+  }
+
+  /**
+   * Handles one decoded (not yet validated) message. Calls resolve with their reply (`reply` or
+   * `reply-error`); notifications resolve with null, and their errors are sent as `error` events.
+   * Never rejects.
+   */
+  async receive(value: unknown): Promise<ServerMessage | null> {
+    let message
+    try {
+      message = validateClientMessage(value)
+    } catch (error) {
+      const id = callIdOf(value)
+      const info = toErrorInfo(error, 'bad-message')
+      if (id !== null) return { type: 'reply-error', id, error: info }
+      this.sink.send({ type: 'error', error: info })
+      return null
+    }
+    if (isCallMessage(message)) {
+      try {
+        return { type: 'reply', id: message.id, result: await this.call(message) }
+      } catch (error) {
+        return { type: 'reply-error', id: message.id, error: toErrorInfo(error, 'internal') }
+      }
+    }
+    try {
+      const entry = this.raster(message.rasterId)
+      if (message.type === 'request') this.tiles.request(message.rasterId, entry.source, message.tiles)
+      else this.tiles.cancelObsolete(message.rasterId, message.keep)
+    } catch (error) {
+      this.sink.send({ type: 'error', error: toErrorInfo(error, 'internal') })
+    }
+    return null
+  }
+
+  /** Handles one binary message from the client: an upload chunk. Errors go out as `error` events. */
+  receiveBinary(bytes: Uint8Array): void {
+    try {
+      const chunk = decodeUploadFrame(bytes)
+      this.uploadStore().write(chunk.uploadId, chunk.offset, chunk.bytes)
+    } catch (error) {
+      this.sink.send({ type: 'error', error: toErrorInfo(error, 'bad-message') })
+    }
+  }
+
+  /**
+   * Opens a file on the host's behalf (command line, File menu), without the path policy, and
+   * pushes `raster-opened`. Rejects with a TesseraError('open-failed') naming the file.
+   */
+  async openHostPath(path: string): Promise<OpenedRaster> {
+    const opened = await this.open(path, null)
+    this.sink.send({ type: 'raster-opened', rasterId: opened.rasterId, info: opened.info })
+    return opened
+  }
+
+  /** Counters of this service. */
+  stats(): ServiceStats {
+    return { ...this.tiles.counters(), openRasters: this.rasters.size }
+  }
+
+  /** Ids of the rasters open now. */
+  rasterIds(): string[] {
+    return [...this.rasters.keys()]
+  }
+
+  /** Cancels everything, closes every raster and deletes uploads. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.tiles.close()
+    await Promise.allSettled([...this.rasters.keys()].map((id) => this.closeRaster(id)))
+    await this.uploads?.close()
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  private async call(message: CallMessage): Promise<CallResult> {
+    if (this.closed) throw new TesseraError('internal', 'The texture service is closed')
+    switch (message.type) {
+      case 'open':
+        if (!this.options.mayOpenPath(message.path)) {
+          throw new TesseraError('not-allowed', `Opening ${message.path} by path is not allowed: drop or upload the file instead`)
+        }
+        return this.open(message.path, null)
+      case 'upload-begin':
+        return { uploadId: await this.uploadStore().begin(message.name, message.size) }
+      case 'upload-end': {
+        const path = await this.uploadStore().end(message.uploadId)
+        try {
+          return await this.open(path, path)
+        } catch (error) {
+          await this.uploads?.remove(path)
+          throw error
+        }
+      }
+      case 'close':
+        this.raster(message.rasterId)
+        await this.closeRaster(message.rasterId)
+        return {}
+      case 'stats':
+        return this.stats()
+      case 'configure':
+        this.tiles.setScheduling(message.scheduling)
+        return {}
+    }
+  }
+
+  private async open(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
+    const rasterId = `r${++this.sequence}`
+    let source: RasterSource
+    try {
+      source = await this.options.openRaster(path, {
+        onProgress: (progress) => {
+          if (this.rasters.has(rasterId)) this.sink.send({ type: 'progress', rasterId, phase: 'pyramid', progress })
+        },
+        onInfo: (info) => {
+          if (this.rasters.has(rasterId)) this.sink.send({ type: 'raster-updated', rasterId, info })
+        },
+        onError: (error) => {
+          if (this.rasters.has(rasterId)) this.sink.send({ type: 'error', error: { code: 'decode-failed', message: error.message } })
+        }
+      })
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      throw new TesseraError('open-failed', message.includes(path) ? message : `Could not open ${path}: ${message}`)
+    }
+    if (this.closed) {
+      await source.close()
+      throw new TesseraError('internal', 'The texture service closed while opening')
+    }
+    this.rasters.set(rasterId, { source, uploadedPath })
+    return { rasterId, info: source.info }
+  }
+
+  private async closeRaster(rasterId: string): Promise<void> {
+    const entry = this.rasters.get(rasterId)
+    if (!entry) return
+    this.rasters.delete(rasterId)
+    this.tiles.cancelRaster(rasterId)
+    await entry.source.close().catch((error: unknown) => console.error(`[TextureService] closing ${entry.source.info.name}:`, error))
+    if (entry.uploadedPath) await this.uploads?.remove(entry.uploadedPath)
+  }
+
+  private raster(rasterId: string): OpenRasterEntry {
+    const entry = this.rasters.get(rasterId)
+    if (!entry) throw new TesseraError('unknown-raster', `Expected the id of an open raster for rasterId but received "${rasterId}" of type string`)
+    return entry
+  }
+
+  private uploadStore(): UploadStore {
+    if (this.options.uploadRoot === null) throw new TesseraError('not-allowed', 'Uploads are not accepted by this host')
+    if (this.closed) throw new TesseraError('internal', 'The texture service is closed')
+    return (this.uploads ??= new UploadStore(this.options.uploadRoot))
+  }
+}
+
+/** A sink whose failures are logged, never thrown into the service. */
+function guardSink(sink: ServiceSink): ServiceSink {
+  return {
+    send(message) {
+      try {
+        sink.send(message)
+      } catch (error) {
+        console.error('[TextureService] sending failed:', error)
+      }
+    },
+    sendTile(frame) {
+      try {
+        sink.sendTile(frame)
+      } catch (error) {
+        console.error('[TextureService] sending a tile failed:', error)
+      }
+    }
+  }
+}
+
+function stripUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>
+}

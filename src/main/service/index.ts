@@ -1,0 +1,5 @@
+export { TextureService } from './TextureService'
+export { TileStreamer } from './TileStreamer'
+export { UploadStore, removeAllUploadDirectoriesSync } from './UploadStore'
+export { joinTileFrame } from './joinTileFrame'
+export type { TileFrameParts, ServiceSink, RasterHooks, RasterOpener, TextureServiceOptions } from './types'

@@ -1,0 +1,52 @@
+/**
+ * What a TextureService needs from its surroundings: a sink to send through (the transport) and a
+ * way to open rasters. The service knows nothing of Electron or WebSockets.
+ */
+import type { ServerMessage } from '../../shared/protocol'
+import type { RasterInfo } from '../../shared/raster'
+import type { RasterSource } from '../raster/types'
+
+/** Where a service sends; implemented by each transport. Both methods must not throw. */
+export interface ServiceSink {
+  /** One event (progress, raster-opened, tile-failed, error…) as a plain JSON-able object. */
+  send(message: ServerMessage): void
+  /**
+   * One binary tile frame, in two parts so that the pixels need not be copied behind the header:
+   * the frame is `prefix` followed by `pixels` (`joinTileFrame` makes it one buffer). The
+   * transport sends it as one binary message, never JSON.
+   */
+  sendTile(frame: TileFrameParts): void
+}
+
+/** A tile frame (`encodeTileFrame`'s format) as its header prefix (padded to 8 bytes) and its pixel bytes. */
+export interface TileFrameParts {
+  prefix: Uint8Array
+  pixels: Uint8Array
+}
+
+/** Progress of a raster's background work, reported by the raster module while it builds. */
+export interface RasterHooks {
+  /** Pyramid build progress, 0..1. */
+  onProgress(progress: number): void
+  /** The raster's info changed (e.g. its pyramid is ready). */
+  onInfo(info: RasterInfo): void
+  /** The background work failed; tiles keep coming from what is available. */
+  onError(error: Error): void
+}
+
+/** Opens a raster file; rejects with an Error naming the file when it cannot. */
+export type RasterOpener = (path: string, hooks: RasterHooks) => Promise<RasterSource>
+
+/** Options of a TextureService; defaults in `TextureService.defaultOptions`. */
+export interface TextureServiceOptions {
+  sink: ServiceSink
+  openRaster: RasterOpener
+  /** Loads running at once: the decode pool's tile-worker count. */
+  maxWorkers?: number
+  /** Whether an `open` call may read this server path (hosts call `openHostPath` without this check). */
+  mayOpenPath?: (path: string) => boolean
+  /** Directory for uploaded files; uploads are refused when null. */
+  uploadRoot?: string | null
+  /** Most tile loads pending or active per service; beyond, the least urgent of a batch are dropped. */
+  maxPending?: number
+}

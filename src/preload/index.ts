@@ -1,0 +1,29 @@
+/**
+ * The preload (sandboxed, CommonJS): exposes `window.tessera` (see api.d.ts) through contextBridge.
+ * No ipcRenderer object reaches the page: only these functions. The service's MessagePort is
+ * forwarded to the page with window.postMessage, so tiles never cross contextBridge.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
+import { IPC } from '../shared/ipcChannels'
+import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../shared/protocol'
+import type { PortMessageData, TesseraPreloadApi } from './api'
+
+/** The page's window, typed without the DOM library (main and preload are checked with Node types). */
+const page = globalThis as unknown as { postMessage(data: unknown, targetOrigin: string, transfer: unknown[]): void }
+
+ipcRenderer.on(IPC.port, (event) => {
+  const data: PortMessageData = { type: 'tessera:port' }
+  page.postMessage(data, '*', event.ports)
+})
+
+const api: TesseraPreloadApi = {
+  call: (message: CallMessage) => ipcRenderer.invoke(IPC.call, message) as Promise<ServerMessage>,
+  notify: (message: NotifyMessage) => ipcRenderer.send(IPC.notify, message),
+  connect: async () => {
+    await ipcRenderer.invoke(IPC.connect)
+  },
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  showOpenDialog: () => ipcRenderer.invoke(IPC.openDialog) as Promise<OpenedRaster[]>
+}
+
+contextBridge.exposeInMainWorld('tessera', api)

@@ -1,0 +1,160 @@
+/**
+ * What both bridge implementations share: the listeners of every event, the dispatch of the
+ * service's messages and tile frames to them, and the typed calls. Subclasses only carry bytes.
+ */
+import { TesseraError } from '../../shared/errors'
+import { decodeTileFrame } from '../../shared/tileFrame'
+import type {
+  CallMessage,
+  CallResults,
+  ErrorInfo,
+  NotifyMessage,
+  OpenedRaster,
+  SchedulingMode,
+  ServerMessage,
+  ServiceStats,
+  TileMessage,
+  TileRequest
+} from '../../shared/protocol'
+import type { RasterInfo } from '../../shared/raster'
+import { Listeners } from './listeners'
+import type { Disposable, TesseraBridge, UploadProgress } from './types'
+
+/** A call without its id: the bridge numbers calls itself. */
+export type CallBody = CallMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never
+
+export abstract class BridgeBase implements TesseraBridge {
+  abstract readonly kind: 'electron' | 'websocket'
+
+  protected readonly tileListeners = new Listeners<[TileMessage]>()
+  protected readonly progressListeners = new Listeners<[string, number]>()
+  protected readonly updatedListeners = new Listeners<[string, RasterInfo]>()
+  protected readonly openedListeners = new Listeners<[OpenedRaster]>()
+  protected readonly tileFailedListeners = new Listeners<[string, string, ErrorInfo]>()
+  protected readonly errorListeners = new Listeners<[ErrorInfo]>()
+  protected readonly connectionListeners = new Listeners<['open' | 'closed']>()
+  /** raster-opened events that came before anyone listened (command-line files at start). */
+  private readonly unheardOpened: OpenedRaster[] = []
+  protected nextCallId = 1
+  protected disposed = false
+
+  /** Sends one call and resolves with its reply message. */
+  protected abstract sendCall(message: CallMessage): Promise<ServerMessage>
+  protected abstract sendNotify(message: NotifyMessage): void
+
+  abstract openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster>
+  abstract dispose(): void
+
+  /** Sends a call and resolves with its typed result; rejects with a TesseraError carrying the service's code. */
+  protected async call<K extends keyof CallResults>(body: CallBody & { type: K }): Promise<CallResults[K]> {
+    if (this.disposed) throw new TesseraError('internal', 'The bridge is disposed')
+    const reply = await this.sendCall({ ...body, id: this.nextCallId++ } as CallMessage)
+    if (reply.type === 'reply-error') throw new TesseraError(reply.error.code, reply.error.message)
+    if (reply.type !== 'reply') throw new TesseraError('internal', `Expected a reply but received a ${reply.type} message`)
+    return reply.result as CallResults[K]
+  }
+
+  /** Routes one service message (not a reply) to its listeners. */
+  protected dispatch(message: ServerMessage): void {
+    switch (message.type) {
+      case 'progress':
+        return this.progressListeners.emit(message.rasterId, message.progress)
+      case 'raster-updated':
+        return this.updatedListeners.emit(message.rasterId, message.info)
+      case 'raster-opened': {
+        const opened = { rasterId: message.rasterId, info: message.info }
+        if (this.openedListeners.size === 0) this.unheardOpened.push(opened)
+        else this.openedListeners.emit(opened)
+        return
+      }
+      case 'tile-failed':
+        return this.tileFailedListeners.emit(message.rasterId, message.key, message.error)
+      case 'error':
+        return this.errorListeners.emit(message.error)
+      default:
+        return
+    }
+  }
+
+  /** Decodes one binary tile frame and hands it to the tile listeners; a bad frame becomes an error event. */
+  protected dispatchTile(bytes: ArrayBuffer | Uint8Array): void {
+    let tile: TileMessage
+    try {
+      tile = decodeTileFrame(bytes)
+    } catch (error) {
+      this.errorListeners.emit({ code: 'bad-message', message: error instanceof Error ? error.message : String(error) })
+      return
+    }
+    this.tileListeners.emit(tile)
+  }
+
+  openPath(path: string): Promise<OpenedRaster> {
+    return this.call({ type: 'open', path })
+  }
+
+  async close(rasterId: string): Promise<void> {
+    await this.call({ type: 'close', rasterId })
+  }
+
+  requestTiles(rasterId: string, tiles: TileRequest[]): void {
+    if (!this.disposed && tiles.length > 0) this.sendNotify({ type: 'request', rasterId, tiles })
+  }
+
+  cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void {
+    if (!this.disposed) this.sendNotify({ type: 'cancel-obsolete', rasterId, keep: [...keepKeys] })
+  }
+
+  stats(): Promise<ServiceStats> {
+    return this.call({ type: 'stats' })
+  }
+
+  async configure(scheduling: SchedulingMode): Promise<void> {
+    await this.call({ type: 'configure', scheduling })
+  }
+
+  onTile(listener: (tile: TileMessage) => void): Disposable {
+    return this.tileListeners.add(listener)
+  }
+
+  onProgress(listener: (rasterId: string, progress: number) => void): Disposable {
+    return this.progressListeners.add(listener)
+  }
+
+  onRasterUpdated(listener: (rasterId: string, info: RasterInfo) => void): Disposable {
+    return this.updatedListeners.add(listener)
+  }
+
+  onRasterOpened(listener: (opened: OpenedRaster) => void): Disposable {
+    const dispose = this.openedListeners.add(listener)
+    const unheard = this.unheardOpened.splice(0)
+    if (unheard.length > 0) queueMicrotask(() => unheard.forEach((opened) => this.openedListeners.emit(opened)))
+    return dispose
+  }
+
+  onTileFailed(listener: (rasterId: string, key: string, error: ErrorInfo) => void): Disposable {
+    return this.tileFailedListeners.add(listener)
+  }
+
+  onError(listener: (error: ErrorInfo) => void): Disposable {
+    return this.errorListeners.add(listener)
+  }
+
+  onConnectionChange(listener: (state: 'open' | 'closed') => void): Disposable {
+    return this.connectionListeners.add(listener)
+  }
+
+  /** Drops every listener. */
+  protected clearListeners(): void {
+    for (const l of [
+      this.tileListeners,
+      this.progressListeners,
+      this.updatedListeners,
+      this.openedListeners,
+      this.tileFailedListeners,
+      this.errorListeners,
+      this.connectionListeners
+    ]) {
+      l.clear()
+    }
+  }
+}

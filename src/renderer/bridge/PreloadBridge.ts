@@ -1,0 +1,66 @@
+/**
+ * The bridge of the Electron app: calls and notifications go through the preload's small API
+ * (`window.tessera`); tiles and events arrive on a MessagePort that the preload posts to the page,
+ * so no pixel bytes cross contextBridge. A tile arrives as the message's binary payload.
+ */
+import type { TesseraPreloadApi } from '../../preload/api'
+import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../../shared/protocol'
+import { TesseraError } from '../../shared/errors'
+import { BridgeBase } from './BridgeBase'
+import type { UploadProgress } from './types'
+
+export class PreloadBridge extends BridgeBase {
+  readonly kind = 'electron' as const
+  private port: MessagePort | null = null
+  private readonly onWindowMessage = (event: MessageEvent): void => {
+    if (event.source !== window || (event.data as { type?: unknown } | null)?.type !== 'tessera:port') return
+    const port = event.ports[0]
+    if (!port) return
+    this.port?.close()
+    this.port = port
+    port.onmessage = (message: MessageEvent) => this.receive(message.data)
+    port.start()
+    this.connectionListeners.emit('open')
+  }
+
+  constructor(private readonly api: TesseraPreloadApi) {
+    super()
+    window.addEventListener('message', this.onWindowMessage)
+    void api.connect().catch((error: unknown) => {
+      this.errorListeners.emit({ code: 'internal', message: `Could not connect to the main process: ${String(error)}` })
+    })
+  }
+
+  async openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster> {
+    const path = this.api.pathForFile(file)
+    if (!path) throw new TesseraError('not-allowed', `Expected a file from disk for ${file.name} but it has no path`)
+    onProgress?.({ name: file.name, sentBytes: file.size, totalBytes: file.size })
+    return this.openPath(path)
+  }
+
+  showOpenDialog(): Promise<OpenedRaster[]> {
+    return this.api.showOpenDialog()
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    window.removeEventListener('message', this.onWindowMessage)
+    this.port?.close()
+    this.port = null
+    this.clearListeners()
+  }
+
+  protected sendCall(message: CallMessage): Promise<ServerMessage> {
+    return this.api.call(message)
+  }
+
+  protected sendNotify(message: NotifyMessage): void {
+    this.api.notify(message)
+  }
+
+  private receive(data: unknown): void {
+    if (data instanceof Uint8Array || data instanceof ArrayBuffer) this.dispatchTile(data)
+    else if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') this.dispatch(data as ServerMessage)
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The bridge of the browser host (`npm run serve`): one WebSocket to `/ws?token=…` on the page's
+ * own host. JSON text frames for calls, notifications and events; binary frames for tiles
+ * (service → page) and upload chunks (page → service). Reconnects with backoff when dropped and
+ * emits onConnectionChange('open') again; rasters belong to one connection, so after a reconnect
+ * the viewer re-opens what it needs (calls made while disconnected wait for the connection).
+ */
+import { TesseraError } from '../../shared/errors'
+import { encodeUploadFrame } from '../../shared/uploadFrame'
+import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../../shared/protocol'
+import { BridgeBase } from './BridgeBase'
+import type { UploadProgress } from './types'
+
+/** The part of the browser's WebSocket this bridge uses (the `ws` package's client matches it too). */
+export interface WebSocketLike {
+  binaryType: string
+  readonly readyState: number
+  readonly bufferedAmount: number
+  onopen: ((event: unknown) => void) | null
+  onclose: ((event: unknown) => void) | null
+  onerror: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  send(data: string | ArrayBufferView | ArrayBuffer): void
+  close(): void
+}
+
+export interface WebSocketBridgeOptions {
+  /** ws:// URL with the token, e.g. `ws://127.0.0.1:5173/ws?token=…`. */
+  url: string
+  /** Constructor of the socket; default the global WebSocket. */
+  createSocket?: (url: string) => WebSocketLike
+  /** Bytes per upload chunk; default 1 MiB. */
+  chunkSize?: number
+  /** Upload waits while more than this many bytes are queued in the socket; default 8 MiB. */
+  maxBufferedAmount?: number
+  /** First reconnect delay, doubled up to `maxReconnectDelay`; defaults 250 ms and 5 s. */
+  reconnectDelay?: number
+  maxReconnectDelay?: number
+}
+
+const OPEN = 1
+
+/** The WebSocket URL of the page's own host, with the token of the page's `?token=`. */
+export function webSocketUrlForPage(location: { protocol: string; host: string; search: string }): string {
+  const token = new URLSearchParams(location.search).get('token') ?? ''
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`
+}
+
+export class WebSocketBridge extends BridgeBase {
+  static readonly defaultOptions = { chunkSize: 1024 * 1024, maxBufferedAmount: 8 * 1024 * 1024, reconnectDelay: 250, maxReconnectDelay: 5000 }
+
+  readonly kind = 'websocket' as const
+  private readonly options: Required<WebSocketBridgeOptions>
+  private socket: WebSocketLike | null = null
+  private readonly replies = new Map<number, { resolve: (reply: ServerMessage) => void; reject: (error: Error) => void }>()
+  private waitingForOpen: Array<() => void> = []
+  private delay: number
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(options: WebSocketBridgeOptions) {
+    super()
+    this.options = {
+      ...WebSocketBridge.defaultOptions,
+      createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+      ...options
+    }
+    this.delay = this.options.reconnectDelay
+    this.connect()
+  }
+
+  /** True while the socket is open. */
+  get isOpen(): boolean {
+    return this.socket?.readyState === OPEN
+  }
+
+  async openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster> {
+    const { uploadId } = await this.call({ type: 'upload-begin', name: file.name, size: file.size })
+    const socket = this.socket
+    const { chunkSize, maxBufferedAmount } = this.options
+    onProgress?.({ name: file.name, sentBytes: 0, totalBytes: file.size })
+    for (let offset = 0; offset < file.size; offset += chunkSize) {
+      const bytes = new Uint8Array(await file.slice(offset, offset + chunkSize).arrayBuffer())
+      if (this.socket !== socket || !this.isOpen) throw new TesseraError('internal', `Connection lost while uploading ${file.name}`)
+      socket!.send(encodeUploadFrame(uploadId, offset, bytes))
+      while (this.socket === socket && this.isOpen && socket!.bufferedAmount > maxBufferedAmount) await sleep(5)
+      onProgress?.({ name: file.name, sentBytes: Math.min(file.size, offset + bytes.byteLength), totalBytes: file.size })
+    }
+    return this.call({ type: 'upload-end', uploadId })
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
+    this.failPending(new TesseraError('internal', 'The bridge is disposed'))
+    const socket = this.socket
+    this.socket = null
+    socket?.close()
+    this.clearListeners()
+  }
+
+  protected async sendCall(message: CallMessage): Promise<ServerMessage> {
+    if (!this.isOpen) await new Promise<void>((resolve) => this.waitingForOpen.push(resolve))
+    if (this.disposed || !this.isOpen) throw new TesseraError('internal', `Connection lost before ${message.type} was sent`)
+    return new Promise((resolve, reject) => {
+      this.replies.set(message.id, { resolve, reject })
+      this.socket!.send(JSON.stringify(message))
+    })
+  }
+
+  protected sendNotify(message: NotifyMessage): void {
+    if (this.isOpen) this.socket!.send(JSON.stringify(message)) // dropped while disconnected: the viewer re-requests on 'open'
+  }
+
+  private connect(): void {
+    if (this.disposed) return
+    const socket = this.options.createSocket(this.options.url)
+    socket.binaryType = 'arraybuffer'
+    this.socket = socket
+    socket.onopen = () => {
+      if (this.socket !== socket) return
+      this.delay = this.options.reconnectDelay
+      this.connectionListeners.emit('open')
+      for (const resolve of this.waitingForOpen.splice(0)) resolve()
+    }
+    socket.onmessage = (event) => {
+      if (this.socket === socket) this.receive(event.data)
+    }
+    socket.onerror = () => undefined // 'close' follows and handles it
+    socket.onclose = () => {
+      if (this.socket !== socket) return
+      this.socket = null
+      this.failPending(new TesseraError('internal', 'Connection to the Tessera host lost'))
+      this.connectionListeners.emit('closed')
+      this.reconnectTimer = setTimeout(() => this.connect(), this.delay)
+      this.delay = Math.min(this.delay * 2, this.options.maxReconnectDelay)
+    }
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      if (data instanceof ArrayBuffer || data instanceof Uint8Array) this.dispatchTile(data)
+      return
+    }
+    let message: ServerMessage
+    try {
+      message = JSON.parse(data) as ServerMessage
+    } catch {
+      this.errorListeners.emit({ code: 'bad-message', message: 'Expected JSON text from the host but received text that does not parse' })
+      return
+    }
+    if (message.type === 'reply' || message.type === 'reply-error') {
+      const waiting = this.replies.get(message.id)
+      this.replies.delete(message.id)
+      waiting?.resolve(message)
+      return
+    }
+    this.dispatch(message)
+  }
+
+  private failPending(error: Error): void {
+    for (const { reject } of this.replies.values()) reject(error)
+    this.replies.clear()
+    // Calls waiting for a connection keep waiting for the next one, unless disposed.
+    if (this.disposed) for (const resolve of this.waitingForOpen.splice(0)) resolve()
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
