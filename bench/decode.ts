@@ -16,23 +16,13 @@
  * Tessera alternate (ratios are medians of the per-round ratios).
  * Run: node --import tsx bench/decode.ts [--quick]. Writes bench/results/decode.json.
  */
-import { register } from 'node:module'
+import { registerModulePathHook } from './modulePathHook'
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 
-// Outside Vite, `x?modulePath` imports mean nothing: map them to the file's path, as the build does.
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(`
-import { fileURLToPath } from 'node:url'
-export async function resolve(specifier, context, next) {
-  if (!specifier.endsWith('?modulePath')) return next(specifier, context)
-  const target = await next(specifier.slice(0, -'?modulePath'.length), context)
-  return { url: 'data:text/javascript,export default ' + encodeURIComponent(JSON.stringify(fileURLToPath(target.url))), shortCircuit: true }
-}`)
-)
+registerModulePathHook()
 
 const { default: sharp } = await import('sharp')
 const { WorkerPool } = await import('../src/main/pool/index')

@@ -12,24 +12,14 @@
  * not measured, and the output says so.
  * Run: node --import tsx bench/stream.ts [--quick]. Writes bench/results/stream.json.
  */
-import { register } from 'node:module'
+import { registerModulePathHook } from './modulePathHook'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, platform } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { AddressInfo } from 'node:net'
 
-// Outside Vite, `x?modulePath` imports mean nothing: map them to the file's path, as the build does.
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(`
-import { fileURLToPath } from 'node:url'
-export async function resolve(specifier, context, next) {
-  if (!specifier.endsWith('?modulePath')) return next(specifier, context)
-  const target = await next(specifier.slice(0, -'?modulePath'.length), context)
-  return { url: 'data:text/javascript,export default ' + encodeURIComponent(JSON.stringify(fileURLToPath(target.url))), shortCircuit: true }
-}`)
-)
+registerModulePathHook()
 
 const { default: sharp } = await import('sharp')
 const { default: WebSocket, WebSocketServer } = await import('ws')

@@ -4,19 +4,11 @@
  */
 import sharp, { type Sharp, type SharpOptions } from 'sharp'
 import type { SampleType } from '../../../shared/raster'
+import { BYTES_PER_SAMPLE } from '../../../shared/tileFrame'
 import type { ImageSelector, PixelOutput, TilePixels } from '../../pool/jobs'
 
-/** Bytes per sample of each sample type. */
-export const BYTES_PER_SAMPLE: Record<SampleType, number> = {
-  uint8: 1,
-  int8: 1,
-  uint16: 2,
-  int16: 2,
-  uint32: 4,
-  int32: 4,
-  float32: 4,
-  float64: 8
-}
+/** Bytes per sample of each sample type: the one table of the wire format, re-exported. */
+export { BYTES_PER_SAMPLE } from '../../../shared/tileFrame'
 
 /** Sample type of a libvips band format (sharp's `depth`); null for complex formats. */
 export function sampleTypeOfDepth(depth: string): SampleType | null {
