@@ -186,6 +186,7 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       const error = viewer.getByTestId('error')
       await expect(error).toBeVisible()
       await expect(error).toContainText(CORRUPT.file)
+      await expect(error).not.toContainText('tessera-uploads') // named as dropped, not by its temporary path
       const shot = await shoot(viewer, `${prefix}-corrupt`)
       expect(await viewer.evaluate(() => (globalThis as unknown as { __tesseraDiagnostics: { layers(): string[] } }).__tesseraDiagnostics.layers().length)).toBe(2)
       expectColor(shot.image(900, 600), quadColor(900, 600), 'PNG still drawn')

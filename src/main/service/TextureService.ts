@@ -4,6 +4,7 @@
  * progress, and answers calls. It takes a sink and never knows which transport carries it.
  * Every incoming message is validated here first; a malformed one gets an error reply, never a crash.
  */
+import { basename } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { TesseraError, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
@@ -172,8 +173,7 @@ export class TextureService {
         }
       })
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      throw new TesseraError('open-failed', message.includes(path) ? message : `Could not open ${path}: ${message}`)
+      throw new TesseraError('open-failed', openFailureMessage(error, path, uploadedPath !== null))
     }
     if (this.closed) {
       await source.close()
@@ -227,4 +227,14 @@ function guardSink(sink: ServiceSink): ServiceSink {
 
 function stripUndefined<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/**
+ * The message a person reads when a file does not open: it names the file (an upload by the name
+ * it was dropped with, not its temporary path) and ends on the cause, not on libvips' dangling ':'.
+ */
+export function openFailureMessage(error: unknown, path: string, uploaded: boolean): string {
+  let message = (error instanceof Error ? error.message : String(error)).trim().replace(/\s*:\s*$/, '')
+  if (!message.includes(path)) message = `Could not open ${path}: ${message}`
+  return uploaded ? message.split(path).join(basename(path)) : message
 }
