@@ -2,7 +2,7 @@
  * `openRaster`: probe a file in a worker, choose its strategy, and return the RasterSource that
  * serves its tiles. Nothing here decodes on the calling thread.
  */
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { pyramidLevels } from '../../shared/tiles'
 import { getDefaultPools } from '../pool/defaultPool'
@@ -23,11 +23,15 @@ import type { RasterInfo, RasterSource } from './types'
  */
 export async function openRaster(path: string, options: OpenOptions = {}): Promise<RasterSource> {
   const absolute = resolve(path)
-  const file = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
-    const why = error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'permission denied' : error.message
-    throw new Error(`Cannot open ${absolute}: ${why}`)
-  })
+  const cannotOpen = (error: NodeJS.ErrnoException): never => {
+    throw new Error(`Cannot open ${absolute}: ${fileErrorCause(error)}`)
+  }
+  const file = await stat(absolute).catch(cannotOpen)
   if (file.isDirectory()) throw new Error(`Cannot open ${absolute}: it is a directory, not an image file`)
+  if (!file.isFile()) throw new Error(`Cannot open ${absolute}: it is not a regular file (a device, pipe or socket)`)
+  // sharp reports an unreadable file as "unsupported format": try to open it first, to name the real cause.
+  await open(absolute, 'r').then((handle) => handle.close(), cannotOpen)
+  if (file.size === 0) throw new Error(`Cannot open ${absolute}: the file is empty (0 bytes)`)
   const defaults = options.pool && options.backgroundPool ? null : getDefaultPools()
   const pool = options.pool ?? defaults!.tiles
   const backgroundPool = options.backgroundPool ?? defaults!.background
@@ -36,10 +40,13 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
   backgroundPool.warm()
   const settings = { ...defaultOpenOptions, cacheDir: defaultCacheDir(), ...definedOnly(options) }
 
-  const probe = await pool.run<ProbeResult>({ kind: 'probe', path: absolute }).catch((error: Error) => {
+  const probe = await pool.run<ProbeResult>({ kind: 'probe', path: absolute }).catch(async (error: Error) => {
     const message = error.message
     const unsupported = /unsupported image format|is missing or of an unsupported/i.test(message)
-    throw new Error(`Cannot open ${absolute}: ${unsupported ? `not a supported image (${message})` : message}`)
+    if (!unsupported) throw new Error(`Cannot open ${absolute}: ${message}`)
+    const looksLike = await signatureFormat(absolute)
+    const why = looksLike ? `it starts like a ${looksLike} file but cannot be read: it is truncated or damaged (${message})` : `not a supported image (${message})`
+    throw new Error(`Cannot open ${absolute}: ${why}`)
   })
   const strategy = chooseStrategy(probe, absolute, settings.maxPixels, settings.memoryMaxPixels)
   const output: PixelOutput = valueOutput(probe) ?? { kind: 'rgba8' }
@@ -89,6 +96,45 @@ function rasterInfo(path: string, fileSize: number, probe: ProbeResult, strategy
     strategy,
     pyramidReady: strategy !== 'pyramid'
   }
+}
+
+/** The cause of a file-system error, in words. */
+function fileErrorCause(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such file'
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'ELOOP':
+      return 'symbolic link loop (too many levels of symbolic links)'
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory'
+    default:
+      return error.message
+  }
+}
+
+/** The format the first bytes of a file announce (PNG, JPEG, GIF, TIFF, WebP), or null. */
+async function signatureFormat(path: string): Promise<string | null> {
+  const head = Buffer.alloc(12)
+  try {
+    const handle = await open(path, 'r')
+    try {
+      await handle.read(head, 0, 12, 0)
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    return null
+  }
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'PNG'
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'JPEG'
+  if (head.toString('latin1', 0, 4) === 'GIF8') return 'GIF'
+  const tiff = head.toString('latin1', 0, 4)
+  if (tiff === 'II*\0' || tiff === 'MM\0*' || tiff === 'II+\0' || tiff === 'MM\0+') return 'TIFF'
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'WebP'
+  return null
 }
 
 /** Rethrows a decode error as "Cannot open <path>: <why>" (an error that names the file already is kept). */

@@ -1,4 +1,5 @@
 /** Worker side: the TIFF structure (pages, tiling) and georeferencing, read with the `geotiff` package. */
+import { stat } from 'node:fs/promises'
 import { fromFile } from 'geotiff'
 import type { Georeference } from '../../../shared/raster'
 
@@ -13,9 +14,11 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
   const tiff = await fromFile(path)
   try {
     const count = await tiff.getImageCount()
+    const fileSize = (await stat(path)).size
     const pages: TiffStructure['pages'] = []
     for (let i = 0; i < count; i++) {
       const image = await tiff.getImage(i)
+      if (image.isTiled) await checkTileExtents(image, i, fileSize)
       pages.push({ width: image.getWidth(), height: image.getHeight(), tiled: image.isTiled })
     }
     const first = await tiff.getImage(0)
@@ -26,6 +29,23 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
 }
 
 type GeoImage = Awaited<ReturnType<Awaited<ReturnType<typeof fromFile>>['getImage']>>
+
+/**
+ * Throws when a tile of page `index` lies (partly) past the end of the file: libtiff would read
+ * it as zeros without failing, and a truncated or forged file would show black instead of an error.
+ */
+async function checkTileExtents(image: GeoImage, index: number, fileSize: number): Promise<void> {
+  const directory = image.fileDirectory
+  const offsets = (await directory.loadValue('TileOffsets')) as ArrayLike<number | bigint> | undefined
+  const counts = (await directory.loadValue('TileByteCounts')) as ArrayLike<number | bigint> | undefined
+  if (!offsets || !counts) return
+  for (let t = 0; t < offsets.length; t++) {
+    const end = Number(offsets[t]) + Number(counts[t] ?? 0)
+    if (end > fileSize) {
+      throw new Error(`tile ${t} of page ${index} ends at byte ${end}, past the end of the file (${fileSize} bytes): the file is truncated or damaged`)
+    }
+  }
+}
 
 function georeferenceOf(image: GeoImage): Georeference | null {
   let origin: number[]

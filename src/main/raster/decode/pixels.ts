@@ -2,6 +2,7 @@
  * Worker side: how sharp pipelines are opened and how their pixels leave them (RGBA8 or one band
  * in its own type), as ArrayBuffers that can be transferred.
  */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import sharp, { type Sharp, type SharpOptions } from 'sharp'
 import type { SampleType } from '../../../shared/raster'
 import { BYTES_PER_SAMPLE } from '../../../shared/tileFrame'
@@ -33,7 +34,30 @@ export function openImage(path: string, image: ImageSelector = {}, autoOrient = 
   const options: SharpOptions = { limitInputPixels: false, failOn: 'truncated', autoOrient }
   if (image.page !== undefined) options.page = image.page
   if (image.subifd !== undefined) options.tiff = { subifd: image.subifd }
-  return sharp(path, options)
+  // An SVG loaded from a file may pull in other files (<image href>, relative or file:): librsvg
+  // resolves them against the file's directory. From memory it has no base and reads nothing else.
+  return sharp(looksLikeXml(path) ? readFileSync(path) : path, options)
+}
+
+// The file loader of SVG is never used, whatever the file claims to be (a gzipped SVG is then refused).
+sharp.block({ operation: ['VipsForeignLoadSvgFile'] })
+
+/** True when the file starts (after a BOM and blanks) with '<': an SVG (the only XML format libvips loads). */
+function looksLikeXml(path: string): boolean {
+  const head = Buffer.alloc(256)
+  let length = 0
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      length = readSync(fd, head, 0, head.length, 0)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return false // sharp reports the file's own error
+  }
+  const text = head.subarray(0, length).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart()
+  return text.startsWith('<')
 }
 
 /** A sharp pipeline over raw pixels (a shared level or a copy of part of one). */
