@@ -1,4 +1,11 @@
+import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
+
+/** The Chromium to drive: $TESSERA_CHROMIUM, else Debian's /usr/bin/chromium, else Playwright's own (if installed). */
+function chromiumExecutable(): string | undefined {
+  if (process.env.TESSERA_CHROMIUM) return process.env.TESSERA_CHROMIUM
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
+}
 
 /**
  * End-to-end tests. 'browser': the real renderer in Debian's Chromium (WebGL through SwiftShader)
@@ -23,7 +30,7 @@ export default defineConfig({
         viewport: { width: 1000, height: 700 },
         deviceScaleFactor: 1,
         launchOptions: {
-          executablePath: process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium',
+          executablePath: chromiumExecutable(),
           args: [
             '--no-sandbox',
             '--disable-background-networking',
