@@ -39,7 +39,31 @@ export interface SuiteResult {
   /** Free text for anything the table cannot say (what was extrapolated, what was not measured). */
   notes?: string[]
   rows: ResultRow[]
+  /** Charts for report.html (drawn as SVG by `renderHtmlReport`). */
+  charts?: Chart[]
+  /** Raw per-run figures behind the rows, for whoever digs further; not rendered. */
+  details?: unknown
 }
+
+/** Grouped bars: one group per label of `groups`, one bar per series in each group. */
+export interface BarChart {
+  kind: 'bars'
+  title: string
+  unit: string
+  groups: string[]
+  series: Array<{ name: string; values: number[] }>
+}
+
+/** Lines over x (time, usually). */
+export interface LineChart {
+  kind: 'lines'
+  title: string
+  unit: string
+  xUnit: string
+  series: Array<{ name: string; points: Array<[number, number]> }>
+}
+
+export type Chart = BarChart | LineChart
 
 export const RESULTS_DIR = resolve('bench/results')
 
@@ -87,7 +111,11 @@ function checkRow(row: ResultRow, index: number): void {
  * Writes `bench/results/<suite>.json` (creating the folder) and returns its path.
  * Throws, naming the row, if a row is malformed (a NaN value, a missing figure).
  */
-export function writeSuiteResult(suite: string, rows: ResultRow[], extra: { quick?: boolean; notes?: string[] } = {}): string {
+export function writeSuiteResult(
+  suite: string,
+  rows: ResultRow[],
+  extra: { quick?: boolean; notes?: string[]; charts?: Chart[]; details?: unknown } = {}
+): string {
   if (!/^[a-z0-9][a-z0-9-]*$/i.test(suite)) throw new TypeError(`Expected a suite name of letters, digits and dashes but received ${JSON.stringify(suite)}`)
   rows.forEach(checkRow)
   const result: SuiteResult = {
@@ -96,7 +124,9 @@ export function writeSuiteResult(suite: string, rows: ResultRow[], extra: { quic
     machine: machine(),
     quick: extra.quick ?? isQuick(),
     ...(extra.notes?.length ? { notes: extra.notes } : {}),
-    rows
+    rows,
+    ...(extra.charts?.length ? { charts: extra.charts } : {}),
+    ...(extra.details === undefined ? {} : { details: extra.details })
   }
   mkdirSync(RESULTS_DIR, { recursive: true })
   const path = join(RESULTS_DIR, `${suite}.json`)

@@ -3,15 +3,17 @@
  * run.ts, report.ts and scratch files whose name starts with `_`), each in its own child process `node --import tsx bench/<suite>.ts`,
  * forwarding `--quick`; positional arguments keep only the suites named. Then it writes
  * `bench/results/report.md` from every `bench/results/<suite>.json` and exits non-zero if a suite
- * crashed (a goal that is missed is reported, not an error).
+ * crashed (a goal that is missed is reported, not an error), and `bench/results/report.html`: the same
+ * tables with each suite's charts as SVG.
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { RESULTS_DIR, readSuiteResults, renderReport } from './report'
+import { renderHtmlReport } from './reportHtml'
 
 const BENCH_DIR = resolve('bench')
-const NOT_SUITES = new Set(['run.ts', 'report.ts'])
+const NOT_SUITES = new Set(['modulePathHook.ts', 'run.ts', 'report.ts'])
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -50,8 +52,9 @@ const { results, unreadable } = readSuiteResults()
 mkdirSync(RESULTS_DIR, { recursive: true })
 const reportPath = join(RESULTS_DIR, 'report.md')
 writeFileSync(reportPath, renderReport(results, unreadable))
+writeFileSync(join(RESULTS_DIR, 'report.html'), renderHtmlReport(results, unreadable))
 const missed = results.flatMap((r) => r.rows.filter((row) => row.met === false).map((row) => `${r.suite}: ${row.figure}`))
-console.log(`\nReport of ${results.length} suite(s): ${reportPath}`)
+console.log(`\nReport of ${results.length} suite(s): ${reportPath} and report.html`)
 if (missed.length > 0) console.log(`Goals missed:\n  ${missed.join('\n  ')}`)
 if (failed.length > 0) {
   console.error(`Suites that failed: ${failed.join(', ')}`)

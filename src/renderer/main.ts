@@ -13,7 +13,7 @@ import { StatusBar } from './ui/StatusBar'
 import { diagnosticsRequested, installDiagnostics } from './ui/diagnostics'
 import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
 import { Viewer } from './view/Viewer'
-import type { TileLayer } from './view/TileLayer'
+import type { TileLayer, TileTransport } from './view/TileLayer'
 
 async function main(): Promise<void> {
   const stage = required('stage')
@@ -25,7 +25,17 @@ async function main(): Promise<void> {
     errors.show('Cannot reach the Tessera service', messageOf(error))
     return
   }
-  const viewer = await Viewer.create(stage, { transport: bridge, budgetBytes: budgetFromUrl() })
+  const fifo = schedulingFromUrl() === 'fifo'
+  if (fifo) {
+    try {
+      await bridge.configure('fifo')
+    } catch (error) {
+      errors.show('Could not switch the service to FIFO scheduling', messageOf(error))
+    }
+  }
+  // In 'fifo' mode (the benchmark baseline) the renderer withdraws nothing either.
+  const transport: TileTransport = fifo ? { requestTiles: (id, tiles) => bridge.requestTiles(id, tiles), cancelObsolete: () => undefined } : bridge
+  const viewer = await Viewer.create(stage, { transport, budgetBytes: budgetFromUrl() })
   const status = new StatusBar(required('statusbar'))
   let serviceActive = 0
   const failedLayers = new Set<string>()
@@ -146,12 +156,20 @@ async function main(): Promise<void> {
       .catch(() => undefined)
   }, 500)
 
-  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive)
+  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats())
   document.body.dataset.ready = 'true'
 }
 
 function entryOf(layer: TileLayer): LayerEntry {
   return { rasterId: layer.rasterId, info: layer.info, stretch: layer.stretch?.current ?? null }
+}
+
+/**
+ * `?scheduling=fifo` switches prioritisation and cancellation off, in the service and in the
+ * renderer (the baseline of `bench/view.ts`); anything else keeps the default, 'priority'.
+ */
+function schedulingFromUrl(): 'priority' | 'fifo' {
+  return new URLSearchParams(window.location.search).get('scheduling') === 'fifo' ? 'fifo' : 'priority'
 }
 
 /** `?budget=<MB>` overrides the texture cache budget. */

@@ -2,6 +2,7 @@
  * `window.__tesseraDiagnostics`, installed only when the page URL has `?diagnostics`: what
  * end-to-end tests and people debugging read (counters, sharpness) and a way to place the camera.
  */
+import type { ServiceStats } from '../../shared/protocol'
 import type { Viewer, ViewerStats } from '../view/Viewer'
 
 export interface TesseraDiagnostics {
@@ -13,6 +14,8 @@ export interface TesseraDiagnostics {
   view(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
   /** Ids of the open rasters, bottom first. */
   layers(): string[]
+  /** The service's counters (tiles decoded and sent, pending, active…), asked for now. */
+  service(): Promise<ServiceStats>
 }
 
 declare global {
@@ -26,13 +29,17 @@ export function diagnosticsRequested(location: Location = window.location): bool
   return new URLSearchParams(location.search).has('diagnostics')
 }
 
-/** Installs the diagnostics object on `window`. `active` reads the service's last known active count. */
-export function installDiagnostics(viewer: Viewer, active: () => number): TesseraDiagnostics {
+/**
+ * Installs the diagnostics object on `window`. `active` reads the service's last known active
+ * count; `service` asks the service for its counters.
+ */
+export function installDiagnostics(viewer: Viewer, active: () => number, service: () => Promise<ServiceStats>): TesseraDiagnostics {
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
     setView: (view) => viewer.camera.setView(view),
     view: () => viewer.view,
-    layers: () => viewer.layers.map((l) => l.rasterId)
+    layers: () => viewer.layers.map((l) => l.rasterId),
+    service
   }
   window.__tesseraDiagnostics = diagnostics
   return diagnostics

@@ -1,0 +1,333 @@
+/**
+ * Benchmark suite `view` (issue 6): how fast the view becomes sharp, and how little work is wasted.
+ *
+ * Measures, in Debian Chromium (headless, 1280×800 window) on the `npm run serve` host, one run,
+ * on a generated 16384² tiled pyramidal TIFF (cached in bench/.cache), a fixed seeded camera
+ * script (bench/view/script.ts): zoom jumps (fit, then five regions at 1:1), a fling pan across
+ * the image at 1:1, a fast wheel zoom fit → 16× fit and back, a random walk (60 s; 10 s with
+ * --quick). Each scenario starts from a fresh page (fresh service, empty caches) at fit. For each:
+ * time-to-sharp (from the last camera move until every visible tile at the target level is
+ * displayed), tiles decoded, displayed, wasted (decoded, never displayed) and their share, frames
+ * and the longest main-thread task, texture bytes and JS heap (after a GC) at the end.
+ * Baselines, in the same run and the same Chromium, driven by the same in-page script:
+ * - Tessera with prioritisation and cancellation switched off (`?scheduling=fifo`, a flag of the
+ *   app): goal time-to-sharp ≤ 0.5× and waste ≤ 10 % of tiles decoded;
+ * - OpenSeadragon 6 (npm `openseadragon`) on the DZI twin (same pixels, 256² JPEG tiles, same
+ *   quality), served from 127.0.0.1, in a viewer element the size of Tessera's, measured with its
+ *   own events (tile-loaded, tile-unloaded, fully-loaded-change, tiled-image-drawn): goal
+ *   time-to-sharp ≤ 0.8×.
+ * The machine is shared and noisy: each scenario runs the three contenders once, in an order that
+ * rotates from scenario to scenario, and time-to-sharp is a median over the scenario's settle
+ * points (the wheel zoom: the sum of its two waits).
+ * Run: node --import tsx bench/view.ts [--quick]. Writes bench/results/view.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { isQuick, printTable, ratioOf, round, writeSuiteResult, type Chart, type ResultRow } from './report'
+import { ensureViewImages } from './view/images'
+import { startPeerServer } from './view/peerServer'
+import { openSteps, scenarios as makeScenarios, settleCapMs, type Scenario, type Step } from './view/script'
+
+const quick = isQuick()
+const WINDOW = { width: 1280, height: 800 }
+const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--enable-precise-memory-info'
+]
+const DRIVER = readFileSync(resolve('bench/view/driver.js'), 'utf8')
+const TESSERA_ADAPTER = readFileSync(resolve('bench/view/tessera-adapter.js'), 'utf8')
+const suiteStart = performance.now()
+const progress = (what: string): void => {
+  process.stderr.write(`[view ${((performance.now() - suiteStart) / 1000).toFixed(1)} s] ${what}\n`)
+}
+
+type ContenderName = 'tessera' | 'fifo' | 'osd'
+const CONTENDERS: ContenderName[] = ['tessera', 'fifo', 'osd']
+const LABEL: Record<ContenderName, string> = { tessera: 'Tessera', fifo: 'Tessera FIFO', osd: 'OpenSeadragon 6' }
+
+interface Settle {
+  label: string
+  ms: number | null
+  capMs: number
+  counted: boolean
+}
+interface DriverResult {
+  settles: Settle[]
+  decoded: number
+  displayed: number
+  drainedMs: number
+  stillBusy: boolean
+  frames: number
+  longestFrameGapMs: number
+  longestTaskMs: number
+  longTasks: number
+  textureBytes: number
+  samples: Array<{ t: number; textureBytes: number; heap: number }>
+}
+interface RunResult extends DriverResult {
+  openMs: number | null
+  timeToSharpMs: number
+  censored: number
+  wasted: number
+  wasteShare: number
+  heapBytes: number
+  problems: string[]
+}
+
+// ---- hosts --------------------------------------------------------------------------------------
+
+/** `node scripts/serve.mjs --port 0 <tiff>` (it builds first when the sources changed). */
+async function startServe(tiff: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0', tiff], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const url = await new Promise<string>((done, fail) => {
+    let stdout = ''
+    const timer = setTimeout(() => fail(new Error(`npm run serve printed no URL within 240 s; stderr:\n${stderr}`)), 240_000)
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      const match = /Tessera serving at (http:\/\/\S+\/\?token=[A-Za-z0-9_-]+)/.exec(stdout)
+      if (match) {
+        clearTimeout(timer)
+        done(match[1]!)
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`npm run serve exited with ${code}; stderr:\n${stderr}`))
+    })
+  })
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
+
+// ---- one run ------------------------------------------------------------------------------------
+
+interface Hosts {
+  browser: Browser
+  tesseraUrl: string
+  peerOrigin: string
+  viewSize: { width: number; height: number }
+  imageSide: number
+}
+
+/** The page globals used inside `page.evaluate` (benches type-check without the DOM library). */
+interface PageGlobals {
+  document: { body: { dataset: Record<string, string | undefined> } }
+  __tesseraDiagnostics?: { layers(): string[]; view(): { width: number; height: number } }
+  __benchDriver: { run(steps: unknown, options: unknown): Promise<DriverResult> }
+}
+
+/** Opens a fresh page (own browser context: no shared HTTP cache) of a contender, ready to drive. */
+async function openContender(hosts: Hosts, who: ContenderName): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
+  const context = await hosts.browser.newContext({ viewport: WINDOW })
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+  })
+  if (who === 'osd') {
+    await page.goto(`${hosts.peerOrigin}/osd.html?w=${hosts.viewSize.width}&h=${hosts.viewSize.height}`)
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.body.dataset.ready === 'true', undefined, { timeout: 60_000 })
+  } else {
+    await page.goto(`${hosts.tesseraUrl}&diagnostics${who === 'fifo' ? '&scheduling=fifo' : ''}`)
+    await page.waitForFunction(() => {
+      const g = globalThis as unknown as PageGlobals
+      return g.document.body.dataset.ready === 'true' && (g.__tesseraDiagnostics?.layers().length ?? 0) === 1
+    }, undefined, { timeout: 60_000 })
+    await page.evaluate(TESSERA_ADAPTER) // evaluated, not a <script>: the app's CSP forbids inline scripts
+  }
+  await page.evaluate(DRIVER)
+  return { page, problems, close: () => context.close() }
+}
+
+async function drive(page: Page, steps: Step[]): Promise<DriverResult> {
+  return page.evaluate(
+    ([s, options]) => (globalThis as unknown as PageGlobals).__benchDriver.run(s, options),
+    [steps, { drainCapMs: quick ? 1_000 : 5_000, sampleMs: 500 }] as const
+  )
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Runs one scenario for one contender: on a fresh page, or on `reuse` (--quick), after a move to fit. */
+async function runOne(hosts: Hosts, who: ContenderName, scenario: Scenario, reuse?: Awaited<ReturnType<typeof openContender>>): Promise<RunResult> {
+  const opened = reuse ?? (await openContender(hosts, who))
+  const { page, problems } = opened
+  try {
+    const open = await drive(page, openSteps({ imageWidth: hosts.imageSide, imageHeight: hosts.imageSide, viewWidth: hosts.viewSize.width, viewHeight: hosts.viewSize.height, quick }))
+    const result = await drive(page, scenario.steps)
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('HeapProfiler.collectGarbage')
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+    await cdp.detach()
+    const counted = result.settles.filter((s) => s.counted)
+    const times = counted.map((s) => s.ms ?? s.capMs)
+    const wasted = Math.max(0, result.decoded - result.displayed)
+    return {
+      ...result,
+      openMs: open.settles[0]?.ms ?? null,
+      timeToSharpMs: scenario.timeToSharp === 'sum' ? times.reduce((a, b) => a + b, 0) : median(times),
+      censored: counted.filter((s) => s.ms === null).length,
+      wasted,
+      wasteShare: result.decoded > 0 ? (100 * wasted) / result.decoded : 0,
+      heapBytes: usedSize,
+      problems: problems.splice(0)
+    }
+  } finally {
+    if (!reuse) await opened.close()
+  }
+}
+
+// ---- the suite ----------------------------------------------------------------------------------
+
+const images = await ensureViewImages(resolve('bench/.cache'))
+if (images.generatedSeconds > 0) progress(`generated the 16384² TIFF and its DZI in ${images.generatedSeconds.toFixed(1)} s (cached for the next runs)`)
+progress('starting the serve host (builds first if the sources changed)')
+const serve = await startServe(images.tiff)
+const peer = await startPeerServer(images.dzi)
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+const results = new Map<string, Record<ContenderName, RunResult>>()
+let scenarioList: Scenario[] = []
+const notes: string[] = []
+try {
+  // The viewer element's size (the window minus Tessera's side panel and status bar): the peer gets the same.
+  const hosts: Hosts = { browser, tesseraUrl: serve.url, peerOrigin: peer.origin, viewSize: { width: 0, height: 0 }, imageSide: images.side }
+  {
+    const probe = await openContender(hosts, 'tessera')
+    const view = await probe.page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.view())
+    hosts.viewSize = { width: Math.round(view.width), height: Math.round(view.height) }
+    await probe.close()
+  }
+  progress(`viewer element ${hosts.viewSize.width}×${hosts.viewSize.height} in a ${WINDOW.width}×${WINDOW.height} window`)
+  scenarioList = makeScenarios({ imageWidth: images.side, imageHeight: images.side, viewWidth: hosts.viewSize.width, viewHeight: hosts.viewSize.height, quick })
+  const record = (scenario: Scenario, who: ContenderName, r: RunResult): void => {
+    progress(`  ${scenario.name}, ${LABEL[who]}: time-to-sharp ${r.timeToSharpMs} ms${r.censored ? ` (${r.censored} not sharp in time)` : ''}, decoded ${r.decoded}, displayed ${r.displayed}, wasted ${r.wasted}`)
+    for (const problem of new Set(r.problems)) notes.push(`${scenario.name}, ${LABEL[who]}: ${problem}`)
+    if (r.stillBusy) notes.push(`${scenario.name}, ${LABEL[who]}: still loading when the drain wait ended; later decodes are not counted.`)
+    const byContender = results.get(scenario.name) ?? ({} as Record<ContenderName, RunResult>)
+    byContender[who] = r
+    results.set(scenario.name, byContender)
+  }
+  if (quick) {
+    // --quick: one page per contender for all scenarios (each preceded by a move to fit), to stay short.
+    for (const who of CONTENDERS) {
+      progress(`${LABEL[who]}: all scenarios on one page`)
+      const page = await openContender(hosts, who)
+      try {
+        for (const scenario of scenarioList) record(scenario, who, await runOne(hosts, who, scenario, page))
+      } finally {
+        await page.close()
+      }
+    }
+  } else {
+    for (const [index, scenario] of scenarioList.entries()) {
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + index) % CONTENDERS.length]!)
+      for (const who of order) {
+        progress(`${scenario.name}: ${LABEL[who]}`)
+        record(scenario, who, await runOne(hosts, who, scenario))
+      }
+    }
+  }
+} finally {
+  await browser.close()
+  await peer.close()
+  await serve.stop()
+}
+
+// ---- rows ---------------------------------------------------------------------------------------
+
+const rows: ResultRow[] = []
+const row = (figure: string, value: number, unit: string, baseline: number | null, goal: string, met: boolean | null): void => {
+  rows.push({ figure, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratioOf(value, baseline), goal, met })
+}
+const opens = (who: ContenderName): number[] => [...results.values()].map((r) => r[who].openMs).filter((v): v is number => v !== null)
+row(`open at fit: time-to-sharp vs FIFO (median over ${quick ? 'the scenarios' : 'the fresh pages'})`, median(opens('tessera')), 'ms', median(opens('fifo')), 'reported', null)
+row('open at fit: time-to-sharp vs OpenSeadragon 6', median(opens('tessera')), 'ms', median(opens('osd')), 'reported', null)
+const MB = 1024 * 1024
+for (const scenario of scenarioList) {
+  const r = results.get(scenario.name)!
+  const { tessera: t, fifo: f, osd: o } = r
+  const s = scenario.name
+  row(`${s}: time-to-sharp vs FIFO`, t.timeToSharpMs, 'ms', f.timeToSharpMs, '≤ 0.5×', t.timeToSharpMs <= 0.5 * f.timeToSharpMs)
+  row(`${s}: time-to-sharp vs OpenSeadragon 6`, t.timeToSharpMs, 'ms', o.timeToSharpMs, '≤ 0.8×', t.timeToSharpMs <= 0.8 * o.timeToSharpMs)
+  row(`${s}: tiles wasted (decoded, never displayed), share of decoded vs FIFO`, t.wasteShare, '%', f.wasteShare, '≤ 10 %', t.wasteShare <= 10)
+  row(`${s}: waste share vs OpenSeadragon 6`, t.wasteShare, '%', o.wasteShare, 'reported', null)
+  row(`${s}: tiles decoded vs FIFO (displayed ${t.displayed} vs ${f.displayed})`, t.decoded, 'tiles', f.decoded, 'reported', null)
+  row(`${s}: tiles decoded vs OpenSeadragon 6 (displayed ${t.displayed} vs ${o.displayed})`, t.decoded, 'tiles', o.decoded, 'reported', null)
+  row(`${s}: frames vs OpenSeadragon 6`, t.frames, 'frames', o.frames, 'reported', null)
+  row(`${s}: longest main-thread task vs OpenSeadragon 6 (0 = none ≥ 50 ms)`, t.longestTaskMs, 'ms', o.longestTaskMs, 'reported', null)
+  row(`${s}: texture bytes at the end vs OpenSeadragon 6`, t.textureBytes / MB, 'MB', o.textureBytes / MB, 'reported', null)
+  row(`${s}: JS heap at the end (after GC) vs OpenSeadragon 6`, t.heapBytes / MB, 'MB', o.heapBytes / MB, 'reported', null)
+}
+
+notes.unshift(
+  `One run on a shared ${process.env.CI ? 'CI' : '2-core'} machine: ${quick ? '--quick: each contender ran every scenario on one page (caches warm from the previous scenario)' : 'each scenario ran Tessera, Tessera FIFO and OpenSeadragon once, in an order rotating per scenario, each on a fresh page'}; time-to-sharp is the median over the scenario's settle points (wheel: sum of its two waits). Figures move by tens of per cent between runs.`,
+  `Viewer element ${scenarioList.length ? '' : '(not measured) '}the same size for all three; OpenSeadragon ${JSON.parse(readFileSync(resolve('node_modules/openseadragon/package.json'), 'utf8')).version as string} with its default drawer and loader settings, animations off (the script moves the camera).`,
+  'Tiles decoded: Tessera = tiles the service decoded and sent (a decode cancelled while running is discarded and not counted); OpenSeadragon = tile-loaded events. Displayed: drawn at least once. Wasted = decoded − displayed, after the queue drained. OpenSeadragon texture bytes are estimated as 4 bytes per pixel of each loaded tile.',
+  `A settle point not sharp within its cap (${settleCapMs(quick) / 1000} s; 1.2 s during the random walk) counts as its cap.`
+)
+
+const charts: Chart[] = [
+  {
+    kind: 'bars',
+    title: 'Time-to-sharp per scenario',
+    unit: 'ms',
+    groups: scenarioList.map((s) => s.name),
+    series: CONTENDERS.map((who) => ({ name: LABEL[who], values: scenarioList.map((s) => results.get(s.name)![who].timeToSharpMs) }))
+  },
+  {
+    kind: 'bars',
+    title: 'Tiles wasted (decoded, never displayed), share of decoded',
+    unit: '%',
+    groups: scenarioList.map((s) => s.name),
+    series: CONTENDERS.map((who) => ({ name: LABEL[who], values: scenarioList.map((s) => round(results.get(s.name)![who].wasteShare)) }))
+  }
+]
+const walk = results.get('walk')
+if (walk) {
+  for (const [title, pick] of [
+    ['Texture bytes over the random walk', (x: { textureBytes: number }) => x.textureBytes / MB],
+    ['JS heap over the random walk (not after GC)', (x: { heap: number }) => x.heap / MB]
+  ] as const) {
+    charts.push({
+      kind: 'lines',
+      title,
+      unit: 'MB',
+      xUnit: 's',
+      series: CONTENDERS.map((who) => ({ name: LABEL[who], points: walk[who].samples.map((p) => [p.t / 1000, round(pick(p as never))] as [number, number]) }))
+    })
+  }
+}
+const details = Object.fromEntries(
+  [...results].map(([name, byContender]) => [
+    name,
+    Object.fromEntries(CONTENDERS.map((who) => [who, { ...byContender[who], samples: name === 'walk' ? byContender[who].samples : undefined }]))
+  ])
+)
+
+printTable(rows)
+for (const note of notes) console.log(`\nNote: ${note}`)
+console.log(`\nWrote ${writeSuiteResult('view', rows, { quick, notes, charts, details })}`)
