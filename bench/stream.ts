@@ -13,8 +13,9 @@
  * Run: node --import tsx bench/stream.ts [--quick]. Writes bench/results/stream.json.
  */
 import { registerModulePathHook } from './modulePathHook'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { availableParallelism, cpus, platform } from 'node:os'
+import { printTable, writeSuiteResult } from './report'
+import { existsSync, mkdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { AddressInfo } from 'node:net'
@@ -268,21 +269,9 @@ rows.push(
   { figure: `latency p95, saturating load (${tiles.length} tiles at once)`, value: round(percentile(saturated, 95)), unit: 'ms', baseline: null, ratio: null, goal: 'reported', met: null }
 )
 
-const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', platform: platform(), node: process.version }
 const note = 'Electron MessagePort path not measured: no Electron binary on this machine.'
-const result = { suite: 'stream', date: new Date().toISOString(), machine, quick, note, rows }
-mkdirSync('bench/results', { recursive: true })
-const reportModule = './report.ts'
-try {
-  const report = (await import(reportModule)) as {
-    writeSuiteResult?: (suite: string, rows: Row[], extra: { quick?: boolean; notes?: string[] }) => unknown
-    printTable?: (rows: Row[]) => void
-  }
-  if (!report.writeSuiteResult || !report.printTable) throw new Error('bench/report.ts has no writeSuiteResult/printTable')
-  report.printTable(rows)
-  await report.writeSuiteResult('stream', rows, { quick, notes: [note] })
-} catch {
-  console.table(rows)
-  writeFileSync('bench/results/stream.json', JSON.stringify(result, null, 2))
-}
+printTable(rows)
+writeSuiteResult('stream', rows, { quick, notes: [note] })
 console.log(note)
+// Sockets and worker handles of the hosts above may linger a moment after close: do not wait on them.
+process.exit(0)
