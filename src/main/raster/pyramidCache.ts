@@ -4,7 +4,8 @@
  * modification time. A manifest that does not match means the source changed: rebuild.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { homedir, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -61,7 +62,8 @@ export async function writeManifest(cacheDir: string, stamp: SourceStamp): Promi
   await writeFile(manifest, JSON.stringify({ version: CACHE_VERSION, ...stamp }))
 }
 
-/** Creates the cache directory if needed. */
+/** Creates the cache directory if needed; rejects when it cannot be created or is not writable. */
 export async function ensureCacheDir(cacheDir: string): Promise<void> {
   await mkdir(cacheDir, { recursive: true })
+  await access(cacheDir, constants.W_OK)
 }

@@ -9,7 +9,7 @@ import type { ProbeResult, SharedLevel } from '../pool/jobs'
 import { BYTES_PER_SAMPLE } from './decode/pixels'
 import { type SourceStamp, cachePaths, ensureCacheDir, invalidateCache, isCacheValid, writeManifest } from './pyramidCache'
 import { Raster } from './Raster'
-import { RegionReader, SharedReader, levelImages } from './readers'
+import { RegionReader, SharedReader, SplitReader, levelImages } from './readers'
 import type { OpenContext } from './strategy'
 
 /**
@@ -26,15 +26,24 @@ const SHRINK_ON_LOAD = new Set(['jpeg', 'webp', 'svg', 'pdf'])
  * is ready about when the conversion alone would be.
  */
 export async function openPyramid(context: OpenContext, stamp: SourceStamp): Promise<Raster> {
-  const { info, options, path, pool, output } = context
-  await ensureCacheDir(options.cacheDir)
+  const { info, options, path } = context
+  // A cache directory that cannot be created or written is not fatal: a valid pyramid in it is
+  // still read, and without one the raster is served without a pyramid (see `openWithoutPyramid`).
+  const unwritable = await ensureCacheDir(options.cacheDir).then(
+    () => null,
+    (error: unknown) => error
+  )
   const cached = (await isCacheValid(options.cacheDir, stamp)) ? await cachedReader(context, stamp).catch(() => null) : null
   if (cached) {
     info.pyramidReady = true
     return new Raster(info, path, cached)
   }
-  await invalidateCache(options.cacheDir, stamp)
   info.pyramidReady = false
+  if (unwritable) {
+    const cause = unwritable instanceof Error ? unwritable.message : String(unwritable)
+    return openWithoutPyramid(context, `the pyramid cache at ${options.cacheDir} is not writable (${cause}); tiles are decoded from the source`)
+  }
+  await invalidateCache(options.cacheDir, stamp)
   const build = new AbortController()
   let raster: Raster | null = null
   const startBuild = (): Promise<void> => {
@@ -44,26 +53,69 @@ export async function openPyramid(context: OpenContext, stamp: SourceStamp): Pro
     return built
   }
   let built = SHRINK_ON_LOAD.has(context.probe.format) ? null : startBuild()
-  const overviewLevel = info.levels.findIndex((l) => Math.max(l.width, l.height) <= options.overviewMaxSide)
+  const overviewLevel = overviewLevelOf(context)
   let overview: SharedLevel[]
   try {
-    overview = await pool.run<SharedLevel[]>({
-      kind: 'decode-shared',
-      path,
-      autoOrient: true,
-      width: info.width,
-      height: info.height,
-      levels: info.levels.slice(overviewLevel),
-      output
-    })
+    overview = await decodeOverview(context, overviewLevel)
   } catch (error) {
     build.abort()
     throw error
   }
-  raster = new Raster(info, path, new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool))
+  raster = new Raster(info, path, new SharedReader(info.levels, info.tileSize, overview, overviewLevel, context.pool))
   raster.onClose(() => build.abort())
-  void serveWhenBuilt(context, stamp, raster, (built ??= startBuild()), build.signal)
+  void serveWhenBuilt(context, stamp, raster, (built ??= startBuild()), build.signal, overview, overviewLevel)
   return raster
+}
+
+/** The first (finest) level whose longest side fits the overview. */
+function overviewLevelOf(context: OpenContext): number {
+  return context.info.levels.findIndex((l) => Math.max(l.width, l.height) <= context.options.overviewMaxSide)
+}
+
+/** Decodes the overview: the levels from `overviewLevel` down, into shared memory, by shrink-on-load where the format allows. */
+function decodeOverview(context: OpenContext, overviewLevel: number): Promise<SharedLevel[]> {
+  const { info, path, output } = context
+  return context.pool.run<SharedLevel[]>({
+    kind: 'decode-shared',
+    path,
+    autoOrient: true,
+    width: info.width,
+    height: info.height,
+    levels: info.levels.slice(overviewLevel),
+    output
+  })
+}
+
+/**
+ * Serves a raster that gets no pyramid: the overview for its coarse levels, and a region of the
+ * source decoded on demand for each finer tile (sharp, but every such tile costs a decode of the
+ * source). `warning` (naming the file and why) goes to `onPyramidError` once the caller holds the
+ * raster (after this resolves), so that a service that registers the raster on return hears it.
+ */
+async function openWithoutPyramid(context: OpenContext, warning: string): Promise<Raster> {
+  const { info, path, options } = context
+  const overviewLevel = overviewLevelOf(context)
+  const overview = await decodeOverview(context, overviewLevel)
+  const raster = new Raster(info, path, fallbackReader(context, overview, overviewLevel))
+  void afterOpen().then(() => {
+    if (!raster.isClosed) options.onPyramidError?.(new Error(`${path}: ${warning}`))
+  })
+  return raster
+}
+
+/**
+ * Resolves on the next macrotask: after the promise chain that hands an opened raster to its
+ * caller (a service that keeps hooks quiet until it has registered the raster) has run.
+ */
+function afterOpen(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0))
+}
+
+/** The overview for levels from `overviewLevel` down, regions of the source itself above. */
+function fallbackReader(context: OpenContext, overview: readonly SharedLevel[], overviewLevel: number): SplitReader {
+  const { info, path, pool, output, probe } = context
+  const source = new RegionReader(path, info.levels, info.tileSize, levelImages(probe.images).slice(0, 1), output, pool, true)
+  return new SplitReader(new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool), source, overviewLevel)
 }
 
 async function cachedReader(context: OpenContext, stamp: SourceStamp): Promise<RegionReader> {
@@ -99,7 +151,15 @@ async function buildPyramid(context: OpenContext, stamp: SourceStamp, signal: Ab
 }
 
 /** Once the pyramid is built, serves the raster's tiles from it (read in place, as a tiled TIFF) and says so. */
-async function serveWhenBuilt(context: OpenContext, stamp: SourceStamp, raster: Raster, built: Promise<void>, signal: AbortSignal): Promise<void> {
+async function serveWhenBuilt(
+  context: OpenContext,
+  stamp: SourceStamp,
+  raster: Raster,
+  built: Promise<void>,
+  signal: AbortSignal,
+  overview: readonly SharedLevel[],
+  overviewLevel: number
+): Promise<void> {
   const { options, info, path } = context
   try {
     await built
@@ -110,8 +170,13 @@ async function serveWhenBuilt(context: OpenContext, stamp: SourceStamp, raster: 
     options.onPyramidReady?.(info)
   } catch (error) {
     if (raster.isClosed || signal.aborted) return
+    // Without a pyramid (cache full, a write refused…), fine tiles come from the source itself.
+    raster.useReader(fallbackReader(context, overview, overviewLevel))
+    // A build that fails at once may fail before the caller holds the raster: say so after.
+    await afterOpen()
+    if (raster.isClosed) return
     const message = error instanceof Error ? error.message : String(error)
-    options.onPyramidError?.(new Error(`Cannot build the pyramid of ${path}: ${message}`))
+    options.onPyramidError?.(new Error(`Cannot build the pyramid of ${path} in ${options.cacheDir}: ${message}; tiles are decoded from the source`))
   }
 }
 

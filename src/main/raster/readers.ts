@@ -54,7 +54,9 @@ export class RegionReader implements TileReader {
     private readonly tileSize: number,
     private readonly images: readonly LevelImage[],
     private readonly output: PixelOutput,
-    private readonly pool: WorkerPool
+    private readonly pool: WorkerPool,
+    /** Apply EXIF orientation before cutting (a non-tiled source read in place, whose sizes are oriented). */
+    private readonly autoOrient = false
   ) {}
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
@@ -67,7 +69,7 @@ export class RegionReader implements TileReader {
         kind: 'region',
         path: this.path,
         image: image.selector,
-        autoOrient: false,
+        autoOrient: this.autoOrient,
         imageWidth: image.width,
         imageHeight: image.height,
         rect,
@@ -109,5 +111,23 @@ export class SharedReader implements TileReader {
     }
     const pixels = await this.pool.run<TilePixels>({ kind: 'cut', level: source, rect, outWidth: tile.width, outHeight: tile.height }, { signal })
     return decodedTile(pixels)
+  }
+}
+
+/**
+ * Serves levels from `firstLevel` down (coarser) from `coarse` (an overview in memory), and finer
+ * levels from `fine` (regions decoded from the source file on demand): strategy 'pyramid' when no
+ * pyramid can be built or kept (cache directory not writable, build failed). Sharp, but each fine
+ * tile costs a decode of the source.
+ */
+export class SplitReader implements TileReader {
+  constructor(
+    private readonly coarse: TileReader,
+    private readonly fine: TileReader,
+    private readonly firstLevel: number
+  ) {}
+
+  read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    return (level < this.firstLevel ? this.fine : this.coarse).read(level, col, row, signal)
   }
 }

@@ -1,0 +1,131 @@
+/**
+ * Reliability in a browser against `npm run serve` started with two files on its command line:
+ * the WebSocket dropped in the middle of streaming (the bridge reconnects, the host opens the
+ * command-line files again on the new connection, the view comes back sharp without duplicated
+ * layers), and a seeded random walk over both layers (TESSERA_SOAK_SECONDS, default 20 s).
+ *
+ * The connection is dropped from the page side: the host has no test hook to drop it, so an init
+ * script records the page's WebSockets and the test closes the bridge's one.
+ */
+import type { Page } from '@playwright/test'
+import { PYRAMID, QUAD } from '../images'
+import { expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
+
+interface SocketGlobals {
+  __e2eSockets: Array<{ readyState: number; close(): void }>
+  __tesseraDiagnostics: { layers(): string[]; stats(): { displayed: number; requested: number } }
+  document: { getElementById(id: string): { textContent: string | null } | null }
+}
+
+/** Budget of the texture cache for these pages, in MB (`?budget=`). */
+const BUDGET_MB = 64
+
+/** Starts a host with both files on its command line and opens a page on it that records its WebSockets. */
+async function openWithCommandLineFiles(page: Page): Promise<{ stop: () => Promise<void> }> {
+  const server = await startServe([imagePath(PYRAMID.file), imagePath(QUAD.file)])
+  await page.addInitScript(() => {
+    const g = globalThis as unknown as { WebSocket: new (url: string) => object; __e2eSockets: object[] }
+    const Native = g.WebSocket
+    g.__e2eSockets = []
+    g.WebSocket = new Proxy(Native, {
+      construct(target, args: [string]) {
+        const socket = new target(...args)
+        g.__e2eSockets.push(socket)
+        return socket
+      }
+    })
+  })
+  await page.goto(`${server.url}&diagnostics&budget=${BUDGET_MB}`)
+  await waitForReady(page)
+  return server
+}
+
+function layerIds(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as SocketGlobals).__tesseraDiagnostics.layers())
+}
+
+function openSockets(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as SocketGlobals).__e2eSockets.filter((s) => s.readyState === 1).length)
+}
+
+/** A small seeded generator (mulberry32), so that a failing walk can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+test.describe('reliability in a browser', () => {
+  test('the WebSocket dropped mid-stream: the bridge reconnects, the command-line layers come back once, and the view is sharp again', async ({ page }) => {
+    const problems = watchProblems(page)
+    const server = await openWithCommandLineFiles(page)
+    try {
+      await waitForLayers(page, 2)
+      await waitForSharp(page)
+      const before = await layerIds(page)
+      expect(before).toHaveLength(2)
+
+      // Zoom in so that many tiles are in flight, and drop the connection while they stream.
+      await setView(page, { centerX: 2000, centerY: 2000, zoom: 1 })
+      await expect.poll(async () => (await stats(page)).pending).toBeGreaterThan(0)
+      await page.evaluate(() => {
+        for (const socket of (globalThis as unknown as SocketGlobals).__e2eSockets) socket.close()
+      })
+      await expect(page.locator('#errors')).toContainText('Connection to the Tessera service lost')
+
+      // A new socket opens; the host opens both files again on it; the viewer keeps one layer each.
+      await expect.poll(() => openSockets(page), { timeout: 30_000 }).toBe(1)
+      await waitForSharp(page)
+      expect(await layerIds(page)).toEqual(before)
+      await expect(page.getByTestId('layers')).toContainText(PYRAMID.file)
+      await expect(page.getByTestId('layers')).toContainText(QUAD.file)
+      expect(await page.getByTestId('layers').getByText(QUAD.file, { exact: true }).count()).toBeLessThanOrEqual(1)
+
+      // New tiles arrive over the new connection.
+      const displayed = (await stats(page)).displayed
+      await setView(page, { centerX: 6500, centerY: 6500, zoom: 1 })
+      await waitForSharp(page)
+      expect((await stats(page)).displayed).toBeGreaterThan(displayed)
+      // Nothing asked for a raster the new connection does not know.
+      await expect(page.locator('#errors')).not.toContainText('Expected the id of an open raster')
+    } finally {
+      await server.stop()
+    }
+    expect(problems().filter((p) => !/WebSocket/.test(p))).toEqual([])
+  })
+
+  test('a seeded random walk over two layers: at rest nothing is pending, textures stay within the budget, no page errors', async ({ page }) => {
+    const seconds = Number(process.env.TESSERA_SOAK_SECONDS) || 20
+    test.setTimeout(180_000 + seconds * 2_000)
+    const problems = watchProblems(page)
+    const server = await openWithCommandLineFiles(page)
+    try {
+      await waitForLayers(page, 2)
+      await waitForSharp(page)
+      const random = seeded(20261124)
+      const end = Date.now() + seconds * 1000
+      let steps = 0
+      while (Date.now() < end) {
+        const zoom = 2 ** (-5 + random() * 7) // 1/32 … 4 screen pixels per image pixel
+        await setView(page, { centerX: random() * PYRAMID.width, centerY: random() * PYRAMID.height, zoom })
+        await page.waitForTimeout(20 + random() * 180)
+        steps++
+      }
+      await waitForSharp(page)
+      const at = await stats(page)
+      expect(at.pending).toBe(0)
+      expect(at.textureBytes).toBeLessThanOrEqual(BUDGET_MB * 1024 * 1024)
+      expect(at.displayed).toBeGreaterThan(0)
+      expect(steps).toBeGreaterThan(0)
+      expect(await layerIds(page)).toHaveLength(2)
+    } finally {
+      await server.stop()
+    }
+    expect(problems()).toEqual([])
+  })
+})
