@@ -88,6 +88,7 @@ export type ErrorCode =
 export type ServerMessage =
   | { type: 'reply'; id: number; result: CallResults[keyof CallResults] }
   | { type: 'reply-error'; id: number; error: ErrorInfo }
+  /** Pyramid build progress, 0…1; 1 ends the phase, whether the pyramid is ready or its build failed (an `error` follows then). */
   | { type: 'progress'; rasterId: string; phase: 'pyramid'; progress: number }
   | { type: 'raster-updated'; rasterId: string; info: RasterInfo }
   | { type: 'raster-opened'; rasterId: string; info: RasterInfo }

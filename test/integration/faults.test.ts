@@ -98,7 +98,8 @@ describe('faults: the pyramid cache cannot be written', () => {
     expect(warning!.error.message).toContain(fixtures.png)
     expect(warning!.error.message).toContain(`the pyramid cache at ${cacheDir} is not writable`)
     expect(warning!.error.message).toContain('tiles are decoded from the source')
-    expect(sink.ofType('progress')).toEqual([]) // no build was started
+    // No build ran: the only progress event is the one that ends the phase, so the renderer's bar goes away.
+    expect(sink.ofType('progress')).toEqual([{ type: 'progress', rasterId: opened.rasterId, phase: 'pyramid', progress: 1 }])
 
     // Level 0 is far finer than the 512-pixel overview: decoded from the PNG itself, exact.
     const fine = await fetchTile(service, sink, opened.rasterId, 0, 3, 5)
@@ -125,6 +126,7 @@ describe('faults: the pyramid cache cannot be written', () => {
     expect(warning!.error.message).toContain(`Cannot build the pyramid of ${fixtures.png} in ${cacheDir}`)
     expect(warning!.error.message).toContain('tiles are decoded from the source')
     expect(sink.ofType('raster-updated')).toEqual([])
+    expect(sink.ofType('progress').at(-1)).toMatchObject({ rasterId: opened.rasterId, progress: 1 }) // the bar ends
 
     const fine = await fetchTile(service, sink, opened.rasterId, 0, 2, 6)
     expect(sameBytes(fine.frame!.data, expectedTile(2048, 2048, 256, 2, 6))).toBe(true)

@@ -169,7 +169,10 @@ export class TextureService {
           if (this.rasters.has(rasterId)) this.sink.send({ type: 'raster-updated', rasterId, info })
         },
         onError: (error) => {
-          if (this.rasters.has(rasterId)) this.sink.send({ type: 'error', error: { code: 'decode-failed', message: error.message } })
+          if (!this.rasters.has(rasterId)) return
+          // The build phase is over (tiles now come from the source): progress 1 ends it, the error says why.
+          this.sink.send({ type: 'progress', rasterId, phase: 'pyramid', progress: 1 })
+          this.sink.send({ type: 'error', error: { code: 'decode-failed', message: error.message } })
         }
       })
     } catch (error) {
