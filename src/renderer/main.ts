@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const status = new StatusBar(required('statusbar'))
   let serviceActive = 0
   const failedLayers = new Set<string>()
+  /** Layers opened from a dropped or picked file, by raster id: re-opened from the same File after a reconnection. */
+  const layerFiles = new Map<string, File>()
 
   const addLayer = (opened: OpenedRaster): void => {
     const layer = viewer.addLayer(opened)
@@ -48,11 +50,16 @@ async function main(): Promise<void> {
       status.setProgress(opened.rasterId, `Building pyramid of ${opened.info.name}`, 0)
     }
   }
-  const removeLayer = (rasterId: string): void => {
+  /** Takes a layer off the screen and the panel (not off the service). */
+  const forgetLayer = (rasterId: string): void => {
     viewer.removeLayer(rasterId)
     panel.remove(rasterId)
     status.setProgress(rasterId, '', 1)
+    layerFiles.delete(rasterId)
     dropZone.setEmpty(viewer.layers.length === 0)
+  }
+  const removeLayer = (rasterId: string): void => {
+    forgetLayer(rasterId)
     bridge.close(rasterId).catch((error: unknown) => errors.show('Could not close a layer', messageOf(error)))
   }
   /** Opens files in parallel, adding them as layers in the order they were dropped (last on top). */
@@ -70,9 +77,11 @@ async function main(): Promise<void> {
         status.setProgress(uploadId, '', 1)
       }
     })
-    for (const pending of opening) {
+    for (const [index, pending] of opening.entries()) {
       const opened = await pending
-      if (opened) addLayer(opened)
+      if (!opened) continue
+      addLayer(opened)
+      layerFiles.set(opened.rasterId, files[index]!)
     }
   }
   const panel = new LayersPanel(required('sidebar'), {
@@ -116,9 +125,22 @@ async function main(): Promise<void> {
     errors.show(`Could not read ${viewer.layer(rasterId)?.info.name ?? 'a tile'}`, `${error.message} (tile ${key})`)
   })
   bridge.onError((error) => errors.show('Tessera service', error.message))
+  let connectionLost = false
   bridge.onConnectionChange((state) => {
-    if (state === 'open') viewer.resubscribe()
-    else errors.show('Connection to the Tessera service lost', 'reconnecting…')
+    if (state === 'closed') {
+      connectionLost = true
+      errors.show('Connection to the Tessera service lost', 'reconnecting…')
+      return
+    }
+    if (!connectionLost) return
+    connectionLost = false
+    // Rasters belong to a connection. The host opens its command-line files again (same ids, same
+    // layers); files the user dropped are unknown to the new connection and their ids may be given
+    // to other rasters: take those layers down and open the same files again.
+    const files = [...layerFiles.entries()]
+    for (const [rasterId] of files) forgetLayer(rasterId)
+    viewer.resubscribe()
+    void openFiles(files.map(([, file]) => file))
   })
 
   // Status: zoom and activity after each frame, readout on pointer moves and after frames.

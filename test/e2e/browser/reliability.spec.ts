@@ -8,8 +8,8 @@
  * script records the page's WebSockets and the test closes the bridge's one.
  */
 import type { Page } from '@playwright/test'
-import { PYRAMID, QUAD } from '../images'
-import { expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
+import { ELEVATION, PYRAMID, QUAD } from '../images'
+import { dropFiles, expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
 
 interface SocketGlobals {
   __e2eSockets: Array<{ readyState: number; close(): void }>
@@ -61,7 +61,7 @@ function seeded(seed: number): () => number {
 }
 
 test.describe('reliability in a browser', () => {
-  test('the WebSocket dropped mid-stream: the bridge reconnects, the command-line layers come back once, and the view is sharp again', async ({ page }) => {
+  test('the WebSocket dropped mid-stream: the bridge reconnects, the command-line layers come back once, a dropped file is opened again, and the view is sharp again', async ({ page }) => {
     const problems = watchProblems(page)
     const server = await openWithCommandLineFiles(page)
     try {
@@ -69,6 +69,9 @@ test.describe('reliability in a browser', () => {
       await waitForSharp(page)
       const before = await layerIds(page)
       expect(before).toHaveLength(2)
+      // A file the user dropped: the new connection does not know its raster, so the viewer uploads it again.
+      await dropFiles(page, [imagePath(ELEVATION.file)])
+      await waitForLayers(page, 3)
 
       // Zoom in so that many tiles are in flight, and drop the connection while they stream.
       await setView(page, { centerX: 2000, centerY: 2000, zoom: 1 })
@@ -81,7 +84,12 @@ test.describe('reliability in a browser', () => {
       // A new socket opens; the host opens both files again on it; the viewer keeps one layer each.
       await expect.poll(() => openSockets(page), { timeout: 30_000 }).toBe(1)
       await waitForSharp(page)
-      expect(await layerIds(page)).toEqual(before)
+      await waitForLayers(page, 3)
+      const after = await layerIds(page)
+      expect(after.slice(0, 2)).toEqual(before)
+      expect(after).toHaveLength(3)
+      await expect(page.getByTestId('layers')).toContainText(ELEVATION.file)
+      expect(await page.getByTestId('layers').getByText(ELEVATION.file, { exact: true }).count()).toBe(1)
       await expect(page.getByTestId('layers')).toContainText(PYRAMID.file)
       await expect(page.getByTestId('layers')).toContainText(QUAD.file)
       expect(await page.getByTestId('layers').getByText(QUAD.file, { exact: true }).count()).toBeLessThanOrEqual(1)
