@@ -2,11 +2,12 @@
  * Reliability in a browser against `npm run serve` started with two files on its command line:
  * the WebSocket dropped in the middle of streaming (the bridge reconnects, the host opens the
  * command-line files again on the new connection, the view comes back sharp without duplicated
- * layers), and a seeded random walk over both layers (TESSERA_SOAK_SECONDS, default 20 s).
+ * layers), and a seeded random walk over both layers (TESSERA_SOAK_SECONDS, default 60 s; 600 for the long soak).
  *
  * The connection is dropped from the page side: the host has no test hook to drop it, so an init
  * script records the page's WebSockets and the test closes the bridge's one.
  */
+import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { ELEVATION, PYRAMID, QUAD } from '../images'
 import { dropFiles, expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
@@ -21,7 +22,7 @@ interface SocketGlobals {
 const BUDGET_MB = 64
 
 /** Starts a host with both files on its command line and opens a page on it that records its WebSockets. */
-async function openWithCommandLineFiles(page: Page): Promise<{ stop: () => Promise<void> }> {
+async function openWithCommandLineFiles(page: Page): Promise<Awaited<ReturnType<typeof startServe>>> {
   const server = await startServe([imagePath(PYRAMID.file), imagePath(QUAD.file)])
   await page.addInitScript(() => {
     const g = globalThis as unknown as { WebSocket: new (url: string) => object; __e2eSockets: object[] }
@@ -58,6 +59,25 @@ function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
+
+/** The page's JS heap after a garbage collection, and the RSS of the serve host (the child of scripts/serve.mjs). */
+async function memoryAtRest(page: Page, servePid: number): Promise<{ heap: number; rss: number }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+  await cdp.detach()
+  return { heap: usedSize, rss: hostRss(servePid) }
+}
+
+/** Resident set size of the Node host started by scripts/serve.mjs (its only child), from /proc. */
+function hostRss(servePid: number): number {
+  const children = readFileSync(`/proc/${servePid}/task/${servePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+  const pid = children[0] ?? String(servePid)
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024
 }
 
 test.describe('reliability in a browser', () => {
@@ -108,7 +128,7 @@ test.describe('reliability in a browser', () => {
   })
 
   test('a seeded random walk over two layers: at rest nothing is pending, textures stay within the budget, no page errors', async ({ page }) => {
-    const seconds = Number(process.env.TESSERA_SOAK_SECONDS) || 20
+    const seconds = Number(process.env.TESSERA_SOAK_SECONDS) || 60
     test.setTimeout(180_000 + seconds * 2_000)
     const problems = watchProblems(page)
     const server = await openWithCommandLineFiles(page)
@@ -116,20 +136,33 @@ test.describe('reliability in a browser', () => {
       await waitForLayers(page, 2)
       await waitForSharp(page)
       const random = seeded(20261124)
-      const end = Date.now() + seconds * 1000
       let steps = 0
-      while (Date.now() < end) {
-        const zoom = 2 ** (-5 + random() * 7) // 1/32 … 4 screen pixels per image pixel
-        await setView(page, { centerX: random() * PYRAMID.width, centerY: random() * PYRAMID.height, zoom })
-        await page.waitForTimeout(20 + random() * 180)
-        steps++
+      const walk = async (forSeconds: number): Promise<void> => {
+        const end = Date.now() + forSeconds * 1000
+        while (Date.now() < end) {
+          const zoom = 2 ** (-5 + random() * 7) // 1/32 … 4 screen pixels per image pixel
+          await setView(page, { centerX: random() * PYRAMID.width, centerY: random() * PYRAMID.height, zoom })
+          await page.waitForTimeout(20 + random() * 180)
+          steps++
+        }
+        await waitForSharp(page)
       }
-      await waitForSharp(page)
+      // A first quarter warms every cache up to its budget; memory is then compared at rest, after the rest of the walk.
+      await walk(seconds / 4)
+      const before = await memoryAtRest(page, server.process.pid!)
+      await walk((seconds * 3) / 4)
+      const after = await memoryAtRest(page, server.process.pid!)
+      console.log(
+        `[soak] ${steps} steps in ${seconds} s: page JS heap ${mb(before.heap)} → ${mb(after.heap)} MB, host RSS ${mb(before.rss)} → ${mb(after.rss)} MB`
+      )
       const at = await stats(page)
       expect(at.pending).toBe(0)
       expect(at.textureBytes).toBeLessThanOrEqual(BUDGET_MB * 1024 * 1024)
       expect(at.displayed).toBeGreaterThan(0)
       expect(steps).toBeGreaterThan(0)
+      // Flat within a tolerance: caches are full after the warm-up, so further browsing must not grow memory.
+      expect(after.heap - before.heap).toBeLessThan(32 * 1024 * 1024)
+      expect(after.rss - before.rss).toBeLessThan(256 * 1024 * 1024)
       expect(await layerIds(page)).toHaveLength(2)
     } finally {
       await server.stop()
