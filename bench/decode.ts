@@ -17,6 +17,7 @@
  * Run: node --import tsx bench/decode.ts [--quick]. Writes bench/results/decode.json.
  */
 import { registerModulePathHook } from './modulePathHook'
+import type { ResultRow } from './report'
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -29,15 +30,7 @@ const { WorkerPool } = await import('../src/main/pool/index')
 const { openRaster } = await import('../src/main/raster/index')
 const { pyramidTiffOptions } = await import('../src/main/raster/decode/pyramid')
 
-interface Row {
-  figure: string
-  value: number
-  unit: string
-  baseline: number | null
-  ratio: number | null
-  goal: string
-  met: boolean | null
-}
+type Row = ResultRow
 
 const quick = process.argv.includes('--quick')
 const side = quick ? 4096 : 16384

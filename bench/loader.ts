@@ -19,6 +19,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { AsyncImageLoader, ImageLoadPriority, type LoadRequest } from '../src/main/loader'
+import { seededRandom as random } from '../test/helpers/seededRandom'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 
 const quick = isQuick()
@@ -38,17 +39,6 @@ type Request = LoadRequest<Image>
 
 // ---- inputs -------------------------------------------------------------------------------------
 
-/** Mulberry32: a fixed seed makes every run schedule the same requests. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const noopLoad = (): Image => null
 const noopCallback = (): void => {}

@@ -13,6 +13,7 @@
  * Run: node --import tsx bench/stream.ts [--quick]. Writes bench/results/stream.json.
  */
 import { registerModulePathHook } from './modulePathHook'
+import type { ResultRow } from './report'
 import { printTable, writeSuiteResult } from './report'
 import { existsSync, mkdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -32,15 +33,7 @@ type OpenedRaster = import('../src/shared/protocol').OpenedRaster
 type ServerMessage = import('../src/shared/protocol').ServerMessage
 type TileRequest = import('../src/shared/protocol').TileRequest
 
-interface Row {
-  figure: string
-  value: number
-  unit: string
-  baseline: number | null
-  ratio: number | null
-  goal: string
-  met: boolean | null
-}
+type Row = ResultRow
 
 const quick = process.argv.includes('--quick')
 const side = quick ? 2048 : 3840 // ≤ 16 megapixels: decoded once, tiles cut from memory

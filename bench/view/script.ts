@@ -4,6 +4,8 @@
  * them; the OpenSeadragon page maps them onto its viewport. Steps are run in the page by
  * bench/view/driver.js.
  */
+import { seededRandom as random } from '../../test/helpers/seededRandom'
+
 export interface View {
   centerX: number
   centerY: number
@@ -35,17 +37,6 @@ export interface ScriptOptions {
   seed?: number
 }
 
-/** Mulberry32, as the other suites. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Longest a settle waits for sharp before it is recorded as not sharp (censored): 8 s, 4 s with --quick. */
 export function settleCapMs(quick: boolean): number {

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
+import { seededRandom } from '../../helpers/seededRandom'
 import { ELEVATION, PYRAMID, QUAD } from '../images'
 import { dropFiles, expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
 
@@ -49,17 +50,6 @@ function openSockets(page: Page): Promise<number> {
   return page.evaluate(() => (globalThis as unknown as SocketGlobals).__e2eSockets.filter((s) => s.readyState === 1).length)
 }
 
-/** A small seeded generator (mulberry32), so that a failing walk can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
 
@@ -135,7 +125,7 @@ test.describe('reliability in a browser', () => {
     try {
       await waitForLayers(page, 2)
       await waitForSharp(page)
-      const random = seeded(20261124)
+      const random = seededRandom(20261124)
       let steps = 0
       const walk = async (forSeconds: number): Promise<void> => {
         const end = Date.now() + forSeconds * 1000
