@@ -21,11 +21,11 @@
  * points (the wheel zoom: the sum of its two waits).
  * Run: node --import tsx bench/view.ts [--quick]. Writes bench/results/view.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type Chart, type ResultRow } from './report'
+import { startServeProcess, type ServeProcess } from '../test/helpers/serveProcess'
 import { ensureViewImages } from './view/images'
 import { startPeerServer } from './view/peerServer'
 import { openSteps, scenarios as makeScenarios, settleCapMs, type Scenario, type Step } from './view/script'
@@ -84,38 +84,8 @@ interface RunResult extends DriverResult {
 // ---- hosts --------------------------------------------------------------------------------------
 
 /** `node scripts/serve.mjs --port 0 <tiff>` (it builds first when the sources changed). */
-async function startServe(tiff: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0', tiff], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const url = await new Promise<string>((done, fail) => {
-    let stdout = ''
-    const timer = setTimeout(() => fail(new Error(`npm run serve printed no URL within 240 s; stderr:\n${stderr}`)), 240_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = /Tessera serving at (http:\/\/\S+\/\?token=[A-Za-z0-9_-]+)/.exec(stdout)
-      if (match) {
-        clearTimeout(timer)
-        done(match[1]!)
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      fail(new Error(`npm run serve exited with ${code}; stderr:\n${stderr}`))
-    })
-  })
-  return {
-    url,
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-      await exited
-      clearTimeout(timer)
-    }
-  }
+function startServe(tiff: string): Promise<ServeProcess> {
+  return startServeProcess(process.cwd(), [tiff], 240_000)
 }
 
 // ---- one run ------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@
  * through a synthetic DataTransfer, the diagnostics object, and reading screenshot pixels at
  * image positions.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import type { RGB } from './images'
+import { startServeProcess, type ServeProcess } from '../helpers/serveProcess'
 
 export { expect }
 
@@ -52,9 +52,6 @@ interface PageGlobals {
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
 
-/** The printed line of `npm run serve`. */
-const SERVE_LINE = /Tessera serving at (http:\/\/\S+\/\?token=[A-Za-z0-9_-]+)/
-
 /** Path of a generated test image. */
 export function imagePath(file: string): string {
   const dir = process.env.TESSERA_E2E_IMAGES
@@ -63,38 +60,8 @@ export function imagePath(file: string): string {
 }
 
 /** Starts `node scripts/serve.mjs --port 0` and resolves with its URL once it prints it. */
-export async function startServe(extraArgs: string[] = []): Promise<{ url: string; process: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), '--port', '0', ...extraArgs], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const url = await new Promise<string>((resolvePromise, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`npm run serve printed no URL within 180 s; stderr:\n${stderr}`)), 180_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = SERVE_LINE.exec(stdout)
-      if (match) {
-        clearTimeout(timer)
-        resolvePromise(match[1]!)
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`npm run serve exited with ${code}; stderr:\n${stderr}`))
-    })
-  })
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(timer)
-  }
-  return { url, process: child, stop }
+export function startServe(extraArgs: string[] = []): Promise<ServeProcess> {
+  return startServeProcess(ROOT, extraArgs)
 }
 
 /** Collects uncaught page errors and console errors (CSP violations among them). */
