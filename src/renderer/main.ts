@@ -33,9 +33,10 @@ async function main(): Promise<void> {
       errors.show('Could not switch the service to FIFO scheduling', messageOf(error))
     }
   }
-  // In 'fifo' mode (the benchmark baseline) the renderer withdraws nothing either.
+  // In 'fifo' mode (the benchmark baseline) the renderer withdraws nothing either, and sends every
+  // request at once (no flow control: nothing held back to withdraw for free).
   const transport: TileTransport = fifo ? { requestTiles: (id, tiles) => bridge.requestTiles(id, tiles), cancelObsolete: () => undefined } : bridge
-  const viewer = await Viewer.create(stage, { transport, budgetBytes: budgetFromUrl() })
+  const viewer = await Viewer.create(stage, { transport, budgetBytes: budgetFromUrl(), maxInFlight: fifo ? Infinity : undefined })
   const status = new StatusBar(required('statusbar'))
   let serviceActive = 0
   const failedLayers = new Set<string>()
@@ -62,9 +63,12 @@ async function main(): Promise<void> {
     forgetLayer(rasterId)
     bridge.close(rasterId).catch((error: unknown) => errors.show('Could not close a layer', messageOf(error)))
   }
-  /** Opens files in parallel, adding them as layers in the order they were dropped (last on top). */
+  /**
+   * Opens files a few at a time (a dropped folder must not start hundreds of uploads at once: the
+   * service bounds them), adding them as layers in the order they were dropped (last on top).
+   */
   const openFiles = async (files: File[]): Promise<void> => {
-    const opening = files.map(async (file) => {
+    const opening = files.map(limitConcurrency(OPENS_AT_ONCE, async (file: File) => {
       const uploadId = `upload:${file.name}:${file.size}:${Math.random()}`
       try {
         return await bridge.openFile(file, (p) =>
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
       } finally {
         status.setProgress(uploadId, '', 1)
       }
-    })
+    }))
     for (const [index, pending] of opening.entries()) {
       const opened = await pending
       if (!opened) continue
@@ -119,6 +123,13 @@ async function main(): Promise<void> {
     if (info.pyramidReady) status.setProgress(rasterId, '', 1)
   })
   bridge.onTileFailed((rasterId, key, error) => {
+    if (error.code === 'overloaded') {
+      // Dropped by the service's cap, not failed: no longer in flight, asked for again while the
+      // view needs it. The service's one 'overloaded' error per batch already says so.
+      viewer.layer(rasterId)?.tileFailed(key, error.code)
+      viewer.requestFrame({ render: false })
+      return
+    }
     viewer.tileFailed(rasterId, key)
     if (failedLayers.has(rasterId)) return // one message per layer is enough
     failedLayers.add(rasterId)
@@ -128,6 +139,7 @@ async function main(): Promise<void> {
   let connectionLost = false
   bridge.onConnectionChange((state) => {
     if (state === 'closed') {
+      if (!connectionLost) viewer.connectionLost()
       connectionLost = true
       errors.show('Connection to the Tessera service lost', 'reconnecting…')
       return
@@ -135,11 +147,11 @@ async function main(): Promise<void> {
     if (!connectionLost) return
     connectionLost = false
     // Rasters belong to a connection. The host opens its command-line files again (same ids, same
-    // layers); files the user dropped are unknown to the new connection and their ids may be given
-    // to other rasters: take those layers down and open the same files again.
+    // layers, served again when announced); files the user dropped are unknown to the new
+    // connection and their ids may be given to other rasters: take those layers down and open the
+    // same files again.
     const files = [...layerFiles.entries()]
     for (const [rasterId] of files) forgetLayer(rasterId)
-    viewer.resubscribe()
     void openFiles(files.map(([, file]) => file))
   })
 
@@ -184,6 +196,25 @@ async function main(): Promise<void> {
 
 function entryOf(layer: TileLayer): LayerEntry {
   return { rasterId: layer.rasterId, info: layer.info, stretch: layer.stretch?.current ?? null }
+}
+
+/** Files opened (uploaded) at the same time; the service accepts up to MAX_OPEN_UPLOADS (64) per connection. */
+const OPENS_AT_ONCE = 4
+
+/** Wraps `run` so that at most `limit` calls are in progress; the others wait their turn, in call order. */
+function limitConcurrency<A, R>(limit: number, run: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
+  let running = 0
+  const waiting: Array<() => void> = []
+  return async (arg) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await run(arg)
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
 }
 
 /**

@@ -81,7 +81,9 @@ export type ErrorCode =
   | 'not-allowed' // path not opened by the user
   | 'open-failed' // file missing, unreadable, not an image, too large…
   | 'decode-failed'
-  | 'overloaded' // per-connection cap reached; least urgent requests dropped
+  | 'overloaded' // per-connection cap reached; least urgent requests dropped (a tile-failed with it may be asked for again)
+  | 'file-changed' // an open file changed on disk and its new content cannot be read
+  | 'file-deleted' // an open file was deleted or moved away
   | 'internal'
 
 // ---- service → renderer (JSON) ----
@@ -92,8 +94,10 @@ export type ServerMessage =
   | { type: 'progress'; rasterId: string; phase: 'pyramid'; progress: number }
   | { type: 'raster-updated'; rasterId: string; info: RasterInfo }
   | { type: 'raster-opened'; rasterId: string; info: RasterInfo }
+  /** A tile that will not come. Code 'overloaded': dropped by the service's cap, not failed — it may be asked for again. */
   | { type: 'tile-failed'; rasterId: string; key: string; error: ErrorInfo }
-  | { type: 'error'; error: ErrorInfo }
+  /** `rasterId` names the raster the error is about, when it is about one (its file changed or vanished). */
+  | { type: 'error'; error: ErrorInfo; rasterId?: string }
 
 /** Header of a binary tile frame. */
 export interface TileHeader {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import type { RGB } from './images'
-import { startServeProcess, type ServeProcess } from '../helpers/serveProcess'
+import { startServeProcess, type ServeProcess, type ServeSpawnOptions } from '../helpers/serveProcess'
 
 export { expect }
 
@@ -37,6 +37,8 @@ interface PageGlobals {
   __tesseraDiagnostics?: {
     stats(): DiagnosticsStats
     setView(view: { centerX: number; centerY: number; zoom: number }): void
+    frameNow(): void
+    service(): Promise<{ cancelled: number; done: number; pending: number }>
     view(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
     layers(): string[]
   }
@@ -59,9 +61,9 @@ export function imagePath(file: string): string {
   return join(dir, file)
 }
 
-/** Starts `node scripts/serve.mjs --port 0` and resolves with its URL once it prints it. */
-export function startServe(extraArgs: string[] = []): Promise<ServeProcess> {
-  return startServeProcess(ROOT, extraArgs)
+/** Starts `node scripts/serve.mjs --port 0` (as another user, with more environment: `options`) and resolves with its URL once it prints it. */
+export function startServe(extraArgs: string[] = [], options: ServeSpawnOptions = {}): Promise<ServeProcess> {
+  return startServeProcess(ROOT, extraArgs, undefined, options)
 }
 
 /** Collects uncaught page errors and console errors (CSP violations among them). */
@@ -135,6 +137,11 @@ export async function dropFiles(page: Page, paths: string[], target = '[data-tes
 /** Diagnostics stats of the page. */
 export async function stats(page: Page): Promise<DiagnosticsStats> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.stats())
+}
+
+/** The service's counters for this page's connection, asked for now. */
+export async function serviceStats(page: Page): Promise<{ cancelled: number; done: number; pending: number }> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.service())
 }
 
 /** Waits until `count` layers are open. */

@@ -16,11 +16,21 @@ export interface ServeProcess {
   stop: () => Promise<void>
 }
 
+/** How to spawn the host besides its arguments: as another user (`uid`, `gid`: the caller must be root), with more environment. */
+export interface ServeSpawnOptions {
+  uid?: number
+  gid?: number
+  env?: Record<string, string>
+}
+
 /** Spawns the host from `root` with `args` after `--port 0`; rejects when no URL is printed within `timeoutMs`. */
-export async function startServeProcess(root: string, args: string[], timeoutMs = 180_000): Promise<ServeProcess> {
+export async function startServeProcess(root: string, args: string[], timeoutMs = 180_000, options: ServeSpawnOptions = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), '--port', '0', ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {})
   })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))

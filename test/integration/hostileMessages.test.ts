@@ -107,8 +107,13 @@ describe('TextureService under hostile messages', () => {
     const overloaded = sink.ofType('error').filter((m) => m.error.code === 'overloaded')
     expect(overloaded.length).toBeGreaterThan(0)
     expect(overloaded[0]!.error.message).toMatch(/dropped: more than 5000 pending/)
+    const inFlight = service!.stats().pending + service!.stats().active
     await service!.receive({ type: 'cancel-obsolete', rasterId, keep: [] })
     await sink.until(() => service!.stats().pending === 0 && service!.stats().active === 0)
+    // Each dropped tile is reported, so that nothing waits for it: sent + dropped + withdrawn = asked.
+    const dropped = sink.ofType('tile-failed').filter((m) => m.error.code === 'overloaded').length
+    expect(dropped).toBeGreaterThan(0)
+    expect(sink.frames.length + dropped + inFlight).toBe(100_000)
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024)
   })
 

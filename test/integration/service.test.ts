@@ -192,12 +192,16 @@ describe('TextureService', () => {
     expect(sink.ofType('raster-opened')).toEqual([{ type: 'raster-opened', rasterId: opened.rasterId, info: opened.info }])
   })
 
-  it('drops the least urgent requests beyond its cap and says so', async () => {
+  it('drops the least urgent requests beyond its cap, reports each, and says so once', async () => {
     const { service, sink } = makeService({ maxPending: 10, maxWorkers: 1 })
     const { rasterId } = await open(service, fixtures.tiledTiff)
     const tiles = Array.from({ length: 30 }, (_, i) => ({ level: 0, col: i % 16, row: 3 + Math.floor(i / 16), priority: i < 20 ? 3 : 1, rank: i }))
     await service.receive({ type: 'request', rasterId, tiles })
     expect(sink.ofType('error')).toMatchObject([{ error: { code: 'overloaded' } }])
+    const low = tiles.filter((t) => t.priority === 3).map((t) => tileKey({ rasterId, ...t }))
+    const reported = sink.ofType('tile-failed')
+    expect(reported.every((m) => m.error.code === 'overloaded' && m.rasterId === rasterId)).toBe(true)
+    expect(reported.map((m) => m.key)).toEqual([...low].reverse()) // highest rank first
     await sink.until(() => sink.frames.length === 10)
     await service.close()
     const urgent = tiles.filter((t) => t.priority === 1).map((t) => tileKey({ rasterId, ...t }))

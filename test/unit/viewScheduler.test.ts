@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ImageLoadPriority } from '../../src/shared/priority'
 import { pyramidLevels } from '../../src/shared/tiles'
+import type { TileRequest } from '../../src/shared/protocol'
 import {
   coordKey,
   coverTiles,
@@ -50,36 +51,87 @@ describe('planTiles', () => {
     expect(plan.high.find((t) => t.level === top)).toMatchObject({ col: 0, row: 0, rank: -1 })
   })
 
-  it('asks for the coarser level under holes at NORMAL', () => {
+  it('asks for the coarser level under holes with them, each parent before its children', () => {
     const plan = planTiles(view, geometry, state())
-    const parents = plan.normal.filter((t) => t.level === 1)
+    const parents = plan.high.filter((t) => t.level === 1)
     expect(parents.length).toBeGreaterThan(0)
-    for (const p of parents) expect(plan.visible.some((v) => v.col >> 1 === p.col && v.row >> 1 === p.row)).toBe(true)
-    expect(parents.every((t) => t.priority === ImageLoadPriority.NORMAL)).toBe(true)
+    for (const p of parents) {
+      const children = plan.high.filter((c) => c.level === 0 && c.col >> 1 === p.col && c.row >> 1 === p.row)
+      expect(children.length).toBeGreaterThan(0)
+      for (const child of children) expect(p.rank!).toBeLessThan(child.rank!)
+    }
+    // A hole's parent is no longer wanted once the hole is filled.
+    const filled = planTiles(view, geometry, state(plan.visible.map(coordKey)))
+    expect(filled.high.filter((t) => t.level === 1)).toEqual([])
   })
 
-  it('prefetches a one-tile margin at LOW', () => {
+  it('keeps wanting coarser tiles on their way under a hole (they will cover it), without asking for more', () => {
+    const hole = planTiles(view, geometry, state()).visible[0]!
+    const grandparent = coordKey({ level: 2, col: hole.col >> 2, row: hole.row >> 2 })
+    const unrelated = coordKey({ level: 2, col: 0, row: 0 })
+    const plan = planTiles(view, geometry, state([], [grandparent, unrelated]))
+    expect(plan.keep.has(grandparent)).toBe(true)
+    expect(plan.keep.has(unrelated)).toBe(false)
+    expect([...plan.high, ...plan.normal].some((t) => t.level === 2)).toBe(false)
+  })
+
+  it('fetches nothing just in case: no margin unless asked for, and then only while still', () => {
     const plan = planTiles(view, geometry, state())
-    const margin = plan.low.filter((t) => t.level === 0)
+    expect(plan.low).toEqual([])
+    const withMargin = planTiles(view, geometry, state(), { marginTiles: 1 })
     const ring = visibleTiles(view, geometry, 0, 1).filter((t) => !plan.visible.some((v) => coordKey(v) === coordKey(t)))
-    expect(margin.map(coordKey).sort()).toEqual(ring.map(coordKey).sort())
+    expect(withMargin.low.map(coordKey).sort()).toEqual(ring.map(coordKey).sort())
+    expect(planTiles(view, geometry, state(), { marginTiles: 1, zooming: true }).low).toEqual([])
+    expect(planTiles(view, geometry, state(), { marginTiles: 1, lead: { x: 300, y: 0 } }).low).toEqual([])
   })
 
-  it('skips the margin while the zoom changes (it would be obsolete before it arrived)', () => {
-    const plan = planTiles(view, geometry, state(), { previousZoom: 0.8 })
-    const ring = visibleTiles(view, geometry, 0, 1).filter((t) => !plan.visible.some((v) => coordKey(v) === coordKey(t)))
-    const asked = new Set(plan.low.map(coordKey))
-    expect(ring.some((t) => asked.has(coordKey(t)))).toBe(false)
+  it('while panning asks for the view where the camera will be, and keeps the visible tiles already on their way', () => {
+    const lead = { x: 600, y: 0 }
+    const inFlight = planTiles(view, geometry, state()).visible.map(coordKey)
+    const plan = planTiles(view, geometry, state([], inFlight), { lead })
+    const ahead = visibleTiles({ ...view, centerX: view.centerX + lead.x }, geometry, 0)
+    const asked = plan.high.filter((t) => t.level === 0)
+    // Only the columns the camera reaches are new; ranked from the centre it will have.
+    expect(asked.map(coordKey).sort()).toEqual(ahead.map(coordKey).filter((k) => !inFlight.includes(k)).sort())
+    expect(asked.every((t) => t.col > 17)).toBe(true)
+    for (const key of inFlight) expect(plan.keep.has(key)).toBe(true)
+    // Without anything in flight, the trailing tiles are not asked for: they would leave before arriving.
+    const fresh = planTiles(view, geometry, state(), { lead })
+    const trailing = plan.visible.filter((t) => !ahead.some((a) => coordKey(a) === coordKey(t)))
+    expect(trailing.length).toBeGreaterThan(0)
+    for (const t of trailing) expect(fresh.keep.has(coordKey(t))).toBe(false)
   })
 
-  it('prefetches the next finer level at LOW only while zooming in, nearest the centre, at most maxZoomPrefetch', () => {
-    const zoomed = { ...view, zoom: 0.5 }
-    const still = planTiles(zoomed, geometry, state(), { previousZoom: 0.5 })
-    expect(still.low.some((t) => t.level === 0)).toBe(false)
-    const zoomingIn = planTiles(zoomed, geometry, state(), { previousZoom: 0.4 })
-    expect(zoomingIn.low.some((t) => t.level === 0)).toBe(true)
-    const capped = planTiles(zoomed, geometry, state(), { previousZoom: 0.4, maxZoomPrefetch: 3 })
-    expect(capped.low.filter((t) => t.level === 0).length).toBe(3)
+  it('with maxNewRequests asks for the pinned levels and only the most urgent few, but keeps wanting them all', () => {
+    const steady = planTiles(view, geometry, state())
+    const held = planTiles(view, geometry, state(), { zooming: true, maxNewRequests: 0 })
+    const pinned = pinnedLevels(geometry)
+    const asked = (p: typeof held): TileRequest[] => [...p.high, ...p.normal, ...p.low]
+    expect(asked(held).every((t) => pinned.includes(t.level))).toBe(true)
+    expect(asked(held).length).toBeGreaterThan(0)
+    // Everything the steady frame wants stays wanted: nothing in flight is cancelled for the cap.
+    for (const t of asked(steady)) expect(held.keep.has(coordKey(t))).toBe(true)
+    const three = asked(planTiles(view, geometry, state(), { maxNewRequests: 3 })).filter((t) => !pinned.includes(t.level))
+    expect(three.map(coordKey)).toEqual(asked(steady).filter((t) => !pinned.includes(t.level)).slice(0, 3).map(coordKey))
+  })
+
+  it('lists each priority most urgent first (flow control sends a prefix)', () => {
+    const plan = planTiles(view, geometry, state())
+    for (const list of [plan.high, plan.normal, plan.low]) {
+      const ranks = list.map((t) => t.rank!)
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+    }
+  })
+
+  it('asks for the rest once the zoom settles', () => {
+    const loaded = new Set<string>()
+    const inFlight = new Set<string>()
+    const stateOf = { isLoaded: (k: string) => loaded.has(k), isInFlight: (k: string) => inFlight.has(k) }
+    const zooming = planTiles(view, geometry, stateOf, { zooming: true, maxNewRequests: 0 })
+    for (const t of [...zooming.high, ...zooming.normal, ...zooming.low]) inFlight.add(coordKey(t))
+    const settled = planTiles(view, geometry, stateOf, { zooming: false })
+    const all = new Set([...inFlight, ...[...settled.high, ...settled.normal, ...settled.low].map(coordKey)])
+    for (const t of settled.visible) expect(all.has(coordKey(t))).toBe(true)
   })
 
   it('never asks again for a tile already loaded or in flight, but keeps wanting the one in flight', () => {
@@ -94,7 +146,7 @@ describe('planTiles', () => {
   })
 
   it('asks for each tile once, at its most urgent priority', () => {
-    const plan = planTiles({ ...view, zoom: 0.6 }, geometry, state(), { previousZoom: 0.3 })
+    const plan = planTiles({ ...view, zoom: 0.6 }, geometry, state(), { zooming: true })
     const keys = [...plan.high, ...plan.normal, ...plan.low].map(coordKey)
     expect(new Set(keys).size).toBe(keys.length)
   })

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { TextureService } from '../service/TextureService'
 import type { RasterOpener } from '../service/types'
-import { serveOverWebSocket, webSocketSink } from '../transport/websocket'
+import { MAX_BUFFERED_BYTES, serveOverWebSocket, webSocketSink } from '../transport/websocket'
 import { toErrorInfo } from '../../shared/errors'
 import { readRendererCsp, staticFileHandler } from './staticFiles'
 
@@ -34,6 +34,8 @@ export interface ServeHostOptions {
   token?: string
   /** Largest WebSocket message accepted (upload chunks); default 16 MiB. */
   maxPayload?: number
+  /** Most bytes a connection may leave unsent (a client that stops reading) before it is ended; default 256 MiB. */
+  maxBufferedBytes?: number
 }
 
 /** A running host. `close()` ends every connection and service; idempotent. */
@@ -86,15 +88,17 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   })
 
   function connect(ws: WebSocket): void {
+    const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES
+    const sink = webSocketSink(ws, maxBufferedBytes)
     const service = new TextureService({
-      sink: webSocketSink(ws),
+      sink,
       openRaster: options.openRaster,
       maxWorkers: options.maxWorkers,
       mayOpenPath: (path) => options.allowPaths === true || allowed.has(resolve(path)),
       uploadRoot: options.uploadRoot ?? tmpdir()
     })
     services.add(service)
-    const done = serveOverWebSocket(ws, service).finally(() => {
+    const done = serveOverWebSocket(ws, service, maxBufferedBytes).finally(() => {
       services.delete(service)
       connections.delete(done)
     })
@@ -102,7 +106,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     // Each connection opens the command-line files itself: rasters belong to one connection.
     for (const file of files) {
       service.openHostPath(file).catch((error: unknown) => {
-        webSocketSink(ws).send({ type: 'error', error: toErrorInfo(error, 'open-failed') })
+        sink.send({ type: 'error', error: toErrorInfo(error, 'open-failed') })
       })
     }
   }

@@ -28,6 +28,13 @@ interface LoadEntry<T> extends TextureLink, HeapSlot {
   bounds: LoadRequest<T>['bounds']
   /** Set when the load starts. */
   controller: AbortController | null
+  /** Its slot in the eviction order while pending, when the loader tracks it (`trackLeastUrgent`). */
+  evictionSlot: EvictionSlot<T> | null
+}
+
+/** A pending entry's place in the second heap, least urgent on top. */
+interface EvictionSlot<T> extends HeapSlot {
+  readonly entry: LoadEntry<T>
 }
 
 const DEFAULT_MAX_WORKERS = 4
@@ -36,11 +43,28 @@ function servedFirst<T>(a: LoadEntry<T>, b: LoadEntry<T>): number {
   return a.priority - b.priority || a.rank - b.rank || a.sequence - b.sequence
 }
 
+/**
+ * The order in which pending requests are given up under a cap: the least urgent first (highest
+ * priority value, then highest rank) and, among equals, the oldest — the one most likely stale.
+ * Not the reverse of `servedFirst`, which serves the oldest of equals first.
+ */
+function droppedFirst<T>(a: EvictionSlot<T>, b: EvictionSlot<T>): number {
+  return b.entry.priority - a.entry.priority || b.entry.rank - a.entry.rank || a.entry.sequence - b.entry.sequence
+}
+
+/** A request given up by `cancelLeastUrgent`. */
+export interface DroppedRequest {
+  id: string
+  textureId: string
+}
+
 export class AsyncImageLoader<T> {
   /** Loads running at once. */
   readonly maxWorkers: number
 
   private readonly queue = new IndexedHeap<LoadEntry<T>>(servedFirst)
+  /** The pending requests again, least urgent on top; null unless `trackLeastUrgent` (it costs a second heap operation per queue operation). */
+  private readonly evictionQueue: IndexedHeap<EvictionSlot<T>> | null
   /** Pending and active (not cancelled) requests by id: dedup and join look here once. */
   private readonly entries = new Map<string, LoadEntry<T>>()
   private activeCount = 0
@@ -60,6 +84,7 @@ export class AsyncImageLoader<T> {
       throw new TypeError(`Expected positive integer for maxWorkers but received ${String(maxWorkers)} of type ${typeof maxWorkers}`)
     }
     this.maxWorkers = maxWorkers
+    this.evictionQueue = options.trackLeastUrgent ? new IndexedHeap<EvictionSlot<T>>(droppedFirst) : null
     this.onCallbackError =
       options.onCallbackError ?? ((error, id) => console.error(`[AsyncImageLoader] callback of ${id} threw:`, error))
   }
@@ -79,6 +104,8 @@ export class AsyncImageLoader<T> {
     this.started = false
     const ended = [...this.entries.values()]
     this.queue.clear()
+    this.evictionQueue?.clear()
+    for (const entry of ended) entry.evictionSlot = null
     this.entries.clear()
     this.byTexture.clear()
     this.activeCount = 0
@@ -107,6 +134,7 @@ export class AsyncImageLoader<T> {
         known.priority = priority
         known.rank = rank
         this.queue.update(known)
+        if (known.evictionSlot) this.evictionQueue!.update(known.evictionSlot)
       }
       return
     }
@@ -121,12 +149,14 @@ export class AsyncImageLoader<T> {
       sequence: this.sequence++,
       bounds: request.bounds,
       controller: null,
+      evictionSlot: null,
       heapIndex: -1,
       prevInTexture: null,
       nextInTexture: null
     }
     this.entries.set(entry.id, entry)
     this.queue.push(entry)
+    if (this.evictionQueue) this.evictionQueue.push((entry.evictionSlot = { entry, heapIndex: -1 }))
     this.byTexture.add(entry)
     this.schedulePump()
   }
@@ -144,12 +174,34 @@ export class AsyncImageLoader<T> {
       if (kept.has(entry.id)) continue
       this.forget(entry)
       if (entry.controller) entry.controller.abort()
-      else this.queue.remove(entry)
+      else this.unqueue(entry)
       cancelled.push(entry)
     }
     this.counters.cancelled += cancelled.length
     for (const entry of cancelled) this.settle(entry, null, undefined)
     return cancelled.length
+  }
+
+  /**
+   * Cancels up to `count` pending requests, whatever their texture, in the order `droppedFirst`
+   * gives: least urgent (priority, then rank) first, the oldest first among equals. Active loads
+   * are never touched. Their callbacks get null. Returns the requests given up, in that order.
+   * O(count · log n). Needs `trackLeastUrgent`.
+   */
+  cancelLeastUrgent(count: number): DroppedRequest[] {
+    const heap = this.evictionQueue
+    if (!heap) throw new Error('cancelLeastUrgent needs an AsyncImageLoader constructed with trackLeastUrgent: true')
+    const cancelled: Array<LoadEntry<T>> = []
+    while (cancelled.length < count) {
+      const slot = heap.peek()
+      if (!slot) break
+      this.forget(slot.entry)
+      this.unqueue(slot.entry)
+      cancelled.push(slot.entry)
+    }
+    this.counters.cancelled += cancelled.length
+    for (const entry of cancelled) this.settle(entry, null, undefined)
+    return cancelled.map((entry) => ({ id: entry.id, textureId: entry.textureId }))
   }
 
   /** Cancels every pending and active load of a texture (closing a layer). Returns how many. */
@@ -206,8 +258,9 @@ export class AsyncImageLoader<T> {
 
   private pump(): void {
     while (this.started && this.running.size < this.maxWorkers) {
-      const next = this.queue.pop()
+      const next = this.queue.peek()
       if (!next) return
+      this.unqueue(next)
       this.run(next)
     }
   }
@@ -237,6 +290,15 @@ export class AsyncImageLoader<T> {
     if (error) this.counters.failed++
     else this.counters.completed++
     this.settle(entry, error ? null : result, error)
+  }
+
+  /** Takes a pending entry out of the queue (and out of the eviction order). O(log n). */
+  private unqueue(entry: LoadEntry<T>): void {
+    this.queue.remove(entry)
+    if (entry.evictionSlot) {
+      this.evictionQueue!.remove(entry.evictionSlot)
+      entry.evictionSlot = null
+    }
   }
 
   /** Removes an entry from the id map, the texture index and the active count (not from the queue). */

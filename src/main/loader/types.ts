@@ -24,6 +24,12 @@ export interface AsyncImageLoaderOptions {
    * Where errors thrown by callbacks go (they never break the loader). Default: console.error.
    */
   onCallbackError?: (error: unknown, requestId: string) => void
+  /**
+   * Keeps the pending requests in a second order, least urgent first, so that
+   * `cancelLeastUrgent` (a queue cap) costs O(log n) per request dropped. Default false: every
+   * queue operation then costs one heap operation, not two.
+   */
+  trackLeastUrgent?: boolean
 }
 
 /** Counters since construction, for stats and tests. */

@@ -45,6 +45,12 @@ export interface RegionJob {
   outWidth: number
   outHeight: number
   output: PixelOutput
+  /**
+   * Also stat the file once the pixels are read, and return its stamp (`TilePixels.fileStamp`):
+   * the caller refuses a tile read from a file changed since it was opened (mixed pixels). A sync
+   * stat in the worker costs microseconds; one on the main thread would cost an event-loop trip.
+   */
+  stampFile?: boolean
 }
 
 /** Cut `rect` out of a shared level, optionally resized (a finer level served from a coarser one). */
@@ -102,6 +108,8 @@ export interface TilePixels {
   channels: number
   sampleType: SampleType
   buffer: ArrayBuffer
+  /** Size, modification time and inode of the file just after it was read (a region job with `stampFile`); null if it was gone. */
+  fileStamp?: { size: number; mtimeMs: number; ino: number } | null
 }
 
 /** What the probe finds; sizes are after EXIF orientation. */

@@ -5,12 +5,16 @@
  */
 import { isTileInPyramid } from '../../shared/tiles'
 import { abortError, isAbortError } from '../pool/errors'
+import { type FileCheck, FileChangedError, isFileChangedError } from './fileStamp'
 import type { TileReader } from './readers'
 import type { DecodedTile, RasterInfo, RasterSource } from './types'
 
 export class Raster implements RasterSource {
   private closed = false
   private readonly closers: (() => void | Promise<void>)[] = []
+  private fileCheck: FileCheck | null = null
+  /** Its file changed since it was opened: no tile is read any more. */
+  private changed = false
 
   constructor(
     readonly info: RasterInfo,
@@ -22,6 +26,15 @@ export class Raster implements RasterSource {
   /** Serves the following tiles from `reader` (the built pyramid instead of the overview). */
   useReader(reader: TileReader): void {
     this.reader = reader
+  }
+
+  /**
+   * Tells a failed read caused by the file changing under it (cut short, rewritten) from a damaged
+   * file: the first is refused with a FileChangedError, the service then reopens the file. (Reads
+   * that succeed are checked by the readers of files read in place; see RegionReader's stamp.)
+   */
+  checkFile(check: FileCheck): void {
+    this.fileCheck = check
   }
 
   /** Runs `closer` on close (abort a build, release shared pixels). */
@@ -41,13 +54,23 @@ export class Raster implements RasterSource {
       const last = this.info.levels.length - 1
       throw new Error(`Tile ${key} is outside the pyramid of ${this.path}: expected level 0…${last} and a column and row inside that level's grid`)
     }
+    if (this.changed || this.fileCheck?.knownChanged) throw this.changedError(key)
     try {
       return await this.reader.read(level, col, row, signal)
     } catch (error) {
       if (isAbortError(error)) throw abortError(`Reading tile ${key} of ${this.path}`)
+      if (isFileChangedError(error)) {
+        this.changed = true
+        throw error
+      }
+      if (this.fileCheck && !(await this.fileCheck.unchanged())) throw this.changedError(key)
       const message = error instanceof Error ? error.message : String(error)
       throw new Error(`Cannot read tile ${key} of ${this.path}: ${message}`)
     }
+  }
+
+  private changedError(key: string): FileChangedError {
+    return new FileChangedError(`${this.path} changed on disk since it was opened: tile ${key} of the old content is not served`)
   }
 
   async close(): Promise<void> {

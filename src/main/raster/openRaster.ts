@@ -9,6 +9,7 @@ import { getDefaultPools } from '../pool/defaultPool'
 import type { PixelOutput, ProbeResult, SharedLevel } from '../pool/jobs'
 import { valueOutput } from './decode/probe'
 import { type OpenOptions, defaultOpenOptions } from './options'
+import { FileCheck, stampOf } from './fileStamp'
 import { defaultCacheDir } from './pyramidCache'
 import { openPyramid } from './pyramidSource'
 import { Raster } from './Raster'
@@ -51,12 +52,17 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
   const strategy = chooseStrategy(probe, absolute, settings.maxPixels, settings.memoryMaxPixels)
   const output: PixelOutput = valueOutput(probe) ?? { kind: 'rgba8' }
   const info = rasterInfo(absolute, file.size, probe, strategy, output, settings.tileSize)
-  const context: OpenContext = { path: absolute, probe, info, output, pool, backgroundPool, options: settings }
+  // The stat taken before the probe: a change while opening fails the first tile, not silently.
+  const fileStamp = stampOf(file)
+  const context: OpenContext = { path: absolute, fileStamp, probe, info, output, pool, backgroundPool, options: settings }
+  const fileCheck = new FileCheck(absolute, fileStamp)
 
   switch (strategy) {
     case 'tiled': {
-      const reader = new RegionReader(absolute, info.levels, info.tileSize, levelImages(probe.images), output, pool)
-      return new Raster(info, absolute, reader)
+      const reader = new RegionReader(absolute, info.levels, info.tileSize, levelImages(probe.images), output, pool, false, fileStamp)
+      const raster = new Raster(info, absolute, reader)
+      raster.checkFile(fileCheck)
+      return raster
     }
     case 'memory': {
       const levels = await pool.run<SharedLevel[]>({
@@ -72,7 +78,11 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
     }
     case 'pyramid': {
       const stamp = { path: absolute, size: file.size, mtimeMs: file.mtimeMs, tileSize: info.tileSize }
-      return openPyramid(context, stamp).catch(nameFile(absolute))
+      // Its tiles come from a pyramid or an overview of the file as it was (stale, not mixed, once it
+      // changes: the service's watch reopens it), or from the file itself, checked like a tiled file.
+      const raster = await openPyramid(context, stamp).catch(nameFile(absolute))
+      raster.checkFile(fileCheck)
+      return raster
     }
   }
 }

@@ -114,7 +114,7 @@ function afterOpen(): Promise<void> {
 /** The overview for levels from `overviewLevel` down, regions of the source itself above. */
 function fallbackReader(context: OpenContext, overview: readonly SharedLevel[], overviewLevel: number): SplitReader {
   const { info, path, pool, output, probe } = context
-  const source = new RegionReader(path, info.levels, info.tileSize, levelImages(probe.images).slice(0, 1), output, pool, true)
+  const source = new RegionReader(path, info.levels, info.tileSize, levelImages(probe.images).slice(0, 1), output, pool, true, context.fileStamp)
   return new SplitReader(new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool), source, overviewLevel)
 }
 

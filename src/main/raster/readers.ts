@@ -1,12 +1,14 @@
 /**
  * Tile readers: how one strategy turns (level, col, row) into a decode job. A reader knows nothing
- * of files changing or pyramids being built; `Raster` picks the reader.
+ * of pyramids being built (`Raster` picks the reader); one that reads a file in place refuses a
+ * tile of a file changed since it was opened.
  */
 import { tileRect } from '../../shared/tiles'
 import type { LevelSize } from '../../shared/raster'
 import type { WorkerPool } from '../pool/WorkerPool'
 import type { ImageSelector, PixelOutput, SharedLevel, TilePixels } from '../pool/jobs'
 import { typedView } from './decode/pixels'
+import { type FileStamp, FileChangedError, sameStamp } from './fileStamp'
 import type { DecodedTile } from './types'
 
 /** Produces the pixels of one tile. */
@@ -56,7 +58,13 @@ export class RegionReader implements TileReader {
     private readonly output: PixelOutput,
     private readonly pool: WorkerPool,
     /** Apply EXIF orientation before cutting (a non-tiled source read in place, whose sizes are oriented). */
-    private readonly autoOrient = false
+    private readonly autoOrient = false,
+    /**
+     * The version of the file this reader was made for: a tile read from another version (the file
+     * rewritten since) is refused with a FileChangedError — it may mix old and new bytes, or be cut
+     * with the old geometry. Null for a file nobody rewrites in place (a built pyramid).
+     */
+    private readonly stamp: FileStamp | null = null
   ) {}
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
@@ -75,10 +83,14 @@ export class RegionReader implements TileReader {
         rect,
         outWidth: tile.width,
         outHeight: tile.height,
-        output: this.output
+        output: this.output,
+        stampFile: this.stamp !== null
       },
       { signal }
     )
+    if (this.stamp && !sameStamp(pixels.fileStamp ?? null, this.stamp)) {
+      throw new FileChangedError(`${this.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
+    }
     return decodedTile(pixels)
   }
 }

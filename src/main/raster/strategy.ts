@@ -2,12 +2,15 @@
 import type { WorkerPool } from '../pool/WorkerPool'
 import type { PixelOutput, ProbeResult } from '../pool/jobs'
 import type { RasterStrategy } from '../../shared/raster'
+import type { FileStamp } from './fileStamp'
 import type { OpenOptions, defaultOpenOptions } from './options'
 import type { RasterInfo } from './types'
 
 /** What a strategy needs to open a file. */
 export interface OpenContext {
   path: string
+  /** The version of the file being opened (stat before the probe): readers of the file itself refuse any other. */
+  fileStamp: FileStamp
   probe: ProbeResult
   info: RasterInfo
   output: PixelOutput

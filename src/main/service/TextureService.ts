@@ -10,13 +10,13 @@ import { TesseraError, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
 import type { CallMessage, CallResults, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
-import type { RasterSource } from '../raster/types'
+import { LiveRaster } from './LiveRaster'
 import { TileStreamer } from './TileStreamer'
 import { UploadStore } from './UploadStore'
 import type { ServiceSink, TextureServiceOptions } from './types'
 
 interface OpenRasterEntry {
-  source: RasterSource
+  raster: LiveRaster
   /** The uploaded temp file to delete on close, if any. */
   uploadedPath: string | null
 }
@@ -29,7 +29,9 @@ export class TextureService {
     maxWorkers: Math.max(1, Math.min(8, availableParallelism() - 1)),
     mayOpenPath: (_path: string): boolean => true,
     uploadRoot: null as string | null,
-    maxPending: 20_000
+    maxPending: 20_000,
+    watchFiles: true,
+    fileChangeDebounceMs: 100
   }
 
   private readonly sink: ServiceSink
@@ -47,7 +49,11 @@ export class TextureService {
       throw new TypeError(`Expected positive integer for maxWorkers but received ${String(maxWorkers)} of type ${typeof maxWorkers}`)
     }
     this.sink = guardSink(options.sink)
-    this.tiles = new TileStreamer(this.sink, maxWorkers, maxPending)
+    this.tiles = new TileStreamer(this.sink, {
+      maxWorkers,
+      maxPending,
+      onFileChanged: (rasterId, tile) => this.rasters.get(rasterId)?.raster.tileOfChangedFile(tile)
+    })
   }
 
   /**
@@ -74,9 +80,9 @@ export class TextureService {
       }
     }
     try {
-      const entry = this.raster(message.rasterId)
-      if (message.type === 'request') this.tiles.request(message.rasterId, entry.source, message.tiles)
-      else this.tiles.cancelObsolete(message.rasterId, message.keep)
+      const { raster } = this.raster(message.rasterId)
+      if (message.type === 'request') raster.request(message.tiles)
+      else raster.cancelObsolete(message.keep)
     } catch (error) {
       this.sink.send({ type: 'error', error: toErrorInfo(error, 'internal') })
     }
@@ -159,39 +165,34 @@ export class TextureService {
 
   private async open(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
     const rasterId = `r${++this.sequence}`
-    let source: RasterSource
+    const raster = new LiveRaster(rasterId, path, {
+      sink: this.sink,
+      tiles: this.tiles,
+      openRaster: this.options.openRaster,
+      // An upload is a temporary copy that only the service writes: nothing to watch.
+      watch: uploadedPath === null && this.options.watchFiles,
+      debounceMs: this.options.fileChangeDebounceMs,
+      maxHeld: this.options.maxPending
+    })
     try {
-      source = await this.options.openRaster(path, {
-        onProgress: (progress) => {
-          if (this.rasters.has(rasterId)) this.sink.send({ type: 'progress', rasterId, phase: 'pyramid', progress })
-        },
-        onInfo: (info) => {
-          if (this.rasters.has(rasterId)) this.sink.send({ type: 'raster-updated', rasterId, info })
-        },
-        onError: (error) => {
-          if (!this.rasters.has(rasterId)) return
-          // The build phase is over (tiles now come from the source): progress 1 ends it, the error says why.
-          this.sink.send({ type: 'progress', rasterId, phase: 'pyramid', progress: 1 })
-          this.sink.send({ type: 'error', error: { code: 'decode-failed', message: error.message } })
-        }
-      })
+      await raster.open()
     } catch (error) {
       throw new TesseraError('open-failed', openFailureMessage(error, path, uploadedPath !== null))
     }
     if (this.closed) {
-      await source.close()
+      await raster.close()
       throw new TesseraError('internal', 'The texture service closed while opening')
     }
-    this.rasters.set(rasterId, { source, uploadedPath })
-    return { rasterId, info: source.info }
+    this.rasters.set(rasterId, { raster, uploadedPath })
+    raster.start()
+    return { rasterId, info: raster.info }
   }
 
   private async closeRaster(rasterId: string): Promise<void> {
     const entry = this.rasters.get(rasterId)
     if (!entry) return
     this.rasters.delete(rasterId)
-    this.tiles.cancelRaster(rasterId)
-    await entry.source.close().catch((error: unknown) => console.error(`[TextureService] closing ${entry.source.info.name}:`, error))
+    await entry.raster.close()
     if (entry.uploadedPath) await this.uploads?.remove(entry.uploadedPath)
   }
 

@@ -9,6 +9,7 @@ import { encodeTileFrame } from '../../shared/tileFrame'
 import { isTileInPyramid, tileKey } from '../../shared/tiles'
 import { toErrorInfo } from '../../shared/errors'
 import type { SchedulingMode, ServiceStats, TileRequest } from '../../shared/protocol'
+import { isFileChangedError } from '../raster/fileStamp'
 import type { DecodedTile, RasterSource } from '../raster/types'
 import type { ServiceSink } from './types'
 import { sampleTypeOf } from './tileSampleType'
@@ -18,15 +19,31 @@ const EMPTY = new Uint8Array(0)
 /** A request the service has scheduled and not yet answered; its callback acts only while it is current. */
 interface InFlight {
   rasterId: string
+  /** The most urgent request given for this key: what is asked again if the raster reloads. */
+  tile: TileRequest
   callback: (tile: DecodedTile | null, error?: Error) => void
 }
 
 /** Tile counters of one service. */
 export type TileCounters = Omit<ServiceStats, 'openRasters'>
 
+export interface TileStreamerOptions {
+  /** Loads running at once. */
+  maxWorkers: number
+  /** Most tile loads pending or active; beyond, the least urgent pending ones are dropped. */
+  maxPending: number
+  /**
+   * A tile whose file changed under it (its source threw a FileChangedError): it is neither sent
+   * nor reported failed; the raster reloads and asks for it again.
+   */
+  onFileChanged(rasterId: string, tile: TileRequest): void
+}
+
 export class TileStreamer {
   private readonly loader: AsyncImageLoader<DecodedTile>
   private readonly inFlight = new Map<string, InFlight>()
+  private readonly maxPending: number
+  private readonly onFileChanged: TileStreamerOptions['onFileChanged']
   private scheduling: SchedulingMode = 'priority'
   private done = 0
   private cancelled = 0
@@ -35,11 +52,13 @@ export class TileStreamer {
 
   constructor(
     private readonly sink: ServiceSink,
-    maxWorkers: number,
-    private readonly maxPending: number
+    options: TileStreamerOptions
   ) {
+    this.maxPending = options.maxPending
+    this.onFileChanged = options.onFileChanged
     this.loader = new AsyncImageLoader<DecodedTile>({
-      maxWorkers,
+      maxWorkers: options.maxWorkers,
+      trackLeastUrgent: true,
       onCallbackError: (error, id) => console.error(`[TextureService] sending tile ${id} failed:`, error)
     })
     this.loader.start()
@@ -50,15 +69,20 @@ export class TileStreamer {
     this.scheduling = mode
   }
 
+  /** False in 'fifo' mode, where obsolescence cancellations are ignored. */
+  get prioritised(): boolean {
+    return this.scheduling === 'priority'
+  }
+
   /**
-   * Schedules a batch for one raster. Tiles outside the pyramid get `tile-failed` (out-of-range);
-   * beyond `maxPending`, the least urgent tiles of the batch are dropped and reported once ('overloaded').
+   * Schedules a batch for one raster. Tiles outside the pyramid get `tile-failed` (out-of-range).
+   * When more than `maxPending` loads would then wait or run, the least urgent pending ones of
+   * the whole connection — queued earlier or in this batch alike — are dropped (`dropLeastUrgent`).
    */
   request(rasterId: string, source: RasterSource, tiles: readonly TileRequest[]): void {
     const { levels, tileSize } = source.info
-    const valid: TileRequest[] = []
     for (const tile of tiles) {
-      if (isTileInPyramid(levels, tileSize, tile.level, tile.col, tile.row)) valid.push(tile)
+      if (isTileInPyramid(levels, tileSize, tile.level, tile.col, tile.row)) this.schedule(rasterId, source, tile)
       else {
         const key = tileKey({ rasterId, ...tile })
         this.sink.send({
@@ -69,24 +93,38 @@ export class TileStreamer {
         })
       }
     }
-    let accepted = valid
-    const room = Math.max(0, this.maxPending - this.inFlight.size)
-    const isFresh = (t: TileRequest): boolean => !this.inFlight.has(tileKey({ rasterId, ...t }))
-    const fresh = valid.filter(isFresh)
-    if (fresh.length > room) {
-      // Keys already in flight only change priority; new ones are admitted most urgent first.
-      const order = this.scheduling === 'priority' ? [...fresh].sort((a, b) => a.priority - b.priority || (a.rank ?? 0) - (b.rank ?? 0)) : fresh
-      const admitted = new Set(order.slice(0, room))
-      accepted = valid.filter((t) => !isFresh(t) || admitted.has(t))
-    }
-    if (accepted.length < valid.length) {
-      const dropped = valid.length - accepted.length
-      this.sink.send({
-        type: 'error',
-        error: { code: 'overloaded', message: `${dropped} tile requests of ${source.info.name} dropped: more than ${this.maxPending} pending` }
-      })
-    }
-    for (const tile of accepted) this.schedule(rasterId, source, tile)
+    // The batch is scheduled first and the excess dropped after, all synchronously: no load starts
+    // in between (the loader dispatches in a microtask), and one order decides for old and new alike.
+    const excess = this.inFlight.size - this.maxPending
+    if (excess > 0) this.dropLeastUrgent(excess, source.info.name)
+  }
+
+  /**
+   * Gives up `count` pending loads, least urgent first and the oldest among equals (in 'fifo' mode,
+   * where all are equal, the oldest); running loads are never dropped. Each dropped tile gets a
+   * `tile-failed` with code 'overloaded' — not failed: the renderer may ask for it again — and the
+   * batch one 'overloaded' error. O(count · log n).
+   */
+  private dropLeastUrgent(count: number, name: string): void {
+    const dropped = this.loader.cancelLeastUrgent(count)
+    if (dropped.length === 0) return
+    const tileError = { code: 'overloaded' as const, message: `Dropped: more than ${this.maxPending} tile requests were pending; ask again when the view needs it` }
+    for (const { id, textureId } of dropped) this.sink.send({ type: 'tile-failed', rasterId: textureId, key: id, error: tileError })
+    this.sink.send({
+      type: 'error',
+      error: { code: 'overloaded', message: `${dropped.length} least urgent tile requests dropped: more than ${this.maxPending} pending (while requesting tiles of ${name})` }
+    })
+  }
+
+  /**
+   * Cancels every pending and active load of a raster and returns what was asked (its file is
+   * being reopened; the requests are asked again of the new content). O(tiles in flight): rare.
+   */
+  withdrawRaster(rasterId: string): TileRequest[] {
+    const withdrawn: TileRequest[] = []
+    for (const entry of this.inFlight.values()) if (entry.rasterId === rasterId) withdrawn.push(entry.tile)
+    this.loader.cancelTexture(rasterId)
+    return withdrawn
   }
 
   /** Cancels the raster's pending and active tiles whose key is not in `keep`; ignored in 'fifo' mode. Returns how many. */
@@ -124,10 +162,10 @@ export class TileStreamer {
     const fifo = this.scheduling === 'fifo'
     let entry = this.inFlight.get(key)
     if (!entry) {
-      const created: InFlight = { rasterId, callback: (result, error) => this.settle(key, created, result, error) }
+      const created: InFlight = { rasterId, tile, callback: (result, error) => this.settle(key, created, result, error) }
       entry = created
       this.inFlight.set(key, created)
-    }
+    } else if (tile.priority <= entry.tile.priority) entry.tile = tile
     // Scheduling a key again joins its one load (the loader dedups) and may raise its priority;
     // the shared callback acts once, for whichever call comes first.
     this.loader.scheduleLoad({
@@ -143,6 +181,11 @@ export class TileStreamer {
   private settle(key: string, entry: InFlight, tile: DecodedTile | null, error?: Error): void {
     if (this.inFlight.get(key) !== entry) return
     this.inFlight.delete(key)
+    if (error && isFileChangedError(error)) {
+      this.cancelled++
+      this.onFileChanged(entry.rasterId, entry.tile)
+      return
+    }
     if (error) {
       this.failed++
       this.sink.send({ type: 'tile-failed', rasterId: entry.rasterId, key, error: toErrorInfo(error, 'decode-failed') })
@@ -152,7 +195,7 @@ export class TileStreamer {
       this.cancelled++
       return
     }
-    const [, level, col, row] = key.slice(entry.rasterId.length).split('/').map(Number) as [number, number, number, number]
+    const { level, col, row } = entry.tile
     // The frame of an empty tile is exactly the prefix (header + padding) of the real one.
     const prefix = encodeTileFrame(
       {

@@ -30,6 +30,13 @@ export function removeAllUploadDirectoriesSync(): void {
   liveDirectories.clear()
 }
 
+/**
+ * Uploads in progress at once on one connection. Each holds an open file: without a bound, a client
+ * announcing uploads it never ends would exhaust the host's file descriptors. The renderer uploads
+ * a dropped folder four files at a time, far below this.
+ */
+export const MAX_OPEN_UPLOADS = 64
+
 /** Uploads of one connection. `close()` is idempotent and deletes every file it made. */
 export class UploadStore {
   /** The directory holding this store's files. */
@@ -46,6 +53,9 @@ export class UploadStore {
   /** Starts an upload of `size` bytes for a file named `name`; resolves with its id. */
   async begin(name: string, size: number): Promise<string> {
     this.ensureOpen()
+    if (this.uploads.size >= MAX_OPEN_UPLOADS) {
+      throw new TesseraError('overloaded', `Cannot start the upload of ${name}: ${MAX_OPEN_UPLOADS} uploads are already in progress on this connection`)
+    }
     const uploadId = `u${++this.sequence}-${randomBytes(6).toString('hex')}`
     const dir = join(this.directory, String(this.sequence))
     await mkdir(dir)

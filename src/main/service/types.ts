@@ -47,6 +47,13 @@ export interface TextureServiceOptions {
   mayOpenPath?: (path: string) => boolean
   /** Directory for uploaded files; uploads are refused when null. */
   uploadRoot?: string | null
-  /** Most tile loads pending or active per service; beyond, the least urgent of a batch are dropped. */
+  /**
+   * Most tile loads pending or active per service; beyond, the least urgent pending ones (queued
+   * earlier or just asked) are dropped and reported ('overloaded').
+   */
   maxPending?: number
+  /** Watch the files opened by path, and serve their new content when they change on disk. */
+  watchFiles?: boolean
+  /** Quiet time after a file's last change event before it is opened again, in milliseconds. */
+  fileChangeDebounceMs?: number
 }

@@ -70,7 +70,14 @@ export class ElectronTransport {
   private readonly waitingPaths = new Map<number, string[]>()
   private readonly onNotify = (event: IpcEventLike, message: unknown): void => {
     if (!this.check(IPC.notify, event, false)) return
-    void this.pages.get(event.sender.id)?.service.receive(message)
+    const page = this.pages.get(event.sender.id)
+    if (!page) return
+    // A malformed message that carries a call id is refused with a `reply-error`, which nobody
+    // awaits on this fire-and-forget channel: it goes to the page as an `error` event instead, so
+    // that no refusal is silent (as over the WebSocket, where every reply is sent).
+    void page.service.receive(message).then((reply) => {
+      if (reply?.type === 'reply-error') page.port.postMessage({ type: 'error', error: reply.error })
+    })
   }
 
   constructor(private readonly options: ElectronTransportOptions) {
@@ -134,13 +141,16 @@ export class ElectronTransport {
     await Promise.allSettled(pages.map((page) => this.closePage(page)))
   }
 
-  /** A new page (or a reload) gets a new port and a new service; the previous one is closed. */
+  /**
+   * A new page (or a reload) gets a new port and a new service; the previous one is closed. The
+   * new page is registered before the previous one is closed, with no await in between: when the
+   * registration came after that await, connects that overlapped (a page calling connect() again
+   * without waiting, a reload storm) each registered a service over another's and leaked it
+   * unclosed, and a page destroyed during the await got a service nobody would close.
+   */
   private async connect(contents: WebContentsLike): Promise<void> {
     const previous = this.pages.get(contents.id)
-    if (previous) {
-      this.pages.delete(contents.id)
-      await this.closePage(previous)
-    } else {
+    if (!previous) {
       contents.once('destroyed', () => {
         const page = this.pages.get(contents.id)
         this.pages.delete(contents.id)
@@ -160,6 +170,7 @@ export class ElectronTransport {
     const waiting = this.waitingPaths.get(contents.id)
     this.waitingPaths.delete(contents.id)
     if (waiting?.length) void this.openPaths(contents, waiting)
+    if (previous) await this.closePage(previous)
   }
 
   private async closePage(page: Page): Promise<void> {

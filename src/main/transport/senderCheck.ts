@@ -34,9 +34,24 @@ export function isTrustedSender(frame: SenderFrameLike | null | undefined, trust
   }
   if (trusted.fileUrl && url.protocol === 'file:') {
     const expected = new URL(trusted.fileUrl)
-    return url.host === expected.host && decodeURIComponent(url.pathname) === decodeURIComponent(expected.pathname)
+    const path = decodedPath(url)
+    return path !== null && url.host === expected.host && path === decodedPath(expected)
   }
   return false
+}
+
+/**
+ * The URL's path with its escapes decoded, or null when an escape is malformed (`%ZZ`, a cut
+ * UTF-8 sequence): such a frame is simply not the app's page. decodeURIComponent throws a bare
+ * "URI malformed" there, which would escape the check (an uncaught exception in an `ipcMain.on`
+ * listener, an unclear rejection in a handler) instead of refusing the sender.
+ */
+function decodedPath(url: URL): string | null {
+  try {
+    return decodeURIComponent(url.pathname)
+  } catch {
+    return null
+  }
 }
 
 /** The error an untrusted sender gets: names the channel, the sender and why. */

@@ -14,17 +14,36 @@ export interface ReceivingService {
   close(): Promise<void>
 }
 
-/** A sink sending over `socket`; sends on a socket that is no longer open are dropped. */
-export function webSocketSink(socket: WebSocket): ServiceSink {
+/** Default of the most bytes one connection may leave unsent (see `webSocketSink`): some 1,000 tiles. */
+export const MAX_BUFFERED_BYTES = 256 * 1024 * 1024
+
+/**
+ * A sink sending over `socket`; sends on a socket that is no longer open are dropped. A connection
+ * with more than `maxBufferedBytes` unsent is ended.
+ */
+export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_BUFFERED_BYTES): ServiceSink {
+  // Tiles are sent as they are decoded, whether or not the client reads them, and the service's cap
+  // bounds what waits to be decoded, not what waits to be sent: a client that keeps asking and never
+  // reads made the host buffer every tile, without bound. Past the limit the connection is ended
+  // with terminate (a close frame would queue behind the unread bytes), which frees the buffer and,
+  // through 'close', the connection's service; other connections are not touched.
+  const endIfNotReading = (): void => {
+    if (socket.bufferedAmount <= maxBufferedBytes) return
+    console.warn(`[tessera] ending a WebSocket connection that does not read: ${socket.bufferedAmount} bytes unsent, more than ${maxBufferedBytes}`)
+    socket.terminate()
+  }
   return {
     send(message) {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
+      if (socket.readyState !== socket.OPEN) return
+      socket.send(JSON.stringify(message))
+      endIfNotReading()
     },
     sendTile({ prefix, pixels }) {
       if (socket.readyState !== socket.OPEN) return
       // Two fragments of one binary message: the pixels are sent as they are, not copied behind the header.
       socket.send(prefix, { binary: true, fin: false })
       socket.send(pixels, { binary: true, fin: true })
+      endIfNotReading()
     }
   }
 }
@@ -33,8 +52,13 @@ export function webSocketSink(socket: WebSocket): ServiceSink {
  * Routes the socket's messages to `service` and replies on the socket; closes the service when the
  * socket closes. Resolves the returned promise once the service is closed.
  */
-export function serveOverWebSocket(socket: WebSocket, service: ReceivingService): Promise<void> {
-  const sink = webSocketSink(socket)
+export function serveOverWebSocket(socket: WebSocket, service: ReceivingService, maxBufferedBytes: number = MAX_BUFFERED_BYTES): Promise<void> {
+  const sink = webSocketSink(socket, maxBufferedBytes)
+  // A frame that breaks the WebSocket protocol (over the payload limit, text that is not UTF-8, a
+  // bad opcode…) makes ws close the connection (1009, 1007, 1002…) and emit 'error' on the socket;
+  // without a listener that 'error' is an uncaught exception that ends the whole host, every
+  // other connection with it. The close that follows closes this connection's service.
+  socket.on('error', (error: Error) => console.warn(`[tessera] closing a WebSocket connection: ${error.message}`))
   socket.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) {
       service.receiveBinary(toBytes(data))

@@ -35,6 +35,8 @@ export abstract class BridgeBase implements TesseraBridge {
   protected readonly connectionListeners = new Listeners<['open' | 'closed']>()
   /** raster-opened events that came before anyone listened (command-line files at start). */
   private readonly unheardOpened: OpenedRaster[] = []
+  /** Errors that came before anyone listened (a command-line file that fails at start): a person must still see them. */
+  private readonly unheardErrors: ErrorInfo[] = []
   protected nextCallId = 1
   protected disposed = false
 
@@ -70,7 +72,7 @@ export abstract class BridgeBase implements TesseraBridge {
       case 'tile-failed':
         return this.tileFailedListeners.emit(message.rasterId, message.key, message.error)
       case 'error':
-        return this.errorListeners.emit(message.error)
+        return this.emitError(message.error)
       default:
         return
     }
@@ -82,10 +84,16 @@ export abstract class BridgeBase implements TesseraBridge {
     try {
       tile = decodeTileFrame(bytes)
     } catch (error) {
-      this.errorListeners.emit({ code: 'bad-message', message: error instanceof Error ? error.message : String(error) })
+      this.emitError({ code: 'bad-message', message: error instanceof Error ? error.message : String(error) })
       return
     }
     this.tileListeners.emit(tile)
+  }
+
+  /** Hands an error to the error listeners, or keeps it for the first one when there is none yet. */
+  protected emitError(error: ErrorInfo): void {
+    if (this.errorListeners.size === 0) this.unheardErrors.push(error)
+    else this.errorListeners.emit(error)
   }
 
   openPath(path: string): Promise<OpenedRaster> {
@@ -136,7 +144,10 @@ export abstract class BridgeBase implements TesseraBridge {
   }
 
   onError(listener: (error: ErrorInfo) => void): Disposable {
-    return this.errorListeners.add(listener)
+    const dispose = this.errorListeners.add(listener)
+    const unheard = this.unheardErrors.splice(0)
+    if (unheard.length > 0) queueMicrotask(() => unheard.forEach((error) => this.errorListeners.emit(error)))
+    return dispose
   }
 
   onConnectionChange(listener: (state: 'open' | 'closed') => void): Disposable {

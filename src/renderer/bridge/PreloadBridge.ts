@@ -27,7 +27,7 @@ export class PreloadBridge extends BridgeBase {
     super()
     window.addEventListener('message', this.onWindowMessage)
     void api.connect().catch((error: unknown) => {
-      this.errorListeners.emit({ code: 'internal', message: `Could not connect to the main process: ${String(error)}` })
+      this.emitError({ code: 'internal', message: `Could not connect to the main process: ${String(error)}` })
     })
   }
 

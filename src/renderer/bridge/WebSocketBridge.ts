@@ -146,7 +146,7 @@ export class WebSocketBridge extends BridgeBase {
     try {
       message = JSON.parse(data) as ServerMessage
     } catch {
-      this.errorListeners.emit({ code: 'bad-message', message: 'Expected JSON text from the host but received text that does not parse' })
+      this.emitError({ code: 'bad-message', message: 'Expected JSON text from the host but received text that does not parse' })
       return
     }
     if (message.type === 'reply' || message.type === 'reply-error') {

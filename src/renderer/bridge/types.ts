@@ -49,6 +49,7 @@ export interface TesseraBridge {
   /** Rasters opened by the host itself: command line, File menu. */
   onRasterOpened(listener: (opened: OpenedRaster) => void): Disposable
   onTileFailed(listener: (rasterId: string, key: string, error: ErrorInfo) => void): Disposable
+  /** Errors of the service and the connection; those that came before the first listener are handed to it. */
   onError(listener: (error: ErrorInfo) => void): Disposable
   /** Connection state (WebSocket reconnects; Electron is always 'open'). */
   onConnectionChange(listener: (state: 'open' | 'closed') => void): Disposable

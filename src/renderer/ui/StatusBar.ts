@@ -42,15 +42,15 @@ export class StatusBar {
 
   /** Shows the zoom; null (nothing open) shows a dash. */
   setZoom(zoom: number | null): void {
-    this.zoom.textContent = zoom === null ? '–' : formatZoom(zoom)
+    setText(this.zoom, zoom === null ? '–' : formatZoom(zoom))
   }
 
   /** Shows what is under the cursor; null clears it (cursor outside every raster). */
   setReadout(readout: Readout | null): void {
     if (!readout) {
-      this.position.textContent = ''
-      this.value.textContent = ''
-      this.map.textContent = ''
+      setText(this.position, '')
+      setText(this.value, '')
+      setText(this.map, '')
       return
     }
     const px = Math.floor(readout.x)
@@ -64,14 +64,14 @@ export class StatusBar {
       const my = geo.originY + (readout.y) * geo.pixelSizeY
       this.map.textContent = `${formatMapCoordinate(mx, geo.epsg)}, ${formatMapCoordinate(my, geo.epsg)}${geo.epsg ? ` (EPSG:${geo.epsg})` : ''}`
     } else {
-      this.map.textContent = ''
+      setText(this.map, '')
     }
   }
 
   /** Tiles on their way: requested by this window and not arrived; `active` being decoded. */
   setActivity(pending: number, active: number | null): void {
-    this.pending.textContent = pending === 0 && !active ? 'idle' : `${pending} pending${active ? `, ${active} active` : ''}`
-    this.pending.dataset.pending = String(pending)
+    setText(this.pending, pending === 0 && !active ? 'idle' : `${pending} pending${active ? `, ${active} active` : ''}`)
+    if (this.pending.dataset.pending !== String(pending)) this.pending.dataset.pending = String(pending)
     this.pending.classList.toggle('busy', pending > 0)
   }
 
@@ -96,4 +96,9 @@ export class StatusBar {
     else entry.bar.removeAttribute('value')
     entry.bar.title = progress > 0 ? `${Math.round(progress * 100)} %` : 'starting…'
   }
+}
+
+/** Called after every frame: writing the same text again would still replace the text node and invalidate layout. */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text
 }

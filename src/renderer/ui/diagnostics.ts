@@ -10,6 +10,8 @@ export interface TesseraDiagnostics {
   stats(): ViewerStats & { active: number }
   /** Places the camera: centre in image pixels, zoom in screen pixels per image pixel. */
   setView(view: { centerX: number; centerY: number; zoom: number }): void
+  /** Runs a frame now (plan, requests, cancellations, render), synchronously. */
+  frameNow(): void
   /** The current camera. */
   view(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
   /** Ids of the open rasters, bottom first. */
@@ -37,6 +39,7 @@ export function installDiagnostics(viewer: Viewer, active: () => number, service
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
     setView: (view) => viewer.camera.setView(view),
+    frameNow: () => viewer.frameNow(),
     view: () => viewer.view,
     layers: () => viewer.layers.map((l) => l.rasterId),
     service

@@ -5,7 +5,7 @@
  */
 import { Container } from 'pixi.js'
 import { TileSprites } from './TileSprites'
-import type { OpenedRaster, TileMessage, TileRequest } from '../../shared/protocol'
+import type { ErrorCode, OpenedRaster, TileMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { tileKey } from '../../shared/tiles'
 import type { TextureCache } from './TextureCache'
@@ -20,6 +20,7 @@ import {
 } from './TileScheduler'
 import { Stretch, type StretchSettings } from './StretchShader'
 import { createTileTexture, tileValueAt, type TileTexture } from './tileTextures'
+import type { Motion, TileLatency } from './CameraMotion'
 
 /** The two notifications a layer sends (a subset of the bridge). */
 export interface TileTransport {
@@ -51,6 +52,10 @@ export interface TileLayerDeps {
   transport: TileTransport
   cache: TextureCache<CachedTile>
   counters: TileCounters
+  /** Request-to-arrival time of tiles, shared by the layers (it sets how far ahead a pan is planned). */
+  latency: TileLatency
+  /** How many more tiles may be put in flight now, for all layers together (flow control). */
+  room(): number
 }
 
 /** What one frame of a layer ended with. */
@@ -58,6 +63,8 @@ export interface LayerFrame {
   /** Every visible tile is drawn at the wanted level. */
   complete: boolean
   level: number
+  /** What the layer draws changed since its previous frame (a render is needed to show it). */
+  changed: boolean
 }
 
 export class TileLayer {
@@ -67,10 +74,13 @@ export class TileLayer {
   readonly stretch: Stretch | null
   private infoValue: RasterInfo
   private generation = 0
-  private readonly inFlight = new Set<string>()
+  /** Tiles asked for and not arrived: key → when they were asked for (performance.now()). */
+  private readonly inFlight = new Map<string, number>()
   private readonly failed = new Set<string>()
   private readonly sprites: TileSprites
   private visibleValue = true
+  /** The service's connection knows this raster: false from a lost connection until the raster is announced again. */
+  private served = true
   private destroyed = false
 
   constructor(
@@ -126,24 +136,26 @@ export class TileLayer {
     this.stretch?.set(settings)
   }
 
-  /**
-   * Runs one frame: plans, cancels what is obsolete, requests what is missing, draws the cover.
-   * `previousZoom` is the zoom of the previous frame (to prefetch while zooming in).
-   */
-  update(view: ViewState, previousZoom?: number): LayerFrame {
-    if (this.destroyed) return { complete: true, level: 0 }
+  /** Runs one frame: plans, cancels what is obsolete, requests what is missing, draws the cover. */
+  update(view: ViewState, motion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }): LayerFrame {
+    if (this.destroyed) return { complete: true, level: 0, changed: false }
     if (!this.visibleValue) {
       this.cancelAll()
-      return { complete: true, level: 0 }
+      return { complete: true, level: 0, changed: false }
+    }
+    if (!this.served) {
+      // Nothing to ask anyone for: keep showing what is cached until the raster is served again.
+      const cover = coverTiles(this.visibleNow(view), this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
+      return { complete: false, level: 0, changed: this.sprites.draw(cover.tiles, view.zoom) }
     }
     const plan = planTiles(
       view,
       this.infoValue,
       { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.inFlight.has(k) || this.failed.has(k) },
-      { previousZoom }
+      motion
     )
     let obsolete = 0
-    for (const key of this.inFlight) {
+    for (const key of this.inFlight.keys()) {
       if (plan.keep.has(key)) continue
       this.inFlight.delete(key)
       obsolete++
@@ -152,15 +164,18 @@ export class TileLayer {
       this.deps.counters.cancelled += obsolete
       this.deps.transport.cancelObsolete(this.rasterId, [...plan.keep].map((k) => this.fullKey(k)))
     }
-    const requests = [...plan.high, ...plan.normal, ...plan.low]
+    // Only as many as the flow allows: the rest stays here, in the plan of the next frames, where
+    // leaving the view withdraws it for free (a tile sent for is decoded even if it arrives too late).
+    const requests = [...plan.high, ...plan.normal, ...plan.low].slice(0, Math.max(0, this.deps.room()))
     if (requests.length > 0) {
-      for (const request of requests) this.inFlight.add(coordKey(request))
+      const now = performance.now()
+      for (const request of requests) this.inFlight.set(coordKey(request), now)
       this.deps.counters.requested += requests.length
       this.deps.transport.requestTiles(this.rasterId, requests)
     }
     const cover = coverTiles(plan.visible, this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
-    this.sprites.draw(cover.tiles, view.zoom)
-    return { complete: cover.complete && plan.visible.every((t) => this.isFresh(coordKey(t))), level: plan.level }
+    const changed = this.sprites.draw(cover.tiles, view.zoom)
+    return { complete: cover.complete && plan.visible.every((t) => this.isFresh(coordKey(t))), level: plan.level, changed }
   }
 
   /**
@@ -170,11 +185,14 @@ export class TileLayer {
   receive(message: TileMessage): boolean {
     const { level, col, row } = message.header
     const key = coordKey({ level, col, row })
-    if (this.destroyed || !this.inFlight.delete(key)) {
+    const requestedAt = this.inFlight.get(key)
+    if (this.destroyed || requestedAt === undefined) {
       this.deps.counters.wasted++
       this.deps.counters.late++
       return false
     }
+    this.inFlight.delete(key)
+    this.deps.latency.add(performance.now() - requestedAt)
     const fullKey = this.fullKey(key)
     this.sprites.removeSprite(key)
     const pinned = pinnedLevels(this.infoValue).includes(level)
@@ -184,16 +202,29 @@ export class TileLayer {
     return true
   }
 
-  /** Records a tile the service could not load: it is not asked for again until the raster changes. */
-  tileFailed(key: string): void {
+  /**
+   * Records a tile the service could not load: it is not asked for again until the raster changes.
+   * One dropped by the service's cap ('overloaded') did not fail: it is only no longer in flight,
+   * and the next frame asks for it again if the view still needs it.
+   */
+  tileFailed(key: string, code?: ErrorCode): void {
     const local = key.startsWith(`${this.rasterId}/`) ? key.slice(this.rasterId.length + 1) : key
-    if (this.inFlight.delete(local)) this.failed.add(local)
+    if (this.inFlight.delete(local) && code !== 'overloaded') this.failed.add(local)
   }
 
-  /** Forgets what is in flight (the connection was lost: those requests died with it). */
-  resetInFlight(): void {
+  /**
+   * The connection was lost: what is in flight died with it, and the next connection does not know
+   * this raster until the host announces it again (`resume`). Asking before would be refused.
+   */
+  suspend(): void {
+    this.served = false
     this.inFlight.clear()
     this.failed.clear()
+  }
+
+  /** The raster is served again (announced on the new connection): ask for what the view needs. */
+  resume(): void {
+    this.served = true
   }
 
   /**
@@ -250,6 +281,10 @@ export class TileLayer {
     this.deps.counters.cancelled += this.inFlight.size
     this.inFlight.clear()
     this.deps.transport.cancelObsolete(this.rasterId, [])
+  }
+
+  private visibleNow(view: ViewState): TileCoord[] {
+    return planTiles(view, this.infoValue, { isLoaded: () => true, isInFlight: () => false }).visible
   }
 
   private isFresh(key: string): boolean {

@@ -3,9 +3,19 @@
  * testable without a renderer (as OpenLayers' TileQueue priority function).
  *
  * Centre first, coarse fills the hole (vipsdisp): visible tiles of the level the zoom asks for are
- * HIGH, ranked by distance to the view centre; the coarser level under the holes is NORMAL; a
- * one-tile margin (zoom steady) or, while zooming in, the centre of the next finer level are LOW prefetch. The coarsest levels
- * are always wanted (pinned), so the view never goes blank.
+ * HIGH, ranked by distance to the view centre, and so is the coarser level under the holes (a
+ * parent ranks before its children: it arrives first and covers four holes). The coarsest levels
+ * are always wanted (pinned, NORMAL after the very coarsest), so the view never goes blank.
+ *
+ * A tile is worth decoding only if it is still on screen when it arrives. So, while the camera
+ * pans, the plan looks ahead: it asks for the tiles of the view where the camera will be once
+ * they can arrive (`lead`, the camera's velocity times the measured tile latency) and keeps
+ * wanting the ones on screen already asked for; when the camera moves so fast that nothing asked
+ * for now can arrive while on screen, and while the zoom changes (each level is on screen for a
+ * frame or two), it asks for nothing new but the pinned levels (`maxNewRequests`: as OpenLayers,
+ * which by default loads no tiles while animating or interacting). The first frame after the
+ * camera settles asks for the rest. Nothing is fetched "just in case" (no margin ring by
+ * default): the bench counts such tiles as decoded and never displayed.
  */
 import { ImageLoadPriority } from '../../shared/priority'
 import type { TileRequest } from '../../shared/protocol'
@@ -46,12 +56,20 @@ export interface LoadState {
 }
 
 export interface PlanOptions {
-  /** Zoom of the previous plan: when the zoom grows, the next finer level is prefetched. */
-  previousZoom?: number
-  /** Tiles of margin around the view prefetched at LOW when the zoom is steady. Default 1. */
+  /** The zoom is changing (it changed within the last moments): no margin. */
+  zooming?: boolean
+  /**
+   * Where the camera centre will be, relative to now, when tiles asked for now arrive (full
+   * resolution image pixels). Zero or absent when the camera is still.
+   */
+  lead?: { x: number; y: number }
+  /** Tiles of margin around the view prefetched at LOW when the camera is still. Default 0. */
   marginTiles?: number
-  /** Most tiles of the finer level prefetched while zooming in, nearest the centre. Default 8. */
-  maxZoomPrefetch?: number
+  /**
+   * Most new requests this frame besides the pinned levels, most urgent first; everything wanted
+   * stays in `keep` (nothing on its way is cancelled for the cap). Default: no limit.
+   */
+  maxNewRequests?: number
 }
 
 /** Tiles to request, by priority, and every key still wanted (for `cancelObsolete`). */
@@ -161,31 +179,62 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   const pinned = pinnedLevels(geometry)
   for (const tile of visibleTiles(view, geometry, pinned[0]!)) want(tile, ImageLoadPriority.HIGH, -1)
 
+  // Where the camera will be when the tiles arrive: its visible tiles are the ones worth asking for.
+  const lead = options.lead ?? { x: 0, y: 0 }
+  const ahead = lead.x !== 0 || lead.y !== 0 ? { ...view, centerX: view.centerX + lead.x, centerY: view.centerY + lead.y } : view
+  const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, level)
   const holes: TileCoord[] = []
-  for (const tile of visible) {
-    if (!state.isLoaded(coordKey(tile))) holes.push(tile)
-    want(tile, ImageLoadPriority.HIGH, distanceToCenter(view, geometry, tile))
+  for (const tile of wanted) {
+    if (!state.isLoaded(coordKey(tile))) holes.push(tile) // nearest first, as `wanted` is
+    want(tile, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, tile))
   }
-  if (level + 1 < geometry.levels.length) {
-    for (const hole of holes) {
-      const parent = { level: level + 1, col: hole.col >> 1, row: hole.row >> 1 }
-      want(parent, ImageLoadPriority.NORMAL, distanceToCenter(view, geometry, parent))
+  // On screen now and already on their way: still wanted (they may arrive in time), not asked again.
+  if (ahead !== view) {
+    for (const tile of visible) {
+      const key = coordKey(tile)
+      if (!seen.has(key) && !state.isLoaded(key) && state.isInFlight(key)) {
+        seen.add(key)
+        plan.keep.add(key)
+      }
+    }
+  }
+  // The coarser level under the holes: a parent covers four holes, so it is asked for with them
+  // and comes before its children. Coarser tiles still on
+  // their way stay wanted: when they arrive they cover the holes until the children do.
+  for (const hole of holes) {
+    for (let up = level + 1, shift = 1; up < geometry.levels.length; up++, shift++) {
+      const ancestor = { level: up, col: hole.col >> shift, row: hole.row >> shift }
+      if (up === level + 1) {
+        // Holes come nearest first, so the parent ranks just before its nearest child.
+        want(ancestor, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, hole) - 0.5)
+        continue
+      }
+      const key = coordKey(ancestor)
+      if (seen.has(key)) break
+      if (!state.isInFlight(key) || state.isLoaded(key)) continue
+      seen.add(key)
+      plan.keep.add(key)
     }
   }
   for (const pinnedLevel of pinned.slice(1)) {
     for (const tile of visibleTiles(view, geometry, pinnedLevel)) want(tile, ImageLoadPriority.NORMAL, distanceToCenter(view, geometry, tile))
   }
 
-  const zooming = options.previousZoom !== undefined && Math.abs(view.zoom / options.previousZoom - 1) > 1e-4
-  if (!zooming) {
-    // The margin is for panning; while the zoom changes it would be obsolete before it arrives.
-    for (const tile of visibleTiles(view, geometry, level, options.marginTiles ?? 1)) {
+  const still = !options.zooming && ahead === view
+  if (still && (options.marginTiles ?? 0) > 0) {
+    for (const tile of visibleTiles(view, geometry, level, options.marginTiles)) {
       want(tile, ImageLoadPriority.LOW, distanceToCenter(view, geometry, tile))
     }
-  } else if (view.zoom > options.previousZoom! && level > 0) {
-    // Zooming in: the finer level's tiles nearest the centre, the ones that stay in view longest.
-    const finer = visibleTiles(view, geometry, level - 1).slice(0, options.maxZoomPrefetch ?? 8)
-    for (const tile of finer) want(tile, ImageLoadPriority.LOW, distanceToCenter(view, geometry, tile))
+  }
+  // Most urgent first, within each priority (the flow control of the caller sends a prefix).
+  for (const list of [plan.high, plan.normal, plan.low]) list.sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))
+  if (options.maxNewRequests !== undefined && Number.isFinite(options.maxNewRequests)) {
+    let room = options.maxNewRequests
+    const isPinned = (t: TileRequest): boolean => pinned.includes(t.level)
+    for (const list of [plan.high, plan.normal, plan.low]) {
+      const kept = list.filter((t) => isPinned(t) || room-- > 0)
+      list.splice(0, list.length, ...kept)
+    }
   }
   return plan
 }

@@ -13,6 +13,8 @@ import type { CachedTile, TileCounters } from './TileLayer'
 
 export class TileSprites {
   private sprites = new Map<string, { sprite: Container; coord: TileCoord }>()
+  /** Something drawn changed since the last `draw` (a sprite added, removed or restyled). */
+  private changed = true
 
   constructor(
     private readonly container: Container,
@@ -25,8 +27,11 @@ export class TileSprites {
     return [...this.sprites.values()].map((s) => s.coord).sort((a, b) => a.level - b.level)
   }
 
-  /** Makes the drawn tiles exactly `tiles` (coarse first), reusing sprites already there. */
-  draw(tiles: readonly TileCoord[], zoom: number): void {
+  /**
+   * Makes the drawn tiles exactly `tiles` (coarse first), reusing sprites already there. Returns
+   * whether anything drawn changed since the previous call (else the last rendered frame still holds).
+   */
+  draw(tiles: readonly TileCoord[], zoom: number): boolean {
     const next = new Map<string, { sprite: Container; coord: TileCoord }>()
     const levelCount = this.deps.info().levels.length
     for (const coord of tiles) {
@@ -38,6 +43,7 @@ export class TileSprites {
         drawn = { sprite: this.createSprite(entry.value), coord }
         drawn.sprite.zIndex = levelCount - coord.level
         this.container.addChild(drawn.sprite)
+        this.changed = true
         this.deps.cache.setInUse(entry.key, true)
         if (!entry.value.displayed) {
           entry.value.displayed = true
@@ -53,6 +59,7 @@ export class TileSprites {
         if (source.scaleMode !== mode) {
           source.scaleMode = mode
           source.style.update() // a style change reaches an uploaded texture only through update()
+          this.changed = true
         }
       }
     }
@@ -60,6 +67,9 @@ export class TileSprites {
       if (!next.has(key)) this.destroySprite(key, drawn.sprite)
     }
     this.sprites = next
+    const changed = this.changed
+    this.changed = false
+    return changed
   }
 
   private createSprite(cached: CachedTile): Container {
@@ -89,6 +99,7 @@ export class TileSprites {
 
   private destroySprite(key: string, sprite: Container): void {
     this.container.removeChild(sprite)
+    this.changed = true
     sprite.destroy({ children: false, texture: false, textureSource: false })
     this.deps.cache.setInUse(this.fullKey(key), false)
   }

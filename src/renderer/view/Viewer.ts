@@ -10,19 +10,34 @@ import type { RasterInfo } from '../../shared/raster'
 import { Camera } from './Camera'
 import { TextureCache } from './TextureCache'
 import { TileLayer, type CachedTile, type TileCounters, type TileTransport } from './TileLayer'
+import { CameraMotion, TileLatency } from './CameraMotion'
 import type { ViewState } from './TileScheduler'
 
 export interface ViewerOptions {
   transport: TileTransport
   /** Byte budget of the texture cache; default 512 MB. */
   budgetBytes?: number
+  /**
+   * Most tiles in flight (asked for, not arrived) for all layers together; default
+   * DEFAULT_MAX_IN_FLIGHT. Infinity sends every request at once (the FIFO baseline).
+   */
+  maxInFlight?: number
 }
+
+/**
+ * Enough tiles on their way to keep the decoders busy between two frames, few enough that a tile
+ * asked for still matters when it arrives: without a bound, a fling queued seconds of tiles in the
+ * socket (measured: a 2 s round trip), all obsolete on arrival. OpenLayers' TileQueue allows 16.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 16
 
 /** Counters and state for diagnostics and the status bar. */
 export interface ViewerStats extends TileCounters {
   /** Tiles requested, not yet received (nor cancelled, nor failed). */
   pending: number
   textureBytes: number
+  /** Smoothed request-to-arrival time of a tile, ms. */
+  latencyMs: number
   /** Every visible tile is shown at the level the zoom asks for and nothing is pending. */
   sharp: boolean
 }
@@ -43,8 +58,11 @@ export class Viewer {
   private readonly frameListeners = new Set<() => void>()
   private readonly resizeObserver: ResizeObserver
   private dirty = true
+  /** Something other than the tiles changed (camera, size, layer settings): render even if no sprite did. */
+  private renderNeeded = true
   private sharp = true
-  private previousZoom: number | undefined
+  private readonly motion = new CameraMotion()
+  private readonly latency = new TileLatency()
 
   private constructor(
     private readonly host: HTMLElement,
@@ -91,6 +109,7 @@ export class Viewer {
       height: host.clientHeight || 1
     })
     app.ticker.stop()
+    oneTexturePerBatch(app)
     host.appendChild(app.canvas)
     return new Viewer(host, app, options)
   }
@@ -110,8 +129,20 @@ export class Viewer {
   /** Adds a raster on top of the others; the first one is fitted to the window. */
   addLayer(opened: OpenedRaster): TileLayer {
     const existing = this.layer(opened.rasterId)
-    if (existing) return existing
-    const layer = new TileLayer(opened, { transport: this.options.transport, cache: this.cache, counters: this.counters })
+    if (existing) {
+      // Announced again (a new connection re-opened it): served again, and described anew if it changed.
+      existing.resume()
+      if (JSON.stringify(existing.info) !== JSON.stringify(opened.info)) existing.updateInfo(opened.info)
+      this.requestFrame()
+      return existing
+    }
+    const layer = new TileLayer(opened, {
+      transport: this.options.transport,
+      cache: this.cache,
+      counters: this.counters,
+      latency: this.latency,
+      room: () => (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) - this.pendingCount()
+    })
     this.layerList.push(layer)
     this.layerRoot.addChild(layer.container)
     const checker = new TilingSprite({ texture: this.checker, width: opened.info.width, height: opened.info.height })
@@ -161,12 +192,13 @@ export class Viewer {
       return
     }
     layer.receive(tile)
-    this.requestFrame()
+    // A tile only needs a render if it changes what is drawn (a margin prefetch does not).
+    this.requestFrame({ render: false })
   }
 
   tileFailed(rasterId: string, key: string): void {
     this.layer(rasterId)?.tileFailed(key)
-    this.requestFrame()
+    this.requestFrame({ render: false })
   }
 
   updateInfo(rasterId: string, info: RasterInfo): void {
@@ -174,16 +206,25 @@ export class Viewer {
     this.requestFrame()
   }
 
-  /** After a reconnection: requests in flight died with the old connection; ask again. */
-  resubscribe(): void {
-    for (const layer of this.layerList) layer.resetInFlight()
+  /**
+   * The connection to the service was lost: requests in flight died with it, and each layer waits
+   * until its raster is announced again (`addLayer` with its id) before asking for tiles.
+   */
+  connectionLost(): void {
+    for (const layer of this.layerList) layer.suspend()
     this.requestFrame()
   }
 
   /** Diagnostics: counters, pending tiles, texture bytes, and whether the view is sharp. */
   stats(): ViewerStats {
-    const pending = this.layerList.reduce((n, l) => n + l.pendingCount, 0)
-    return { ...this.counters, pending, textureBytes: this.cache.bytes, sharp: this.sharp && pending === 0 && !this.dirty }
+    const pending = this.pendingCount()
+    return {
+      ...this.counters,
+      pending,
+      textureBytes: this.cache.bytes,
+      latencyMs: Math.round(this.latency.ms),
+      sharp: this.sharp && pending === 0 && !this.dirty
+    }
   }
 
   /** Sets the byte budget of the texture cache. */
@@ -197,9 +238,22 @@ export class Viewer {
     return () => this.frameListeners.delete(listener)
   }
 
-  /** Marks the view dirty: the next animation frame plans and renders once. */
-  requestFrame(): void {
+  /**
+   * Marks the view dirty: the next animation frame plans and renders once. `render: false` (tile
+   * arrivals) renders only if the layers' drawn sprites change.
+   */
+  requestFrame(options: { render?: boolean } = {}): void {
     this.dirty = true
+    if (options.render !== false) this.renderNeeded = true
+  }
+
+  /**
+   * Plans and renders now instead of at the next animation frame (diagnostics: lets a test leave
+   * a view within one task, before any tile of it can arrive).
+   */
+  frameNow(): void {
+    this.requestFrame()
+    this.frame()
   }
 
   destroy(): void {
@@ -216,17 +270,31 @@ export class Viewer {
     this.dirty = false
     const view = this.camera.view
     let sharp = true
+    let render = this.renderNeeded
+    this.renderNeeded = false
+    const motion = this.motion.update(view, performance.now(), this.latency.ms)
     for (const layer of this.layerList) {
-      const result = layer.update(view, this.previousZoom)
+      const result = layer.update(view, motion)
       sharp &&= result.complete
+      render ||= result.changed
     }
     this.sharp = sharp
-    this.previousZoom = view.zoom
-    for (const checker of this.backdrops.values()) {
+    // A frame in motion plans for the motion (see planTiles): plan again next frame, so that the
+    // frame after the camera rests asks for what it shows even if nothing else happens by then.
+    if (this.motion.unsettled) this.dirty = true
+    for (const layer of this.layerList) {
+      const checker = this.backdrops.get(layer.rasterId)
+      if (!checker) continue
+      // Under an opaque raster the checkerboard is never seen: drawing it would double the fill work.
+      checker.visible = layer.visible && mayShowThrough(layer)
       checker.tileScale.set(1 / view.zoom)
     }
-    this.app.render()
+    if (render) this.app.render()
     for (const listener of this.frameListeners) listener()
+  }
+
+  private pendingCount(): number {
+    return this.layerList.reduce((n, l) => n + l.pendingCount, 0)
   }
 
   private onResize(): void {
@@ -242,6 +310,28 @@ export class Viewer {
     const height = Math.max(1, ...this.layerList.map((l) => l.info.height))
     this.camera.setWorld(width, height)
   }
+}
+
+/**
+ * Makes Pixi's batcher sample one texture per draw call. Its default batch shader picks among up
+ * to 16–32 textures with a chain of `if`s per fragment; a software rasteriser (SwiftShader, and
+ * Chromium without GPU) evaluates the whole chain for every pixel, which made each full-window
+ * frame cost ~85 ms per layer of sprites instead of ~20 ms. A view holds a few dozen tiles, so one
+ * draw call per tile costs nothing on a GPU. Reapplied when the context is restored (the limits
+ * system recomputes the value on every context change).
+ */
+function oneTexturePerBatch(app: Application): void {
+  const apply = (): void => {
+    app.renderer.limits.maxBatchableTextures = 1
+  }
+  apply()
+  app.renderer.runners.contextChange.add({ contextChange: apply })
+}
+
+/** True when pixels of the layer can be transparent: the checkerboard under it may show. */
+function mayShowThrough(layer: TileLayer): boolean {
+  const info = layer.info
+  return info.hasAlpha || info.tileChannels === 1 || layer.opacity < 1
 }
 
 /** A two-tone checkerboard, one CHECKER_SQUARE² square per colour, for transparent pixels. */

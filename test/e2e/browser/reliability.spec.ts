@@ -7,15 +7,20 @@
  * The connection is dropped from the page side: the host has no test hook to drop it, so an init
  * script records the page's WebSockets and the test closes the bridge's one.
  */
-import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { seededRandom } from '../../helpers/seededRandom'
 import { ELEVATION, PYRAMID, QUAD } from '../images'
+import { mb, memoryAtRest, serveHostPid } from '../memory'
 import { dropFiles, expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
 
 interface SocketGlobals {
   __e2eSockets: Array<{ readyState: number; close(): void }>
-  __tesseraDiagnostics: { layers(): string[]; stats(): { displayed: number; requested: number } }
+  __tesseraDiagnostics: {
+    layers(): string[]
+    stats(): { displayed: number; requested: number; pending: number }
+    setView(view: { centerX: number; centerY: number; zoom: number }): void
+    frameNow(): void
+  }
   document: { getElementById(id: string): { textContent: string | null } | null }
 }
 
@@ -51,25 +56,6 @@ function openSockets(page: Page): Promise<number> {
 }
 
 
-const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
-
-/** The page's JS heap after a garbage collection, and the RSS of the serve host (the child of scripts/serve.mjs). */
-async function memoryAtRest(page: Page, servePid: number): Promise<{ heap: number; rss: number }> {
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('HeapProfiler.collectGarbage')
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage')
-  await cdp.detach()
-  return { heap: usedSize, rss: hostRss(servePid) }
-}
-
-/** Resident set size of the Node host started by scripts/serve.mjs (its only child), from /proc. */
-function hostRss(servePid: number): number {
-  const children = readFileSync(`/proc/${servePid}/task/${servePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
-  const pid = children[0] ?? String(servePid)
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024
-}
-
 test.describe('reliability in a browser', () => {
   test('the WebSocket dropped mid-stream: the bridge reconnects, the command-line layers come back once, a dropped file is opened again, and the view is sharp again', async ({ page }) => {
     const problems = watchProblems(page)
@@ -83,12 +69,19 @@ test.describe('reliability in a browser', () => {
       await dropFiles(page, [imagePath(ELEVATION.file)])
       await waitForLayers(page, 3)
 
-      // Zoom in so that many tiles are in flight, and drop the connection while they stream.
+      // At 1:1, pan so that tiles are in flight, and drop the connection in the same task: they
+      // are certainly still on their way.
       await setView(page, { centerX: 2000, centerY: 2000, zoom: 1 })
-      await expect.poll(async () => (await stats(page)).pending).toBeGreaterThan(0)
-      await page.evaluate(() => {
-        for (const socket of (globalThis as unknown as SocketGlobals).__e2eSockets) socket.close()
+      await waitForSharp(page)
+      const inFlight = await page.evaluate(() => {
+        const g = globalThis as unknown as SocketGlobals
+        g.__tesseraDiagnostics.setView({ centerX: 3500, centerY: 3000, zoom: 1 })
+        g.__tesseraDiagnostics.frameNow()
+        const pending = g.__tesseraDiagnostics.stats().pending
+        for (const socket of g.__e2eSockets) socket.close()
+        return pending
       })
+      expect(inFlight).toBeGreaterThan(0)
       await expect(page.locator('#errors')).toContainText('Connection to the Tessera service lost')
 
       // A new socket opens; the host opens both files again on it; the viewer keeps one layer each.
@@ -139,9 +132,9 @@ test.describe('reliability in a browser', () => {
       }
       // A first quarter warms every cache up to its budget; memory is then compared at rest, after the rest of the walk.
       await walk(seconds / 4)
-      const before = await memoryAtRest(page, server.process.pid!)
+      const before = await memoryAtRest(page, serveHostPid(server.process.pid!))
       await walk((seconds * 3) / 4)
-      const after = await memoryAtRest(page, server.process.pid!)
+      const after = await memoryAtRest(page, serveHostPid(server.process.pid!))
       console.log(
         `[soak] ${steps} steps in ${seconds} s: page JS heap ${mb(before.heap)} → ${mb(after.heap)} MB, host RSS ${mb(before.rss)} → ${mb(after.rss)} MB`
       )

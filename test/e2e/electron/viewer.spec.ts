@@ -1,53 +1,22 @@
 /**
  * The same scenarios in the built Electron app (`out/`, from `npm run build`), through Playwright's
  * `_electron`: dropped files carry their paths, File > Open is driven with the dialog stubbed.
- * The executable is the one `require('electron')` names (node_modules/electron/path.txt).
+ * The executable is the one `require('electron')` names (see electronApp.ts).
  * Where the Electron binary is missing (no network at install time) every test is skipped with the
  * reason "Electron binary not installed" — reported as skipped, never as passed.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { _electron as electron, test as base, type ElectronApplication, type Page } from '@playwright/test'
+import { test as base, type ElectronApplication, type Page } from '@playwright/test'
 import { PYRAMID, QUAD, quadColor } from '../images'
-import { ROOT, expect, expectColor, imagePath, shoot, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
+import { expect, expectColor, imagePath, shoot, waitForLayers, waitForSharp, watchProblems } from '../helpers'
 import { scenarios } from '../scenarios'
-
-/**
- * The Electron executable `require('electron')` would name, or null when it is not installed.
- * Read without requiring the package: its index.js tries to download a missing binary.
- */
-export function electronExecutable(): string | null {
-  try {
-    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
-    const pathFile = join(dir, 'path.txt')
-    if (!existsSync(pathFile)) return null
-    const relative = readFileSync(pathFile, 'utf8').trim()
-    const base = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist')
-    const executable = join(base, relative)
-    return existsSync(executable) ? executable : null
-  } catch {
-    return null
-  }
-}
-
-/** True when the Electron binary is installed. */
-export function electronBinaryAvailable(): boolean {
-  return electronExecutable() !== null
-}
+import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 const test = base.extend<{ app: { electronApp: ElectronApplication; page: Page } }>({
   app: async ({}, use) => {
-    const electronApp = await electron.launch({ executablePath: electronExecutable()!, args: [ROOT], cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } })
-    const page = await electronApp.firstWindow()
-    const problems = watchProblems(page)
-    // Diagnostics are switched on by the page URL; a load from the main process is not a navigation the window refuses.
-    await electronApp.evaluate(
-      ({ BrowserWindow }, index) => BrowserWindow.getAllWindows()[0]!.loadFile(index, { search: 'diagnostics' }),
-      join(ROOT, 'out/renderer/index.html')
-    )
-    await waitForReady(page)
-    await page.setViewportSize({ width: 1000, height: 700 })
+    let problems: () => string[] = () => []
+    const { electronApp, page } = await launchTessera([], async (page) => {
+      problems = watchProblems(page)
+    })
     await use({ electronApp, page })
     expect(problems()).toEqual([])
     await electronApp.close()

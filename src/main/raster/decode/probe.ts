@@ -1,4 +1,5 @@
 /** Worker side: what a file is, without decoding more than a small reduction of it. */
+import sharp from 'sharp'
 import type { PixelOutput, ProbeJob, ProbeResult } from '../../pool/jobs'
 import { readTiffStructure } from './geo'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
@@ -11,6 +12,7 @@ const STATISTICS_MAX_DECODE = 16_000_000
 
 /** Reads the header, the TIFF pages and sub-IFDs, georeferencing, and the statistics of a value raster. */
 export async function probe(job: ProbeJob): Promise<ProbeResult> {
+  forgetOpenedFiles()
   const metadata = await openImage(job.path).metadata()
   const sampleType = sampleTypeOfDepth(metadata.depth)
   if (!sampleType) throw new Error(`unsupported sample format ${metadata.depth}`)
@@ -69,4 +71,18 @@ async function statistics(path: string, probe: ProbeResult, output: PixelOutput)
   const pixels = await toPixels(pipeline, output)
   const values = typedView(pixels.sampleType, pixels.buffer, 0, pixels.width * pixels.height)
   return bandStatistics(values, probe.noData)
+}
+
+/**
+ * libvips keeps the files it opened in its operation cache, keyed by name, and does not look at
+ * them again: a file rewritten or replaced since (a reopened raster, a rebuilt pyramid at the same
+ * cache path) would be read with its old header — old sizes, pixels cut with the old geometry, or
+ * the old inode's pixels. Every open (every probe) starts from what is on disk: the cache, one per
+ * process and shared by every worker, is emptied, its limits kept. Opens are rare; the tiles of
+ * other rasters only parse their file's header once more.
+ */
+function forgetOpenedFiles(): void {
+  const { memory, files, items } = sharp.cache()
+  sharp.cache(false)
+  sharp.cache({ memory: memory.max, files: files.max, items: items.max })
 }

@@ -1,4 +1,5 @@
 /** Worker side: read a rectangle of an image in a file, reduce it, convert it. */
+import { statSync } from 'node:fs'
 import type { RegionJob, TilePixels } from '../../pool/jobs'
 import { openImage, toPixels } from './pixels'
 
@@ -21,5 +22,11 @@ export async function readRegion(job: RegionJob): Promise<TilePixels> {
   if (targetWidth < outWidth || targetHeight < outHeight) {
     pipeline = pipeline.extend({ right: outWidth - targetWidth, bottom: outHeight - targetHeight, extendWith: 'copy' })
   }
-  return toPixels(pipeline, job.output)
+  const pixels = await toPixels(pipeline, job.output)
+  if (job.stampFile) {
+    // After the read: a write at any time before this changes the stamp.
+    const stats = statSync(job.path, { throwIfNoEntry: false })
+    pixels.fileStamp = stats ? { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino } : null
+  }
+  return pixels
 }

@@ -1,0 +1,291 @@
+/**
+ * One raster a service has open, under one id for its whole life, while the file behind it may
+ * change (issue 7: "a file rewritten while open must not serve stale pixels"). It routes the
+ * raster's tile traffic by state:
+ * - 'open': tiles come from the current source;
+ * - 'reloading': the file changed; the old source is closed, its tiles in flight withdrawn, and
+ *   requests are held until the file is open again, then asked of the new content;
+ * - 'gone': the new content cannot be read (deleted, truncated…); every tile is refused with the
+ *   error that names the file, until the file changes again and opens.
+ * A change is noticed by a watch on the file (debounced: a rewrite comes as many events) or by a
+ * tile read of a changed file (the source refuses it). Reopening makes a new source (and, for a
+ * pyramid, a new cache entry: its key includes the file's size and time); the service then says
+ * `raster-updated` with the new info, and the renderer asks for every tile again.
+ */
+import { resolve } from 'node:path'
+import type { ErrorInfo, TileRequest } from '../../shared/protocol'
+import type { RasterInfo } from '../../shared/raster'
+import { tileKey } from '../../shared/tiles'
+import { type FileStamp, readStamp, sameStamp } from '../raster/fileStamp'
+import type { RasterSource } from '../raster/types'
+import { FileWatch, type FileWatchOptions } from './FileWatch'
+import type { TileStreamer } from './TileStreamer'
+import type { RasterOpener, ServiceSink } from './types'
+
+export interface LiveRasterDeps {
+  sink: ServiceSink
+  tiles: TileStreamer
+  openRaster: RasterOpener
+  /** Watch the file for changes (false for uploads: temporary copies that nobody else writes). */
+  watch: boolean
+  /** Quiet time after the last change event before the file is opened again. */
+  debounceMs: number
+  /** Most tile requests held while the file is reopened; beyond, they are refused as 'overloaded'. */
+  maxHeld: number
+  watchOptions?: FileWatchOptions
+}
+
+type State = 'open' | 'reloading' | 'gone'
+
+export class LiveRaster {
+  private source: RasterSource | null = null
+  private infoValue: RasterInfo | null = null
+  private state: State = 'open'
+  private failure: ErrorInfo | null = null
+  /** The version of the file that the current source was opened from (null: there was no file). */
+  private stamp: FileStamp | null = null
+  /** Bumped whenever the source is given up: hooks of older sources fall silent. */
+  private generation = 0
+  private started = false
+  private closed = false
+  private watch: FileWatch | null = null
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private probing = false
+  private reloading: Promise<void> | null = null
+  private reloadAgain = false
+  private readonly held = new Map<string, TileRequest>()
+
+  constructor(
+    readonly rasterId: string,
+    /** The file, as given to the opener. */
+    readonly path: string,
+    private readonly deps: LiveRasterDeps
+  ) {}
+
+  /** The raster's description: of the current source, or of the last one while reloading or gone. */
+  get info(): RasterInfo {
+    if (!this.infoValue) throw new Error(`Raster ${this.rasterId} (${this.path}) is not open yet`)
+    return this.infoValue
+  }
+
+  /** 'open', 'reloading' or 'gone' (see the module's comment). */
+  get status(): State {
+    return this.state
+  }
+
+  /** Opens the file the first time; rejects with the opener's error. Hooks stay silent until `start()`. */
+  async open(): Promise<void> {
+    this.stamp = await readStamp(this.path)
+    this.source = await this.openSource(this.generation)
+    this.infoValue = this.source.info
+  }
+
+  /** The service holds the raster now: hooks speak for it, and its file is watched. */
+  start(): void {
+    if (this.closed || this.started) return
+    this.started = true
+    if (!this.deps.watch) return
+    this.watch = new FileWatch(this.path, () => this.fileEvent(), this.deps.watchOptions)
+    // A change between the first stat and the watch made no event of its own.
+    this.fileEvent()
+  }
+
+  /** Tiles asked for by the renderer. */
+  request(tiles: readonly TileRequest[]): void {
+    if (this.closed) return
+    if (this.state === 'open') this.deps.tiles.request(this.rasterId, this.source!, tiles)
+    else if (this.state === 'reloading') for (const tile of tiles) this.hold(tile)
+    else for (const tile of tiles) this.refuse(tile, this.failure!)
+  }
+
+  /** Tiles no longer wanted (every one of the raster but those of `keep`). */
+  cancelObsolete(keep: readonly string[]): void {
+    if (this.state === 'open') this.deps.tiles.cancelObsolete(this.rasterId, keep)
+    else if (this.state === 'reloading' && this.deps.tiles.prioritised) {
+      const kept = new Set(keep)
+      for (const key of this.held.keys()) if (!kept.has(key)) this.held.delete(key)
+    }
+  }
+
+  /** A tile of this raster was refused because its file changed: hold it, and reopen the file. */
+  tileOfChangedFile(tile: TileRequest): void {
+    if (this.closed) return
+    if (this.state === 'open') this.stopServing()
+    this.request([tile])
+    this.scheduleReload()
+  }
+
+  /** Stops watching, cancels the raster's tiles, closes its source (after a reopen under way). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.generation++
+    this.watch?.close()
+    this.watch = null
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.held.clear()
+    this.deps.tiles.cancelRaster(this.rasterId)
+    await this.reloading
+    await this.closeSource()
+  }
+
+  /** The file may have changed: stop serving it at once if it did, and reopen it once the writes are over. */
+  private fileEvent(): void {
+    if (this.closed) return
+    this.scheduleReload()
+    if (this.state !== 'open' || this.probing) return
+    this.probing = true
+    void readStamp(this.path).then((now) => {
+      this.probing = false
+      if (this.state === 'open' && !this.closed && !sameStamp(now, this.stamp)) this.stopServing()
+    })
+  }
+
+  private scheduleReload(): void {
+    if (this.closed) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.reload()
+    }, this.deps.debounceMs)
+  }
+
+  /** Runs `reloadOnce` until no change came in during it; one at a time. Never rejects. */
+  private async reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true
+      return
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.reloadAgain = false
+        await this.reloadOnce()
+      } while (this.reloadAgain && !this.closed)
+    }
+    this.reloading = run()
+      .catch((error: unknown) => console.error(`[TextureService] reopening ${this.path} failed:`, error))
+      .finally(() => {
+        this.reloading = null
+      })
+    await this.reloading
+  }
+
+  private async reloadOnce(): Promise<void> {
+    const before = await readStamp(this.path)
+    if (this.closed) return
+    // An event about something else, or 'gone' and unchanged since it was said: nothing to do.
+    if (this.state !== 'reloading' && sameStamp(before, this.stamp)) return
+    this.stopServing()
+    const generation = ++this.generation
+    let source: RasterSource
+    try {
+      source = await this.openSource(generation)
+    } catch (error) {
+      if (this.closed) return
+      const after = await readStamp(this.path)
+      if (this.closed) return
+      // Still being written: the event of the next write reopens it (and the timer, if none comes).
+      if (!sameStamp(before, after)) return this.scheduleReload()
+      return this.fail(error, after)
+    }
+    if (this.closed) {
+      await source.close().catch(() => {})
+      return
+    }
+    this.source = source
+    this.infoValue = source.info
+    this.stamp = before
+    this.state = 'open'
+    this.failure = null
+    this.deps.sink.send({ type: 'raster-updated', rasterId: this.rasterId, info: source.info })
+    const held = [...this.held.values()]
+    this.held.clear()
+    if (held.length > 0) this.deps.tiles.request(this.rasterId, source, held)
+  }
+
+  /** Enters 'reloading': tiles in flight are withdrawn (and held), and the old source is closed. */
+  private stopServing(): void {
+    if (this.state === 'reloading') return
+    const wasOpen = this.state === 'open'
+    this.state = 'reloading'
+    this.generation++
+    if (!wasOpen) return
+    for (const tile of this.deps.tiles.withdrawRaster(this.rasterId)) this.hold(tile)
+    void this.closeSource()
+  }
+
+  /** Enters 'gone': says why once, and refuses the held tiles and every later one. */
+  private fail(error: unknown, now: FileStamp | null): void {
+    this.state = 'gone'
+    this.stamp = now
+    const failure: ErrorInfo =
+      now === null
+        ? { code: 'file-deleted', message: `${this.path} was deleted or moved away while open; its tiles are no longer served` }
+        : { code: 'file-changed', message: `${this.path} changed on disk and can no longer be read: ${causeOf(error, this.path)}` }
+    const repeated = this.failure?.code === failure.code && this.failure.message === failure.message
+    this.failure = failure
+    for (const tile of this.held.values()) this.refuse(tile, failure)
+    this.held.clear()
+    const info = this.infoValue!
+    if (info.strategy === 'pyramid' && !info.pyramidReady) {
+      this.deps.sink.send({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress: 1 })
+    }
+    if (!repeated) this.deps.sink.send({ type: 'error', rasterId: this.rasterId, error: failure })
+  }
+
+  private hold(tile: TileRequest): void {
+    const key = tileKey({ rasterId: this.rasterId, ...tile })
+    const known = this.held.get(key)
+    if (known) {
+      if (tile.priority <= known.priority) this.held.set(key, tile)
+    } else if (this.held.size < this.deps.maxHeld) this.held.set(key, tile)
+    else this.refuse(tile, { code: 'overloaded', message: `Dropped: more than ${this.deps.maxHeld} tile requests were held while ${this.path} is reopened` })
+  }
+
+  private refuse(tile: TileRequest, error: ErrorInfo): void {
+    this.deps.sink.send({ type: 'tile-failed', rasterId: this.rasterId, key: tileKey({ rasterId: this.rasterId, ...tile }), error })
+  }
+
+  private openSource(generation: number): Promise<RasterSource> {
+    const speaks = (): boolean => this.started && !this.closed && this.generation === generation
+    const { sink } = this.deps
+    return this.deps.openRaster(this.path, {
+      onProgress: (progress) => {
+        if (speaks()) sink.send({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress })
+      },
+      onInfo: (info) => {
+        if (!speaks()) return
+        this.infoValue = info
+        sink.send({ type: 'raster-updated', rasterId: this.rasterId, info })
+      },
+      onError: (error) => {
+        if (!speaks()) return
+        // A build that failed because the file changed under it is not news: the reopen follows.
+        void readStamp(this.path).then((now) => {
+          if (!speaks()) return
+          if (!sameStamp(now, this.stamp)) return this.fileEvent()
+          // The build phase is over (tiles now come from the source): progress 1 ends it, the error says why.
+          sink.send({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress: 1 })
+          sink.send({ type: 'error', rasterId: this.rasterId, error: { code: 'decode-failed', message: error.message } })
+        })
+      }
+    })
+  }
+
+  private async closeSource(): Promise<void> {
+    const source = this.source
+    this.source = null
+    await source?.close().catch((error: unknown) => console.error(`[TextureService] closing ${source.info.name}:`, error))
+  }
+}
+
+/** Why a file did not open, without the "Cannot open <path>:" that the message around it already says. */
+function causeOf(error: unknown, path: string): string {
+  const message = (error instanceof Error ? error.message : String(error)).trim().replace(/\s*:\s*$/, '')
+  for (const named of [path, resolve(path)]) {
+    const prefix = `Cannot open ${named}: `
+    if (message.startsWith(prefix)) return message.slice(prefix.length)
+  }
+  return message
+}

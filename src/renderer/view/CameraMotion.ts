@@ -1,0 +1,97 @@
+/**
+ * How the camera is moving, frame to frame, in the terms the tile planner needs: is the zoom
+ * changing, and where will the centre be when tiles asked for now arrive (velocity × the measured
+ * latency of a tile). Pure bookkeeping over timestamps: testable without a renderer.
+ */
+import type { ViewState } from './TileScheduler'
+
+/** A zoom is "changing" until this long after its last change: wheel ticks come ~40 ms apart. */
+export const ZOOM_SETTLE_MS = 90
+/** Frames further apart than this are not one motion: the camera rested in between. */
+const MAX_FRAME_GAP_MS = 100
+/** A move of more than this many views in one frame is a jump, not a pan: nothing to extrapolate. */
+const JUMP_VIEWS = 1
+/** Weight of the newest sample in the smoothed velocity and latency. */
+const SMOOTHING = 0.5
+
+/** Request-to-arrival time of tiles, smoothed: how far ahead of the camera a plan must look. */
+export class TileLatency {
+  private value: number
+
+  constructor(initialMs = 80) {
+    this.value = initialMs
+  }
+
+  get ms(): number {
+    return this.value
+  }
+
+  /** Adds one tile's request-to-arrival time. */
+  add(ms: number): void {
+    if (Number.isFinite(ms) && ms >= 0) this.value += SMOOTHING * 0.5 * (ms - this.value)
+  }
+}
+
+export interface Motion {
+  zooming: boolean
+  /** Expected displacement of the centre (image pixels) by the time tiles asked for now arrive. */
+  lead: { x: number; y: number }
+  /**
+   * New requests worth sending now: none while zooming or while the camera outruns the latency
+   * (a tile asked for now would arrive after leaving the screen); no limit otherwise.
+   */
+  maxNewRequests: number
+}
+
+/** New requests while the zoom changes: as OpenLayers' default (no loads while animating). */
+export const REQUESTS_WHILE_ZOOMING = 0
+
+export class CameraMotion {
+  private last: { t: number; view: ViewState } | null = null
+  private zoomChangedAt = -Infinity
+  private velocity = { x: 0, y: 0 }
+
+  /** Records the view of a frame at time `now` (ms) and tells how the camera moves. */
+  update(view: ViewState, now: number, latencyMs: number): Motion {
+    const last = this.last
+    this.last = { t: now, view: { ...view } }
+    if (!last) return { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }
+    const dt = now - last.t
+    if (view.zoom !== last.view.zoom) this.zoomChangedAt = now
+    const zooming = now - this.zoomChangedAt < ZOOM_SETTLE_MS
+    const dx = view.centerX - last.view.centerX
+    const dy = view.centerY - last.view.centerY
+    const viewWidth = view.width / view.zoom
+    const viewHeight = view.height / view.zoom
+    const jumped = Math.abs(dx) > JUMP_VIEWS * viewWidth || Math.abs(dy) > JUMP_VIEWS * viewHeight
+    if (zooming || jumped || dt <= 0 || dt > MAX_FRAME_GAP_MS || (dx === 0 && dy === 0)) {
+      // A zoom moves the centre too (towards the cursor), but tiles of a level in passing are not
+      // worth leading; a frame without a move means the camera stopped.
+      this.velocity = { x: 0, y: 0 }
+    } else {
+      this.velocity = {
+        x: this.velocity.x + SMOOTHING * (dx / dt - this.velocity.x),
+        y: this.velocity.y + SMOOTHING * (dy / dt - this.velocity.y)
+      }
+    }
+    const ahead = { x: this.velocity.x * latencyMs, y: this.velocity.y * latencyMs }
+    // Further ahead than a view: what is asked for now passes off screen before it arrives.
+    const outrun = Math.abs(ahead.x) > viewWidth || Math.abs(ahead.y) > viewHeight
+    const lead = { x: clamp(ahead.x, viewWidth), y: clamp(ahead.y, viewHeight) }
+    const still = Math.abs(lead.x) < 1 && Math.abs(lead.y) < 1
+    return {
+      zooming,
+      lead: still ? { x: 0, y: 0 } : lead,
+      maxNewRequests: zooming ? REQUESTS_WHILE_ZOOMING : outrun ? 0 : Infinity
+    }
+  }
+
+  /** True while a later frame may plan differently with no new event (the zoom settling, the camera gliding). */
+  get unsettled(): boolean {
+    return this.velocity.x !== 0 || this.velocity.y !== 0 || (this.last !== null && this.last.t - this.zoomChangedAt < ZOOM_SETTLE_MS)
+  }
+}
+
+function clamp(value: number, limit: number): number {
+  return Math.max(-limit, Math.min(limit, value))
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, ZOOM_SETTLE_MS } from '../../src/renderer/view/CameraMotion'
+import type { ViewState } from '../../src/renderer/view/TileScheduler'
+
+const base: ViewState = { centerX: 5000, centerY: 5000, zoom: 1, width: 1000, height: 800 }
+const at = (dx: number, dy = 0, zoom = 1): ViewState => ({ ...base, centerX: base.centerX + dx, centerY: base.centerY + dy, zoom })
+
+describe('CameraMotion', () => {
+  it('leads a steady pan by its velocity times the latency', () => {
+    const motion = new CameraMotion()
+    let result = motion.update(at(0), 0, 100)
+    // 10 px per 16 ms frame to the right and 5 down: 0.625 px/ms and 0.3125 px/ms.
+    for (let i = 1; i <= 20; i++) result = motion.update(at(10 * i, 5 * i), 16 * i, 100)
+    expect(result.zooming).toBe(false)
+    expect(result.lead.x).toBeCloseTo(62.5, 1)
+    expect(result.lead.y).toBeCloseTo(31.25, 1)
+    expect(motion.unsettled).toBe(true)
+  })
+
+  it('has no lead for a still camera, a jump, or after a pause; a frame without a move settles it', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 100)
+    expect(motion.update(at(0), 16, 100).lead).toEqual({ x: 0, y: 0 })
+    expect(motion.unsettled).toBe(false)
+    motion.update(at(20), 32, 100)
+    expect(motion.unsettled).toBe(true)
+    expect(motion.update(at(20), 48, 100).lead).toEqual({ x: 0, y: 0 })
+    expect(motion.unsettled).toBe(false)
+    // Further than a view in one frame: a jump (nothing to extrapolate).
+    expect(motion.update(at(3000), 64, 100).lead).toEqual({ x: 0, y: 0 })
+    // Frames far apart: the camera rested in between.
+    expect(motion.update(at(3100), 400, 100).lead).toEqual({ x: 0, y: 0 })
+  })
+
+  it('never leads by more than a view, and asks for nothing new while the camera outruns the latency', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 10_000)
+    const result = motion.update(at(900), 16, 10_000)
+    expect(result.lead.x).toBe(1000)
+    expect(result.maxNewRequests).toBe(0)
+    // The same pan with a short latency: everything asked for arrives while on screen.
+    const quick = new CameraMotion()
+    quick.update(at(0), 0, 10)
+    expect(quick.update(at(900), 16, 10).maxNewRequests).toBe(Infinity)
+  })
+
+  it('is zooming until ZOOM_SETTLE_MS after the last zoom change, and leads nothing meanwhile', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 100)
+    const zoomed = motion.update(at(10, 0, 1.25), 16, 100)
+    expect(zoomed).toEqual({ zooming: true, lead: { x: 0, y: 0 }, maxNewRequests: REQUESTS_WHILE_ZOOMING })
+    expect(motion.update(at(10, 0, 1.25), 16 + ZOOM_SETTLE_MS - 1, 100).zooming).toBe(true)
+    expect(motion.unsettled).toBe(true)
+    expect(motion.update(at(10, 0, 1.25), 16 + ZOOM_SETTLE_MS, 100)).toMatchObject({ zooming: false, maxNewRequests: Infinity })
+    expect(motion.unsettled).toBe(false)
+  })
+})
+
+describe('TileLatency', () => {
+  it('moves towards the measured times and ignores nonsense', () => {
+    const latency = new TileLatency(100)
+    for (let i = 0; i < 50; i++) latency.add(20)
+    expect(latency.ms).toBeCloseTo(20, 0)
+    latency.add(Number.NaN)
+    latency.add(-5)
+    expect(latency.ms).toBeCloseTo(20, 0)
+  })
+})
