@@ -31,6 +31,14 @@ export interface ViewerOptions {
  */
 export const DEFAULT_MAX_IN_FLIGHT = 16
 
+/**
+ * Tiles arriving while the camera rests are shown at most this often: each render costs a full
+ * frame of fill (20–30 ms under a software rasteriser, and the CPU it takes is the one decoding and
+ * receiving the next tiles); tiles trickling in one per frame made the renderer the bottleneck.
+ * Camera moves render at once, every frame.
+ */
+export const TILE_RENDER_INTERVAL_MS = 100
+
 /** Counters and state for diagnostics and the status bar. */
 export interface ViewerStats extends TileCounters {
   /** Tiles requested, not yet received (nor cancelled, nor failed). */
@@ -61,6 +69,9 @@ export class Viewer {
   /** Something other than the tiles changed (camera, size, layer settings): render even if no sprite did. */
   private renderNeeded = true
   private sharp = true
+  /** Tiles arrived (sprites changed) since the last render. */
+  private tilesUnrendered = false
+  private renderedAt = -Infinity
   private readonly motion = new CameraMotion()
   private readonly latency = new TileLatency()
 
@@ -270,13 +281,13 @@ export class Viewer {
     this.dirty = false
     const view = this.camera.view
     let sharp = true
-    let render = this.renderNeeded
+    const cameraChanged = this.renderNeeded
     this.renderNeeded = false
     const motion = this.motion.update(view, performance.now(), this.latency.ms)
     for (const layer of this.layerList) {
       const result = layer.update(view, motion)
       sharp &&= result.complete
-      render ||= result.changed
+      this.tilesUnrendered ||= result.changed
     }
     this.sharp = sharp
     // A frame in motion plans for the motion (see planTiles): plan again next frame, so that the
@@ -289,7 +300,14 @@ export class Viewer {
       checker.visible = layer.visible && mayShowThrough(layer)
       checker.tileScale.set(1 / view.zoom)
     }
-    if (render) this.app.render()
+    const now = performance.now()
+    if (cameraChanged || (this.tilesUnrendered && now - this.renderedAt >= TILE_RENDER_INTERVAL_MS)) {
+      this.app.render()
+      this.renderedAt = now
+      this.tilesUnrendered = false
+    } else if (this.tilesUnrendered) {
+      this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
+    }
     for (const listener of this.frameListeners) listener()
   }
 
