@@ -20,15 +20,15 @@ import { errorDelay, recordedTimes } from './pageTimes'
 /** Content cases dropped on the window and the cause each error must name. */
 export const DROPPED_ERRORS: ReadonlyArray<{ name: BadCase; cause: RegExp }> = [
   { name: 'zero-byte', cause: /the file is empty/ },
-  { name: 'truncated-png', cause: /libpng read error|truncated|premature/i },
-  { name: 'truncated-jpeg', cause: /premature end|truncated/i },
+  { name: 'truncated-png', cause: /it is truncated or damaged \(vipspng: libpng read error\)/ },
+  { name: 'truncated-jpeg', cause: /it is truncated or damaged \(.*premature end/i },
   { name: 'truncated-tiled-tiff', cause: /starts like a TIFF file .* truncated or damaged/ },
   { name: 'random-bytes', cause: /not a supported image/ },
   { name: 'png-bomb-header', cause: /100000×100000 = 10 gigapixels, above the limit/ },
   { name: 'tiff-tile-offsets-past-end', cause: /past the end of the file .* truncated or damaged/ },
-  { name: 'tiff-absurd-tile-size', cause: /tile size out of range/ },
+  { name: 'tiff-absurd-tile-size', cause: /its header is damaged or invalid \(.*tile size out of range\)/ },
   // The external entity is refused, not read: the SVG does not open (the secret never shows).
-  { name: 'svg-external-refs', cause: /Entity 'secret' not defined/ }
+  { name: 'svg-external-refs', cause: /its XML uses an entity that is not defined here \(external entities are never loaded\) \(.*Entity 'secret' not defined/ }
 ]
 
 /** Cases a person can only name by path (no bytes to drop), and the cause each error must name. */

@@ -19,14 +19,14 @@ import { MemorySink } from '../helpers/serviceFixtures'
 /** The cause each case must name (besides the file). */
 const EXPECTED_CAUSE: Record<Exclude<BadCase, 'gif-thousands-of-frames'>, RegExp> = {
   'zero-byte': /the file is empty/,
-  'truncated-png': /libpng read error|truncated|premature/i,
-  'truncated-jpeg': /premature end|truncated/i,
+  'truncated-png': /it is truncated or damaged \(vipspng: libpng read error\)/,
+  'truncated-jpeg': /it is truncated or damaged \(.*premature end/i,
   'truncated-tiled-tiff': /starts like a TIFF file .* truncated or damaged/,
   'random-bytes': /not a supported image/,
   'png-bomb-header': /100000×100000 = 10 gigapixels, above the limit/,
   'tiff-tile-offsets-past-end': /past the end of the file .* truncated or damaged/,
-  'tiff-absurd-tile-size': /tile size out of range/,
-  'svg-external-refs': /Entity 'secret' not defined/,
+  'tiff-absurd-tile-size': /its header is damaged or invalid \(.*tile size out of range\)/,
+  'svg-external-refs': /its XML uses an entity that is not defined here \(external entities are never loaded\) \(.*Entity 'secret' not defined/,
   directory: /it is a directory/,
   'symlink-loop': /symbolic link loop/
 }

@@ -181,7 +181,7 @@ describe('openRaster: bad input', () => {
     const path = tmp.file('truncated.png')
     const png = await fromRaw(gradient(300, 300)).png().toBuffer()
     await fs.writeFile(path, png.subarray(0, png.length >> 1))
-    await expect(openRaster(path, opts())).rejects.toThrow(`Cannot open ${path}: vipspng: libpng read error`)
+    await expect(openRaster(path, opts())).rejects.toThrow(`Cannot open ${path}: it is truncated or damaged (vipspng: libpng read error)`)
   })
 
   it('refuses a non-tiled image above the pixel limit, naming the limit', async () => {

@@ -32,16 +32,16 @@ describe('CameraMotion', () => {
     expect(motion.update(at(3100), 400, 100).lead).toEqual({ x: 0, y: 0 })
   })
 
-  it('never leads by more than a view, and asks for nothing new while the camera outruns the latency', () => {
+  it('never leads by more than half a view, and asks for nothing new while the camera outruns the latency', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 10_000)
     const result = motion.update(at(900), 16, 10_000)
-    expect(result.lead.x).toBe(1000)
+    expect(result.lead.x).toBe(500)
     expect(result.maxNewRequests).toBe(0)
-    // The same pan with a short latency: everything asked for arrives while on screen.
+    // The same pan with a short latency (28 px/ms × 10 ms): what is asked for arrives while on screen.
     const quick = new CameraMotion()
     quick.update(at(0), 0, 10)
-    expect(quick.update(at(900), 16, 10).maxNewRequests).toBe(Infinity)
+    expect(quick.update(at(900), 16, 10)).toMatchObject({ maxNewRequests: Infinity, lead: { x: 281.25, y: 0 } })
   })
 
   it('is zooming until ZOOM_SETTLE_MS after the last zoom change, and leads nothing meanwhile', () => {

@@ -22,6 +22,26 @@ import type { RasterInfo, RasterSource } from './types'
  * image, or a non-tiled image above `maxPixels`. A large non-tiled file resolves at once with an
  * overview; its pyramid follows (`onProgress`, `onPyramidReady`).
  */
+/**
+ * libvips names causes in its own terms ("vipspng: libpng read error", "tiff2vips: tile size out
+ * of range"): say what they mean for the person who opened the file, keeping libvips' words after
+ * it for whoever reports the problem.
+ */
+export function plainCause(message: string): string {
+  const detail = message.replace(/[\s:]+$/, '')
+  if (/truncated or damaged/.test(message)) return detail // already ours, and plain
+  if (/XML parse error/i.test(message)) {
+    return /Entity '[^']*' not defined/i.test(message)
+      ? `its XML uses an entity that is not defined here (external entities are never loaded) (${detail})`
+      : `its XML is not well-formed (${detail})`
+  }
+  if (/read error|premature end|unexpected end|truncated|Not a JPEG|bad seek|short read|out of data/i.test(message)) {
+    return `it is truncated or damaged (${detail})`
+  }
+  if (/corrupt header|out of range|bad dimensions|invalid/i.test(message)) return `its header is damaged or invalid (${detail})`
+  return detail
+}
+
 export async function openRaster(path: string, options: OpenOptions = {}): Promise<RasterSource> {
   const absolute = resolve(path)
   const cannotOpen = (error: NodeJS.ErrnoException): never => {
@@ -44,7 +64,7 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
   const probe = await pool.run<ProbeResult>({ kind: 'probe', path: absolute }).catch(async (error: Error) => {
     const message = error.message
     const unsupported = /unsupported image format|is missing or of an unsupported/i.test(message)
-    if (!unsupported) throw new Error(`Cannot open ${absolute}: ${message}`)
+    if (!unsupported) throw new Error(`Cannot open ${absolute}: ${plainCause(message)}`)
     const looksLike = await signatureFormat(absolute)
     const why = looksLike ? `it starts like a ${looksLike} file but cannot be read: it is truncated or damaged (${message})` : `not a supported image (${message})`
     throw new Error(`Cannot open ${absolute}: ${why}`)
@@ -150,7 +170,7 @@ async function signatureFormat(path: string): Promise<string | null> {
 /** Rethrows a decode error as "Cannot open <path>: <why>" (an error that names the file already is kept). */
 function nameFile(path: string): (error: Error) => never {
   return (error) => {
-    throw error.message.includes(path) ? error : new Error(`Cannot open ${path}: ${error.message}`)
+    throw error.message.includes(path) ? error : new Error(`Cannot open ${path}: ${plainCause(error.message)}`)
   }
 }
 

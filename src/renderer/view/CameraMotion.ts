@@ -11,6 +11,8 @@ export const ZOOM_SETTLE_MS = 90
 const MAX_FRAME_GAP_MS = 100
 /** A move of more than this many views in one frame is a jump, not a pan: nothing to extrapolate. */
 const JUMP_VIEWS = 1
+/** Farthest look-ahead, in views; a camera that needs more outruns its tiles (ask for nothing new). */
+const LEAD_LIMIT = 0.5
 /** Weight of the newest sample in the smoothed velocity and latency. */
 const SMOOTHING = 0.5
 
@@ -75,9 +77,10 @@ export class CameraMotion {
       }
     }
     const ahead = { x: this.velocity.x * latencyMs, y: this.velocity.y * latencyMs }
-    // Further ahead than a view: what is asked for now passes off screen before it arrives.
-    const outrun = Math.abs(ahead.x) > viewWidth || Math.abs(ahead.y) > viewHeight
-    const lead = { x: clamp(ahead.x, viewWidth), y: clamp(ahead.y, viewHeight) }
+    // Further ahead than half a view: what is asked for now is likely off screen when it arrives
+    // (half a view of margin: the latency estimate can be short by half when the pipe fills up).
+    const outrun = Math.abs(ahead.x) > viewWidth * LEAD_LIMIT || Math.abs(ahead.y) > viewHeight * LEAD_LIMIT
+    const lead = { x: clamp(ahead.x, viewWidth * LEAD_LIMIT), y: clamp(ahead.y, viewHeight * LEAD_LIMIT) }
     const still = Math.abs(lead.x) < 1 && Math.abs(lead.y) < 1
     return {
       zooming,
