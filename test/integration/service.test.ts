@@ -56,6 +56,21 @@ describe('TextureService', () => {
     expect(service.stats().openRasters).toBe(1)
   })
 
+  it('refuses to open more than maxOpenRasters at once on a connection, clearly, and opens again once one is closed', async () => {
+    const { service } = makeService({ maxOpenRasters: 2 })
+    const first = await open(service, fixtures.tiledTiff)
+    await open(service, fixtures.tiledTiff)
+    const refused = (await service.receive({ type: 'open', id: 3, path: fixtures.tiledTiff })) as ServerMessage
+    expect(refused).toMatchObject({
+      type: 'reply-error',
+      id: 3,
+      error: { code: 'overloaded', message: 'Cannot open big.tif: 2 rasters are already open on this connection; close one first' }
+    })
+    expect(service.stats().openRasters).toBe(2)
+    await call(service, { type: 'close', id: 4, rasterId: first.rasterId })
+    await expect(open(service, fixtures.tiledTiff)).resolves.toMatchObject({ info: { name: 'big.tif' } })
+  })
+
   it('sends every kept tile exactly once with the right bytes, and no tile cancelled in the middle', async () => {
     const { service, sink } = makeService()
     const { rasterId } = await open(service, fixtures.tiledTiff)

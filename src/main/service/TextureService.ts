@@ -31,7 +31,10 @@ export class TextureService {
     uploadRoot: null as string | null,
     maxPending: 20_000,
     watchFiles: true,
-    fileChangeDebounceMs: 100
+    fileChangeDebounceMs: 100,
+    // Each open raster holds a file, a watch and a source: a client opening the same allowed path
+    // again and again must not exhaust them. A person's session is far below this.
+    maxOpenRasters: 256
   }
 
   private readonly sink: ServiceSink
@@ -40,6 +43,7 @@ export class TextureService {
   private readonly rasters = new Map<string, OpenRasterEntry>()
   private uploads: UploadStore | null = null
   private sequence = 0
+  private opening = 0
   private closed = false
 
   constructor(options: TextureServiceOptions) {
@@ -164,6 +168,20 @@ export class TextureService {
   }
 
   private async open(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
+    const { maxOpenRasters } = this.options
+    if (this.rasters.size + this.opening >= maxOpenRasters) {
+      if (uploadedPath) await this.uploads?.remove(uploadedPath)
+      throw new TesseraError('overloaded', `Cannot open ${basename(path)}: ${maxOpenRasters} rasters are already open on this connection; close one first`)
+    }
+    this.opening++
+    try {
+      return await this.openCounted(path, uploadedPath)
+    } finally {
+      this.opening--
+    }
+  }
+
+  private async openCounted(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
     const rasterId = `r${++this.sequence}`
     const raster = new LiveRaster(rasterId, path, {
       sink: this.sink,

@@ -56,4 +56,6 @@ export interface TextureServiceOptions {
   watchFiles?: boolean
   /** Quiet time after a file's last change event before it is opened again, in milliseconds. */
   fileChangeDebounceMs?: number
+  /** Rasters open (or opening) at once on this connection; beyond it `open` is refused ('overloaded'). */
+  maxOpenRasters?: number
 }
