@@ -22,6 +22,9 @@ import { Stretch, type StretchSettings } from './StretchShader'
 import { createTileTexture, tileValueAt, type TileTexture } from './tileTextures'
 import type { Motion, TileLatency } from './CameraMotion'
 
+/** Withdrawn tiles whose request time is kept (for the latency of those that arrive anyway). */
+const MAX_WITHDRAWN_REMEMBERED = 256
+
 /** The two notifications a layer sends (a subset of the bridge). */
 export interface TileTransport {
   requestTiles(rasterId: string, tiles: TileRequest[]): void
@@ -76,6 +79,13 @@ export class TileLayer {
   private generation = 0
   /** Tiles asked for and not arrived: key → when they were asked for (performance.now()). */
   private readonly inFlight = new Map<string, number>()
+  /**
+   * Tiles withdrawn while on their way: key → when they were asked for. One arriving anyway still
+   * tells how long tiles take (under load, mostly such ones: leaving them out underestimated it).
+   */
+  private readonly withdrawn = new Map<string, number>()
+  /** The last plan's requests the flow did not allow yet, most urgent first: sent as slots free up. */
+  private backlog: TileRequest[] = []
   private readonly failed = new Set<string>()
   private readonly sprites: TileSprites
   private visibleValue = true
@@ -155,9 +165,10 @@ export class TileLayer {
       motion
     )
     let obsolete = 0
-    for (const key of this.inFlight.keys()) {
+    for (const [key, requestedAt] of this.inFlight) {
       if (plan.keep.has(key)) continue
       this.inFlight.delete(key)
+      this.withdraw(key, requestedAt)
       obsolete++
     }
     if (obsolete > 0) {
@@ -166,13 +177,8 @@ export class TileLayer {
     }
     // Only as many as the flow allows: the rest stays here, in the plan of the next frames, where
     // leaving the view withdraws it for free (a tile sent for is decoded even if it arrives too late).
-    const requests = [...plan.high, ...plan.normal, ...plan.low].slice(0, Math.max(0, this.deps.room()))
-    if (requests.length > 0) {
-      const now = performance.now()
-      for (const request of requests) this.inFlight.set(coordKey(request), now)
-      this.deps.counters.requested += requests.length
-      this.deps.transport.requestTiles(this.rasterId, requests)
-    }
+    this.backlog = [...plan.high, ...plan.normal, ...plan.low]
+    this.sendBacklog()
     const cover = coverTiles(plan.visible, this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
     const changed = this.sprites.draw(cover.tiles, view.zoom)
     return { complete: cover.complete && plan.visible.every((t) => this.isFresh(coordKey(t))), level: plan.level, changed }
@@ -189,10 +195,16 @@ export class TileLayer {
     if (this.destroyed || requestedAt === undefined) {
       this.deps.counters.wasted++
       this.deps.counters.late++
+      const withdrawnAt = this.withdrawn.get(key)
+      if (withdrawnAt !== undefined) {
+        this.withdrawn.delete(key)
+        this.deps.latency.add(performance.now() - withdrawnAt)
+      }
       return false
     }
     this.inFlight.delete(key)
     this.deps.latency.add(performance.now() - requestedAt)
+    this.sendBacklog() // a slot is free: the next wanted tile goes now, not at the next frame
     const fullKey = this.fullKey(key)
     this.sprites.removeSprite(key)
     const pinned = pinnedLevels(this.infoValue).includes(level)
@@ -210,6 +222,35 @@ export class TileLayer {
   tileFailed(key: string, code?: ErrorCode): void {
     const local = key.startsWith(`${this.rasterId}/`) ? key.slice(this.rasterId.length + 1) : key
     if (this.inFlight.delete(local) && code !== 'overloaded') this.failed.add(local)
+    this.sendBacklog()
+  }
+
+  /** Sends as much of the backlog as the flow allows, skipping what was asked for or arrived since. */
+  private sendBacklog(): void {
+    if (this.destroyed || !this.served || this.backlog.length === 0) return
+    const room = this.deps.room()
+    if (room <= 0) return
+    const requests: TileRequest[] = []
+    let taken = 0
+    for (const request of this.backlog) {
+      if (requests.length >= room) break
+      taken++
+      const key = coordKey(request)
+      if (this.inFlight.has(key) || this.failed.has(key) || this.isFresh(key)) continue
+      requests.push(request)
+    }
+    this.backlog = this.backlog.slice(taken)
+    if (requests.length === 0) return
+    const now = performance.now()
+    for (const request of requests) this.inFlight.set(coordKey(request), now)
+    this.deps.counters.requested += requests.length
+    this.deps.transport.requestTiles(this.rasterId, requests)
+  }
+
+  /** Remembers when a withdrawn tile was asked for (bounded: the oldest are forgotten first). */
+  private withdraw(key: string, requestedAt: number): void {
+    this.withdrawn.set(key, requestedAt)
+    if (this.withdrawn.size > MAX_WITHDRAWN_REMEMBERED) this.withdrawn.delete(this.withdrawn.keys().next().value!)
   }
 
   /**
@@ -218,6 +259,7 @@ export class TileLayer {
    */
   suspend(): void {
     this.served = false
+    this.backlog = []
     this.inFlight.clear()
     this.failed.clear()
   }
@@ -277,6 +319,7 @@ export class TileLayer {
   }
 
   private cancelAll(): void {
+    this.backlog = []
     if (this.inFlight.size === 0) return
     this.deps.counters.cancelled += this.inFlight.size
     this.inFlight.clear()
