@@ -195,6 +195,30 @@ export async function svgReferencesAreNotRead(ctx: BadInputContext, path: string
   await expectGoodLayersRender(ctx, 'bad-svg-removed')
 }
 
+/**
+ * Registers the tests of the dropped corpus that both specs run, in this order: each case of
+ * DROPPED_ERRORS, the thousand-frame GIF, the SVG's references. `state` is read when a test runs
+ * (the specs set it in `beforeAll`); `test` is the spec's own test function.
+ */
+export function droppedCorpusTests(test: (title: string, body: () => Promise<void>) => void, state: () => { ctx: BadInputContext; corpus: BadCorpus }): void {
+  for (const { name, cause } of DROPPED_ERRORS) {
+    test(`${name}: an error naming the file and the cause within 2 s; the open layer keeps rendering and no layer is added`, async () => {
+      const { ctx, corpus } = state()
+      await droppedFileFails(ctx, name, corpus.cases[name], cause)
+    })
+  }
+
+  test('gif-thousands-of-frames: opens within 2 s as one layer on its first frame, and its removal leaves nothing', async () => {
+    const { ctx, corpus } = state()
+    await thousandFrameGifOpensAndCloses(ctx, corpus.cases['gif-thousands-of-frames'])
+  })
+
+  test('an SVG referencing an image by path and by file: URL opens white: neither is read', async () => {
+    const { ctx, corpus } = state()
+    await svgReferencesAreNotRead(ctx, corpus.svgImages)
+  })
+}
+
 /** How far memory may stay above where it was after the whole corpus (the integration test allows 10 / 64 MB in-process). */
 export const HEAP_TOLERANCE = 16 * 1024 * 1024
 export const RSS_TOLERANCE = 64 * 1024 * 1024

@@ -1,14 +1,20 @@
 /**
  * Real images for the service and transport tests, made by sharp in a temporary directory, and the
- * exact RGBA bytes every level-0 tile must carry (the pixels are a known function of x and y).
+ * exact RGBA bytes every level-0 tile must carry (the pixels are a known function of x and y); and
+ * a slow stub raster for the tests that make requests pile up.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import type { ServerMessage } from '../../src/shared/protocol'
-import type { ServiceSink, TileFrameParts } from '../../src/main/service/types'
+import type { OpenedRaster, ServerMessage } from '../../src/shared/protocol'
+import type { RasterHooks, ServiceSink, TileFrameParts } from '../../src/main/service/types'
+import type { TextureService } from '../../src/main/service/TextureService'
+import type { OpenOptions } from '../../src/main/raster'
 import { joinTileFrame } from '../../src/main/service/joinTileFrame'
+import type { DecodedTile, RasterSource } from '../../src/main/raster/types'
+import type { RasterInfo } from '../../src/shared/raster'
+import { pyramidLevels } from '../../src/shared/tiles'
 
 /** Colour of pixel (x, y) of every generated image: lossless formats give these bytes back. */
 export function pixelAt(x: number, y: number): [number, number, number] {
@@ -110,6 +116,33 @@ export class MemorySink implements ServiceSink {
   }
 }
 
+/** A call that must succeed: resolves with the result of `service`'s reply, throws on anything else. */
+export async function serviceCall<T>(service: TextureService, message: Record<string, unknown>): Promise<T> {
+  const reply = (await service.receive(message)) as ServerMessage
+  if (reply.type !== 'reply') throw new Error(`call failed: ${JSON.stringify(reply)}`)
+  return reply.result as T
+}
+
+/** Opens server path `path` on `service` (call id 1). */
+export function serviceOpen(service: TextureService, path: string): Promise<OpenedRaster> {
+  return serviceCall<OpenedRaster>(service, { type: 'open', id: 1, path })
+}
+
+/**
+ * `openRaster` options as the host's opener gives them (the service's hooks forwarded), with a
+ * 1-megapixel memory limit (so that larger images get a built pyramid) and a test pyramid cache.
+ */
+export function smallMemoryOpenOptions(cacheDir: string, hooks: RasterHooks): OpenOptions {
+  return {
+    cacheDir,
+    memoryMaxPixels: 1_000_000,
+    overviewMaxSide: 512,
+    onProgress: hooks.onProgress,
+    onPyramidReady: hooks.onInfo,
+    onPyramidError: hooks.onError
+  }
+}
+
 /** The 200 tile requests of the streaming scenario: level 0 of the 4096² TIFF, mixed priorities and ranks. */
 export function streamingScenario(): Array<{ level: number; col: number; row: number; priority: 1 | 2 | 3; rank: number }> {
   return Array.from({ length: 200 }, (_, i) => ({
@@ -119,4 +152,26 @@ export function streamingScenario(): Array<{ level: number; col: number; row: nu
     priority: (1 + ((i * 7) % 3)) as 1 | 2 | 3,
     rank: i % 13
   }))
+}
+
+/**
+ * A stub raster at the opener's edge: a `side` × `side` grid (tiled, 256-pixel tiles, a full
+ * pyramid) whose every tile comes back as one pixel after `delayMs`, or rejects with an AbortError
+ * when its signal aborts first; so that requests for it pile up.
+ */
+export function slowStubRaster(side: number, delayMs: number): RasterSource {
+  const levels = pyramidLevels(side, side, 256)
+  const info = {
+    name: 'huge.tif', format: 'tiff', fileSize: 0, width: side, height: side, tileSize: 256, levels, bands: 3, sampleType: 'uint8',
+    hasAlpha: false, tileChannels: 4, tileSampleType: 'uint8', statistics: null, georeference: null, strategy: 'tiled', pyramidReady: true
+  } as RasterInfo
+  return {
+    info,
+    readTile: (_level, _col, _row, signal) =>
+      new Promise<DecodedTile>((resolve, reject) => {
+        const timer = setTimeout(() => resolve({ width: 1, height: 1, channels: 4, data: new Uint8Array(4) }), delayMs)
+        signal?.addEventListener('abort', () => { clearTimeout(timer); reject(Object.assign(new Error('aborted'), { name: 'AbortError' })) }, { once: true })
+      }),
+    close: async () => {}
+  }
 }

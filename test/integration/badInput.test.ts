@@ -4,8 +4,6 @@
  * frame), another open raster keeps serving, and memory comes back.
  */
 import { chmodSync, rmSync, writeFileSync } from 'node:fs'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WorkerPool } from '../../src/main/pool'
@@ -13,6 +11,7 @@ import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/
 import { TextureService } from '../../src/main/service/TextureService'
 import type { ServerMessage } from '../../src/shared/protocol'
 import { type BadCase, type BadCorpus, generateBadCorpus } from '../fixtures/bad/generate'
+import { collector } from '../helpers/gc'
 import { fromRaw, gradient, tempDir } from '../helpers/images'
 import { MemorySink } from '../helpers/serviceFixtures'
 
@@ -31,15 +30,6 @@ const EXPECTED_CAUSE: Record<Exclude<BadCase, 'gif-thousands-of-frames'>, RegExp
   'symlink-loop': /symbolic link loop/
 }
 
-/** A garbage-collector handle without --expose-gc (vitest's config is not ours to change). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc')
-  const gc = runInNewContext('gc') as () => void
-  return () => {
-    gc()
-    gc()
-  }
-}
 const gc = collector()
 const memory = (): { rss: number; heap: number } => {
   gc()

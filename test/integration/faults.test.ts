@@ -14,7 +14,7 @@ import { cachePaths } from '../../src/main/raster/pyramidCache'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { tileKey } from '../../src/shared/tiles'
 import type { OpenedRaster, ServerMessage } from '../../src/shared/protocol'
-import { MemorySink, expectedTile, makeServiceFixtures, streamingScenario, type ServiceFixtures } from '../helpers/serviceFixtures'
+import { MemorySink, expectedTile, makeServiceFixtures, smallMemoryOpenOptions, streamingScenario, type ServiceFixtures } from '../helpers/serviceFixtures'
 
 let fixtures: ServiceFixtures
 let pool: WorkerPool
@@ -37,16 +37,7 @@ afterAll(async () => {
 function opener(cacheDir: string, wrap: (source: RasterSource) => RasterSource = (s) => s): RasterOpener {
   return async (path, hooks) =>
     wrap(
-      await openRaster(path, {
-        pool,
-        backgroundPool: background,
-        cacheDir,
-        memoryMaxPixels: 1_000_000,
-        overviewMaxSide: 512,
-        onProgress: hooks.onProgress,
-        onPyramidReady: hooks.onInfo,
-        onPyramidError: hooks.onError
-      })
+      await openRaster(path, { pool, backgroundPool: background, ...smallMemoryOpenOptions(cacheDir, hooks) })
     )
 }
 

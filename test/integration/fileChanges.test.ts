@@ -17,9 +17,9 @@ import { closeRasterRuntime } from '../../src/main/host/rasterOpener'
 import { openRaster } from '../../src/main/raster'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { tileKey } from '../../src/shared/tiles'
-import type { OpenedRaster, ServerMessage, TileRequest } from '../../src/shared/protocol'
+import type { ServerMessage, TileRequest } from '../../src/shared/protocol'
 import type { RasterInfo } from '../../src/shared/raster'
-import { MemorySink } from '../helpers/serviceFixtures'
+import { MemorySink, serviceCall as call, serviceOpen as open, smallMemoryOpenOptions } from '../helpers/serviceFixtures'
 import type { TileFrameParts } from '../../src/main/service/types'
 import { joinTileFrame } from '../../src/main/service/joinTileFrame'
 
@@ -62,15 +62,7 @@ class TimelineSink extends MemorySink {
 }
 
 /** Opens like the host does, with a small memory limit (so a 4-megapixel JPEG gets a pyramid) and a test cache. */
-const opener: RasterOpener = (path, hooks) =>
-  openRaster(path, {
-    cacheDir,
-    memoryMaxPixels: 1_000_000,
-    overviewMaxSide: 512,
-    onProgress: hooks.onProgress,
-    onPyramidReady: hooks.onInfo,
-    onPyramidError: hooks.onError
-  })
+const opener: RasterOpener = (path, hooks) => openRaster(path, smallMemoryOpenOptions(cacheDir, hooks))
 
 function makeService(options: Partial<TextureServiceOptions> = {}): { service: TextureService; sink: TimelineSink } {
   const sink = new TimelineSink()
@@ -78,14 +70,6 @@ function makeService(options: Partial<TextureServiceOptions> = {}): { service: T
   services.push(service)
   return { service, sink }
 }
-
-async function call<T>(service: TextureService, message: Record<string, unknown>): Promise<T> {
-  const reply = (await service.receive(message)) as ServerMessage
-  if (reply.type !== 'reply') throw new Error(`call failed: ${JSON.stringify(reply)}`)
-  return reply.result as T
-}
-
-const open = (service: TextureService, path: string): Promise<OpenedRaster> => call<OpenedRaster>(service, { type: 'open', id: 1, path })
 
 /** Resolves once `predicate` holds (checked every 5 ms), or fails after `ms` naming what was awaited. */
 async function within(ms: number, what: string, predicate: () => boolean): Promise<void> {

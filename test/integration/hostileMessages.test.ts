@@ -7,29 +7,9 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TextureService } from '../../src/main/service/TextureService'
-import type { RasterSource, DecodedTile } from '../../src/main/raster/types'
-import type { RasterInfo } from '../../src/shared/raster'
-import { pyramidLevels } from '../../src/shared/tiles'
-import { MemorySink } from '../helpers/serviceFixtures'
+import { MemorySink, slowStubRaster } from '../helpers/serviceFixtures'
 
 const SIDE = 1 << 24 // 65536 × 65536 tiles at level 0
-
-function hugeRaster(delayMs: number): RasterSource {
-  const levels = pyramidLevels(SIDE, SIDE, 256)
-  const info = {
-    name: 'huge.tif', format: 'tiff', fileSize: 0, width: SIDE, height: SIDE, tileSize: 256, levels, bands: 3, sampleType: 'uint8',
-    hasAlpha: false, tileChannels: 4, tileSampleType: 'uint8', statistics: null, georeference: null, strategy: 'tiled', pyramidReady: true
-  } as RasterInfo
-  return {
-    info,
-    readTile: (_level, _col, _row, signal) =>
-      new Promise<DecodedTile>((resolve, reject) => {
-        const timer = setTimeout(() => resolve({ width: 1, height: 1, channels: 4, data: new Uint8Array(4) }), delayMs)
-        signal?.addEventListener('abort', () => { clearTimeout(timer); reject(Object.assign(new Error('aborted'), { name: 'AbortError' })) }, { once: true })
-      }),
-    close: async () => {}
-  }
-}
 
 let service: TextureService | null = null
 afterEach(async () => {
@@ -38,7 +18,7 @@ afterEach(async () => {
 })
 
 async function openHuge(sink: MemorySink, maxPending?: number): Promise<string> {
-  service = new TextureService({ sink, openRaster: async () => hugeRaster(2), maxWorkers: 4, mayOpenPath: () => true, maxPending })
+  service = new TextureService({ sink, openRaster: async () => slowStubRaster(SIDE, 2), maxWorkers: 4, mayOpenPath: () => true, maxPending })
   const reply = await service.receive({ type: 'open', id: 1, path: '/huge.tif' })
   if (reply?.type !== 'reply') throw new Error('open failed')
   return (reply.result as { rasterId: string }).rasterId
@@ -63,7 +43,7 @@ describe('TextureService under hostile messages', () => {
   it('answers any message without throwing: calls get one reply, malformed ones an error', async () => {
     const sink = new MemorySink()
     const opened: string[] = []
-    service = new TextureService({ sink, openRaster: async (path) => { opened.push(path); return hugeRaster(1) }, maxWorkers: 2, mayOpenPath: () => false })
+    service = new TextureService({ sink, openRaster: async (path) => { opened.push(path); return slowStubRaster(SIDE, 1) }, maxWorkers: 2, mayOpenPath: () => false })
     const { rasterId } = await service.openHostPath('/given-by-the-host.tif')
     await fc.assert(
       fc.asyncProperty(nearMessage(rasterId), async (message) => {

@@ -11,7 +11,15 @@ import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { encodeUploadFrame } from '../../src/shared/uploadFrame'
 import { tileKey } from '../../src/shared/tiles'
 import type { OpenedRaster, ServerMessage, ServiceStats } from '../../src/shared/protocol'
-import { MemorySink, expectedTile, makeServiceFixtures, streamingScenario, type ServiceFixtures } from '../helpers/serviceFixtures'
+import {
+  MemorySink,
+  expectedTile,
+  makeServiceFixtures,
+  serviceCall as call,
+  serviceOpen as open,
+  streamingScenario,
+  type ServiceFixtures
+} from '../helpers/serviceFixtures'
 
 let fixtures: ServiceFixtures
 const services: TextureService[] = []
@@ -31,16 +39,6 @@ function makeService(options: Partial<ConstructorParameters<typeof TextureServic
   const service = new TextureService({ sink, openRaster: rasterOpener, maxWorkers: 4, ...options })
   services.push(service)
   return { service, sink }
-}
-
-async function call<T>(service: TextureService, message: Record<string, unknown>): Promise<T> {
-  const reply = (await service.receive(message)) as ServerMessage
-  if (reply.type !== 'reply') throw new Error(`call failed: ${JSON.stringify(reply)}`)
-  return reply.result as T
-}
-
-async function open(service: TextureService, path: string): Promise<OpenedRaster> {
-  return call<OpenedRaster>(service, { type: 'open', id: 1, path })
 }
 
 function tileKeys(sink: MemorySink, from = 0): string[] {

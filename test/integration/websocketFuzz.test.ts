@@ -12,33 +12,28 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import fc from 'fast-check'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startServeHost, type ServeHost } from '../../src/main/host/serveHost'
 import { closeRasterRuntime, rasterOpener } from '../../src/main/host/rasterOpener'
-import type { DecodedTile, RasterSource } from '../../src/main/raster/types'
 import type { RasterOpener } from '../../src/main/service/types'
 import { TextureService } from '../../src/main/service/TextureService'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { encodeUploadFrame } from '../../src/shared/uploadFrame'
-import { callIdOf, MESSAGE_LIMITS, validateClientMessage } from '../../src/shared/validate'
-import { pyramidLevels, tileKey } from '../../src/shared/tiles'
-import type { ErrorCode, ServerMessage, ServiceStats, TileMessage } from '../../src/shared/protocol'
-import type { RasterInfo } from '../../src/shared/raster'
+import { callIdOf, MESSAGE_LIMITS } from '../../src/shared/validate'
+import { tileKey } from '../../src/shared/tiles'
+import type { ServerMessage, ServiceStats, TileMessage } from '../../src/shared/protocol'
+import { collector } from '../helpers/gc'
+import { anyValueOf, ERROR_CODES, EXPECTED_PATTERN, isAnsweredCall, isWellFormed, nearTileMessage, owedError } from '../helpers/hostileMessages'
 import { tempDir } from '../helpers/images'
-import { expectedTile, makePixels } from '../helpers/serviceFixtures'
+import { expectedTile, makePixels, slowStubRaster } from '../helpers/serviceFixtures'
 
 const SIDE = 1 << 24 // 65536 × 65536 tiles at level 0
 const SMALL = 512 // the real TIFF: 2 × 2 tiles at level 0, 1 at level 1
 /** The per-connection cap of the host's services (it does not change TextureService's default). */
 const CAP = TextureService.defaultOptions.maxPending
-const ERROR_CODES: readonly ErrorCode[] = ['bad-message', 'unknown-raster', 'out-of-range', 'not-allowed', 'open-failed', 'decode-failed', 'overloaded', 'internal']
-/** The sharp-style message every validation error carries (errors.ts `expectedMessage`). */
-const EXPECTED_PATTERN = /^Expected .+ for \S+ but received .* of type (string|number|bigint|boolean|undefined|object|null|array|symbol|function)$/s
 const NOT_JSON = 'Expected JSON text for message but received text that does not parse'
 
 const tmp = tempDir('tessera-ws-fuzz-')
@@ -48,25 +43,8 @@ let host: ServeHost
 let bystander: Client
 const clients: Client[] = []
 
-function hugeRaster(delayMs: number): RasterSource {
-  const levels = pyramidLevels(SIDE, SIDE, 256)
-  const info = {
-    name: 'huge.tif', format: 'tiff', fileSize: 0, width: SIDE, height: SIDE, tileSize: 256, levels, bands: 3, sampleType: 'uint8',
-    hasAlpha: false, tileChannels: 4, tileSampleType: 'uint8', statistics: null, georeference: null, strategy: 'tiled', pyramidReady: true
-  } as RasterInfo
-  return {
-    info,
-    readTile: (_level, _col, _row, signal) =>
-      new Promise<DecodedTile>((done, fail) => {
-        const timer = setTimeout(() => done({ width: 1, height: 1, channels: 4, data: new Uint8Array(4) }), delayMs)
-        signal?.addEventListener('abort', () => { clearTimeout(timer); fail(Object.assign(new Error('aborted'), { name: 'AbortError' })) }, { once: true })
-      }),
-    close: async () => {}
-  }
-}
-
 /** The real opener, except for the huge stub. */
-const opener: RasterOpener = (path, hooks) => (resolve(path) === huge ? Promise.resolve(hugeRaster(2)) : rasterOpener(path, hooks))
+const opener: RasterOpener = (path, hooks) => (resolve(path) === huge ? Promise.resolve(slowStubRaster(SIDE, 2)) : rasterOpener(path, hooks))
 
 /** A test client: JSON messages and tile frames in arrival order; calls and flushes by id. */
 class Client {
@@ -169,60 +147,17 @@ async function bystanderIsServed(): Promise<void> {
   expect(bystander.closeCode).toBeNull()
 }
 
-/** True when the boundary's validator (the contract, tested in validate.test.ts) accepts `message`. */
-function isWellFormed(message: unknown): boolean {
-  try {
-    validateClientMessage(message)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** True when the service answers `message` with a reply: a well-formed call, or a malformed message with a usable call id. */
-function isAnsweredCall(message: unknown): boolean {
-  try {
-    const valid = validateClientMessage(message)
-    return valid.type !== 'request' && valid.type !== 'cancel-obsolete'
-  } catch {
-    return callIdOf(message) !== null
-  }
-}
-
-/** For a message that is not an answered call: the code of the one `error` event it owes, or null when it is accepted. */
-function owedError(message: unknown, openRasters: ReadonlySet<string>): ErrorCode | null {
-  if (!isWellFormed(message)) return 'bad-message'
-  const valid = validateClientMessage(message)
-  if (valid.type === 'request' || valid.type === 'cancel-obsolete') return openRasters.has(valid.rasterId) ? null : 'unknown-raster'
-  return null
-}
-
-/** Values of every type and shape. */
-const anyValue = fc.oneof(
-  fc.anything({ maxDepth: 3 }),
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(-1, -0, NaN, Infinity, -Infinity, 2 ** 31 + 1, 2 ** 53, Number.MAX_VALUE),
-  fc.string({ maxLength: 300 }),
-  fc.constant(null),
-  fc.array(fc.integer(), { maxLength: 50 })
-)
+/** Values of every type and shape (JSON carries no `undefined`). */
+const anyValue = anyValueOf({ withUndefined: false })
 
 /** Messages that look almost right: known and unknown types, fields of the wrong type, range or size. */
 function hostileMessage(rasterIds: string[]): fc.Arbitrary<unknown> {
   const coordinate = fc.oneof(fc.integer({ min: -(2 ** 33), max: 2 ** 33 }), fc.integer({ min: -2, max: 3 }), fc.constantFrom(-1, 0.5, 1e-9, 2 ** 31, 2 ** 31 + 1, 2 ** 53, 1e308), anyValue)
-  const tile = fc.record(
-    { level: fc.oneof(fc.integer({ min: -5, max: 70 }), coordinate), col: coordinate, row: coordinate, priority: fc.oneof(fc.integer({ min: -1, max: 5 }), anyValue), rank: fc.oneof(fc.double(), anyValue) },
-    { requiredKeys: [] }
-  )
   const ids = fc.oneof(fc.constantFrom(...rasterIds), fc.string({ maxLength: 200 }), fc.constant('r999'), fc.constant(`${rasterIds[0]}/0/0/0`), anyValue)
   const types = fc.oneof(fc.constantFrom('open', 'upload-begin', 'upload-end', 'close', 'stats', 'configure', 'request', 'cancel-obsolete', 'nope', 'reply', '__proto__'), anyValue)
   return fc.oneof(
     anyValue,
-    fc.record(
-      { type: fc.constantFrom('request', 'cancel-obsolete'), rasterId: ids, tiles: fc.oneof(fc.array(tile, { maxLength: 30 }), anyValue), keep: fc.oneof(fc.array(fc.oneof(fc.string(), anyValue), { maxLength: 30 }), anyValue), id: anyValue },
-      { requiredKeys: ['type'] }
-    ),
+    nearTileMessage(coordinate, ids, anyValue),
     fc.record(
       {
         type: types,
@@ -275,16 +210,6 @@ function hostileBinary(knownUploadId: string, announcedSize: number): fc.Arbitra
       return whole
     })
   )
-}
-
-/** A garbage-collector handle without --expose-gc (as badInput.test.ts does: vitest's flags are not ours). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc')
-  const gc = runInNewContext('gc') as () => void
-  return () => {
-    gc()
-    gc()
-  }
 }
 
 /** Sends `count` one-tile requests for distinct tiles of the huge raster; resolves with the most loads the service held at once. */

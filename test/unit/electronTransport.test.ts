@@ -1,9 +1,9 @@
 /**
  * The Electron layer with Electron's objects stubbed at the edge (ipcMain, webContents, the sender
- * frame); everything else is real: MessagePorts (Node's, the same API as MessageChannelMain),
- * TextureService, rasters decoded by sharp in worker threads.
+ * frame: test/helpers/electronStub.ts); everything else is real: MessagePorts (Node's, the same API
+ * as MessageChannelMain), TextureService, rasters decoded by sharp in worker threads.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import { MessageChannel } from 'node:worker_threads'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,78 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IPC } from '../../src/shared/ipcChannels'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import type { ServerMessage } from '../../src/shared/protocol'
-import { ElectronTransport, type IpcEventLike, type IpcMainLike, type WebContentsLike } from '../../src/main/transport/electronIpc'
+import { ElectronTransport } from '../../src/main/transport/electronIpc'
 import { isTrustedSender } from '../../src/main/transport/senderCheck'
 import { TextureService } from '../../src/main/service/TextureService'
 import { closeRasterRuntime, rasterOpener } from '../../src/main/host/rasterOpener'
+import { FakeContents, FakeIpcMain, senderEvent as event, trusted } from '../helpers/electronStub'
 
-const appIndex = '/opt/Tessera/resources/app/out/renderer/index.html'
-const trusted = { fileUrl: pathToFileURL(appIndex).href }
 let dir: string
 let png: string
-
-/** ipcMain, reduced to what it stores. */
-class FakeIpcMain implements IpcMainLike {
-  readonly handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>()
-  readonly listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => void>()
-  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void {
-    this.handlers.set(channel, listener)
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel)
-  }
-  on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): void {
-    this.listeners.set(channel, listener)
-  }
-  removeListener(channel: string): void {
-    this.listeners.delete(channel)
-  }
-  /** What `ipcRenderer.invoke` does: runs the handler, rejects when it throws. */
-  async invoke(event: IpcEventLike, channel: string, ...args: unknown[]): Promise<unknown> {
-    return this.handlers.get(channel)!(event, ...args)
-  }
-  send(event: IpcEventLike, channel: string, ...args: unknown[]): void {
-    this.listeners.get(channel)!(event, ...args)
-  }
-}
-
-/** A webContents that keeps the port it is handed and lets the test read from it. */
-class FakeContents implements WebContentsLike {
-  static nextId = 1
-  readonly id = FakeContents.nextId++
-  port: MessagePort | null = null
-  readonly received: unknown[] = []
-  private destroyed: Array<() => void> = []
-  private waiters: Array<() => void> = []
-  postMessage(channel: string, _message: unknown, transfer?: unknown[]): void {
-    expect(channel).toBe(IPC.port)
-    this.port = transfer![0] as MessagePort
-    this.port.on('message', (data: unknown) => {
-      this.received.push(data)
-      for (const wake of this.waiters.splice(0)) wake()
-    })
-  }
-  once(_event: 'destroyed', listener: () => void): void {
-    this.destroyed.push(listener)
-  }
-  destroy(): void {
-    for (const listener of this.destroyed.splice(0)) listener()
-    this.port?.close()
-  }
-  async until(predicate: () => boolean): Promise<void> {
-    while (!predicate()) await new Promise<void>((resolve) => this.waiters.push(resolve))
-  }
-  messages(): ServerMessage[] {
-    return this.received.filter((d): d is ServerMessage => !(d instanceof Uint8Array))
-  }
-  tiles(): Uint8Array[] {
-    return this.received.filter((d): d is Uint8Array => d instanceof Uint8Array)
-  }
-}
-
-function event(sender: WebContentsLike, url: string | null): IpcEventLike {
-  return { sender, senderFrame: url === null ? null : { url } }
-}
 
 const services: TextureService[] = []
 function makeTransport(ipcMain: FakeIpcMain, showOpenDialog?: () => Promise<string[]>, onOpened?: (path: string) => void): ElectronTransport {

@@ -4,114 +4,27 @@
  * posts back on its MessagePort, and a burst of 100,000 tile requests. The transport answers with
  * errors, never throws out of a listener, keeps at most one live service per page, and its
  * service's queue stays under the per-page cap. Electron's objects are stubbed at the edge, as in
- * electronTransport.test.ts; the raster is a stub at the opener's edge (a huge grid whose tiles
- * come back after a short wait), as in hostileMessages.test.ts, so that requests pile up.
+ * electronTransport.test.ts (test/helpers/electronStub.ts); the raster is a stub at the opener's
+ * edge (a huge grid whose tiles come back after a short wait, serviceFixtures.ts `slowStubRaster`),
+ * as in hostileMessages.test.ts, so that requests pile up.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
-import { pathToFileURL } from 'node:url'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { IPC } from '../../src/shared/ipcChannels'
-import { callIdOf, validateClientMessage } from '../../src/shared/validate'
-import type { ErrorCode, ServerMessage } from '../../src/shared/protocol'
-import type { RasterInfo } from '../../src/shared/raster'
-import { pyramidLevels } from '../../src/shared/tiles'
-import type { DecodedTile, RasterSource } from '../../src/main/raster/types'
+import type { ServerMessage } from '../../src/shared/protocol'
+import { callIdOf } from '../../src/shared/validate'
 import { TextureService } from '../../src/main/service/TextureService'
-import { ElectronTransport, type IpcEventLike, type IpcMainLike, type WebContentsLike } from '../../src/main/transport/electronIpc'
+import { ElectronTransport } from '../../src/main/transport/electronIpc'
+import { appIndex, FakeContents, FakeIpcMain, senderEvent as from, trusted } from '../helpers/electronStub'
+import { collector } from '../helpers/gc'
+import { anyValueOf, ERROR_CODES, EXPECTED_PATTERN, isAnsweredCall, isWellFormed, nearTileMessage, owedError } from '../helpers/hostileMessages'
+import { slowStubRaster } from '../helpers/serviceFixtures'
 
-const appIndex = '/opt/Tessera/resources/app/out/renderer/index.html'
-const trusted = { fileUrl: pathToFileURL(appIndex).href }
 const HUGE = '/data/huge.tif'
 const SIDE = 1 << 24 // 65536 × 65536 tiles at level 0
 /** The per-page cap of the services made here (TextureService's maxPending). */
 const CAP = 2_000
-const ERROR_CODES: readonly ErrorCode[] = ['bad-message', 'unknown-raster', 'out-of-range', 'not-allowed', 'open-failed', 'decode-failed', 'overloaded', 'internal']
-/** The sharp-style message every validation error carries (errors.ts `expectedMessage`). */
-const EXPECTED_PATTERN = /^Expected .+ for \S+ but received .* of type (string|number|bigint|boolean|undefined|object|null|array|symbol|function)$/s
-
-function hugeRaster(delayMs: number): RasterSource {
-  const levels = pyramidLevels(SIDE, SIDE, 256)
-  const info = {
-    name: 'huge.tif', format: 'tiff', fileSize: 0, width: SIDE, height: SIDE, tileSize: 256, levels, bands: 3, sampleType: 'uint8',
-    hasAlpha: false, tileChannels: 4, tileSampleType: 'uint8', statistics: null, georeference: null, strategy: 'tiled', pyramidReady: true
-  } as RasterInfo
-  return {
-    info,
-    readTile: (_level, _col, _row, signal) =>
-      new Promise<DecodedTile>((resolve, reject) => {
-        const timer = setTimeout(() => resolve({ width: 1, height: 1, channels: 4, data: new Uint8Array(4) }), delayMs)
-        signal?.addEventListener('abort', () => { clearTimeout(timer); reject(Object.assign(new Error('aborted'), { name: 'AbortError' })) }, { once: true })
-      }),
-    close: async () => {}
-  }
-}
-
-/** ipcMain, reduced to what it stores; `send` throws what a listener throws, as Electron's emitter would. */
-class FakeIpcMain implements IpcMainLike {
-  readonly handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>()
-  readonly listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => void>()
-  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void {
-    this.handlers.set(channel, listener)
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel)
-  }
-  on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): void {
-    this.listeners.set(channel, listener)
-  }
-  removeListener(channel: string): void {
-    this.listeners.delete(channel)
-  }
-  async invoke(event: IpcEventLike, channel: string, ...args: unknown[]): Promise<unknown> {
-    return this.handlers.get(channel)!(event, ...args)
-  }
-  send(event: IpcEventLike, channel: string, ...args: unknown[]): void {
-    this.listeners.get(channel)!(event, ...args)
-  }
-}
-
-/** A webContents that keeps the last port it was handed and records what arrives on it. */
-class FakeContents implements WebContentsLike {
-  static nextId = 1
-  readonly id = FakeContents.nextId++
-  port: MessagePort | null = null
-  portsReceived = 0
-  readonly received: unknown[] = []
-  private destroyedListeners: Array<() => void> = []
-  private waiters: Array<() => void> = []
-  postMessage(channel: string, _message: unknown, transfer?: unknown[]): void {
-    expect(channel).toBe(IPC.port)
-    this.port = transfer![0] as MessagePort
-    this.portsReceived++
-    this.port.on('message', (data: unknown) => {
-      this.received.push(data)
-      for (const wake of this.waiters.splice(0)) wake()
-    })
-  }
-  once(_event: 'destroyed', listener: () => void): void {
-    this.destroyedListeners.push(listener)
-  }
-  destroy(): void {
-    for (const listener of this.destroyedListeners.splice(0)) listener()
-    this.port?.close()
-  }
-  async until(predicate: () => boolean): Promise<void> {
-    while (!predicate()) await new Promise<void>((resolve) => this.waiters.push(resolve))
-  }
-  messages(): ServerMessage[] {
-    return this.received.filter((d): d is ServerMessage => !(d instanceof Uint8Array))
-  }
-  errors(): Array<Extract<ServerMessage, { type: 'error' }>> {
-    return this.messages().filter((m): m is Extract<ServerMessage, { type: 'error' }> => m.type === 'error')
-  }
-}
-
-function from(sender: WebContentsLike, url: string | null = trusted.fileUrl): IpcEventLike {
-  return { sender, senderFrame: url === null ? null : { url } }
-}
 
 /** Lets timers and ports run (aborted loads settle, destroyed pages close). */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20))
@@ -128,16 +41,6 @@ async function flush(rig: Rig, page: FakeContents): Promise<void> {
   const isMarker = (d: unknown): boolean => (d as { type?: unknown; n?: unknown } | null)?.type === 'test-flush' && (d as { n: unknown }).n === n
   await page.until(() => page.received.some(isMarker))
   page.received.splice(page.received.findIndex(isMarker), 1) // a structured clone of the marker, not the object posted
-}
-
-/** A garbage-collector handle without --expose-gc (as badInput.test.ts does: vitest's flags are not ours). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc')
-  const gc = runInNewContext('gc') as () => void
-  return () => {
-    gc()
-    gc()
-  }
 }
 
 interface Rig {
@@ -176,7 +79,7 @@ function makeRig(): Rig {
         openRaster: async (path) => {
           opened.push(path)
           if (path !== HUGE) throw new Error(`Could not open ${path}: no such file`)
-          return hugeRaster(2)
+          return slowStubRaster(SIDE, 2)
         },
         maxWorkers: 2,
         mayOpenPath: (path) => path === HUGE,
@@ -203,72 +106,21 @@ async function connectWithRaster(rig: Rig, page: FakeContents): Promise<string> 
 const live = (rig: Rig): TextureService[] => rig.services.filter((s) => !s.isClosed)
 
 /** Values of every type and shape, short and long (structured-clone safe, as Electron's IPC carries). */
-const anyValue = fc.oneof(
-  fc.anything({ maxDepth: 3 }),
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(-1, -0, NaN, Infinity, -Infinity, 2 ** 31 + 1, 2 ** 53, Number.MAX_VALUE),
-  fc.string({ maxLength: 300 }),
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.array(fc.integer(), { maxLength: 50 })
-)
+const anyValue = anyValueOf({ withUndefined: true })
 
 /** Messages that look almost right: known and unknown types, fields of the wrong type, range or size. */
 function hostileMessage(rasterId: string): fc.Arbitrary<unknown> {
   const coordinate = fc.oneof(fc.integer({ min: -(2 ** 33), max: 2 ** 33 }), fc.constantFrom(-1, 0.5, NaN, Infinity, 2 ** 31, 2 ** 31 + 1, 2 ** 53), anyValue)
-  const tile = fc.record(
-    { level: fc.oneof(fc.integer({ min: -5, max: 70 }), coordinate), col: coordinate, row: coordinate, priority: fc.oneof(fc.integer({ min: -1, max: 5 }), anyValue), rank: fc.oneof(fc.double(), anyValue) },
-    { requiredKeys: [] }
-  )
   const ids = fc.oneof(fc.constant(rasterId), fc.string({ maxLength: 200 }), fc.constant('r999'), fc.constant(`${rasterId}/0/0/0`), anyValue)
   const callTypes = fc.constantFrom('open', 'upload-begin', 'upload-end', 'close', 'stats', 'configure', 'nope', 'reply', '__proto__', 'constructor')
   return fc.oneof(
     anyValue,
-    fc.record(
-      { type: fc.constantFrom('request', 'cancel-obsolete'), rasterId: ids, tiles: fc.oneof(fc.array(tile, { maxLength: 30 }), anyValue), keep: fc.oneof(fc.array(fc.oneof(fc.string(), anyValue), { maxLength: 30 }), anyValue), id: anyValue },
-      { requiredKeys: ['type'] }
-    ),
+    nearTileMessage(coordinate, ids, anyValue),
     fc.record(
       { type: fc.oneof(callTypes, anyValue), id: fc.oneof(fc.nat(), anyValue), path: fc.oneof(fc.string(), fc.constant(HUGE), anyValue), name: anyValue, size: fc.oneof(fc.integer(), anyValue), uploadId: anyValue, rasterId: ids, scheduling: fc.oneof(fc.constant('priority'), anyValue) },
       { requiredKeys: [] }
     )
   )
-}
-
-/**
- * What a message owes the page when it is not a call: the code of the one `error` event it must
- * raise on the port (malformed, or for a raster that is not open), or null when it is accepted.
- */
-function owedError(message: unknown, openRasters: ReadonlySet<string>): ErrorCode | null {
-  let valid
-  try {
-    valid = validateClientMessage(message)
-  } catch {
-    return 'bad-message'
-  }
-  if (valid.type === 'request' || valid.type === 'cancel-obsolete') return openRasters.has(valid.rasterId) ? null : 'unknown-raster'
-  return null
-}
-
-/** True when the boundary's validator (the contract, tested in validate.test.ts) accepts `message`. */
-function isWellFormed(message: unknown): boolean {
-  try {
-    validateClientMessage(message)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** True when the service answers `message` with a reply: a well-formed call, or a malformed message that carries a usable call id. */
-function isAnsweredCall(message: unknown): boolean {
-  try {
-    const valid = validateClientMessage(message)
-    return valid.type !== 'request' && valid.type !== 'cancel-obsolete'
-  } catch {
-    return callIdOf(message) !== null
-  }
 }
 
 /** Sender frame URLs that are not the app's page: other schemes, other files, malformed escapes, junk. */

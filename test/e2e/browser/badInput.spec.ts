@@ -19,21 +19,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import { type BadCorpus, generateBadCorpus } from '../../fixtures/bad/generate'
 import type { ServeProcess, ServeSpawnOptions } from '../../helpers/serveProcess'
-import {
-  type BadInputContext,
-  type BadInputRow,
-  DROPPED_ERRORS,
-  PATH_ERRORS,
-  QUAD_POINTS,
-  droppedFileFails,
-  fileDeletedWhileOpenFails,
-  memoryComesBack,
-  openedPathFails,
-  printTable,
-  svgReferencesAreNotRead,
-  thousandFrameGifOpensAndCloses,
-  writePathCases
-} from '../badInput'
+import { type BadInputContext, type BadInputRow, PATH_ERRORS, QUAD_POINTS, droppedCorpusTests, fileDeletedWhileOpenFails, memoryComesBack, openedPathFails, printTable, writePathCases } from '../badInput'
 import { QUAD } from '../images'
 import { dropFiles, expect, imagePath, setView, startServe, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
 import { connectedAt, recordTimes } from '../pageTimes'
@@ -92,19 +78,7 @@ test.describe('bad files dropped on the viewer', () => {
 
   test.afterEach(() => expect(problems()).toEqual([]))
 
-  for (const { name, cause } of DROPPED_ERRORS) {
-    test(`${name}: an error naming the file and the cause within 2 s; the open layer keeps rendering and no layer is added`, async () => {
-      await droppedFileFails(ctx, name, corpus.cases[name], cause)
-    })
-  }
-
-  test('gif-thousands-of-frames: opens within 2 s as one layer on its first frame, and its removal leaves nothing', async () => {
-    await thousandFrameGifOpensAndCloses(ctx, corpus.cases['gif-thousands-of-frames'])
-  })
-
-  test('an SVG referencing an image by path and by file: URL opens white: neither is read', async () => {
-    await svgReferencesAreNotRead(ctx, corpus.svgImages)
-  })
+  droppedCorpusTests(test, () => ({ ctx, corpus }))
 
   test('no upload is left on disk but the open layer’s', () => {
     const stores = readdirSync(uploads).filter((d) => d.startsWith('tessera-uploads-'))
