@@ -56,7 +56,7 @@ export function openSteps(o: ScriptOptions): Step[] {
   ]
 }
 
-/** The four scenarios of issue 6, seeded. `--quick` shortens the random walk to ~10 s and makes 3 jumps instead of 5. */
+/** The four scenarios of issue 6, seeded. `--quick` shortens the random walk to ~6 s and makes 3 jumps instead of 5. */
 export function scenarios(o: ScriptOptions): Scenario[] {
   const next = random(o.seed ?? 6)
   const SETTLE_CAP_MS = settleCapMs(o.quick)
@@ -101,7 +101,7 @@ export function scenarios(o: ScriptOptions): Scenario[] {
   ]
 
   // Random walk: a move every 1.5 s (a 300 ms pan or zoom glide, or a jump), then a 1.2 s hold.
-  const walkSeconds = o.quick ? 10 : 60
+  const walkSeconds = o.quick ? 6 : 60
   const walk: Step[] = []
   let here: View = inside(W / 2, H / 2, 0.5)
   walk.push({ type: 'move', view: here }, { type: 'settle', label: 'walk start', capMs: SETTLE_CAP_MS, counted: false })
