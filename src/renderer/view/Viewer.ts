@@ -32,7 +32,8 @@ export interface ViewerOptions {
 export const DEFAULT_MAX_IN_FLIGHT = 16
 
 /**
- * Tiles arriving while the camera rests are shown at most this often: each render costs a full
+ * Tiles arriving while the camera rests are shown at most this often (the last one of a view at
+ * once): each render costs a full
  * frame of fill (20–30 ms under a software rasteriser, and the CPU it takes is the one decoding and
  * receiving the next tiles); tiles trickling in one per frame made the renderer the bottleneck.
  * Camera moves render at once, every frame.
@@ -301,7 +302,9 @@ export class Viewer {
       checker.tileScale.set(1 / view.zoom)
     }
     const now = performance.now()
-    if (cameraChanged || (this.tilesUnrendered && now - this.renderedAt >= TILE_RENDER_INTERVAL_MS)) {
+    // The frame that completes the view renders at once: only the ones on the way there wait.
+    const complete = sharp && this.pendingCount() === 0
+    if (cameraChanged || (this.tilesUnrendered && (complete || now - this.renderedAt >= TILE_RENDER_INTERVAL_MS))) {
       this.app.render()
       this.renderedAt = now
       this.tilesUnrendered = false
