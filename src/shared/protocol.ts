@@ -53,6 +53,17 @@ export interface OpenedRaster {
   info: RasterInfo
 }
 
+/**
+ * Files the host opens together (command line, File > Open with several files, a folder): the
+ * place of one of them. The renderer stacks them in the order given, the last on top, whatever the
+ * order their opens finish in. `batch` is unique per connection (or window); `index` < `size`.
+ */
+export interface OpenBatchSlot {
+  batch: string
+  index: number
+  size: number
+}
+
 /** Counters of one service (one window or connection), on demand. */
 export interface ServiceStats {
   /** Tile loads scheduled and neither started nor ended. */
@@ -93,11 +104,15 @@ export type ServerMessage =
   /** Pyramid build progress, 0…1; 1 ends the phase, whether the pyramid is ready or its build failed (an `error` follows then). */
   | { type: 'progress'; rasterId: string; phase: 'pyramid'; progress: number }
   | { type: 'raster-updated'; rasterId: string; info: RasterInfo }
-  | { type: 'raster-opened'; rasterId: string; info: RasterInfo }
+  /** A raster the host opened (command line, File menu); `batch` when it was given with others. */
+  | { type: 'raster-opened'; rasterId: string; info: RasterInfo; batch?: OpenBatchSlot }
   /** A tile that will not come. Code 'overloaded': dropped by the service's cap, not failed — it may be asked for again. */
   | { type: 'tile-failed'; rasterId: string; key: string; error: ErrorInfo }
-  /** `rasterId` names the raster the error is about, when it is about one (its file changed or vanished). */
-  | { type: 'error'; error: ErrorInfo; rasterId?: string }
+  /**
+   * `rasterId` names the raster the error is about, when it is about one (its file changed or
+   * vanished); `batch`, the place of a file the host failed to open among files given together.
+   */
+  | { type: 'error'; error: ErrorInfo; rasterId?: string; batch?: OpenBatchSlot }
 
 /** Header of a binary tile frame. */
 export interface TileHeader {

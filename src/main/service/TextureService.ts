@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os'
 import { TesseraError, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
-import type { CallMessage, CallResults, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
+import type { CallMessage, CallResults, OpenBatchSlot, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
 import { LiveRaster } from './LiveRaster'
 import { TileStreamer } from './TileStreamer'
 import { UploadStore } from './UploadStore'
@@ -105,11 +105,12 @@ export class TextureService {
 
   /**
    * Opens a file on the host's behalf (command line, File menu), without the path policy, and
-   * pushes `raster-opened`. Rejects with a TesseraError('open-failed') naming the file.
+   * pushes `raster-opened` (with `batch`, its place among files given together). Rejects with a
+   * TesseraError('open-failed') naming the file.
    */
-  async openHostPath(path: string): Promise<OpenedRaster> {
+  async openHostPath(path: string, batch?: OpenBatchSlot): Promise<OpenedRaster> {
     const opened = await this.open(path, null)
-    this.sink.send({ type: 'raster-opened', rasterId: opened.rasterId, info: opened.info })
+    this.sink.send({ type: 'raster-opened', rasterId: opened.rasterId, info: opened.info, ...(batch ? { batch } : {}) })
     return opened
   }
 
