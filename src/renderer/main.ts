@@ -195,7 +195,7 @@ async function main(): Promise<void> {
 }
 
 function entryOf(layer: TileLayer): LayerEntry {
-  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.stretch?.current ?? null }
+  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display }
 }
 
 /** Files opened (uploaded) at the same time; the service accepts up to MAX_OPEN_UPLOADS (64) per connection. */

@@ -1,30 +1,34 @@
 /**
- * The layers list: each open raster with its name, visibility, opacity, remove button, its
- * description (format, size, bands, type, levels, file size, georeferencing) and, for single-band
- * rasters, the stretch (range and colour map).
+ * The layers list: each open raster with its name, visibility, opacity, remove button, the file's
+ * warnings (damage found in a file that still decodes), its description (format, size, bands, type,
+ * compression, no-data, mask, every band's colour interpretation and statistics, the geotransform
+ * and CRS) and, for value rasters ('bands' tiles), how they are shown: the band picker (R, G, B
+ * bands, or one band with a colour map) and each shown band's stretch range.
  */
-import type { RasterInfo } from '../../shared/raster'
-import { COLORMAPS, isColormap, type ColormapName } from '../view/colormaps'
-import type { StretchSettings } from '../view/StretchShader'
+import type { BandInfo, BandStatistics, RasterInfo } from '../../shared/raster'
+import { COLORMAPS, isColormap } from '../view/colormaps'
+import { applyDisplayChange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 
 export interface LayerActions {
   setVisible(rasterId: string, visible: boolean): void
   setOpacity(rasterId: string, opacity: number): void
   remove(rasterId: string): void
-  setStretch(rasterId: string, settings: Partial<StretchSettings>): void
+  /** Changes how a value layer is shown: bands, stretch ranges, colour map. */
+  setStretch(rasterId: string, change: LayerDisplayChange): void
 }
 
 export interface LayerEntry {
   rasterId: string
   info: RasterInfo
-  stretch: StretchSettings | null
+  /** How a value layer is shown now; null for colour images (drawn as they are). */
+  stretch: LayerDisplay | null
 }
 
 export class LayersPanel {
   readonly root: HTMLElement
   private readonly list: HTMLElement
-  private readonly items = new Map<string, HTMLElement>()
+  private readonly items = new Map<string, { item: HTMLElement; entry: LayerEntry; visible: boolean; opacity: number; infoOpen: boolean }>()
   private readonly empty: HTMLElement
 
   constructor(
@@ -40,99 +44,204 @@ export class LayersPanel {
 
   /** Adds (or refreshes) a layer; the newest is listed first, as it is drawn on top. */
   upsert(entry: LayerEntry): void {
-    const item = this.render(entry)
     const old = this.items.get(entry.rasterId)
-    if (old) old.replaceWith(item)
+    const state = { entry, visible: old?.visible ?? true, opacity: old?.opacity ?? 1, infoOpen: old?.infoOpen ?? false }
+    const item = this.render(state)
+    if (old) old.item.replaceWith(item)
     else this.list.prepend(item)
-    this.items.set(entry.rasterId, item)
+    this.items.set(entry.rasterId, { ...state, item })
     this.empty.hidden = true
   }
 
   remove(rasterId: string): void {
-    this.items.get(rasterId)?.remove()
+    this.items.get(rasterId)?.item.remove()
     this.items.delete(rasterId)
     this.empty.hidden = this.items.size > 0
   }
 
-  private render(entry: LayerEntry): HTMLElement {
-    const { rasterId, info } = entry
+  private render(state: { entry: LayerEntry; visible: boolean; opacity: number; infoOpen: boolean }): HTMLElement {
+    const { rasterId, info } = state.entry
     const item = element('li', 'layer', undefined, { 'data-raster-id': rasterId, 'data-testid': 'layer' })
     const head = element('div', 'layer-head')
     const visible = element('input', 'layer-visible', undefined, { type: 'checkbox', title: 'Visible', 'aria-label': `Show ${info.name}` })
-    visible.checked = true
-    visible.addEventListener('change', () => this.actions.setVisible(rasterId, visible.checked))
+    visible.checked = state.visible
+    visible.addEventListener('change', () => {
+      this.remember(rasterId, { visible: visible.checked })
+      this.actions.setVisible(rasterId, visible.checked)
+    })
     const name = element('span', 'layer-name', info.name, { title: info.name })
     const remove = element('button', 'layer-remove', '×', { type: 'button', title: 'Remove', 'aria-label': `Remove ${info.name}` })
     remove.addEventListener('click', () => this.actions.remove(rasterId))
     head.append(visible, name, remove)
 
     const opacityRow = element('label', 'layer-row')
-    const opacity = element('input', 'layer-opacity', undefined, { type: 'range', min: '0', max: '1', step: '0.05', value: '1' })
-    opacity.addEventListener('input', () => this.actions.setOpacity(rasterId, Number(opacity.value)))
+    const opacity = element('input', 'layer-opacity', undefined, { type: 'range', min: '0', max: '1', step: '0.05', value: String(state.opacity) })
+    opacity.addEventListener('input', () => {
+      this.remember(rasterId, { opacity: Number(opacity.value) })
+      this.actions.setOpacity(rasterId, Number(opacity.value))
+    })
     opacityRow.append(element('span', 'row-label', 'Opacity'), opacity)
 
     const details = element('details', 'layer-info')
-    details.append(element('summary', undefined, 'Info'), this.infoTable(info))
-    item.append(head, opacityRow)
-    if (entry.stretch) item.append(this.stretchControls(rasterId, entry.stretch))
+    details.open = state.infoOpen
+    details.addEventListener('toggle', () => this.remember(rasterId, { infoOpen: details.open }))
+    details.append(element('summary', undefined, 'Info'), infoTable(info))
+    item.append(head)
+    for (const warning of info.warnings ?? []) {
+      item.append(element('p', 'layer-warning', `⚠ ${warning}`, { 'data-testid': 'layer-warning', role: 'status', title: warning }))
+    }
+    item.append(opacityRow)
+    if (state.entry.stretch) item.append(this.displayControls(state.entry, state.entry.stretch))
     item.append(details)
     return item
   }
 
-  private infoTable(info: RasterInfo): HTMLElement {
-    const rows: Array<[string, string]> = [
-      ['Format', info.format],
-      ['Size', `${info.width} × ${info.height} px`],
-      ['Bands', `${info.bands}${info.hasAlpha ? ' (with alpha)' : ''}`],
-      ['Type', info.sampleType],
-      ['Levels', `${info.levels.length} (tiles ${info.tileSize} px)`],
-      ['File size', formatBytes(info.fileSize)],
-      ['Source', info.strategy === 'pyramid' ? (info.pyramidReady ? 'pyramid built' : 'building pyramid…') : info.strategy]
-    ]
-    if (info.statistics) {
-      const s = info.statistics
-      rows.push(['Range', `${formatValue(s.min)} … ${formatValue(s.max)}`])
-      if (s.noData !== null) rows.push(['No data', formatValue(s.noData)])
-    }
-    const geo = info.georeference
-    if (geo) {
-      rows.push(['CRS', geo.epsg !== null ? `EPSG:${geo.epsg}` : 'unknown'])
-      rows.push(['Origin', `${formatMapCoordinate(geo.originX, geo.epsg)}, ${formatMapCoordinate(geo.originY, geo.epsg)}`])
-      rows.push(['Pixel size', `${formatValue(geo.pixelSizeX)} × ${formatValue(geo.pixelSizeY)}`])
-    } else {
-      rows.push(['Georeferencing', 'none'])
-    }
-    const table = element('dl', 'info-table')
-    for (const [label, value] of rows) table.append(element('dt', undefined, label), element('dd', undefined, value))
-    return table
+  private remember(rasterId: string, patch: Partial<{ visible: boolean; opacity: number; infoOpen: boolean }>): void {
+    const state = this.items.get(rasterId)
+    if (state) Object.assign(state, patch)
   }
 
-  private stretchControls(rasterId: string, stretch: StretchSettings): HTMLElement {
+  /** Applies a change to the layer and to the panel's copy of its display; other bands re-render the controls. */
+  private change(entry: LayerEntry, change: LayerDisplayChange): void {
+    if (!entry.stretch) return
+    const next = applyDisplayChange(entry.stretch, change, entry.info.bands)
+    const bandsChanged = next.bands !== entry.stretch.bands
+    this.actions.setStretch(entry.rasterId, change)
+    const updated = { ...entry, stretch: next }
+    const state = this.items.get(entry.rasterId)
+    if (state) state.entry = updated
+    if (bandsChanged) this.upsert(updated)
+  }
+
+  private displayControls(entry: LayerEntry, display: LayerDisplay): HTMLElement {
+    const { info } = entry
     const box = element('div', 'layer-stretch')
-    const min = element('input', 'stretch-min', undefined, { type: 'number', step: 'any', value: String(stretch.min), 'aria-label': 'Stretch minimum' })
-    const max = element('input', 'stretch-max', undefined, { type: 'number', step: 'any', value: String(stretch.max), 'aria-label': 'Stretch maximum' })
-    const colormap = element('select', 'stretch-colormap', undefined, { 'aria-label': 'Colour map' })
-    for (const name of COLORMAPS) {
-      const option = element('option', undefined, name, { value: name })
-      option.selected = name === stretch.colormap
-      colormap.append(option)
+    const single = display.bands.length === 1
+    if (info.bands > 1) {
+      const mode = element('select', 'band-mode', undefined, { 'aria-label': 'Band display', 'data-testid': 'band-mode' })
+      mode.append(new Option('RGB (three bands)', 'rgb', false, !single), new Option('Single band', 'single', false, single))
+      mode.addEventListener('change', () => {
+        const bands: DisplayBands =
+          mode.value === 'single' ? [display.bands[0]] : rgbDefault(info.bands, display.bands[0])
+        this.change(entry, { bands })
+      })
+      const row = element('label', 'layer-row')
+      row.append(element('span', 'row-label', 'Show'), mode)
+      box.append(row)
+      const channels = single ? (['Band'] as const) : (['R', 'G', 'B'] as const)
+      channels.forEach((channel, i) => {
+        const picker = element('select', 'band-pick', undefined, {
+          'aria-label': single ? 'Band' : `${channel} band`,
+          'data-testid': single ? 'band-single' : `band-${channel.toLowerCase()}`
+        })
+        info.bandInfo.forEach((band, b) => picker.append(new Option(bandLabel(band, b), String(b), false, b === display.bands[i])))
+        picker.addEventListener('change', () => {
+          const bands = [...display.bands] as DisplayBands
+          bands[i] = Number(picker.value)
+          this.change(entry, { bands })
+        })
+        const pickRow = element('label', 'layer-row')
+        pickRow.append(element('span', 'row-label', channel), picker)
+        box.append(pickRow)
+      })
     }
-    const apply = (): void => {
-      const lo = Number(min.value)
-      const hi = Number(max.value)
-      const settings: Partial<StretchSettings> = {}
-      if (Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) Object.assign(settings, { min: lo, max: hi })
-      if (isColormap(colormap.value)) settings.colormap = colormap.value as ColormapName
-      this.actions.setStretch(rasterId, settings)
+    // Each shown band's stretch range.
+    display.bands.forEach((band, i) => {
+      const range = display.ranges[band] ?? { min: 0, max: 1 }
+      const label = single ? 'Stretch' : `${['R', 'G', 'B'][i]} range`
+      const min = element('input', 'stretch-min', undefined, {
+        type: 'number', step: 'any', value: String(range.min),
+        'aria-label': single ? 'Stretch minimum' : `${['Red', 'Green', 'Blue'][i]} minimum`, 'data-testid': `stretch-min-${i}`
+      })
+      const max = element('input', 'stretch-max', undefined, {
+        type: 'number', step: 'any', value: String(range.max),
+        'aria-label': single ? 'Stretch maximum' : `${['Red', 'Green', 'Blue'][i]} maximum`, 'data-testid': `stretch-max-${i}`
+      })
+      const apply = (): void => {
+        const lo = Number(min.value)
+        const hi = Number(max.value)
+        if (min.value !== '' && max.value !== '' && Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) {
+          this.change(entry, { ranges: { [band]: { min: lo, max: hi } } })
+        }
+      }
+      min.addEventListener('change', apply)
+      max.addEventListener('change', apply)
+      const row = element('label', 'layer-row')
+      row.append(element('span', 'row-label', label), min, element('span', undefined, '–'), max)
+      box.append(row)
+    })
+    if (single) {
+      const colormap = element('select', 'stretch-colormap', undefined, { 'aria-label': 'Colour map' })
+      for (const name of COLORMAPS) colormap.append(new Option(name, name, false, name === display.colormap))
+      colormap.addEventListener('change', () => {
+        if (isColormap(colormap.value)) this.change(entry, { colormap: colormap.value })
+      })
+      const map = element('label', 'layer-row')
+      map.append(element('span', 'row-label', 'Colours'), colormap)
+      box.append(map)
     }
-    min.addEventListener('change', apply)
-    max.addEventListener('change', apply)
-    colormap.addEventListener('change', apply)
-    const range = element('label', 'layer-row')
-    range.append(element('span', 'row-label', 'Stretch'), min, element('span', undefined, '–'), max)
-    const map = element('label', 'layer-row')
-    map.append(element('span', 'row-label', 'Colours'), colormap)
-    box.append(range, map)
     return box
   }
+}
+
+/** Three bands for RGB from a single one: 1-2-3 when the file has three or more, else the bands there are. */
+function rgbDefault(bandCount: number, from: number): [number, number, number] {
+  if (bandCount >= 3) return from + 2 < bandCount ? [from, from + 1, from + 2] : [0, 1, 2]
+  return [0, Math.min(1, bandCount - 1), Math.min(1, bandCount - 1)]
+}
+
+/** "Band 2 (green)". */
+function bandLabel(band: BandInfo | undefined, index: number): string {
+  const interpretation = band?.colorInterpretation
+  return `Band ${index + 1}${interpretation && interpretation !== 'undefined' ? ` (${interpretation})` : ''}`
+}
+
+/** "min 1, max 4973.9, 2–98 %: 400 … 4800, mean 1200.5, σ 300" (approximate when read from a reduction). */
+export function formatStatistics(s: BandStatistics): string {
+  const parts = [`min ${formatValue(s.min)}`, `max ${formatValue(s.max)}`, `2–98 %: ${formatValue(s.p2)} … ${formatValue(s.p98)}`]
+  if (s.p0_5 !== undefined && s.p99_5 !== undefined) parts.push(`0.5–99.5 %: ${formatValue(s.p0_5)} … ${formatValue(s.p99_5)}`)
+  if (s.mean !== undefined) parts.push(`mean ${formatValue(s.mean)}`)
+  if (s.stdDev !== undefined) parts.push(`σ ${formatValue(s.stdDev)}`)
+  return parts.join(', ') + (s.exact === false ? ' (approximate)' : '')
+}
+
+/** The rows of a raster's description, label → value (pure: tested without the DOM). */
+export function infoRows(info: RasterInfo): Array<[string, string]> {
+  const alphaBand = info.bandInfo?.some((b) => b.colorInterpretation === 'alpha')
+  const rows: Array<[string, string]> = [
+    ['Format', info.format],
+    ['Size', `${info.width} × ${info.height} px`],
+    ['Bands', `${info.bands}${alphaBand || (info.hasAlpha && !info.hasMask) ? ' (with alpha)' : ''}`],
+    ['Type', info.sampleType],
+    ['Compression', info.compression ?? 'none'],
+    ['No data', info.noData === null || info.noData === undefined ? 'none' : formatValue(info.noData)],
+    ['Mask', info.hasMask ? 'yes (masked pixels transparent)' : 'none'],
+    ['Levels', `${info.levels.length} (tiles ${info.tileSize} px)`],
+    ['File size', formatBytes(info.fileSize)],
+    ['Source', info.strategy === 'pyramid' ? (info.pyramidReady ? 'pyramid built' : 'building pyramid…') : info.strategy]
+  ]
+  const bandInfo = info.bandInfo ?? []
+  bandInfo.forEach((band, b) => {
+    const stats = band.statistics ?? (b === 0 && bandInfo.length === 1 ? info.statistics : null)
+    rows.push([`Band ${b + 1}`, `${band.colorInterpretation}${stats ? `; ${formatStatistics(stats)}` : ''}`])
+  })
+  const geo = info.georeference
+  if (geo) {
+    const gt = geo.geoTransform
+    rows.push(['CRS', geo.epsg !== null ? `EPSG:${geo.epsg}` : 'unknown'])
+    rows.push(['Origin', `${formatMapCoordinate(gt[0], geo.epsg)}, ${formatMapCoordinate(gt[3], geo.epsg)}`])
+    rows.push(['Pixel size', `${formatValue(gt[1])} × ${formatValue(gt[5])}`])
+    if (geo.rotated || gt[2] !== 0 || gt[4] !== 0) rows.push(['Rotation', `rotated (row term ${formatValue(gt[2])}, column term ${formatValue(gt[4])})`])
+    rows.push(['Geotransform', gt.map(formatValue).join(', ')])
+    rows.push(['Raster type', geo.rasterType === 'point' ? 'PixelIsPoint' : 'PixelIsArea'])
+  } else {
+    rows.push(['Georeferencing', 'none'])
+  }
+  return rows
+}
+
+function infoTable(info: RasterInfo): HTMLElement {
+  const table = element('dl', 'info-table')
+  for (const [label, value] of infoRows(info)) table.append(element('dt', undefined, label), element('dd', undefined, value))
+  return table
 }

@@ -1,9 +1,11 @@
 /**
- * The status bar: zoom, pixel coordinates under the cursor, the original value(s) there, map
- * coordinates when georeferenced, and loading activity (pending / active tiles, one progress bar
+ * The status bar: zoom, pixel coordinates under the cursor, the file's original value(s) there
+ * ("no data" where masked, equal to the no-data value or NaN), map coordinates through the full
+ * affine geotransform when georeferenced, and loading activity (pending / active tiles, one progress bar
  * per pyramid being built or file being uploaded).
  */
 import type { Georeference } from '../../shared/raster'
+import { pixelToMap } from '../view/bandPixels'
 import { element, formatMapCoordinate, formatValue, formatZoom } from './format'
 
 /** What is under the cursor. */
@@ -12,7 +14,8 @@ export interface Readout {
   y: number
   /** Name of the layer the values come from. */
   layer?: string
-  values?: number[]
+  /** One per band of the file; null for a band that is no data there. */
+  values?: Array<number | null>
   /** Pyramid level the values were read at (0 = full resolution). */
   level?: number
   georeference?: Georeference | null
@@ -56,13 +59,12 @@ export class StatusBar {
     const px = Math.floor(readout.x)
     const py = Math.floor(readout.y)
     this.position.textContent = `x ${px}  y ${py}`
-    const values = readout.values?.map(formatValue).join(', ')
+    const values = formatReadoutValues(readout.values)
     this.value.textContent = values ? `${values}${readout.level ? ` (level ${readout.level})` : ''}` : ''
     const geo = readout.georeference
     if (geo) {
-      const mx = geo.originX + (readout.x) * geo.pixelSizeX
-      const my = geo.originY + (readout.y) * geo.pixelSizeY
-      this.map.textContent = `${formatMapCoordinate(mx, geo.epsg)}, ${formatMapCoordinate(my, geo.epsg)}${geo.epsg ? ` (EPSG:${geo.epsg})` : ''}`
+      const map = pixelToMap(geo.geoTransform, readout.x, readout.y)
+      this.map.textContent = `${formatMapCoordinate(map.x, geo.epsg)}, ${formatMapCoordinate(map.y, geo.epsg)}${geo.epsg ? ` (EPSG:${geo.epsg})` : ''}`
     } else {
       setText(this.map, '')
     }
@@ -96,6 +98,16 @@ export class StatusBar {
     else entry.bar.removeAttribute('value')
     entry.bar.title = progress > 0 ? `${Math.round(progress * 100)} %` : 'starting…'
   }
+}
+
+/**
+ * The values under the cursor as text: "331", "12, 40, 7", "no data" when every band is no data
+ * there, "12, no data, 7" when only some are; empty when nothing is loaded there.
+ */
+export function formatReadoutValues(values: ReadonlyArray<number | null> | undefined): string {
+  if (!values || values.length === 0) return ''
+  if (values.every((v) => v === null)) return 'no data'
+  return values.map((v) => (v === null ? 'no data' : formatValue(v))).join(', ')
 }
 
 /** Called after every frame: writing the same text again would still replace the text node and invalidate layout. */

@@ -1,12 +1,14 @@
 /**
- * GPU stretch of single-band tiles: a mesh per tile whose shader maps the band's value linearly
- * from [min, max] to a colour map (a 256×1 lookup texture), no-data and NaN transparent.
+ * GPU stretch of single-band tiles: a mesh per tile whose shader maps the band's value (a
+ * 'r32float' texture) linearly from [min, max] to a colour map (a 256×1 lookup texture), no-data
+ * and NaN transparent (the texture builder turns masked and no-data samples into NaN).
  * One `Stretch` per layer holds the uniforms and the lookup table its tiles share.
  */
 import { BufferImageSource, Geometry, GlProgram, Mesh, Shader, Texture, UniformGroup } from 'pixi.js'
 import { colormapTable, type ColormapName } from './colormaps'
 
-const vertex = `#version 300 es
+/** Vertex shader of the tile meshes (shared with the bands shader). */
+export const tileMeshVertex = `#version 300 es
 in vec2 aPosition;
 in vec2 aUV;
 out vec2 vUV;
@@ -46,6 +48,22 @@ void main() {
 let program: GlProgram | null = null
 let unitQuad: Geometry | null = null
 
+/** The unit quad every tile mesh shares (scaled to the tile's size). */
+export function unitQuadGeometry(): Geometry {
+  unitQuad ??= new Geometry({
+    attributes: { aPosition: [0, 0, 1, 0, 1, 1, 0, 1], aUV: [0, 0, 1, 0, 1, 1, 0, 1] },
+    indexBuffer: [0, 1, 2, 0, 2, 3]
+  })
+  return unitQuad
+}
+
+/** What draws the tiles of a value layer: one per layer, holding the uniforms its tiles share. */
+export interface TileShading {
+  /** A mesh drawing `texture` as a unit quad; scale it to the tile's size. */
+  createMesh(texture: Texture): Mesh<Geometry, Shader>
+  destroy(): void
+}
+
 /** The stretch settings a person can change. */
 export interface StretchSettings {
   min: number
@@ -54,7 +72,7 @@ export interface StretchSettings {
 }
 
 /** Shared state of one single-band layer's tiles. Destroy it with the layer. */
-export class Stretch {
+export class Stretch implements TileShading {
   readonly uniforms: UniformGroup
   private readonly lut: BufferImageSource
   private settings: StretchSettings
@@ -96,16 +114,12 @@ export class Stretch {
 
   /** A mesh drawing `texture` (a r32float tile) as a unit quad; scale it to the tile's size. */
   createMesh(texture: Texture): Mesh<Geometry, Shader> {
-    program ??= GlProgram.from({ vertex, fragment, name: 'tessera-stretch' })
-    unitQuad ??= new Geometry({
-      attributes: { aPosition: [0, 0, 1, 0, 1, 1, 0, 1], aUV: [0, 0, 1, 0, 1, 1, 0, 1] },
-      indexBuffer: [0, 1, 2, 0, 2, 3]
-    })
+    program ??= GlProgram.from({ vertex: tileMeshVertex, fragment, name: 'tessera-stretch' })
     const shader = new Shader({
       glProgram: program,
       resources: { uTexture: texture.source, uLut: this.lut, stretch: this.uniforms }
     })
-    return new Mesh({ geometry: unitQuad, shader, texture })
+    return new Mesh({ geometry: unitQuadGeometry(), shader, texture })
   }
 
   destroy(): void {

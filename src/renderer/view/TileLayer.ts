@@ -18,8 +18,18 @@ import {
   type TileCoord,
   type ViewState
 } from './TileScheduler'
-import { Stretch, type StretchSettings } from './StretchShader'
-import { createTileTexture, tileValueAt, type TileTexture } from './tileTextures'
+import { Stretch } from './StretchShader'
+import { RgbStretch } from './BandsShader'
+import { createTileTexture, tileDisplay, tileValueAt, type TileDisplay, type TileTexture } from './tileTextures'
+import {
+  applyDisplayChange,
+  defaultBandRanges,
+  defaultDisplayBands,
+  withContractDefaults,
+  type BandRange,
+  type LayerDisplay,
+  type LayerDisplayChange
+} from './bandPixels'
 import type { Motion, TileLatency } from './CameraMotion'
 
 /** Withdrawn tiles whose request time is kept (for the latency of those that arrive anyway). */
@@ -73,9 +83,13 @@ export interface LayerFrame {
 export class TileLayer {
   readonly rasterId: string
   readonly container = new Container({ sortableChildren: true })
-  /** Present for single-band rasters. */
-  readonly stretch: Stretch | null
   private infoValue: RasterInfo
+  /** How a 'bands' raster is shown (bands, stretch ranges, colour map); null for 'rgba8' rasters. */
+  private displayValue: LayerDisplay | null = null
+  /** How tiles become textures; a new object whenever the bands shown change (cached tiles of another one are rebuilt when drawn). */
+  private tileDisplayValue: TileDisplay = { kind: 'rgba8' }
+  /** What draws the tiles of a 'bands' raster: the stretch (one band) or the RGB stretch (three); null for sprites. */
+  private shadingValue: Stretch | RgbStretch | null = null
   private generation = 0
   /** Tiles asked for and not arrived: key → when they were asked for (performance.now()). */
   private readonly inFlight = new Map<string, number>()
@@ -98,21 +112,45 @@ export class TileLayer {
     private readonly deps: TileLayerDeps
   ) {
     this.rasterId = opened.rasterId
-    this.infoValue = opened.info
-    const stats = opened.info.statistics
-    this.stretch =
-      opened.info.tileChannels === 1
-        ? new Stretch(
-            { min: stats?.p2 ?? 0, max: stats?.p98 ?? 1, colormap: 'grey' },
-            stats?.noData ?? null
-          )
-        : null
+    this.infoValue = withContractDefaults(opened.info)
+    this.resetDisplay()
     this.sprites = new TileSprites(this.container, this.rasterId, {
       cache: deps.cache,
       counters: deps.counters,
-      stretch: this.stretch,
+      shading: () => this.shadingValue,
+      display: () => this.tileDisplayValue,
       info: () => this.infoValue
     })
+  }
+
+  /** How the layer is shown now (bands, ranges, colour map); null for 'rgba8' rasters (drawn as they are). */
+  get display(): LayerDisplay | null {
+    return this.displayValue && { ...this.displayValue, bands: [...this.displayValue.bands] as LayerDisplay['bands'], ranges: this.displayValue.ranges.map((r) => ({ ...r })) }
+  }
+
+  /** The default display of the raster ('bands': its display bands, percentile stretch, grey). */
+  private resetDisplay(): void {
+    const info = this.infoValue
+    this.shadingValue?.destroy()
+    this.shadingValue = null
+    if (info.tileKind !== 'bands') {
+      this.displayValue = null
+      this.tileDisplayValue = tileDisplay(info, [0])
+      return
+    }
+    this.displayValue = { bands: defaultDisplayBands(info), ranges: defaultBandRanges(info), colormap: 'grey' }
+    this.tileDisplayValue = tileDisplay(info, this.displayValue.bands)
+    this.shadingValue = this.createShading(this.displayValue)
+  }
+
+  private createShading(display: LayerDisplay): Stretch | RgbStretch {
+    const range = (b: number): BandRange => display.ranges[b] ?? { min: 0, max: 1 }
+    if (display.bands.length === 1) {
+      // No data is already NaN in the texture (the mask, the no-data value and NaN samples alike).
+      return new Stretch({ ...range(display.bands[0]), colormap: display.colormap }, null)
+    }
+    const [r, g, b] = display.bands
+    return new RgbStretch([range(r), range(g), range(b)])
   }
 
   get info(): RasterInfo {
@@ -141,9 +179,32 @@ export class TileLayer {
     this.container.alpha = Math.min(1, Math.max(0, value))
   }
 
-  /** Changes the stretch of a single-band layer (no-op for colour rasters). */
-  setStretch(settings: Partial<StretchSettings>): void {
-    this.stretch?.set(settings)
+  /**
+   * Changes how a 'bands' layer is shown (no-op for 'rgba8' rasters): stretch ranges and colour map
+   * apply at the next render through the shader's uniforms; other bands give the tiles new
+   * textures, built again from each cached tile's CPU samples when it is next drawn (no tile is
+   * asked for again).
+   */
+  setStretch(change: LayerDisplayChange): void {
+    const current = this.displayValue
+    if (!current || this.destroyed) return
+    const next = applyDisplayChange(current, change, this.infoValue.bands)
+    this.displayValue = next
+    const bandsChanged = next.bands !== current.bands
+    if (bandsChanged) {
+      this.tileDisplayValue = tileDisplay(this.infoValue, next.bands)
+      this.sprites.clear() // their meshes sample the textures of the bands shown before
+    }
+    const range = (b: number): BandRange => next.ranges[b] ?? { min: 0, max: 1 }
+    if (bandsChanged && next.bands.length !== current.bands.length) {
+      this.shadingValue?.destroy()
+      this.shadingValue = this.createShading(next)
+    } else if (this.shadingValue instanceof Stretch) {
+      this.shadingValue.set({ ...range(next.bands[0]), colormap: next.colormap })
+    } else if (this.shadingValue instanceof RgbStretch) {
+      const [r, g, b] = next.bands as [number, number, number]
+      this.shadingValue.set([range(r), range(g), range(b)])
+    }
   }
 
   /** Runs one frame: plans, cancels what is obsolete, requests what is missing, draws the cover. */
@@ -208,7 +269,15 @@ export class TileLayer {
     const fullKey = this.fullKey(key)
     this.sprites.removeSprite(key)
     const pinned = pinnedLevels(this.infoValue).includes(level)
-    const tile = createTileTexture(message)
+    let tile: TileTexture
+    try {
+      tile = createTileTexture(message, this.tileDisplayValue)
+    } catch (error) {
+      // A tile that does not match its raster's description (channels, bands): failed, not asked for again.
+      this.failed.add(key)
+      console.error(`Tile ${fullKey} does not match its raster: ${error instanceof Error ? error.message : String(error)}`)
+      return false
+    }
     const value: CachedTile = { rasterId: this.rasterId, coord: { level, col, row }, tile, generation: this.generation, displayed: false }
     this.deps.cache.set(fullKey, value, tile.bytes, { pinned })
     return true
@@ -273,8 +342,9 @@ export class TileLayer {
    * Replaces the raster's description (a pyramid finished building). Tiles already received stay
    * on screen as placeholders but are asked for again; a changed pyramid drops them.
    */
-  updateInfo(info: RasterInfo): void {
+  updateInfo(raw: RasterInfo): void {
     const old = this.infoValue
+    const info = withContractDefaults(raw)
     this.infoValue = info
     this.generation++
     this.failed.clear()
@@ -286,13 +356,27 @@ export class TileLayer {
       this.sprites.clear()
       this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
     }
+    // Tiles of another kind or layout (or another no-data): the tiles received mean something else
+    // now, and the display starts again from the raster's defaults.
+    if (
+      old.tileKind !== info.tileKind ||
+      old.tileMask !== info.tileMask ||
+      old.tileChannels !== info.tileChannels ||
+      old.noData !== info.noData ||
+      old.bands !== info.bands
+    ) {
+      this.sprites.clear()
+      this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
+      this.resetDisplay()
+    }
   }
 
   /**
-   * Original value(s) at full-resolution pixel (x, y), read from the finest tile drawn there;
-   * null outside the raster or where nothing is loaded.
+   * The file's original value(s) at full-resolution pixel (x, y), one per band of the file (null:
+   * no data there), read from the finest tile drawn there; null outside the raster or where nothing
+   * is loaded.
    */
-  valueAt(x: number, y: number): { values: number[]; level: number } | null {
+  valueAt(x: number, y: number): { values: Array<number | null>; level: number } | null {
     const info = this.infoValue
     if (x < 0 || y < 0 || x >= info.width || y >= info.height) return null
     const drawn = this.sprites.drawnFinestFirst()
@@ -301,7 +385,7 @@ export class TileLayer {
       const lx = x / scale.x - coord.col * info.tileSize
       const ly = y / scale.y - coord.row * info.tileSize
       const entry = this.deps.cache.peek(this.fullKey(coordKey(coord)))
-      const values = entry ? tileValueAt(entry.value.tile, lx, ly) : null
+      const values = entry ? tileValueAt(entry.value.tile, info, lx, ly) : null
       if (values) return { values, level: coord.level }
     }
     return null
@@ -315,7 +399,8 @@ export class TileLayer {
     this.sprites.clear()
     this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
     this.container.destroy({ children: true })
-    this.stretch?.destroy()
+    this.shadingValue?.destroy()
+    this.shadingValue = null
   }
 
   private cancelAll(): void {

@@ -1,14 +1,17 @@
 /**
  * The sprites of one layer: exactly the tiles chosen for this frame, coarse under fine, each
  * sprite reused while its tile stays drawn. Colour tiles are Sprites (crisp above 100 %, smooth
- * below); single-band tiles are stretch meshes. Drawn tiles are marked in use in the cache so they
- * are never evicted from under a sprite.
+ * below); value tiles ('bands') are meshes of the layer's shading (one band stretched, or three as
+ * RGB). A cached tile whose texture was built for other bands than those shown now gets its texture
+ * built again from its CPU samples before it is drawn. Drawn tiles are marked in use in the cache
+ * so they are never evicted from under a sprite.
  */
 import { Container, Sprite } from 'pixi.js'
 import type { RasterInfo } from '../../shared/raster'
-import type { TextureCache } from './TextureCache'
+import type { CacheEntry, TextureCache } from './TextureCache'
 import { coordKey, levelScaleXY, type TileCoord } from './TileScheduler'
-import type { Stretch } from './StretchShader'
+import type { TileShading } from './StretchShader'
+import { rebuildTileTexture, type TileDisplay } from './tileTextures'
 import type { CachedTile, TileCounters } from './TileLayer'
 
 export class TileSprites {
@@ -19,7 +22,15 @@ export class TileSprites {
   constructor(
     private readonly container: Container,
     private readonly rasterId: string,
-    private readonly deps: { cache: TextureCache<CachedTile>; counters: TileCounters; stretch: Stretch | null; info: () => RasterInfo }
+    private readonly deps: {
+      cache: TextureCache<CachedTile>
+      counters: TileCounters
+      /** What draws value tiles now (null: colour tiles, drawn as sprites). */
+      shading: () => TileShading | null
+      /** How tiles are turned into textures now. */
+      display: () => TileDisplay
+      info: () => RasterInfo
+    }
   ) {}
 
   /** Tiles drawn now, finest first (for the readout). */
@@ -36,10 +47,12 @@ export class TileSprites {
     const levelCount = this.deps.info().levels.length
     for (const coord of tiles) {
       const key = coordKey(coord)
-      const entry = this.deps.cache.get(this.fullKey(key))
+      let entry = this.deps.cache.get(this.fullKey(key))
       if (!entry) continue
       let drawn = this.sprites.get(key)
       if (!drawn) {
+        if (entry.value.tile.display !== this.deps.display()) entry = this.rebuild(entry)
+        if (!entry) continue
         drawn = { sprite: this.createSprite(entry.value), coord }
         drawn.sprite.zIndex = levelCount - coord.level
         this.container.addChild(drawn.sprite)
@@ -51,7 +64,7 @@ export class TileSprites {
         }
       }
       next.set(key, drawn)
-      if (!this.deps.stretch) {
+      if (!this.deps.shading()) {
         // Crisp pixels above 100 %, smooth below.
         const texelsOnScreen = zoom * levelScaleXY(this.deps.info(), coord.level).x
         const mode = texelsOnScreen >= 1 ? 'nearest' : 'linear'
@@ -77,8 +90,9 @@ export class TileSprites {
     const scale = levelScaleXY(this.deps.info(), coord.level)
     const x = coord.col * this.deps.info().tileSize * scale.x
     const y = coord.row * this.deps.info().tileSize * scale.y
-    if (this.deps.stretch) {
-      const mesh = this.deps.stretch.createMesh(tile.texture)
+    const shading = this.deps.shading()
+    if (shading) {
+      const mesh = shading.createMesh(tile.texture)
       mesh.position.set(x, y)
       mesh.scale.set(tile.width * scale.x, tile.height * scale.y)
       return mesh
@@ -87,6 +101,24 @@ export class TileSprites {
     sprite.position.set(x, y)
     sprite.scale.set(scale.x, scale.y)
     return sprite
+  }
+
+  /**
+   * Builds the texture of a cached tile again for the bands shown now, from the tile's CPU samples
+   * (the old texture leaves with the replaced entry). Undefined if the cache could not keep it.
+   */
+  private rebuild(entry: CacheEntry<CachedTile>): CacheEntry<CachedTile> | undefined {
+    let tile
+    try {
+      tile = rebuildTileTexture(entry.value.tile, this.deps.display())
+    } catch (error) {
+      console.error(`Tile ${entry.key} cannot show the bands picked: ${error instanceof Error ? error.message : String(error)}`)
+      return undefined
+    }
+    const wasDisplayed = entry.value.displayed
+    entry.value.displayed = true // replaced, not wasted
+    this.deps.cache.set(entry.key, { ...entry.value, tile, displayed: wasDisplayed }, tile.bytes, { pinned: entry.pinned })
+    return this.deps.cache.get(entry.key)
   }
 
   /** Removes the sprite of a tile (its texture is about to be replaced). */

@@ -12,6 +12,7 @@ import { TextureCache } from './TextureCache'
 import { TileLayer, type CachedTile, type TileCounters, type TileTransport } from './TileLayer'
 import { CameraMotion, TileLatency } from './CameraMotion'
 import type { ViewState } from './TileScheduler'
+import { isOpaqueRaster } from './bandPixels'
 
 export interface ViewerOptions {
   transport: TileTransport
@@ -351,8 +352,7 @@ function oneTexturePerBatch(app: Application): void {
 
 /** True when pixels of the layer can be transparent: the checkerboard under it may show. */
 function mayShowThrough(layer: TileLayer): boolean {
-  const info = layer.info
-  return info.hasAlpha || info.tileChannels === 1 || layer.opacity < 1
+  return !isOpaqueRaster(layer.info) || layer.opacity < 1
 }
 
 /** A two-tone checkerboard, one CHECKER_SQUARE² square per colour, for transparent pixels. */

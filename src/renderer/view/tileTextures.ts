@@ -1,54 +1,82 @@
 /**
  * Turns a received tile into a GPU texture. The format is always given explicitly (never
- * `Texture.from`, which caches globally): RGBA8 tiles become 'rgba8unorm' textures, single-band
- * tiles a 'r32float' texture that the stretch shader colours.
+ * `Texture.from`, which caches globally):
+ * - 'rgba8' tiles become 'rgba8unorm' textures, drawn as sprites;
+ * - 'bands' tiles showing one band become a 'r32float' texture of that band (no data → NaN), drawn
+ *   by the stretch shader; showing three bands, a 'rgba32float' texture (r, g, b the bands, a the
+ *   validity), drawn by the bands shader.
+ * The tile's original samples (every band, in their own type) are kept on the CPU for the readout
+ * and for building the texture again when the person picks other bands.
  */
 import { BufferImageSource, Texture } from 'pixi.js'
 import type { TileMessage } from '../../shared/protocol'
+import type { RasterInfo } from '../../shared/raster'
+import { displayFloats, pixelValues, type DisplayBands, type Validity } from './bandPixels'
+
+/** How a layer turns its tiles into textures. */
+export type TileDisplay = { kind: 'rgba8' } | { kind: 'bands'; bands: DisplayBands; validity: Validity }
 
 /** A texture and the CPU copy of its values (for the readout under the cursor). */
 export interface TileTexture {
   texture: Texture
   width: number
   height: number
-  channels: 1 | 4
-  /** The tile's original values: RGBA8 rows or one band in its sample type. */
+  /** Samples per pixel of `values`: 4 for RGBA8, the bands (+ mask) for 'bands' tiles. */
+  channels: number
+  /** The tile's original values: RGBA8 rows or every band interleaved in its sample type. */
   values: TileMessage['data']
+  /** What the texture shows ('rgba8', or the bands it was built for). */
+  display: TileDisplay
   /** GPU plus CPU bytes, for the cache budget. */
   bytes: number
 }
 
+/** The display of a raster's tiles for the chosen bands. */
+export function tileDisplay(info: Pick<RasterInfo, 'tileKind' | 'tileMask' | 'noData'>, bands: DisplayBands): TileDisplay {
+  return info.tileKind === 'bands' ? { kind: 'bands', bands, validity: { mask: info.tileMask, noData: info.noData } } : { kind: 'rgba8' }
+}
+
 /** Creates the texture of a tile (uploaded at the next render). */
-export function createTileTexture(tile: TileMessage): TileTexture {
+export function createTileTexture(tile: TileMessage, display: TileDisplay): TileTexture {
   const { width, height, channels } = tile.header
-  if (channels === 4) {
-    const pixels = tile.data instanceof Uint8Array ? tile.data : new Uint8Array(tile.data.buffer, tile.data.byteOffset, tile.data.byteLength)
+  return textureOf({ width, height, channels, values: tile.data }, display)
+}
+
+/** The texture of samples already received, for another display (other bands): the CPU values are shared. */
+export function rebuildTileTexture(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, display: TileDisplay): TileTexture {
+  return textureOf(tile, display)
+}
+
+function textureOf(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, display: TileDisplay): TileTexture {
+  const { width, height, channels, values } = tile
+  if (display.kind === 'rgba8') {
+    const pixels = values instanceof Uint8Array ? values : new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
     const source = new BufferImageSource({ resource: pixels, width, height, format: 'rgba8unorm', autoGenerateMipmaps: false })
-    return { texture: new Texture({ source }), width, height, channels, values: pixels, bytes: pixels.byteLength * 2 }
+    return { texture: new Texture({ source }), width, height, channels, values: pixels, display, bytes: pixels.byteLength * 2 }
   }
-  const floats = tile.data instanceof Float32Array ? tile.data : Float32Array.from(tile.data as ArrayLike<number>)
-  // r32float is not filterable in WebGL2 without an extension: sample it nearest (the stretch shader does the rest).
+  const floats = displayFloats({ width, height, channels, values }, display.bands, display.validity)
+  // Float textures are not filterable in WebGL2 without an extension: sample them nearest (the shader does the rest).
   const source = new BufferImageSource({
     resource: floats,
     width,
     height,
-    format: 'r32float',
+    format: display.bands.length === 1 ? 'r32float' : 'rgba32float',
     alphaMode: 'no-premultiply-alpha',
     scaleMode: 'nearest',
     autoGenerateMipmaps: false
   })
-  const cpuBytes = floats === tile.data ? 0 : tile.data.byteLength
-  return { texture: new Texture({ source }), width, height, channels, values: tile.data, bytes: floats.byteLength + cpuBytes }
+  return { texture: new Texture({ source }), width, height, channels, values, display, bytes: floats.byteLength + values.byteLength }
 }
 
 /**
- * The value(s) of the pixel (x, y) of a tile: [r, g, b, a] for RGBA tiles, [value] for single-band
- * ones; null outside the tile.
+ * The file's original value(s) at pixel (x, y) of a tile, one per band of the file, null for a
+ * band that is no data there; null outside the tile.
  */
-export function tileValueAt(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, x: number, y: number): number[] | null {
-  const px = Math.floor(x)
-  const py = Math.floor(y)
-  if (px < 0 || py < 0 || px >= tile.width || py >= tile.height) return null
-  const at = (py * tile.width + px) * tile.channels
-  return Array.from(tile.values.subarray(at, at + tile.channels) as ArrayLike<number>)
+export function tileValueAt(
+  tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>,
+  info: Parameters<typeof pixelValues>[1],
+  x: number,
+  y: number
+): Array<number | null> | null {
+  return pixelValues(tile, info, x, y)
 }
