@@ -2,91 +2,68 @@
  * TypeScript port of wolfhece's `AsyncImageLoader` (DESIGN.md §1): a priority queue of load
  * requests, deduplicated by id, served by at most `maxWorkers` concurrent loads, with
  * cancellation of obsolete requests per texture. It knows nothing of sharp, tiles or IPC.
+ *
+ * Several clients (windows, connections) may share one loader (`connect`), each with its own
+ * queue, ids and caps; the loader decides whom to serve: the most urgent priority first and, at
+ * equal priority, the client served longest ago (round-robin), then that client's own order. When
+ * the loads run on a shared executor (`slots`, the decode pool), a load starts only when the
+ * executor has a free slot, so the loader's order is the order in which work starts.
  */
-import { ImageLoadPriority, isPriority } from '../../shared/priority'
-import { IndexedHeap, type HeapSlot } from './IndexedHeap'
-import { TextureIndex, type TextureLink } from './TextureIndex'
-import type { AsyncImageLoaderOptions, LoadRequest, LoaderCounters } from './types'
+import { LoaderClient, type DroppedRequest, type LoadEntry, type LoaderHost } from './LoaderClient'
+import type { AsyncImageLoaderOptions, LoadRequest, LoadSlots, LoaderClientOptions, LoaderCounters } from './types'
 
-type Callback<T> = LoadRequest<T>['callback']
+export type { DroppedRequest } from './LoaderClient'
 
-/**
- * One request from its first scheduling to its end: pending in the queue, then active. Schedule
- * calls of the same id share it. It threads itself into its texture's list (TextureIndex).
- */
-interface LoadEntry<T> extends TextureLink, HeapSlot {
-  readonly id: string
-  readonly textureId: string
-  readonly load: LoadRequest<T>['load']
-  /** The first callback; further ones (dedup, join) go to `moreCallbacks`: most ids have one. */
-  readonly callback: Callback<T>
-  moreCallbacks: Array<Callback<T>> | null
-  priority: ImageLoadPriority
-  rank: number
-  /** Order of first scheduling: FIFO among equals. */
-  readonly sequence: number
-  bounds: LoadRequest<T>['bounds']
-  /** Set when the load starts. */
-  controller: AbortController | null
-  /** Its slot in the eviction order while pending, when the loader tracks it (`trackLeastUrgent`). */
-  evictionSlot: EvictionSlot<T> | null
-}
-
-/** A pending entry's place in the second heap, least urgent on top. */
-interface EvictionSlot<T> extends HeapSlot {
-  readonly entry: LoadEntry<T>
-}
-
-const DEFAULT_MAX_WORKERS = 4
-
-function servedFirst<T>(a: LoadEntry<T>, b: LoadEntry<T>): number {
-  return a.priority - b.priority || a.rank - b.rank || a.sequence - b.sequence
-}
-
-/**
- * The order in which pending requests are given up under a cap: the least urgent first (highest
- * priority value, then highest rank) and, among equals, the oldest — the one most likely stale.
- * Not the reverse of `servedFirst`, which serves the oldest of equals first.
- */
-function droppedFirst<T>(a: EvictionSlot<T>, b: EvictionSlot<T>): number {
-  return b.entry.priority - a.entry.priority || b.entry.rank - a.entry.rank || a.entry.sequence - b.entry.sequence
-}
-
-/** A request given up by `cancelLeastUrgent`. */
-export interface DroppedRequest {
-  id: string
-  textureId: string
+/** A load started by the loader, until it ends or is abandoned (stop, close, past the grace time). */
+interface RunningLoad<T> {
+  readonly client: LoaderClient<T>
+  ended: Promise<void>
+  released: boolean
 }
 
 export class AsyncImageLoader<T> {
+  static readonly defaultOptions = { maxWorkers: 4, stopGraceMs: 1000 }
+
   /** Loads running at once. */
   readonly maxWorkers: number
-
-  private readonly queue = new IndexedHeap<LoadEntry<T>>(servedFirst)
-  /** The pending requests again, least urgent on top; null unless `trackLeastUrgent` (it costs a second heap operation per queue operation). */
-  private readonly evictionQueue: IndexedHeap<EvictionSlot<T>> | null
-  /** Pending and active (not cancelled) requests by id: dedup and join look here once. */
-  private readonly entries = new Map<string, LoadEntry<T>>()
-  private activeCount = 0
-  /** Requests of each texture: cancellation touches only these. */
-  private readonly byTexture = new TextureIndex<LoadEntry<T>>()
-  /** Promises of loads still running, cancelled ones included (their slot stays taken until they end). */
-  private readonly running = new Set<Promise<void>>()
-  private readonly onCallbackError: (error: unknown, requestId: string) => void
+  private readonly slots: LoadSlots | null
+  private readonly stopGraceMs: number
+  /** The client that the loader's own request methods act on. */
+  private readonly own: LoaderClient<T>
+  /** Clients in the order they connected (the loader's own first). */
+  private readonly clients = new Set<LoaderClient<T>>()
+  /** Loads started and not ended, cancelled ones included: their slot stays taken until they end. */
+  private readonly running = new Set<RunningLoad<T>>()
+  private readonly host: LoaderHost<T>
   private started = false
   private pumpScheduled = false
-  private sequence = 0
-  private readonly counters: LoaderCounters = { scheduled: 0, completed: 0, failed: 0, cancelled: 0 }
+  private turn = 0
 
   constructor(options: AsyncImageLoaderOptions = {}) {
-    const maxWorkers = options.maxWorkers ?? DEFAULT_MAX_WORKERS
+    const maxWorkers = options.maxWorkers ?? AsyncImageLoader.defaultOptions.maxWorkers
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
       throw new TypeError(`Expected positive integer for maxWorkers but received ${String(maxWorkers)} of type ${typeof maxWorkers}`)
     }
+    const stopGraceMs = options.stopGraceMs ?? AsyncImageLoader.defaultOptions.stopGraceMs
+    if (!(stopGraceMs >= 0)) {
+      throw new TypeError(`Expected non-negative number for stopGraceMs but received ${String(stopGraceMs)} of type ${typeof stopGraceMs}`)
+    }
     this.maxWorkers = maxWorkers
-    this.evictionQueue = options.trackLeastUrgent ? new IndexedHeap<EvictionSlot<T>>(droppedFirst) : null
-    this.onCallbackError =
-      options.onCallbackError ?? ((error, id) => console.error(`[AsyncImageLoader] callback of ${id} threw:`, error))
+    this.stopGraceMs = stopGraceMs
+    this.slots = options.slots ?? null
+    this.slots?.onSlotFreed(() => this.schedulePump())
+    this.host = { wake: () => this.schedulePump(), detach: (client) => this.detach(client) }
+    this.own = this.connect({ trackLeastUrgent: options.trackLeastUrgent, onCallbackError: options.onCallbackError })
+  }
+
+  /**
+   * A new client of this loader (a window or a connection): its own queue, ids, textures and caps,
+   * served fairly with the others at equal priority. `close()` it when the connection ends.
+   */
+  connect(options: LoaderClientOptions = {}): LoaderClient<T> {
+    const client = new LoaderClient<T>(this.host, options)
+    this.clients.add(client)
+    return client
   }
 
   /** Starts serving the queue. Requests scheduled before are served now, most urgent first. */
@@ -97,148 +74,75 @@ export class AsyncImageLoader<T> {
   }
 
   /**
-   * Cancels everything pending and active (their callbacks get null), aborts running loads and
-   * resolves when every running load has ended. The loader can be started again afterwards.
+   * Cancels everything pending and active of every client (callbacks get null) and aborts the
+   * running loads. Resolves when they have ended or, for loads that ignore their signal, after
+   * `stopGraceMs`: those are abandoned (their slots released, their late results discarded). The
+   * loader can be started again afterwards.
    */
   async stop(): Promise<void> {
     this.started = false
-    const ended = [...this.entries.values()]
-    this.queue.clear()
-    this.evictionQueue?.clear()
-    for (const entry of ended) entry.evictionSlot = null
-    this.entries.clear()
-    this.byTexture.clear()
-    this.activeCount = 0
-    this.counters.cancelled += ended.length
-    for (const entry of ended) entry.controller?.abort()
-    for (const entry of ended) this.settle(entry, null, undefined)
-    await Promise.allSettled([...this.running])
+    const running = [...this.running]
+    for (const client of this.clients) client.cancelAll()
+    await this.release(running)
   }
 
-  /**
-   * Schedules a load. An id already pending keeps its one queue slot and takes the more urgent
-   * priority, the newer bounds and this callback too; an id being loaded is joined. O(log n).
-   */
+  /** Schedules a load of the loader's own client (see `LoaderClient.scheduleLoad`). O(log n). */
   scheduleLoad(request: LoadRequest<T>): void {
-    validateRequest(request)
-    this.counters.scheduled++
-    const priority = request.priority ?? ImageLoadPriority.NORMAL
-    const rank = request.rank ?? 0
-
-    const known = this.entries.get(request.id)
-    if (known) {
-      ;(known.moreCallbacks ??= []).push(request.callback)
-      if (known.controller) return // active: joined
-      if (request.bounds) known.bounds = request.bounds
-      if (priority < known.priority || (priority === known.priority && rank !== known.rank)) {
-        known.priority = priority
-        known.rank = rank
-        this.queue.update(known)
-        if (known.evictionSlot) this.evictionQueue!.update(known.evictionSlot)
-      }
-      return
-    }
-    const entry: LoadEntry<T> = {
-      id: request.id,
-      textureId: request.textureId,
-      load: request.load,
-      callback: request.callback,
-      moreCallbacks: null,
-      priority,
-      rank,
-      sequence: this.sequence++,
-      bounds: request.bounds,
-      controller: null,
-      evictionSlot: null,
-      heapIndex: -1,
-      prevInTexture: null,
-      nextInTexture: null
-    }
-    this.entries.set(entry.id, entry)
-    this.queue.push(entry)
-    if (this.evictionQueue) this.evictionQueue.push((entry.evictionSlot = { entry, heapIndex: -1 }))
-    this.byTexture.add(entry)
-    this.schedulePump()
+    this.own.scheduleLoad(request)
   }
 
-  /**
-   * Cancels every pending and active load of `textureId` except the id(s) in `keep`: pending ones
-   * leave the queue, active ones are aborted; their callbacks get null. Returns how many requests
-   * were cancelled. Costs O(k log n) for the texture's k requests, whatever the queue's size.
-   */
+  /** See `LoaderClient.cancelObsoleteForTexture`. O(k log n) for the texture's k requests. */
   cancelObsoleteForTexture(textureId: string, keep: string | Iterable<string>): number {
-    if (this.byTexture.sizeOf(textureId) === 0) return 0
-    const kept = typeof keep === 'string' ? new Set([keep]) : keep instanceof Set ? (keep as Set<string>) : new Set(keep)
-    const cancelled: Array<LoadEntry<T>> = []
-    for (const entry of this.byTexture.entriesOf(textureId)) {
-      if (kept.has(entry.id)) continue
-      this.forget(entry)
-      if (entry.controller) entry.controller.abort()
-      else this.unqueue(entry)
-      cancelled.push(entry)
-    }
-    this.counters.cancelled += cancelled.length
-    for (const entry of cancelled) this.settle(entry, null, undefined)
-    return cancelled.length
+    return this.own.cancelObsoleteForTexture(textureId, keep)
   }
 
-  /**
-   * Cancels up to `count` pending requests, whatever their texture, in the order `droppedFirst`
-   * gives: least urgent (priority, then rank) first, the oldest first among equals. Active loads
-   * are never touched. Their callbacks get null. Returns the requests given up, in that order.
-   * O(count · log n). Needs `trackLeastUrgent`.
-   */
+  /** See `LoaderClient.cancelLeastUrgent`. Needs `trackLeastUrgent`. */
   cancelLeastUrgent(count: number): DroppedRequest[] {
-    const heap = this.evictionQueue
-    if (!heap) throw new Error('cancelLeastUrgent needs an AsyncImageLoader constructed with trackLeastUrgent: true')
-    const cancelled: Array<LoadEntry<T>> = []
-    while (cancelled.length < count) {
-      const slot = heap.peek()
-      if (!slot) break
-      this.forget(slot.entry)
-      this.unqueue(slot.entry)
-      cancelled.push(slot.entry)
-    }
-    this.counters.cancelled += cancelled.length
-    for (const entry of cancelled) this.settle(entry, null, undefined)
-    return cancelled.map((entry) => ({ id: entry.id, textureId: entry.textureId }))
+    return this.own.cancelLeastUrgent(count)
   }
 
   /** Cancels every pending and active load of a texture (closing a layer). Returns how many. */
   cancelTexture(textureId: string): number {
-    return this.cancelObsoleteForTexture(textureId, [])
+    return this.own.cancelTexture(textureId)
   }
 
-  /** Requests scheduled and neither started nor ended. O(1). */
+  /** Requests scheduled and neither started nor ended, of every client. O(clients). */
   getPendingCount(): number {
-    return this.queue.size
+    let count = 0
+    for (const client of this.clients) count += client.getPendingCount()
+    return count
   }
 
-  /** Loads running and not cancelled. O(1). */
+  /** Loads running and not cancelled, of every client. O(clients). */
   getActiveCount(): number {
-    return this.activeCount
+    let count = 0
+    for (const client of this.clients) count += client.getActiveCount()
+    return count
   }
 
-  /** True while `id` waits in the queue. */
+  /** True while `id` (of the loader's own client) waits in the queue. */
   isPending(id: string): boolean {
-    const entry = this.entries.get(id)
-    return entry !== undefined && entry.controller === null
+    return this.own.isPending(id)
   }
 
-  /** Bounds of a pending request (the newest given for its id), or undefined. */
+  /** Bounds of a pending request of the loader's own client, or undefined. */
   getPendingBounds(id: string): LoadRequest<T>['bounds'] {
-    const entry = this.entries.get(id)
-    return entry && entry.controller === null ? entry.bounds : undefined
+    return this.own.getPendingBounds(id)
   }
 
-  /** True while `id` is being loaded (and not cancelled). */
+  /** True while `id` (of the loader's own client) is being loaded (and not cancelled). */
   isActive(id: string): boolean {
-    return this.entries.get(id)?.controller != null
+    return this.own.isActive(id)
   }
 
-  /** Counters since construction: scheduled calls, completed and failed loads, cancelled requests. */
+  /** Counters of the loader's own client since construction. */
   getCounters(): Readonly<LoaderCounters> {
-    return { ...this.counters }
+    return this.own.getCounters()
+  }
+
+  /** Loads started and not ended, cancelled ones included (what the slots count). */
+  get runningCount(): number {
+    return this.running.size
   }
 
   get isStarted(): boolean {
@@ -256,91 +160,67 @@ export class AsyncImageLoader<T> {
     })
   }
 
+  /** Starts loads while a slot is free: a worker of `slots` (when given), and one of `maxWorkers`. */
   private pump(): void {
-    while (this.started && this.running.size < this.maxWorkers) {
-      const next = this.queue.peek()
-      if (!next) return
-      this.unqueue(next)
-      this.run(next)
+    while (this.started && this.running.size < this.maxWorkers && (this.slots === null || this.slots.freeSlots > 0)) {
+      const picked = this.pick()
+      if (!picked) return
+      this.run(picked.client, picked.entry)
     }
   }
 
-  private run(entry: LoadEntry<T>): void {
-    entry.controller = new AbortController()
-    this.activeCount++
-    const settled = this.execute(entry).finally(() => {
-      this.running.delete(settled)
-      this.schedulePump()
-    })
-    this.running.add(settled)
-  }
-
-  private async execute(entry: LoadEntry<T>): Promise<void> {
-    const controller = entry.controller!
-    let result: T | null = null
-    let error: Error | undefined
-    try {
-      result = await entry.load(controller.signal)
-    } catch (thrown) {
-      error = thrown instanceof Error ? thrown : new Error(`Load of ${entry.id} failed: ${String(thrown)}`)
-    }
-    // Cancelled or stopped meanwhile: callbacks were already called with null; discard the result.
-    if (controller.signal.aborted || this.entries.get(entry.id) !== entry) return
-    this.forget(entry)
-    if (error) this.counters.failed++
-    else this.counters.completed++
-    this.settle(entry, error ? null : result, error)
-  }
-
-  /** Takes a pending entry out of the queue (and out of the eviction order). O(log n). */
-  private unqueue(entry: LoadEntry<T>): void {
-    this.queue.remove(entry)
-    if (entry.evictionSlot) {
-      this.evictionQueue!.remove(entry.evictionSlot)
-      entry.evictionSlot = null
-    }
-  }
-
-  /** Removes an entry from the id map, the texture index and the active count (not from the queue). */
-  private forget(entry: LoadEntry<T>): void {
-    this.entries.delete(entry.id)
-    this.byTexture.remove(entry)
-    if (entry.controller) this.activeCount--
-  }
-
-  /** Calls every callback of an entry once. */
-  private settle(entry: LoadEntry<T>, result: T | null, error: Error | undefined): void {
-    this.call(entry.callback, result, error, entry.id)
-    if (entry.moreCallbacks) for (const callback of entry.moreCallbacks) this.call(callback, result, error, entry.id)
-  }
-
-  private call(callback: Callback<T>, result: T | null, error: Error | undefined, id: string): void {
-    try {
-      if (error) callback(result, error)
-      else callback(result)
-    } catch (thrown) {
-      try {
-        this.onCallbackError(thrown, id)
-      } catch {
-        // A reporter that throws must not break the loader either.
+  /**
+   * The next load: the most urgent priority among the clients' heads; among clients at that
+   * priority, the one served longest ago. O(clients).
+   */
+  private pick(): { client: LoaderClient<T>; entry: LoadEntry<T> } | null {
+    let best: { client: LoaderClient<T>; entry: LoadEntry<T> } | null = null
+    for (const client of this.clients) {
+      const entry = client.next()
+      if (!entry) continue
+      if (!best || entry.priority < best.entry.priority || (entry.priority === best.entry.priority && client.lastServed < best.client.lastServed)) {
+        best = { client, entry }
       }
     }
+    return best
   }
-}
 
-function validateRequest<T>(request: LoadRequest<T>): void {
-  if (typeof request !== 'object' || request === null) {
-    throw new TypeError(`Expected object for request but received ${String(request)} of type ${typeof request}`)
+  private run(client: LoaderClient<T>, entry: LoadEntry<T>): void {
+    client.begin(entry)
+    client.inFlight++
+    client.lastServed = ++this.turn
+    const load: RunningLoad<T> = { client, ended: Promise.resolve(), released: false }
+    this.running.add(load)
+    load.ended = client.execute(entry).finally(() => this.end(load))
   }
-  expect(typeof request.id === 'string', 'string', 'id', request.id)
-  expect(typeof request.textureId === 'string', 'string', 'textureId', request.textureId)
-  expect(typeof request.load === 'function', 'function', 'load', request.load)
-  expect(typeof request.callback === 'function', 'function', 'callback', request.callback)
-  if (request.priority !== undefined) expect(isPriority(request.priority), 'ImageLoadPriority 1, 2 or 3', 'priority', request.priority)
-  if (request.rank !== undefined) expect(typeof request.rank === 'number' && !Number.isNaN(request.rank), 'number', 'rank', request.rank)
-}
 
-// At module level, not inside validateRequest: scheduleLoad is hot (one call per tile per frame).
-function expect(ok: boolean, what: string, name: string, value: unknown): void {
-  if (!ok) throw new TypeError(`Expected ${what} for ${name} but received ${String(value)} of type ${typeof value}`)
+  /** A load ended (or was abandoned): its slot is free. */
+  private end(load: RunningLoad<T>): void {
+    if (load.released) return
+    load.released = true
+    this.running.delete(load)
+    load.client.inFlight--
+    this.schedulePump()
+  }
+
+  /** Waits for `loads` to end, at most `stopGraceMs`; abandons those still running then. */
+  private async release(loads: ReadonlyArray<RunningLoad<T>>): Promise<void> {
+    const waiting = loads.filter((load) => !load.released)
+    if (waiting.length === 0) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.stopGraceMs)
+      // A load that never ends must not keep the process alive either.
+      timer.unref?.()
+    })
+    await Promise.race([Promise.all(waiting.map((load) => load.ended)), grace])
+    clearTimeout(timer)
+    for (const load of waiting) this.end(load)
+  }
+
+  private detach(client: LoaderClient<T>): Promise<void> {
+    if (client === this.own) return this.release([...this.running].filter((load) => load.client === client))
+    this.clients.delete(client)
+    return this.release([...this.running].filter((load) => load.client === client))
+  }
 }

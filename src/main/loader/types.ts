@@ -21,15 +21,47 @@ export interface AsyncImageLoaderOptions {
   /** Loads running at once; default 4. */
   maxWorkers?: number
   /**
-   * Where errors thrown by callbacks go (they never break the loader). Default: console.error.
+   * The executor the loads run on, when it is shared or smaller than `maxWorkers` (the decode
+   * pool): a load starts only when it has a free slot, so that it never queues work of its own.
+   */
+  slots?: LoadSlots
+  /**
+   * How long `stop()` and a client's `close()` wait for aborted loads to end before abandoning
+   * those that ignore their signal (their results are discarded); default 1000 ms.
+   */
+  stopGraceMs?: number
+  /**
+   * Where errors thrown by callbacks of the loader's own client go (they never break the loader).
+   * Default: console.error.
    */
   onCallbackError?: (error: unknown, requestId: string) => void
   /**
-   * Keeps the pending requests in a second order, least urgent first, so that
-   * `cancelLeastUrgent` (a queue cap) costs O(log n) per request dropped. Default false: every
-   * queue operation then costs one heap operation, not two.
+   * Keeps the pending requests of the loader's own client in a second order, least urgent first,
+   * so that `cancelLeastUrgent` (a queue cap) costs O(log n) per request dropped. Default false:
+   * every queue operation then costs one heap operation, not two.
    */
   trackLeastUrgent?: boolean
+}
+
+/** Options of one client of a loader (`AsyncImageLoader.connect`). */
+export interface LoaderClientOptions {
+  /** Loads of this client running at once, at most (a per-connection cap); default no cap but the loader's. */
+  maxActive?: number
+  /** As `AsyncImageLoaderOptions.onCallbackError`, for this client's callbacks. */
+  onCallbackError?: (error: unknown, requestId: string) => void
+  /** As `AsyncImageLoaderOptions.trackLeastUrgent`, for this client's queue. */
+  trackLeastUrgent?: boolean
+}
+
+/**
+ * Slots of the executor that loads run on (a worker pool): a slot is free when a worker is idle
+ * and nothing else waits for it. A cancelled job keeps its slot until its worker is done.
+ */
+export interface LoadSlots {
+  /** Loads that may start now. */
+  readonly freeSlots: number
+  /** Calls `listener` whenever a slot may have become free; returns a function that stops it. */
+  onSlotFreed(listener: () => void): () => void
 }
 
 /** Counters since construction, for stats and tests. */

@@ -1,13 +1,17 @@
 /**
- * A fixed-size pool of decode worker threads: an executor that runs the jobs it is handed in FIFO
- * order, one job per worker at a time. Priorities are decided by the loader above it (DESIGN.md §2);
- * the pool never reorders. A worker that throws, crashes or exits fails only its own job and is
- * replaced; cancelled work leaves the queue, or has its result discarded, or (for long jobs) ends
- * its worker.
+ * A fixed-size pool of decode worker threads: an executor that runs the jobs it is handed, one job
+ * per worker at a time. Priorities are decided by the loader above it (DESIGN.md §2): the loader
+ * starts a tile only when `freeSlots` says a worker is free (the pool is its `LoadSlots`), so tiles
+ * never wait here and the pool never reorders them. Jobs run outside the loader (opening a raster:
+ * probe, decode-shared) that find every worker busy wait in a FIFO line, served before the
+ * loader's next tile. A worker that throws, crashes or exits fails only its own job and is
+ * replaced; cancelled work leaves the line, or has its result discarded while its worker (and its
+ * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import decodeWorkerPath from './decode.worker?modulePath'
+import type { LoadSlots } from '../loader/types'
 import { abortError } from './errors'
 import type { DecodeJob, WorkerMessage, WorkerRequest } from './jobs'
 import { spawnWorker } from './spawnWorker'
@@ -24,7 +28,7 @@ export interface WorkerPoolOptions {
 }
 
 export interface RunOptions {
-  /** Aborting takes a queued job out of the queue, or discards a running job's result. */
+  /** Aborting takes a waiting job out of the line, or discards a running job's result (its worker stays busy until done). */
   signal?: AbortSignal
   /** Receives progress (0…1) that the job reports. */
   onProgress?: (fraction: number) => void
@@ -70,7 +74,7 @@ export function defaultPoolSize(): number {
   return Math.max(2, availableParallelism())
 }
 
-export class WorkerPool {
+export class WorkerPool implements LoadSlots {
   static readonly defaultOptions: Required<Omit<WorkerPoolOptions, 'size'>> = {
     workerPath: decodeWorkerPath,
     name: 'decode pool',
@@ -85,6 +89,7 @@ export class WorkerPool {
   private readonly slots: Slot[] = []
   private readonly queue: Entry[] = []
   private nextId = 1
+  private readonly slotListeners = new Set<() => void>()
   private closing: Promise<void> | null = null
   private counters = { completed: 0, failed: 0, cancelled: 0, replaced: 0 }
 
@@ -109,6 +114,22 @@ export class WorkerPool {
     return this.queue.length
   }
 
+  /**
+   * Jobs that would start at once: workers neither busy (a cancelled job keeps its worker busy
+   * until it ends) nor claimed by a job waiting in line. A closed pool reports its size: its jobs
+   * fail at once, they wait for nothing.
+   */
+  get freeSlots(): number {
+    if (this.closing) return this.size
+    return Math.max(0, this.size - this.busyCount - this.queue.length)
+  }
+
+  /** Calls `listener` whenever a slot may have become free (a job ended, a worker was replaced). Returns the unsubscribe. */
+  onSlotFreed(listener: () => void): () => void {
+    this.slotListeners.add(listener)
+    return () => this.slotListeners.delete(listener)
+  }
+
   get closed(): boolean {
     return this.closing !== null
   }
@@ -118,7 +139,7 @@ export class WorkerPool {
   }
 
   /**
-   * Runs `job` on the first free worker, after every job handed in before it. Resolves with the
+   * Runs `job` on the first free worker, after every job waiting in line before it. Resolves with the
    * worker's result; rejects with the worker's error, with an Error when the worker dies, with an
    * AbortError when `signal` aborts, or with an Error when the pool is closed.
    */
@@ -166,6 +187,7 @@ export class WorkerPool {
       return slot.worker.terminate().then(() => undefined)
     })
     this.closing = Promise.all(endings).then(() => undefined)
+    this.slotFreed()
     return this.closing
   }
 
@@ -175,7 +197,9 @@ export class WorkerPool {
     const queuedAt = this.queue.indexOf(entry)
     if (queuedAt >= 0) this.queue.splice(queuedAt, 1)
     this.settle(entry, abortError(`Decode job ${entry.job.kind}`))
-    if (queuedAt >= 0 || !entry.options.terminateOnAbort) return
+    if (queuedAt >= 0) return this.slotFreed()
+    // A running job keeps its worker, and so its slot, until it ends, unless its worker is ended.
+    if (!entry.options.terminateOnAbort) return
     const slot = this.slots.find((s) => s.current === entry)
     if (slot) this.retire(slot)
   }
@@ -236,6 +260,7 @@ export class WorkerPool {
       this.settle(entry, error)
     }
     this.dispatch()
+    this.slotFreed()
   }
 
   /** A worker died on its own: fail its job (only that one) and start a replacement. */
@@ -261,5 +286,17 @@ export class WorkerPool {
     // Start the replacement now, so that the next job does not pay for a worker's start-up.
     if (this.slots.length < this.size) this.start()
     this.dispatch()
+    this.slotFreed()
+  }
+
+  /** Tells the listeners (the loader) that a slot may be free, once the line has been served. */
+  private slotFreed(): void {
+    for (const listener of this.slotListeners) {
+      try {
+        listener()
+      } catch (error) {
+        console.error(`[WorkerPool] a slot listener of the ${this.name} threw:`, error)
+      }
+    }
   }
 }

@@ -3,7 +3,9 @@
  * separate background lane for long jobs (pyramid builds) so they never hold back visible tiles.
  * Their workers start when the pools are first asked for (so that the first open does not pay for
  * thread start-up and sharp's loading), and idle workers do not keep the process alive.
+ * `sharedTileSlots` is the tile lane as the process-wide tile loader sees it.
  */
+import type { LoadSlots } from '../loader/types'
 import { WorkerPool, defaultPoolSize } from './WorkerPool'
 
 /** The two lanes of decoding. */
@@ -15,9 +17,10 @@ export interface DecodePools {
 }
 
 let shared: DecodePools | null = null
+const slotListeners = new Set<() => void>()
 
-/** Environment override of the tile pool size (TESSERA_POOL_SIZE), else every core (at least 2). */
-function tilePoolSize(): number {
+/** Size of the shared tile pool: TESSERA_POOL_SIZE when set, else every core (at least 2). */
+export function tilePoolSize(): number {
   const fromEnv = Number(process.env.TESSERA_POOL_SIZE)
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultPoolSize()
 }
@@ -29,15 +32,34 @@ export function getDefaultPools(): DecodePools {
       tiles: new WorkerPool({ size: tilePoolSize(), name: 'tile pool' }),
       background: new WorkerPool({ size: 1, name: 'background pool' })
     }
+    shared.tiles.onSlotFreed(() => {
+      for (const listener of slotListeners) listener()
+    })
     shared.tiles.warm()
     shared.background.warm()
   }
   return shared
 }
 
+/**
+ * The free workers of the shared tile pool, whichever pool that is now (it is made again after
+ * `closeDefaultPool`), without creating it: before it exists, every one of its workers is free.
+ * The process-wide tile loader starts a tile only when one is free, so tiles never wait in the pool.
+ */
+export const sharedTileSlots: LoadSlots = {
+  get freeSlots(): number {
+    return shared ? shared.tiles.freeSlots : tilePoolSize()
+  },
+  onSlotFreed(listener: () => void): () => void {
+    slotListeners.add(listener)
+    return () => slotListeners.delete(listener)
+  }
+}
+
 /** Closes the shared pools (their jobs reject); the next `getDefaultPools()` makes new ones. Idempotent. */
 export async function closeDefaultPool(): Promise<void> {
   const pools = shared
   shared = null
+  for (const listener of slotListeners) listener()
   if (pools) await Promise.all([pools.tiles.close(), pools.background.close()])
 }

@@ -1,16 +1,17 @@
 /**
  * One TextureService per window or connection (DESIGN.md §2). It opens rasters and owns them,
- * serves tile requests through its own AsyncImageLoader (see TileStreamer), forwards pyramid
- * progress, and answers calls. It takes a sink and never knows which transport carries it.
+ * serves tile requests as one client of the process-wide loader (see TileStreamer), forwards
+ * pyramid progress, and answers calls. It takes a sink and never knows which transport carries it.
  * Every incoming message is validated here first; a malformed one gets an error reply, never a crash.
  */
 import { basename } from 'node:path'
-import { availableParallelism } from 'node:os'
 import { TesseraError, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
 import type { CallMessage, CallResults, OpenBatchSlot, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
+import { tilePoolSize } from '../pool/defaultPool'
 import { LiveRaster } from './LiveRaster'
+import { sharedTileLoader } from './tileLoader'
 import { TileStreamer } from './TileStreamer'
 import { UploadStore } from './UploadStore'
 import type { ServiceSink, TextureServiceOptions } from './types'
@@ -26,7 +27,9 @@ type CallResult = CallResults[keyof CallResults]
 export class TextureService {
   /** Defaults of every option, stated once. */
   static readonly defaultOptions = {
-    maxWorkers: Math.max(1, Math.min(8, availableParallelism() - 1)),
+    // As many as the shared tile pool has workers: by default a connection may use them all when
+    // it is alone, and the loader shares them fairly when it is not.
+    maxWorkers: tilePoolSize(),
     mayOpenPath: (_path: string): boolean => true,
     uploadRoot: null as string | null,
     maxPending: 20_000,
@@ -54,6 +57,7 @@ export class TextureService {
     }
     this.sink = guardSink(options.sink)
     this.tiles = new TileStreamer(this.sink, {
+      loader: options.loader ?? sharedTileLoader(),
       maxWorkers,
       maxPending,
       onFileChanged: (rasterId, tile) => this.rasters.get(rasterId)?.raster.tileOfChangedFile(tile)
@@ -124,7 +128,10 @@ export class TextureService {
     return [...this.rasters.keys()]
   }
 
-  /** Cancels everything, closes every raster and deletes uploads. Idempotent. */
+  /**
+   * Cancels everything, closes every raster and deletes uploads. Idempotent. Never hangs on a tile
+   * load that ignores its signal (see `TileStreamer.close`).
+   */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true

@@ -1,9 +1,11 @@
 /**
- * Turns tile requests into `AsyncImageLoader.scheduleLoad` calls for one service, and sends each
- * decoded tile once, as a binary frame. Request id = tile key, textureId = raster id, rank = what
- * the renderer sent. Cancelled requests are never sent (the loader discards their results).
+ * Turns tile requests of one service into `scheduleLoad` calls on its client of the process-wide
+ * loader, and sends each decoded tile once, as a binary frame. Request id = tile key, textureId =
+ * raster id, rank = what the renderer sent. Cancelled requests are never sent (the loader discards
+ * their results).
  */
-import { AsyncImageLoader } from '../loader/AsyncImageLoader'
+import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
+import type { LoaderClient } from '../loader/LoaderClient'
 import { ImageLoadPriority } from '../../shared/priority'
 import { encodeTileFrame } from '../../shared/tileFrame'
 import { isTileInPyramid, tileKey } from '../../shared/tiles'
@@ -28,7 +30,9 @@ interface InFlight {
 export type TileCounters = Omit<ServiceStats, 'openRasters'>
 
 export interface TileStreamerOptions {
-  /** Loads running at once. */
+  /** The loader this service's tiles go through (shared by every service of the process). */
+  loader: AsyncImageLoader<DecodedTile>
+  /** Loads of this service running at once, at most (the loader's slots bound them all). */
   maxWorkers: number
   /** Most tile loads pending or active; beyond, the least urgent pending ones are dropped. */
   maxPending: number
@@ -40,7 +44,7 @@ export interface TileStreamerOptions {
 }
 
 export class TileStreamer {
-  private readonly loader: AsyncImageLoader<DecodedTile>
+  private readonly loader: LoaderClient<DecodedTile>
   private readonly inFlight = new Map<string, InFlight>()
   private readonly maxPending: number
   private readonly onFileChanged: TileStreamerOptions['onFileChanged']
@@ -56,12 +60,11 @@ export class TileStreamer {
   ) {
     this.maxPending = options.maxPending
     this.onFileChanged = options.onFileChanged
-    this.loader = new AsyncImageLoader<DecodedTile>({
-      maxWorkers: options.maxWorkers,
+    this.loader = options.loader.connect({
+      maxActive: options.maxWorkers,
       trackLeastUrgent: true,
       onCallbackError: (error, id) => console.error(`[TextureService] sending tile ${id} failed:`, error)
     })
-    this.loader.start()
   }
 
   /** 'fifo' switches prioritisation and cancellation off: every request NORMAL, served in arrival order. */
@@ -151,10 +154,14 @@ export class TileStreamer {
     }
   }
 
-  /** Cancels everything and ends the running loads. */
+  /**
+   * Cancels everything and leaves the loader. Resolves when the running loads have ended, or after
+   * the loader's grace time for loads that ignore their signal: it never hangs on one.
+   */
   async close(): Promise<void> {
-    await this.loader.stop()
+    const leaving = this.loader.close()
     this.inFlight.clear()
+    await leaving
   }
 
   private schedule(rasterId: string, source: RasterSource, tile: TileRequest): void {

@@ -4,7 +4,8 @@
  */
 import type { ServerMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
-import type { RasterSource } from '../raster/types'
+import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
+import type { DecodedTile, RasterSource } from '../raster/types'
 
 /** Where a service sends; implemented by each transport. Both methods must not throw. */
 export interface ServiceSink {
@@ -41,8 +42,13 @@ export type RasterOpener = (path: string, hooks: RasterHooks) => Promise<RasterS
 export interface TextureServiceOptions {
   sink: ServiceSink
   openRaster: RasterOpener
-  /** Loads running at once: the decode pool's tile-worker count. */
+  /**
+   * Tile loads of this connection running at once, at most; default the shared tile pool's size.
+   * All connections together never run more than the loader's slots (the pool's free workers).
+   */
   maxWorkers?: number
+  /** The loader the tiles go through; default the process-wide one (`sharedTileLoader`). */
+  loader?: AsyncImageLoader<DecodedTile>
   /** Whether an `open` call may read this server path (hosts call `openHostPath` without this check). */
   mayOpenPath?: (path: string) => boolean
   /** Directory for uploaded files; uploads are refused when null. */
