@@ -122,7 +122,7 @@ export interface TileHeader {
   row: number
   width: number
   height: number
-  channels: 1 | 4
+  channels: number
   sampleType: SampleType
 }
 

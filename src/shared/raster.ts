@@ -12,27 +12,60 @@ export interface LevelSize {
   height: number
 }
 
-/** Value statistics of a single-band raster, for the renderer's linear stretch. */
+/** Value statistics of one band over the whole raster (no-data, NaN and masked pixels left out). */
 export interface BandStatistics {
   min: number
   max: number
   /** 2nd and 98th percentiles: the default stretch range. */
   p2: number
   p98: number
+  /** Further percentiles and moments for stretch presets (0.5 %, 99.5 %, mean, standard deviation). */
+  p0_5?: number
+  p99_5?: number
+  mean?: number
+  stdDev?: number
+  /** The raster's no-data value (the same for every band, as GDAL's GeoTIFF driver writes it). */
   noData: number | null
+  /** False when the figures come from a reduction (an overview or a strided pass), true when every pixel was read. */
+  exact?: boolean
 }
 
-/** Georeferencing of a north-up raster: map = origin + pixel * pixelSize (pixel corner). */
+/**
+ * GDAL's affine geotransform, in GDAL's order: map X = gt[0] + col·gt[1] + row·gt[2],
+ * map Y = gt[3] + col·gt[4] + row·gt[5], for (col, row) the top-left corner of a pixel
+ * (PixelIsArea). A PixelIsPoint file's transform is shifted by half a pixel as gdalinfo does.
+ */
+export type GeoTransform = [number, number, number, number, number, number]
+
+/** Georeferencing of a raster: what `gdalinfo -json` reports. */
 export interface Georeference {
-  /** Map coordinates of the top-left corner of pixel (0, 0). */
-  originX: number
-  originY: number
-  /** Map units per pixel; pixelSizeY is negative for north-up images. */
-  pixelSizeX: number
-  pixelSizeY: number
+  geoTransform: GeoTransform
+  /** GeoTIFF's raster type (GDAL's AREA_OR_POINT). */
+  rasterType: 'area' | 'point'
   /** EPSG code of the coordinate reference system when the file names one. */
   epsg: number | null
+  /** True when the transform rotates or shears (gt[2] or gt[4] not zero). */
+  rotated: boolean
 }
+
+/** How a band is meant to be shown (GDAL's colour interpretation, from the TIFF's photometric and extra samples). */
+export type ColorInterpretation = 'gray' | 'red' | 'green' | 'blue' | 'alpha' | 'palette' | 'undefined'
+
+/** What is known of one band of the source. */
+export interface BandInfo {
+  colorInterpretation: ColorInterpretation
+  /** Statistics over the whole raster for value rasters (tileKind 'bands'); null for colour images. */
+  statistics: BandStatistics | null
+}
+
+/**
+ * How tiles carry pixels:
+ * - 'rgba8': RGBA8 rows, for images shown as they are (8-bit grey, RGB, palette, YCbCr JPEG), alpha
+ *   from the file's alpha band or mask;
+ * - 'bands': every band of the source in its own sample type, pixel-interleaved, followed by one
+ *   validity channel (same sample type, 0 = masked or no data) when `tileMask` is true.
+ */
+export type TileKind = 'rgba8' | 'bands'
 
 /** How a source produces its tiles (DESIGN.md §3). */
 export type RasterStrategy = 'tiled' | 'memory' | 'pyramid'
@@ -52,19 +85,29 @@ export interface RasterInfo {
   /** Bands of the source: 1 grey/value, 2 grey+alpha, 3 RGB, 4 RGBA… */
   bands: number
   sampleType: SampleType
+  /** True only when the file declares an alpha band (TIFF ExtraSamples, PNG/WebP alpha) or has a mask. */
   hasAlpha: boolean
-  /**
-   * Channels of the tiles this raster sends: 4 (RGBA8) for anything with colour or 8-bit grey,
-   * 1 for single-band 16-bit / float rasters (sent in their own sample type).
-   */
-  tileChannels: 1 | 4
-  /**
-   * Sample type of the tiles' samples: 'uint8' for RGBA8 tiles; for 1-channel tiles the source's
-   * type when it is uint16, int16 or float32, else float32 (added by issue 3; absent means the
-   * same as sampleType for 1-channel tiles).
-   */
-  tileSampleType?: SampleType
-  /** Present for single-band value rasters (tileChannels 1). */
+  /** One entry per source band. */
+  bandInfo: BandInfo[]
+  /** The no-data value of every band (GDAL_NODATA), or null. */
+  noData: number | null
+  /** The file has an internal mask (GDAL's per-dataset mask): masked pixels are transparent. */
+  hasMask: boolean
+  /** Bands shown by default, 0-based: one band (stretched, colour map) or three (R, G, B, each stretched). */
+  displayBands: [number] | [number, number, number]
+  /** How the tiles of this raster carry pixels (see TileKind). */
+  tileKind: TileKind
+  /** 'bands' tiles: the last channel is a validity mask (0 = no data). */
+  tileMask: boolean
+  /** Compression of the source as GDAL names it (DEFLATE, LZW, JPEG, ZSTD, LERC…), when it has one. */
+  compression?: string
+  /** Damage found in a file that still decodes (bad checksum, truncated rows): shown to the person. */
+  warnings: string[]
+  /** Channels of each tile pixel on the wire: 4 for 'rgba8'; bands (+1 with tileMask) for 'bands'. */
+  tileChannels: number
+  /** Sample type of the tiles' samples: 'uint8' for 'rgba8'; the source's own type for 'bands'. */
+  tileSampleType: SampleType
+  /** Statistics of the first displayed band (value rasters), for the default stretch; null for colour images. */
   statistics: BandStatistics | null
   georeference: Georeference | null
   strategy: RasterStrategy

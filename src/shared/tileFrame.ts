@@ -72,7 +72,7 @@ export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
       `Tile frame ${header.rasterId}/${header.level}/${header.col}/${header.row} carries ${available} pixel bytes, expected ${expected}`
     )
   }
-  return { header, data: typedView(header.sampleType, bytes.buffer as ArrayBuffer, dataOffset, samples) }
+  return { header, data: typedSamples(header.sampleType, bytes.buffer as ArrayBuffer, dataOffset, samples) }
 }
 
 /** The header's JSON, checked enough that the pixel arithmetic below cannot go wrong silently. */
@@ -98,7 +98,8 @@ function parseHeader(json: Uint8Array): TileHeader {
   return header as TileHeader
 }
 
-function typedView(type: SampleType, buffer: ArrayBuffer, offset: number, length: number): TileMessage['data'] {
+/** A typed array of `type` over `length` samples of a buffer (no copy). */
+export function typedSamples(type: SampleType, buffer: ArrayBufferLike, offset: number, length: number): TileMessage['data'] {
   switch (type) {
     case 'uint8':
       return new Uint8Array(buffer, offset, length)

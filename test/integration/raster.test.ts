@@ -151,7 +151,7 @@ describe('openRaster: images kept in memory', () => {
     const values = writeFloatGeoTiff(path, 300, 260)
     const source = await openRaster(path, opts())
     expect(source.info).toMatchObject({ tileChannels: 1, sampleType: 'float32' })
-    expect(source.info.georeference).toEqual({ originX: 500000, originY: 6000000, pixelSizeX: 2, pixelSizeY: -2, epsg: 32631 })
+    expect(source.info.georeference).toEqual({ geoTransform: [500000, 2, 0, 6000000, 0, -2], rasterType: 'area', epsg: 32631, rotated: false })
     const tile = await source.readTile(0, 0, 0)
     expect(tile.data).toBeInstanceOf(Float32Array)
     expect(Array.from(tile.data.slice(256, 260))).toEqual(Array.from(values.slice(300, 304)))

@@ -3,15 +3,44 @@
  * closure, so that it can cross into a worker thread; results come back the same way, with pixel
  * buffers transferred rather than copied.
  */
-import type { BandStatistics, Georeference, SampleType } from '../../shared/raster'
+import type { BandInfo, Georeference, SampleType } from '../../shared/raster'
 
-/** How tile pixels leave the worker: RGBA8 rows, or the first band in its own sample type. */
-export type PixelOutput = { kind: 'rgba8' } | { kind: 'band'; sampleType: 'uint16' | 'int16' | 'float32' }
+/**
+ * How tile pixels leave the worker: RGBA8 rows, or every band in its own sample type followed by
+ * a validity channel when `mask` (0 = masked, see RasterInfo.tileKind).
+ */
+export type PixelOutput = { kind: 'rgba8' } | { kind: 'bands'; sampleType: SampleType; bands: number; mask: boolean }
 
-/** Which image of a file to read: a TIFF page, a sub-IFD of page 0, or the only image. */
+/** Which decoder reads a file's pixels: libvips (sharp), or geotiff.js for what libvips cannot read as GDAL does. */
+export type PixelDecoder = 'vips' | 'geotiff'
+
+/**
+ * How reductions treat invalid pixels: never mixed into values (GDAL's AVERAGE with no-data).
+ * 'alpha': the last channel is an alpha (RGBA8), averaged; colours average the visible pixels.
+ * 'mask': the last channel is a validity channel; a reduced pixel is valid when one of its block is.
+ */
+export interface ReduceRule {
+  noData: number | null
+  validity: 'none' | 'alpha' | 'mask'
+}
+
+/** What the geotiff.js decoder needs to turn a file's samples into the output (see `decode/compose.ts`). */
+export interface SampleLayout {
+  bands: number
+  /** TIFF PhotometricInterpretation (grey, RGB, palette…), for RGBA8 output. */
+  photometric: number
+  /** Band the file declares alpha, or -1. */
+  alphaBand: number
+  /** TIFF ColorMap (red, then green, then blue entries, 16-bit) of a palette image. */
+  colorMap: number[] | null
+}
+
+/** Which image of a file to read: a TIFF page (of `file`, an external overview, when given), a sub-IFD of page 0, or the only image. */
 export interface ImageSelector {
   page?: number
   subifd?: number
+  /** Another file than the raster's own: its `.ovr`. */
+  file?: string
 }
 
 /** A rectangle in pixels. */
@@ -45,6 +74,11 @@ export interface RegionJob {
   outWidth: number
   outHeight: number
   output: PixelOutput
+  decoder: PixelDecoder
+  /** The mask image of the same size as `image`, when the file has masks. */
+  mask: ImageSelector | null
+  layout: SampleLayout
+  reduce: ReduceRule
   /**
    * Also stat the file once the pixels are read, and return its stamp (`TilePixels.fileStamp`):
    * the caller refuses a tile read from a file changed since it was opened (mixed pixels). A sync
@@ -60,6 +94,7 @@ export interface CutJob {
   rect: PixelRect
   outWidth: number
   outHeight: number
+  output: PixelOutput
 }
 
 /** Decode a whole image (or a shrink-on-load reduction of it) into shared levels. */
@@ -73,6 +108,11 @@ export interface DecodeSharedJob {
   /** Sizes of the levels to make, finest first; levels[0] is what the image is decoded to. */
   levels: { width: number; height: number }[]
   output: PixelOutput
+  decoder: PixelDecoder
+  /** The full-resolution mask, when the file has one. */
+  mask: ImageSelector | null
+  layout: SampleLayout
+  reduce: ReduceRule
 }
 
 /** Read the header of a file: sizes, bands, pages, tiling, georeferencing, statistics. */
@@ -119,14 +159,30 @@ export interface ProbeResult {
   height: number
   bands: number
   sampleType: SampleType
+  /** The file declares an alpha band (or has a mask). */
   hasAlpha: boolean
   orientation: number
-  /** Every TIFF image that could serve as a pyramid level (page 0 first), with its tiling. */
-  images: { selector: ImageSelector; width: number; height: number; tiled: boolean }[]
+  /**
+   * Every TIFF image that could serve as a pyramid level (page 0 first), with its tiling; `randomAccess`
+   * when a tile can be read without decoding much more than it (tiled, or strips of few rows).
+   */
+  images: { selector: ImageSelector; width: number; height: number; tiled: boolean; randomAccess?: boolean }[]
+  /** Masks of those images, by size. */
+  masks: { selector: ImageSelector; width: number; height: number }[]
+  decoder: PixelDecoder
+  output: PixelOutput
+  layout: SampleLayout
+  reduce: ReduceRule
   georeference: Georeference | null
   noData: number | null
-  /** Statistics of the first band over a reduced image; null unless it is a value raster. */
-  statistics: BandStatistics | null
+  hasMask: boolean
+  bandInfo: BandInfo[]
+  displayBands: [number] | [number, number, number]
+  compression: string | null
+  /** The source's own coding loses nothing (a pyramid of it must not either). */
+  lossless: boolean
+  /** Damage found in a file that still decodes. */
+  warnings: string[]
 }
 
 /** Messages from a worker to the pool. */

@@ -7,13 +7,12 @@ import { basename, resolve } from 'node:path'
 import { pyramidLevels } from '../../shared/tiles'
 import { getDefaultPools } from '../pool/defaultPool'
 import type { PixelOutput, ProbeResult, SharedLevel } from '../pool/jobs'
-import { valueOutput } from './decode/probe'
 import { type OpenOptions, defaultOpenOptions } from './options'
 import { FileCheck, stampOf } from './fileStamp'
 import { defaultCacheDir } from './pyramidCache'
 import { openPyramid } from './pyramidSource'
 import { Raster } from './Raster'
-import { RegionReader, SharedReader, levelImages } from './readers'
+import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
 import type { RasterInfo, RasterSource } from './types'
 
@@ -70,7 +69,7 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
     throw new Error(`Cannot open ${absolute}: ${why}`)
   })
   const strategy = chooseStrategy(probe, absolute, settings.maxPixels, settings.memoryMaxPixels)
-  const output: PixelOutput = valueOutput(probe) ?? { kind: 'rgba8' }
+  const output: PixelOutput = probe.output
   const info = rasterInfo(absolute, file.size, probe, strategy, output, settings.tileSize)
   // The stat taken before the probe: a change while opening fails the first tile, not silently.
   const fileStamp = stampOf(file)
@@ -79,7 +78,7 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
 
   switch (strategy) {
     case 'tiled': {
-      const reader = new RegionReader(absolute, info.levels, info.tileSize, levelImages(probe.images), output, pool, false, fileStamp)
+      const reader = new RegionReader(regionSourceOf(absolute, probe, output), info.levels, info.tileSize, pool, fileStamp)
       const raster = new Raster(info, absolute, reader)
       raster.checkFile(fileCheck)
       return raster
@@ -92,9 +91,13 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
         width: info.width,
         height: info.height,
         levels: info.levels,
-        output
+        output,
+        decoder: probe.decoder,
+        mask: probe.masks.find((m) => m.width === probe.images[0]?.width && m.height === probe.images[0]?.height)?.selector ?? null,
+        layout: probe.layout,
+        reduce: probe.reduce
       }).catch(nameFile(absolute))
-      return new Raster(info, absolute, new SharedReader(info.levels, info.tileSize, levels, 0, pool))
+      return new Raster(info, absolute, new SharedReader(info.levels, info.tileSize, levels, 0, pool, output))
     }
     case 'pyramid': {
       const stamp = { path: absolute, size: file.size, mtimeMs: file.mtimeMs, tileSize: info.tileSize }
@@ -119,10 +122,18 @@ function rasterInfo(path: string, fileSize: number, probe: ProbeResult, strategy
     bands: probe.bands,
     sampleType: probe.sampleType,
     hasAlpha: probe.hasAlpha,
-    tileChannels: output.kind === 'rgba8' ? 4 : 1,
+    bandInfo: probe.bandInfo,
+    noData: probe.noData,
+    hasMask: probe.hasMask,
+    displayBands: probe.displayBands,
+    tileKind: output.kind,
+    tileMask: output.kind === 'bands' && output.mask,
+    tileChannels: output.kind === 'rgba8' ? 4 : output.bands + (output.mask ? 1 : 0),
     tileSampleType: output.kind === 'rgba8' ? 'uint8' : output.sampleType,
-    statistics: output.kind === 'band' ? probe.statistics : null,
+    statistics: probe.bandInfo[probe.displayBands[0]]?.statistics ?? null,
     georeference: probe.georeference,
+    ...(probe.compression ? { compression: probe.compression } : {}),
+    warnings: probe.warnings,
     strategy,
     pyramidReady: strategy !== 'pyramid'
   }

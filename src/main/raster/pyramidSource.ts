@@ -9,7 +9,7 @@ import type { ProbeResult, SharedLevel } from '../pool/jobs'
 import { BYTES_PER_SAMPLE } from './decode/pixels'
 import { type SourceStamp, cachePaths, ensureCacheDir, invalidateCache, isCacheValid, writeManifest } from './pyramidCache'
 import { Raster } from './Raster'
-import { RegionReader, SharedReader, SplitReader, levelImages } from './readers'
+import { RegionReader, SharedReader, SplitReader, levelImages, regionSourceOf } from './readers'
 import type { OpenContext } from './strategy'
 
 /**
@@ -61,7 +61,7 @@ export async function openPyramid(context: OpenContext, stamp: SourceStamp): Pro
     build.abort()
     throw error
   }
-  raster = new Raster(info, path, new SharedReader(info.levels, info.tileSize, overview, overviewLevel, context.pool))
+  raster = new Raster(info, path, new SharedReader(info.levels, info.tileSize, overview, overviewLevel, context.pool, context.output))
   raster.onClose(() => build.abort())
   void serveWhenBuilt(context, stamp, raster, (built ??= startBuild()), build.signal, overview, overviewLevel)
   return raster
@@ -82,7 +82,11 @@ function decodeOverview(context: OpenContext, overviewLevel: number): Promise<Sh
     width: info.width,
     height: info.height,
     levels: info.levels.slice(overviewLevel),
-    output
+    output,
+    decoder: context.probe.decoder,
+    mask: null,
+    layout: context.probe.layout,
+    reduce: context.probe.reduce
   })
 }
 
@@ -114,8 +118,9 @@ function afterOpen(): Promise<void> {
 /** The overview for levels from `overviewLevel` down, regions of the source itself above. */
 function fallbackReader(context: OpenContext, overview: readonly SharedLevel[], overviewLevel: number): SplitReader {
   const { info, path, pool, output, probe } = context
-  const source = new RegionReader(path, info.levels, info.tileSize, levelImages(probe.images).slice(0, 1), output, pool, true, context.fileStamp)
-  return new SplitReader(new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool), source, overviewLevel)
+  const full = regionSourceOf(path, probe, output, true)
+  const source = new RegionReader({ ...full, images: full.images.slice(0, 1) }, info.levels, info.tileSize, pool, context.fileStamp)
+  return new SplitReader(new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool, output), source, overviewLevel)
 }
 
 async function cachedReader(context: OpenContext, stamp: SourceStamp): Promise<RegionReader> {
@@ -125,7 +130,7 @@ async function cachedReader(context: OpenContext, stamp: SourceStamp): Promise<R
   if (images[0]?.width !== context.info.width || images[0]?.height !== context.info.height) {
     throw new Error(`Cached pyramid ${pyramid} is ${images[0]?.width}×${images[0]?.height}, expected ${context.info.width}×${context.info.height}`)
   }
-  return new RegionReader(pyramid, context.info.levels, context.info.tileSize, images, context.output, context.pool)
+  return new RegionReader(regionSourceOf(pyramid, probe, context.output), context.info.levels, context.info.tileSize, context.pool)
 }
 
 /** Builds the pyramid in the background lane and records it in the cache; progress stops once the raster is closed. */
@@ -187,6 +192,6 @@ async function serveWhenBuilt(
 function expectedBytes(levels: readonly LevelSize[], context: OpenContext): number {
   const pixels = levels.reduce((sum, l) => sum + l.width * l.height, 0)
   const { info, output } = context
-  if (output.kind === 'band') return pixels * BYTES_PER_SAMPLE[output.sampleType] * 0.6
-  return info.hasAlpha ? pixels * 4 * 0.5 : pixels * 3 * 0.12
+  if (output.kind === 'bands') return pixels * BYTES_PER_SAMPLE[output.sampleType] * (output.bands + (output.mask ? 1 : 0)) * 0.6
+  return pixels * (info.hasAlpha ? 4 : 3) * 0.5
 }

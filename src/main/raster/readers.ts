@@ -6,8 +6,8 @@
 import { tileRect } from '../../shared/tiles'
 import type { LevelSize } from '../../shared/raster'
 import type { WorkerPool } from '../pool/WorkerPool'
-import type { ImageSelector, PixelOutput, SharedLevel, TilePixels } from '../pool/jobs'
-import { typedView } from './decode/pixels'
+import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, SampleLayout, SharedLevel, TilePixels } from '../pool/jobs'
+import { typedSamples as typedView } from '../../shared/tileFrame'
 import { type FileStamp, FileChangedError, sameStamp } from './fileStamp'
 import type { DecodedTile } from './types'
 
@@ -45,20 +45,34 @@ export function decodedTile(pixels: TilePixels): DecodedTile {
   return { width: pixels.width, height: pixels.height, channels: pixels.channels, data: typedView(pixels.sampleType, pixels.buffer, 0, samples) }
 }
 
+/** A file read in place: its level images and masks, and how its pixels are decoded and reduced. */
+export interface RegionSource {
+  path: string
+  images: readonly LevelImage[]
+  masks: readonly { selector: ImageSelector; width: number; height: number }[]
+  decoder: PixelDecoder
+  output: PixelOutput
+  layout: SampleLayout
+  reduce: ReduceRule
+  /** Apply EXIF orientation before cutting (a non-tiled source read in place, whose sizes are oriented). */
+  autoOrient: boolean
+}
+
+/** The region source of a probed file (`path` may be a built pyramid of the raster, whose output is `output`). */
+export function regionSourceOf(path: string, probe: ProbeResult, output: PixelOutput, autoOrient = false): RegionSource {
+  return { path, images: levelImages(probe.images), masks: probe.masks, decoder: probe.decoder, output, layout: probe.layout, reduce: probe.reduce, autoOrient }
+}
+
 /**
  * Reads tiles in place from a tiled file: each tile is a region of the nearest image at or finer
- * than its level, shrunk when that image is finer (a TIFF without a pyramid, or with fewer levels).
+ * than its level, reduced when that image is finer (a TIFF without a pyramid, or with fewer levels).
  */
 export class RegionReader implements TileReader {
   constructor(
-    private readonly path: string,
+    private readonly source: RegionSource,
     private readonly levels: readonly LevelSize[],
     private readonly tileSize: number,
-    private readonly images: readonly LevelImage[],
-    private readonly output: PixelOutput,
     private readonly pool: WorkerPool,
-    /** Apply EXIF orientation before cutting (a non-tiled source read in place, whose sizes are oriented). */
-    private readonly autoOrient = false,
     /**
      * The version of the file this reader was made for: a tile read from another version (the file
      * rewritten since) is refused with a FileChangedError — it may mix old and new bytes, or be cut
@@ -68,28 +82,34 @@ export class RegionReader implements TileReader {
   ) {}
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
-    const image = this.images.filter((i) => i.scale <= level).at(-1)!
+    const source = this.source
+    const image = source.images.filter((i) => i.scale <= level).at(-1)!
     const tile = tileRect(this.levels[level]!, this.tileSize, col, row)
     const factor = 2 ** (level - image.scale)
     const rect = { left: tile.left * factor, top: tile.top * factor, width: tile.width * factor, height: tile.height * factor }
+    const mask = source.masks.find((m) => m.width === image.width && m.height === image.height && m.selector.file === image.selector.file)
     const pixels = await this.pool.run<TilePixels>(
       {
         kind: 'region',
-        path: this.path,
+        path: source.path,
         image: image.selector,
-        autoOrient: this.autoOrient,
+        autoOrient: source.autoOrient,
         imageWidth: image.width,
         imageHeight: image.height,
         rect,
         outWidth: tile.width,
         outHeight: tile.height,
-        output: this.output,
+        output: source.output,
+        decoder: source.decoder,
+        mask: mask?.selector ?? null,
+        layout: source.layout,
+        reduce: source.reduce,
         stampFile: this.stamp !== null
       },
       { signal }
     )
     if (this.stamp && !sameStamp(pixels.fileStamp ?? null, this.stamp)) {
-      throw new FileChangedError(`${this.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
+      throw new FileChangedError(`${source.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
     }
     return decodedTile(pixels)
   }
@@ -106,7 +126,8 @@ export class SharedReader implements TileReader {
     private readonly tileSize: number,
     private readonly shared: readonly SharedLevel[],
     private readonly firstLevel: number,
-    private readonly pool: WorkerPool
+    private readonly pool: WorkerPool,
+    private readonly output: PixelOutput
   ) {}
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
@@ -121,7 +142,7 @@ export class SharedReader implements TileReader {
       const bottom = Math.min(source.height, Math.max(top + 1, Math.ceil((tile.top + tile.height) / factor)))
       rect = { left, top, width: right - left, height: bottom - top }
     }
-    const pixels = await this.pool.run<TilePixels>({ kind: 'cut', level: source, rect, outWidth: tile.width, outHeight: tile.height }, { signal })
+    const pixels = await this.pool.run<TilePixels>({ kind: 'cut', level: source, rect, outWidth: tile.width, outHeight: tile.height, output: this.output }, { signal })
     return decodedTile(pixels)
   }
 }

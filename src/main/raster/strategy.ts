@@ -27,6 +27,12 @@ export interface OpenContext {
 export function chooseStrategy(probe: ProbeResult, path: string, maxPixels: number, memoryMaxPixels: number): RasterStrategy {
   if (probe.format === 'tiff' && probe.images[0]?.tiled && probe.orientation === 1) return 'tiled'
   const pixels = probe.width * probe.height
+  if (probe.decoder === 'geotiff' && pixels > memoryMaxPixels) {
+    // libvips cannot build its pyramid (it does not read these samples or codecs as GDAL does).
+    throw new Error(
+      `Cannot open ${path}: it is ${formatPixels(pixels)} stored in strips too tall to read in place and above the ${formatPixels(memoryMaxPixels)} decoded in memory; convert it to a tiled GeoTIFF (gdal_translate -co TILED=YES)`
+    )
+  }
   if (pixels > maxPixels) {
     throw new Error(
       `Image ${path} is ${probe.width}×${probe.height} = ${formatPixels(pixels)}, above the limit of ${formatPixels(maxPixels)} for non-tiled images`

@@ -6,12 +6,12 @@ import type { RasterInfo } from '../../shared/raster'
 
 export type { RasterInfo } from '../../shared/raster'
 
-/** Decoded pixels of one tile: RGBA8 rows (channels 4) or one band of the source's type (channels 1). */
+/** Decoded pixels of one tile: RGBA8 rows, or the bands of the source in its own sample type (RasterInfo.tileKind). */
 export interface DecodedTile {
   width: number
   height: number
   channels: number
-  data: Uint8Array | Uint16Array | Int16Array | Float32Array
+  data: Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array
 }
 
 export interface RasterSource {

@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import sharp, { type Sharp, type SharpOptions } from 'sharp'
 import type { SampleType } from '../../../shared/raster'
-import { BYTES_PER_SAMPLE } from '../../../shared/tileFrame'
+import { BYTES_PER_SAMPLE, typedSamples as typedView } from '../../../shared/tileFrame'
 import type { ImageSelector, PixelOutput, TilePixels } from '../../pool/jobs'
 
 /** Bytes per sample of each sample type: the one table of the wire format, re-exported. */
@@ -67,26 +67,29 @@ export function openRaw(data: Uint8Array, width: number, height: number, channel
   return sharp(view, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
 }
 
+/**
+ * The pipeline converted to `output`, ready for raw or TIFF output: sRGB with alpha for RGBA8;
+ * 16-bit grey or RGB (alpha kept as the validity channel) for bands, the only band type libvips
+ * produces for the formats it reads in Tessera (16-bit PNG; TIFF value rasters go through geotiff.js).
+ */
+export function convertFor(pipeline: Sharp, output: PixelOutput): Sharp {
+  if (output.kind === 'rgba8') return pipeline.toColourspace('srgb').ensureAlpha()
+  if (output.sampleType !== 'uint16') throw new Error(`libvips does not produce ${output.sampleType} bands here`)
+  // extractChannel on a 16-bit image would go through 8-bit sRGB; grey16 and rgb16 keep all 16 bits.
+  return pipeline.toColourspace(output.bands === 1 ? 'grey16' : 'rgb16')
+}
+
 /** Ends a pipeline with the conversion to `output` and returns its pixels in their own buffer. */
 export async function toPixels(pipeline: Sharp, output: PixelOutput): Promise<TilePixels> {
-  let converted: Sharp
-  let sampleType: SampleType
-  if (output.kind === 'rgba8') {
-    converted = pipeline.toColourspace('srgb').ensureAlpha().raw()
-    sampleType = 'uint8'
-  } else if (output.sampleType === 'uint16') {
-    // extractChannel on a grey16 image would go through 8-bit sRGB; grey16 keeps all 16 bits.
-    converted = pipeline.toColourspace('grey16').raw({ depth: 'ushort' })
-    sampleType = 'uint16'
-  } else {
-    converted = pipeline.extractChannel(0).raw({ depth: output.sampleType === 'int16' ? 'short' : 'float' })
-    sampleType = output.sampleType
-  }
+  const converted = output.kind === 'rgba8' ? convertFor(pipeline, output).raw() : convertFor(pipeline, output).raw({ depth: 'ushort' })
+  const sampleType: SampleType = output.kind === 'rgba8' ? 'uint8' : 'uint16'
   // toBuffer and one copy into a fresh, transferable ArrayBuffer, not sharp 0.35's toUint8Array():
   // measured here, 2,500 tile reads through toUint8Array() grew the process RSS by ~770 MB and
   // kept growing (a soak of the viewer reached 1.5 GB), while toBuffer levels off at ~300 MB.
   // The copy of a 256 KB tile costs a few hundredths of a millisecond.
   const { data, info } = await converted.toBuffer({ resolveWithObject: true })
+  const expected = output.kind === 'rgba8' ? 4 : output.bands + (output.mask ? 1 : 0)
+  if (info.channels !== expected) throw new Error(`decoded ${info.channels} channels where ${expected} were expected`)
   return { width: info.width, height: info.height, channels: info.channels, sampleType, buffer: copyToArrayBuffer(data) }
 }
 
@@ -97,21 +100,5 @@ export function copyToArrayBuffer(data: Uint8Array): ArrayBuffer {
   return copy
 }
 
-/** A typed array of `sampleType` over a buffer. */
-export function typedView(
-  sampleType: SampleType,
-  buffer: ArrayBufferLike,
-  byteOffset: number,
-  length: number
-): Uint8Array | Uint16Array | Int16Array | Float32Array {
-  switch (sampleType) {
-    case 'uint16':
-      return new Uint16Array(buffer, byteOffset, length)
-    case 'int16':
-      return new Int16Array(buffer, byteOffset, length)
-    case 'float32':
-      return new Float32Array(buffer, byteOffset, length)
-    default:
-      return new Uint8Array(buffer, byteOffset, length)
-  }
-}
+/** A typed array of `sampleType` over a buffer: the wire format's own view. */
+export { typedView }

@@ -1,76 +1,241 @@
 /** Worker side: what a file is, without decoding more than a small reduction of it. */
+import { closeSync, openSync, readSync } from 'node:fs'
 import sharp from 'sharp'
-import type { PixelOutput, ProbeJob, ProbeResult } from '../../pool/jobs'
-import { readTiffStructure } from './geo'
+import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
+import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from '../../pool/jobs'
+import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { bandStatistics } from './statistics'
+import { forgetOpenTiffs, openTiff } from './tiffFiles'
+import { readTiffRect } from './tiffRegion'
+import { readTiffStructure } from './tiffStructure'
 
-/** Longest side of the reduction that statistics are computed on. */
+/** Longest side of the reduction that statistics of a non-TIFF value raster are computed on. */
 const STATISTICS_SIDE = 1024
-/** Above this many pixels, statistics come from a central window instead of the whole image. */
-const STATISTICS_MAX_DECODE = 16_000_000
+/**
+ * Pixels read at most for statistics: the finest image (full resolution or overview) up to this
+ * size is read whole, else a strided pass over the block rows of the coarsest. About 0.2–0.5 s of
+ * decoding at open; exact min/max for rasters up to 2000².
+ */
+const STATISTICS_MAX_DECODE = 4_000_000
+/** Strips of at most this many rows are read in place like tiles; taller ones need a whole decode. */
+const RANDOM_ACCESS_MAX_ROWS = 512
 
-/** Reads the header, the TIFF pages and sub-IFDs, georeferencing, and the statistics of a value raster. */
+/** Reads the header, the TIFF pages, masks and overviews, georeferencing, and the statistics of a value raster. */
 export async function probe(job: ProbeJob): Promise<ProbeResult> {
   forgetOpenedFiles()
-  const metadata = await openImage(job.path).metadata()
+  return startsLikeTiff(job.path) ? probeTiff(job.path) : probeOther(job.path)
+}
+
+/** A TIFF: its layout read by geotiff.js decides the decoder (or the refusal) and the output. */
+async function probeTiff(path: string): Promise<ProbeResult> {
+  const { layout, georeference } = await readTiffStructure(path)
+  const choice = chooseTiffDecoder(layout)
+  if ('refused' in choice) throw new Error(choice.refused)
+  const decoder = choice.decoder
+  const [full] = layout.images
+  // GDAL reads pixels in stored order; libvips reads the EXIF-style orientation of a picture (a scan) too.
+  let orientation = 1
+  let subifds = 0
+  if (decoder === 'vips') {
+    const metadata = await openImage(path).metadata()
+    orientation = metadata.orientation ?? 1
+    subifds = metadata.subifds ?? 0
+  }
+  const alphaBand = alphaBandOf(layout)
+  const hasMask = layout.masks.length > 0
+  const picture = isPictureLayout(layout)
+  const output: PixelOutput = picture ? { kind: 'rgba8' } : { kind: 'bands', sampleType: layout.sampleType!, bands: layout.bands, mask: hasMask || alphaBand >= 0 }
+  const sampleLayout: SampleLayout = {
+    bands: layout.bands,
+    photometric: layout.photometric,
+    alphaBand,
+    colorMap: picture && layout.photometric === PHOTOMETRIC.palette ? await colorMapOf(path) : null
+  }
+  const randomAccess = (d: { tiled: boolean; blockHeight: number }): boolean => d.tiled || (decoder === 'geotiff' && d.blockHeight <= RANDOM_ACCESS_MAX_ROWS)
+  const images: ProbeResult['images'] = layout.images.map((image) => ({
+    selector: { page: image.index, ...(image.file ? { file: image.file } : {}) },
+    width: image.width,
+    height: image.height,
+    tiled: randomAccess(image),
+    randomAccess: randomAccess(image)
+  }))
+  for (let subifd = 0; subifd < subifds; subifd++) {
+    const level = await openImage(path, { subifd }).metadata()
+    images.push({ selector: { subifd }, width: level.width, height: level.height, tiled: images[0]!.tiled })
+  }
+  const interpretations = colorInterpretations(layout)
+  const result: ProbeResult = {
+    format: 'tiff',
+    width: orientation >= 5 ? full!.height : full!.width,
+    height: orientation >= 5 ? full!.width : full!.height,
+    bands: layout.bands,
+    sampleType: layout.sampleType!,
+    hasAlpha: alphaBand >= 0 || hasMask,
+    orientation,
+    images,
+    masks: layout.masks.map((mask) => ({ selector: { page: mask.index, ...(mask.file ? { file: mask.file } : {}) }, width: mask.width, height: mask.height })),
+    decoder,
+    output,
+    layout: sampleLayout,
+    reduce: reduceRule(output, layout.noData, alphaBand >= 0 || hasMask),
+    georeference,
+    noData: layout.noData,
+    hasMask,
+    bandInfo: interpretations.map((colorInterpretation) => ({ colorInterpretation, statistics: null })),
+    displayBands: displayBandsOf(interpretations),
+    compression: compressionName(full!.compression),
+    lossless: full!.compression !== 7 && full!.compression !== 50001,
+    warnings: []
+  }
+  if (output.kind === 'bands') await tiffStatistics(path, result, layout)
+  return result
+}
+
+/** Any other format, read by libvips: 8-bit pictures as RGBA8, 16-bit ones as their bands. */
+async function probeOther(path: string): Promise<ProbeResult> {
+  const metadata = await openImage(path).metadata()
   const sampleType = sampleTypeOfDepth(metadata.depth)
-  if (!sampleType) throw new Error(`unsupported sample format ${metadata.depth}`)
-  const orientation = metadata.orientation ?? 1
+  if (!sampleType) throw new Error(`its ${metadata.depth} samples are not supported`)
+  const channels = metadata.channels
+  const alphaBand = metadata.hasAlpha ? channels - 1 : -1
+  const colour = channels - (metadata.hasAlpha ? 1 : 0)
+  const output: PixelOutput = sampleType === 'uint16' && (colour === 1 || colour === 3) ? { kind: 'bands', sampleType, bands: colour, mask: metadata.hasAlpha } : { kind: 'rgba8' }
+  const interpretations: ColorInterpretation[] = Array.from({ length: channels }, (_, band) =>
+    band === alphaBand ? 'alpha' : colour >= 3 ? ((['red', 'green', 'blue'] as const)[band] ?? 'undefined') : band === 0 ? 'gray' : 'undefined'
+  )
   const result: ProbeResult = {
     format: metadata.format,
     width: metadata.autoOrient.width,
     height: metadata.autoOrient.height,
-    bands: metadata.channels,
+    bands: output.kind === 'bands' ? colour : channels,
     sampleType,
     hasAlpha: metadata.hasAlpha,
-    orientation,
+    orientation: metadata.orientation ?? 1,
     images: [{ selector: {}, width: metadata.width, height: metadata.height, tiled: false }],
+    masks: [],
+    decoder: 'vips',
+    output,
+    layout: { bands: channels, photometric: colour >= 3 ? PHOTOMETRIC.rgb : PHOTOMETRIC.minIsBlack, alphaBand, colorMap: null },
+    reduce: reduceRule(output, null, metadata.hasAlpha),
     georeference: null,
     noData: null,
-    statistics: null
+    hasMask: false,
+    bandInfo: interpretations.slice(0, output.kind === 'bands' ? colour : channels).map((colorInterpretation) => ({ colorInterpretation, statistics: null })),
+    displayBands: colour >= 3 ? [0, 1, 2] : [0],
+    compression: null,
+    lossless: isLosslessFormat(path, metadata.format),
+    warnings: []
   }
-  if (metadata.format === 'tiff') {
-    const structure = await readTiffStructure(job.path)
-    result.images = structure.pages.map((page, index) => ({ selector: { page: index }, ...page }))
-    result.georeference = structure.georeference
-    result.noData = structure.noData
-    const tiled = result.images[0]?.tiled ?? false
-    for (let subifd = 0; subifd < (metadata.subifds ?? 0); subifd++) {
-      const level = await openImage(job.path, { subifd }).metadata()
-      result.images.push({ selector: { subifd }, width: level.width, height: level.height, tiled })
-    }
-  }
-  const output = valueOutput(result)
-  if (output) result.statistics = await statistics(job.path, result, output)
+  if (output.kind === 'bands') await reducedStatistics(path, result, output)
   return result
 }
 
-/** The one-band output of a value raster (single band, not 8-bit); null for images shown in colour. */
-export function valueOutput(probe: Pick<ProbeResult, 'bands' | 'hasAlpha' | 'sampleType'>): PixelOutput | null {
-  const bands = probe.bands - (probe.hasAlpha ? 1 : 0)
-  if (bands !== 1 || probe.sampleType === 'uint8') return null
-  const sampleType = probe.sampleType === 'uint16' || probe.sampleType === 'int16' ? probe.sampleType : 'float32'
-  return { kind: 'band', sampleType }
+/** How reductions of `output` treat invalid pixels. */
+function reduceRule(output: PixelOutput, noData: number | null, transparent: boolean): ReduceRule {
+  if (output.kind === 'rgba8') return { noData: null, validity: transparent ? 'alpha' : 'none' }
+  return { noData, validity: output.mask ? 'mask' : 'none' }
 }
 
-/** Statistics over the coarsest image of the file, reduced (nearest neighbour, so no-data stays no-data). */
-async function statistics(path: string, probe: ProbeResult, output: PixelOutput): Promise<ProbeResult['statistics']> {
-  const coarsest = probe.images.reduce((a, b) => (b.width * b.height < a.width * a.height ? b : a))
-  let pipeline = openImage(path, coarsest.selector, probe.orientation !== 1)
-  let { width, height } = coarsest
-  if (width * height > STATISTICS_MAX_DECODE && coarsest.tiled) {
-    const side = Math.min(width, height, 4096)
-    pipeline = pipeline.extract({ left: (width - side) >> 1, top: (height - side) >> 1, width: side, height: side })
-    width = height = side
+/** Red, green and blue bands when the file names them, else the first three of three or more, else the first. */
+function displayBandsOf(interpretations: ColorInterpretation[]): [number] | [number, number, number] {
+  const red = interpretations.indexOf('red')
+  const green = interpretations.indexOf('green')
+  const blue = interpretations.indexOf('blue')
+  if (red >= 0 && green >= 0 && blue >= 0) return [red, green, blue]
+  const values = interpretations.map((c, band) => (c === 'alpha' ? -1 : band)).filter((band) => band >= 0)
+  return values.length >= 3 ? [values[0]!, values[1]!, values[2]!] : [values[0] ?? 0]
+}
+
+async function colorMapOf(path: string): Promise<number[] | null> {
+  const image = await (await openTiff(path)).getImage(0)
+  const map = (await image.fileDirectory.loadValue('ColorMap')) as ArrayLike<number> | undefined
+  return map ? Array.from(map) : null
+}
+
+/**
+ * Statistics of every band over the whole raster: the finest image read whole when it is small
+ * enough (exact when that is the full resolution), else a strided pass over its block rows.
+ */
+async function tiffStatistics(path: string, result: ProbeResult, layout: TiffLayout): Promise<void> {
+  const output = result.output
+  if (output.kind !== 'bands') return
+  const bySize = [...layout.images].sort((a, b) => b.width * b.height - a.width * a.height)
+  const chosen = bySize.find((image) => image.width * image.height <= STATISTICS_MAX_DECODE) ?? bySize.at(-1)!
+  const mask = layout.masks.find((m) => m.width === chosen.width && m.height === chosen.height && m.file === chosen.file)
+  const image = { page: chosen.index, ...(chosen.file ? { file: chosen.file } : {}) }
+  const maskSelector = mask ? { page: mask.index, ...(mask.file ? { file: mask.file } : {}) } : null
+  const whole = chosen.width * chosen.height <= STATISTICS_MAX_DECODE
+  const rowsPerRead = Math.max(1, chosen.blockHeight)
+  const blockRows = Math.ceil(chosen.height / rowsPerRead)
+  const stride = whole ? 1 : Math.max(1, Math.ceil((chosen.width * chosen.height) / STATISTICS_MAX_DECODE))
+  const channels = output.bands + (output.mask ? 1 : 0)
+  const parts: ArrayLike<number>[] = []
+  for (let row = 0; row < blockRows; row += stride) {
+    const top = row * rowsPerRead
+    const rect = whole ? { left: 0, top: 0, width: chosen.width, height: chosen.height } : { left: 0, top, width: chosen.width, height: Math.min(rowsPerRead, chosen.height - top) }
+    parts.push(await readTiffRect({ path, image, mask: maskSelector, rect, layout: result.layout, output }))
+    if (whole) break
   }
-  const scale = Math.min(1, STATISTICS_SIDE / Math.max(width, height))
+  const exact = whole && chosen === layout.images[0]
+  result.bandInfo = result.bandInfo.map((band, index): BandInfo => ({
+    ...band,
+    statistics: { ...bandStatistics(bandOf(parts, channels, index, output.mask ? channels - 1 : -1), result.noData), exact }
+  }))
+}
+
+/** The values of band `band` of interleaved parts, NaN where the validity channel says masked. */
+function bandOf(parts: ArrayLike<number>[], channels: number, band: number, validity: number): Float64Array {
+  const total = parts.reduce((sum, part) => sum + part.length / channels, 0)
+  const values = new Float64Array(total)
+  let out = 0
+  for (const part of parts) {
+    for (let at = 0; at < part.length; at += channels) {
+      values[out++] = validity >= 0 && part[at + validity] === 0 ? Number.NaN : part[at + band]!
+    }
+  }
+  return values
+}
+
+/** Statistics of a non-TIFF value raster over a reduction of the whole image (nearest neighbour). */
+async function reducedStatistics(path: string, result: ProbeResult, output: PixelOutput & { kind: 'bands' }): Promise<void> {
+  let pipeline = openImage(path, {}, result.orientation !== 1)
+  const scale = Math.min(1, STATISTICS_SIDE / Math.max(result.width, result.height))
   if (scale < 1) {
-    pipeline = pipeline.resize(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)), { fit: 'fill', kernel: 'nearest' })
+    pipeline = pipeline.resize(Math.max(1, Math.round(result.width * scale)), Math.max(1, Math.round(result.height * scale)), { fit: 'fill', kernel: 'nearest' })
   }
   const pixels = await toPixels(pipeline, output)
-  const values = typedView(pixels.sampleType, pixels.buffer, 0, pixels.width * pixels.height)
-  return bandStatistics(values, probe.noData)
+  const values = typedView(pixels.sampleType, pixels.buffer, 0, pixels.width * pixels.height * pixels.channels)
+  const channels = pixels.channels
+  result.bandInfo = result.bandInfo.map((band, index) => ({
+    ...band,
+    statistics: { ...bandStatistics(bandOf([values], channels, index, output.mask ? channels - 1 : -1), null), exact: scale === 1 }
+  }))
+}
+
+/** True when the file starts with a TIFF or BigTIFF signature. */
+function startsLikeTiff(path: string): boolean {
+  const head = readHead(path, 4)
+  const signature = head.toString('latin1')
+  return signature === 'II*\0' || signature === 'MM\0*' || signature === 'II+\0' || signature === 'MM\0+'
+}
+
+/** Whether the coding of a non-TIFF format loses nothing: PNG, GIF, SVG yes; JPEG, HEIF/AVIF no; WebP by its chunk (VP8L lossless). */
+function isLosslessFormat(path: string, format: string): boolean {
+  if (format === 'jpeg' || format === 'heif' || format === 'jp2k' || format === 'jxl') return false
+  if (format === 'webp') return readHead(path, 16).toString('latin1', 12, 16) === 'VP8L'
+  return true
+}
+
+function readHead(path: string, length: number): Buffer {
+  const head = Buffer.alloc(length)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, head, 0, length, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return head
 }
 
 /**
@@ -78,11 +243,12 @@ async function statistics(path: string, probe: ProbeResult, output: PixelOutput)
  * them again: a file rewritten or replaced since (a reopened raster, a rebuilt pyramid at the same
  * cache path) would be read with its old header — old sizes, pixels cut with the old geometry, or
  * the old inode's pixels. Every open (every probe) starts from what is on disk: the cache, one per
- * process and shared by every worker, is emptied, its limits kept. Opens are rare; the tiles of
- * other rasters only parse their file's header once more.
+ * process and shared by every worker, is emptied, its limits kept. geotiff.js handles are reopened
+ * when the file's version changes (`tiffFiles.ts`), and closed here too.
  */
 function forgetOpenedFiles(): void {
   const { memory, files, items } = sharp.cache()
   sharp.cache(false)
   sharp.cache({ memory: memory.max, files: files.max, items: items.max })
+  forgetOpenTiffs()
 }

@@ -11,7 +11,7 @@ import { rename, rm, stat } from 'node:fs/promises'
 import type { TiffOptions } from 'sharp'
 import { threadId } from 'node:worker_threads'
 import type { BuildPyramidJob } from '../../pool/jobs'
-import { openImage } from './pixels'
+import { convertFor, openImage } from './pixels'
 
 const PROGRESS_INTERVAL_MS = 100
 
@@ -19,8 +19,10 @@ const PROGRESS_INTERVAL_MS = 100
 export const PYRAMID_JPEG_QUALITY = 80
 
 /**
- * The TIFF options of a built pyramid: JPEG tiles for 8-bit colour without alpha (what viewers'
- * pyramids use), lossless deflate for alpha and value bands. The bench converts with exactly these.
+ * The TIFF options of a built pyramid. Built pyramids are lossless (deflate with the horizontal
+ * predictor) whatever the source: level 0 of a lossless source stays exact at 1:1, and a JPEG is
+ * not compressed twice. JPEG tiles (`lossy`) are only what the bench compares with. The bench
+ * converts with exactly these.
  */
 export function pyramidTiffOptions(lossy: boolean, tileSize: number, bigtiff = false): TiffOptions {
   return {
@@ -29,7 +31,7 @@ export function pyramidTiffOptions(lossy: boolean, tileSize: number, bigtiff = f
     tileHeight: tileSize,
     pyramid: true,
     compression: lossy ? 'jpeg' : 'deflate',
-    ...(lossy ? { quality: PYRAMID_JPEG_QUALITY } : {}),
+    ...(lossy ? { quality: PYRAMID_JPEG_QUALITY } : { predictor: 'horizontal' as const }),
     bigtiff
   }
 }
@@ -50,11 +52,10 @@ export async function buildPyramid(job: BuildPyramidJob, progress: (fraction: nu
   }, PROGRESS_INTERVAL_MS)
   try {
     let pipeline = openImage(job.path, {}, true)
-    pipeline = job.output.kind === 'rgba8' ? pipeline.toColourspace('srgb') : job.output.sampleType === 'uint16' ? pipeline.toColourspace('grey16') : pipeline.extractChannel(0)
-    const { channels, hasAlpha } = await pipeline.clone().metadata()
-    const lossy = job.output.kind === 'rgba8' && !hasAlpha && channels !== 4
+    // RGB stays RGB (RGBA only with alpha); bands keep their 16 bits and their alpha.
+    pipeline = job.output.kind === 'rgba8' ? pipeline.toColourspace('srgb') : convertFor(pipeline, job.output)
     await pipeline
-      .tiff(pyramidTiffOptions(lossy, job.tileSize, job.expectedBytes > 3e9))
+      .tiff(pyramidTiffOptions(false, job.tileSize, job.expectedBytes > 3e9))
       .toFile(partial)
     clearInterval(timer)
     await rename(partial, job.outPath)

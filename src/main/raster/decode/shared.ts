@@ -2,29 +2,28 @@
  * Worker side of strategy 'memory': decode an image once into SharedArrayBuffers (one per level)
  * that every worker reads, and cut tiles out of them.
  */
-import type { CutJob, DecodeSharedJob, SharedLevel, TilePixels } from '../../pool/jobs'
-import { BYTES_PER_SAMPLE, openImage, openRaw, toPixels, typedView } from './pixels'
+import type { Sharp } from 'sharp'
+import type { SampleType } from '../../../shared/raster'
+import type { CutJob, DecodeSharedJob, PixelOutput, ReduceRule, SharedLevel, TilePixels } from '../../pool/jobs'
+import { BYTES_PER_SAMPLE, copyToArrayBuffer, openImage, openRaw, toPixels, typedView } from './pixels'
+import { reduceBlocks, resizeNearest } from './reduce'
+import { readTiffReduced } from './tiffRegion'
 
 /**
  * Decodes the image to levels[0] (shrink-on-load when smaller than the image), then halves it level
- * by level. The halvings are 2×2 box averages computed straight into the shared buffers: one pass
- * over each level, no further sharp pipeline, so that a pyramid's overview is ready sooner.
+ * by level. The halvings are computed straight into the shared buffers: one pass over each level,
+ * no further sharp pipeline, so that a pyramid's overview is ready sooner. They never mix no-data,
+ * masked or transparent pixels into values (see `reduce.ts`).
  */
 export async function decodeShared(job: DecodeSharedJob): Promise<SharedLevel[]> {
   const levels: SharedLevel[] = []
   for (const [index, size] of job.levels.entries()) {
     const previous = levels[index - 1]
     if (previous && size.width === Math.ceil(previous.width / 2) && size.height === Math.ceil(previous.height / 2)) {
-      levels.push(halve(previous))
+      levels.push(halve(previous, job.reduce))
       continue
     }
-    let pipeline = previous
-      ? openRaw(new Uint8Array(previous.buffer), previous.width, previous.height, previous.channels, previous.sampleType)
-      : openImage(job.path, {}, job.autoOrient)
-    if (previous || size.width !== job.width || size.height !== job.height) {
-      pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' })
-    }
-    const pixels = await toPixels(pipeline, job.output)
+    const pixels = previous ? await resizeShared(previous, size, job) : await decodeFirst(job, size)
     const buffer = new SharedArrayBuffer(pixels.buffer.byteLength)
     new Uint8Array(buffer).set(new Uint8Array(pixels.buffer))
     levels.push({ width: pixels.width, height: pixels.height, channels: pixels.channels, sampleType: pixels.sampleType, buffer })
@@ -32,18 +31,54 @@ export async function decodeShared(job: DecodeSharedJob): Promise<SharedLevel[]>
   return levels
 }
 
-/** The next level of `level` (each side halved, rounded up): every pixel the mean of a 2×2 block, the last row and column repeated at an odd edge. */
-export function halve(level: SharedLevel): SharedLevel {
+/** The first level: the whole image decoded by its decoder (geotiff.js at full size, or libvips with shrink-on-load). */
+async function decodeFirst(job: DecodeSharedJob, size: { width: number; height: number }): Promise<TilePixels> {
+  if (job.decoder === 'geotiff') {
+    const rect = { left: 0, top: 0, width: job.width, height: job.height }
+    const factor = job.width / size.width
+    const read = { path: job.path, image: {}, mask: job.mask, rect, layout: job.layout, output: job.output }
+    const reduced = await readTiffReduced(read, Number.isInteger(factor) ? factor : 1, job.reduce)
+    if (reduced.width !== size.width || reduced.height !== size.height) {
+      throw new Error(`decoded ${reduced.width}×${reduced.height} where ${size.width}×${size.height} was expected`)
+    }
+    return { width: reduced.width, height: reduced.height, channels: channelsOf(job.output), sampleType: sampleTypeOf(job.output), buffer: reduced.data.slice().buffer as ArrayBuffer }
+  }
+  let pipeline = openImage(job.path, {}, job.autoOrient)
+  if (size.width !== job.width || size.height !== job.height) pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' })
+  return toPixels(pipeline, job.output)
+}
+
+/** A level of another size than half the previous one (rare: a shrink-on-load that rounded otherwise). */
+function resizeShared(previous: SharedLevel, size: { width: number; height: number }, job: DecodeSharedJob): Promise<TilePixels> {
+  return resizeSamples(new Uint8Array(previous.buffer), previous, size.width, size.height, job.output)
+}
+
+/**
+ * Samples resized: libvips for RGBA8 (alpha premultiplied), nearest neighbour for bands (values
+ * never blended with no-data, and any number of channels).
+ */
+async function resizeSamples(bytes: Uint8Array, from: { width: number; height: number; channels: number; sampleType: SampleType }, outWidth: number, outHeight: number, output: PixelOutput): Promise<TilePixels> {
+  const { width, height, channels, sampleType } = from
+  if (output.kind === 'bands') {
+    const source = typedView(sampleType, bytes.buffer, bytes.byteOffset, width * height * channels)
+    const resized = resizeNearest(source, width, height, channels, outWidth, outHeight)
+    return { width: outWidth, height: outHeight, channels, sampleType, buffer: resized.buffer as ArrayBuffer }
+  }
+  const pipeline = openRaw(bytes, width, height, channels, sampleType).resize(outWidth, outHeight, { fit: 'fill' })
+  return rawPixels(pipeline, channels, sampleType)
+}
+
+/** The next level of `level` (each side halved, rounded up): every pixel the mean of the valid pixels of a 2×2 block. */
+export function halve(level: SharedLevel, rule: ReduceRule = { noData: null, validity: 'none' }): SharedLevel {
   const { width, height, channels, sampleType } = level
+  const source = typedView(sampleType, level.buffer, 0, width * height * channels)
   const outWidth = Math.ceil(width / 2)
   const outHeight = Math.ceil(height / 2)
   const buffer = new SharedArrayBuffer(outWidth * outHeight * channels * BYTES_PER_SAMPLE[sampleType])
-  const source = typedView(sampleType, level.buffer, 0, width * height * channels)
   const target = typedView(sampleType, buffer, 0, outWidth * outHeight * channels)
-  // One function per array type, so that each stays monomorphic (and fast) in V8.
-  if (source instanceof Uint8Array) halveUint8(source, target as Uint8Array, width, height, channels)
-  else if (source instanceof Float32Array) halveOther(source, target, width, height, channels, false)
-  else halveOther(source, target, width, height, channels, true)
+  // The common case (a picture without transparency) keeps its tight loop; everything else averages valid samples only.
+  if (source instanceof Uint8Array && rule.validity === 'none' && rule.noData === null) halveUint8(source, target as Uint8Array, width, height, channels)
+  else target.set(reduceBlocks(source, width, height, channels, 2, rule).data as never)
   return { width: outWidth, height: outHeight, channels, sampleType, buffer }
 }
 
@@ -65,26 +100,6 @@ function halveUint8(source: Uint8Array, target: Uint8Array, width: number, heigh
   }
 }
 
-function halveOther(source: ArrayLike<number>, target: { [index: number]: number }, width: number, height: number, channels: number, integer: boolean): void {
-  const outWidth = Math.ceil(width / 2)
-  const outHeight = Math.ceil(height / 2)
-  const rowLength = width * channels
-  let out = 0
-  for (let y = 0; y < outHeight; y++) {
-    const row0 = 2 * y * rowLength
-    const row1 = Math.min(2 * y + 1, height - 1) * rowLength
-    for (let x = 0; x < outWidth; x++) {
-      const col0 = 2 * x * channels
-      const step = 2 * x + 1 < width ? channels : 0
-      for (let c = col0; c < col0 + channels; c++) {
-        const sum = source[row0 + c]! + source[row0 + c + step]! + source[row1 + c]! + source[row1 + c + step]!
-        // Integer sums fit in 32 bits (at most 4 × 65535): round half up with a shift.
-        target[out++] = integer ? (sum + 2) >> 2 : sum * 0.25
-      }
-    }
-  }
-}
-
 /** Copies `rect` of a shared level; resizes it when the job asks for another size. */
 export async function cutShared(job: CutJob): Promise<TilePixels> {
   const { level, rect } = job
@@ -98,6 +113,24 @@ export async function cutShared(job: CutJob): Promise<TilePixels> {
   }
   const cut: TilePixels = { width: rect.width, height: rect.height, channels: level.channels, sampleType: level.sampleType, buffer: out.buffer }
   if (job.outWidth === rect.width && job.outHeight === rect.height) return cut
-  const pipeline = openRaw(out, rect.width, rect.height, level.channels, level.sampleType).resize(job.outWidth, job.outHeight, { fit: 'fill' })
-  return toPixels(pipeline, level.channels === 1 && level.sampleType !== 'uint8' ? { kind: 'band', sampleType: level.sampleType as 'uint16' } : { kind: 'rgba8' })
+  // Enlarged: a finer level served from the overview while the pyramid is built.
+  return resizeSamples(out, { width: rect.width, height: rect.height, channels: level.channels, sampleType: level.sampleType }, job.outWidth, job.outHeight, job.output)
+}
+
+/** Raw samples of a pipeline over raw samples, in their own type and channels. */
+async function rawPixels(pipeline: Sharp, channels: number, sampleType: SampleType): Promise<TilePixels> {
+  const depth = VIPS_DEPTH[sampleType]
+  const { data, info } = await pipeline.raw({ depth }).toBuffer({ resolveWithObject: true })
+  if (info.channels !== channels) throw new Error(`resized ${info.channels} channels where ${channels} were expected`)
+  return { width: info.width, height: info.height, channels, sampleType, buffer: copyToArrayBuffer(data) }
+}
+
+const VIPS_DEPTH = { uint8: 'uchar', int8: 'char', uint16: 'ushort', int16: 'short', uint32: 'uint', int32: 'int', float32: 'float', float64: 'double' } as const
+
+function channelsOf(output: PixelOutput): number {
+  return output.kind === 'rgba8' ? 4 : output.bands + (output.mask ? 1 : 0)
+}
+
+function sampleTypeOf(output: PixelOutput): SampleType {
+  return output.kind === 'rgba8' ? 'uint8' : output.sampleType
 }

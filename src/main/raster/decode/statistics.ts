@@ -6,15 +6,33 @@ import type { BandStatistics } from '../../../shared/raster'
  * with no valid value gets zeros (the renderer then shows it flat instead of failing).
  */
 export function bandStatistics(values: ArrayLike<number>, noData: number | null): BandStatistics {
-  const valid = new Float64Array(values.length)
+  // Min, max and moments over every valid value; percentiles over an even sample of at most
+  // PERCENTILE_SAMPLES of them (sorting millions would cost seconds at open).
+  const step = Math.max(1, Math.floor(values.length / PERCENTILE_SAMPLES))
+  const sample = new Float64Array(Math.ceil(values.length / step))
   let count = 0
+  let sampled = 0
+  let min = Infinity
+  let max = -Infinity
+  let sum = 0
+  let squares = 0
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!
-    if (Number.isNaN(value) || value === noData || !Number.isFinite(value)) continue
-    valid[count++] = value
+    if (value !== value || value === noData || value === Infinity || value === -Infinity) continue
+    count++
+    if (value < min) min = value
+    if (value > max) max = value
+    sum += value
+    squares += value * value
+    if (i % step === 0) sample[sampled++] = value
   }
   if (count === 0) return { min: 0, max: 0, p2: 0, p98: 0, noData }
-  const sorted = valid.subarray(0, count).sort()
-  const at = (q: number): number => sorted[Math.min(count - 1, Math.floor(q * (count - 1)))]!
-  return { min: sorted[0]!, max: sorted[count - 1]!, p2: at(0.02), p98: at(0.98), noData }
+  const sorted = sample.subarray(0, sampled).sort()
+  const at = (q: number): number => (sampled === 0 ? min : sorted[Math.min(sampled - 1, Math.floor(q * (sampled - 1)))]!)
+  const mean = sum / count
+  const stdDev = Math.sqrt(Math.max(0, squares / count - mean * mean))
+  return { min, max, p2: at(0.02), p98: at(0.98), p0_5: at(0.005), p99_5: at(0.995), mean, stdDev, noData }
 }
+
+/** Values whose percentiles are computed, at most. */
+const PERCENTILE_SAMPLES = 1_000_000

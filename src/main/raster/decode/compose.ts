@@ -1,0 +1,66 @@
+/**
+ * Worker side: from the samples geotiff.js decodes (every band, pixel-interleaved) and a mask, to
+ * what a tile carries: RGBA8 for pictures (grey replicated, palette expanded, alpha from the
+ * declared alpha band and the mask), or the bands themselves plus a validity channel. Pure.
+ */
+import type { PixelOutput, SampleLayout } from '../../pool/jobs'
+import { PHOTOMETRIC } from '../tiffLayout'
+import { sameKind } from './reduce'
+
+type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array
+
+/**
+ * The tile samples of `pixels` pixels of `samples` (layout.bands per pixel) for `output`.
+ * `mask` holds one byte per pixel, 0 where the file masks the pixel out.
+ */
+export function composeSamples(samples: Samples, pixels: number, layout: SampleLayout, output: PixelOutput, mask: Uint8Array | null): Samples {
+  return output.kind === 'rgba8' ? composeRgba8(samples, pixels, layout, mask) : withValidity(samples, pixels, layout, output.mask, mask)
+}
+
+function composeRgba8(samples: Samples, pixels: number, layout: SampleLayout, mask: Uint8Array | null): Uint8Array {
+  const out = new Uint8Array(pixels * 4)
+  const { bands, alphaBand, photometric, colorMap } = layout
+  const entries = colorMap ? colorMap.length / 3 : 0
+  for (let p = 0, at = 0; p < pixels; p++, at += bands) {
+    let r: number
+    let g: number
+    let b: number
+    if (photometric === PHOTOMETRIC.palette && colorMap) {
+      const index = samples[at]!
+      // 16-bit colour-map entries to 8 bits as GDAL does (a GDAL-written map is value × 257).
+      r = Math.round(colorMap[index]! / 257)
+      g = Math.round(colorMap[entries + index]! / 257)
+      b = Math.round(colorMap[2 * entries + index]! / 257)
+    } else if (photometric === PHOTOMETRIC.rgb || photometric === PHOTOMETRIC.ycbcr) {
+      r = samples[at]!
+      g = samples[at + 1]!
+      b = samples[at + 2]!
+    } else {
+      const grey = photometric === PHOTOMETRIC.minIsWhite ? 255 - samples[at]! : samples[at]!
+      r = g = b = grey
+    }
+    const o = p * 4
+    out[o] = r
+    out[o + 1] = g
+    out[o + 2] = b
+    const alpha = alphaBand >= 0 ? samples[at + alphaBand]! : 255
+    out[o + 3] = mask && mask[p] === 0 ? 0 : alpha
+  }
+  return out
+}
+
+/** The bands as they are, plus a validity channel (0 where masked or transparent) when `withMask`. */
+function withValidity(samples: Samples, pixels: number, layout: SampleLayout, withMask: boolean, mask: Uint8Array | null): Samples {
+  if (!withMask) return samples
+  const { bands, alphaBand } = layout
+  const channels = bands + 1
+  const out = sameKind(samples, pixels * channels)
+  for (let p = 0; p < pixels; p++) {
+    const from = p * bands
+    const to = p * channels
+    for (let c = 0; c < bands; c++) out[to + c] = samples[from + c]!
+    const visible = (!mask || mask[p] !== 0) && (alphaBand < 0 || samples[from + alphaBand] !== 0)
+    out[to + bands] = visible ? 1 : 0
+  }
+  return out
+}
