@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, type Men
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { filesFromArgv } from './host/appArgs'
+import { expandFolders } from './host/expandFolders'
 import { buildMenuTemplate } from './host/menuTemplate'
 import { closeRasterRuntime, rasterOpener, tileWorkerCount } from './host/rasterOpener'
 import { RecentFiles } from './host/recentFiles'
@@ -79,7 +80,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.on('second-instance', (_event, argv, cwd) => {
-    void openInWindow(filesFromArgv(argv, { defaultApp: process.defaultApp === true, cwd }))
+    void openInWindow(expandFolders(filesFromArgv(argv, { defaultApp: process.defaultApp === true, cwd })))
     window?.focus()
   })
   void app.whenReady().then(() => {
@@ -96,7 +97,7 @@ if (!app.requestSingleInstanceLock()) {
       }
     })
     refreshMenu()
-    createWindow(filesFromArgv(process.argv, { defaultApp: process.defaultApp === true }))
+    createWindow(expandFolders(filesFromArgv(process.argv, { defaultApp: process.defaultApp === true })))
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow([])
     })

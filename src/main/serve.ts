@@ -8,6 +8,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseServeArgs } from './host/args'
+import { expandFolders } from './host/expandFolders'
 import { serveLine, startServeHost } from './host/serveHost'
 import { closeRasterRuntime, rasterOpener, tileWorkerCount } from './host/rasterOpener'
 import { removeAllUploadDirectoriesSync } from './service/UploadStore'
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     maxWorkers: tileWorkerCount(),
     host: args.host,
     port: args.port,
-    files: args.files,
+    files: expandFolders(args.files),
     allowPaths: args.allowPaths
   })
   process.on('exit', removeAllUploadDirectoriesSync)

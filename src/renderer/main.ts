@@ -5,12 +5,14 @@
 import 'pixi.js/unsafe-eval' // the CSP forbids eval; this swaps Pixi's generated code for static code
 import { createBridge } from './bridge'
 import type { TesseraBridge } from './bridge/types'
-import type { OpenedRaster } from '../shared/protocol'
+import type { OpenBatchSlot, OpenedRaster } from '../shared/protocol'
 import { DropZone } from './ui/DropZone'
 import { ErrorList } from './ui/ErrorList'
 import { LayersPanel, type LayerEntry } from './ui/LayersPanel'
+import { arrangeLayerList } from './ui/layerListOrder'
 import { StatusBar } from './ui/StatusBar'
 import { diagnosticsRequested, installDiagnostics } from './ui/diagnostics'
+import { LayerOrder, type OpenBatch } from './view/LayerOrder'
 import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
 import { Viewer } from './view/Viewer'
 import type { TileLayer, TileTransport } from './view/TileLayer'
@@ -43,16 +45,33 @@ async function main(): Promise<void> {
   /** Layers opened from a dropped or picked file, by raster id: re-opened from the same File after a reconnection. */
   const layerFiles = new Map<string, File>()
 
-  const addLayer = (opened: OpenedRaster): void => {
-    const layer = viewer.addLayer(opened)
+  /** Where layers go: files given together stack in the order given, whatever order they open in. */
+  const order = new LayerOrder()
+  /** The camera as the last automatic fit left it: the first view refits as its files come, until the user moves. */
+  let fittedView: { centerX: number; centerY: number; zoom: number } | null = null
+  /**
+   * Puts an opened raster in its slot (`index` of `batch`; on top when it came alone), lists it
+   * where it went, and fits the first view to all of its files opened so far.
+   */
+  const addLayer = (opened: OpenedRaster, batch: OpenBatch | null = null, index = 0): void => {
+    const placement = order.place(batch ?? order.begin(1), batch ? index : 0, opened.rasterId)
+    const layer = placement.isNew ? viewer.addLayer(opened, { below: placement.below, fit: false }) : viewer.addLayer(opened)
     panel.upsert(entryOf(layer))
+    arrangeLayerList(panel.root, viewer.layers.map((l) => l.rasterId))
     dropZone.setEmpty(false)
+    if (placement.fit && (placement.fit.length === 1 || (fittedView !== null && sameView(viewer.view, fittedView)))) {
+      viewer.fitLayers(placement.fit)
+      fittedView = { ...viewer.view }
+    }
     if (opened.info.strategy === 'pyramid' && !opened.info.pyramidReady) {
       status.setProgress(opened.rasterId, `Building pyramid of ${opened.info.name}`, 0)
     }
   }
+  /** The batch a host-given place belongs to (begun on its first mention), or null when it has none. */
+  const hostBatch = (slot: OpenBatchSlot | undefined): OpenBatch | null => (slot ? order.hostBatch(slot.batch, slot.size, slot.index) : null)
   /** Takes a layer off the screen and the panel (not off the service). */
   const forgetLayer = (rasterId: string): void => {
+    order.remove(rasterId)
     viewer.removeLayer(rasterId)
     panel.remove(rasterId)
     status.setProgress(rasterId, '', 1)
@@ -65,28 +84,29 @@ async function main(): Promise<void> {
   }
   /**
    * Opens files a few at a time (a dropped folder must not start hundreds of uploads at once: the
-   * service bounds them), adding them as layers in the order they were dropped (last on top).
+   * service bounds them), each layer added as soon as it opens, in its place in the order the
+   * files were given (last on top; see LayerOrder).
    */
   const openFiles = async (files: File[]): Promise<void> => {
-    const opening = files.map(limitConcurrency(OPENS_AT_ONCE, async (file: File) => {
+    const batch = order.begin(files.length)
+    const open = limitConcurrency(OPENS_AT_ONCE, async ({ file, index }: { file: File; index: number }) => {
       const uploadId = `upload:${file.name}:${file.size}:${Math.random()}`
+      let opened: OpenedRaster
       try {
-        return await bridge.openFile(file, (p) =>
+        opened = await bridge.openFile(file, (p) =>
           status.setProgress(uploadId, `Reading ${p.name}`, p.totalBytes > 0 ? Math.min(0.999, p.sentBytes / p.totalBytes) : 0)
         )
       } catch (error) {
+        order.fail(batch, index)
         errors.show(`Could not open ${file.name}`, messageOf(error))
-        return null
+        return
       } finally {
         status.setProgress(uploadId, '', 1)
       }
-    }))
-    for (const [index, pending] of opening.entries()) {
-      const opened = await pending
-      if (!opened) continue
-      addLayer(opened)
-      layerFiles.set(opened.rasterId, files[index]!)
-    }
+      addLayer(opened, batch, index)
+      layerFiles.set(opened.rasterId, file)
+    })
+    await Promise.all(files.map((file, index) => open({ file, index })))
   }
   const panel = new LayersPanel(required('sidebar'), {
     setVisible: (id, visible) => viewer.setLayerVisible(id, visible),
@@ -102,8 +122,9 @@ async function main(): Promise<void> {
     onFiles: (files) => void openFiles(files),
     onOpenDialog: bridge.showOpenDialog
       ? () => {
+          // What it opens is announced by the host (raster-opened, with each file's place).
           bridge.showOpenDialog!()
-            .then((opened) => opened.forEach(addLayer))
+            .then(() => undefined)
             .catch((error: unknown) => errors.show('Could not open the file', messageOf(error)))
         }
       : undefined
@@ -111,7 +132,11 @@ async function main(): Promise<void> {
   dropZone.setEmpty(true)
 
   bridge.onTile((tile) => viewer.receiveTile(tile))
-  bridge.onRasterOpened(addLayer)
+  bridge.onRasterOpened((opened, slot) => addLayer(opened, hostBatch(slot), slot?.index ?? 0))
+  bridge.onOpenFailed((slot) => {
+    const batch = hostBatch(slot)
+    if (batch) order.fail(batch, slot.index)
+  })
   bridge.onProgress((rasterId, progress) => {
     const layer = viewer.layer(rasterId)
     status.setProgress(rasterId, `Building pyramid of ${layer?.info.name ?? 'image'}`, progress)
@@ -141,6 +166,7 @@ async function main(): Promise<void> {
     if (state === 'closed') {
       if (!connectionLost) viewer.connectionLost()
       connectionLost = true
+      order.abandonNamed() // the host names its files again on the new connection
       errors.show('Connection to the Tessera service lost', 'reconnecting…')
       return
     }
@@ -150,7 +176,7 @@ async function main(): Promise<void> {
     // layers, served again when announced); files the user dropped are unknown to the new
     // connection and their ids may be given to other rasters: take those layers down and open the
     // same files again.
-    const files = [...layerFiles.entries()]
+    const files = viewer.layers.filter((l) => layerFiles.has(l.rasterId)).map((l) => [l.rasterId, layerFiles.get(l.rasterId)!] as const)
     for (const [rasterId] of files) forgetLayer(rasterId)
     void openFiles(files.map(([, file]) => file))
   })
@@ -196,6 +222,12 @@ async function main(): Promise<void> {
 
 function entryOf(layer: TileLayer): LayerEntry {
   return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display }
+}
+
+/** True when two camera states are the same (to within rounding): the user has not moved since. */
+function sameView(a: { centerX: number; centerY: number; zoom: number }, b: { centerX: number; centerY: number; zoom: number }): boolean {
+  const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y))
+  return close(a.centerX, b.centerX) && close(a.centerY, b.centerY) && close(a.zoom, b.zoom)
 }
 
 /** Files opened (uploaded) at the same time; the service accepts up to MAX_OPEN_UPLOADS (64) per connection. */

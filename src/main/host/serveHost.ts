@@ -66,6 +66,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const rendererDir = resolve(options.rendererDir)
   const services = new Set<TextureService>()
   const connections = new Set<Promise<void>>()
+  /** Connections so far: names each one's batch of command-line files. */
+  let connectionCount = 0
 
   const server: Server = createServer(staticFileHandler(rendererDir, readRendererCsp(join(rendererDir, 'index.html'))))
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 })
@@ -103,12 +105,15 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       connections.delete(done)
     })
     connections.add(done)
-    // Each connection opens the command-line files itself: rasters belong to one connection.
-    for (const file of files) {
-      service.openHostPath(file).catch((error: unknown) => {
-        sink.send({ type: 'error', error: toErrorInfo(error, 'open-failed') })
+    // Each connection opens the command-line files itself: rasters belong to one connection. They
+    // open at once, and each says its place in the order given: the renderer stacks them so.
+    const batch = `command-line:${++connectionCount}`
+    files.forEach((file, index) => {
+      const slot = { batch, index, size: files.length }
+      service.openHostPath(file, slot).catch((error: unknown) => {
+        sink.send({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot })
       })
-    }
+    })
   }
 
   let closing: Promise<void> | null = null

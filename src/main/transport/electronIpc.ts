@@ -6,7 +6,7 @@
  * it is copied once, by the structured clone). Electron's objects are parameters, so tests stub them.
  */
 import { IPC } from '../../shared/ipcChannels'
-import type { OpenedRaster, ServerMessage } from '../../shared/protocol'
+import type { OpenBatchSlot, OpenedRaster, ServerMessage } from '../../shared/protocol'
 import { joinTileFrame } from '../service/joinTileFrame'
 import type { ServiceSink } from '../service/types'
 import { isTrustedSender, untrustedSenderError, type SenderFrameLike, type TrustedOrigin } from './senderCheck'
@@ -42,7 +42,7 @@ export interface IpcMainLike {
 /** What this transport needs of a TextureService. */
 export interface PageService {
   receive(value: unknown): Promise<ServerMessage | null>
-  openHostPath(path: string): Promise<OpenedRaster>
+  openHostPath(path: string, batch?: OpenBatchSlot): Promise<OpenedRaster>
   close(): Promise<void>
 }
 
@@ -68,6 +68,8 @@ export class ElectronTransport {
   private readonly pages = new Map<number, Page>()
   /** Paths to open when a page connects (command line, File menu before the page was ready). */
   private readonly waitingPaths = new Map<number, string[]>()
+  /** Batches of paths opened so far: names each one (see OpenBatchSlot). */
+  private batchCount = 0
   private readonly onNotify = (event: IpcEventLike, message: unknown): void => {
     if (!this.check(IPC.notify, event, false)) return
     const page = this.pages.get(event.sender.id)
@@ -111,16 +113,26 @@ export class ElectronTransport {
       this.waitingPaths.set(contents.id, [...waiting, ...paths])
       return []
     }
+    // All at once; each says its place in the order given, so the page stacks them in that order
+    // (the last on top) whatever order they finish in.
+    const batch = `open:${++this.batchCount}`
+    const results = await Promise.all(
+      paths.map(async (path, index) => {
+        const slot: OpenBatchSlot = { batch, index, size: paths.length }
+        try {
+          return await page.service.openHostPath(path, slot)
+        } catch (error) {
+          page.port.postMessage({ type: 'error', error: { code: 'open-failed', message: error instanceof Error ? error.message : String(error) }, batch: slot })
+          return null
+        }
+      })
+    )
     const opened: OpenedRaster[] = []
-    for (const path of paths) {
-      try {
-        const raster = await page.service.openHostPath(path)
-        opened.push(raster)
-        this.options.onOpened?.(path, raster)
-      } catch (error) {
-        page.port.postMessage({ type: 'error', error: { code: 'open-failed', message: error instanceof Error ? error.message : String(error) } })
-      }
-    }
+    results.forEach((raster, index) => {
+      if (!raster) return
+      opened.push(raster)
+      this.options.onOpened?.(paths[index]!, raster)
+    })
     return opened
   }
 

@@ -9,6 +9,7 @@ import type {
   CallResults,
   ErrorInfo,
   NotifyMessage,
+  OpenBatchSlot,
   OpenedRaster,
   SchedulingMode,
   ServerMessage,
@@ -29,12 +30,15 @@ export abstract class BridgeBase implements TesseraBridge {
   protected readonly tileListeners = new Listeners<[TileMessage]>()
   protected readonly progressListeners = new Listeners<[string, number]>()
   protected readonly updatedListeners = new Listeners<[string, RasterInfo]>()
-  protected readonly openedListeners = new Listeners<[OpenedRaster]>()
+  protected readonly openedListeners = new Listeners<[OpenedRaster, OpenBatchSlot | undefined]>()
+  protected readonly openFailedListeners = new Listeners<[OpenBatchSlot]>()
   protected readonly tileFailedListeners = new Listeners<[string, string, ErrorInfo]>()
   protected readonly errorListeners = new Listeners<[ErrorInfo]>()
   protected readonly connectionListeners = new Listeners<['open' | 'closed']>()
   /** raster-opened events that came before anyone listened (command-line files at start). */
-  private readonly unheardOpened: OpenedRaster[] = []
+  private readonly unheardOpened: Array<[OpenedRaster, OpenBatchSlot | undefined]> = []
+  /** Places of files the host failed to open that came before anyone listened. */
+  private readonly unheardOpenFailures: OpenBatchSlot[] = []
   /** Errors that came before anyone listened (a command-line file that fails at start): a person must still see them. */
   private readonly unheardErrors: ErrorInfo[] = []
   protected nextCallId = 1
@@ -65,13 +69,17 @@ export abstract class BridgeBase implements TesseraBridge {
         return this.updatedListeners.emit(message.rasterId, message.info)
       case 'raster-opened': {
         const opened = { rasterId: message.rasterId, info: message.info }
-        if (this.openedListeners.size === 0) this.unheardOpened.push(opened)
-        else this.openedListeners.emit(opened)
+        if (this.openedListeners.size === 0) this.unheardOpened.push([opened, message.batch])
+        else this.openedListeners.emit(opened, message.batch)
         return
       }
       case 'tile-failed':
         return this.tileFailedListeners.emit(message.rasterId, message.key, message.error)
       case 'error':
+        if (message.batch) {
+          if (this.openFailedListeners.size === 0) this.unheardOpenFailures.push(message.batch)
+          else this.openFailedListeners.emit(message.batch)
+        }
         return this.emitError(message.error)
       default:
         return
@@ -132,10 +140,17 @@ export abstract class BridgeBase implements TesseraBridge {
     return this.updatedListeners.add(listener)
   }
 
-  onRasterOpened(listener: (opened: OpenedRaster) => void): Disposable {
+  onRasterOpened(listener: (opened: OpenedRaster, batch?: OpenBatchSlot) => void): Disposable {
     const dispose = this.openedListeners.add(listener)
     const unheard = this.unheardOpened.splice(0)
-    if (unheard.length > 0) queueMicrotask(() => unheard.forEach((opened) => this.openedListeners.emit(opened)))
+    if (unheard.length > 0) queueMicrotask(() => unheard.forEach(([opened, batch]) => this.openedListeners.emit(opened, batch)))
+    return dispose
+  }
+
+  onOpenFailed(listener: (batch: OpenBatchSlot) => void): Disposable {
+    const dispose = this.openFailedListeners.add(listener)
+    const unheard = this.unheardOpenFailures.splice(0)
+    if (unheard.length > 0) queueMicrotask(() => unheard.forEach((batch) => this.openFailedListeners.emit(batch)))
     return dispose
   }
 
@@ -161,6 +176,7 @@ export abstract class BridgeBase implements TesseraBridge {
       this.progressListeners,
       this.updatedListeners,
       this.openedListeners,
+      this.openFailedListeners,
       this.tileFailedListeners,
       this.errorListeners,
       this.connectionListeners

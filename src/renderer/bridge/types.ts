@@ -5,6 +5,7 @@
  */
 import type {
   ErrorInfo,
+  OpenBatchSlot,
   OpenedRaster,
   SchedulingMode,
   ServiceStats,
@@ -46,8 +47,13 @@ export interface TesseraBridge {
   onTile(listener: (tile: TileMessage) => void): Disposable
   onProgress(listener: (rasterId: string, progress: number) => void): Disposable
   onRasterUpdated(listener: (rasterId: string, info: RasterInfo) => void): Disposable
-  /** Rasters opened by the host itself: command line, File menu. */
-  onRasterOpened(listener: (opened: OpenedRaster) => void): Disposable
+  /**
+   * Rasters opened by the host itself: command line, File menu; `batch` is the place of each among
+   * files given together.
+   */
+  onRasterOpened(listener: (opened: OpenedRaster, batch?: OpenBatchSlot) => void): Disposable
+  /** A file the host failed to open among files given together: its place (the error itself goes to `onError`). */
+  onOpenFailed(listener: (batch: OpenBatchSlot) => void): Disposable
   onTileFailed(listener: (rasterId: string, key: string, error: ErrorInfo) => void): Disposable
   /** Errors of the service and the connection; those that came before the first listener are handed to it. */
   onError(listener: (error: ErrorInfo) => void): Disposable

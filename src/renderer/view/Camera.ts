@@ -15,6 +15,14 @@ export const MIN_ZOOM_OF_FIT = 0.25
 /** Share of the window the image fills when fitted. */
 const FIT_MARGIN = 0.95
 
+/** A rectangle of the world: left, top, width, height. */
+export interface Extent {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
 export interface CameraOptions {
   events: EventSystem
   ticker: Ticker
@@ -78,7 +86,15 @@ export class Camera {
 
   /** Shows the whole world, centred. */
   fit(): void {
-    this.setView({ centerX: this.world.width / 2, centerY: this.world.height / 2, zoom: this.fitZoom })
+    this.fitExtent({ x: 0, y: 0, width: this.world.width, height: this.world.height })
+  }
+
+  /** Shows a rectangle of the world, whole and centred (with the same margin as `fit`). */
+  fitExtent(extent: Extent): void {
+    const width = Math.max(1, extent.width)
+    const height = Math.max(1, extent.height)
+    const zoom = Math.min(this.viewport.screenWidth / width, this.viewport.screenHeight / height) * FIT_MARGIN
+    this.setView({ centerX: extent.x + extent.width / 2, centerY: extent.y + extent.height / 2, zoom })
   }
 
   /** Places the camera: centre in image pixels, zoom in screen pixels per image pixel (clamped). */

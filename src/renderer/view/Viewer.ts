@@ -7,7 +7,7 @@
 import { Application, BufferImageSource, Container, Texture, Ticker, TilingSprite } from 'pixi.js'
 import type { OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
-import { Camera } from './Camera'
+import { Camera, type Extent } from './Camera'
 import { TextureCache } from './TextureCache'
 import { TileLayer, type CachedTile, type TileCounters, type TileTransport } from './TileLayer'
 import { CameraMotion, TileLatency } from './CameraMotion'
@@ -139,8 +139,11 @@ export class Viewer {
     return this.layerList.find((l) => l.rasterId === rasterId)
   }
 
-  /** Adds a raster on top of the others; the first one is fitted to the window. */
-  addLayer(opened: OpenedRaster): TileLayer {
+  /**
+   * Adds a raster on top of the others, or under `below`. `fit` (default: when it is the only
+   * layer) fits the camera to it.
+   */
+  addLayer(opened: OpenedRaster, options: { below?: string | null; fit?: boolean } = {}): TileLayer {
     const existing = this.layer(opened.rasterId)
     if (existing) {
       // Announced again (a new connection re-opened it): served again, and described anew if it changed.
@@ -156,15 +159,24 @@ export class Viewer {
       latency: this.latency,
       room: () => (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) - this.pendingCount()
     })
-    this.layerList.push(layer)
-    this.layerRoot.addChild(layer.container)
+    const under = options.below ? this.layerList.findIndex((l) => l.rasterId === options.below) : -1
+    const at = under >= 0 ? under : this.layerList.length
+    this.layerList.splice(at, 0, layer)
+    this.layerRoot.addChildAt(layer.container, at)
     const checker = new TilingSprite({ texture: this.checker, width: opened.info.width, height: opened.info.height })
     this.backdrops.set(layer.rasterId, checker)
     this.backdrop.addChild(checker)
     this.updateWorld()
-    if (this.layerList.length === 1) this.camera.fit()
+    if (options.fit ?? this.layerList.length === 1) this.fitLayers([layer.rasterId])
     this.requestFrame()
     return layer
+  }
+
+  /** Fits the camera to the layers named (all of them when none is): every one whole in the window. */
+  fitLayers(rasterIds?: readonly string[]): void {
+    const layers = rasterIds ? this.layerList.filter((l) => rasterIds.includes(l.rasterId)) : this.layerList
+    const extent = layersExtent(layers)
+    if (extent) this.camera.fitExtent(extent)
   }
 
   /** Removes a raster: cancels its loads and destroys its textures. */
@@ -328,10 +340,29 @@ export class Viewer {
   }
 
   private updateWorld(): void {
-    const width = Math.max(1, ...this.layerList.map((l) => l.info.width))
-    const height = Math.max(1, ...this.layerList.map((l) => l.info.height))
-    this.camera.setWorld(width, height)
+    const extent = layersExtent(this.layerList)
+    this.camera.setWorld(extent ? extent.x + extent.width : 1, extent ? extent.y + extent.height : 1)
   }
+}
+
+/**
+ * What a set of layers covers in the camera's frame: the union of their extents, or null for no
+ * layer. Today each layer lies on its own pixel grid from (0, 0); once layers are placed in map
+ * space, this is the one place that changes (the union of their transformed bounds).
+ */
+export function layersExtent(layers: ReadonlyArray<{ info: { width: number; height: number } }>): Extent | null {
+  if (layers.length === 0) return null
+  let right = -Infinity
+  let bottom = -Infinity
+  let left = Infinity
+  let top = Infinity
+  for (const { info } of layers) {
+    left = Math.min(left, 0)
+    top = Math.min(top, 0)
+    right = Math.max(right, info.width)
+    bottom = Math.max(bottom, info.height)
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top }
 }
 
 /**
