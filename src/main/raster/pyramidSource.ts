@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises'
 import type { LevelSize } from '../../shared/raster'
 import type { ProbeResult, SharedLevel } from '../pool/jobs'
-import { BYTES_PER_SAMPLE } from './decode/pixels'
+import { BYTES_PER_SAMPLE } from '../../shared/tileFrame'
 import { type SourceStamp, cachePaths, ensureCacheDir, invalidateCache, isCacheValid, writeManifest } from './pyramidCache'
 import { Raster } from './Raster'
 import { RegionReader, SharedReader, SplitReader, levelImages, regionSourceOf } from './readers'
