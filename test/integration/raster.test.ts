@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sharp } from 'sharp'
 import { WorkerPool } from '../../src/main/pool'
@@ -161,6 +162,28 @@ describe('openRaster: images kept in memory', () => {
     expect(stats.max).toBeCloseTo(100 + 299 * 0.5 - 0.25, 3)
     const level1 = await source.readTile(1, 0, 0)
     expect([level1.width, level1.height, level1.channels]).toEqual([150, 130, 1])
+    await source.close()
+  })
+})
+
+describe('openRaster: damaged but decodable', () => {
+  it('opens a PNG whose chunk checksum fails with a warning naming the damage', async () => {
+    const bytes = Buffer.from(await fromRaw(gradient(200, 120)).png().toBuffer())
+    const idat = bytes.indexOf('IDAT')
+    bytes[idat + 4 + bytes.readUInt32BE(idat - 4)] ^= 0xff
+    const path = tmp.file('bad-crc.png')
+    writeFileSync(path, bytes)
+    const source = await openRaster(path, opts())
+    expect(source.info.warnings).toEqual([expect.stringMatching(/checksum of its IDAT chunk fails/)])
+    await source.readTile(0, 0, 0)
+    await source.close()
+  })
+
+  it('opens a sound file without warnings', async () => {
+    const path = tmp.file('sound.png')
+    await fromRaw(gradient(200, 120)).png().toFile(path)
+    const source = await openRaster(path, opts())
+    expect(source.info.warnings).toEqual([])
     await source.close()
   })
 })

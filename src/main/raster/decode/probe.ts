@@ -5,6 +5,7 @@ import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
 import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from '../../pool/jobs'
 import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
+import { pngDamage } from './damage'
 import { bandStatistics } from './statistics'
 import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
@@ -125,7 +126,7 @@ async function probeOther(path: string): Promise<ProbeResult> {
     displayBands: colour >= 3 ? [0, 1, 2] : [0],
     compression: null,
     lossless: isLosslessFormat(path, metadata.format),
-    warnings: []
+    warnings: metadata.format === 'png' ? pngDamage(path) : []
   }
   if (output.kind === 'bands') await reducedStatistics(path, result, output)
   return result
