@@ -1,7 +1,7 @@
 /**
  * A binary min-heap whose items carry their own position (`heapIndex`), so that removing or
  * re-prioritising an item needs no lookup and no allocation. It knows nothing of images: the
- * loader's queue is one, `PriorityQueue` wraps one with keys.
+ * loader's queues (and its eviction orders) are ones.
  *
  * Costs, n = items in the heap: push, pop, remove, update O(log n); peek, contains O(1).
  */

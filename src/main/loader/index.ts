@@ -1,7 +1,6 @@
 export { ImageLoadPriority } from '../../shared/priority'
 export { AsyncImageLoader } from './AsyncImageLoader'
 export { LoaderClient } from './LoaderClient'
-export { PriorityQueue } from './PriorityQueue'
 export { IndexedHeap } from './IndexedHeap'
 export { getGlobalLoader, stopGlobalLoader } from './globalLoader'
 export type { LoadRequest, AsyncImageLoaderOptions, LoaderClientOptions, LoadSlots, LoaderCounters } from './types'
