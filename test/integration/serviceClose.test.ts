@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { TextureService } from '../../src/main/service/TextureService'
 import { sharedTileLoader } from '../../src/main/service/tileLoader'
 import { AsyncImageLoader, stopGlobalLoader } from '../../src/main/loader'
+import { closeDefaultPool } from '../../src/main/pool/defaultPool'
 import type { DecodedTile, RasterSource } from '../../src/main/raster/types'
 import type { RasterInfo } from '../../src/shared/raster'
 import { pyramidLevels } from '../../src/shared/tiles'
@@ -73,6 +74,20 @@ describe('TextureService close', () => {
     await service.close()
     expect(Date.now() - began).toBeLessThan(AsyncImageLoader.defaultOptions.stopGraceMs + 1000)
     expect(sharedTileLoader().runningCount).toBe(0)
+  })
+
+  it('quitting (closing the decode pools) stops the process-wide loader without waiting on a stuck load', async () => {
+    const { service, request } = await openService({ raster: stuckRaster() })
+    await request([0, 1])
+    await flush()
+    const loader = sharedTileLoader()
+    expect(loader.runningCount).toBe(2) // the tile pool has at least 2 workers
+    await closeDefaultPool()
+    expect(loader.isStarted).toBe(false)
+    expect(loader.runningCount).toBe(0)
+    expect(service.stats()).toMatchObject({ pending: 0, active: 0, cancelled: 2 })
+    expect(sharedTileLoader()).not.toBe(loader)
+    await service.close()
   })
 
   it('shares one loader between connections: each is served, in turn', async () => {

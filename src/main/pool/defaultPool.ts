@@ -5,6 +5,7 @@
  * thread start-up and sharp's loading), and idle workers do not keep the process alive.
  * `sharedTileSlots` is the tile lane as the process-wide tile loader sees it.
  */
+import { stopGlobalLoader } from '../loader/globalLoader'
 import type { LoadSlots } from '../loader/types'
 import { WorkerPool, defaultPoolSize } from './WorkerPool'
 
@@ -56,8 +57,14 @@ export const sharedTileSlots: LoadSlots = {
   }
 }
 
-/** Closes the shared pools (their jobs reject); the next `getDefaultPools()` makes new ones. Idempotent. */
+/**
+ * Closes the shared pools (their jobs reject) after stopping the process-wide loader that runs on
+ * them (every callback gets null; a load that ignores its signal is abandoned after the loader's
+ * grace time, so quitting never hangs on one). The next `getDefaultPools()` makes new pools, the
+ * next `getGlobalLoader()` a new loader. Idempotent.
+ */
 export async function closeDefaultPool(): Promise<void> {
+  await stopGlobalLoader()
   const pools = shared
   shared = null
   for (const listener of slotListeners) listener()
