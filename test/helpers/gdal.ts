@@ -324,6 +324,18 @@ export function writeSource(dir: string, name: string, grid: Grid, options: Sour
   return vrt
 }
 
+let sourceCounter = 0
+
+/**
+ * A raster file written by GDAL: `grid` (with `source` georeferencing, no-data, palette…) as a VRT,
+ * translated by `gdal_translate …args` into `<dir>/<name>.tif` (or any extension the args' `-of`
+ * wants). The generator of the fidelity corpus and of benchmark files.
+ */
+export async function gdalRaster(dir: string, name: string, grid: Grid, args: string[], source: SourceOptions = {}, extension = 'tif'): Promise<string> {
+  const vrt = writeSource(dir, `${name}-src-${process.pid}-${sourceCounter++}`, grid, source)
+  return translate(vrt, join(dir, `${name}.${extension}`), args)
+}
+
 // ——— Generated grids (numbers computed here, deterministic) ———
 
 /** Value ranges of `valueGrid` per type: wide, signed types with negatives. */

@@ -38,16 +38,20 @@ const W = 601
 const H = 403
 const UTM: GeoTransform = [500000, 2, 0, 5600000, 0, -2]
 
-let fileCounter = 0
 /** Writes `grid` as a VRT source and translates it with `args` into `<name>.tif`. */
-async function make(name: string, grid: gdal.Grid, args: string[], source: gdal.SourceOptions = {}): Promise<string> {
-  const vrt = gdal.writeSource(tmp.dir, `${name}-src-${fileCounter++}`, grid, source)
-  return gdal.translate(vrt, tmp.file(`${name}.tif`), args)
-}
+const make = (name: string, grid: gdal.Grid, args: string[], source: gdal.SourceOptions = {}): Promise<string> => gdal.gdalRaster(tmp.dir, name, grid, args, source)
 
+/** Opens with Tessera; a file given a background pyramid is returned once its pyramid serves tiles. */
 async function open(path: string): Promise<RasterSource> {
-  const source = await openRaster(path, opts())
+  let ready!: () => void
+  let failed!: (error: Error) => void
+  const pyramid = new Promise<void>((resolve, reject) => {
+    ready = resolve
+    failed = reject
+  })
+  const source = await openRaster(path, opts({ onPyramidReady: () => ready(), onPyramidError: (error) => failed(error) }))
   opened.push(source)
+  if (!source.info.pyramidReady) await pyramid
   return source
 }
 
@@ -529,6 +533,14 @@ describe('fidelity: layouts', () => {
   it('reads a striped (non-tiled) 8-bit RGB TIFF exactly', async () => {
     const path = await make('striped-rgb', gdal.rgbImage(W, H), ['-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Red', 'Green', 'Blue'] })
     await expectAsGdal(path)
+  })
+
+  it('serves a striped 8-bit RGB TIFF over 16 megapixels losslessly at level 0', async () => {
+    // Above the 16-megapixel memory limit a non-tiled file gets a background pyramid: its level 0
+    // must still be exact (read from the source or cached losslessly), never a lossy re-encoding.
+    const path = await make('striped-large', gdal.rgbImage(4160, 4100), ['-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Red', 'Green', 'Blue'] })
+    const { source } = await expectAsGdal(path)
+    expect(source.info.width * source.info.height).toBeGreaterThan(16_000_000)
   })
 
   it('reads a striped uncompressed Float32 TIFF exactly', async () => {
