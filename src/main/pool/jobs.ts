@@ -113,6 +113,12 @@ export interface DecodeSharedJob {
   mask: ImageSelector | null
   layout: SampleLayout
   reduce: ReduceRule
+  /**
+   * geotiff.js only: read this image of the file (an overview) instead of the first, `scale`
+   * halvings below full resolution, in horizontal stripes reduced as they are read (memory stays
+   * bounded by a stripe, whatever the size of the file).
+   */
+  source?: { image: ImageSelector; mask: ImageSelector | null; width: number; height: number; scale: number }
 }
 
 /** Read the header of a file: sizes, bands, pages, tiling, georeferencing, statistics. */

@@ -11,6 +11,7 @@ import { type OpenOptions, defaultOpenOptions } from './options'
 import { FileCheck, stampOf } from './fileStamp'
 import { defaultCacheDir } from './pyramidCache'
 import { openPyramid } from './pyramidSource'
+import { OverviewWhenReadyReader, decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
 import { Raster } from './Raster'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
@@ -79,7 +80,19 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
   switch (strategy) {
     case 'tiled': {
       const reader = new RegionReader(regionSourceOf(absolute, probe, output), info.levels, info.tileSize, pool, fileStamp)
-      const raster = new Raster(info, absolute, reader)
+      const first = inPlaceOverviewLevel(context)
+      if (first < 0) {
+        const raster = new Raster(info, absolute, reader)
+        raster.checkFile(fileCheck)
+        return raster
+      }
+      // Its coarse levels from an overview decoded once in the background (the file has none that serves them).
+      const build = new AbortController()
+      const overview = decodeInPlaceOverview(context, first, build.signal)
+      overview.catch(() => {}) // a failure serves those levels from the file itself
+      const makeReader = (levels: SharedLevel[]): SharedReader => new SharedReader(info.levels, info.tileSize, levels, first, pool, output)
+      const raster = new Raster(info, absolute, new OverviewWhenReadyReader(reader, first, overview, makeReader))
+      raster.onClose(() => build.abort())
       raster.checkFile(fileCheck)
       return raster
     }

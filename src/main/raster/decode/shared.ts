@@ -33,19 +33,39 @@ export async function decodeShared(job: DecodeSharedJob): Promise<SharedLevel[]>
 
 /** The first level: the whole image decoded by its decoder (geotiff.js at full size, or libvips with shrink-on-load). */
 async function decodeFirst(job: DecodeSharedJob, size: { width: number; height: number }): Promise<TilePixels> {
-  if (job.decoder === 'geotiff') {
-    const rect = { left: 0, top: 0, width: job.width, height: job.height }
-    const factor = job.width / size.width
-    const read = { path: job.path, image: {}, mask: job.mask, rect, layout: job.layout, output: job.output }
-    const reduced = await readTiffReduced(read, Number.isInteger(factor) ? factor : 1, job.reduce)
-    if (reduced.width !== size.width || reduced.height !== size.height) {
-      throw new Error(`decoded ${reduced.width}×${reduced.height} where ${size.width}×${size.height} was expected`)
-    }
-    return { width: reduced.width, height: reduced.height, channels: channelsOf(job.output), sampleType: sampleTypeOf(job.output), buffer: reduced.data.slice().buffer as ArrayBuffer }
-  }
+  if (job.decoder === 'geotiff') return decodeTiffStriped(job, size)
+  if (job.source) throw new Error('only geotiff.js reads an overview image into shared levels')
   let pipeline = openImage(job.path, {}, job.autoOrient)
   if (size.width !== job.width || size.height !== job.height) pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' })
   return toPixels(pipeline, job.output)
+}
+
+/** Rows of full-resolution samples decoded at once, at most (times the width and the channels). */
+const STRIPE_SAMPLES = 16_000_000
+
+/**
+ * The image (or `job.source`) reduced to `size` by the power of two between them, read in
+ * horizontal stripes of whole reduction blocks: each stripe is decoded, reduced (valid samples
+ * only) and copied into place, so that a 400-megapixel raster never sits in memory at once.
+ */
+async function decodeTiffStriped(job: DecodeSharedJob, size: { width: number; height: number }): Promise<TilePixels> {
+  const source = job.source ?? { image: {}, mask: job.mask, width: job.width, height: job.height, scale: 0 }
+  const factor = Math.max(1, Math.round(source.width / size.width))
+  if (Math.ceil(source.width / factor) !== size.width || Math.ceil(source.height / factor) !== size.height) {
+    throw new Error(`a ${source.width}×${source.height} image does not reduce to ${size.width}×${size.height} by a power of two`)
+  }
+  const channels = channelsOf(job.output)
+  const sampleType = sampleTypeOf(job.output)
+  const out = typedView(sampleType, new ArrayBuffer(size.width * size.height * channels * BYTES_PER_SAMPLE[sampleType]), 0, size.width * size.height * channels)
+  const stripeBlocks = Math.max(1, Math.floor(STRIPE_SAMPLES / (source.width * channels * factor)))
+  const stripeRows = stripeBlocks * factor
+  for (let top = 0; top < source.height; top += stripeRows) {
+    const rect = { left: 0, top, width: source.width, height: Math.min(stripeRows, source.height - top) }
+    const read = { path: job.path, image: source.image, mask: source.mask, rect, layout: job.layout, output: job.output }
+    const reduced = await readTiffReduced(read, factor, job.reduce)
+    out.set(reduced.data as never, (top / factor) * size.width * channels)
+  }
+  return { width: size.width, height: size.height, channels, sampleType, buffer: out.buffer as ArrayBuffer }
 }
 
 /** A level of another size than half the previous one (rare: a shrink-on-load that rounded otherwise). */

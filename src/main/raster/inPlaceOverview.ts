@@ -1,0 +1,107 @@
+/**
+ * A file read in place whose own overviews stop short (a tiled TIFF without overviews, a striped
+ * GeoTIFF as GDAL writes by default) would decode a whole quarter of the file for each coarse
+ * tile. Instead, its coarse levels come from an overview decoded once in the background lane
+ * (geotiff.js in stripes, no-data-aware) and kept in shared memory: the reductions are cached.
+ */
+import type { ImageSelector, SharedLevel } from '../pool/jobs'
+import { abortError } from '../pool/errors'
+import { type LevelImage, SharedReader, type TileReader, levelImages } from './readers'
+import type { OpenContext } from './strategy'
+import type { DecodedTile } from './types'
+
+/**
+ * The first level served from a decoded overview, or -1 when the file's own images already serve
+ * every level within one halving (or the image is small enough to read whole).
+ */
+export function inPlaceOverviewLevel(context: OpenContext): number {
+  const { info, probe, options } = context
+  if (probe.decoder === 'vips' && probe.masks.length > 0) return -1 // libvips would not apply the mask
+  const first = info.levels.findIndex((l) => Math.max(l.width, l.height) <= options.overviewMaxSide)
+  if (first <= 1) return -1
+  const nearest = nearestImage(levelImages(probe.images), first)
+  return nearest && first - nearest.scale >= 2 ? first : -1
+}
+
+function nearestImage(images: readonly LevelImage[], level: number): LevelImage | undefined {
+  return images.filter((image) => image.scale <= level).at(-1)
+}
+
+/** Decodes the overview of levels `first`… in the background lane, from the coarsest image of the file finer than them. */
+export function decodeInPlaceOverview(context: OpenContext, first: number, signal: AbortSignal): Promise<SharedLevel[]> {
+  const { info, probe } = context
+  const image = nearestImage(levelImages(probe.images), first)!
+  const mask = probe.masks.find((m) => m.width === image.width && m.height === image.height && m.selector.file === image.selector.file)
+  const source: { image: ImageSelector; mask: ImageSelector | null; width: number; height: number; scale: number } = {
+    image: image.selector,
+    mask: mask?.selector ?? null,
+    width: image.width,
+    height: image.height,
+    scale: image.scale
+  }
+  return context.backgroundPool.run<SharedLevel[]>(
+    {
+      kind: 'decode-shared',
+      path: context.path,
+      autoOrient: false,
+      width: info.width,
+      height: info.height,
+      levels: info.levels.slice(first),
+      output: context.output,
+      decoder: probe.decoder,
+      mask: source.mask,
+      layout: probe.layout,
+      reduce: probe.reduce,
+      ...(probe.decoder === 'geotiff' ? { source } : {})
+    },
+    { signal, terminateOnAbort: true }
+  )
+}
+
+/**
+ * Levels from `first` down come from the overview once it is decoded (a tile asked for before
+ * waits for it: decoding the same pixels twice would only delay both); finer levels from `fine`.
+ * If the overview fails, every level comes from `fine`.
+ */
+export class OverviewWhenReadyReader implements TileReader {
+  private coarse: TileReader | null = null
+  private readonly ready: Promise<TileReader | null>
+
+  constructor(
+    private readonly fine: TileReader,
+    private readonly first: number,
+    overview: Promise<SharedLevel[]>,
+    makeReader: (levels: SharedLevel[]) => SharedReader
+  ) {
+    this.ready = overview.then(
+      (levels) => (this.coarse = makeReader(levels)),
+      () => null
+    )
+  }
+
+  async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    if (level < this.first) return this.fine.read(level, col, row, signal)
+    const coarse = this.coarse ?? (await abortable(this.ready, signal))
+    return (coarse ?? this.fine).read(level, col, row, signal)
+  }
+}
+
+/** `promise`, or an AbortError as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError('Waiting for the overview'))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
+}

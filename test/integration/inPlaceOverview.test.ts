@@ -1,0 +1,87 @@
+/**
+ * A raster read in place whose file has no overviews (GDAL's default striped GeoTIFF, a tiled TIFF
+ * without gdaladdo): its coarse levels come from an overview decoded once in the background,
+ * averaging valid samples only, equal to the block means of GDAL's own read of the file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WorkerPool } from '../../src/main/pool'
+import { openRaster, type OpenOptions } from '../../src/main/raster'
+import { demInt16, gdalRead, requireGdal, translate, writeSource } from '../helpers/gdal'
+import { tempDir } from '../helpers/images'
+
+const tmp = tempDir('tessera-overview-')
+let pool: WorkerPool
+let background: WorkerPool
+const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
+
+beforeAll(() => {
+  requireGdal()
+  pool = new WorkerPool({ size: 2, name: 'overview test tiles' })
+  background = new WorkerPool({ size: 1, name: 'overview test background' })
+})
+afterAll(async () => {
+  await Promise.all([pool.close(), background.close()])
+  tmp.cleanup()
+})
+
+/** Mean of the valid samples of the factor × factor block at (bx, by), rounded; null when none is valid. */
+function blockMean(data: ArrayLike<number>, width: number, height: number, factor: number, bx: number, by: number, noData: number): number | null {
+  let sum = 0
+  let count = 0
+  for (let y = by * factor; y < Math.min(height, (by + 1) * factor); y++) {
+    for (let x = bx * factor; x < Math.min(width, (bx + 1) * factor); x++) {
+      const v = data[y * width + x]!
+      if (v === noData) continue
+      sum += v
+      count++
+    }
+  }
+  return count === 0 ? null : Math.round(sum / count) + 0 // + 0: -0 is 0 in an Int16Array
+}
+
+describe('coarse levels of a file without overviews', () => {
+  it('serves a striped Int16 DEM in place, its coarse levels from an overview that never mixes no-data', async () => {
+    const width = 3000
+    const height = 2200
+    const noData = -32768
+    const source = writeSource(tmp.dir, 'dem', demInt16(width, height, noData), { noData })
+    const path = tmp.file('dem-striped.tif')
+    await translate(source, path, ['-co', 'COMPRESS=DEFLATE']) // GDAL's default layout: strips of a few rows
+    const reference = await gdalRead(path, tmp.dir)
+    const backgroundJobs = background.stats().completed
+    const raster = await openRaster(path, opts({ overviewMaxSide: 800 }))
+    expect(raster.info.strategy).toBe('tiled')
+    // Levels: 3000, 1500, 750 (the first within 800: the overview starts there, a 4× reduction).
+    expect(raster.info.levels[2]).toEqual({ width: 750, height: 550 })
+    const tile = await raster.readTile(2, 1, 1)
+    let compared = 0
+    for (let y = 0; y < tile.height; y++) {
+      for (let x = 0; x < tile.width; x++) {
+        const expected = blockMean(reference.data, width, height, 4, 256 + x, 256 + y, noData) ?? noData
+        expect(tile.data[y * tile.width + x], `level-2 pixel (${256 + x}, ${256 + y})`).toBe(expected)
+        compared++
+      }
+    }
+    expect(compared).toBe(256 * 256)
+    // The overview was decoded once, in the background lane; every coarse tile is cut from it.
+    expect(background.stats().completed).toBe(backgroundJobs + 1)
+    const tileJobs = pool.stats().completed
+    await raster.readTile(2, 0, 0)
+    await raster.readTile(3, 0, 0)
+    expect(pool.stats().completed).toBe(tileJobs + 2) // two cuts, no region decode of the file
+    // Coarser levels: halvings of the overview, with no value outside the valid range but no-data itself.
+    const coarsest = raster.info.levels.length - 1
+    const top = await raster.readTile(coarsest, 0, 0)
+    const values = Array.from(top.data as Int16Array)
+    expect(values.every((v) => v === noData || (v >= -120 && v <= 4000))).toBe(true)
+    expect(values.some((v) => v === noData)).toBe(true)
+    // Level 0 stays exact.
+    const fine = await raster.readTile(0, 3, 2)
+    for (let y = 0; y < fine.height; y += 37) {
+      for (let x = 0; x < fine.width; x += 41) {
+        expect(fine.data[y * fine.width + x]).toBe(reference.data[(512 + y) * width + 768 + x])
+      }
+    }
+    await raster.close()
+  })
+})
