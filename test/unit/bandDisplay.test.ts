@@ -25,7 +25,7 @@ import {
   type LayerDisplay
 } from '../../src/renderer/view/bandPixels'
 import { createTileTexture, rebuildTileTexture, tileDisplay } from '../../src/renderer/view/tileTextures'
-import { formatReadoutValues } from '../../src/renderer/ui/StatusBar'
+import { formatReadoutValues, formatSample } from '../../src/renderer/ui/StatusBar'
 import { infoRows } from '../../src/renderer/ui/LayersPanel'
 
 const ARRAYS: Record<SampleType, new (values: number[]) => TileMessage['data']> = {
@@ -203,6 +203,15 @@ describe('readout values', () => {
     expect(formatReadoutValues([null, null, null])).toBe('no data')
     expect(formatReadoutValues([12, null, 0.5])).toBe('12, no data, 0.5')
     expect(formatReadoutValues(undefined)).toBe('')
+  })
+
+  it('formats samples with every digit the file holds, no more', () => {
+    expect(formatSample(Math.fround(350.6))).toBe('350.6')
+    expect(formatSample(new Float32Array([0.1])[0]!)).toBe('0.1')
+    expect(formatSample(1234567.891)).toBe('1234567.891')
+    expect(formatSample(-32768)).toBe('-32768')
+    expect(formatSample(4000000000)).toBe('4000000000')
+    expect(formatReadoutValues([Math.fround(2.25), 1e-7])).toBe('2.25, 1e-7')
   })
 })
 

@@ -107,7 +107,23 @@ export class StatusBar {
 export function formatReadoutValues(values: ReadonlyArray<number | null> | undefined): string {
   if (!values || values.length === 0) return ''
   if (values.every((v) => v === null)) return 'no data'
-  return values.map((v) => (v === null ? 'no data' : formatValue(v))).join(', ')
+  return values.map((v) => (v === null ? 'no data' : formatSample(v))).join(', ')
+}
+
+/**
+ * A sample as the file holds it: integers whole; a float32 sample with the fewest digits that read
+ * back as the same float32 (350.6, not 350.600006); any other number with the fewest digits that
+ * read back as the same double.
+ */
+export function formatSample(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return formatValue(value)
+  if (Math.fround(value) === value) {
+    for (let digits = 1; digits <= 9; digits++) {
+      const text = value.toPrecision(digits)
+      if (Math.fround(Number(text)) === value) return String(Number(text))
+    }
+  }
+  return String(value)
 }
 
 /** Called after every frame: writing the same text again would still replace the text node and invalidate layout. */
