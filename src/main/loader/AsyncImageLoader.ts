@@ -36,6 +36,8 @@ export class AsyncImageLoader<T> {
   private readonly running = new Set<RunningLoad<T>>()
   private readonly host: LoaderHost<T>
   private started = false
+  /** Stops listening to `slots` (while started only: a stopped loader leaves no listener behind). */
+  private unlisten: (() => void) | null = null
   private pumpScheduled = false
   private turn = 0
 
@@ -51,7 +53,6 @@ export class AsyncImageLoader<T> {
     this.maxWorkers = maxWorkers
     this.stopGraceMs = stopGraceMs
     this.slots = options.slots ?? null
-    this.slots?.onSlotFreed(() => this.schedulePump())
     this.host = { wake: () => this.schedulePump(), detach: (client) => this.detach(client) }
     this.own = this.connect({ trackLeastUrgent: options.trackLeastUrgent, onCallbackError: options.onCallbackError })
   }
@@ -70,6 +71,7 @@ export class AsyncImageLoader<T> {
   start(): void {
     if (this.started) return
     this.started = true
+    this.unlisten = this.slots?.onSlotFreed(() => this.schedulePump()) ?? null
     this.schedulePump()
   }
 
@@ -81,6 +83,8 @@ export class AsyncImageLoader<T> {
    */
   async stop(): Promise<void> {
     this.started = false
+    this.unlisten?.()
+    this.unlisten = null
     const running = [...this.running]
     for (const client of this.clients) client.cancelAll()
     await this.release(running)
