@@ -167,23 +167,25 @@ export class AsyncImageLoader<T> {
   /** Starts loads while a slot is free: a worker of `slots` (when given), and one of `maxWorkers`. */
   private pump(): void {
     while (this.started && this.running.size < this.maxWorkers && (this.slots === null || this.slots.freeSlots > 0)) {
-      const picked = this.pick()
-      if (!picked) return
-      this.run(picked.client, picked.entry)
+      const client = this.pick()
+      if (!client) return
+      this.run(client, client.next()!)
     }
   }
 
   /**
-   * The next load: the most urgent priority among the clients' heads; among clients at that
+   * The client to serve next: the one whose head has the most urgent priority; among those at that
    * priority, the one served longest ago. O(clients).
    */
-  private pick(): { client: LoaderClient<T>; entry: LoadEntry<T> } | null {
-    let best: { client: LoaderClient<T>; entry: LoadEntry<T> } | null = null
+  private pick(): LoaderClient<T> | null {
+    let best: LoaderClient<T> | null = null
+    let bestPriority = Infinity
     for (const client of this.clients) {
       const entry = client.next()
       if (!entry) continue
-      if (!best || entry.priority < best.entry.priority || (entry.priority === best.entry.priority && client.lastServed < best.client.lastServed)) {
-        best = { client, entry }
+      if (entry.priority < bestPriority || (entry.priority === bestPriority && client.lastServed < best!.lastServed)) {
+        best = client
+        bestPriority = entry.priority
       }
     }
     return best
