@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TextureService } from '../../src/main/service/TextureService'
 import { closeRasterRuntime, rasterOpener } from '../../src/main/host/rasterOpener'
+import { getDefaultPools } from '../../src/main/pool/defaultPool'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { encodeUploadFrame } from '../../src/shared/uploadFrame'
 import { tileKey } from '../../src/shared/tiles'
@@ -121,6 +122,33 @@ describe('TextureService', () => {
     await service.receive({ type: 'cancel-obsolete', rasterId, keep: [] })
     await sink.until(() => sink.frames.length === 4)
     expect(tileKeys(sink)).toEqual([3, 1, 2, 0].map((col) => tileKey({ rasterId, level: 0, col, row: 1 })))
+  })
+
+  it('hands the tile pool a tile only when a worker is free, through panning-like cancels: the pool never queues one', async () => {
+    const { service, sink } = makeService()
+    const { rasterId } = await open(service, fixtures.tiledTiff)
+    const pool = getDefaultPools().tiles
+    let jobs = 0
+    let queued = 0
+    const run = pool.run.bind(pool)
+    pool.run = ((job, options) => {
+      const result = run(job, options)
+      jobs++
+      if (pool.queuedCount > 0 || pool.busyCount > pool.size) queued++
+      return result
+    }) as typeof pool.run
+    try {
+      const tiles = streamingScenario()
+      await service.receive({ type: 'request', rasterId, tiles: tiles.slice(0, 100) })
+      await sink.until(() => sink.frames.length >= 5)
+      await service.receive({ type: 'cancel-obsolete', rasterId, keep: [] })
+      await service.receive({ type: 'request', rasterId, tiles: tiles.slice(100) })
+      await sink.until(() => service.stats().pending === 0 && service.stats().active === 0)
+      expect(jobs).toBeGreaterThan(5)
+      expect(queued).toBe(0)
+    } finally {
+      pool.run = run
+    }
   })
 
   it('sends a tile requested twice while pending only once', async () => {
