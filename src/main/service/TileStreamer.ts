@@ -212,7 +212,7 @@ export class TileStreamer {
         row,
         width: tile.width,
         height: tile.height,
-        channels: tile.channels === 1 ? 1 : 4,
+        channels: tile.channels,
         sampleType: sampleTypeOf(tile.data)
       },
       EMPTY
