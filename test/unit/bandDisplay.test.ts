@@ -21,6 +21,7 @@ import {
   pixelValues,
   rgbBandFloats,
   singleBandFloats,
+  tileBandCount,
   withContractDefaults,
   type LayerDisplay
 } from '../../src/renderer/view/bandPixels'
@@ -254,7 +255,13 @@ describe('band display', () => {
 
   it('starts from the raster\'s display bands and each band\'s 2–98 % range', () => {
     expect(defaultDisplayBands(four)).toEqual([2, 1, 0])
-    expect(defaultDisplayBands({ bands: 2, displayBands: [5] as [number] })).toEqual([0])
+    expect(defaultDisplayBands(info({ bands: 2, tileChannels: 2, displayBands: [5] }))).toEqual([0])
+    // A 16-bit grey + alpha picture: its alpha is the tiles' validity channel, not a band to show.
+    const greyAlpha = info({ bands: 2, tileChannels: 2, tileMask: true, hasAlpha: true, displayBands: [1] })
+    expect(tileBandCount(greyAlpha)).toBe(1)
+    expect(defaultDisplayBands(greyAlpha)).toEqual([0])
+    expect(tileBandCount(info({ bands: 4, tileChannels: 5, tileMask: true }))).toBe(4)
+    expect(tileBandCount(info({ tileKind: 'rgba8', bands: 3, tileChannels: 4 }))).toBe(3)
     expect(defaultBandRange(four, 3)).toEqual({ min: 7, max: 8 })
     expect(defaultBandRange(info({ bandInfo: [{ colorInterpretation: 'gray', statistics: stats(4, 4, { min: 4, max: 4 }) }] }), 0)).toEqual({ min: 3.5, max: 4.5 })
   })

@@ -7,7 +7,7 @@
  */
 import type { BandInfo, BandStatistics, RasterInfo } from '../../shared/raster'
 import { COLORMAPS, isColormap } from '../view/colormaps'
-import { applyDisplayChange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
+import { applyDisplayChange, tileBandCount, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 
 export interface LayerActions {
@@ -104,7 +104,7 @@ export class LayersPanel {
   /** Applies a change to the layer and to the panel's copy of its display; other bands re-render the controls. */
   private change(entry: LayerEntry, change: LayerDisplayChange): void {
     if (!entry.stretch) return
-    const next = applyDisplayChange(entry.stretch, change, entry.info.bands)
+    const next = applyDisplayChange(entry.stretch, change, tileBandCount(entry.info))
     const bandsChanged = next.bands !== entry.stretch.bands
     this.actions.setStretch(entry.rasterId, change)
     const updated = { ...entry, stretch: next }
@@ -117,12 +117,13 @@ export class LayersPanel {
     const { info } = entry
     const box = element('div', 'layer-stretch')
     const single = display.bands.length === 1
-    if (info.bands > 1) {
+    const bandCount = tileBandCount(info)
+    if (bandCount > 1) {
       const mode = element('select', 'band-mode', undefined, { 'aria-label': 'Band display', 'data-testid': 'band-mode' })
       mode.append(new Option('RGB (three bands)', 'rgb', false, !single), new Option('Single band', 'single', false, single))
       mode.addEventListener('change', () => {
         const bands: DisplayBands =
-          mode.value === 'single' ? [display.bands[0]] : rgbDefault(info.bands, display.bands[0])
+          mode.value === 'single' ? [display.bands[0]] : rgbDefault(bandCount, display.bands[0])
         this.change(entry, { bands })
       })
       const row = element('label', 'layer-row')
@@ -134,7 +135,7 @@ export class LayersPanel {
           'aria-label': single ? 'Band' : `${channel} band`,
           'data-testid': single ? 'band-single' : `band-${channel.toLowerCase()}`
         })
-        info.bandInfo.forEach((band, b) => picker.append(new Option(bandLabel(band, b), String(b), false, b === display.bands[i])))
+        for (let b = 0; b < bandCount; b++) picker.append(new Option(bandLabel(info.bandInfo?.[b], b), String(b), false, b === display.bands[i]))
         picker.addEventListener('change', () => {
           const bands = [...display.bands] as DisplayBands
           bands[i] = Number(picker.value)

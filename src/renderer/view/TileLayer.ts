@@ -25,6 +25,7 @@ import {
   applyDisplayChange,
   defaultBandRanges,
   defaultDisplayBands,
+  tileBandCount,
   withContractDefaults,
   type BandRange,
   type LayerDisplay,
@@ -188,7 +189,7 @@ export class TileLayer {
   setStretch(change: LayerDisplayChange): void {
     const current = this.displayValue
     if (!current || this.destroyed) return
-    const next = applyDisplayChange(current, change, this.infoValue.bands)
+    const next = applyDisplayChange(current, change, tileBandCount(this.infoValue))
     this.displayValue = next
     const bandsChanged = next.bands !== current.bands
     if (bandsChanged) {

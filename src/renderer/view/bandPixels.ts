@@ -158,12 +158,22 @@ export function defaultBandRanges(info: Pick<RasterInfo, 'bands' | 'bandInfo' | 
   return Array.from({ length: Math.max(1, info.bands) }, (_, b) => defaultBandRange(info, b))
 }
 
+/**
+ * Bands the tiles of a raster carry, each in its own channel: for 'bands' tiles their channels but
+ * the validity one (a 16-bit picture's alpha becomes that channel, not a band); else the file's bands.
+ */
+export function tileBandCount(info: Pick<RasterInfo, 'bands' | 'tileKind' | 'tileChannels' | 'tileMask'>): number {
+  if (info.tileKind !== 'bands') return info.bands
+  return Math.max(1, Math.min(info.bands, info.tileChannels - (info.tileMask ? 1 : 0)))
+}
+
 /** The bands shown by default: the raster's `displayBands` when valid, else band 1 (or 1-2-3 for three bands or more). */
-export function defaultDisplayBands(info: Pick<RasterInfo, 'bands' | 'displayBands'>): DisplayBands {
-  const valid = (b: number): boolean => Number.isInteger(b) && b >= 0 && b < info.bands
+export function defaultDisplayBands(info: Pick<RasterInfo, 'bands' | 'displayBands' | 'tileKind' | 'tileChannels' | 'tileMask'>): DisplayBands {
+  const count = tileBandCount(info)
+  const valid = (b: number): boolean => Number.isInteger(b) && b >= 0 && b < count
   const given = info.displayBands
   if (given && (given.length === 1 || given.length === 3) && given.every(valid)) return [...given] as DisplayBands
-  return info.bands >= 3 ? [0, 1, 2] : [0]
+  return count >= 3 ? [0, 1, 2] : [0]
 }
 
 /**
