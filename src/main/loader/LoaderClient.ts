@@ -4,10 +4,11 @@
  * on a client of its own. Ids and texture ids are the client's: two connections may both have a
  * raster "r1". Which client is served next, and when, is the loader's decision (AsyncImageLoader).
  */
-import { ImageLoadPriority, isPriority } from '../../shared/priority'
+import { ImageLoadPriority } from '../../shared/priority'
 import { IndexedHeap, type HeapSlot } from './IndexedHeap'
 import { TextureIndex, type TextureLink } from './TextureIndex'
 import type { LoadRequest, LoaderClientOptions, LoaderCounters } from './types'
+import { validateRequest } from './validateRequest'
 
 type Callback<T> = LoadRequest<T>['callback']
 
@@ -334,21 +335,4 @@ export class LoaderClient<T> {
       }
     }
   }
-}
-
-function validateRequest<T>(request: LoadRequest<T>): void {
-  if (typeof request !== 'object' || request === null) {
-    throw new TypeError(`Expected object for request but received ${String(request)} of type ${typeof request}`)
-  }
-  expect(typeof request.id === 'string', 'string', 'id', request.id)
-  expect(typeof request.textureId === 'string', 'string', 'textureId', request.textureId)
-  expect(typeof request.load === 'function', 'function', 'load', request.load)
-  expect(typeof request.callback === 'function', 'function', 'callback', request.callback)
-  if (request.priority !== undefined) expect(isPriority(request.priority), 'ImageLoadPriority 1, 2 or 3', 'priority', request.priority)
-  if (request.rank !== undefined) expect(typeof request.rank === 'number' && !Number.isNaN(request.rank), 'number', 'rank', request.rank)
-}
-
-// At module level, not inside validateRequest: scheduleLoad is hot (one call per tile per frame).
-function expect(ok: boolean, what: string, name: string, value: unknown): void {
-  if (!ok) throw new TypeError(`Expected ${what} for ${name} but received ${String(value)} of type ${typeof value}`)
 }

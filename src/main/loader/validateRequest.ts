@@ -1,0 +1,21 @@
+/** Checks a load request at the loader's entry, naming the field, the value and what was expected. */
+import { isPriority } from '../../shared/priority'
+import type { LoadRequest } from './types'
+
+/** Throws a TypeError `Expected <what> for <field> but received <value> of type <type>` for a malformed request. */
+export function validateRequest<T>(request: LoadRequest<T>): void {
+  if (typeof request !== 'object' || request === null) {
+    throw new TypeError(`Expected object for request but received ${String(request)} of type ${typeof request}`)
+  }
+  expect(typeof request.id === 'string', 'string', 'id', request.id)
+  expect(typeof request.textureId === 'string', 'string', 'textureId', request.textureId)
+  expect(typeof request.load === 'function', 'function', 'load', request.load)
+  expect(typeof request.callback === 'function', 'function', 'callback', request.callback)
+  if (request.priority !== undefined) expect(isPriority(request.priority), 'ImageLoadPriority 1, 2 or 3', 'priority', request.priority)
+  if (request.rank !== undefined) expect(typeof request.rank === 'number' && !Number.isNaN(request.rank), 'number', 'rank', request.rank)
+}
+
+// At module level, not inside validateRequest: scheduleLoad is hot (one call per tile per frame).
+function expect(ok: boolean, what: string, name: string, value: unknown): void {
+  if (!ok) throw new TypeError(`Expected ${what} for ${name} but received ${String(value)} of type ${typeof value}`)
+}
