@@ -55,7 +55,11 @@ export interface LoaderClientOptions {
 
 /**
  * Slots of the executor that loads run on (a worker pool): a slot is free when a worker is idle
- * and nothing else waits for it. A cancelled job keeps its slot until its worker is done.
+ * and nothing else waits for it. A cancelled job keeps its slot until its worker is done. A load
+ * should hand its job to the executor before its first `await` (`Raster.readTile` does): the
+ * loader then sees the slot taken before it starts the next load. One that awaits first may let
+ * the loader start one load too many, whose job then waits in the executor's line, still in the
+ * loader's order.
  */
 export interface LoadSlots {
   /** Loads that may start now. */
