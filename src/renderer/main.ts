@@ -10,7 +10,10 @@ import { DropZone } from './ui/DropZone'
 import { ErrorList } from './ui/ErrorList'
 import { LayersPanel, type LayerEntry } from './ui/LayersPanel'
 import { arrangeLayerList } from './ui/layerListOrder'
-import { StatusBar } from './ui/StatusBar'
+import { StatusBar, type Readout } from './ui/StatusBar'
+import { worldToMap } from '../shared/geo/affine'
+import { isKnownCrs, metresPerUnit } from './view/map/crs'
+import { scaleBar, type ScaleBar } from './view/map/scaleBar'
 import { diagnosticsRequested, installDiagnostics } from './ui/diagnostics'
 import { LayerOrder, type OpenBatch } from './view/LayerOrder'
 import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
@@ -45,6 +48,16 @@ async function main(): Promise<void> {
   /** Layers opened from a dropped or picked file, by raster id: re-opened from the same File after a reconnection. */
   const layerFiles = new Map<string, File>()
 
+  /** The placement note each layer's panel entry shows (the view's CRS changes with the layers). */
+  const placementNotes = new Map<string, string | null>()
+  const refreshPlacements = (): void => {
+    for (const layer of viewer.layers) {
+      const note = viewer.placement(layer.rasterId)?.note ?? null
+      if (placementNotes.get(layer.rasterId) === note) continue
+      placementNotes.set(layer.rasterId, note)
+      panel.upsert(entryOf(layer, viewer))
+    }
+  }
   /** Where layers go: files given together stack in the order given, whatever order they open in. */
   const order = new LayerOrder()
   /** The camera as the last automatic fit left it: the first view refits as its files come, until the user moves. */
@@ -56,7 +69,8 @@ async function main(): Promise<void> {
   const addLayer = (opened: OpenedRaster, batch: OpenBatch | null = null, index = 0): void => {
     const placement = order.place(batch ?? order.begin(1), batch ? index : 0, opened.rasterId)
     const layer = placement.isNew ? viewer.addLayer(opened, { below: placement.below, fit: false }) : viewer.addLayer(opened)
-    panel.upsert(entryOf(layer))
+    panel.upsert(entryOf(layer, viewer))
+    refreshPlacements()
     arrangeLayerList(panel.root, viewer.layers.map((l) => l.rasterId))
     dropZone.setEmpty(false)
     if (placement.fit && (placement.fit.length === 1 || (fittedView !== null && sameView(viewer.view, fittedView)))) {
@@ -74,6 +88,8 @@ async function main(): Promise<void> {
     order.remove(rasterId)
     viewer.removeLayer(rasterId)
     panel.remove(rasterId)
+    placementNotes.delete(rasterId)
+    refreshPlacements()
     status.setProgress(rasterId, '', 1)
     layerFiles.delete(rasterId)
     dropZone.setEmpty(viewer.layers.length === 0)
@@ -112,6 +128,7 @@ async function main(): Promise<void> {
     setVisible: (id, visible) => viewer.setLayerVisible(id, visible),
     setOpacity: (id, opacity) => viewer.setLayerOpacity(id, opacity),
     remove: removeLayer,
+    zoomTo: (id) => viewer.fitLayers([id]),
     setStretch: (id, settings) => {
       viewer.layer(id)?.setStretch(settings)
       viewer.requestFrame()
@@ -144,7 +161,7 @@ async function main(): Promise<void> {
   bridge.onRasterUpdated((rasterId, info) => {
     viewer.updateInfo(rasterId, info)
     const layer = viewer.layer(rasterId)
-    if (layer) panel.upsert(entryOf(layer))
+    if (layer) panel.upsert(entryOf(layer, viewer))
     if (info.pyramidReady) status.setProgress(rasterId, '', 1)
   })
   bridge.onTileFailed((rasterId, key, error) => {
@@ -184,12 +201,8 @@ async function main(): Promise<void> {
   // Status: zoom and activity after each frame, readout on pointer moves and after frames.
   let pointer: { x: number; y: number } | null = null
   const updateReadout = (): void => {
-    if (!pointer) return status.setReadout(null)
-    const at = viewer.camera.toImage(pointer.x, pointer.y)
-    const top = [...viewer.layers].reverse().find((l) => l.visible && at.x >= 0 && at.y >= 0 && at.x < l.info.width && at.y < l.info.height)
-    if (!top) return status.setReadout(null)
-    const value = top.valueAt(at.x, at.y)
-    status.setReadout({ ...at, layer: top.info.name, values: value?.values, level: value?.level, georeference: top.info.georeference })
+    if (!pointer || viewer.layers.length === 0) return status.setReadout(null)
+    status.setReadout(readoutAt(viewer, pointer.x, pointer.y))
   }
   stage.addEventListener('pointermove', (e) => {
     pointer = { x: e.offsetX, y: e.offsetY }
@@ -200,7 +213,8 @@ async function main(): Promise<void> {
     updateReadout()
   })
   viewer.onFrame(() => {
-    status.setZoom(viewer.layers.length > 0 ? viewer.view.zoom : null)
+    status.setZoom(viewer.layers.length > 0 ? viewer.pixelZoom : null)
+    status.setScale(viewer.layers.length > 0 ? viewScaleBar(viewer) : null)
     status.setActivity(viewer.stats().pending, serviceActive)
     updateReadout()
   })
@@ -220,8 +234,32 @@ async function main(): Promise<void> {
   document.body.dataset.ready = 'true'
 }
 
-function entryOf(layer: TileLayer): LayerEntry {
-  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display }
+/** What the status bar shows for a screen point: the top layer's pixel and values, the map point, each layer's values. */
+function readoutAt(viewer: Viewer, x: number, y: number): Readout {
+  const probe = viewer.probe(x, y)
+  const top = probe.layers.find((l) => l.inside)
+  const crs = viewer.viewCrs
+  return {
+    ...(top ? { x: top.pixel.x, y: top.pixel.y, layer: top.layer.info.name, values: top.value?.values, level: top.value?.level, georeference: top.layer.info.georeference } : {}),
+    map: crs.georeferenced ? { ...worldToMap(probe.world), epsg: crs.epsg } : undefined,
+    layers: probe.layers.map((l) => ({ name: l.layer.info.name, values: l.inside ? l.value?.values : null }))
+  }
+}
+
+/** The scale bar of the view: ground metres when the view's CRS is known, map units when it is not; none without georeferencing. */
+function viewScaleBar(viewer: Viewer): ScaleBar | null {
+  const crs = viewer.viewCrs
+  if (!crs.georeferenced) return null
+  const view = viewer.view
+  const unitsPerScreenPixel = 1 / view.zoom
+  if (!isKnownCrs(crs.epsg)) return scaleBar(unitsPerScreenPixel, 120, false)
+  const centre = worldToMap({ x: view.centerX, y: view.centerY })
+  const metres = metresPerUnit(crs.epsg, centre.x, centre.y, unitsPerScreenPixel * 100)
+  return metres ? scaleBar(unitsPerScreenPixel * metres) : scaleBar(unitsPerScreenPixel, 120, false)
+}
+
+function entryOf(layer: TileLayer, viewer: Viewer): LayerEntry {
+  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: viewer.placement(layer.rasterId)?.note ?? null }
 }
 
 /** True when two camera states are the same (to within rounding): the user has not moved since. */

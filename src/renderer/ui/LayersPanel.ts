@@ -14,6 +14,8 @@ export interface LayerActions {
   setVisible(rasterId: string, visible: boolean): void
   setOpacity(rasterId: string, opacity: number): void
   remove(rasterId: string): void
+  /** Fits the view to the layer. */
+  zoomTo(rasterId: string): void
   /** Changes how a value layer is shown: bands, stretch ranges, colour map. */
   setStretch(rasterId: string, change: LayerDisplayChange): void
 }
@@ -23,6 +25,8 @@ export interface LayerEntry {
   info: RasterInfo
   /** How a value layer is shown now; null for colour images (drawn as they are). */
   stretch: LayerDisplay | null
+  /** Where the layer is drawn when it is not on the ground (not georeferenced, another CRS); null when it is. */
+  placement?: string | null
 }
 
 export class LayersPanel {
@@ -72,7 +76,9 @@ export class LayersPanel {
     const name = element('span', 'layer-name', info.name, { title: info.name })
     const remove = element('button', 'layer-remove', '×', { type: 'button', title: 'Remove', 'aria-label': `Remove ${info.name}` })
     remove.addEventListener('click', () => this.actions.remove(rasterId))
-    head.append(visible, name, remove)
+    const zoomTo = element('button', 'layer-zoom', '⤢', { type: 'button', title: 'Zoom to layer', 'aria-label': `Zoom to ${info.name}`, 'data-testid': 'layer-zoom' })
+    zoomTo.addEventListener('click', () => this.actions.zoomTo(rasterId))
+    head.append(visible, name, zoomTo, remove)
 
     const opacityRow = element('label', 'layer-row')
     const opacity = element('input', 'layer-opacity', undefined, { type: 'range', min: '0', max: '1', step: '0.05', value: String(state.opacity) })
@@ -89,6 +95,9 @@ export class LayersPanel {
     item.append(head)
     for (const warning of info.warnings ?? []) {
       item.append(element('p', 'layer-warning', `⚠ ${warning}`, { 'data-testid': 'layer-warning', role: 'status', title: warning }))
+    }
+    if (state.entry.placement) {
+      item.append(element('p', 'layer-warning', `⚠ ${state.entry.placement}`, { 'data-testid': 'layer-placement', role: 'status', title: state.entry.placement }))
     }
     item.append(opacityRow)
     if (state.entry.stretch) item.append(this.displayControls(state.entry, state.entry.stretch))

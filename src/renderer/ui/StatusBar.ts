@@ -1,17 +1,20 @@
 /**
- * The status bar: zoom, pixel coordinates under the cursor, the file's original value(s) there
- * ("no data" where masked, equal to the no-data value or NaN), map coordinates through the full
- * affine geotransform when georeferenced, and loading activity (pending / active tiles, one progress bar
- * per pyramid being built or file being uploaded).
+ * The status bar: zoom, the top layer's pixel coordinates under the cursor and its original value(s)
+ * there ("no data" where masked, equal to the no-data value or NaN), the map coordinates of the
+ * cursor in the view's CRS and its latitude/longitude, every visible layer's value there when
+ * several are open, a scale bar in ground units, and loading activity (pending / active tiles,
+ * one progress bar per pyramid being built or file being uploaded).
  */
 import type { Georeference } from '../../shared/raster'
-import { pixelToMap } from '../view/bandPixels'
+import { formatLatLon, isKnownCrs, toLatLon } from '../view/map/crs'
+import type { ScaleBar } from '../view/map/scaleBar'
 import { element, formatMapCoordinate, formatValue, formatZoom } from './format'
 
 /** What is under the cursor. */
 export interface Readout {
-  x: number
-  y: number
+  /** Full-resolution pixel of the top layer covering the point; absent when none covers it. */
+  x?: number
+  y?: number
   /** Name of the layer the values come from. */
   layer?: string
   /** One per band of the file; null for a band that is no data there. */
@@ -19,6 +22,13 @@ export interface Readout {
   /** Pyramid level the values were read at (0 = full resolution). */
   level?: number
   georeference?: Georeference | null
+  /** The point in the view's CRS (world Y reversed back); absent when nothing is georeferenced. */
+  map?: { x: number; y: number; epsg: number | null }
+  /**
+   * Each visible layer, top first: its values there (null outside it; undefined: not loaded yet).
+   * Shown when there are several.
+   */
+  layers?: Array<{ name: string; values: Array<number | null> | null | undefined }>
 }
 
 export class StatusBar {
@@ -27,6 +37,10 @@ export class StatusBar {
   private readonly position: HTMLElement
   private readonly value: HTMLElement
   private readonly map: HTMLElement
+  private readonly latLon: HTMLElement
+  private readonly layerValues: HTMLElement
+  private readonly scale: HTMLElement
+  private readonly scaleLine: HTMLElement
   private readonly pending: HTMLElement
   private readonly progressBox: HTMLElement
   private readonly bars = new Map<string, { row: HTMLElement; bar: HTMLProgressElement }>()
@@ -37,9 +51,15 @@ export class StatusBar {
     this.position = element('span', 'status-position', '', { 'data-testid': 'status-position' })
     this.value = element('span', 'status-value', '', { 'data-testid': 'status-value' })
     this.map = element('span', 'status-map', '', { 'data-testid': 'status-map' })
+    this.latLon = element('span', 'status-latlon', '', { 'data-testid': 'status-latlon' })
+    this.layerValues = element('span', 'status-layers', '', { 'data-testid': 'status-layers' })
+    this.scale = element('span', 'status-scale', '', { 'data-testid': 'status-scale', title: 'Scale' })
+    this.scaleLine = element('span', 'status-scale-line')
+    this.scaleLine.style.cssText = 'display:inline-block;height:6px;border:solid currentColor;border-width:0 1px 1px;margin-right:4px;vertical-align:middle'
+    this.scale.hidden = true
     this.progressBox = element('span', 'status-progress-box')
     this.pending = element('span', 'status-pending', 'idle', { 'data-testid': 'status-pending' })
-    this.root.append(this.zoom, this.position, this.value, this.map, element('span', 'status-spacer'), this.progressBox, this.pending)
+    this.root.append(this.zoom, this.scale, this.position, this.value, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.pending)
     parent.append(this.root)
   }
 
@@ -48,26 +68,33 @@ export class StatusBar {
     setText(this.zoom, zoom === null ? '–' : formatZoom(zoom))
   }
 
-  /** Shows what is under the cursor; null clears it (cursor outside every raster). */
+  /** Shows the scale bar; null hides it (nothing georeferenced). */
+  setScale(bar: ScaleBar | null): void {
+    this.scale.hidden = bar === null
+    if (!bar) return
+    const width = `${Math.round(bar.pixels)}px`
+    if (this.scaleLine.style.width !== width) this.scaleLine.style.width = width
+    if (this.scale.firstChild !== this.scaleLine) this.scale.replaceChildren(this.scaleLine, document.createTextNode(''))
+    const label = this.scale.lastChild!
+    if (label.textContent !== bar.label) label.textContent = bar.label
+    if (this.scale.dataset.pixels !== width) this.scale.dataset.pixels = width
+  }
+
+  /** Shows what is under the cursor; null clears it (cursor off the view). */
   setReadout(readout: Readout | null): void {
     if (!readout) {
-      setText(this.position, '')
-      setText(this.value, '')
-      setText(this.map, '')
+      for (const el of [this.position, this.value, this.map, this.latLon, this.layerValues]) setText(el, '')
       return
     }
-    const px = Math.floor(readout.x)
-    const py = Math.floor(readout.y)
-    this.position.textContent = `x ${px}  y ${py}`
+    const covered = readout.x !== undefined && readout.y !== undefined
+    setText(this.position, covered ? `x ${Math.floor(readout.x!)}  y ${Math.floor(readout.y!)}` : '')
     const values = formatReadoutValues(readout.values)
-    this.value.textContent = values ? `${values}${readout.level ? ` (level ${readout.level})` : ''}` : ''
-    const geo = readout.georeference
-    if (geo) {
-      const map = pixelToMap(geo.geoTransform, readout.x, readout.y)
-      this.map.textContent = `${formatMapCoordinate(map.x, geo.epsg)}, ${formatMapCoordinate(map.y, geo.epsg)}${geo.epsg ? ` (EPSG:${geo.epsg})` : ''}`
-    } else {
-      setText(this.map, '')
-    }
+    setText(this.value, values ? `${values}${readout.level ? ` (level ${readout.level})` : ''}` : '')
+    const map = readout.map
+    setText(this.map, map ? `${formatMapCoordinate(map.x, map.epsg)}, ${formatMapCoordinate(map.y, map.epsg)}${map.epsg ? ` (EPSG:${map.epsg})` : ''}` : '')
+    setText(this.latLon, map ? latLonText(map) : '')
+    const layers = readout.layers ?? []
+    setText(this.layerValues, layers.length > 1 ? layers.map((l) => `${l.name}: ${layerValueText(l.values)}`).join('  ·  ') : '')
   }
 
   /** Tiles on their way: requested by this window and not arrived; `active` being decoded. */
@@ -98,6 +125,21 @@ export class StatusBar {
     else entry.bar.removeAttribute('value')
     entry.bar.title = progress > 0 ? `${Math.round(progress * 100)} %` : 'starting…'
   }
+}
+
+/** Latitude/longitude of a map point, or why there is none. */
+export function latLonText(map: { x: number; y: number; epsg: number | null }): string {
+  if (map.epsg === null) return 'CRS unknown'
+  if (!isKnownCrs(map.epsg)) return `CRS EPSG:${map.epsg} unknown`
+  const p = toLatLon(map.epsg, map.x, map.y)
+  return p ? formatLatLon(p) : ''
+}
+
+/** One layer's values in the per-layer readout: "no data" outside it, "…" while not loaded there. */
+export function layerValueText(values: Array<number | null> | null | undefined): string {
+  if (values === null) return 'no data'
+  if (values === undefined) return '…'
+  return formatReadoutValues(values) || 'no data'
 }
 
 /**

@@ -4,16 +4,30 @@
  */
 import type { ServiceStats } from '../../shared/protocol'
 import type { Viewer, ViewerStats } from '../view/Viewer'
+import { IDENTITY, apply, invert, mapToWorld, unitsPerPixel } from '../../shared/geo/affine'
+import { worldToScreen } from '../view/layerView'
 
 export interface TesseraDiagnostics {
   /** Counters: pending, active, requested, displayed, cancelled, wasted, textureBytes, sharp. */
   stats(): ViewerStats & { active: number }
-  /** Places the camera: centre in image pixels, zoom in screen pixels per image pixel. */
+  /**
+   * Places the camera in the pixels of the bottom layer (the world itself when there is none):
+   * centre in its full-resolution pixels, zoom in screen pixels per such pixel. Tests think in
+   * image pixels; for a layer that rotates, use `setWorldView`.
+   */
   setView(view: { centerX: number; centerY: number; zoom: number }): void
   /** Runs a frame now (plan, requests, cancellations, render), synchronously. */
   frameNow(): void
-  /** The current camera. */
+  /** The current camera in the pixels of the bottom layer (as `setView` takes it). */
   view(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
+  /** Places the camera in world units (map X, −map Y when georeferenced; see src/shared/geo/affine.ts). */
+  setWorldView(view: { centerX: number; centerY: number; zoom: number }): void
+  /** The current camera in world units. */
+  worldView(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
+  /** Screen point (CSS pixels of the canvas) of a full-resolution pixel position of a layer. */
+  layerToScreen(rasterId: string, x: number, y: number): { x: number; y: number } | null
+  /** Screen point of a map point of the view's CRS. */
+  mapToScreen(x: number, y: number): { x: number; y: number }
   /** Ids of the open rasters, bottom first. */
   layers(): string[]
   /** The service's counters (tiles decoded and sent, pending, active…), asked for now. */
@@ -38,9 +52,25 @@ export function diagnosticsRequested(location: Location = window.location): bool
 export function installDiagnostics(viewer: Viewer, active: () => number, service: () => Promise<ServiceStats>): TesseraDiagnostics {
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
-    setView: (view) => viewer.camera.setView(view),
+    setView: (view) => {
+      const bottom = viewer.layers[0]?.transform ?? IDENTITY
+      const center = apply(bottom, { x: view.centerX, y: view.centerY })
+      viewer.camera.setView({ centerX: center.x, centerY: center.y, zoom: view.zoom / unitsPerPixel(bottom) })
+    },
     frameNow: () => viewer.frameNow(),
-    view: () => viewer.view,
+    view: () => {
+      const world = viewer.view
+      const bottom = viewer.layers[0]?.transform ?? IDENTITY
+      const center = apply(invert(bottom), { x: world.centerX, y: world.centerY })
+      return { ...world, centerX: center.x, centerY: center.y, zoom: world.zoom * unitsPerPixel(bottom) }
+    },
+    setWorldView: (view) => viewer.camera.setView(view),
+    worldView: () => viewer.view,
+    layerToScreen: (rasterId, x, y) => {
+      const layer = viewer.layer(rasterId)
+      return layer ? worldToScreen(viewer.view, apply(layer.transform, { x, y })) : null
+    },
+    mapToScreen: (x, y) => worldToScreen(viewer.view, mapToWorld({ x, y })),
     layers: () => viewer.layers.map((l) => l.rasterId),
     service
   }

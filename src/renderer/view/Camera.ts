@@ -1,14 +1,15 @@
 /**
- * The camera: a pixi-viewport over full-resolution image pixels, with drag (inertia), wheel zoom at
- * the cursor, pinch, double-click, keys, and zoom clamped between "the whole image smaller than the
- * window" and 32 screen pixels per image pixel. It reports every change through `onChange`, which
- * the viewer coalesces to one frame.
+ * The camera: a pixi-viewport over the world (map units, or pixels when nothing is georeferenced;
+ * see src/shared/geo/affine.ts), with drag (inertia), wheel zoom at the cursor, pinch, double-click,
+ * keys, and zoom clamped between "everything smaller than the window" and 32 screen pixels per pixel
+ * of the finest layer. It reports every change through `onChange`, which the viewer coalesces to
+ * one frame.
  */
 import type { EventSystem, Ticker } from 'pixi.js'
 import { Viewport } from 'pixi-viewport'
 import type { ViewState } from './TileScheduler'
 
-/** Highest zoom: screen pixels per image pixel. */
+/** Highest zoom: screen pixels per pixel of the finest layer. */
 export const MAX_ZOOM = 32
 /** Lowest zoom, as a fraction of the zoom that fits the image in the window. */
 export const MIN_ZOOM_OF_FIT = 0.25
@@ -35,7 +36,9 @@ export interface CameraOptions {
 
 export class Camera {
   readonly viewport: Viewport
-  private world = { width: 1, height: 1 }
+  private world: Extent = { x: 0, y: 0, width: 1, height: 1 }
+  /** World units per pixel of the finest layer: zoom 1/unitsPerPixel is 1:1. */
+  private unitsPerPixelValue = 1
   private readonly onChange: () => void
   private readonly listeners: Array<() => void> = []
 
@@ -59,7 +62,7 @@ export class Camera {
     this.listen(window, 'keydown', (e) => this.onKey(e))
   }
 
-  /** The current view in image pixels. */
+  /** The current view in world units (zoom: screen pixels per world unit). */
   get view(): ViewState {
     const center = this.viewport.center
     return {
@@ -76,9 +79,19 @@ export class Camera {
     return (Math.min(this.viewport.screenWidth / this.world.width, this.viewport.screenHeight / this.world.height) * FIT_MARGIN)
   }
 
-  /** Sets the extent of what is shown (the largest layer) and the zoom limits that follow from it. */
-  setWorld(width: number, height: number): void {
-    this.world = { width: Math.max(1, width), height: Math.max(1, height) }
+  /** World units per pixel of the finest layer (zoom 1 / this is 1:1). */
+  get unitsPerPixel(): number {
+    return this.unitsPerPixelValue
+  }
+
+  /**
+   * Sets the extent of what is shown (every layer), the size of the finest layer's pixels in world
+   * units, and the zoom limits that follow from them.
+   */
+  setWorld(extent: Extent, unitsPerPixel = 1): void {
+    this.unitsPerPixelValue = unitsPerPixel > 0 && Number.isFinite(unitsPerPixel) ? unitsPerPixel : 1
+    const tiny = this.unitsPerPixelValue
+    this.world = { x: extent.x, y: extent.y, width: Math.max(tiny, extent.width), height: Math.max(tiny, extent.height) }
     this.viewport.worldWidth = this.world.width
     this.viewport.worldHeight = this.world.height
     this.applyZoomLimits()
@@ -86,18 +99,18 @@ export class Camera {
 
   /** Shows the whole world, centred. */
   fit(): void {
-    this.fitExtent({ x: 0, y: 0, width: this.world.width, height: this.world.height })
+    this.fitExtent(this.world)
   }
 
   /** Shows a rectangle of the world, whole and centred (with the same margin as `fit`). */
   fitExtent(extent: Extent): void {
-    const width = Math.max(1, extent.width)
-    const height = Math.max(1, extent.height)
+    const width = Math.max(this.unitsPerPixelValue, extent.width)
+    const height = Math.max(this.unitsPerPixelValue, extent.height)
     const zoom = Math.min(this.viewport.screenWidth / width, this.viewport.screenHeight / height) * FIT_MARGIN
     this.setView({ centerX: extent.x + extent.width / 2, centerY: extent.y + extent.height / 2, zoom })
   }
 
-  /** Places the camera: centre in image pixels, zoom in screen pixels per image pixel (clamped). */
+  /** Places the camera: centre in world units, zoom in screen pixels per world unit (clamped). */
   setView(view: { centerX: number; centerY: number; zoom: number }): void {
     this.viewport.plugins.remove('animate')
     this.viewport.plugins.get('decelerate')?.reset()
@@ -106,7 +119,7 @@ export class Camera {
     this.onChange()
   }
 
-  /** Zooms by `factor` keeping the image point under screen point (x, y) in place. */
+  /** Zooms by `factor` keeping the world point under screen point (x, y) in place. */
   zoomAtScreen(factor: number, x: number, y: number, animate = false): void {
     const before = this.viewport.toWorld(x, y)
     const { centerX, centerY, zoom } = this.view
@@ -121,7 +134,7 @@ export class Camera {
     }
   }
 
-  /** Resizes the screen keeping the same image point at the centre. */
+  /** Resizes the screen keeping the same world point at the centre. */
   resize(width: number, height: number): void {
     const { centerX, centerY } = this.view
     this.viewport.resize(width, height, this.world.width, this.world.height)
@@ -130,8 +143,8 @@ export class Camera {
     this.onChange()
   }
 
-  /** Image point under a screen point of the canvas. */
-  toImage(x: number, y: number): { x: number; y: number } {
+  /** World point under a screen point of the canvas. */
+  toWorld(x: number, y: number): { x: number; y: number } {
     const p = this.viewport.toWorld(x, y)
     return { x: p.x, y: p.y }
   }
@@ -143,12 +156,17 @@ export class Camera {
   }
 
   private clampZoom(zoom: number): number {
-    return Math.min(MAX_ZOOM, Math.max(this.fitZoom * MIN_ZOOM_OF_FIT, zoom))
+    return Math.min(this.maxZoom, Math.max(this.fitZoom * MIN_ZOOM_OF_FIT, zoom))
   }
 
   private applyZoomLimits(): void {
     this.viewport.plugins.remove('clamp-zoom')
-    this.viewport.clampZoom({ minScale: Math.min(1, this.fitZoom * MIN_ZOOM_OF_FIT), maxScale: MAX_ZOOM })
+    this.viewport.clampZoom({ minScale: Math.min(1 / this.unitsPerPixelValue, this.fitZoom * MIN_ZOOM_OF_FIT), maxScale: this.maxZoom })
+  }
+
+  /** MAX_ZOOM screen pixels per pixel of the finest layer. */
+  private get maxZoom(): number {
+    return MAX_ZOOM / this.unitsPerPixelValue
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -163,7 +181,7 @@ export class Camera {
       '-': () => this.zoomAtScreen(0.5, width / 2, height / 2, true),
       _: () => this.zoomAtScreen(0.5, width / 2, height / 2, true),
       '0': () => this.fit(),
-      '1': () => this.setView({ centerX, centerY, zoom: 1 }),
+      '1': () => this.setView({ centerX, centerY, zoom: 1 / this.unitsPerPixelValue }),
       ArrowLeft: () => this.setView({ centerX: centerX - step, centerY, zoom }),
       ArrowRight: () => this.setView({ centerX: centerX + step, centerY, zoom }),
       ArrowUp: () => this.setView({ centerX, centerY: centerY - step, zoom }),

@@ -36,7 +36,7 @@ export class TileLatency {
 
 export interface Motion {
   zooming: boolean
-  /** Expected displacement of the centre (image pixels) by the time tiles asked for now arrive. */
+  /** Expected displacement of the centre (world units) by the time tiles asked for now arrive. */
   lead: { x: number; y: number }
   /**
    * New requests worth sending now: none while zooming or while the camera outruns the latency
@@ -81,7 +81,8 @@ export class CameraMotion {
     // (half a view of margin: the latency estimate can be short by half when the pipe fills up).
     const outrun = Math.abs(ahead.x) > viewWidth * LEAD_LIMIT || Math.abs(ahead.y) > viewHeight * LEAD_LIMIT
     const lead = { x: clamp(ahead.x, viewWidth * LEAD_LIMIT), y: clamp(ahead.y, viewHeight * LEAD_LIMIT) }
-    const still = Math.abs(lead.x) < 1 && Math.abs(lead.y) < 1
+    // Under a screen pixel of look-ahead is no motion (world units may be metres or degrees).
+    const still = Math.abs(lead.x) * view.zoom < 1 && Math.abs(lead.y) * view.zoom < 1
     return {
       zooming,
       lead: still ? { x: 0, y: 0 } : lead,

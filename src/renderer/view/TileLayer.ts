@@ -3,7 +3,9 @@
  * `cancelObsolete` per frame), keeps what arrives in the shared texture cache, and draws the best
  * tiles it has, coarse under fine. It knows nothing of IPC: it talks to a `TileTransport`.
  */
-import { Container } from 'pixi.js'
+import { Container, Matrix } from 'pixi.js'
+import { IDENTITY, apply, invert, type Affine, type Point } from '../../shared/geo/affine'
+import { layerDisplacement, layerView } from './layerView'
 import { TileSprites } from './TileSprites'
 import type { ErrorCode, OpenedRaster, TileMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
@@ -104,6 +106,9 @@ export class TileLayer {
   private readonly failed = new Set<string>()
   private readonly sprites: TileSprites
   private visibleValue = true
+  /** Full-resolution pixel → world (the container's matrix), and its inverse. */
+  private transformValue: Affine = IDENTITY
+  private inverseValue: Affine = IDENTITY
   /** The service's connection knows this raster: false from a lost connection until the raster is announced again. */
   private served = true
   private destroyed = false
@@ -158,6 +163,23 @@ export class TileLayer {
     return this.infoValue
   }
 
+  /** Where the layer is in the world: full-resolution pixel → world. */
+  get transform(): Affine {
+    return this.transformValue
+  }
+
+  /** Places the layer in the world (its container's matrix: every tile is drawn in the layer's pixels). */
+  setTransform(transform: Affine): void {
+    this.inverseValue = invert(transform)
+    this.transformValue = transform
+    this.container.setFromMatrix(new Matrix(transform.a, transform.b, transform.c, transform.d, transform.tx, transform.ty))
+  }
+
+  /** The layer's full-resolution pixel (fractional) at a world point. */
+  worldToPixel(p: Point): Point {
+    return apply(this.inverseValue, p)
+  }
+
   /** Tiles requested and neither received, failed nor cancelled. */
   get pendingCount(): number {
     return this.inFlight.size
@@ -208,9 +230,14 @@ export class TileLayer {
     }
   }
 
-  /** Runs one frame: plans, cancels what is obsolete, requests what is missing, draws the cover. */
-  update(view: ViewState, motion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }): LayerFrame {
+  /**
+   * Runs one frame for the camera's `worldView`: plans in the layer's own pixels (its level from its
+   * own pixels per screen pixel), cancels what is obsolete, requests what is missing, draws the cover.
+   */
+  update(worldView: ViewState, worldMotion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }): LayerFrame {
     if (this.destroyed) return { complete: true, level: 0, changed: false }
+    const view = layerView(worldView, this.transformValue)
+    const motion = { ...worldMotion, lead: layerDisplacement(worldMotion.lead, this.transformValue) }
     if (!this.visibleValue) {
       this.cancelAll()
       return { complete: true, level: 0, changed: false }

@@ -22,7 +22,10 @@ import type { TileRequest } from '../../shared/protocol'
 import type { LevelSize } from '../../shared/raster'
 import { levelForZoom, tileGrid } from '../../shared/tiles'
 
-/** The camera, in full-resolution image pixels (centre) and screen pixels per image pixel (zoom). */
+/**
+ * A view of a plane: the camera's in world units (DESIGN §4), or a layer's in its full-resolution
+ * pixels (`layerView`); centre, and zoom in screen pixels per unit of that plane.
+ */
 export interface ViewState {
   centerX: number
   centerY: number
@@ -30,6 +33,17 @@ export interface ViewState {
   /** Size of the viewport in screen (CSS) pixels. */
   width: number
   height: number
+  /**
+   * What the screen covers, as a convex polygon in this plane, when it is not the axis-aligned
+   * width × height / zoom rectangle around the centre: a layer whose transform rotates, shears, flips
+   * or scales its axes apart sees the screen as a parallelogram.
+   */
+  outline?: readonly Point[]
+}
+
+export interface Point {
+  x: number
+  y: number
 }
 
 /** The pyramid geometry the scheduler needs from a RasterInfo. */
@@ -119,14 +133,13 @@ export function visibleRange(
 ): { col0: number; col1: number; row0: number; row1: number } | null {
   if (!(view.zoom > 0) || level < 0 || level >= geometry.levels.length) return null
   const scale = levelScaleXY(geometry, level)
-  const halfW = view.width / 2 / view.zoom
-  const halfH = view.height / 2 / view.zoom
   const size = geometry.tileSize
   const { cols, rows } = tileGrid(geometry.levels[level]!, size)
-  const col0 = Math.floor((view.centerX - halfW) / scale.x / size) - marginTiles
-  const col1 = Math.ceil((view.centerX + halfW) / scale.x / size) - 1 + marginTiles
-  const row0 = Math.floor((view.centerY - halfH) / scale.y / size) - marginTiles
-  const row1 = Math.ceil((view.centerY + halfH) / scale.y / size) - 1 + marginTiles
+  const box = outlineBounds(viewOutline(view))
+  const col0 = Math.floor(box.left / scale.x / size) - marginTiles
+  const col1 = Math.ceil(box.right / scale.x / size) - 1 + marginTiles
+  const row0 = Math.floor(box.top / scale.y / size) - marginTiles
+  const row1 = Math.ceil(box.bottom / scale.y / size) - 1 + marginTiles
   const range = {
     col0: Math.max(0, col0),
     col1: Math.min(cols - 1, col1),
@@ -149,8 +162,16 @@ export function visibleTiles(view: ViewState, geometry: PyramidGeometry, level: 
   const range = visibleRange(view, geometry, level, marginTiles)
   if (!range) return []
   const tiles: TileCoord[] = []
+  // A rotated view's bounding box holds tiles the screen never shows: only those meeting the outline.
+  const outline = view.outline && marginTiles === 0 ? view.outline : null
+  const scale = levelScaleXY(geometry, level)
+  const tileW = geometry.tileSize * scale.x
+  const tileH = geometry.tileSize * scale.y
   for (let row = range.row0; row <= range.row1; row++) {
-    for (let col = range.col0; col <= range.col1; col++) tiles.push({ level, col, row })
+    for (let col = range.col0; col <= range.col1; col++) {
+      if (outline && !polygonMeetsRect(outline, col * tileW, row * tileH, (col + 1) * tileW, (row + 1) * tileH)) continue
+      tiles.push({ level, col, row })
+    }
   }
   const distance = new Map(tiles.map((t) => [t, distanceToCenter(view, geometry, t)]))
   return tiles.sort((a, b) => distance.get(a)! - distance.get(b)!)
@@ -181,7 +202,7 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
 
   // Where the camera will be when the tiles arrive: its visible tiles are the ones worth asking for.
   const lead = options.lead ?? { x: 0, y: 0 }
-  const ahead = lead.x !== 0 || lead.y !== 0 ? { ...view, centerX: view.centerX + lead.x, centerY: view.centerY + lead.y } : view
+  const ahead = lead.x !== 0 || lead.y !== 0 ? shiftView(view, lead) : view
   const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, level)
   const holes: TileCoord[] = []
   for (const tile of wanted) {
@@ -284,6 +305,78 @@ export function coverTiles(visible: readonly TileCoord[], geometry: PyramidGeome
   }
   const tiles = [...chosen.values()].sort((a, b) => b.level - a.level)
   return { tiles, complete }
+}
+
+/** The screen's outline in the view's plane: its `outline`, or the axis-aligned rectangle around the centre. */
+export function viewOutline(view: ViewState): readonly Point[] {
+  if (view.outline) return view.outline
+  const halfW = view.width / 2 / view.zoom
+  const halfH = view.height / 2 / view.zoom
+  const { centerX: x, centerY: y } = view
+  return [
+    { x: x - halfW, y: y - halfH },
+    { x: x + halfW, y: y - halfH },
+    { x: x + halfW, y: y + halfH },
+    { x: x - halfW, y: y + halfH }
+  ]
+}
+
+/** The same view moved by `by` (its outline with it). */
+export function shiftView(view: ViewState, by: Point): ViewState {
+  const moved: ViewState = { ...view, centerX: view.centerX + by.x, centerY: view.centerY + by.y }
+  if (view.outline) moved.outline = view.outline.map((p) => ({ x: p.x + by.x, y: p.y + by.y }))
+  return moved
+}
+
+function outlineBounds(points: readonly Point[]): { left: number; top: number; right: number; bottom: number } {
+  let left = Infinity
+  let top = Infinity
+  let right = -Infinity
+  let bottom = -Infinity
+  for (const p of points) {
+    left = Math.min(left, p.x)
+    right = Math.max(right, p.x)
+    top = Math.min(top, p.y)
+    bottom = Math.max(bottom, p.y)
+  }
+  return { left, top, right, bottom }
+}
+
+/**
+ * True when a convex polygon and an axis-aligned rectangle overlap (separating axes: the
+ * rectangle's two and each edge normal of the polygon). Touching edges do not count.
+ */
+export function polygonMeetsRect(polygon: readonly Point[], left: number, top: number, right: number, bottom: number): boolean {
+  const box = outlineBounds(polygon)
+  if (box.right <= left || box.left >= right || box.bottom <= top || box.top >= bottom) return false
+  const corners = [
+    { x: left, y: top },
+    { x: right, y: top },
+    { x: right, y: bottom },
+    { x: left, y: bottom }
+  ]
+  for (let i = 0; i < polygon.length; i++) {
+    const p = polygon[i]!
+    const q = polygon[(i + 1) % polygon.length]!
+    const nx = q.y - p.y
+    const ny = p.x - q.x
+    let polyMin = Infinity
+    let polyMax = -Infinity
+    for (const v of polygon) {
+      const t = v.x * nx + v.y * ny
+      polyMin = Math.min(polyMin, t)
+      polyMax = Math.max(polyMax, t)
+    }
+    let rectMin = Infinity
+    let rectMax = -Infinity
+    for (const v of corners) {
+      const t = v.x * nx + v.y * ny
+      rectMin = Math.min(rectMin, t)
+      rectMax = Math.max(rectMax, t)
+    }
+    if (rectMax <= polyMin || rectMin >= polyMax) return false
+  }
+  return true
 }
 
 function round(value: number): number {

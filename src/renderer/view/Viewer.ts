@@ -4,15 +4,19 @@
  * frame: each layer plans, requests and draws, then the frame is rendered once. Nothing is
  * rendered while nothing changes.
  */
-import { Application, BufferImageSource, Container, Texture, Ticker, TilingSprite } from 'pixi.js'
+import { Application, BufferImageSource, Container, Matrix, Texture, Ticker, TilingSprite } from 'pixi.js'
 import type { OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
-import { Camera, type Extent } from './Camera'
+import { Camera } from './Camera'
 import { TextureCache } from './TextureCache'
 import { TileLayer, type CachedTile, type TileCounters, type TileTransport } from './TileLayer'
 import { CameraMotion, TileLatency } from './CameraMotion'
 import type { ViewState } from './TileScheduler'
 import { isOpaqueRaster } from './bandPixels'
+import { unitsPerPixel, type Point } from '../../shared/geo/affine'
+import { layersExtent } from './map/extent'
+import { placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './map/placement'
+import { screenToWorld } from './layerView'
 
 export interface ViewerOptions {
   transport: TileTransport
@@ -62,6 +66,8 @@ export class Viewer {
   private readonly counters: TileCounters = { requested: 0, displayed: 0, cancelled: 0, wasted: 0, late: 0 }
   private readonly layerList: TileLayer[] = []
   private readonly backdrops = new Map<string, TilingSprite>()
+  private readonly placements = new Map<string, LayerPlacement>()
+  private viewCrsValue: ViewCrs = { georeferenced: false, epsg: null }
   private readonly backdrop = new Container()
   private readonly layerRoot = new Container()
   private readonly checker: Texture
@@ -139,6 +145,37 @@ export class Viewer {
     return this.layerList.find((l) => l.rasterId === rasterId)
   }
 
+  /** The CRS of the world: the first georeferenced layer's (bottom first). */
+  get viewCrs(): ViewCrs {
+    return this.viewCrsValue
+  }
+
+  /** How a layer is placed in the world, and what its info must say about it. */
+  placement(rasterId: string): LayerPlacement | undefined {
+    return this.placements.get(rasterId)
+  }
+
+  /** Zoom in screen pixels per pixel of the finest layer (what "100 %" means). */
+  get pixelZoom(): number {
+    return this.camera.view.zoom * this.camera.unitsPerPixel
+  }
+
+  /**
+   * What each visible layer holds at a screen point of the canvas, top layer first: the world
+   * point, and per layer covering it its pixel and values (null when nothing is loaded there yet).
+   */
+  probe(screenX: number, screenY: number): { world: Point; layers: LayerProbe[] } {
+    const world = screenToWorld(this.camera.view, { x: screenX, y: screenY })
+    const layers: LayerProbe[] = []
+    for (const layer of [...this.layerList].reverse()) {
+      if (!layer.visible) continue
+      const pixel = layer.worldToPixel(world)
+      const inside = pixel.x >= 0 && pixel.y >= 0 && pixel.x < layer.info.width && pixel.y < layer.info.height
+      layers.push({ layer, pixel, inside, value: inside ? layer.valueAt(pixel.x, pixel.y) : null })
+    }
+    return { world, layers }
+  }
+
   /**
    * Adds a raster on top of the others, or under `below`. `fit` (default: when it is the only
    * layer) fits the camera to it.
@@ -166,7 +203,7 @@ export class Viewer {
     const checker = new TilingSprite({ texture: this.checker, width: opened.info.width, height: opened.info.height })
     this.backdrops.set(layer.rasterId, checker)
     this.backdrop.addChild(checker)
-    this.updateWorld()
+    this.placeLayers()
     if (options.fit ?? this.layerList.length === 1) this.fitLayers([layer.rasterId])
     this.requestFrame()
     return layer
@@ -187,7 +224,8 @@ export class Viewer {
     layer!.destroy()
     this.backdrops.get(rasterId)?.destroy()
     this.backdrops.delete(rasterId)
-    this.updateWorld()
+    this.placements.delete(rasterId)
+    this.placeLayers()
     this.requestFrame()
   }
 
@@ -228,6 +266,7 @@ export class Viewer {
 
   updateInfo(rasterId: string, info: RasterInfo): void {
     this.layer(rasterId)?.updateInfo(info)
+    this.placeLayers()
     this.requestFrame()
   }
 
@@ -312,7 +351,9 @@ export class Viewer {
       if (!checker) continue
       // Under an opaque raster the checkerboard is never seen: drawing it would double the fill work.
       checker.visible = layer.visible && mayShowThrough(layer)
-      checker.tileScale.set(1 / view.zoom)
+      // Squares of the same size on screen whatever the layer's pixel size.
+      const t = layer.transform
+      checker.tileScale.set(1 / (view.zoom * Math.hypot(t.a, t.b)), 1 / (view.zoom * Math.hypot(t.c, t.d)))
     }
     const now = performance.now()
     // The frame that completes the view renders at once: only the ones on the way there wait.
@@ -339,30 +380,35 @@ export class Viewer {
     this.requestFrame()
   }
 
-  private updateWorld(): void {
+  /**
+   * Places every layer in the world (the view's CRS may have changed with the layers), its
+   * checkerboard with it, and tells the camera the world's extent and finest pixel.
+   */
+  private placeLayers(): void {
+    this.viewCrsValue = viewCrsOf(this.layerList.map((l) => l.info))
+    for (const layer of this.layerList) {
+      const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
+      this.placements.set(layer.rasterId, placement)
+      layer.setTransform(placement.transform)
+      const checker = this.backdrops.get(layer.rasterId)
+      const t = placement.transform
+      if (checker) checker.setFromMatrix(new Matrix(t.a, t.b, t.c, t.d, t.tx, t.ty))
+    }
     const extent = layersExtent(this.layerList)
-    this.camera.setWorld(extent ? extent.x + extent.width : 1, extent ? extent.y + extent.height : 1)
+    const finest = Math.min(...this.layerList.map((l) => unitsPerPixel(l.transform)))
+    this.camera.setWorld(extent ?? { x: 0, y: 0, width: 1, height: 1 }, Number.isFinite(finest) ? finest : 1)
   }
 }
 
-/**
- * What a set of layers covers in the camera's frame: the union of their extents, or null for no
- * layer. Today each layer lies on its own pixel grid from (0, 0); once layers are placed in map
- * space, this is the one place that changes (the union of their transformed bounds).
- */
-export function layersExtent(layers: ReadonlyArray<{ info: { width: number; height: number } }>): Extent | null {
-  if (layers.length === 0) return null
-  let right = -Infinity
-  let bottom = -Infinity
-  let left = Infinity
-  let top = Infinity
-  for (const { info } of layers) {
-    left = Math.min(left, 0)
-    top = Math.min(top, 0)
-    right = Math.max(right, info.width)
-    bottom = Math.max(bottom, info.height)
-  }
-  return { x: left, y: top, width: right - left, height: bottom - top }
+/** What one layer holds under a point (Viewer.probe). */
+export interface LayerProbe {
+  layer: TileLayer
+  /** The layer's full-resolution pixel there (fractional). */
+  pixel: Point
+  /** The point is within the layer's raster. */
+  inside: boolean
+  /** Its values there (read from the finest tile drawn); null outside or where nothing is loaded. */
+  value: { values: Array<number | null>; level: number } | null
 }
 
 /**

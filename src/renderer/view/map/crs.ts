@@ -1,0 +1,73 @@
+/**
+ * Coordinate reference systems by EPSG code, through proj4js: latitude/longitude of a map point
+ * and ground distances (the scale bar). Known: EPSG:4326 and EPSG:3857 (proj4js' own definitions)
+ * and the WGS 84 / UTM zones (EPSG:32601–32660 north, 32701–32760 south, whose definition follows
+ * from the code). Any other code is unknown and said so plainly: nothing is guessed.
+ */
+import proj4 from 'proj4'
+
+/** The proj4 definition of an EPSG code, or null when Tessera does not know it. */
+export function crsDefinition(epsg: number): string | null {
+  if (epsg === 4326 || epsg === 3857) return `EPSG:${epsg}` // predefined in proj4js
+  const zone = epsg % 100
+  if (zone >= 1 && zone <= 60 && (epsg - zone === 32600 || epsg - zone === 32700)) {
+    return `+proj=utm +zone=${zone}${epsg >= 32700 ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`
+  }
+  return null
+}
+
+/** True when EPSG:`epsg` can be turned into latitude/longitude. */
+export function isKnownCrs(epsg: number | null): epsg is number {
+  return epsg !== null && crsDefinition(epsg) !== null
+}
+
+const converters = new Map<number, proj4.Converter>()
+
+function converter(epsg: number): proj4.Converter | null {
+  let found = converters.get(epsg)
+  if (!found) {
+    const definition = crsDefinition(epsg)
+    if (!definition) return null
+    found = proj4(definition, 'EPSG:4326')
+    converters.set(epsg, found)
+  }
+  return found
+}
+
+/** Latitude and longitude (WGS 84 degrees) of a map point of EPSG:`epsg`; null for an unknown CRS or a point outside its domain. */
+export function toLatLon(epsg: number, x: number, y: number): { lat: number; lon: number } | null {
+  if (epsg === 4326) return { lat: y, lon: x }
+  const convert = converter(epsg)
+  if (!convert) return null
+  const [lon, lat] = convert.forward([x, y])
+  return Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat!) <= 90 ? { lat: lat!, lon: lon! } : null
+}
+
+const EARTH_RADIUS_M = 6_371_008.8
+
+/** Great-circle distance between two WGS 84 points, metres (a sphere: within 0.5 % of the ellipsoid). */
+export function groundDistance(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180
+  const dLat = (b.lat - a.lat) * rad
+  const dLon = (b.lon - a.lon) * rad
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)))
+}
+
+/**
+ * Ground metres per map unit east–west around map point (x, y) of EPSG:`epsg`, measured over
+ * `span` map units; null for an unknown CRS. (Web Mercator's metres shrink with the cosine of the
+ * latitude; degrees of longitude too.)
+ */
+export function metresPerUnit(epsg: number, x: number, y: number, span: number): number | null {
+  const a = toLatLon(epsg, x - span / 2, y)
+  const b = toLatLon(epsg, x + span / 2, y)
+  if (!a || !b || !(span > 0)) return null
+  const metres = groundDistance(a, b)
+  return metres > 0 ? metres / span : null
+}
+
+/** "51.234567° N, 3.123456° E". */
+export function formatLatLon(p: { lat: number; lon: number }): string {
+  return `${Math.abs(p.lat).toFixed(6)}° ${p.lat >= 0 ? 'N' : 'S'}, ${Math.abs(p.lon).toFixed(6)}° ${p.lon >= 0 ? 'E' : 'W'}`
+}

@@ -1,0 +1,23 @@
+/** The one place that says what layers cover in the world (fit, zoom limits). Pure. */
+import { transformedBounds, type Affine } from '../../../shared/geo/affine'
+import type { Extent } from '../Camera'
+
+/**
+ * What a set of layers covers in the world: the union of their transformed bounds (each layer's
+ * pixel rectangle through its transform, pixel → world), or null for no layer.
+ */
+export function layersExtent(layers: ReadonlyArray<{ info: { width: number; height: number }; transform: Affine }>): Extent | null {
+  if (layers.length === 0) return null
+  let right = -Infinity
+  let bottom = -Infinity
+  let left = Infinity
+  let top = Infinity
+  for (const { info, transform } of layers) {
+    const b = transformedBounds(transform, info.width, info.height)
+    left = Math.min(left, b.x)
+    top = Math.min(top, b.y)
+    right = Math.max(right, b.x + b.width)
+    bottom = Math.max(bottom, b.y + b.height)
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top }
+}

@@ -1,0 +1,31 @@
+/** The scale bar: a round ground length and how many screen pixels it takes. Pure. */
+
+export interface ScaleBar {
+  /** Length of the bar on screen, CSS pixels. */
+  pixels: number
+  /** "500 m", "2 km", "20 cm"; in map units for a CRS whose ground metres are unknown. */
+  label: string
+}
+
+/**
+ * The longest round length (1, 2 or 5 × 10^n) that fits in `maxPixels` at `unitsPerPixel` ground
+ * units per screen pixel. `metres`: the units are metres (labelled m/km/cm), else map units.
+ */
+export function scaleBar(unitsPerPixel: number, maxPixels = 120, metres = true): ScaleBar | null {
+  if (!(unitsPerPixel > 0) || !Number.isFinite(unitsPerPixel)) return null
+  const most = unitsPerPixel * maxPixels
+  const power = 10 ** Math.floor(Math.log10(most))
+  const length = [5, 2, 1].map((m) => m * power).find((l) => l <= most) ?? power
+  return { pixels: length / unitsPerPixel, label: metres ? formatMetres(length) : `${trim(length)} map units` }
+}
+
+function formatMetres(m: number): string {
+  if (m >= 1000) return `${trim(m / 1000)} km`
+  if (m >= 1) return `${trim(m)} m`
+  if (m >= 0.01) return `${trim(m * 100)} cm`
+  return `${trim(m * 1000)} mm`
+}
+
+function trim(value: number): string {
+  return String(Number(value.toPrecision(6)))
+}

@@ -1,0 +1,303 @@
+/**
+ * Issue 13: one world frame (world = map X, −map Y), each layer placed by its geotransform as a Pixi
+ * container matrix, planning in each layer's own pixels, placement of mixed layers, latitude and
+ * longitude through proj4js (checked against GDAL's gdaltransform), the scale bar.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Container } from 'pixi.js'
+import {
+  IDENTITY,
+  apply,
+  compose,
+  geoTransformToWorld,
+  invert,
+  mapToWorld,
+  pixelToWorld,
+  transformedBounds,
+  unitsPerPixel,
+  worldToMap,
+  type Affine,
+  type Point
+} from '../../src/shared/geo/affine'
+import type { GeoTransform, Georeference } from '../../src/shared/raster'
+import { pyramidLevels } from '../../src/shared/tiles'
+import { layerDisplacement, layerView, worldToScreen } from '../../src/renderer/view/layerView'
+import { coordKey, planTiles, polygonMeetsRect, visibleTiles, type PyramidGeometry, type ViewState } from '../../src/renderer/view/TileScheduler'
+import { placeLayer, viewCrsOf } from '../../src/renderer/view/map/placement'
+import { crsDefinition, metresPerUnit, toLatLon } from '../../src/renderer/view/map/crs'
+import { scaleBar } from '../../src/renderer/view/map/scaleBar'
+import { layersExtent } from '../../src/renderer/view/map/extent'
+
+
+const geo = (geoTransform: GeoTransform, epsg: number | null = 32631, rasterType: 'area' | 'point' = 'area'): Georeference => ({
+  geoTransform,
+  rasterType,
+  epsg,
+  rotated: geoTransform[2] !== 0 || geoTransform[4] !== 0
+})
+
+/** A 1 m DEM of 6000 × 4000 whose top-left corner is (512000, 5594000). */
+const DEM: GeoTransform = [512000, 1, 0, 5594000, 0, -1]
+/** A 5 m hillshade of its eastern part, top-left corner (515000, 5592500): DEM pixel (3000, 1500). */
+const HILLSHADE: GeoTransform = [515000, 5, 0, 5592500, 0, -5]
+/** The hillshade's grid turned by 30° about its origin. */
+const ROTATED: GeoTransform = [515000, 5 * Math.cos(Math.PI / 6), 5 * Math.sin(Math.PI / 6), 5592500, 5 * Math.sin(Math.PI / 6), -5 * Math.cos(Math.PI / 6)]
+
+function close(a: Point, b: Point, digits = 6): void {
+  expect(a.x).toBeCloseTo(b.x, digits)
+  expect(a.y).toBeCloseTo(b.y, digits)
+}
+
+describe('pixelToWorld', () => {
+  it('maps a north-up pixel corner to (map X, −map Y)', () => {
+    const m = pixelToWorld(geo(DEM))
+    close(apply(m, { x: 0, y: 0 }), { x: 512000, y: -5594000 })
+    close(apply(m, { x: 3000, y: 1500 }), mapToWorld({ x: 515000, y: 5592500 }))
+    close(worldToMap(apply(m, { x: 10.5, y: 20.5 })), { x: 512010.5, y: 5593979.5 })
+  })
+
+  it('is the identity without georeferencing (one world unit per pixel from the origin)', () => {
+    expect(pixelToWorld(null)).toEqual(IDENTITY)
+  })
+
+  it('has an inverse that takes every world point back to its pixel', () => {
+    for (const gt of [DEM, HILLSHADE, ROTATED, [100, 0.5, 0.1, 200, -0.2, 0.5] as GeoTransform]) {
+      const m = pixelToWorld(geo(gt))
+      const inverse = invert(m)
+      for (const p of [{ x: 0, y: 0 }, { x: 123.25, y: 456.5 }, { x: -7, y: 9999 }]) close(apply(inverse, apply(m, p)), p, 6)
+      const both = compose(inverse, m)
+      expect(both.a).toBeCloseTo(1, 12)
+      expect(both.d).toBeCloseTo(1, 12)
+      expect(both.b).toBeCloseTo(0, 12)
+      expect(both.c).toBeCloseTo(0, 12)
+    }
+  })
+
+  it('refuses a transform whose pixels have no area, naming it', () => {
+    expect(() => invert(geoTransformToWorld([0, 1, 0, 0, 0, 0]))).toThrow(/invertible.*determinant 0/)
+  })
+
+  it('follows a rotated geotransform: columns and rows turn by its angle on the ground', () => {
+    const m = pixelToWorld(geo(ROTATED))
+    const origin = worldToMap(apply(m, { x: 0, y: 0 }))
+    const alongRow = worldToMap(apply(m, { x: 1, y: 0 }))
+    const downColumn = worldToMap(apply(m, { x: 0, y: 1 }))
+    // Map: one column east-north-east (30° above east), one row 30° east of south, 5 m each.
+    expect(Math.atan2(alongRow.y - origin.y, alongRow.x - origin.x)).toBeCloseTo(Math.PI / 6, 9)
+    expect(Math.hypot(alongRow.x - origin.x, alongRow.y - origin.y)).toBeCloseTo(5, 9)
+    expect(Math.atan2(downColumn.y - origin.y, downColumn.x - origin.x)).toBeCloseTo(-Math.PI / 3, 9)
+    expect(unitsPerPixel(m)).toBeCloseTo(5, 12)
+  })
+
+  it('draws a south-up raster (positive row term) flipped: its first row is the southernmost', () => {
+    const m = pixelToWorld(geo([0, 1, 0, 100, 0, 1]))
+    expect(worldToMap(apply(m, { x: 0, y: 0 })).y).toBe(100)
+    expect(worldToMap(apply(m, { x: 0, y: 10 })).y).toBe(110)
+    expect(m.d).toBe(-1) // world Y grows south: a south-up raster's rows go up the screen
+  })
+
+  it('takes a PixelIsPoint geotransform as given: the host already shifted it by half a pixel, as gdalinfo does', () => {
+    const gt: GeoTransform = [499999, 2, 0, 6000001, 0, -2]
+    expect(pixelToWorld(geo(gt, 32631, 'point'))).toEqual(pixelToWorld(geo(gt, 32631, 'area')))
+  })
+
+  it('gives transformed bounds that hold every corner of a rotated raster', () => {
+    const m = pixelToWorld(geo(ROTATED))
+    const b = transformedBounds(m, 100, 50)
+    for (const p of [{ x: 0, y: 0 }, { x: 100, y: 0 }, { x: 100, y: 50 }, { x: 0, y: 50 }]) {
+      const w = apply(m, p)
+      expect(w.x).toBeGreaterThanOrEqual(b.x - 1e-9)
+      expect(w.x).toBeLessThanOrEqual(b.x + b.width + 1e-9)
+      expect(w.y).toBeGreaterThanOrEqual(b.y - 1e-9)
+      expect(w.y).toBeLessThanOrEqual(b.y + b.height + 1e-9)
+    }
+  })
+})
+
+/** Pixi, loaded once in Node (it reads `navigator` when loaded; nothing here renders). */
+let pixi: typeof import('pixi.js')
+beforeAll(async () => {
+  const g = globalThis as { navigator?: unknown }
+  g.navigator ??= { userAgent: 'node' }
+  pixi = await import('pixi.js')
+})
+
+/** A camera (as pixi-viewport places its container) with a layer container placed by `transform`. */
+function sceneLayer(view: ViewState, transform: Affine): Container {
+  const { Container, Matrix } = pixi
+  const camera = new Container()
+  camera.scale.set(view.zoom)
+  camera.position.set(view.width / 2 - view.centerX * view.zoom, view.height / 2 - view.centerY * view.zoom)
+  const layer = new Container()
+  layer.setFromMatrix(new Matrix(transform.a, transform.b, transform.c, transform.d, transform.tx, transform.ty))
+  camera.addChild(layer)
+  return layer
+}
+
+describe('one world frame', () => {
+  const dem = pixelToWorld(geo(DEM))
+  const groundPoints: Point[] = [
+    { x: 515000, y: 5592500 }, // the hillshade's corner
+    { x: 515012.3, y: 5592487.6 },
+    { x: 516543.21, y: 5591234.56 },
+    { x: 517999.9, y: 5590000.1 }
+  ]
+
+  for (const [name, gt] of [['north-up 5 m', HILLSHADE], ['rotated 30°, 5 m', ROTATED]] as const) {
+    it(`draws the same ground point at the same screen pixel in a 1 m layer and a ${name} layer, at every zoom (Pixi's own matrices)`, () => {
+      const other = pixelToWorld(geo(gt))
+      for (const zoom of [0.01, 0.2, 1, 7.3, 32]) {
+        const centre = mapToWorld({ x: 515800, y: 5591700 })
+        const view: ViewState = { centerX: centre.x, centerY: centre.y, zoom, width: 1000, height: 700 }
+        const a = sceneLayer(view, dem)
+        const b = sceneLayer(view, other)
+        for (const ground of groundPoints) {
+          const world = mapToWorld(ground)
+          const inA = a.toGlobal(apply(invert(dem), world))
+          const inB = b.toGlobal(apply(invert(other), world))
+          expect(Math.hypot(inA.x - inB.x, inA.y - inB.y), `zoom ${zoom}, ${ground.x},${ground.y}`).toBeLessThan(0.5)
+          close(inA, worldToScreen(view, world), 3)
+        }
+      }
+    })
+  }
+
+  it('fits all layers: the extent is the union of their ground bounds', () => {
+    const extent = layersExtent([
+      { info: { width: 6000, height: 4000 }, transform: dem },
+      { info: { width: 1000, height: 1000 }, transform: pixelToWorld(geo(HILLSHADE)) }
+    ])!
+    // DEM: x 512000…518000, map y 5590000…5594000; hillshade: x 515000…520000, y 5587500…5592500.
+    expect(extent).toEqual({ x: 512000, y: -5594000, width: 8000, height: 6500 })
+  })
+})
+
+describe('level of detail per layer', () => {
+  const SIZE = 256
+  const dem: PyramidGeometry = { width: 6000, height: 4000, tileSize: SIZE, levels: pyramidLevels(6000, 4000, SIZE) }
+  const hillshade: PyramidGeometry = { width: 1000, height: 1000, tileSize: SIZE, levels: pyramidLevels(1000, 1000, SIZE) }
+  const centre = mapToWorld({ x: 516000, y: 5591000 })
+  const world: ViewState = { centerX: centre.x, centerY: centre.y, zoom: 0.5, width: 1000, height: 700 }
+
+  it('each layer picks its level from its own pixels per screen pixel', () => {
+    const demView = layerView(world, pixelToWorld(geo(DEM)))
+    const hsView = layerView(world, pixelToWorld(geo(HILLSHADE)))
+    expect(demView.zoom).toBeCloseTo(0.5, 12) // 2 DEM pixels per screen pixel: level 1
+    expect(hsView.zoom).toBeCloseTo(2.5, 12) // 5 m pixels magnified: level 0
+    expect(planTiles(demView, dem, { isLoaded: () => false, isInFlight: () => false }).level).toBe(1)
+    expect(planTiles(hsView, hillshade, { isLoaded: () => false, isInFlight: () => false }).level).toBe(0)
+    close({ x: demView.centerX, y: demView.centerY }, { x: 4000, y: 3000 })
+    close({ x: hsView.centerX, y: hsView.centerY }, { x: 200, y: 300 })
+  })
+
+  it('moves a lead in world units into the layer’s pixels', () => {
+    close(layerDisplacement({ x: 10, y: -10 }, pixelToWorld(geo(HILLSHADE))), { x: 2, y: -2 })
+  })
+
+  it('in a rotated layer plans exactly the tiles that meet the rotated view, centre first', () => {
+    const rotated = pixelToWorld(geo(ROTATED))
+    const big: PyramidGeometry = { width: 8000, height: 8000, tileSize: SIZE, levels: pyramidLevels(8000, 8000, SIZE) }
+    const centreWorld = apply(rotated, { x: 2000, y: 2000 })
+    const view = layerView({ centerX: centreWorld.x, centerY: centreWorld.y, zoom: 0.2, width: 1000, height: 700 }, rotated)
+    close({ x: view.centerX, y: view.centerY }, { x: 2000, y: 2000 })
+    const plan = planTiles(view, big, { isLoaded: () => false, isInFlight: () => false })
+    expect(plan.level).toBe(0) // 5 m pixels at 0.2 px/m: one screen pixel per layer pixel
+    // Brute force: a tile is visible when some point of it lands on the screen.
+    const toScreen = (p: Point): Point => worldToScreen({ centerX: centreWorld.x, centerY: centreWorld.y, zoom: 0.2, width: 1000, height: 700 }, apply(rotated, p))
+    const expected = new Set<string>()
+    for (let row = 0; row < 32; row++) {
+      for (let col = 0; col < 32; col++) {
+        let seen = false
+        for (let i = 1; i < 16 && !seen; i++) {
+          for (let j = 1; j < 16 && !seen; j++) {
+            const s = toScreen({ x: (col + i / 16) * SIZE, y: (row + j / 16) * SIZE })
+            seen = s.x > 0 && s.x < 1000 && s.y > 0 && s.y < 700
+          }
+        }
+        if (seen) expected.add(coordKey({ level: 0, col, row }))
+      }
+    }
+    const planned = new Set(plan.visible.map(coordKey))
+    for (const key of expected) expect(planned.has(key), `tile ${key} on screen is planned`).toBe(true)
+    // Fewer than the bounding box of the rotated view: the corners of the box are left out.
+    const box = visibleTiles({ ...view, outline: undefined, width: 1000 / Math.cos(Math.PI / 6) * 1.2, height: 1000 }, big, 0)
+    expect(plan.visible.length).toBeLessThan(box.length)
+    for (const tile of plan.visible) {
+      expect(polygonMeetsRect(view.outline!, tile.col * SIZE, tile.row * SIZE, (tile.col + 1) * SIZE, (tile.row + 1) * SIZE)).toBe(true)
+    }
+    // Centre first: the tile under the centre leads the high list.
+    expect(plan.high.find((t) => t.level === 0)).toMatchObject({ col: 7, row: 7 })
+  })
+
+  it('tells a convex polygon and a rectangle apart by their separating axes', () => {
+    const diamond = [{ x: 5, y: 0 }, { x: 10, y: 5 }, { x: 5, y: 10 }, { x: 0, y: 5 }]
+    expect(polygonMeetsRect(diamond, 4, 4, 6, 6)).toBe(true)
+    expect(polygonMeetsRect(diamond, 0, 0, 2, 2)).toBe(false) // in the bounding box, outside the diamond
+    expect(polygonMeetsRect(diamond, 9, 9, 12, 12)).toBe(false)
+    expect(polygonMeetsRect(diamond, 1.5, 1.5, 4, 4)).toBe(true)
+  })
+})
+
+describe('placement of mixed layers', () => {
+  const utm = geo(DEM, 32631)
+  const mercator = geo([333958, 10, 0, 6446276, 0, -10], 3857)
+
+  it('takes the view CRS from the first georeferenced layer, bottom first', () => {
+    expect(viewCrsOf([{ georeference: null }, { georeference: utm }, { georeference: mercator }])).toEqual({ georeferenced: true, epsg: 32631 })
+    expect(viewCrsOf([{ georeference: null }])).toEqual({ georeferenced: false, epsg: null })
+  })
+
+  it('places a layer in the view CRS by its geotransform, with nothing to say', () => {
+    expect(placeLayer(utm, { georeferenced: true, epsg: 32631 })).toEqual({ transform: pixelToWorld(utm), kind: 'map', note: null })
+  })
+
+  it('draws a layer without georeferencing at the world origin, one unit per pixel, and says so among georeferenced ones', () => {
+    const placed = placeLayer(null, { georeferenced: true, epsg: 32631 })
+    expect(placed.transform).toEqual(IDENTITY)
+    expect(placed.note).toMatch(/Not georeferenced: drawn at the map origin \(0, 0\), one map unit per pixel/)
+    expect(placeLayer(null, { georeferenced: false, epsg: null }).note).toBeNull()
+  })
+
+  it('draws a layer of another CRS without reprojection and says so plainly', () => {
+    const placed = placeLayer(mercator, { georeferenced: true, epsg: 32631 })
+    expect(placed.kind).toBe('unprojected')
+    expect(placed.note).toBe("EPSG:3857 differs from the view's EPSG:32631: drawn without reprojection")
+    expect(placeLayer(geo(DEM, null), { georeferenced: true, epsg: 32631 }).note).toBe("Unknown CRS differs from the view's EPSG:32631: drawn without reprojection")
+  })
+})
+
+describe('coordinate reference systems', () => {
+  it('turns UTM 31N into latitude/longitude as GDAL does (gdaltransform)', () => {
+    const p = toLatLon(32631, 515000, 5592500)!
+    expect(p.lon).toBeCloseTo(3.21143272151466, 7)
+    expect(p.lat).toBeCloseTo(50.4842910113199, 7)
+    const south = toLatLon(32731, 500000, 5592500)!
+    expect(south.lat).toBeLessThan(0)
+  })
+
+  it('turns Web Mercator into latitude/longitude, and EPSG:4326 is latitude/longitude already', () => {
+    const p = toLatLon(3857, 333958.47, 6446275.84)!
+    expect(p.lon).toBeCloseTo(3, 6)
+    expect(p.lat).toBeCloseTo(50, 6)
+    expect(toLatLon(4326, 3.5, 50.25)).toEqual({ lat: 50.25, lon: 3.5 })
+  })
+
+  it('knows no other code: no guess', () => {
+    expect(crsDefinition(2154)).toBeNull()
+    expect(crsDefinition(32661)).toBeNull()
+    expect(toLatLon(2154, 700000, 6600000)).toBeNull()
+  })
+
+  it('measures ground metres per map unit: about 1 for UTM, cos(latitude) for Web Mercator', () => {
+    expect(metresPerUnit(32631, 500000, 5592500, 100)!).toBeCloseTo(1, 2)
+    expect(metresPerUnit(3857, 333958.47, 6446275.84, 100)!).toBeCloseTo(Math.cos((50 * Math.PI) / 180), 2)
+  })
+
+  it('draws a round scale bar no longer than asked', () => {
+    expect(scaleBar(1, 120)).toEqual({ pixels: 100, label: '100 m' })
+    expect(scaleBar(25, 120)).toEqual({ pixels: 80, label: '2 km' })
+    expect(scaleBar(0.001, 120)).toEqual({ pixels: 100, label: '10 cm' })
+    expect(scaleBar(2, 120, false)).toEqual({ pixels: 100, label: '200 map units' })
+    expect(scaleBar(0)).toBeNull()
+  })
+})
