@@ -288,9 +288,11 @@ describe('coordinate reference systems', () => {
     expect(toLatLon(2154, 700000, 6600000)).toBeNull()
   })
 
-  it('measures ground metres per map unit: about 1 for UTM, cos(latitude) for Web Mercator', () => {
-    expect(metresPerUnit(32631, 500000, 5592500, 100)!).toBeCloseTo(1, 2)
-    expect(metresPerUnit(3857, 333958.47, 6446275.84, 100)!).toBeCloseTo(Math.cos((50 * Math.PI) / 180), 2)
+  it('measures ground metres per map unit: 1 / 0.9996 on the UTM central meridian, cos(latitude) on the ellipsoid for Web Mercator', () => {
+    expect(metresPerUnit(32631, 500000, 5592500, 100)!).toBeCloseTo(1 / 0.9996, 5)
+    const lat = (50 * Math.PI) / 180
+    // A parallel's ground length over Mercator's a·Δλ: N(φ)·cos φ / a.
+    expect(metresPerUnit(3857, 333958.47, 6446275.84, 100)!).toBeCloseTo(Math.cos(lat) / Math.sqrt(1 - 0.00669437999014 * Math.sin(lat) ** 2), 5)
   })
 
   it('draws a round scale bar no longer than asked', () => {

@@ -1,0 +1,278 @@
+/**
+ * Issue 13, shared by the browser and the Electron specs: layers drawn where they are on the
+ * ground. GDAL writes (gdal_translate -a_srs -a_ullr, gdalwarp -t_srs):
+ * - dem.tif: an Int16 "DEM", EPSG:32631, 1 m pixels, 1200 × 800 from (512000, 5594000), value
+ *   col + 2·row, with two no-data holes (transparent: the checkerboard shows) at known ground places;
+ * - hillshade.tif: an RGB "hillshade" of part of it, 5 m pixels, 100 × 100 from (512600, 5593700)
+ *   (DEM pixel 600, 300), blocks of 50 m alternately blue and red;
+ * - hillshade-3857.tif: the hillshade warped to Web Mercator (another CRS);
+ * - plain.png: a picture without georeferencing.
+ * The screenshot shows each layer's edges (DEM holes, hillshade blocks) on the same ground lines at
+ * the same screen pixels; the readout gives the map coordinates, latitude/longitude (as GDAL's
+ * gdaltransform), and every layer's value at the cursor.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import sharp from 'sharp'
+import type { RGB } from './images'
+import { SCREENSHOTS, expect, shoot, waitForLayers, waitForSharp, type Shot } from './helpers'
+import { gdal, gdalRaster, gdalVersion, newSamples, type Grid } from '../helpers/gdal'
+
+export const DEM = { file: 'dem.tif', width: 1200, height: 800, left: 512000, top: 5594000, pixel: 1 }
+export const HILLSHADE = { file: 'hillshade.tif', width: 100, height: 100, left: 512600, top: 5593700, pixel: 5 }
+const NO_DATA = -32768
+/** Ground rectangles (map x0, x1, y0, y1) where the DEM is no data. */
+const HOLES = [
+  { x0: 512650, x1: 512750, y0: 5593750, y1: 5593850 }, // north of the hillshade
+  { x0: 512400, x1: 512500, y0: 5593550, y1: 5593650 } // west of it
+]
+const BLUE: RGB = [40, 80, 210]
+const RED: RGB = [225, 45, 40]
+const GREEN: RGB = [30, 160, 60]
+/** Side of the hillshade's colour blocks, in its pixels (50 m). */
+const BLOCK = 10
+
+export function hasGdal(): boolean {
+  return gdalVersion() !== null
+}
+
+export function demValue(col: number, row: number): number {
+  const x = DEM.left + col + 0.5
+  const y = DEM.top - row - 0.5
+  return HOLES.some((h) => x >= h.x0 && x < h.x1 && y >= h.y0 && y < h.y1) ? NO_DATA : col + 2 * row
+}
+
+export function hillshadeColor(col: number, row: number): RGB {
+  return (Math.floor(col / BLOCK) + Math.floor(row / BLOCK)) % 2 === 0 ? BLUE : RED
+}
+
+export interface MapFiles {
+  dem: string
+  hillshade: string
+  mercator: string
+  png: string
+}
+
+/** Writes the four files into `dir` (once). */
+export async function writeMapFiles(dir: string): Promise<MapFiles> {
+  mkdirSync(dir, { recursive: true })
+  const files: MapFiles = {
+    dem: join(dir, DEM.file),
+    hillshade: join(dir, HILLSHADE.file),
+    mercator: join(dir, 'hillshade-3857.tif'),
+    png: join(dir, 'plain.png')
+  }
+  if (existsSync(files.png)) return files
+  const dem: Grid = { width: DEM.width, height: DEM.height, bands: 1, type: 'int16', data: newSamples('int16', DEM.width * DEM.height) }
+  for (let row = 0; row < DEM.height; row++) for (let col = 0; col < DEM.width; col++) dem.data[row * DEM.width + col] = demValue(col, row)
+  await gdalRaster(dir, 'dem', dem, [
+    '-q', '-of', 'GTiff', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-a_nodata', String(NO_DATA),
+    '-a_srs', 'EPSG:32631', '-a_ullr', ...ullr(DEM)
+  ])
+  const hs: Grid = { width: HILLSHADE.width, height: HILLSHADE.height, bands: 3, type: 'uint8', data: newSamples('uint8', HILLSHADE.width * HILLSHADE.height * 3) }
+  const plane = HILLSHADE.width * HILLSHADE.height
+  for (let row = 0; row < HILLSHADE.height; row++) {
+    for (let col = 0; col < HILLSHADE.width; col++) {
+      const color = hillshadeColor(col, row)
+      for (let b = 0; b < 3; b++) hs.data[b * plane + row * HILLSHADE.width + col] = color[b]!
+    }
+  }
+  await gdalRaster(dir, 'hillshade', hs, ['-q', '-of', 'GTiff', '-co', 'TILED=YES', '-a_srs', 'EPSG:32631', '-a_ullr', ...ullr(HILLSHADE)], { colorInterp: ['Red', 'Green', 'Blue'] })
+  await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:3857', '-of', 'GTiff', files.hillshade, files.mercator])
+  const [r, g, b] = GREEN
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r, g, b } } }).png().toFile(files.png)
+  return files
+}
+
+function ullr(r: { left: number; top: number; width: number; height: number; pixel: number }): string[] {
+  return [r.left, r.top, r.left + r.width * r.pixel, r.top - r.height * r.pixel].map(String)
+}
+
+interface MapGlobals {
+  __tesseraDiagnostics: {
+    setWorldView(v: { centerX: number; centerY: number; zoom: number }): void
+    worldView(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
+    layers(): string[]
+    layerToScreen(rasterId: string, x: number, y: number): { x: number; y: number } | null
+  }
+}
+
+/** Places the camera on a map point (EPSG:32631) at `zoom` screen pixels per metre. */
+export async function lookAt(page: Page, x: number, y: number, zoom: number): Promise<void> {
+  await page.evaluate((v) => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.setWorldView(v), { centerX: x, centerY: -y, zoom })
+}
+
+async function worldView(page: Page): Promise<{ centerX: number; centerY: number; zoom: number; width: number; height: number }> {
+  return page.evaluate(() => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.worldView())
+}
+
+/** Screen point (viewer pixels) of a map point under a world view. */
+function mapToScreen(view: { centerX: number; centerY: number; zoom: number; width: number; height: number }, x: number, y: number): { x: number; y: number } {
+  return { x: (x - view.centerX) * view.zoom + view.width / 2, y: (-y - view.centerY) * view.zoom + view.height / 2 }
+}
+
+type Kind = 'checker' | 'blue' | 'red' | 'other'
+function kindOf([r, g, b]: RGB): Kind {
+  if (r === g && g === b && (Math.abs(r - 204) <= 2 || Math.abs(r - 153) <= 2)) return 'checker'
+  const near = (c: RGB): boolean => Math.abs(r - c[0]) <= 8 && Math.abs(g - c[1]) <= 8 && Math.abs(b - c[2]) <= 8
+  return near(BLUE) ? 'blue' : near(RED) ? 'red' : 'other'
+}
+
+/**
+ * Where, along a screen line, the picture changes kind (checkerboard, blue, red, other) within
+ * `reach` pixels of `expected`: the coordinate of the first pixel of the new kind.
+ */
+function edgeAlong(shot: Shot, axis: 'x' | 'y', expected: number, fixed: number, reach = 8): number | null {
+  const at = (t: number): RGB => (axis === 'x' ? shot.at(t, fixed) : shot.at(fixed, t))
+  const from = Math.floor(expected) - reach
+  let previous = kindOf(at(from))
+  for (let t = from + 1; t <= Math.floor(expected) + reach; t++) {
+    const kind = kindOf(at(t))
+    if (kind !== previous) return t
+    previous = kind
+  }
+  return null
+}
+
+/** One ground line drawn by both layers: where each draws it on screen. */
+export interface GroundCheck {
+  ground: string
+  predicted: number
+  inDem: number | null
+  inHillshade: number | null
+}
+
+/**
+ * Opens the DEM and the hillshade together, looks at their overlap, and checks by screenshot that
+ * four ground lines (two meridian-like, two parallel-like) are drawn at the same screen pixel by
+ * each layer (DEM: edges of its no-data holes; hillshade: edges of its colour blocks), within a
+ * pixel of where the view puts them. Returns the table of the checks.
+ */
+export async function expectLayersOnTheGround(page: Page, prefix: string): Promise<GroundCheck[]> {
+  await waitForLayers(page, 2)
+  // Coloured (viridis) so that the DEM is never taken for the checkerboard's greys.
+  await page.getByLabel('Colour map').selectOption('viridis')
+  // A centre off the pixel grid: no ground line passes through screen pixel centres (an edge there is either pixel).
+  await lookAt(page, 512700.15, 5593650.2, 1.2)
+  await waitForSharp(page)
+  const shot = await shoot(page, `${prefix}-map-overlap`)
+  const view = await worldView(page)
+  const screen = (x: number, y: number): { x: number; y: number } => mapToScreen(view, x, y)
+
+  // Pixel centres: the hillshade's blocks where it lies, the DEM's holes show the checkerboard.
+  for (const [col, row] of [[5, 5], [15, 5], [55, 35], [95, 95]] as const) {
+    const p = screen(HILLSHADE.left + (col + 0.5) * HILLSHADE.pixel, HILLSHADE.top - (row + 0.5) * HILLSHADE.pixel)
+    if (p.x < 0 || p.y < 0 || p.x >= shot.width || p.y >= shot.height) continue
+    expect(kindOf(shot.at(p.x, p.y)), `hillshade block at its pixel ${col},${row}`).toBe(kindOf(hillshadeColor(col, row)))
+  }
+  for (const hole of HOLES) {
+    const p = screen((hole.x0 + hole.x1) / 2, (hole.y0 + hole.y1) / 2)
+    expect(kindOf(shot.at(p.x, p.y)), `DEM no-data hole at ${hole.x0},${hole.y0}`).toBe('checker')
+  }
+
+  const checks: GroundCheck[] = []
+  // Meridian-like lines: hole H1's west and east edges (DEM), hillshade block edges (x = 512650, 512750).
+  for (const x of [HOLES[0]!.x0, HOLES[0]!.x1]) {
+    const predicted = screen(x, 0).x
+    const inDem = edgeAlong(shot, 'x', predicted, screen(0, 5593800).y)
+    const inHillshade = edgeAlong(shot, 'x', predicted, screen(0, 5593522.5).y)
+    checks.push({ ground: `x = ${x}`, predicted, inDem, inHillshade })
+  }
+  // Parallel-like lines: hole H2's north and south edges (DEM), hillshade block edges (y = 5593650, 5593550).
+  for (const y of [HOLES[1]!.y1, HOLES[1]!.y0]) {
+    const predicted = screen(0, y).y
+    const inDem = edgeAlong(shot, 'y', predicted, screen(512450, 0).x)
+    const inHillshade = edgeAlong(shot, 'y', predicted, screen(512627.5, 0).x)
+    checks.push({ ground: `y = ${y}`, predicted, inDem, inHillshade })
+  }
+  writeFileSync(join(SCREENSHOTS, `${prefix}-ground-checks.json`), JSON.stringify(checks, null, 2))
+  for (const c of checks) {
+    expect(c.inDem, `${c.ground}: an edge of the DEM near screen ${c.predicted.toFixed(2)}`).not.toBeNull()
+    expect(c.inHillshade, `${c.ground}: an edge of the hillshade near screen ${c.predicted.toFixed(2)}`).not.toBeNull()
+    // The first pixel of the new kind is the one whose centre is past the line.
+    expect(Math.abs(c.inDem! - c.predicted), `${c.ground}: DEM edge at ${c.inDem}, view puts it at ${c.predicted.toFixed(2)}`).toBeLessThanOrEqual(1)
+    expect(Math.abs(c.inHillshade! - c.predicted), `${c.ground}: hillshade edge at ${c.inHillshade}, view puts it at ${c.predicted.toFixed(2)}`).toBeLessThanOrEqual(1)
+    expect(Math.abs(c.inDem! - c.inHillshade!), `${c.ground}: both layers draw it at the same pixel`).toBeLessThanOrEqual(1)
+  }
+  return checks
+}
+
+/** Latitude/longitude of a UTM 31N point as GDAL computes it. */
+function gdalLatLon(x: number, y: number): { lat: number; lon: number } {
+  const out = execFileSync('gdaltransform', ['-s_srs', 'EPSG:32631', '-t_srs', 'EPSG:4326', '-output_xy'], { input: `${x} ${y}\n` }).toString().trim().split(/\s+/)
+  return { lon: Number(out[0]), lat: Number(out[1]) }
+}
+
+/** Moves the mouse over a map point and checks the readout: map coordinates, lat/lon, each layer's value. */
+export async function expectReadout(page: Page, prefix: string): Promise<void> {
+  const view = await worldView(page)
+  const box = (await page.getByTestId('viewer').boundingBox())!
+  const pointAt = async (x: number, y: number): Promise<void> => {
+    const s = mapToScreen(view, x, y)
+    await page.mouse.move(box.x + s.x, box.y + s.y)
+  }
+  // Over both layers: DEM pixel (900, 549), hillshade pixel (60, 49).
+  const ground = { x: 512900.5, y: 5593450.5 }
+  await pointAt(ground.x, ground.y)
+  const map = page.getByTestId('status-map')
+  await expect(map).toContainText('(EPSG:32631)')
+  const [mx, my] = ((await map.textContent()) ?? '').split(/[ ,]+/).map(Number)
+  expect(Math.abs(mx! - ground.x), `map X ${mx}`).toBeLessThan(0.6)
+  expect(Math.abs(my! - ground.y), `map Y ${my}`).toBeLessThan(0.6)
+  const latLon = (await page.getByTestId('status-latlon').textContent()) ?? ''
+  const [, lat, lon] = /([\d.]+)° N, ([\d.]+)° E/.exec(latLon) ?? []
+  const reference = gdalLatLon(mx!, my!)
+  expect(Math.abs(Number(lat) - reference.lat), `latitude ${latLon} vs GDAL ${reference.lat}`).toBeLessThan(2e-6)
+  expect(Math.abs(Number(lon) - reference.lon), `longitude ${latLon} vs GDAL ${reference.lon}`).toBeLessThan(2e-6)
+  const layers = page.getByTestId('status-layers')
+  await expect(layers).toContainText(`${DEM.file}: ${demValue(900, 549)}`)
+  await expect(layers).toContainText(`${HILLSHADE.file}: ${hillshadeColor(60, 49).join(', ')}`)
+  await expect(page.getByTestId('status-position')).toHaveText('x 60  y 49') // the top layer's pixel
+  await shoot(page, `${prefix}-map-readout`)
+  // Over the DEM only: the hillshade has no data there; over a DEM hole, the DEM has none.
+  await pointAt(512420.5, 5593880.5)
+  await expect(layers).toContainText(`${DEM.file}: ${demValue(420, 119)}`)
+  await expect(layers).toContainText(`${HILLSHADE.file}: no data`)
+  await pointAt(512700.5, 5593800.5)
+  await expect(layers).toContainText(`${DEM.file}: no data`)
+  // A scale bar in ground metres: 100 m at 1.2 screen pixels per metre (UTM's scale factor aside).
+  await expect(page.getByTestId('status-scale')).toHaveText('100 m')
+  const pixels = Number((await page.getByTestId('status-scale').getAttribute('data-pixels'))!.replace('px', ''))
+  expect(Math.abs(pixels - 120)).toBeLessThanOrEqual(1)
+}
+
+/**
+ * Adds the picture without georeferencing and the Web Mercator layer: each says in its info where
+ * it is drawn; "zoom to layer" shows the picture at the world origin; fit shows every layer.
+ */
+export async function expectMixedLayers(page: Page, drop: (paths: string[]) => Promise<void>, files: MapFiles, prefix: string): Promise<void> {
+  await drop([files.png])
+  await waitForLayers(page, 3)
+  const png = page.getByTestId('layer').filter({ hasText: 'plain.png' })
+  await expect(png.getByTestId('layer-placement')).toContainText('Not georeferenced: drawn at the map origin (0, 0), one map unit per pixel')
+  await png.getByTestId('layer-zoom').click()
+  const view = await worldView(page)
+  expect(view.centerX).toBeCloseTo(32, 6)
+  expect(view.centerY).toBeCloseTo(32, 6)
+  await waitForSharp(page)
+  const shot = await shoot(page, `${prefix}-map-plain-png`)
+  expect(kindOf(shot.at(shot.width / 2, shot.height / 2))).toBe('other')
+  const [r, g, b] = shot.at(shot.width / 2, shot.height / 2)
+  expect(Math.abs(r - GREEN[0]) + Math.abs(g - GREEN[1]) + Math.abs(b - GREEN[2])).toBeLessThanOrEqual(9)
+
+  await drop([files.mercator])
+  await waitForLayers(page, 4)
+  const mercator = page.getByTestId('layer').filter({ hasText: 'hillshade-3857.tif' })
+  await expect(mercator.getByTestId('layer-placement')).toHaveText("⚠ EPSG:3857 differs from the view's EPSG:32631: drawn without reprojection")
+  await expect(page.getByTestId('layer').filter({ hasText: DEM.file }).getByTestId('layer-placement')).toHaveCount(0)
+
+  // Fit (key 0) shows every layer: the union of their ground bounds, the picture at the origin included.
+  await page.getByTestId('viewer').click({ position: { x: 5, y: 5 } })
+  await page.keyboard.press('0')
+  const fitted = await worldView(page)
+  expect(fitted.centerX - (fitted.width / 2) / fitted.zoom).toBeLessThanOrEqual(0)
+  expect(fitted.centerX + (fitted.width / 2) / fitted.zoom).toBeGreaterThanOrEqual(DEM.left + DEM.width)
+  await shoot(page, `${prefix}-map-fit-all`)
+}
