@@ -121,3 +121,36 @@ describe('openRaster: large non-tiled images (pyramid built in the background)',
     await third.source.close()
   })
 })
+
+describe('openRaster: pyramid of a 16-bit picture', () => {
+  it('keeps a 16-bit RGBA PNG exact at level 0 once its lossless pyramid serves it: 3 bands and a validity channel', async () => {
+    const width = 700
+    const height = 500
+    const values = new Uint16Array(width * height * 4)
+    for (let i = 0; i < width * height; i++) {
+      values[i * 4] = (i * 7) % 65536
+      values[i * 4 + 1] = (i * 13) % 65536
+      values[i * 4 + 2] = (i * 29) % 65536
+      values[i * 4 + 3] = i % width < 50 ? 0 : 65535 // a transparent strip on the left
+    }
+    const png16 = tmp.file('rgba16.png')
+    await sharp(values, { raw: { width, height, channels: 4 } }).toColourspace('rgb16').png().toFile(png16)
+    let resolveReady!: (outcome: RasterInfo | Error) => void
+    const ready = new Promise<RasterInfo | Error>((resolve) => (resolveReady = resolve))
+    const source = await openRaster(png16, { pool, backgroundPool: background, cacheDir: tmp.file('cache16'), memoryMaxPixels: 100_000, onPyramidReady: resolveReady, onPyramidError: resolveReady })
+    expect(source.info).toMatchObject({ strategy: 'pyramid', tileKind: 'bands', tileSampleType: 'uint16', tileChannels: 4, tileMask: true, bands: 3 })
+    const outcome = await ready
+    if (outcome instanceof Error) throw outcome
+    const tile = await source.readTile(0, 1, 1)
+    expect(tile.channels).toBe(4)
+    for (const [x, y] of [[0, 0], [100, 17], [255, 243], [187, 200]] as const) {
+      const i = (256 + y) * width + 256 + x
+      const at = (y * tile.width + x) * 4
+      expect(Array.from(tile.data.subarray(at, at + 3)), `pixel ${256 + x},${256 + y}`).toEqual([values[i * 4], values[i * 4 + 1], values[i * 4 + 2]])
+      expect(tile.data[at + 3]).not.toBe(0)
+    }
+    const left = await source.readTile(0, 0, 0)
+    expect(left.data[3]).toBe(0) // the transparent strip is invalid
+    await source.close()
+  })
+})

@@ -14,7 +14,7 @@ type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array |
  * `mask` holds one byte per pixel, 0 where the file masks the pixel out.
  */
 export function composeSamples(samples: Samples, pixels: number, layout: SampleLayout, output: PixelOutput, mask: Uint8Array | null): Samples {
-  return output.kind === 'rgba8' ? composeRgba8(samples, pixels, layout, mask) : withValidity(samples, pixels, layout, output.mask, mask)
+  return output.kind === 'rgba8' ? composeRgba8(samples, pixels, layout, mask) : withValidity(samples, pixels, layout, output.bands, output.mask, mask)
 }
 
 function composeRgba8(samples: Samples, pixels: number, layout: SampleLayout, mask: Uint8Array | null): Uint8Array {
@@ -49,18 +49,23 @@ function composeRgba8(samples: Samples, pixels: number, layout: SampleLayout, ma
   return out
 }
 
-/** The bands as they are, plus a validity channel (0 where masked or transparent) when `withMask`. */
-function withValidity(samples: Samples, pixels: number, layout: SampleLayout, withMask: boolean, mask: Uint8Array | null): Samples {
-  if (!withMask) return samples
+/**
+ * The bands, plus a validity channel (0 where masked or transparent) when `withMask`. `outBands`
+ * is the file's band count (GDAL keeps a declared alpha band as a band), or one less when the
+ * alpha band only serves as validity (a built pyramid of a 16-bit PNG with alpha).
+ */
+function withValidity(samples: Samples, pixels: number, layout: SampleLayout, outBands: number, withMask: boolean, mask: Uint8Array | null): Samples {
   const { bands, alphaBand } = layout
-  const channels = bands + 1
+  if (!withMask && outBands === bands) return samples
+  const kept = Array.from({ length: bands }, (_, band) => band).filter((band) => outBands === bands || band !== alphaBand)
+  if (kept.length !== outBands) throw new Error(`the file has ${bands} bands where ${outBands} were expected`)
+  const channels = outBands + (withMask ? 1 : 0)
   const out = sameKind(samples, pixels * channels)
   for (let p = 0; p < pixels; p++) {
     const from = p * bands
     const to = p * channels
-    for (let c = 0; c < bands; c++) out[to + c] = samples[from + c]!
-    const visible = (!mask || mask[p] !== 0) && (alphaBand < 0 || samples[from + alphaBand] !== 0)
-    out[to + bands] = visible ? 1 : 0
+    for (let c = 0; c < outBands; c++) out[to + c] = samples[from + kept[c]!]!
+    if (withMask) out[to + outBands] = (!mask || mask[p] !== 0) && (alphaBand < 0 || samples[from + alphaBand] !== 0) ? 1 : 0
   }
   return out
 }
