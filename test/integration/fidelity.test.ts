@@ -629,6 +629,15 @@ describe('fidelity: layouts', () => {
     await expectReducedMean(source, ref, 1, floatTolerance(ref))
   })
 
+  it('uses the external .ovr overviews of an 8-bit RGB picture (GDAL writes them band-interleaved, which libvips cannot read)', async () => {
+    const path = await make('overviews-external-rgb', gdal.rgbImage(1000, 700), ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Red', 'Green', 'Blue'] })
+    await gdal.addOverviews(path, [2, 4], { external: true })
+    const { source, ref } = await expectAsGdal(path)
+    expect(source.info.tileKind).toBe('rgba8')
+    await expectReducedMean(source, ref, 1, 2)
+    await expectReducedMean(source, ref, 2, 2)
+  })
+
   it('reads a BigTIFF exactly', async () => {
     const path = await make('bigtiff', gdal.valueGrid(W, H, 1, 'uint16', 17), ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'BIGTIFF=YES'])
     const { readFileSync } = await import('node:fs')

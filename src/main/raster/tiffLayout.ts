@@ -17,6 +17,8 @@ export interface TiffDirectory {
   compression: number
   /** TIFF NewSubfileType: bit 0 reduced resolution (an overview), bit 2 transparency mask. */
   subfileType: number
+  /** Bands stored in separate planes (PLANARCONFIG=SEPARATE; GDAL's `.ovr` of RGB files are). */
+  planarSeparate: boolean
 }
 
 /** The layout of a TIFF (and of its external `.ovr`), in GDAL's terms. */
@@ -117,7 +119,9 @@ export function chooseTiffDecoder(layout: TiffLayout): { decoder: TiffDecoder } 
     return { refused: `its sample format (SampleFormat ${layout.sampleFormat}, ${layout.bitsPerSample} bits) is not supported` }
   }
   const vipsCan = [...codecs].every((code) => VIPS_CODECS.has(code))
-  if (vipsCan && isPictureLayout(layout) && !layout.planarSeparate) return { decoder: 'vips' }
+  // libvips reads no tiled separate planes: one such image (an .ovr) sends the whole file to geotiff.js.
+  const separate = layout.planarSeparate || layout.images.some((image) => image.planarSeparate)
+  if (vipsCan && isPictureLayout(layout) && !separate) return { decoder: 'vips' }
   const unsupported = [...codecs].find((code) => !GEOTIFF_CODECS.has(code))
   if (unsupported === undefined) {
     if (layout.bitsPerSample !== 8 && layout.bitsPerSample !== 16 && layout.bitsPerSample !== 32 && layout.bitsPerSample !== 64) {

@@ -31,6 +31,7 @@ export function sampleTypeOfDepth(depth: string): SampleType | null {
  * decode), so sharp's own limit is lifted; truncated data still fails rather than showing grey.
  */
 export function openImage(path: string, image: ImageSelector = {}, autoOrient = false): Sharp {
+  if (image.file) path = image.file // an external overview (`.ovr`) of the file
   const options: SharpOptions = { limitInputPixels: false, failOn: 'truncated', autoOrient }
   if (image.page !== undefined) options.page = image.page
   if (image.subifd !== undefined) options.tiff = { subifd: image.subifd }

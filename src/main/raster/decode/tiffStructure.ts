@@ -88,7 +88,8 @@ async function directoriesOf(path: string): Promise<Located[]> {
         tiled: image.isTiled,
         blockHeight: image.isTiled ? image.getTileHeight() : Number(directory.getValue('RowsPerStrip') ?? image.getHeight()),
         compression: Number(directory.getValue('Compression') ?? 1),
-        subfileType: Number(directory.getValue('NewSubfileType') ?? 0)
+        subfileType: Number(directory.getValue('NewSubfileType') ?? 0),
+        planarSeparate: image.planarConfiguration === 2 && image.getSamplesPerPixel() > 1
       }
     })
   }
