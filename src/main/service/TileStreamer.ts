@@ -2,7 +2,8 @@
  * Turns tile requests of one service into `scheduleLoad` calls on its client of the process-wide
  * loader, and sends each decoded tile once, as a binary frame. Request id = tile key, textureId =
  * raster id, rank = what the renderer sent. Cancelled requests are never sent (the loader discards
- * their results).
+ * their results), and a decoded tile waits in the connection's `SendQueue` while the transport is
+ * behind, where a withdrawal still drops it ("withdrawn before sent"); FIFO mode sends at once.
  */
 import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
 import type { LoaderClient } from '../loader/LoaderClient'
@@ -14,6 +15,7 @@ import type { SchedulingMode, ServiceStats, TileRequest } from '../../shared/pro
 import { isFileChangedError } from '../raster/fileStamp'
 import type { DecodedTile, RasterSource } from '../raster/types'
 import type { ServiceSink } from './types'
+import { SendQueue, type QueuedTile } from './SendQueue'
 import { sampleTypeOf } from './tileSampleType'
 
 const EMPTY = new Uint8Array(0)
@@ -26,8 +28,11 @@ interface InFlight {
   callback: (tile: DecodedTile | null, error?: Error) => void
 }
 
-/** Tile counters of one service. */
-export type TileCounters = Omit<ServiceStats, 'openRasters'>
+/**
+ * Tile counters of one service. `withdrawnBeforeSent`: decoded tiles that a withdrawal dropped from
+ * the send queue (never sent; also counted in `cancelled`); it rides along in the `stats` reply.
+ */
+export type TileCounters = Omit<ServiceStats, 'openRasters'> & { withdrawnBeforeSent: number }
 
 export interface TileStreamerOptions {
   /** The loader this service's tiles go through (shared by every service of the process). */
@@ -41,6 +46,8 @@ export interface TileStreamerOptions {
    * nor reported failed; the raster reloads and asks for it again.
    */
   onFileChanged(rasterId: string, tile: TileRequest): void
+  /** Most tile bytes handed to a flow-controlled transport and not yet written; default `SendQueue.defaultOptions`. */
+  maxBytesInFlight?: number
 }
 
 export class TileStreamer {
@@ -53,6 +60,9 @@ export class TileStreamer {
   private cancelled = 0
   private failed = 0
   private bytesSent = 0
+  private tilesSent = 0
+  private withdrawnBeforeSent = 0
+  private readonly sendQueue: SendQueue
 
   constructor(
     private readonly sink: ServiceSink,
@@ -64,6 +74,13 @@ export class TileStreamer {
       maxActive: options.maxWorkers,
       trackLeastUrgent: true,
       onCallbackError: (error, id) => console.error(`[TextureService] sending tile ${id} failed:`, error)
+    })
+    this.sendQueue = new SendQueue(sink, {
+      ...(options.maxBytesInFlight === undefined ? {} : { maxBytesInFlight: options.maxBytesInFlight }),
+      onSent: (_tile, bytes) => {
+        this.tilesSent++
+        this.bytesSent += bytes
+      }
     })
   }
 
@@ -127,18 +144,28 @@ export class TileStreamer {
     const withdrawn: TileRequest[] = []
     for (const entry of this.inFlight.values()) if (entry.rasterId === rasterId) withdrawn.push(entry.tile)
     this.loader.cancelTexture(rasterId)
+    // Decoded from the old content and not sent yet: asked again of the new one.
+    for (const queued of this.sendQueue.withdraw(rasterId)) withdrawn.push(queued.request)
     return withdrawn
   }
 
-  /** Cancels the raster's pending and active tiles whose key is not in `keep`; ignored in 'fifo' mode. Returns how many. */
+  /**
+   * Cancels the raster's pending and active tiles whose key is not in `keep`, and drops its decoded
+   * tiles still waiting to be sent (counted as withdrawn before sent); ignored in 'fifo' mode.
+   * Returns how many in all.
+   */
   cancelObsolete(rasterId: string, keep: readonly string[]): number {
     if (this.scheduling === 'fifo') return 0
-    return this.loader.cancelObsoleteForTexture(rasterId, new Set(keep))
+    const keepSet = new Set(keep)
+    const unsent = this.sendQueue.withdraw(rasterId, keepSet).length
+    this.withdrawnBeforeSent += unsent
+    this.cancelled += unsent
+    return this.loader.cancelObsoleteForTexture(rasterId, keepSet) + unsent
   }
 
   /** Cancels everything of a raster (closing it), whatever the scheduling mode. */
   cancelRaster(rasterId: string): number {
-    return this.loader.cancelTexture(rasterId)
+    return this.loader.cancelTexture(rasterId) + this.sendQueue.withdraw(rasterId).length
   }
 
   /** Counters for `stats`. */
@@ -149,8 +176,9 @@ export class TileStreamer {
       done: this.done,
       cancelled: this.cancelled,
       failed: this.failed,
-      tilesSent: this.done,
-      bytesSent: this.bytesSent
+      tilesSent: this.tilesSent,
+      bytesSent: this.bytesSent,
+      withdrawnBeforeSent: this.withdrawnBeforeSent
     }
   }
 
@@ -161,12 +189,18 @@ export class TileStreamer {
   async close(): Promise<void> {
     const leaving = this.loader.close()
     this.inFlight.clear()
+    this.sendQueue.close()
     await leaving
   }
 
   private schedule(rasterId: string, source: RasterSource, tile: TileRequest): void {
     const key = tileKey({ rasterId, ...tile })
     const fifo = this.scheduling === 'fifo'
+    if (this.sendQueue.has(key)) {
+      // Decoded and waiting to be sent: asked again, it is sent once, as urgently as now asked.
+      if (!fifo) this.sendQueue.raise(key, tile)
+      return
+    }
     let entry = this.inFlight.get(key)
     if (!entry) {
       const created: InFlight = { rasterId, tile, callback: (result, error) => this.settle(key, created, result, error) }
@@ -219,7 +253,12 @@ export class TileStreamer {
     )
     const pixels = new Uint8Array(tile.data.buffer, tile.data.byteOffset, tile.data.byteLength)
     this.done++
-    this.bytesSent += prefix.byteLength + pixels.byteLength
-    this.sink.sendTile({ prefix, pixels })
+    const queued: QueuedTile = { key, rasterId: entry.rasterId, request: entry.tile, frame: { prefix, pixels } }
+    if (this.scheduling === 'fifo') {
+      // FIFO mode, the baseline: no send queue, every tile goes to the transport as it is decoded.
+      this.sink.sendTile(queued.frame)
+      this.tilesSent++
+      this.bytesSent += prefix.byteLength + pixels.byteLength
+    } else this.sendQueue.push(queued)
   }
 }

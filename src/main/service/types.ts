@@ -17,6 +17,19 @@ export interface ServiceSink {
    * transport sends it as one binary message, never JSON.
    */
   sendTile(frame: TileFrameParts): void
+  /**
+   * How much the transport has taken and not yet written out, for a transport that can say (the
+   * WebSocket); without it, tiles are handed over as soon as they are decoded (`SendQueue`).
+   */
+  flow?: SinkFlow
+}
+
+/** Flow control of a transport: the bytes it holds unwritten, and when some were written. */
+export interface SinkFlow {
+  /** Bytes handed to `sendTile`/`send` and not yet written to the connection. */
+  bytesInFlight(): number
+  /** Calls `listener` after bytes were written out; returns the unsubscribe. */
+  onWritten(listener: () => void): () => void
 }
 
 /** A tile frame (`encodeTileFrame`'s format) as its header prefix (padded to 8 bytes) and its pixel bytes. */

@@ -26,24 +26,41 @@ export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_
   // bounds what waits to be decoded, not what waits to be sent: a client that keeps asking and never
   // reads made the host buffer every tile, without bound. Past the limit the connection is ended
   // with terminate (a close frame would queue behind the unread bytes), which frees the buffer and,
-  // through 'close', the connection's service; other connections are not touched.
+  // through 'close', the connection's service; other connections are not touched. (The service's
+  // send queue keeps its own tiles back while `flow` says the socket is behind; this limit is for
+  // what bypasses it: FIFO mode, and events.)
   const endIfNotReading = (): void => {
     if (socket.bufferedAmount <= maxBufferedBytes) return
     console.warn(`[tessera] ending a WebSocket connection that does not read: ${socket.bufferedAmount} bytes unsent, more than ${maxBufferedBytes}`)
     socket.terminate()
   }
+  const writtenListeners = new Set<() => void>()
+  // ws calls back once the frame is written to the connection (or the socket failed): the moment
+  // the send queue may hand over the next tile.
+  const written = (): void => {
+    for (const listener of writtenListeners) listener()
+  }
   return {
     send(message) {
       if (socket.readyState !== socket.OPEN) return
-      socket.send(JSON.stringify(message))
+      socket.send(JSON.stringify(message), written)
       endIfNotReading()
     },
     sendTile({ prefix, pixels }) {
       if (socket.readyState !== socket.OPEN) return
       // Two fragments of one binary message: the pixels are sent as they are, not copied behind the header.
       socket.send(prefix, { binary: true, fin: false })
-      socket.send(pixels, { binary: true, fin: true })
+      socket.send(pixels, { binary: true, fin: true }, written)
       endIfNotReading()
+    },
+    flow: {
+      // A closed socket takes nothing more: report it as full, so that nothing waits on it in vain
+      // (its service is closed on 'close').
+      bytesInFlight: () => (socket.readyState === socket.OPEN ? socket.bufferedAmount : Number.POSITIVE_INFINITY),
+      onWritten(listener) {
+        writtenListeners.add(listener)
+        return () => writtenListeners.delete(listener)
+      }
     }
   }
 }
