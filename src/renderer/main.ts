@@ -259,7 +259,9 @@ function viewScaleBar(viewer: Viewer): ScaleBar | null {
 }
 
 function entryOf(layer: TileLayer, viewer: Viewer): LayerEntry {
-  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: viewer.placement(layer.rasterId)?.note ?? null }
+  const placement = viewer.placement(layer.rasterId)
+  const note = placement?.note ? `${placement.warning ? '⚠ ' : ''}${placement.note}` : null
+  return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: note }
 }
 
 /** True when two camera states are the same (to within rounding): the user has not moved since. */

@@ -80,7 +80,8 @@ export async function writeMapFiles(dir: string): Promise<MapFiles> {
     }
   }
   await gdalRaster(dir, 'hillshade', hs, ['-q', '-of', 'GTiff', '-co', 'TILED=YES', '-a_srs', 'EPSG:32631', '-a_ullr', ...ullr(HILLSHADE)], { colorInterp: ['Red', 'Green', 'Blue'] })
-  await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:3857', '-of', 'GTiff', files.hillshade, files.mercator])
+  // 1 m Mercator pixels (0.64 m on the ground here): nearest-neighbour resampling moves an edge by under a screen pixel at 1.2 px/m.
+  await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:3857', '-tr', '1', '1', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', files.hillshade, files.mercator])
   const [r, g, b] = GREEN
   await sharp({ create: { width: 64, height: 64, channels: 3, background: { r, g, b } } }).png().toFile(files.png)
   return files
@@ -142,6 +143,19 @@ export interface GroundCheck {
   predicted: number
   inDem: number | null
   inHillshade: number | null
+  /** Where the Web Mercator copy of the hillshade, reprojected on the fly, draws it (expectReprojectedOnTheGround). */
+  inMercator?: number | null
+}
+
+/** The centre of the view the ground checks look at, and its zoom (screen pixels per metre). */
+const CHECK_VIEW = { x: 512700.15, y: 5593650.2, zoom: 1.2 }
+
+/** Where the hillshade's block edges are on screen along the four ground lines (see expectLayersOnTheGround). */
+function hillshadeEdges(shot: Shot, screen: (x: number, y: number) => { x: number; y: number }): Array<number | null> {
+  return [
+    ...[HOLES[0]!.x0, HOLES[0]!.x1].map((x) => edgeAlong(shot, 'x', screen(x, 0).x, screen(0, 5593522.5).y)),
+    ...[HOLES[1]!.y1, HOLES[1]!.y0].map((y) => edgeAlong(shot, 'y', screen(0, y).y, screen(512627.5, 0).x))
+  ]
 }
 
 /**
@@ -155,7 +169,7 @@ export async function expectLayersOnTheGround(page: Page, prefix: string): Promi
   // Coloured (viridis) so that the DEM is never taken for the checkerboard's greys.
   await page.getByLabel('Colour map').selectOption('viridis')
   // A centre off the pixel grid: no ground line passes through screen pixel centres (an edge there is either pixel).
-  await lookAt(page, 512700.15, 5593650.2, 1.2)
+  await lookAt(page, CHECK_VIEW.x, CHECK_VIEW.y, CHECK_VIEW.zoom)
   await waitForSharp(page)
   const shot = await shoot(page, `${prefix}-map-overlap`)
   const view = await worldView(page)
@@ -173,19 +187,16 @@ export async function expectLayersOnTheGround(page: Page, prefix: string): Promi
   }
 
   const checks: GroundCheck[] = []
+  const inHillshade = hillshadeEdges(shot, screen)
   // Meridian-like lines: hole H1's west and east edges (DEM), hillshade block edges (x = 512650, 512750).
   for (const x of [HOLES[0]!.x0, HOLES[0]!.x1]) {
     const predicted = screen(x, 0).x
-    const inDem = edgeAlong(shot, 'x', predicted, screen(0, 5593800).y)
-    const inHillshade = edgeAlong(shot, 'x', predicted, screen(0, 5593522.5).y)
-    checks.push({ ground: `x = ${x}`, predicted, inDem, inHillshade })
+    checks.push({ ground: `x = ${x}`, predicted, inDem: edgeAlong(shot, 'x', predicted, screen(0, 5593800).y), inHillshade: inHillshade[checks.length]! })
   }
   // Parallel-like lines: hole H2's north and south edges (DEM), hillshade block edges (y = 5593650, 5593550).
   for (const y of [HOLES[1]!.y1, HOLES[1]!.y0]) {
     const predicted = screen(0, y).y
-    const inDem = edgeAlong(shot, 'y', predicted, screen(512450, 0).x)
-    const inHillshade = edgeAlong(shot, 'y', predicted, screen(512627.5, 0).x)
-    checks.push({ ground: `y = ${y}`, predicted, inDem, inHillshade })
+    checks.push({ ground: `y = ${y}`, predicted, inDem: edgeAlong(shot, 'y', predicted, screen(512450, 0).x), inHillshade: inHillshade[checks.length]! })
   }
   writeFileSync(join(SCREENSHOTS, `${prefix}-ground-checks.json`), JSON.stringify(checks, null, 2))
   for (const c of checks) {
@@ -244,12 +255,13 @@ export async function expectReadout(page: Page, prefix: string): Promise<void> {
 }
 
 /**
- * Adds the picture without georeferencing and the Web Mercator layer: each says in its info where
- * it is drawn; "zoom to layer" shows the picture at the world origin; fit shows every layer.
+ * Adds the picture without georeferencing: its info says where it is drawn; "zoom to layer" shows
+ * it at the world origin; fit shows every layer.
  */
 export async function expectMixedLayers(page: Page, drop: (paths: string[]) => Promise<void>, files: MapFiles, prefix: string): Promise<void> {
+  const before = await page.evaluate(() => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.layers().length)
   await drop([files.png])
-  await waitForLayers(page, 3)
+  await waitForLayers(page, before + 1)
   const png = page.getByTestId('layer').filter({ hasText: 'plain.png' })
   await expect(png.getByTestId('layer-placement')).toContainText('Not georeferenced: drawn at the map origin (0, 0), one map unit per pixel')
   await png.getByTestId('layer-zoom').click()
@@ -262,10 +274,6 @@ export async function expectMixedLayers(page: Page, drop: (paths: string[]) => P
   const [r, g, b] = shot.at(shot.width / 2, shot.height / 2)
   expect(Math.abs(r - GREEN[0]) + Math.abs(g - GREEN[1]) + Math.abs(b - GREEN[2])).toBeLessThanOrEqual(9)
 
-  await drop([files.mercator])
-  await waitForLayers(page, 4)
-  const mercator = page.getByTestId('layer').filter({ hasText: 'hillshade-3857.tif' })
-  await expect(mercator.getByTestId('layer-placement')).toHaveText("⚠ EPSG:3857 differs from the view's EPSG:32631: drawn without reprojection")
   await expect(page.getByTestId('layer').filter({ hasText: DEM.file }).getByTestId('layer-placement')).toHaveCount(0)
 
   // Fit (key 0) shows every layer: the union of their ground bounds, the picture at the origin included.
@@ -275,4 +283,35 @@ export async function expectMixedLayers(page: Page, drop: (paths: string[]) => P
   expect(fitted.centerX - (fitted.width / 2) / fitted.zoom).toBeLessThanOrEqual(0)
   expect(fitted.centerX + (fitted.width / 2) / fitted.zoom).toBeGreaterThanOrEqual(DEM.left + DEM.width)
   await shoot(page, `${prefix}-map-fit-all`)
+}
+
+/**
+ * Adds the hillshade warped to Web Mercator by gdalwarp: it is reprojected on the fly (its info
+ * says so) and, with the UTM hillshade hidden, draws the same block edges on the same ground lines
+ * (within a screen pixel and the warp's own nearest-neighbour resampling). Fills `checks`' inMercator.
+ */
+export async function expectReprojectedOnTheGround(page: Page, drop: (paths: string[]) => Promise<void>, files: MapFiles, checks: GroundCheck[], prefix: string): Promise<void> {
+  const before = await page.evaluate(() => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.layers().length)
+  await drop([files.mercator])
+  await waitForLayers(page, before + 1)
+  const mercator = page.getByTestId('layer').filter({ hasText: 'hillshade-3857.tif' })
+  await expect(mercator.getByTestId('layer-placement')).toHaveText("EPSG:3857 reprojected on the fly to the view's EPSG:32631")
+  await page.getByLabel(`Show ${HILLSHADE.file}`).uncheck()
+  await lookAt(page, CHECK_VIEW.x, CHECK_VIEW.y, CHECK_VIEW.zoom)
+  await waitForSharp(page)
+  const shot = await shoot(page, `${prefix}-map-reprojected`)
+  const view = await worldView(page)
+  const screen = (x: number, y: number): { x: number; y: number } => mapToScreen(view, x, y)
+  for (const [col, row] of [[5, 5], [15, 5], [5, 25], [35, 15]] as const) {
+    const p = screen(HILLSHADE.left + (col + 0.5) * HILLSHADE.pixel, HILLSHADE.top - (row + 0.5) * HILLSHADE.pixel)
+    expect(kindOf(shot.at(p.x, p.y)), `reprojected hillshade block at its pixel ${col},${row}`).toBe(kindOf(hillshadeColor(col, row)))
+  }
+  const edges = hillshadeEdges(shot, screen)
+  checks.forEach((c, i) => {
+    c.inMercator = edges[i]!
+    expect(c.inMercator, `${c.ground}: an edge of the reprojected hillshade near ${c.predicted.toFixed(2)}`).not.toBeNull()
+    expect(Math.abs(c.inMercator! - c.predicted), `${c.ground}: reprojected edge at ${c.inMercator}, view puts it at ${c.predicted.toFixed(2)}`).toBeLessThanOrEqual(1.5)
+  })
+  writeFileSync(join(SCREENSHOTS, `${prefix}-ground-checks.json`), JSON.stringify(checks, null, 2))
+  await page.getByLabel(`Show ${HILLSHADE.file}`).check()
 }

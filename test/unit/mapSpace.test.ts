@@ -24,6 +24,7 @@ import { pyramidLevels } from '../../src/shared/tiles'
 import { layerDisplacement, layerView, worldToScreen } from '../../src/renderer/view/layerView'
 import { coordKey, planTiles, polygonMeetsRect, visibleTiles, type PyramidGeometry, type ViewState } from '../../src/renderer/view/TileScheduler'
 import { placeLayer, viewCrsOf } from '../../src/renderer/view/map/placement'
+import { MAX_MESH_CELLS, reprojectedMapping, tileMesh } from '../../src/renderer/view/map/mapping'
 import { crsDefinition, metresPerUnit, toLatLon } from '../../src/renderer/view/map/crs'
 import { scaleBar } from '../../src/renderer/view/map/scaleBar'
 import { layersExtent } from '../../src/renderer/view/map/extent'
@@ -248,21 +249,97 @@ describe('placement of mixed layers', () => {
   })
 
   it('places a layer in the view CRS by its geotransform, with nothing to say', () => {
-    expect(placeLayer(utm, { georeferenced: true, epsg: 32631 })).toEqual({ transform: pixelToWorld(utm), kind: 'map', note: null })
+    const placed = placeLayer(utm, { georeferenced: true, epsg: 32631 })
+    expect(placed).toMatchObject({ kind: 'map', note: null, warning: false })
+    expect(placed.mapping.affine).toEqual(pixelToWorld(utm))
   })
 
   it('draws a layer without georeferencing at the world origin, one unit per pixel, and says so among georeferenced ones', () => {
     const placed = placeLayer(null, { georeferenced: true, epsg: 32631 })
-    expect(placed.transform).toEqual(IDENTITY)
+    expect(placed.mapping.affine).toEqual(IDENTITY)
+    expect(placed.warning).toBe(true)
     expect(placed.note).toMatch(/Not georeferenced: drawn at the map origin \(0, 0\), one map unit per pixel/)
     expect(placeLayer(null, { georeferenced: false, epsg: null }).note).toBeNull()
   })
 
-  it('draws a layer of another CRS without reprojection and says so plainly', () => {
+  it('reprojects a layer of another known CRS on the fly, and says so', () => {
     const placed = placeLayer(mercator, { georeferenced: true, epsg: 32631 })
-    expect(placed.kind).toBe('unprojected')
-    expect(placed.note).toBe("EPSG:3857 differs from the view's EPSG:32631: drawn without reprojection")
+    expect(placed).toMatchObject({ kind: 'reprojected', note: "EPSG:3857 reprojected on the fly to the view's EPSG:32631", warning: false })
+    expect(placed.mapping.affine).toBeNull()
+  })
+
+  it('draws a layer of an unknown CRS without reprojection and warns plainly', () => {
+    const lambert = placeLayer(geo(DEM, 2154), { georeferenced: true, epsg: 32631 })
+    expect(lambert).toMatchObject({ kind: 'unprojected', note: "EPSG:2154 differs from the view's EPSG:32631: drawn without reprojection", warning: true })
     expect(placeLayer(geo(DEM, null), { georeferenced: true, epsg: 32631 }).note).toBe("Unknown CRS differs from the view's EPSG:32631: drawn without reprojection")
+  })
+})
+
+describe('reprojection on the fly', () => {
+  /** 10 m Web Mercator pixels from (333958.47, 6446275.84), that is 3° E, 50° N. */
+  const gt: GeoTransform = [333958.47, 10, 0, 6446275.84, 0, -10]
+  const mapping = reprojectedMapping(gt, 3857, 32631)!
+
+  it('takes a pixel to where GDAL puts it (gdaltransform EPSG:3857 → EPSG:32631), and back', () => {
+    close(worldToMap(mapping.toWorld({ x: 0, y: 0 })), { x: 499999.998467881, y: 5538630.70221445 }, 3)
+    close(worldToMap(mapping.toWorld({ x: 100, y: 100 })), { x: 500643.871868151, y: 5537988.69408799 }, 3)
+    close(mapping.toPixel(mapping.toWorld({ x: 37.25, y: 81.5 })), { x: 37.25, y: 81.5 }, 6)
+  })
+
+  it('knows no mapping between CRSs it does not know', () => {
+    expect(reprojectedMapping(gt, 3857, 2154)).toBeNull()
+  })
+
+  it('draws a tile as a mesh within half a screen pixel of the reprojection, finer as the zoom grows', () => {
+    const rect = { x: 0, y: 0, width: 4096, height: 4096 } // a coarse tile: 41 km wide
+    let cellsBefore = 0
+    for (const zoom of [0.001, 0.05, 1]) {
+      const mesh = tileMesh(mapping.toWorld, rect, 0.5 / zoom)
+      expect(mesh.cells).toBeGreaterThanOrEqual(cellsBefore)
+      cellsBefore = mesh.cells
+      if (mesh.cells < MAX_MESH_CELLS) expect(mesh.errorWorld * zoom).toBeLessThanOrEqual(0.5)
+      // Anywhere in the tile, the mesh's linear interpolation stays within the tolerance (+ what MAX_MESH_CELLS allows).
+      const n = mesh.cells
+      const vertex = (i: number, j: number): Point => {
+        const k = j * (n + 1) + i
+        return { x: mesh.positions[k * 2]! + mesh.origin.x, y: mesh.positions[k * 2 + 1]! + mesh.origin.y }
+      }
+      for (const [u, v] of [[0.13, 0.71], [0.5, 0.5], [0.91, 0.07], [0.33, 0.34]] as const) {
+        const fx = u * n
+        const fy = v * n
+        const i = Math.min(n - 1, Math.floor(fx))
+        const j = Math.min(n - 1, Math.floor(fy))
+        const s = fx - i
+        const t = fy - j
+        // Triangles (i,j)-(i+1,j)-(i+1,j+1) and (i,j)-(i+1,j+1)-(i,j+1), as the indices say.
+        const [a, b, c] = s >= t ? [vertex(i, j), vertex(i + 1, j), vertex(i + 1, j + 1)] : [vertex(i, j), vertex(i + 1, j + 1), vertex(i, j + 1)]
+        const p = s >= t
+          ? { x: a.x + s * (b.x - a.x) + t * (c.x - b.x), y: a.y + s * (b.y - a.y) + t * (c.y - b.y) }
+          : { x: a.x + s * (b.x - c.x) + t * (c.x - a.x), y: a.y + s * (b.y - c.y) + t * (c.y - a.y) }
+        const truth = mapping.toWorld({ x: u * rect.width, y: v * rect.height })
+        expect(Math.hypot(p.x - truth.x, p.y - truth.y) * zoom, `zoom ${zoom}, at ${u},${v} with ${n} cells`).toBeLessThanOrEqual(Math.max(0.5, mesh.errorWorld * zoom) * 1.5)
+      }
+    }
+    expect(cellsBefore).toBeGreaterThan(1)
+  })
+
+  it('sees the screen from the reprojected layer: the layer pixels under the view, its own zoom', () => {
+    const centre = mapping.toWorld({ x: 500, y: 500 })
+    const view = layerView({ centerX: centre.x, centerY: centre.y, zoom: 0.5, width: 800, height: 600 }, mapping)
+    close({ x: view.centerX, y: view.centerY }, { x: 500, y: 500 }, 4)
+    // 10 Mercator metres are 6.4 ground metres at 50° N: 0.5 px/m × 6.4 m per pixel.
+    expect(view.zoom).toBeCloseTo(0.5 * 10 * 0.6435, 1)
+    const xs = view.outline!.map((p) => p.x)
+    expect(Math.max(...xs) - Math.min(...xs)).toBeCloseTo(800 / view.zoom, -1)
+  })
+})
+
+describe('placement keeps the fit', () => {
+  it('bounds a reprojected raster by its bent border', () => {
+    const mapping = reprojectedMapping([333958.47, 10, 0, 6446275.84, 0, -10], 3857, 32631)!
+    const extent = layersExtent([{ info: { width: 100, height: 100 }, transform: mapping.localAffine({ x: 50, y: 50 }), mapping }])!
+    expect(extent.x).toBeCloseTo(500000, -1)
+    expect(extent.width).toBeCloseTo(643, -1)
   })
 })
 

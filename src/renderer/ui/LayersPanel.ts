@@ -25,7 +25,7 @@ export interface LayerEntry {
   info: RasterInfo
   /** How a value layer is shown now; null for colour images (drawn as they are). */
   stretch: LayerDisplay | null
-  /** Where the layer is drawn when it is not on the ground (not georeferenced, another CRS); null when it is. */
+  /** Where the layer is drawn when it is not simply on the ground in the view's CRS (not georeferenced, reprojected, another CRS: "⚠ …" when misplaced); null otherwise. */
   placement?: string | null
 }
 
@@ -97,7 +97,8 @@ export class LayersPanel {
       item.append(element('p', 'layer-warning', `⚠ ${warning}`, { 'data-testid': 'layer-warning', role: 'status', title: warning }))
     }
     if (state.entry.placement) {
-      item.append(element('p', 'layer-warning', `⚠ ${state.entry.placement}`, { 'data-testid': 'layer-placement', role: 'status', title: state.entry.placement }))
+      const warning = state.entry.placement.startsWith('⚠')
+      item.append(element('p', warning ? 'layer-warning' : 'layer-note', state.entry.placement, { 'data-testid': 'layer-placement', role: 'status', title: state.entry.placement }))
     }
     item.append(opacityRow)
     if (state.entry.stretch) item.append(this.displayControls(state.entry, state.entry.stretch))

@@ -54,10 +54,10 @@ export class RgbStretch implements TileShading {
     this.uniforms.update()
   }
 
-  createMesh(texture: Texture): Mesh<Geometry, Shader> {
+  createMesh(texture: Texture, geometry: Geometry = unitQuadGeometry()): Mesh<Geometry, Shader> {
     program ??= GlProgram.from({ vertex: tileMeshVertex, fragment, name: 'tessera-bands' })
     const shader = new Shader({ glProgram: program, resources: { uTexture: texture.source, bands: this.uniforms } })
-    return new Mesh({ geometry: unitQuadGeometry(), shader, texture })
+    return new Mesh({ geometry, shader, texture })
   }
 
   destroy(): void {

@@ -59,8 +59,8 @@ export function unitQuadGeometry(): Geometry {
 
 /** What draws the tiles of a value layer: one per layer, holding the uniforms its tiles share. */
 export interface TileShading {
-  /** A mesh drawing `texture` as a unit quad; scale it to the tile's size. */
-  createMesh(texture: Texture): Mesh<Geometry, Shader>
+  /** A mesh drawing `texture` as a unit quad (scale it to the tile's size), or over `geometry` (aPosition, aUV) when given. */
+  createMesh(texture: Texture, geometry?: Geometry): Mesh<Geometry, Shader>
   destroy(): void
 }
 
@@ -113,13 +113,13 @@ export class Stretch implements TileShading {
   }
 
   /** A mesh drawing `texture` (a r32float tile) as a unit quad; scale it to the tile's size. */
-  createMesh(texture: Texture): Mesh<Geometry, Shader> {
+  createMesh(texture: Texture, geometry: Geometry = unitQuadGeometry()): Mesh<Geometry, Shader> {
     program ??= GlProgram.from({ vertex: tileMeshVertex, fragment, name: 'tessera-stretch' })
     const shader = new Shader({
       glProgram: program,
       resources: { uTexture: texture.source, uLut: this.lut, stretch: this.uniforms }
     })
-    return new Mesh({ geometry: unitQuadGeometry(), shader, texture })
+    return new Mesh({ geometry, shader, texture })
   }
 
   destroy(): void {

@@ -4,8 +4,9 @@
  * tiles it has, coarse under fine. It knows nothing of IPC: it talks to a `TileTransport`.
  */
 import { Container, Matrix } from 'pixi.js'
-import { IDENTITY, apply, invert, type Affine, type Point } from '../../shared/geo/affine'
+import { IDENTITY, type Affine, type Point } from '../../shared/geo/affine'
 import { layerDisplacement, layerView } from './layerView'
+import { affineMapping, type LayerMapping } from './map/mapping'
 import { TileSprites } from './TileSprites'
 import type { ErrorCode, OpenedRaster, TileMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
@@ -106,9 +107,10 @@ export class TileLayer {
   private readonly failed = new Set<string>()
   private readonly sprites: TileSprites
   private visibleValue = true
-  /** Full-resolution pixel → world (the container's matrix), and its inverse. */
-  private transformValue: Affine = IDENTITY
-  private inverseValue: Affine = IDENTITY
+  /** The camera's zoom at the last frame (screen pixels per world unit): how fine a reprojected tile's mesh must be. */
+  private worldZoom = 1
+  /** Full-resolution pixel → world: the container's matrix when affine, else each tile's mesh (a reprojection). */
+  private mappingValue: LayerMapping = affineMapping(IDENTITY)
   /** The service's connection knows this raster: false from a lost connection until the raster is announced again. */
   private served = true
   private destroyed = false
@@ -125,7 +127,9 @@ export class TileLayer {
       counters: deps.counters,
       shading: () => this.shadingValue,
       display: () => this.tileDisplayValue,
-      info: () => this.infoValue
+      info: () => this.infoValue,
+      warp: () => (this.mappingValue.affine ? null : this.mappingValue.toWorld),
+      worldZoom: () => this.worldZoom
     })
   }
 
@@ -164,20 +168,34 @@ export class TileLayer {
   }
 
   /** Where the layer is in the world: full-resolution pixel → world. */
+  get mapping(): LayerMapping {
+    return this.mappingValue
+  }
+
+  /**
+   * Pixel → world as an affine: exact for an affine layer, the tangent at the raster's centre for a
+   * reprojected one (for what needs one number per layer: fit limits, the checkerboard's scale).
+   */
   get transform(): Affine {
-    return this.transformValue
+    return this.mappingValue.affine ?? this.mappingValue.localAffine({ x: this.infoValue.width / 2, y: this.infoValue.height / 2 })
   }
 
-  /** Places the layer in the world (its container's matrix: every tile is drawn in the layer's pixels). */
-  setTransform(transform: Affine): void {
-    this.inverseValue = invert(transform)
-    this.transformValue = transform
-    this.container.setFromMatrix(new Matrix(transform.a, transform.b, transform.c, transform.d, transform.tx, transform.ty))
+  /**
+   * Places the layer in the world. An affine mapping is its container's matrix (every tile drawn in
+   * the layer's pixels); a reprojection leaves the container in world units and draws each tile as
+   * a mesh that follows it.
+   */
+  setMapping(mapping: LayerMapping): void {
+    const wasWarped = this.mappingValue.affine === null
+    this.mappingValue = mapping
+    const t = mapping.affine ?? IDENTITY
+    this.container.setFromMatrix(new Matrix(t.a, t.b, t.c, t.d, t.tx, t.ty))
+    if (wasWarped || mapping.affine === null) this.sprites.clear() // drawn the other way now
   }
 
-  /** The layer's full-resolution pixel (fractional) at a world point. */
+  /** The layer's full-resolution pixel (fractional) at a world point (non-finite outside a reprojection's domain). */
   worldToPixel(p: Point): Point {
-    return apply(this.inverseValue, p)
+    return this.mappingValue.toPixel(p)
   }
 
   /** Tiles requested and neither received, failed nor cancelled. */
@@ -236,8 +254,10 @@ export class TileLayer {
    */
   update(worldView: ViewState, worldMotion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }): LayerFrame {
     if (this.destroyed) return { complete: true, level: 0, changed: false }
-    const view = layerView(worldView, this.transformValue)
-    const motion = { ...worldMotion, lead: layerDisplacement(worldMotion.lead, this.transformValue) }
+    this.worldZoom = worldView.zoom
+    const view = layerView(worldView, this.mappingValue)
+    const center = { x: worldView.centerX, y: worldView.centerY }
+    const motion = { ...worldMotion, lead: layerDisplacement(worldMotion.lead, this.mappingValue, center) }
     if (!this.visibleValue) {
       this.cancelAll()
       return { complete: true, level: 0, changed: false }

@@ -4,9 +4,13 @@
  * below); value tiles ('bands') are meshes of the layer's shading (one band stretched, or three as
  * RGB). A cached tile whose texture was built for other bands than those shown now gets its texture
  * built again from its CPU samples before it is drawn. Drawn tiles are marked in use in the cache
- * so they are never evicted from under a sprite.
+ * so they are never evicted from under a sprite. A reprojected layer's tiles are meshes in world
+ * units that follow its mapping within half a screen pixel, rebuilt finer when the zoom asks for it.
  */
-import { Container, Sprite } from 'pixi.js'
+
+import { Container, Mesh, MeshGeometry, Sprite } from 'pixi.js'
+import type { Point } from '../../shared/geo/affine'
+import { MAX_MESH_CELLS, tileMesh } from './map/mapping'
 import type { RasterInfo } from '../../shared/raster'
 import type { CacheEntry, TextureCache } from './TextureCache'
 import { coordKey, levelScaleXY, type TileCoord } from './TileScheduler'
@@ -14,8 +18,18 @@ import type { TileShading } from './StretchShader'
 import { rebuildTileTexture, type TileDisplay } from './tileTextures'
 import type { CachedTile, TileCounters } from './TileLayer'
 
+/** A drawn tile: its sprite or mesh, and for a reprojected tile its own geometry and how far it strays (world units). */
+interface Drawn {
+  sprite: Container
+  coord: TileCoord
+  warp?: { geometry: MeshGeometry; errorWorld: number; cells: number }
+}
+
+/** Half a screen pixel: the most a reprojected tile's mesh may stray from the reprojection. */
+const MESH_TOLERANCE_PX = 0.5
+
 export class TileSprites {
-  private sprites = new Map<string, { sprite: Container; coord: TileCoord }>()
+  private sprites = new Map<string, Drawn>()
   /** Something drawn changed since the last `draw` (a sprite added, removed or restyled). */
   private changed = true
 
@@ -30,6 +44,10 @@ export class TileSprites {
       /** How tiles are turned into textures now. */
       display: () => TileDisplay
       info: () => RasterInfo
+      /** Pixel → world of a reprojected layer (its tiles are meshes in world units); null for an affine one. */
+      warp: () => ((p: Point) => Point) | null
+      /** Screen pixels per world unit now. */
+      worldZoom: () => number
     }
   ) {}
 
@@ -43,17 +61,23 @@ export class TileSprites {
    * whether anything drawn changed since the previous call (else the last rendered frame still holds).
    */
   draw(tiles: readonly TileCoord[], zoom: number): boolean {
-    const next = new Map<string, { sprite: Container; coord: TileCoord }>()
+    const next = new Map<string, Drawn>()
     const levelCount = this.deps.info().levels.length
     for (const coord of tiles) {
       const key = coordKey(coord)
       let entry = this.deps.cache.get(this.fullKey(key))
       if (!entry) continue
       let drawn = this.sprites.get(key)
+      if (drawn?.warp && drawn.warp.cells < MAX_MESH_CELLS && drawn.warp.errorWorld * this.deps.worldZoom() > MESH_TOLERANCE_PX) {
+        // Zoomed in past what its mesh is good for: a finer one.
+        this.sprites.delete(key)
+        this.destroySprite(key, drawn)
+        drawn = undefined
+      }
       if (!drawn) {
         if (entry.value.tile.display !== this.deps.display()) entry = this.rebuild(entry)
         if (!entry) continue
-        drawn = { sprite: this.createSprite(entry.value), coord }
+        drawn = this.createSprite(entry.value)
         drawn.sprite.zIndex = levelCount - coord.level
         this.container.addChild(drawn.sprite)
         this.changed = true
@@ -77,7 +101,7 @@ export class TileSprites {
       }
     }
     for (const [key, drawn] of this.sprites) {
-      if (!next.has(key)) this.destroySprite(key, drawn.sprite)
+      if (!next.has(key)) this.destroySprite(key, drawn)
     }
     this.sprites = next
     const changed = this.changed
@@ -85,22 +109,31 @@ export class TileSprites {
     return changed
   }
 
-  private createSprite(cached: CachedTile): Container {
+  private createSprite(cached: CachedTile): Drawn {
     const { coord, tile } = cached
     const scale = levelScaleXY(this.deps.info(), coord.level)
     const x = coord.col * this.deps.info().tileSize * scale.x
     const y = coord.row * this.deps.info().tileSize * scale.y
     const shading = this.deps.shading()
+    const warp = this.deps.warp()
+    if (warp) {
+      const zoom = this.deps.worldZoom()
+      const mesh = tileMesh(warp, { x, y, width: tile.width * scale.x, height: tile.height * scale.y }, MESH_TOLERANCE_PX / (zoom > 0 ? zoom : 1))
+      const geometry = new MeshGeometry({ positions: mesh.positions, uvs: mesh.uvs, indices: mesh.indices })
+      const sprite: Container = shading ? shading.createMesh(tile.texture, geometry) : new Mesh({ geometry, texture: tile.texture })
+      sprite.position.set(mesh.origin.x, mesh.origin.y)
+      return { sprite, coord, warp: { geometry, errorWorld: mesh.errorWorld, cells: mesh.cells } }
+    }
     if (shading) {
       const mesh = shading.createMesh(tile.texture)
       mesh.position.set(x, y)
       mesh.scale.set(tile.width * scale.x, tile.height * scale.y)
-      return mesh
+      return { sprite: mesh, coord }
     }
     const sprite = new Sprite(tile.texture)
     sprite.position.set(x, y)
     sprite.scale.set(scale.x, scale.y)
-    return sprite
+    return { sprite, coord }
   }
 
   /**
@@ -126,19 +159,20 @@ export class TileSprites {
     const drawn = this.sprites.get(key)
     if (!drawn) return
     this.sprites.delete(key)
-    this.destroySprite(key, drawn.sprite)
+    this.destroySprite(key, drawn)
   }
 
-  private destroySprite(key: string, sprite: Container): void {
-    this.container.removeChild(sprite)
+  private destroySprite(key: string, drawn: Drawn): void {
+    this.container.removeChild(drawn.sprite)
     this.changed = true
-    sprite.destroy({ children: false, texture: false, textureSource: false })
+    drawn.sprite.destroy({ children: false, texture: false, textureSource: false })
+    drawn.warp?.geometry.destroy() // its own, unlike the unit quad every plain tile shares
     this.deps.cache.setInUse(this.fullKey(key), false)
   }
 
   /** Removes every sprite. */
   clear(): void {
-    for (const [key, drawn] of this.sprites) this.destroySprite(key, drawn.sprite)
+    for (const [key, drawn] of this.sprites) this.destroySprite(key, drawn)
     this.sprites.clear()
   }
 

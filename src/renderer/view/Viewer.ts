@@ -389,10 +389,12 @@ export class Viewer {
     for (const layer of this.layerList) {
       const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
       this.placements.set(layer.rasterId, placement)
-      layer.setTransform(placement.transform)
+      layer.setMapping(placement.mapping)
       const checker = this.backdrops.get(layer.rasterId)
-      const t = placement.transform
-      if (checker) checker.setFromMatrix(new Matrix(t.a, t.b, t.c, t.d, t.tx, t.ty))
+      const t = placement.mapping.affine
+      // A reprojected layer's outline bends: no checkerboard under it (one straight one would stray).
+      if (checker) checker.renderable = t !== null
+      if (checker && t) checker.setFromMatrix(new Matrix(t.a, t.b, t.c, t.d, t.tx, t.ty))
     }
     const extent = layersExtent(this.layerList)
     const finest = Math.min(...this.layerList.map((l) => unitsPerPixel(l.transform)))

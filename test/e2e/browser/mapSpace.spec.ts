@@ -7,7 +7,7 @@
  * screenshots (test-results/screenshots/browser-ground-checks.json).
  */
 import { dropFiles, imagePath, test } from '../helpers'
-import { expectLayersOnTheGround, expectMixedLayers, expectReadout, hasGdal, writeMapFiles, type MapFiles } from '../mapSpace'
+import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, hasGdal, writeMapFiles, type MapFiles } from '../mapSpace'
 
 test.describe('map space in a browser', () => {
   test.skip(!hasGdal(), 'gdal-bin (gdal_translate, gdalwarp) not installed')
@@ -19,8 +19,9 @@ test.describe('map space in a browser', () => {
   test('layers of different resolutions line up on the ground; the readout gives every layer; mixed layers say where they are', async ({ viewer }) => {
     await dropFiles(viewer, [files.dem, files.hillshade])
     const checks = await expectLayersOnTheGround(viewer, 'browser')
-    console.log(`[browser] ground checks\n${checks.map((c) => `${c.ground}: view ${c.predicted.toFixed(2)}, DEM ${c.inDem}, hillshade ${c.inHillshade}`).join('\n')}`)
     await expectReadout(viewer, 'browser')
+    await expectReprojectedOnTheGround(viewer, (paths) => dropFiles(viewer, paths), files, checks, 'browser')
+    console.log(`[browser] ground checks\n${checks.map((c) => `${c.ground}: view ${c.predicted.toFixed(2)}, DEM ${c.inDem}, hillshade ${c.inHillshade}, hillshade-3857 ${c.inMercator}`).join('\n')}`)
     await expectMixedLayers(viewer, (paths) => dropFiles(viewer, paths), files, 'browser')
   })
 })

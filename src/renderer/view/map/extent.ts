@@ -1,19 +1,21 @@
 /** The one place that says what layers cover in the world (fit, zoom limits). Pure. */
 import { transformedBounds, type Affine } from '../../../shared/geo/affine'
 import type { Extent } from '../Camera'
+import { mappedBounds, type LayerMapping } from './mapping'
 
 /**
  * What a set of layers covers in the world: the union of their transformed bounds (each layer's
- * pixel rectangle through its transform, pixel → world), or null for no layer.
+ * pixel rectangle through its transform, pixel → world, or its reprojection), or null for no layer.
  */
-export function layersExtent(layers: ReadonlyArray<{ info: { width: number; height: number }; transform: Affine }>): Extent | null {
+export function layersExtent(layers: ReadonlyArray<{ info: { width: number; height: number }; transform: Affine; mapping?: LayerMapping }>): Extent | null {
   if (layers.length === 0) return null
   let right = -Infinity
   let bottom = -Infinity
   let left = Infinity
   let top = Infinity
-  for (const { info, transform } of layers) {
-    const b = transformedBounds(transform, info.width, info.height)
+  for (const { info, transform, mapping } of layers) {
+    // A reprojected raster's edges bend: its border sampled through the reprojection.
+    const b = mapping && !mapping.affine ? mappedBounds(mapping, info.width, info.height) : transformedBounds(transform, info.width, info.height)
     left = Math.min(left, b.x)
     top = Math.min(top, b.y)
     right = Math.max(right, b.x + b.width)
