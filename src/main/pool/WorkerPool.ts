@@ -3,8 +3,9 @@
  * per worker at a time. Priorities are decided by the loader above it (DESIGN.md §2): the loader
  * starts a tile only when `freeSlots` says a worker is free (the pool is its `LoadSlots`), so tiles
  * never wait here and the pool never reorders them. Jobs run outside the loader (opening a raster:
- * probe, decode-shared) that find every worker busy wait in a FIFO line, served before the
- * loader's next tile. A worker that throws, crashes or exits fails only its own job and is
+ * probe, decode-shared) that find every worker busy wait in a line, served before the loader's
+ * next tile: probes first (a person waits for each file's info, and a probe is short), then the rest,
+ * FIFO among equals (`RunOptions.priority`). A worker that throws, crashes or exits fails only its own job and is
  * replaced; cancelled work leaves the line, or has its result discarded while its worker (and its
  * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
  */
@@ -37,6 +38,19 @@ export interface RunOptions {
    * finish: for long jobs such as a pyramid build, whose result nobody will use.
    */
   terminateOnAbort?: boolean
+  /**
+   * Place in the line of jobs waiting for a worker: lower first, FIFO among equals. Default
+   * `linePriority(job)`: probes (short, and each open waits for one) before overviews and decodes.
+   */
+  priority?: number
+}
+
+/** Line priorities of the pool's waiting jobs (lower first). */
+export const LinePriority = { probe: 0, decode: 1 } as const
+
+/** A job's default place in the line: a probe before everything else (issue 14: a fifth probe waited ~1 s behind four overviews). */
+export function linePriority(job: DecodeJob): number {
+  return job.kind === 'probe' ? LinePriority.probe : LinePriority.decode
 }
 
 /** Counters since construction. */
@@ -56,6 +70,8 @@ interface Entry {
   id: number
   job: DecodeJob
   options: RunOptions
+  /** Its place in the line (lower first). */
+  priority: number
   resolve: (value: unknown) => void
   reject: (error: Error) => void
   /** Set once the caller has been answered (abort); a late result is then dropped. */
@@ -139,7 +155,8 @@ export class WorkerPool implements LoadSlots {
   }
 
   /**
-   * Runs `job` on the first free worker, after every job waiting in line before it. Resolves with the
+   * Runs `job` on the first free worker, after the jobs waiting in line at its priority or a more
+   * urgent one (`RunOptions.priority`). Resolves with the
    * worker's result; rejects with the worker's error, with an Error when the worker dies, with an
    * AbortError when `signal` aborts, or with an Error when the pool is closed.
    */
@@ -151,6 +168,7 @@ export class WorkerPool implements LoadSlots {
         id: this.nextId++,
         job,
         options,
+        priority: options.priority ?? linePriority(job),
         resolve: resolve as (value: unknown) => void,
         reject,
         settled: false,
@@ -162,7 +180,10 @@ export class WorkerPool implements LoadSlots {
         signal.addEventListener('abort', onAbort, { once: true })
         entry.unlisten = () => signal.removeEventListener('abort', onAbort)
       }
-      this.queue.push(entry)
+      // The line is short (opens in progress): a linear insertion keeps it sorted, FIFO among equals.
+      const at = this.queue.findIndex((waiting) => waiting.priority > entry.priority)
+      if (at < 0) this.queue.push(entry)
+      else this.queue.splice(at, 0, entry)
       this.dispatch()
     })
   }

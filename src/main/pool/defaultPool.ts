@@ -7,13 +7,14 @@
  */
 import { stopGlobalLoader } from '../loader/globalLoader'
 import type { LoadSlots } from '../loader/types'
+import { availableParallelism } from 'node:os'
 import { WorkerPool, defaultPoolSize } from './WorkerPool'
 
 /** The two lanes of decoding. */
 export interface DecodePools {
   /** Tiles, probes, overviews: short jobs. */
   tiles: WorkerPool
-  /** Pyramid builds: long jobs, one at a time by default. */
+  /** Pyramid builds: long jobs, up to one per core (`backgroundPoolSize`). */
   background: WorkerPool
 }
 
@@ -26,12 +27,22 @@ export function tilePoolSize(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultPoolSize()
 }
 
+/**
+ * Size of the shared background pool: one worker per core, so that the pyramids of files dropped
+ * together build in parallel (issue 14: one at a time, the fifth of five waited for four builds).
+ * TESSERA_BACKGROUND_POOL_SIZE overrides it.
+ */
+export function backgroundPoolSize(): number {
+  const fromEnv = Number(process.env.TESSERA_BACKGROUND_POOL_SIZE)
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.max(1, availableParallelism())
+}
+
 /** The shared pools, created (and their workers started) on first call. */
 export function getDefaultPools(): DecodePools {
   if (!shared) {
     shared = {
       tiles: new WorkerPool({ size: tilePoolSize(), name: 'tile pool' }),
-      background: new WorkerPool({ size: 1, name: 'background pool' })
+      background: new WorkerPool({ size: backgroundPoolSize(), name: 'background pool' })
     }
     shared.tiles.onSlotFreed(() => {
       for (const listener of slotListeners) listener()
