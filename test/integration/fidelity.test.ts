@@ -535,12 +535,13 @@ describe('fidelity: layouts', () => {
     await expectAsGdal(path)
   })
 
-  it('serves a striped 8-bit RGB TIFF over 16 megapixels losslessly at level 0', async () => {
-    // Above the 16-megapixel memory limit a non-tiled file gets a background pyramid: its level 0
+  it('serves a striped 8-bit RGB TIFF over 25 megapixels losslessly at level 0', async () => {
+    // Above the 25-megapixel memory limit a non-tiled file gets a background pyramid: its level 0
     // must still be exact (read from the source or cached losslessly), never a lossy re-encoding.
-    const path = await make('striped-large', gdal.rgbImage(4160, 4100), ['-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Red', 'Green', 'Blue'] })
+    const path = await make('striped-large', gdal.rgbImage(5200, 4900), ['-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Red', 'Green', 'Blue'] })
     const { source } = await expectAsGdal(path)
-    expect(source.info.width * source.info.height).toBeGreaterThan(16_000_000)
+    expect(source.info.width * source.info.height).toBeGreaterThan(25_000_000)
+    expect(source.info.strategy).toBe('pyramid')
   }, 180_000)
 
   it('reads a striped uncompressed Float32 TIFF exactly', async () => {
