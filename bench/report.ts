@@ -43,6 +43,18 @@ export interface SuiteResult {
   charts?: Chart[]
   /** Raw per-run figures behind the rows, for whoever digs further; not rendered. */
   details?: unknown
+  /**
+   * A suite whose figures do not fit one value per row (one line per file kind, several timings
+   * each) gives its own table: report.md and report.html show it in place of the rows' table (the
+   * rows stay in the JSON and count the goals met).
+   */
+  table?: Table
+}
+
+/** A table of text cells: `headers.length` cells per row. */
+export interface Table {
+  headers: string[]
+  rows: string[][]
 }
 
 /** Grouped bars: one group per label of `groups`, one bar per series in each group. */
@@ -114,10 +126,13 @@ function checkRow(row: ResultRow, index: number): void {
 export function writeSuiteResult(
   suite: string,
   rows: ResultRow[],
-  extra: { quick?: boolean; notes?: string[]; charts?: Chart[]; details?: unknown } = {}
+  extra: { quick?: boolean; notes?: string[]; charts?: Chart[]; details?: unknown; table?: Table } = {}
 ): string {
   if (!/^[a-z0-9][a-z0-9-]*$/i.test(suite)) throw new TypeError(`Expected a suite name of letters, digits and dashes but received ${JSON.stringify(suite)}`)
   rows.forEach(checkRow)
+  if (extra.table?.rows.some((row) => row.length !== extra.table!.headers.length)) {
+    throw new TypeError(`Expected ${extra.table.headers.length} cells in every row of the table of suite ${suite}`)
+  }
   const result: SuiteResult = {
     suite,
     date: new Date().toISOString(),
@@ -126,7 +141,8 @@ export function writeSuiteResult(
     ...(extra.notes?.length ? { notes: extra.notes } : {}),
     rows,
     ...(extra.charts?.length ? { charts: extra.charts } : {}),
-    ...(extra.details === undefined ? {} : { details: extra.details })
+    ...(extra.details === undefined ? {} : { details: extra.details }),
+    ...(extra.table ? { table: extra.table } : {})
   }
   mkdirSync(RESULTS_DIR, { recursive: true })
   const path = join(RESULTS_DIR, `${suite}.json`)
@@ -183,12 +199,17 @@ const HEADERS = ['figure', 'Tessera', 'baseline', 'ratio', 'goal', 'met']
 
 /** Prints the rows as an aligned text table on stdout. */
 export function printTable(rows: readonly ResultRow[]): void {
-  const table = [HEADERS, ...rows.map(cells)]
-  const widths = HEADERS.map((_, c) => Math.max(...table.map((r) => [...r[c]!].length)))
-  const line = (r: string[]): string => r.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' │ ')
-  console.log(line(HEADERS))
+  printCells(HEADERS, rows.map(cells), (c) => c === 0 || c === 4)
+}
+
+/** Prints a free-form table on stdout, aligned; `leftAligned(c)` says which columns are text (default: the first). */
+export function printCells(headers: readonly string[], rows: readonly string[][], leftAligned: (column: number) => boolean = (c) => c === 0): void {
+  const table = [headers, ...rows]
+  const widths = headers.map((_, c) => Math.max(...table.map((r) => [...(r[c] ?? '')].length)))
+  const line = (r: readonly string[]): string => r.map((cell, c) => (leftAligned(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' │ ')
+  console.log(line(headers))
   console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'))
-  for (const r of table.slice(1)) console.log(line(r))
+  for (const r of rows) console.log(line(r))
 }
 
 const escapeCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -204,8 +225,13 @@ export function renderReport(results: readonly SuiteResult[], unreadable: readon
     const goals = r.rows.filter((row) => row.met !== null).length
     out.push(`## ${r.suite}`, '')
     out.push(`${r.date}${r.quick ? ' (quick)' : ''} — ${where} — goals met: ${met} of ${goals}`, '')
-    out.push(`| ${HEADERS.join(' | ')} |`, '| --- | ---: | ---: | ---: | --- | --- |')
-    for (const row of r.rows) out.push(`| ${cells(row).map(escapeCell).join(' | ')} |`)
+    if (r.table) {
+      out.push(`| ${r.table.headers.map(escapeCell).join(' | ')} |`, `| ${r.table.headers.map(() => '---').join(' | ')} |`)
+      for (const row of r.table.rows) out.push(`| ${row.map(escapeCell).join(' | ')} |`)
+    } else {
+      out.push(`| ${HEADERS.join(' | ')} |`, '| --- | ---: | ---: | ---: | --- | --- |')
+      for (const row of r.rows) out.push(`| ${cells(row).map(escapeCell).join(' | ')} |`)
+    }
     for (const note of r.notes ?? []) out.push('', `- ${note}`)
     out.push('')
   }

@@ -3,7 +3,7 @@
  * SVG, in one self-contained file (no script, no external resource). Not a suite (bench/run.ts
  * skips it).
  */
-import { formatNumber, type BarChart, type Chart, type LineChart, type ResultRow, type SuiteResult } from './report'
+import { formatNumber, type BarChart, type Chart, type LineChart, type ResultRow, type SuiteResult, type Table } from './report'
 
 const COLOURS = ['#1a73e8', '#e8710a', '#188038', '#a142f4', '#d93025', '#12b5cb']
 const W = 720
@@ -95,6 +95,13 @@ function tableHtml(rows: readonly ResultRow[]): string {
   return `<table><thead><tr><th>figure</th><th>Tessera</th><th>baseline</th><th>ratio</th><th>goal</th><th>met</th></tr></thead><tbody>\n${body}\n</tbody></table>`
 }
 
+/** A suite's own table (SuiteResult.table), text cells as given. */
+function cellsHtml(table: Table): string {
+  const head = table.headers.map((h) => `<th>${esc(h)}</th>`).join('')
+  const body = table.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`
+}
+
 /** The whole HTML report of several suites. */
 export function renderHtmlReport(results: readonly SuiteResult[], unreadable: readonly string[] = []): string {
   const sections = results.map((r) => {
@@ -103,7 +110,7 @@ export function renderHtmlReport(results: readonly SuiteResult[], unreadable: re
     const m = r.machine as Partial<SuiteResult['machine']> | undefined
     const where = m ? `${m.cpus ?? '?'} CPUs${m.cpuModel ? ` (${m.cpuModel})` : ''}, Node ${m.node ?? '?'}` : 'machine not recorded'
     const notes = (r.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('')
-    return `<section><h2>${esc(r.suite)}</h2><p>${esc(r.date)}${r.quick ? ' (quick)' : ''} — ${esc(where)} — goals met: ${met} of ${goals}</p>${tableHtml(r.rows)}${(r.charts ?? []).map(renderChart).join('')}${notes ? `<ul>${notes}</ul>` : ''}</section>`
+    return `<section><h2>${esc(r.suite)}</h2><p>${esc(r.date)}${r.quick ? ' (quick)' : ''} — ${esc(where)} — goals met: ${met} of ${goals}</p>${r.table ? cellsHtml(r.table) : tableHtml(r.rows)}${(r.charts ?? []).map(renderChart).join('')}${notes ? `<ul>${notes}</ul>` : ''}</section>`
   })
   const bad = unreadable.length ? `<section><h2>Unreadable result files</h2><ul>${unreadable.map((u) => `<li>${esc(u)}</li>`).join('')}</ul></section>` : ''
   return `<!doctype html>
