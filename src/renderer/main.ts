@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       panel.upsert(entryOf(layer, viewer))
     }
   }
+  viewer.onPlacementsChanged(refreshPlacements) // a CRS found in the definitions list: reprojected now
   /** Where layers go: files given together stack in the order given, whatever order they open in. */
   const order = new LayerOrder()
   /** The camera as the last automatic fit left it: the first view refits as its files come, until the user moves. */

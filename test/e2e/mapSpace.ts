@@ -5,7 +5,8 @@
  *   col + 2·row, with two no-data holes (transparent: the checkerboard shows) at known ground places;
  * - hillshade.tif: an RGB "hillshade" of part of it, 5 m pixels, 100 × 100 from (512600, 5593700)
  *   (DEM pixel 600, 300), blocks of 50 m alternately blue and red;
- * - hillshade-3857.tif: the hillshade warped to Web Mercator (another CRS);
+ * - hillshade-3857.tif, hillshade-31370.tif: the hillshade warped to Web Mercator and to Belgian
+ *   Lambert 72 (other CRSs, the second with a 7-parameter datum shift);
  * - plain.png: a picture without georeferencing.
  * The screenshot shows each layer's edges (DEM holes, hillshade blocks) on the same ground lines at
  * the same screen pixels; the readout gives the map coordinates, latitude/longitude (as GDAL's
@@ -52,6 +53,7 @@ export interface MapFiles {
   dem: string
   hillshade: string
   mercator: string
+  lambert: string
   png: string
 }
 
@@ -62,6 +64,7 @@ export async function writeMapFiles(dir: string): Promise<MapFiles> {
     dem: join(dir, DEM.file),
     hillshade: join(dir, HILLSHADE.file),
     mercator: join(dir, 'hillshade-3857.tif'),
+    lambert: join(dir, 'hillshade-31370.tif'),
     png: join(dir, 'plain.png')
   }
   if (existsSync(files.png)) return files
@@ -82,6 +85,7 @@ export async function writeMapFiles(dir: string): Promise<MapFiles> {
   await gdalRaster(dir, 'hillshade', hs, ['-q', '-of', 'GTiff', '-co', 'TILED=YES', '-a_srs', 'EPSG:32631', '-a_ullr', ...ullr(HILLSHADE)], { colorInterp: ['Red', 'Green', 'Blue'] })
   // 1 m Mercator pixels (0.64 m on the ground here): nearest-neighbour resampling moves an edge by under a screen pixel at 1.2 px/m.
   await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:3857', '-tr', '1', '1', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', files.hillshade, files.mercator])
+  await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:31370', '-tr', '0.5', '0.5', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', files.hillshade, files.lambert])
   const [r, g, b] = GREEN
   await sharp({ create: { width: 64, height: 64, channels: 3, background: { r, g, b } } }).png().toFile(files.png)
   return files
@@ -145,6 +149,8 @@ export interface GroundCheck {
   inHillshade: number | null
   /** Where the Web Mercator copy of the hillshade, reprojected on the fly, draws it (expectReprojectedOnTheGround). */
   inMercator?: number | null
+  /** Where the Belgian Lambert 72 copy draws it. */
+  inLambert?: number | null
 }
 
 /** The centre of the view the ground checks look at, and its zoom (screen pixels per metre). */
@@ -286,32 +292,43 @@ export async function expectMixedLayers(page: Page, drop: (paths: string[]) => P
 }
 
 /**
- * Adds the hillshade warped to Web Mercator by gdalwarp: it is reprojected on the fly (its info
- * says so) and, with the UTM hillshade hidden, draws the same block edges on the same ground lines
- * (within a screen pixel and the warp's own nearest-neighbour resampling). Fills `checks`' inMercator.
+ * Adds the hillshade warped by gdalwarp to Web Mercator, then to Belgian Lambert 72: each is
+ * reprojected on the fly (its info says so; Lambert 72 once its definition is found in the
+ * definitions list) and, with the other hillshades hidden, draws the same block edges on the same
+ * ground lines (within a screen pixel and the warp's own nearest-neighbour resampling). Fills
+ * `checks`' inMercator and inLambert.
  */
 export async function expectReprojectedOnTheGround(page: Page, drop: (paths: string[]) => Promise<void>, files: MapFiles, checks: GroundCheck[], prefix: string): Promise<void> {
-  const before = await page.evaluate(() => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.layers().length)
-  await drop([files.mercator])
-  await waitForLayers(page, before + 1)
-  const mercator = page.getByTestId('layer').filter({ hasText: 'hillshade-3857.tif' })
-  await expect(mercator.getByTestId('layer-placement')).toHaveText("EPSG:3857 reprojected on the fly to the view's EPSG:32631")
-  await page.getByLabel(`Show ${HILLSHADE.file}`).uncheck()
-  await lookAt(page, CHECK_VIEW.x, CHECK_VIEW.y, CHECK_VIEW.zoom)
-  await waitForSharp(page)
-  const shot = await shoot(page, `${prefix}-map-reprojected`)
-  const view = await worldView(page)
-  const screen = (x: number, y: number): { x: number; y: number } => mapToScreen(view, x, y)
-  for (const [col, row] of [[5, 5], [15, 5], [5, 25], [35, 15]] as const) {
-    const p = screen(HILLSHADE.left + (col + 0.5) * HILLSHADE.pixel, HILLSHADE.top - (row + 0.5) * HILLSHADE.pixel)
-    expect(kindOf(shot.at(p.x, p.y)), `reprojected hillshade block at its pixel ${col},${row}`).toBe(kindOf(hillshadeColor(col, row)))
+  const copies = [
+    { path: files.mercator, name: 'hillshade-3857.tif', epsg: 3857, key: 'inMercator' as const },
+    { path: files.lambert, name: 'hillshade-31370.tif', epsg: 31370, key: 'inLambert' as const }
+  ]
+  const hidden: string[] = [HILLSHADE.file]
+  for (const copy of copies) {
+    const before = await page.evaluate(() => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.layers().length)
+    await drop([copy.path])
+    await waitForLayers(page, before + 1)
+    const row = page.getByTestId('layer').filter({ hasText: copy.name })
+    await expect(row.getByTestId('layer-placement')).toHaveText(`EPSG:${copy.epsg} reprojected on the fly to the view's EPSG:32631`)
+    for (const name of hidden) await page.getByLabel(`Show ${name}`).uncheck()
+    await lookAt(page, CHECK_VIEW.x, CHECK_VIEW.y, CHECK_VIEW.zoom)
+    await waitForSharp(page)
+    const shot = await shoot(page, `${prefix}-map-reprojected-${copy.epsg}`)
+    const view = await worldView(page)
+    const screen = (x: number, y: number): { x: number; y: number } => mapToScreen(view, x, y)
+    for (const [col, row] of [[5, 5], [15, 5], [5, 25], [35, 15]] as const) {
+      const p = screen(HILLSHADE.left + (col + 0.5) * HILLSHADE.pixel, HILLSHADE.top - (row + 0.5) * HILLSHADE.pixel)
+      expect(kindOf(shot.at(p.x, p.y)), `${copy.name} block at the hillshade's pixel ${col},${row}`).toBe(kindOf(hillshadeColor(col, row)))
+    }
+    const edges = hillshadeEdges(shot, screen)
+    checks.forEach((c, i) => {
+      const edge = edges[i]!
+      c[copy.key] = edge
+      expect(edge, `${c.ground}: an edge of ${copy.name} near ${c.predicted.toFixed(2)}`).not.toBeNull()
+      expect(Math.abs(edge! - c.predicted), `${c.ground}: ${copy.name} edge at ${edge}, view puts it at ${c.predicted.toFixed(2)}`).toBeLessThanOrEqual(1.5)
+    })
+    hidden.push(copy.name)
   }
-  const edges = hillshadeEdges(shot, screen)
-  checks.forEach((c, i) => {
-    c.inMercator = edges[i]!
-    expect(c.inMercator, `${c.ground}: an edge of the reprojected hillshade near ${c.predicted.toFixed(2)}`).not.toBeNull()
-    expect(Math.abs(c.inMercator! - c.predicted), `${c.ground}: reprojected edge at ${c.inMercator}, view puts it at ${c.predicted.toFixed(2)}`).toBeLessThanOrEqual(1.5)
-  })
   writeFileSync(join(SCREENSHOTS, `${prefix}-ground-checks.json`), JSON.stringify(checks, null, 2))
-  await page.getByLabel(`Show ${HILLSHADE.file}`).check()
+  for (const name of hidden) await page.getByLabel(`Show ${name}`).check()
 }

@@ -25,7 +25,7 @@ import { layerDisplacement, layerView, worldToScreen } from '../../src/renderer/
 import { coordKey, planTiles, polygonMeetsRect, visibleTiles, type PyramidGeometry, type ViewState } from '../../src/renderer/view/TileScheduler'
 import { placeLayer, viewCrsOf } from '../../src/renderer/view/map/placement'
 import { MAX_MESH_CELLS, reprojectedMapping, tileMesh } from '../../src/renderer/view/map/mapping'
-import { crsDefinition, metresPerUnit, toLatLon } from '../../src/renderer/view/map/crs'
+import { crsDefinition, loadCrsDefinitions, metresPerUnit, needsCrsLookup, toLatLon } from '../../src/renderer/view/map/crs'
 import { scaleBar } from '../../src/renderer/view/map/scaleBar'
 import { layersExtent } from '../../src/renderer/view/map/extent'
 
@@ -269,8 +269,8 @@ describe('placement of mixed layers', () => {
   })
 
   it('draws a layer of an unknown CRS without reprojection and warns plainly', () => {
-    const lambert = placeLayer(geo(DEM, 2154), { georeferenced: true, epsg: 32631 })
-    expect(lambert).toMatchObject({ kind: 'unprojected', note: "EPSG:2154 differs from the view's EPSG:32631: drawn without reprojection", warning: true })
+    const unknown = placeLayer(geo(DEM, 999998), { georeferenced: true, epsg: 32631 })
+    expect(unknown).toMatchObject({ kind: 'unprojected', note: "EPSG:999998 differs from the view's EPSG:32631: drawn without reprojection", warning: true })
     expect(placeLayer(geo(DEM, null), { georeferenced: true, epsg: 32631 }).note).toBe("Unknown CRS differs from the view's EPSG:32631: drawn without reprojection")
   })
 })
@@ -359,10 +359,22 @@ describe('coordinate reference systems', () => {
     expect(toLatLon(4326, 3.5, 50.25)).toEqual({ lat: 50.25, lon: 3.5 })
   })
 
-  it('knows no other code: no guess', () => {
+  it('knows other codes only once looked up in the proj4 definitions list, and guesses none', async () => {
     expect(crsDefinition(2154)).toBeNull()
-    expect(crsDefinition(32661)).toBeNull()
-    expect(toLatLon(2154, 700000, 6600000)).toBeNull()
+    expect(toLatLon(31370, 150000, 170000)).toBeNull()
+    expect(needsCrsLookup([32631, null, 31370])).toBe(true)
+    expect(await loadCrsDefinitions([31370, 2154, 999999])).toBe(true)
+    expect(needsCrsLookup([31370, 2154, 999999])).toBe(false) // 999999 looked up, not found: stays unknown
+    expect(crsDefinition(999999)).toBeNull()
+    // Belgian Lambert 72 (its datum shift included) and Lambert-93, as GDAL's gdaltransform gives them.
+    const brussels = toLatLon(31370, 150000, 170000)!
+    expect(brussels.lon).toBeCloseTo(4.36875214090419, 8)
+    expect(brussels.lat).toBeCloseTo(50.8404112831179, 8)
+    const france = toLatLon(2154, 700000, 6600000)!
+    expect(france.lon).toBeCloseTo(3, 6)
+    expect(france.lat).toBeCloseTo(46.5, 6)
+    // …and reprojects between them.
+    expect(reprojectedMapping([150000, 1, 0, 170000, 0, -1], 31370, 32631)).not.toBeNull()
   })
 
   it('measures ground metres per map unit: 1 / 0.9996 on the UTM central meridian, cos(latitude) on the ellipsoid for Web Mercator', () => {

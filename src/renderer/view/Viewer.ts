@@ -16,6 +16,7 @@ import { isOpaqueRaster } from './bandPixels'
 import { unitsPerPixel, type Point } from '../../shared/geo/affine'
 import { layersExtent } from './map/extent'
 import { placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './map/placement'
+import { loadCrsDefinitions, needsCrsLookup } from './map/crs'
 import { screenToWorld } from './layerView'
 
 export interface ViewerOptions {
@@ -72,6 +73,8 @@ export class Viewer {
   private readonly layerRoot = new Container()
   private readonly checker: Texture
   private readonly frameListeners = new Set<() => void>()
+  private readonly placementListeners = new Set<() => void>()
+  private destroyedValue = false
   private readonly resizeObserver: ResizeObserver
   private dirty = true
   /** Something other than the tiles changed (camera, size, layer settings): render even if no sprite did. */
@@ -296,6 +299,12 @@ export class Viewer {
     this.cache.budgetBytes = bytes
   }
 
+  /** Called when layers are placed anew after CRS definitions arrived (their info notes may change). */
+  onPlacementsChanged(listener: () => void): () => void {
+    this.placementListeners.add(listener)
+    return () => this.placementListeners.delete(listener)
+  }
+
   /** Called after each frame that did work (status bar, readout). */
   onFrame(listener: () => void): () => void {
     this.frameListeners.add(listener)
@@ -321,6 +330,7 @@ export class Viewer {
   }
 
   destroy(): void {
+    this.destroyedValue = true
     this.resizeObserver.disconnect()
     this.ticker.destroy()
     this.camera.destroy()
@@ -399,6 +409,18 @@ export class Viewer {
     const extent = layersExtent(this.layerList)
     const finest = Math.min(...this.layerList.map((l) => unitsPerPixel(l.transform)))
     this.camera.setWorld(extent ?? { x: 0, y: 0, width: 1, height: 1 }, Number.isFinite(finest) ? finest : 1)
+    // A CRS outside the built-in ones: look it up in the definitions list, then place the layers again.
+    const codes = this.layerList.map((l) => l.info.georeference?.epsg ?? null)
+    if (needsCrsLookup(codes)) {
+      loadCrsDefinitions(codes)
+        .then((added) => {
+          if (!added || this.destroyedValue) return
+          this.placeLayers()
+          this.requestFrame()
+          for (const listener of this.placementListeners) listener()
+        })
+        .catch((error: unknown) => console.error(`Could not load the CRS definitions list: ${error instanceof Error ? error.message : String(error)}`))
+    }
   }
 }
 

@@ -21,7 +21,7 @@ test.describe('map space in a browser', () => {
     const checks = await expectLayersOnTheGround(viewer, 'browser')
     await expectReadout(viewer, 'browser')
     await expectReprojectedOnTheGround(viewer, (paths) => dropFiles(viewer, paths), files, checks, 'browser')
-    console.log(`[browser] ground checks\n${checks.map((c) => `${c.ground}: view ${c.predicted.toFixed(2)}, DEM ${c.inDem}, hillshade ${c.inHillshade}, hillshade-3857 ${c.inMercator}`).join('\n')}`)
+    console.log(`[browser] ground checks\n${checks.map((c) => `${c.ground}: view ${c.predicted.toFixed(2)}, DEM ${c.inDem}, hillshade ${c.inHillshade}, hillshade-3857 ${c.inMercator}, hillshade-31370 ${c.inLambert}`).join('\n')}`)
     await expectMixedLayers(viewer, (paths) => dropFiles(viewer, paths), files, 'browser')
   })
 })

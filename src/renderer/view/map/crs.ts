@@ -1,19 +1,55 @@
 /**
  * Coordinate reference systems by EPSG code, through proj4js: latitude/longitude of a map point
- * and ground distances (the scale bar). Known: EPSG:4326 and EPSG:3857 (proj4js' own definitions)
- * and the WGS 84 / UTM zones (EPSG:32601–32660 north, 32701–32760 south, whose definition follows
- * from the code). Any other code is unknown and said so plainly: nothing is guessed.
+ * and ground distances (the scale bar). Known at once: EPSG:4326 and EPSG:3857 (proj4js' own
+ * definitions) and the WGS 84 / UTM zones (EPSG:32601–32660 north, 32701–32760 south, whose
+ * definition follows from the code). Any other code is looked up in the proj4 definitions of the
+ * npm package `proj4-list` (5 400 EPSG codes as proj4js takes them; its datum shifts agree with
+ * PROJ's, where `epsg-index` turned the rotations of Belgian Lambert 72's shift around: 57 m off),
+ * loaded only when such a code is met (`loadCrsDefinitions`); a code it lacks stays unknown and is
+ * said so plainly: nothing is guessed.
  */
 import proj4 from 'proj4'
 
-/** The proj4 definition of an EPSG code, or null when Tessera does not know it. */
+/** Definitions found in the list, by code. */
+const indexed = new Map<number, string>()
+/** Codes already looked up in the list (found or not). */
+const lookedUp = new Set<number>()
+
+/** The proj4 definition of an EPSG code, or null when Tessera does not know it (yet: see `loadCrsDefinitions`). */
 export function crsDefinition(epsg: number): string | null {
   if (epsg === 4326 || epsg === 3857) return `EPSG:${epsg}` // predefined in proj4js
   const zone = epsg % 100
   if (zone >= 1 && zone <= 60 && (epsg - zone === 32600 || epsg - zone === 32700)) {
     return `+proj=utm +zone=${zone}${epsg >= 32700 ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`
   }
-  return null
+  return indexed.get(epsg) ?? null
+}
+
+/** True when some of `codes` may yet be found in the definitions list (not known, never looked up). */
+export function needsCrsLookup(codes: Iterable<number | null>): boolean {
+  for (const code of codes) if (code !== null && !lookedUp.has(code) && crsDefinition(code) === null) return true
+  return false
+}
+
+/**
+ * Looks `codes` up in the definitions list (loaded once, on first need: about 800 KB) and
+ * remembers the definitions found. Resolves with true when a definition was added.
+ */
+export async function loadCrsDefinitions(codes: Iterable<number | null>): Promise<boolean> {
+  const wanted = [...codes].filter((c): c is number => c !== null && !lookedUp.has(c) && crsDefinition(c) === null)
+  if (wanted.length === 0) return false
+  const module = await import('proj4-list')
+  const list = ('default' in module ? module.default : module) as Record<string, [string, string] | undefined>
+  let added = false
+  for (const code of wanted) {
+    lookedUp.add(code)
+    const definition = list[`EPSG:${code}`]?.[1]
+    if (definition) {
+      indexed.set(code, definition)
+      added = true
+    }
+  }
+  return added
 }
 
 /** True when EPSG:`epsg` can be turned into latitude/longitude. */
