@@ -11,6 +11,18 @@ import { ErrorList } from './ui/ErrorList'
 import { LayersPanel, type LayerEntry } from './ui/LayersPanel'
 import { arrangeLayerList } from './ui/layerListOrder'
 import { StatusBar, type Readout } from './ui/StatusBar'
+import { Toolbar } from './ui/Toolbar'
+import { Navigator } from './ui/Navigator'
+import { HelpOverlay } from './ui/HelpOverlay'
+import { installKeyboard } from './ui/Keyboard'
+import { ViewOrientation } from './ui/ViewOrientation'
+import { Toast } from './ui/Toast'
+import { browsePosition, browseStep, uniqueNames, windowTitle, type ViewMode } from './ui/browsing'
+import { copyText, downloadPng, orientedCopy, readoutText } from './ui/exportView'
+import { element } from './ui/format'
+import { ContentBounds } from './view/ContentBounds'
+import { stageToCanvas } from './view/screenOrientation'
+import { layersExtent } from './view/map/extent'
 import { worldToMap } from '../shared/geo/affine'
 import { isKnownCrs, metresPerUnit } from './view/map/crs'
 import { scaleBar, type ScaleBar } from './view/map/scaleBar'
@@ -30,6 +42,18 @@ async function main(): Promise<void> {
     errors.show('Cannot reach the Tessera service', messageOf(error))
     return
   }
+  // The connection as it is now, watched from the start (its first 'open' may come before the viewer is ready).
+  let connection: 'connecting' | 'open' | 'closed' = bridge.kind === 'electron' ? 'open' : 'connecting'
+  let everConnected = connection === 'open'
+  bridge.onConnectionChange((state) => {
+    connection = state
+    if (state === 'open') {
+      everConnected = true
+      errors.dismiss(CONNECTION_ERROR)
+    } else if (!everConnected) {
+      errors.show('Could not connect to the Tessera host', NEVER_CONNECTED, { key: CONNECTION_ERROR })
+    }
+  })
   const fifo = schedulingFromUrl() === 'fifo'
   if (fifo) {
     try {
@@ -41,8 +65,20 @@ async function main(): Promise<void> {
   // In 'fifo' mode (the benchmark baseline) the renderer withdraws nothing either, and sends every
   // request at once (no flow control: nothing held back to withdraw for free).
   const transport: TileTransport = fifo ? { requestTiles: (id, tiles) => bridge.requestTiles(id, tiles), cancelObsolete: () => undefined } : bridge
-  const viewer = await Viewer.create(stage, { transport, budgetBytes: budgetFromUrl(), maxInFlight: fifo ? Infinity : undefined })
+  const orientation = new ViewOrientation(stage)
+  const viewer = await Viewer.create(orientation.canvasHost, { transport, budgetBytes: budgetFromUrl(), maxInFlight: fifo ? Infinity : undefined })
+  orientation.attach(viewer.app)
+  /** What must stay in view and what the navigator shows: the visible layers (all of them when none is visible). */
+  const shownExtent = (): ReturnType<typeof layersExtent> => {
+    const visible = viewer.layers.filter((l) => l.visible)
+    return layersExtent(visible.length > 0 ? visible : viewer.layers)
+  }
+  ContentBounds.install(viewer.camera.viewport, { content: shownExtent })
   const status = new StatusBar(required('statusbar'))
+  const fileLabel = element('span', 'status-file', '', { 'data-testid': 'status-file' })
+  status.root.prepend(fileLabel)
+  const toast = new Toast(required('app'))
+  const help = new HelpOverlay(required('app'))
   let serviceActive = 0
   const failedLayers = new Set<string>()
   /** Layers opened from a dropped or picked file, by raster id: re-opened from the same File after a reconnection. */
@@ -70,16 +106,23 @@ async function main(): Promise<void> {
   const addLayer = (opened: OpenedRaster, batch: OpenBatch | null = null, index = 0): void => {
     const placement = order.place(batch ?? order.begin(1), batch ? index : 0, opened.rasterId)
     const layer = placement.isNew ? viewer.addLayer(opened, { below: placement.below, fit: false }) : viewer.addLayer(opened)
+    if (placement.isNew) {
+      waitingForPixels.set(opened.rasterId, opened.info.name)
+      if (mode === 'browse' && browsed !== null && viewer.layer(browsed)) viewer.setLayerVisible(opened.rasterId, false)
+    }
     panel.upsert(entryOf(layer, viewer))
+    panel.setLoading(opened.rasterId, waitingForPixels.has(opened.rasterId))
+    panel.setVisible(opened.rasterId, layer.visible)
     refreshPlacements()
     arrangeLayerList(panel.root, viewer.layers.map((l) => l.rasterId))
     dropZone.setEmpty(false)
+    layersChanged()
     if (placement.fit && (placement.fit.length === 1 || (fittedView !== null && sameView(viewer.view, fittedView)))) {
       viewer.fitLayers(placement.fit)
       fittedView = { ...viewer.view }
     }
     if (opened.info.strategy === 'pyramid' && !opened.info.pyramidReady) {
-      status.setProgress(opened.rasterId, `Building pyramid of ${opened.info.name}`, 0)
+      status.setProgress(opened.rasterId, `Building the overviews of ${opened.info.name}`, 0)
     }
   }
   /** The batch a host-given place belongs to (begun on its first mention), or null when it has none. */
@@ -93,7 +136,13 @@ async function main(): Promise<void> {
     refreshPlacements()
     status.setProgress(rasterId, '', 1)
     layerFiles.delete(rasterId)
+    waitingForPixels.delete(rasterId)
+    failedLayers.delete(rasterId)
+    errors.dismiss(readErrorKey(rasterId))
     dropZone.setEmpty(viewer.layers.length === 0)
+    if (browsed === rasterId) browsed = null
+    if (mode === 'browse' && browsed === null && viewer.layers.length > 0) showAlone(viewer.layers.length - 1)
+    layersChanged()
   }
   const removeLayer = (rasterId: string): void => {
     forgetLayer(rasterId)
@@ -105,9 +154,19 @@ async function main(): Promise<void> {
    * files were given (last on top; see LayerOrder).
    */
   const openFiles = async (files: File[]): Promise<void> => {
+    if (connection === 'closed') {
+      // Refused where it is seen: a drop the service cannot receive now is not silently lost.
+      const what = files.length === 1 ? files[0]!.name : `${files.length} files`
+      const why = everConnected ? 'the connection to the Tessera host is lost; drop them again once it is back' : 'Tessera is not connected to its host (see the message above)'
+      errors.show(`Could not open ${what}`, why, { key: REFUSED_DROP })
+      return
+    }
     const batch = order.begin(files.length)
+    const uploads = files.map((file) => `upload:${file.name}:${file.size}:${Math.random()}`)
+    files.forEach((file, i) => uploading.set(uploads[i]!, file.name))
+    showOpening()
     const open = limitConcurrency(OPENS_AT_ONCE, async ({ file, index }: { file: File; index: number }) => {
-      const uploadId = `upload:${file.name}:${file.size}:${Math.random()}`
+      const uploadId = uploads[index]!
       let opened: OpenedRaster
       try {
         opened = await bridge.openFile(file, (p) =>
@@ -119,20 +178,181 @@ async function main(): Promise<void> {
         return
       } finally {
         status.setProgress(uploadId, '', 1)
+        uploading.delete(uploadId)
+        showOpening()
       }
       addLayer(opened, batch, index)
       layerFiles.set(opened.rasterId, file)
     })
     await Promise.all(files.map((file, index) => open({ file, index })))
   }
-  const panel = new LayersPanel(required('sidebar'), {
-    setVisible: (id, visible) => viewer.setLayerVisible(id, visible),
-    setOpacity: (id, opacity) => viewer.setLayerOpacity(id, opacity),
+  /** Files on their way: uploading or opening (by upload id), then opened and waiting for their first pixels (by raster id). */
+  const uploading = new Map<string, string>()
+  const waitingForPixels = new Map<string, string>()
+  const showOpening = (): void => {
+    const names = [...uploading.values(), ...waitingForPixels.values()]
+    toolbar.setOpening(names)
+    dropZone.setOpening(names)
+  }
+  /** A layer drew its first pixels: it is open. */
+  const firstPixels = (rasterId: string): void => {
+    if (!waitingForPixels.delete(rasterId)) return
+    panel.setLoading(rasterId, false)
+    showOpening()
+  }
+
+  // How several layers are shown: stacked (each its own eye), or one at a time (browsing).
+  let mode: ViewMode = 'stack'
+  /** The layer shown alone while browsing. */
+  let browsed: string | null = null
+  const showAlone = (index: number): void => {
+    const layers = viewer.layers
+    const shown = layers[index]
+    if (!shown) return
+    browsed = shown.rasterId
+    for (const layer of layers) {
+      viewer.setLayerVisible(layer.rasterId, layer === shown)
+      panel.setVisible(layer.rasterId, layer === shown)
+    }
+    viewer.fitLayers([shown.rasterId])
+    panel.setSelected(shown.rasterId)
+    layersChanged()
+  }
+  const browse = (step: number): void => {
+    const layers = viewer.layers
+    if (layers.length < 2) return
+    if (mode !== 'browse') mode = 'browse'
+    // From the stack, the step starts at the layer on top.
+    const current = layers.findIndex((l) => l.rasterId === browsed)
+    showAlone(browseStep(current < 0 ? layers.length - 1 : current, layers.length, step))
+  }
+  const toggleBrowse = (): void => {
+    if (viewer.layers.length < 2 && mode === 'stack') return
+    if (mode === 'stack') {
+      mode = 'browse'
+      const top = [...viewer.layers].reverse().findIndex((l) => l.visible)
+      showAlone(top < 0 ? viewer.layers.length - 1 : viewer.layers.length - 1 - top)
+      return
+    }
+    mode = 'stack'
+    browsed = null
+    for (const layer of viewer.layers) {
+      viewer.setLayerVisible(layer.rasterId, true)
+      panel.setVisible(layer.rasterId, true)
+    }
+    layersChanged()
+  }
+  /** Shows one layer alone, or every layer again when it already is alone (Alt+click on its eye). */
+  const solo = (rasterId: string): void => {
+    const alone = viewer.layers.every((l) => l.visible === (l.rasterId === rasterId))
+    for (const layer of viewer.layers) {
+      const visible = alone || layer.rasterId === rasterId
+      viewer.setLayerVisible(layer.rasterId, visible)
+      panel.setVisible(layer.rasterId, visible)
+    }
+    layersChanged()
+  }
+  /** Moves a layer by `step` places in the stack (positive: up). */
+  const moveLayer = (rasterId: string | null, step: number): void => {
+    const from = viewer.layers.findIndex((l) => l.rasterId === rasterId)
+    if (from < 0 || !rasterId) return
+    viewer.moveLayer(rasterId, from + step)
+    arrangeLayerList(panel.root, viewer.layers.map((l) => l.rasterId))
+    layersChanged()
+  }
+  /** Names, title, browse position and navigator after any change of the layers or of which are shown. */
+  const layersChanged = (): void => {
+    const layers = viewer.layers
+    const names = uniqueNames(layers.map((l) => l.info.name))
+    layers.forEach((layer, i) => {
+      if (displayNames.get(layer.rasterId) === names[i]) return
+      displayNames.set(layer.rasterId, names[i]!)
+      panel.upsert(entryOf(layer, viewer))
+    })
+    if (mode === 'browse' && layers.length < 2) {
+      mode = 'stack'
+      browsed = null
+    }
+    const activeIndex = mode === 'browse' ? layers.findIndex((l) => l.rasterId === browsed) : findLastIndex(layers, (l) => l.visible)
+    const active = activeIndex >= 0 ? { name: names[activeIndex]!, index: activeIndex, count: layers.length } : null
+    document.title = windowTitle(active, mode)
+    const position = active && mode === 'browse' ? browsePosition(active.index, active.count, active.name) : ''
+    toolbar.setMode(mode, layers.length > 1, position)
+    fileLabel.textContent = active ? (mode === 'browse' ? position : active.name) : ''
+    navigator.invalidate()
+    viewer.requestFrame()
+  }
+  const displayNames = new Map<string, string>()
+  const entryOf = (layer: TileLayer, v: Viewer): LayerEntry => ({ ...layerEntry(layer, v), displayName: displayNames.get(layer.rasterId) })
+  const sidebar = required('sidebar')
+  const fit = (): void => {
+    const visible = viewer.layers.filter((l) => l.visible).map((l) => l.rasterId)
+    viewer.fitLayers(visible.length > 0 ? visible : undefined)
+  }
+  const zoomBy = (factor: number): void => {
+    const { width, height } = viewer.view
+    viewer.camera.zoomAtScreen(factor, width / 2, height / 2, true)
+  }
+  /** Pans by a step of the window in a direction of the screen (as seen, through any turn or mirror of the view). */
+  const pan = (dx: number, dy: number): void => {
+    const view = viewer.view
+    const stageBox = { width: stage.clientWidth, height: stage.clientHeight }
+    const o = orientation.current
+    const from = stageToCanvas(o, stageBox, { x: 0, y: 0 })
+    const to = stageToCanvas(o, stageBox, { x: dx, y: dy })
+    const step = (Math.min(view.width, view.height) * PAN_STEP) / view.zoom
+    viewer.camera.setView({ centerX: view.centerX + (to.x - from.x) * step, centerY: view.centerY + (to.y - from.y) * step, zoom: view.zoom })
+  }
+  const actualPixels = (): void => {
+    const { centerX, centerY } = viewer.view
+    viewer.camera.setView({ centerX, centerY, zoom: 1 / viewer.camera.unitsPerPixel })
+  }
+  const toggleFullscreen = (): void => {
+    const done = document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen()
+    done.catch((error: unknown) => errors.show('Could not switch to full screen', messageOf(error)))
+  }
+  const navigator = new Navigator(sidebar, {
+    content: shownExtent,
+    outlines: () => viewer.layers.filter((l) => l.visible).map((l) => layersExtent([l])!),
+    view: () => viewer.view,
+    sharp: () => viewer.stats().sharp,
+    renderedCanvas: () => {
+      viewer.app.render()
+      return viewer.app.canvas
+    },
+    centerOn: (x, y) => viewer.camera.setView({ centerX: x, centerY: y, zoom: viewer.view.zoom }),
+    fit,
+    actualPixels,
+    zoomBy,
+    rotate: (turns) => orientation.rotate(turns),
+    flip: () => orientation.flip(),
+    fullscreen: toggleFullscreen
+  })
+  orientation.onChange((o) => {
+    navigator.setOrientation(o)
+    viewer.requestFrame()
+  })
+  const panel = new LayersPanel(sidebar, {
+    setVisible: (id, visible) => {
+      viewer.setLayerVisible(id, visible)
+      layersChanged()
+    },
+    setOpacity: (id, opacity) => {
+      viewer.setLayerOpacity(id, opacity)
+      navigator.invalidate()
+    },
     remove: removeLayer,
     zoomTo: (id) => viewer.fitLayers([id]),
     setStretch: (id, settings) => {
       viewer.layer(id)?.setStretch(settings)
+      navigator.invalidate()
       viewer.requestFrame()
+    },
+    solo,
+    moveOnto: (id, targetId) => {
+      const to = viewer.layers.findIndex((l) => l.rasterId === targetId)
+      const from = viewer.layers.findIndex((l) => l.rasterId === id)
+      if (to >= 0 && from >= 0) moveLayer(id, to - from)
     }
   })
   const dropZone = new DropZone({
@@ -149,7 +369,76 @@ async function main(): Promise<void> {
   })
   dropZone.setEmpty(true)
 
-  bridge.onTile((tile) => viewer.receiveTile(tile))
+  const app = required('app')
+  const toggleSidebar = (): void => {
+    app.classList.toggle('sidebar-collapsed')
+    document.getElementById('sidebar')?.toggleAttribute('hidden', app.classList.contains('sidebar-collapsed'))
+  }
+  const exportPng = (): void => {
+    if (viewer.layers.length === 0) return
+    viewer.frameNow() // renders now: the canvas is read in this same task
+    const picture = orientedCopy(viewer.app.canvas, orientation.current)
+    const name = `${(document.title.split(' — ')[0] ?? 'view').replace(/\s+\(\d+ of \d+\)$/, '').replace(/\.[^.]+$/, '')}-view.png`
+    downloadPng(picture, name)
+      .then(() => toast.show(`Saved the view as ${name} (${picture.width} × ${picture.height})`))
+      .catch((error: unknown) => errors.show('Could not save the view', messageOf(error)))
+  }
+  const copyReadout = (): void => {
+    if (!pointer || viewer.layers.length === 0) {
+      toast.show('Point at the image first: c copies what is under the cursor')
+      return
+    }
+    const text = readoutText(readoutAt(viewer, pointer.x, pointer.y))
+    copyText(text)
+      .then(() => toast.show(`Copied: ${text}`))
+      .catch((error: unknown) => errors.show('Could not copy the readout', messageOf(error)))
+  }
+  const toolbar = new Toolbar(required('toolbar'), {
+    open: () => dropZone.openDialog(),
+    toggleBrowse,
+    previous: () => browse(-1),
+    next: () => browse(1),
+    exportPng,
+    toggleSidebar,
+    help: () => help.toggle()
+  })
+  installKeyboard(
+    {
+      open: () => dropZone.openDialog(),
+      previous: () => browse(-1),
+      next: () => browse(1),
+      toggleBrowse,
+      rotateClockwise: () => orientation.rotate(1),
+      rotateCounterClockwise: () => orientation.rotate(-1),
+      flip: () => orientation.flip(),
+      fullscreen: toggleFullscreen,
+      help: () => help.toggle(),
+      escape: () => {
+        if (help.open) help.hide()
+        else errors.clear()
+      },
+      exportPng,
+      copyReadout,
+      toggleSidebar,
+      layerUp: () => moveLayer(panel.selected ?? browsed, 1),
+      layerDown: () => moveLayer(panel.selected ?? browsed, -1),
+      fit,
+      actualPixels,
+      zoomIn: () => zoomBy(2),
+      zoomOut: () => zoomBy(0.5),
+      panLeft: () => pan(-1, 0),
+      panRight: () => pan(1, 0),
+      panUp: () => pan(0, -1),
+      panDown: () => pan(0, 1)
+    },
+    () => mode === 'browse'
+  )
+  layersChanged()
+
+  bridge.onTile((tile) => {
+    viewer.receiveTile(tile)
+    if (waitingForPixels.has(tile.header.rasterId)) firstPixels(tile.header.rasterId)
+  })
   bridge.onRasterOpened((opened, slot) => addLayer(opened, hostBatch(slot), slot?.index ?? 0))
   bridge.onOpenFailed((slot) => {
     const batch = hostBatch(slot)
@@ -157,7 +446,7 @@ async function main(): Promise<void> {
   })
   bridge.onProgress((rasterId, progress) => {
     const layer = viewer.layer(rasterId)
-    status.setProgress(rasterId, `Building pyramid of ${layer?.info.name ?? 'image'}`, progress)
+    status.setProgress(rasterId, `Building the overviews of ${layer?.info.name ?? 'a file'}`, progress)
   })
   bridge.onRasterUpdated((rasterId, info) => {
     viewer.updateInfo(rasterId, info)
@@ -176,16 +465,25 @@ async function main(): Promise<void> {
     viewer.tileFailed(rasterId, key)
     if (failedLayers.has(rasterId)) return // one message per layer is enough
     failedLayers.add(rasterId)
-    errors.show(`Could not read ${viewer.layer(rasterId)?.info.name ?? 'a tile'}`, `${error.message} (tile ${key})`)
+    const name = displayNames.get(rasterId) ?? viewer.layer(rasterId)?.info.name ?? 'a layer'
+    errors.show(`Could not read ${name}`, withoutTileKey(error.message, key), { key: readErrorKey(rasterId) })
   })
-  bridge.onError((error) => errors.show('Tessera service', error.message))
+  bridge.onError((error) => {
+    // A message about an open layer's file is that layer's one message (its failed tiles say no more).
+    const layer = [...viewer.layers].reverse().find((l) => error.message.includes(l.info.name))
+    if (!layer) return void errors.show('Tessera service', error.message)
+    failedLayers.add(layer.rasterId)
+    const name = displayNames.get(layer.rasterId) ?? layer.info.name
+    errors.show(`Could not read ${name}`, error.message, { key: readErrorKey(layer.rasterId) })
+  })
   let connectionLost = false
   bridge.onConnectionChange((state) => {
     if (state === 'closed') {
       if (!connectionLost) viewer.connectionLost()
       connectionLost = true
       order.abandonNamed() // the host names its files again on the new connection
-      errors.show('Connection to the Tessera service lost', 'reconnecting…')
+      // A page that never connected already says why (NEVER_CONNECTED); one that did is reconnecting.
+      if (everConnected) errors.show('Connection to the Tessera service lost', 'reconnecting…', { key: CONNECTION_ERROR })
       return
     }
     if (!connectionLost) return
@@ -206,14 +504,27 @@ async function main(): Promise<void> {
     status.setReadout(readoutAt(viewer, pointer.x, pointer.y))
   }
   stage.addEventListener('pointermove', (e) => {
-    pointer = { x: e.offsetX, y: e.offsetY }
+    // Only over the picture (not over the drop zone's button); in the camera's screen, through any turn of the view.
+    pointer = e.target instanceof HTMLCanvasElement ? orientation.clientToCanvas(e.clientX, e.clientY) : null
     updateReadout()
   })
+  // Shift+double-click zooms out (the camera's double-click zooms in), at the point clicked.
+  stage.addEventListener(
+    'dblclick',
+    (e) => {
+      if (!e.shiftKey || !(e.target instanceof HTMLCanvasElement)) return
+      e.stopPropagation()
+      const at = orientation.clientToCanvas(e.clientX, e.clientY)
+      viewer.camera.zoomAtScreen(0.5, at.x, at.y, true)
+    },
+    { capture: true }
+  )
   stage.addEventListener('pointerleave', () => {
     pointer = null
     updateReadout()
   })
   viewer.onFrame(() => {
+    navigator.update()
     status.setZoom(viewer.layers.length > 0 ? viewer.pixelZoom : null)
     status.setScale(viewer.layers.length > 0 ? viewScaleBar(viewer) : null)
     status.setActivity(viewer.stats().pending, serviceActive)
@@ -259,7 +570,7 @@ function viewScaleBar(viewer: Viewer): ScaleBar | null {
   return metres ? scaleBar(unitsPerScreenPixel * metres) : scaleBar(unitsPerScreenPixel, 120, false)
 }
 
-function entryOf(layer: TileLayer, viewer: Viewer): LayerEntry {
+function layerEntry(layer: TileLayer, viewer: Viewer): LayerEntry {
   const placement = viewer.placement(layer.rasterId)
   const note = placement?.note ? `${placement.warning ? '⚠ ' : ''}${placement.note}` : null
   return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: note }
@@ -269,6 +580,33 @@ function entryOf(layer: TileLayer, viewer: Viewer): LayerEntry {
 function sameView(a: { centerX: number; centerY: number; zoom: number }, b: { centerX: number; centerY: number; zoom: number }): boolean {
   const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y))
   return close(a.centerX, b.centerX) && close(a.centerY, b.centerY) && close(a.zoom, b.zoom)
+}
+
+/** Share of the window's smaller side an arrow key pans. */
+const PAN_STEP = 0.15
+
+/** Key of the connection's message (one at a time: lost, never opened). */
+const CONNECTION_ERROR = 'connection'
+/** Key of the message of a drop refused while disconnected. */
+const REFUSED_DROP = 'refused-drop'
+/** What a page that never reached its host says: most often a URL without its token, or a stale one. */
+const NEVER_CONNECTED =
+  'The host refused this page or is not running (a missing or old token). Open the URL printed by npm run serve, with its ?token=…, in this browser.'
+
+/** Key of a layer's read errors: one message per layer, whatever tiles failed. */
+function readErrorKey(rasterId: string): string {
+  return `read:${rasterId}`
+}
+
+/** A tile's error as a person reads it: without the internal tile key. */
+function withoutTileKey(message: string, key: string): string {
+  return message.split(key).join('').replace(/\s*\(tile\s*\)|\s*tile\s*:?\s*(?=[,.;:]|$)/g, '').replace(/\s{2,}/g, ' ').trim()
+}
+
+/** The last element's index that passes `test`, or -1. */
+function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i
+  return -1
 }
 
 /** Files opened (uploaded) at the same time; the service accepts up to MAX_OPEN_UPLOADS (64) per connection. */

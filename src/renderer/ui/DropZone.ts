@@ -8,6 +8,9 @@ import { element } from './format'
 /** What Tessera opens, for people. */
 export const OPENABLE = 'PNG, JPEG, TIFF / GeoTIFF (tiled, pyramidal, 16-bit, float), WebP, AVIF, HEIF, GIF, SVG'
 
+/** The file picker's type filter (the same extensions as the Electron dialog's). */
+export const OPEN_ACCEPT = '.tif,.tiff,.png,.jpg,.jpeg,.webp,.avif,.heic,.heif,.gif,.svg,image/*'
+
 export interface DropZoneOptions {
   /** The window area that accepts drops and shows the highlight. */
   target: HTMLElement
@@ -20,17 +23,17 @@ export class DropZone {
   readonly root: HTMLElement
   private depth = 0
   private readonly input: HTMLInputElement
+  private readonly title: HTMLElement
+  private readonly hint: HTMLElement
 
   constructor(private readonly options: DropZoneOptions) {
     this.root = element('div', 'drop-zone', undefined, { 'data-testid': 'drop-zone' })
     const box = element('div', 'drop-box')
-    box.append(
-      element('div', 'drop-title', 'Drop images here'),
-      element('div', 'drop-formats', OPENABLE),
-      element('div', 'drop-hint', 'Several files open as several layers.')
-    )
+    this.title = element('div', 'drop-title', 'Drop images here', { 'data-testid': 'drop-title' })
+    this.hint = element('div', 'drop-hint', 'Several files open as several layers, or one at a time (b).')
+    box.append(this.title, element('div', 'drop-formats', OPENABLE), this.hint)
     const open = element('button', 'drop-open', 'Open…', { type: 'button' })
-    this.input = element('input', 'hidden-input', undefined, { type: 'file', multiple: '' })
+    this.input = element('input', 'hidden-input', undefined, { type: 'file', multiple: '', accept: OPEN_ACCEPT, 'data-testid': 'open-input' })
     this.input.addEventListener('change', () => {
       const files = [...(this.input.files ?? [])]
       this.input.value = ''
@@ -51,6 +54,13 @@ export class DropZone {
   /** Shows the empty state (no layer open) or hides it. */
   setEmpty(empty: boolean): void {
     this.root.classList.toggle('empty', empty)
+  }
+
+  /** Says which files are on their way (from the drop until their first pixels); none: the invitation again. */
+  setOpening(names: readonly string[]): void {
+    this.root.classList.toggle('opening', names.length > 0)
+    const title = names.length === 0 ? 'Drop images here' : names.length === 1 ? `Opening ${names[0]}…` : `Opening ${names.length} files…`
+    if (this.title.textContent !== title) this.title.textContent = title
   }
 
   /** Opens the host's dialog or the browser's file picker. */

@@ -6,8 +6,8 @@
  * bands, or one band with a colour map) and each shown band's stretch range.
  */
 import type { BandInfo, BandStatistics, RasterInfo } from '../../shared/raster'
-import { COLORMAPS, isColormap } from '../view/colormaps'
-import { applyDisplayChange, tileBandCount, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
+import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
+import { bandStretchControls, colourMapControls } from './StretchControls'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 
 export interface LayerActions {
@@ -18,6 +18,12 @@ export interface LayerActions {
   zoomTo(rasterId: string): void
   /** Changes how a value layer is shown: bands, stretch ranges, colour map. */
   setStretch(rasterId: string, change: LayerDisplayChange): void
+  /** Shows this layer alone (Alt+click on its eye); again on the only one shown: shows every layer. */
+  solo?(rasterId: string): void
+  /** Moves a layer to the place of another in the stack (dragged onto it in the list). */
+  moveOnto?(rasterId: string, targetId: string): void
+  /** The layer clicked last (the one Alt+↑ / Alt+↓ move). */
+  select?(rasterId: string): void
 }
 
 export interface LayerEntry {
@@ -27,6 +33,8 @@ export interface LayerEntry {
   stretch: LayerDisplay | null
   /** Where the layer is drawn when it is not simply on the ground in the view's CRS (not georeferenced, reprojected, another CRS: "⚠ …" when misplaced); null otherwise. */
   placement?: string | null
+  /** The name shown, unique among the layers ("dem.tif (2)"); the file's name when absent. */
+  displayName?: string
 }
 
 export class LayersPanel {
@@ -34,6 +42,10 @@ export class LayersPanel {
   private readonly list: HTMLElement
   private readonly items = new Map<string, { item: HTMLElement; entry: LayerEntry; visible: boolean; opacity: number; infoOpen: boolean }>()
   private readonly empty: HTMLElement
+  private selectedId: string | null = null
+  /** Each value layer's stretch ranges as it opened (Reset). */
+  private readonly initialRanges = new Map<string, BandRange[]>()
+  private readonly loading = new Set<string>()
 
   constructor(
     parent: HTMLElement,
@@ -60,23 +72,89 @@ export class LayersPanel {
   remove(rasterId: string): void {
     this.items.get(rasterId)?.item.remove()
     this.items.delete(rasterId)
+    this.loading.delete(rasterId)
+    this.initialRanges.delete(rasterId)
+    if (this.selectedId === rasterId) this.selectedId = null
     this.empty.hidden = this.items.size > 0
+  }
+
+  /** Shows a layer as visible or hidden (greyed) when something else than its eye changed it (browsing, solo). */
+  setVisible(rasterId: string, visible: boolean): void {
+    const state = this.items.get(rasterId)
+    if (!state) return
+    state.visible = visible
+    const box = state.item.querySelector<HTMLInputElement>('.layer-visible')
+    if (box) box.checked = visible
+    state.item.classList.toggle('layer-hidden', !visible)
+  }
+
+  /** Marks a layer as opening (until its first pixels are drawn). */
+  setLoading(rasterId: string, loading: boolean): void {
+    if (loading) this.loading.add(rasterId)
+    else this.loading.delete(rasterId)
+    this.items.get(rasterId)?.item.classList.toggle('layer-loading', loading)
+  }
+
+  /** The layer clicked last, if it is still open. */
+  get selected(): string | null {
+    return this.selectedId && this.items.has(this.selectedId) ? this.selectedId : null
+  }
+
+  /** Marks a layer as the selected one. */
+  setSelected(rasterId: string | null): void {
+    this.selectedId = rasterId
+    for (const [id, state] of this.items) state.item.classList.toggle('layer-selected', id === rasterId)
   }
 
   private render(state: { entry: LayerEntry; visible: boolean; opacity: number; infoOpen: boolean }): HTMLElement {
     const { rasterId, info } = state.entry
+    const shownName = state.entry.displayName ?? info.name
     const item = element('li', 'layer', undefined, { 'data-raster-id': rasterId, 'data-testid': 'layer' })
-    const head = element('div', 'layer-head')
-    const visible = element('input', 'layer-visible', undefined, { type: 'checkbox', title: 'Visible', 'aria-label': `Show ${info.name}` })
+    item.classList.toggle('layer-hidden', !state.visible)
+    item.classList.toggle('layer-loading', this.loading.has(rasterId))
+    item.classList.toggle('layer-selected', this.selectedId === rasterId)
+    item.addEventListener('pointerdown', () => {
+      this.setSelected(rasterId)
+      this.actions.select?.(rasterId)
+    })
+    const head = element('div', 'layer-head', undefined, { draggable: 'true', title: 'Drag to reorder (or Alt+↑ / Alt+↓)' })
+    head.addEventListener('dragstart', (e) => {
+      e.dataTransfer?.setData('application/x-tessera-layer', rasterId)
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move'
+      item.classList.add('layer-dragging')
+    })
+    head.addEventListener('dragend', () => item.classList.remove('layer-dragging'))
+    item.addEventListener('dragover', (e) => {
+      if (!e.dataTransfer?.types.includes('application/x-tessera-layer')) return
+      e.preventDefault()
+      e.dataTransfer.dropEffect = 'move'
+      item.classList.add('layer-drop-target')
+    })
+    item.addEventListener('dragleave', () => item.classList.remove('layer-drop-target'))
+    item.addEventListener('drop', (e) => {
+      const dragged = e.dataTransfer?.getData('application/x-tessera-layer')
+      item.classList.remove('layer-drop-target')
+      if (!dragged) return
+      e.preventDefault()
+      e.stopPropagation()
+      if (dragged !== rasterId) this.actions.moveOnto?.(dragged, rasterId)
+    })
+    const visible = element('input', 'layer-visible', undefined, { type: 'checkbox', title: 'Visible (Alt+click: this layer alone)', 'aria-label': `Show ${shownName}` })
     visible.checked = state.visible
+    visible.addEventListener('click', (e) => {
+      if (!e.altKey || !this.actions.solo) return
+      e.preventDefault()
+      this.actions.solo(rasterId)
+    })
     visible.addEventListener('change', () => {
       this.remember(rasterId, { visible: visible.checked })
+      item.classList.toggle('layer-hidden', !visible.checked)
       this.actions.setVisible(rasterId, visible.checked)
     })
-    const name = element('span', 'layer-name', info.name, { title: info.name })
-    const remove = element('button', 'layer-remove', '×', { type: 'button', title: 'Remove', 'aria-label': `Remove ${info.name}` })
+    const name = element('span', 'layer-name', shownName, { title: info.name, 'data-testid': 'layer-name' })
+    const remove = element('button', 'layer-remove', '×', { type: 'button', title: 'Remove', 'aria-label': `Remove ${shownName}` })
     remove.addEventListener('click', () => this.actions.remove(rasterId))
-    const zoomTo = element('button', 'layer-zoom', '⤢', { type: 'button', title: 'Zoom to layer', 'aria-label': `Zoom to ${info.name}`, 'data-testid': 'layer-zoom' })
+    const zoomTo = element('button', 'layer-zoom', '⤢', { type: 'button', title: 'Zoom to layer', 'aria-label': `Zoom to ${shownName}`, 'data-testid': 'layer-zoom' })
     zoomTo.addEventListener('click', () => this.actions.zoomTo(rasterId))
     head.append(visible, name, zoomTo, remove)
 
@@ -156,43 +234,44 @@ export class LayersPanel {
         box.append(pickRow)
       })
     }
-    // Each shown band's stretch range.
+    // Each shown band's stretch range: limits, presets, reset, the value axis.
+    const initial = this.initialRanges.get(entry.rasterId) ?? display.ranges.map((r) => ({ ...r }))
+    this.initialRanges.set(entry.rasterId, initial)
+    let colours: { refresh(): void } | null = null
     display.bands.forEach((band, i) => {
-      const range = display.ranges[band] ?? { min: 0, max: 1 }
-      const label = single ? 'Stretch' : `${['R', 'G', 'B'][i]} range`
-      const min = element('input', 'stretch-min', undefined, {
-        type: 'number', step: 'any', value: String(range.min),
-        'aria-label': single ? 'Stretch minimum' : `${['Red', 'Green', 'Blue'][i]} minimum`, 'data-testid': `stretch-min-${i}`
-      })
-      const max = element('input', 'stretch-max', undefined, {
-        type: 'number', step: 'any', value: String(range.max),
-        'aria-label': single ? 'Stretch maximum' : `${['Red', 'Green', 'Blue'][i]} maximum`, 'data-testid': `stretch-max-${i}`
-      })
-      const apply = (): void => {
-        const lo = Number(min.value)
-        const hi = Number(max.value)
-        if (min.value !== '' && max.value !== '' && Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) {
-          this.change(entry, { ranges: { [band]: { min: lo, max: hi } } })
-        }
-      }
-      min.addEventListener('change', apply)
-      max.addEventListener('change', apply)
-      const row = element('label', 'layer-row')
-      row.append(element('span', 'row-label', label), min, element('span', undefined, '–'), max)
-      box.append(row)
+      const channel = ['Red', 'Green', 'Blue'][i]!
+      box.append(
+        bandStretchControls({
+          index: i,
+          label: single ? 'Stretch' : `${['R', 'G', 'B'][i]} range`,
+          fieldName: single ? 'Stretch' : channel,
+          stats: bandStatistics(info, band),
+          range: display.ranges[band] ?? { min: 0, max: 1 },
+          initial: initial[band] ?? display.ranges[band] ?? { min: 0, max: 1 },
+          apply: (range) => {
+            this.change(entry, { ranges: { [band]: range } })
+            colours?.refresh()
+          }
+        })
+      )
     })
     if (single) {
-      const colormap = element('select', 'stretch-colormap', undefined, { 'aria-label': 'Colour map' })
-      for (const name of COLORMAPS) colormap.append(new Option(name, name, false, name === display.colormap))
-      colormap.addEventListener('change', () => {
-        if (isColormap(colormap.value)) this.change(entry, { colormap: colormap.value })
-      })
-      const map = element('label', 'layer-row')
-      map.append(element('span', 'row-label', 'Colours'), colormap)
-      box.append(map)
+      const band = display.bands[0]
+      const controls = colourMapControls(
+        display.colormap,
+        () => this.items.get(entry.rasterId)?.entry.stretch?.ranges[band] ?? display.ranges[band] ?? { min: 0, max: 1 },
+        (colormap) => this.change(entry, { colormap })
+      )
+      colours = controls
+      box.append(controls.root)
     }
     return box
   }
+}
+
+/** A band's statistics: its own, or the raster's for a single-band raster. */
+function bandStatistics(info: RasterInfo, band: number): BandStatistics | null {
+  return info.bandInfo?.[band]?.statistics ?? ((info.bandInfo?.length ?? info.bands) === 1 || band === info.displayBands?.[0] ? (info.statistics ?? null) : null)
 }
 
 /** Three bands for RGB from a single one: 1-2-3 when the file has three or more, else the bands there are. */

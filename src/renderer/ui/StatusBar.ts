@@ -8,7 +8,7 @@
 import type { Georeference } from '../../shared/raster'
 import { formatLatLon, isKnownCrs, toLatLon } from '../view/map/crs'
 import type { ScaleBar } from '../view/map/scaleBar'
-import { element, formatMapCoordinate, formatValue, formatZoom } from './format'
+import { element, formatMapCoordinate, formatValue, formatZoom, overviewNote } from './format'
 
 /** What is under the cursor. */
 export interface Readout {
@@ -89,7 +89,7 @@ export class StatusBar {
     const covered = readout.x !== undefined && readout.y !== undefined
     setText(this.position, covered ? `x ${Math.floor(readout.x!)}  y ${Math.floor(readout.y!)}` : '')
     const values = formatReadoutValues(readout.values)
-    setText(this.value, values ? `${values}${readout.level ? ` (level ${readout.level})` : ''}` : '')
+    setText(this.value, values ? `${values}${readout.level ? ` (${overviewNote(readout.level)})` : ''}` : '')
     const map = readout.map
     setText(this.map, map ? `${formatMapCoordinate(map.x, map.epsg)}, ${formatMapCoordinate(map.y, map.epsg)}${map.epsg ? ` (EPSG:${map.epsg})` : ''}` : '')
     setText(this.latLon, map ? latLonText(map) : '')

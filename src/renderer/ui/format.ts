@@ -27,6 +27,15 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(6)))
 }
 
+/**
+ * Where a value read from a reduced level comes from, in words: "from a 1:4 overview" for level 2
+ * (each level halves the one before); empty at full resolution.
+ */
+export function overviewNote(level: number): string {
+  if (!(level > 0)) return ''
+  return `from a 1:${2 ** level} overview`
+}
+
 /** Map coordinate: metres-like numbers with 2 decimals, degrees with 6. */
 export function formatMapCoordinate(value: number, epsg: number | null): string {
   return epsg === 4326 || Math.abs(value) <= 360 ? value.toFixed(6) : value.toFixed(2)

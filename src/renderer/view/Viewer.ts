@@ -232,6 +232,18 @@ export class Viewer {
     this.requestFrame()
   }
 
+  /** Moves a layer to `index` of the stack (0: the bottom), as a person reorders the list. */
+  moveLayer(rasterId: string, index: number): void {
+    const from = this.layerList.findIndex((l) => l.rasterId === rasterId)
+    const to = Math.max(0, Math.min(this.layerList.length - 1, index))
+    if (from < 0 || to === from) return
+    const [layer] = this.layerList.splice(from, 1)
+    this.layerList.splice(to, 0, layer!)
+    this.layerRoot.setChildIndex(layer!.container, to)
+    this.placeLayers()
+    this.requestFrame()
+  }
+
   /** Shows or hides a layer (and its checkerboard). */
   setLayerVisible(rasterId: string, visible: boolean): void {
     const layer = this.layer(rasterId)

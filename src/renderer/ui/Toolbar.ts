@@ -1,0 +1,73 @@
+/**
+ * The toolbar, always on screen: Open…, the way several files are shown (stacked as layers, or
+ * one at a time with previous / next and "2 / 5 name"), save the view as PNG, the sidebar, the help.
+ */
+import { element } from './format'
+
+export interface ToolbarActions {
+  open(): void
+  toggleBrowse(): void
+  previous(): void
+  next(): void
+  exportPng(): void
+  toggleSidebar(): void
+  help(): void
+}
+
+export class Toolbar {
+  readonly root: HTMLElement
+  private readonly mode: HTMLButtonElement
+  private readonly browse: HTMLElement
+  private readonly position: HTMLElement
+  private readonly opening: HTMLElement
+
+  constructor(parent: HTMLElement, actions: ToolbarActions) {
+    this.root = element('div', 'toolbar', undefined, { 'data-testid': 'toolbar', role: 'toolbar', 'aria-label': 'Tessera' })
+    const button = (label: string, title: string, testId: string, run: () => void): HTMLButtonElement => {
+      const b = element('button', 'tool', label, { type: 'button', title, 'data-testid': testId })
+      b.addEventListener('click', run)
+      return b
+    }
+    const open = button('Open…', 'Open files (Ctrl+O)', 'toolbar-open', () => actions.open())
+    open.classList.add('tool-primary')
+    this.mode = button('Stacked', 'Several files: stacked as layers, or one at a time (b)', 'toolbar-mode', () => actions.toggleBrowse())
+    this.browse = element('span', 'tool-browse', undefined, { 'data-testid': 'toolbar-browse' })
+    this.position = element('span', 'tool-position', '', { 'data-testid': 'browse-position' })
+    this.browse.append(
+      button('‹', 'Previous file (← or PageUp)', 'browse-previous', () => actions.previous()),
+      this.position,
+      button('›', 'Next file (→ or PageDown)', 'browse-next', () => actions.next())
+    )
+    this.browse.hidden = true
+    this.opening = element('span', 'tool-opening', '', { 'data-testid': 'opening', role: 'status', 'aria-live': 'polite' })
+    this.opening.hidden = true
+    this.root.append(
+      open,
+      this.mode,
+      this.browse,
+      this.opening,
+      element('span', 'tool-spacer'),
+      button('Save PNG', 'Save the view as PNG (Ctrl+S)', 'toolbar-export', () => actions.exportPng()),
+      button('Sidebar', 'Show / hide the sidebar (s)', 'toolbar-sidebar', () => actions.toggleSidebar()),
+      button('?', 'Keyboard and mouse (?)', 'toolbar-help', () => actions.help())
+    )
+    parent.append(this.root)
+  }
+
+  /** Shows how several files are shown; `position` (browsing) is "2 / 5 name". */
+  setMode(mode: 'stack' | 'browse', available: boolean, position: string): void {
+    this.mode.textContent = mode === 'browse' ? 'One at a time' : 'Stacked'
+    this.mode.dataset.mode = mode
+    this.mode.disabled = !available
+    this.browse.hidden = mode !== 'browse' || !available
+    if (this.position.textContent !== position) this.position.textContent = position
+  }
+
+  /** Files on their way ("Opening dem.tif…"); an empty list hides it. */
+  setOpening(names: readonly string[]): void {
+    this.opening.hidden = names.length === 0
+    const text = names.length === 0 ? '' : names.length === 1 ? `Opening ${names[0]}…` : `Opening ${names.length} files…`
+    if (this.opening.textContent !== text) this.opening.textContent = text
+    this.opening.title = names.join('\n')
+  }
+}
