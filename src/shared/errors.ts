@@ -3,7 +3,28 @@
  * for people, built sharp-style ("Expected <what> for <name> but received <value> of type <type>").
  * No Node, no DOM.
  */
-import type { ErrorCode, ErrorInfo } from './protocol'
+
+/**
+ * Why something failed, as a program reads it: every layer branches on the code, never on the
+ * message, which is for people.
+ */
+export type ErrorCode =
+  | 'bad-message' // malformed or unknown message
+  | 'unknown-raster'
+  | 'out-of-range' // tile outside the pyramid
+  | 'not-allowed' // path not opened by the user
+  | 'open-failed' // file missing, unreadable, not an image, too large…
+  | 'decode-failed'
+  | 'overloaded' // per-connection cap reached; least urgent requests dropped (a tile-failed with it may be asked for again)
+  | 'file-changed' // an open file changed on disk and its new content cannot be read
+  | 'file-deleted' // an open file was deleted or moved away
+  | 'internal'
+
+/** An error as it crosses the boundary: a stable code for programs, a message for people. */
+export interface ErrorInfo {
+  code: ErrorCode
+  message: string
+}
 
 /** An Error that carries a protocol error code; what the service throws for anything it refuses. */
 export class TesseraError extends Error {
@@ -31,10 +52,13 @@ export function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 
-/** `Expected <what> for <name> but received <value> of type <type>`. */
-export function expectedMessage(what: string, name: string, value: unknown): string {
+/**
+ * `Expected <what> for <name> but received <value> of type <type>`: the one builder of every
+ * validation message (sharp's). `shown` is how the value is written, `describeValue` unless given.
+ */
+export function expectedMessage(what: string, name: string, value: unknown, shown: string = describeValue(value)): string {
   const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
-  return `Expected ${what} for ${name} but received ${describeValue(value)} of type ${type}`
+  return `Expected ${what} for ${name} but received ${shown} of type ${type}`
 }
 
 /** The wire form of any thrown value: its code when it is a TesseraError, else `fallback`. */

@@ -5,53 +5,25 @@
  * - notifications: fire-and-forget (tile requests and obsolescence cancellations, sent per frame);
  * - events from the service: progress, tile failures, errors, rasters opened by the host, and
  *   tiles, which travel as binary frames (see `tileFrame.ts`), never as JSON.
- * Incoming messages are validated once, at the boundary (`validate.ts`); inner code trusts these types.
+ * Calls and notifications are defined once, in `calls.ts` (re-exported here); incoming messages
+ * are validated once, at the boundary (`validate.ts`); inner code trusts these types.
  */
-import type { ImageLoadPriority } from './priority'
+import type { CallResults } from './calls'
+import type { ErrorInfo } from './errors'
 import type { RasterInfo, SampleType } from './raster'
 
-/** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
-export interface TileRequest {
-  level: number
-  col: number
-  row: number
-  priority: ImageLoadPriority
-  rank?: number
-}
-
-/** How the service schedules: 'priority' is the product; 'fifo' switches prioritisation and cancellation off (benchmark baseline). */
-export type SchedulingMode = 'priority' | 'fifo'
-
-// ---- calls (renderer → service, one reply each) ----
-export type CallMessage =
-  | { type: 'open'; id: number; path: string }
-  | { type: 'upload-begin'; id: number; name: string; size: number }
-  | { type: 'upload-end'; id: number; uploadId: string }
-  | { type: 'close'; id: number; rasterId: string }
-  | { type: 'stats'; id: number }
-  | { type: 'configure'; id: number; scheduling: SchedulingMode }
-
-// ---- notifications (renderer → service, no reply) ----
-export type NotifyMessage =
-  | { type: 'request'; rasterId: string; tiles: TileRequest[] }
-  | { type: 'cancel-obsolete'; rasterId: string; keep: string[] }
-
-export type ClientMessage = CallMessage | NotifyMessage
-
-/** The result each call resolves to. */
-export interface CallResults {
-  open: OpenedRaster
-  'upload-begin': { uploadId: string }
-  'upload-end': OpenedRaster
-  close: Record<string, never>
-  stats: ServiceStats
-  configure: Record<string, never>
-}
-
-export interface OpenedRaster {
-  rasterId: string
-  info: RasterInfo
-}
+export type {
+  CallMessage,
+  CallName,
+  CallResults,
+  ClientMessage,
+  NotifyMessage,
+  OpenedRaster,
+  SchedulingMode,
+  ServiceStats,
+  TileRequest
+} from './calls'
+export type { ErrorCode, ErrorInfo } from './errors'
 
 /**
  * Files the host opens together (command line, File > Open with several files, a folder): the
@@ -63,39 +35,6 @@ export interface OpenBatchSlot {
   index: number
   size: number
 }
-
-/** Counters of one service (one window or connection), on demand. */
-export interface ServiceStats {
-  /** Tile loads scheduled and neither started nor ended. */
-  pending: number
-  /** Tile loads running. */
-  active: number
-  /** Tiles decoded and sent. */
-  done: number
-  cancelled: number
-  failed: number
-  tilesSent: number
-  bytesSent: number
-  openRasters: number
-}
-
-/** An error as it crosses the boundary: a stable code for programs, a message for people. */
-export interface ErrorInfo {
-  code: ErrorCode
-  message: string
-}
-
-export type ErrorCode =
-  | 'bad-message' // malformed or unknown message
-  | 'unknown-raster'
-  | 'out-of-range' // tile outside the pyramid
-  | 'not-allowed' // path not opened by the user
-  | 'open-failed' // file missing, unreadable, not an image, too large…
-  | 'decode-failed'
-  | 'overloaded' // per-connection cap reached; least urgent requests dropped (a tile-failed with it may be asked for again)
-  | 'file-changed' // an open file changed on disk and its new content cannot be read
-  | 'file-deleted' // an open file was deleted or moved away
-  | 'internal'
 
 // ---- service → renderer (JSON) ----
 export type ServerMessage =

@@ -9,6 +9,7 @@
  *
  * Pixels are never JSON or base64. Decoding returns views on the received buffer (no copy).
  */
+import { expectedMessage } from './errors'
 import type { SampleType } from './raster'
 import type { TileHeader, TileMessage } from './protocol'
 
@@ -91,10 +92,10 @@ function parseHeader(json: Uint8Array): TileHeader {
   for (const name of ['level', 'col', 'row', 'width', 'height', 'channels'] as const) {
     const value = h[name]
     if (!Number.isSafeInteger(value) || (value as number) < 0) {
-      throw new Error(`Expected non-negative integer for tile frame ${name} but received ${String(value)} of type ${typeof value}`)
+      throw new Error(expectedMessage('non-negative integer', `tile frame ${name}`, value))
     }
   }
-  if (typeof h.rasterId !== 'string') throw new Error(`Expected string for tile frame rasterId but received ${String(h.rasterId)} of type ${typeof h.rasterId}`)
+  if (typeof h.rasterId !== 'string') throw new Error(expectedMessage('string', 'tile frame rasterId', h.rasterId))
   return header as TileHeader
 }
 

@@ -9,7 +9,7 @@
  *
  * No Node, no DOM. Decoding returns a view on the received bytes (no copy).
  */
-import { TesseraError } from './errors'
+import { TesseraError, expectedMessage } from './errors'
 
 const MAGIC = 0x31555354 // 'TSU1' read as little-endian uint32
 const PREFIX = 16
@@ -56,7 +56,7 @@ export function decodeUploadFrame(bytes: Uint8Array): UploadChunk {
     throw new TesseraError('bad-message', `Upload frame uploadId length ${idLength} is invalid for a frame of ${bytes.byteLength} bytes`)
   }
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new TesseraError('bad-message', `Expected non-negative integer for upload offset but received ${offset} of type number`)
+    throw new TesseraError('bad-message', expectedMessage('non-negative integer', 'upload offset', offset))
   }
   const uploadId = decoder.decode(bytes.subarray(PREFIX, PREFIX + idLength))
   return { uploadId, offset, bytes: bytes.subarray(PREFIX + idLength) }

@@ -9,6 +9,7 @@
  * the loads run on a shared executor (`slots`, the decode pool), a load starts only when the
  * executor has a free slot, so the loader's order is the order in which work starts.
  */
+import { expectedMessage } from '../../shared/errors'
 import { LoaderClient, type DroppedRequest, type LoadEntry, type LoaderHost } from './LoaderClient'
 import type { AsyncImageLoaderOptions, LoadRequest, LoadSlots, LoaderClientOptions, LoaderCounters } from './types'
 
@@ -44,11 +45,11 @@ export class AsyncImageLoader<T> {
   constructor(options: AsyncImageLoaderOptions = {}) {
     const maxWorkers = options.maxWorkers ?? AsyncImageLoader.defaultOptions.maxWorkers
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new TypeError(`Expected positive integer for maxWorkers but received ${String(maxWorkers)} of type ${typeof maxWorkers}`)
+      throw new TypeError(expectedMessage('positive integer', 'maxWorkers', maxWorkers, String(maxWorkers)))
     }
     const stopGraceMs = options.stopGraceMs ?? AsyncImageLoader.defaultOptions.stopGraceMs
     if (!(stopGraceMs >= 0)) {
-      throw new TypeError(`Expected non-negative number for stopGraceMs but received ${String(stopGraceMs)} of type ${typeof stopGraceMs}`)
+      throw new TypeError(expectedMessage('non-negative number', 'stopGraceMs', stopGraceMs, String(stopGraceMs)))
     }
     this.maxWorkers = maxWorkers
     this.stopGraceMs = stopGraceMs

@@ -4,6 +4,7 @@
  * on a client of its own. Ids and texture ids are the client's: two connections may both have a
  * raster "r1". Which client is served next, and when, is the loader's decision (AsyncImageLoader).
  */
+import { expectedMessage } from '../../shared/errors'
 import { ImageLoadPriority } from '../../shared/priority'
 import { IndexedHeap, type HeapSlot } from './IndexedHeap'
 import { TextureIndex, type TextureLink } from './TextureIndex'
@@ -93,7 +94,7 @@ export class LoaderClient<T> {
   ) {
     const maxActive = options.maxActive ?? Infinity
     if (maxActive !== Infinity && (!Number.isInteger(maxActive) || maxActive < 1)) {
-      throw new TypeError(`Expected positive integer for maxActive but received ${String(maxActive)} of type ${typeof maxActive}`)
+      throw new TypeError(expectedMessage('positive integer', 'maxActive', maxActive, String(maxActive)))
     }
     this.maxActive = maxActive
     this.evictionQueue = options.trackLeastUrgent ? new IndexedHeap<EvictionSlot<T>>(droppedFirst) : null

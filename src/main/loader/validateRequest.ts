@@ -1,11 +1,12 @@
 /** Checks a load request at the loader's entry, naming the field, the value and what was expected. */
+import { expectedMessage } from '../../shared/errors'
 import { isPriority } from '../../shared/priority'
 import type { LoadRequest } from './types'
 
 /** Throws a TypeError `Expected <what> for <field> but received <value> of type <type>` for a malformed request. */
 export function validateRequest<T>(request: LoadRequest<T>): void {
   if (typeof request !== 'object' || request === null) {
-    throw new TypeError(`Expected object for request but received ${String(request)} of type ${typeof request}`)
+    throw new TypeError(expectedMessage('object', 'request', request, String(request)))
   }
   expect(typeof request.id === 'string', 'string', 'id', request.id)
   expect(typeof request.textureId === 'string', 'string', 'textureId', request.textureId)
@@ -17,5 +18,5 @@ export function validateRequest<T>(request: LoadRequest<T>): void {
 
 // At module level, not inside validateRequest: scheduleLoad is hot (one call per tile per frame).
 function expect(ok: boolean, what: string, name: string, value: unknown): void {
-  if (!ok) throw new TypeError(`Expected ${what} for ${name} but received ${String(value)} of type ${typeof value}`)
+  if (!ok) throw new TypeError(expectedMessage(what, name, value, String(value)))
 }

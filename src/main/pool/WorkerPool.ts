@@ -10,6 +10,7 @@
  * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
  */
 import { availableParallelism } from 'node:os'
+import { expectedMessage } from '../../shared/errors'
 import type { Worker } from 'node:worker_threads'
 import decodeWorkerPath from './decode.worker?modulePath'
 import type { LoadSlots } from '../loader/types'
@@ -112,7 +113,7 @@ export class WorkerPool implements LoadSlots {
   constructor(options: WorkerPoolOptions = {}) {
     const size = options.size ?? defaultPoolSize()
     if (!Number.isInteger(size) || size < 1) {
-      throw new RangeError(`Expected positive integer for size but received ${String(size)} of type ${typeof size}`)
+      throw new RangeError(expectedMessage('positive integer', 'size', size, String(size)))
     }
     this.size = size
     this.workerPath = options.workerPath ?? WorkerPool.defaultOptions.workerPath

@@ -5,10 +5,11 @@
  * Every incoming message is validated here first; a malformed one gets an error reply, never a crash.
  */
 import { basename } from 'node:path'
-import { TesseraError, toErrorInfo } from '../../shared/errors'
+import { type ServiceCalls, type ServiceNotifications, handleCall, handleNotify } from '../../shared/calls'
+import { TesseraError, expectedMessage, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
-import type { CallMessage, CallResults, OpenBatchSlot, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
+import type { OpenBatchSlot, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
 import { tilePoolSize } from '../pool/defaultPool'
 import { LiveRaster } from './LiveRaster'
 import { sharedTileLoader } from './tileLoader'
@@ -21,8 +22,6 @@ interface OpenRasterEntry {
   /** The uploaded temp file to delete on close, if any. */
   uploadedPath: string | null
 }
-
-type CallResult = CallResults[keyof CallResults]
 
 export class TextureService {
   /** Defaults of every option, stated once. */
@@ -53,7 +52,7 @@ export class TextureService {
     this.options = { ...TextureService.defaultOptions, ...stripUndefined(options) } as Required<TextureServiceOptions>
     const { maxWorkers, maxPending } = this.options
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
-      throw new TypeError(`Expected positive integer for maxWorkers but received ${String(maxWorkers)} of type ${typeof maxWorkers}`)
+      throw new TypeError(expectedMessage('positive integer', 'maxWorkers', maxWorkers))
     }
     this.sink = guardSink(options.sink)
     this.tiles = new TileStreamer(this.sink, {
@@ -82,15 +81,14 @@ export class TextureService {
     }
     if (isCallMessage(message)) {
       try {
-        return { type: 'reply', id: message.id, result: await this.call(message) }
+        if (this.closed) throw new TesseraError('internal', 'The texture service is closed')
+        return { type: 'reply', id: message.id, result: await handleCall(this.calls, message) }
       } catch (error) {
         return { type: 'reply-error', id: message.id, error: toErrorInfo(error, 'internal') }
       }
     }
     try {
-      const { raster } = this.raster(message.rasterId)
-      if (message.type === 'request') raster.request(message.tiles)
-      else raster.cancelObsolete(message.keep)
+      handleNotify(this.notifications, message)
     } catch (error) {
       this.sink.send({ type: 'error', error: toErrorInfo(error, 'internal') })
     }
@@ -144,35 +142,40 @@ export class TextureService {
     return this.closed
   }
 
-  private async call(message: CallMessage): Promise<CallResult> {
-    if (this.closed) throw new TesseraError('internal', 'The texture service is closed')
-    switch (message.type) {
-      case 'open':
-        if (!this.options.mayOpenPath(message.path)) {
-          throw new TesseraError('not-allowed', `Opening ${message.path} by path is not allowed: drop or upload the file instead`)
-        }
-        return this.open(message.path, null)
-      case 'upload-begin':
-        return { uploadId: await this.uploadStore().begin(message.name, message.size) }
-      case 'upload-end': {
-        const path = await this.uploadStore().end(message.uploadId)
-        try {
-          return await this.open(path, path)
-        } catch (error) {
-          await this.uploads?.remove(path)
-          throw error
-        }
+  /** The service's side of every call of the protocol (`calls.ts`), by name. */
+  private readonly calls: ServiceCalls = {
+    open: async ({ path }) => {
+      if (!this.options.mayOpenPath(path)) {
+        throw new TesseraError('not-allowed', `Opening ${path} by path is not allowed: drop or upload the file instead`)
       }
-      case 'close':
-        this.raster(message.rasterId)
-        await this.closeRaster(message.rasterId)
-        return {}
-      case 'stats':
-        return this.stats()
-      case 'configure':
-        this.tiles.setScheduling(message.scheduling)
-        return {}
+      return this.open(path, null)
+    },
+    'upload-begin': async ({ name, size }) => ({ uploadId: await this.uploadStore().begin(name, size) }),
+    'upload-end': async ({ uploadId }) => {
+      const path = await this.uploadStore().end(uploadId)
+      try {
+        return await this.open(path, path)
+      } catch (error) {
+        await this.uploads?.remove(path)
+        throw error
+      }
+    },
+    close: async ({ rasterId }) => {
+      this.raster(rasterId)
+      await this.closeRaster(rasterId)
+      return {}
+    },
+    stats: async () => this.stats(),
+    configure: async ({ scheduling }) => {
+      this.tiles.setScheduling(scheduling)
+      return {}
     }
+  }
+
+  /** The service's side of every notification of the protocol. */
+  private readonly notifications: ServiceNotifications = {
+    request: ({ rasterId, tiles }) => this.raster(rasterId).raster.request(tiles),
+    'cancel-obsolete': ({ rasterId, keep }) => this.raster(rasterId).raster.cancelObsolete(keep)
   }
 
   private async open(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
@@ -224,7 +227,7 @@ export class TextureService {
 
   private raster(rasterId: string): OpenRasterEntry {
     const entry = this.rasters.get(rasterId)
-    if (!entry) throw new TesseraError('unknown-raster', `Expected the id of an open raster for rasterId but received "${rasterId}" of type string`)
+    if (!entry) throw new TesseraError('unknown-raster', expectedMessage('the id of an open raster', 'rasterId', rasterId))
     return entry
   }
 

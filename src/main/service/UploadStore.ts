@@ -8,7 +8,7 @@ import { mkdir, open, rm, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { TesseraError } from '../../shared/errors'
+import { TesseraError, expectedMessage } from '../../shared/errors'
 
 interface Upload {
   name: string
@@ -72,7 +72,7 @@ export class UploadStore {
   write(uploadId: string, offset: number, bytes: Uint8Array): void {
     const upload = this.get(uploadId)
     if (offset !== upload.received) {
-      throw new TesseraError('bad-message', `Expected offset ${upload.received} for the next chunk of ${upload.name} but received ${offset} of type number`)
+      throw new TesseraError('bad-message', expectedMessage(`offset ${upload.received}`, `the next chunk of ${upload.name}`, offset))
     }
     if (offset + bytes.byteLength > upload.size) {
       throw new TesseraError('bad-message', `Chunk at ${offset} of ${bytes.byteLength} bytes overruns the ${upload.size} bytes announced for ${upload.name}`)
@@ -122,7 +122,7 @@ export class UploadStore {
 
   private get(uploadId: string): Upload {
     const upload = this.uploads.get(uploadId)
-    if (!upload) throw new TesseraError('bad-message', `Expected an upload id from upload-begin for uploadId but received "${uploadId}" of type string`)
+    if (!upload) throw new TesseraError('bad-message', expectedMessage('an upload id from upload-begin', 'uploadId', uploadId))
     return upload
   }
 

@@ -1,3 +1,4 @@
+import { expectedMessage } from '../../shared/errors'
 import type { SampleType } from '../../shared/raster'
 import type { DecodedTile } from '../raster/types'
 
@@ -11,5 +12,5 @@ export function sampleTypeOf(data: DecodedTile['data'] | ArrayBufferView): Sampl
   if (data instanceof Int8Array) return 'int8'
   if (data instanceof Uint32Array) return 'uint32'
   if (data instanceof Int32Array) return 'int32'
-  throw new TypeError(`Expected typed array for tile data but received ${Object.prototype.toString.call(data)} of type object`)
+  throw new TypeError(expectedMessage('typed array', 'tile data', data, Object.prototype.toString.call(data)))
 }

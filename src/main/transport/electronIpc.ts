@@ -5,6 +5,7 @@
  * each tile as the message's binary payload (Electron cannot transfer an ArrayBuffer out of main:
  * it is copied once, by the structured clone). Electron's objects are parameters, so tests stub them.
  */
+import { toErrorInfo } from '../../shared/errors'
 import { IPC } from '../../shared/ipcChannels'
 import type { OpenBatchSlot, OpenedRaster, ServerMessage } from '../../shared/protocol'
 import { joinTileFrame } from '../service/joinTileFrame'
@@ -122,7 +123,7 @@ export class ElectronTransport {
         try {
           return await page.service.openHostPath(path, slot)
         } catch (error) {
-          page.port.postMessage({ type: 'error', error: { code: 'open-failed', message: error instanceof Error ? error.message : String(error) }, batch: slot })
+          page.port.postMessage({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot })
           return null
         }
       })

@@ -1,12 +1,13 @@
 /**
  * What both bridge implementations share: the listeners of every event, the dispatch of the
- * service's messages and tile frames to them, and the typed calls. Subclasses only carry bytes.
+ * service's messages and tile frames to them, and the calls, proxied from their one definition
+ * (`calls.ts`). Subclasses only carry bytes.
  */
+import { type CallName, type NotifyName, type ServiceCalls, type ServiceNotifications, proxyService } from '../../shared/calls'
 import { TesseraError } from '../../shared/errors'
 import { decodeTileFrame } from '../../shared/tileFrame'
 import type {
   CallMessage,
-  CallResults,
   ErrorInfo,
   NotifyMessage,
   OpenBatchSlot,
@@ -20,9 +21,6 @@ import type {
 import type { RasterInfo } from '../../shared/raster'
 import { Listeners } from './listeners'
 import type { Disposable, TesseraBridge, UploadProgress } from './types'
-
-/** A call without its id: the bridge numbers calls itself. */
-export type CallBody = CallMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never
 
 export abstract class BridgeBase implements TesseraBridge {
   abstract readonly kind: 'electron' | 'websocket'
@@ -43,6 +41,14 @@ export abstract class BridgeBase implements TesseraBridge {
   private readonly unheardErrors: ErrorInfo[] = []
   protected nextCallId = 1
   protected disposed = false
+  private readonly proxy = proxyService(
+    (type, params) => this.call(type, params),
+    (type, params) => this.notify(type, params)
+  )
+  /** Every call of the protocol, one method per call (`calls.ts`): resolves with its result, rejects with a TesseraError carrying the service's code. */
+  readonly calls: ServiceCalls = this.proxy.calls
+  /** Every notification of the protocol (dropped once disposed). */
+  protected readonly notifications: ServiceNotifications = this.proxy.notifications
 
   /** Sends one call and resolves with its reply message. */
   protected abstract sendCall(message: CallMessage): Promise<ServerMessage>
@@ -51,13 +57,17 @@ export abstract class BridgeBase implements TesseraBridge {
   abstract openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster>
   abstract dispose(): void
 
-  /** Sends a call and resolves with its typed result; rejects with a TesseraError carrying the service's code. */
-  protected async call<K extends keyof CallResults>(body: CallBody & { type: K }): Promise<CallResults[K]> {
+  /** Numbers a call, sends it and resolves with its result; rejects with a TesseraError carrying the service's code. */
+  private async call(type: CallName, params: object): Promise<unknown> {
     if (this.disposed) throw new TesseraError('internal', 'The bridge is disposed')
-    const reply = await this.sendCall({ ...body, id: this.nextCallId++ } as CallMessage)
+    const reply = await this.sendCall({ type, ...params, id: this.nextCallId++ } as CallMessage)
     if (reply.type === 'reply-error') throw new TesseraError(reply.error.code, reply.error.message)
     if (reply.type !== 'reply') throw new TesseraError('internal', `Expected a reply but received a ${reply.type} message`)
-    return reply.result as CallResults[K]
+    return reply.result
+  }
+
+  private notify(type: NotifyName, params: object): void {
+    if (!this.disposed) this.sendNotify({ type, ...params } as NotifyMessage)
   }
 
   /** Routes one service message (not a reply) to its listeners. */
@@ -104,28 +114,29 @@ export abstract class BridgeBase implements TesseraBridge {
     else this.errorListeners.emit(error)
   }
 
+  // The renderer's names for the calls it makes most (the `calls` proxy has every one).
   openPath(path: string): Promise<OpenedRaster> {
-    return this.call({ type: 'open', path })
+    return this.calls.open({ path })
   }
 
   async close(rasterId: string): Promise<void> {
-    await this.call({ type: 'close', rasterId })
+    await this.calls.close({ rasterId })
   }
 
   requestTiles(rasterId: string, tiles: TileRequest[]): void {
-    if (!this.disposed && tiles.length > 0) this.sendNotify({ type: 'request', rasterId, tiles })
+    if (tiles.length > 0) this.notifications.request({ rasterId, tiles })
   }
 
   cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void {
-    if (!this.disposed) this.sendNotify({ type: 'cancel-obsolete', rasterId, keep: [...keepKeys] })
+    this.notifications['cancel-obsolete']({ rasterId, keep: [...keepKeys] })
   }
 
   stats(): Promise<ServiceStats> {
-    return this.call({ type: 'stats' })
+    return this.calls.stats({})
   }
 
   async configure(scheduling: SchedulingMode): Promise<void> {
-    await this.call({ type: 'configure', scheduling })
+    await this.calls.configure({ scheduling })
   }
 
   onTile(listener: (tile: TileMessage) => void): Disposable {

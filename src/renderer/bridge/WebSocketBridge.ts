@@ -74,7 +74,7 @@ export class WebSocketBridge extends BridgeBase {
   }
 
   async openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster> {
-    const { uploadId } = await this.call({ type: 'upload-begin', name: file.name, size: file.size })
+    const { uploadId } = await this.calls['upload-begin']({ name: file.name, size: file.size })
     const socket = this.socket
     const { chunkSize, maxBufferedAmount } = this.options
     onProgress?.({ name: file.name, sentBytes: 0, totalBytes: file.size })
@@ -85,7 +85,7 @@ export class WebSocketBridge extends BridgeBase {
       while (this.socket === socket && this.isOpen && socket!.bufferedAmount > maxBufferedAmount) await sleep(5)
       onProgress?.({ name: file.name, sentBytes: Math.min(file.size, offset + bytes.byteLength), totalBytes: file.size })
     }
-    return this.call({ type: 'upload-end', uploadId })
+    return this.calls['upload-end']({ uploadId })
   }
 
   dispose(): void {

@@ -12,6 +12,7 @@ import type {
   TileMessage,
   TileRequest
 } from '../../shared/protocol'
+import type { ServiceCalls } from '../../shared/calls'
 import type { RasterInfo } from '../../shared/raster'
 
 /** Returned by every subscription; call to unsubscribe. Idempotent. */
@@ -26,6 +27,8 @@ export interface UploadProgress {
 export interface TesseraBridge {
   /** 'electron' or 'websocket', for diagnostics only. */
   readonly kind: 'electron' | 'websocket'
+  /** Every call of the protocol (`calls.ts`), one method each; the methods below name the common ones. */
+  readonly calls: ServiceCalls
   /** Opens a file the host may read (a dropped file's path in Electron, a path given to `serve`). */
   openPath(path: string): Promise<OpenedRaster>
   /**

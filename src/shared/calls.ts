@@ -1,0 +1,163 @@
+/**
+ * Every call and notification of the protocol, each defined once: its name, the checkers of its
+ * parameters and (for a call) the type of its result. Everything else follows from this table, as
+ * in VS Code's ProxyChannel: the messages' types, their validation at the boundary (`validate.ts`),
+ * what a service implements (`ServiceCalls`, `ServiceNotifications`: the TextureService's handlers
+ * must match them), and the bridge's proxy (`proxyCalls`). Adding a call touches this table and
+ * the service's handler, nothing else.
+ */
+import { type Check, type Shape, type ShapeOf, anyString, arrayOf, checkShape, fail, integer, oneOf, record, text } from './check'
+import { type ImageLoadPriority, isPriority } from './priority'
+import type { RasterInfo } from './raster'
+
+/** Limits of one message: a frame's batch of tiles, the keys kept by one cancellation, string lengths. */
+export const MESSAGE_LIMITS = {
+  maxTilesPerRequest: 20_000,
+  maxKeepKeys: 200_000,
+  maxPathLength: 4096,
+  maxNameLength: 255,
+  maxIdLength: 128,
+  /** Largest file accepted for upload: 16 GiB. */
+  maxUploadSize: 16 * 1024 ** 3,
+  maxLevel: 64
+} as const
+
+/** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
+export interface TileRequest {
+  level: number
+  col: number
+  row: number
+  priority: ImageLoadPriority
+  rank?: number
+}
+
+/** How the service schedules: 'priority' is the product; 'fifo' switches prioritisation and cancellation off (benchmark baseline). */
+export type SchedulingMode = 'priority' | 'fifo'
+
+/** What `open` and `upload-end` resolve to. */
+export interface OpenedRaster {
+  rasterId: string
+  info: RasterInfo
+}
+
+/** Counters of one service (one window or connection), on demand. */
+export interface ServiceStats {
+  /** Tile loads scheduled and neither started nor ended. */
+  pending: number
+  /** Tile loads running. */
+  active: number
+  /** Tiles decoded and sent. */
+  done: number
+  cancelled: number
+  failed: number
+  tilesSent: number
+  bytesSent: number
+  openRasters: number
+}
+
+/** A call: the checkers of its parameters, and (a type only) what it resolves to. */
+export interface CallSpec<P extends Shape, R> {
+  readonly params: P
+  /** Never set: carries the result's type. */
+  readonly result?: R
+}
+
+/** Defines a call resolving to `R`: `call<R>()({ field: checker })`. */
+function call<R>(): <P extends Shape>(params: P) => CallSpec<P, R> {
+  return (params) => ({ params })
+}
+
+const id = text(MESSAGE_LIMITS.maxIdLength)
+
+const tileRequest: Check<TileRequest> = (value, name) => {
+  const t = record(value, name)
+  const level = integer(MESSAGE_LIMITS.maxLevel)(t.level, `${name}.level`)
+  const col = integer(2 ** 31)(t.col, `${name}.col`)
+  const row = integer(2 ** 31)(t.row, `${name}.row`)
+  if (!isPriority(t.priority)) fail('priority 1, 2 or 3', `${name}.priority`, t.priority)
+  const tile: TileRequest = { level, col, row, priority: t.priority }
+  if (t.rank !== undefined) {
+    if (typeof t.rank !== 'number' || !Number.isFinite(t.rank)) fail('finite number', `${name}.rank`, t.rank)
+    tile.rank = t.rank
+  }
+  return tile
+}
+
+/** Calls, renderer → service: each gets exactly one reply (`reply` or `reply-error`). */
+export const CALLS = {
+  open: call<OpenedRaster>()({ path: text(MESSAGE_LIMITS.maxPathLength) }),
+  'upload-begin': call<{ uploadId: string }>()({ name: text(MESSAGE_LIMITS.maxNameLength), size: integer(MESSAGE_LIMITS.maxUploadSize) }),
+  'upload-end': call<OpenedRaster>()({ uploadId: id }),
+  close: call<Record<string, never>>()({ rasterId: id }),
+  stats: call<ServiceStats>()({}),
+  configure: call<Record<string, never>>()({ scheduling: oneOf<SchedulingMode>('priority', 'fifo') })
+}
+
+/** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */
+export const NOTIFICATIONS = {
+  request: { rasterId: id, tiles: arrayOf(tileRequest, MESSAGE_LIMITS.maxTilesPerRequest, 'tile requests') },
+  'cancel-obsolete': { rasterId: id, keep: arrayOf(anyString('string tile key'), MESSAGE_LIMITS.maxKeepKeys, 'tile keys') }
+}
+
+type Calls = typeof CALLS
+type Notifications = typeof NOTIFICATIONS
+type Flat<T> = { [K in keyof T]: T[K] }
+
+export type CallName = keyof Calls
+export type NotifyName = keyof Notifications
+export type CallParams<K extends CallName> = ShapeOf<Calls[K]['params']>
+export type CallResult<K extends CallName> = Calls[K] extends CallSpec<Shape, infer R> ? R : never
+export type NotifyParams<K extends NotifyName> = ShapeOf<Notifications[K]>
+/** The result each call resolves to. */
+export type CallResults = { [K in CallName]: CallResult<K> }
+
+export type CallMessage = { [K in CallName]: Flat<{ type: K; id: number } & CallParams<K>> }[CallName]
+export type NotifyMessage = { [K in NotifyName]: Flat<{ type: K } & NotifyParams<K>> }[NotifyName]
+export type ClientMessage = CallMessage | NotifyMessage
+
+/** What a service implements for the calls, and what a bridge's proxy offers: one method per call. */
+export type ServiceCalls = { [K in CallName]: (params: CallParams<K>) => Promise<CallResult<K>> }
+/** What a service implements for the notifications, and what a bridge's proxy offers. */
+export type ServiceNotifications = { [K in NotifyName]: (params: NotifyParams<K>) => void }
+
+/** True when `type` names a call. */
+export function isCallName(type: unknown): type is CallName {
+  return typeof type === 'string' && Object.hasOwn(CALLS, type)
+}
+
+/** True when `type` names a notification. */
+export function isNotifyName(type: unknown): type is NotifyName {
+  return typeof type === 'string' && Object.hasOwn(NOTIFICATIONS, type)
+}
+
+/** The checked parameters of a call or notification (`message` is a plain object). */
+export function checkParams(type: CallName | NotifyName, message: Record<string, unknown>): Record<string, unknown> {
+  const shape: Shape = isCallName(type) ? CALLS[type].params : NOTIFICATIONS[type]
+  return checkShape(shape, message)
+}
+
+/** Runs the handler of a (validated) call with its parameters. */
+export function handleCall(handlers: ServiceCalls, message: CallMessage): Promise<CallResults[CallName]> {
+  const { type, id: _id, ...params } = message
+  return (handlers[type] as (params: unknown) => Promise<CallResults[CallName]>)(params)
+}
+
+/** Runs the handler of a (validated) notification with its parameters. */
+export function handleNotify(handlers: ServiceNotifications, message: NotifyMessage): void {
+  const { type, ...params } = message
+  ;(handlers[type] as (params: unknown) => void)(params)
+}
+
+/**
+ * A bridge's side of every call and notification: one method per name of the tables above, each
+ * handing its name and parameters to `call` (which numbers it, sends it and awaits its reply) or
+ * to `notify`.
+ */
+export function proxyService(
+  call: (type: CallName, params: object) => Promise<unknown>,
+  notify: (type: NotifyName, params: object) => void
+): { calls: ServiceCalls; notifications: ServiceNotifications } {
+  const calls = Object.fromEntries(Object.keys(CALLS).map((type) => [type, (params: object) => call(type as CallName, params)]))
+  const notifications = Object.fromEntries(Object.keys(NOTIFICATIONS).map((type) => [type, (params: object) => notify(type as NotifyName, params)]))
+  return { calls: calls as ServiceCalls, notifications: notifications as ServiceNotifications }
+}

@@ -1,0 +1,149 @@
+/**
+ * The protocol's calls are defined once (`src/shared/calls.ts`): the service's handlers and the
+ * bridge's methods follow from that table. Both sides run here over an in-memory pair, as VS Code
+ * tests its ProxyChannel over `createProtocolPair()`.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { CALLS, NOTIFICATIONS, checkParams } from '../../src/shared/calls'
+import { TesseraError } from '../../src/shared/errors'
+import { joinTileFrame } from '../../src/main/service/joinTileFrame'
+import { TextureService } from '../../src/main/service/TextureService'
+import { BridgeBase } from '../../src/renderer/bridge/BridgeBase'
+import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage, TileMessage } from '../../src/shared/protocol'
+import { slowStubRaster } from '../helpers/serviceFixtures'
+
+const ALLOWED = '/data/huge.tif'
+
+/** A bridge whose other end is a TextureService in the same process: messages go through JSON both ways, as on a socket. */
+class PairBridge extends BridgeBase {
+  readonly kind = 'websocket' as const
+  readonly service: TextureService
+  readonly sent: Array<CallMessage | NotifyMessage> = []
+
+  constructor() {
+    super()
+    this.service = new TextureService({
+      sink: {
+        send: (message) => this.dispatch(JSON.parse(JSON.stringify(message)) as ServerMessage),
+        sendTile: (frame) => this.dispatchTile(joinTileFrame(frame))
+      },
+      openRaster: async (path) => {
+        if (path !== ALLOWED) throw new Error(`Cannot open ${path}: no such file`)
+        return slowStubRaster(1024, 1)
+      },
+      mayOpenPath: (path) => path.startsWith('/data/'),
+      maxWorkers: 1,
+      watchFiles: false
+    })
+  }
+
+  protected async sendCall(message: CallMessage): Promise<ServerMessage> {
+    this.sent.push(message)
+    return JSON.parse(JSON.stringify(await this.service.receive(JSON.parse(JSON.stringify(message))))) as ServerMessage
+  }
+
+  protected sendNotify(message: NotifyMessage): void {
+    this.sent.push(message)
+    void this.service.receive(JSON.parse(JSON.stringify(message)))
+  }
+
+  openFile(): Promise<OpenedRaster> {
+    return Promise.reject(new Error('no files in this test'))
+  }
+
+  dispose(): void {
+    this.disposed = true
+    this.clearListeners()
+  }
+}
+
+const bridges: PairBridge[] = []
+function pair(): PairBridge {
+  const bridge = new PairBridge()
+  bridges.push(bridge)
+  return bridge
+}
+afterEach(async () => {
+  for (const bridge of bridges.splice(0)) {
+    bridge.dispose()
+    await bridge.service.close()
+  }
+})
+
+async function rejection(promise: Promise<unknown>): Promise<TesseraError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e
+  )
+  if (!(error instanceof TesseraError)) throw new Error(`expected a TesseraError, got ${String(error)}`)
+  return error
+}
+
+describe('the calls of the protocol', () => {
+  it('gives the bridge one method per call of the table, and nothing else', () => {
+    expect(Object.keys(pair().calls).sort()).toEqual(Object.keys(CALLS).sort())
+  })
+
+  it('answers every call of the table through the bridge with its typed result', async () => {
+    const bridge = pair()
+    const opened = await bridge.calls.open({ path: ALLOWED })
+    expect(opened.rasterId).toMatch(/^r\d+$/)
+    expect(opened.info.width).toBe(1024)
+    expect(await bridge.calls.configure({ scheduling: 'fifo' })).toEqual({})
+    expect(await bridge.calls.stats({})).toMatchObject({ openRasters: 1, pending: 0 })
+    expect(await bridge.calls.close({ rasterId: opened.rasterId })).toEqual({})
+    expect(await bridge.stats()).toMatchObject({ openRasters: 0 })
+    // Uploads are refused by a service without an upload directory: the call still reaches its handler.
+    expect((await rejection(bridge.calls['upload-begin']({ name: 'a.png', size: 3 }))).code).toBe('not-allowed')
+    expect((await rejection(bridge.calls['upload-end']({ uploadId: 'u1' }))).code).toBe('not-allowed')
+    const called = new Set(bridge.sent.map((m) => m.type))
+    for (const name of Object.keys(CALLS)) expect(called.has(name as never)).toBe(true)
+  })
+
+  it("rejects with the service's error code and a message for people, never a code parsed from the message", async () => {
+    const bridge = pair()
+    const notAllowed = await rejection(bridge.openPath('/etc/passwd'))
+    expect(notAllowed.code).toBe('not-allowed')
+    expect(notAllowed.message).toContain('/etc/passwd')
+    const missing = await rejection(bridge.openPath('/data/missing.tif'))
+    expect(missing.code).toBe('open-failed')
+    expect(missing.message).toBe('Cannot open /data/missing.tif: no such file')
+    expect((await rejection(bridge.close('r99'))).code).toBe('unknown-raster')
+    const bad = await rejection(bridge.calls.open({ path: '' }))
+    expect(bad.code).toBe('bad-message')
+    expect(bad.message).toBe('Expected non-empty string of at most 4096 characters for path but received "" of type string')
+  })
+
+  it('numbers each call and keeps only the parameters the table names', async () => {
+    const bridge = pair()
+    await bridge.calls.stats({})
+    await bridge.calls.stats({})
+    expect(bridge.sent).toEqual([
+      { type: 'stats', id: 1 },
+      { type: 'stats', id: 2 }
+    ])
+    expect(checkParams('open', { type: 'open', id: 1, path: '/a', extra: true })).toEqual({ path: '/a' })
+  })
+})
+
+describe('the notifications of the protocol', () => {
+  it('gives the service a handler for each: tiles asked for through the bridge arrive as frames', async () => {
+    const bridge = pair()
+    const { rasterId } = await bridge.openPath(ALLOWED)
+    const tiles: TileMessage[] = []
+    bridge.onTile((tile) => tiles.push(tile))
+    bridge.requestTiles(rasterId, [{ level: 0, col: 1, row: 2, priority: 1 }])
+    await expect.poll(() => tiles.length).toBe(1)
+    expect(tiles[0]!.header).toMatchObject({ rasterId, level: 0, col: 1, row: 2 })
+    bridge.cancelObsolete(rasterId, [])
+    expect(new Set(bridge.sent.map((m) => m.type))).toEqual(new Set(['open', ...Object.keys(NOTIFICATIONS)]))
+  })
+
+  it('sends their refusals back as error events with a code', async () => {
+    const bridge = pair()
+    const errors: string[] = []
+    bridge.onError((error) => errors.push(error.code))
+    bridge.requestTiles('r42', [{ level: 0, col: 0, row: 0, priority: 1 }])
+    await expect.poll(() => errors).toEqual(['unknown-raster'])
+  })
+})
