@@ -7,6 +7,8 @@
  *   (DEM pixel 600, 300), blocks of 50 m alternately blue and red;
  * - hillshade-3857.tif, hillshade-31370.tif: the hillshade warped to Web Mercator and to Belgian
  *   Lambert 72 (other CRSs, the second with a 7-parameter datum shift);
+ * - hillshade-rotated.tif: the hillshade's pixels on a grid turned by 30° about its corner (a
+ *   rotated geotransform, written through a VRT);
  * - plain.png: a picture without georeferencing.
  * The screenshot shows each layer's edges (DEM holes, hillshade blocks) on the same ground lines at
  * the same screen pixels; the readout gives the map coordinates, latitude/longitude (as GDAL's
@@ -34,6 +36,12 @@ const RED: RGB = [225, 45, 40]
 const GREEN: RGB = [30, 160, 60]
 /** Side of the hillshade's colour blocks, in its pixels (50 m). */
 const BLOCK = 10
+/** The hillshade's grid turned by 30° (counter-clockwise on the map) about its top-left corner. */
+const TURN = Math.PI / 6
+const ROTATED_GT: [number, number, number, number, number, number] = [
+  HILLSHADE.left, HILLSHADE.pixel * Math.cos(TURN), HILLSHADE.pixel * Math.sin(TURN),
+  HILLSHADE.top, HILLSHADE.pixel * Math.sin(TURN), -HILLSHADE.pixel * Math.cos(TURN)
+]
 
 export function hasGdal(): boolean {
   return gdalVersion() !== null
@@ -54,6 +62,7 @@ export interface MapFiles {
   hillshade: string
   mercator: string
   lambert: string
+  rotated: string
   png: string
 }
 
@@ -65,6 +74,7 @@ export async function writeMapFiles(dir: string): Promise<MapFiles> {
     hillshade: join(dir, HILLSHADE.file),
     mercator: join(dir, 'hillshade-3857.tif'),
     lambert: join(dir, 'hillshade-31370.tif'),
+    rotated: join(dir, 'hillshade-rotated.tif'),
     png: join(dir, 'plain.png')
   }
   if (existsSync(files.png)) return files
@@ -83,6 +93,11 @@ export async function writeMapFiles(dir: string): Promise<MapFiles> {
     }
   }
   await gdalRaster(dir, 'hillshade', hs, ['-q', '-of', 'GTiff', '-co', 'TILED=YES', '-a_srs', 'EPSG:32631', '-a_ullr', ...ullr(HILLSHADE)], { colorInterp: ['Red', 'Green', 'Blue'] })
+  await gdalRaster(dir, 'hillshade-rotated', hs, ['-q', '-of', 'GTiff', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16'], {
+    colorInterp: ['Red', 'Green', 'Blue'],
+    srs: 'EPSG:32631',
+    geoTransform: ROTATED_GT
+  })
   // 1 m Mercator pixels (0.64 m on the ground here): nearest-neighbour resampling moves an edge by under a screen pixel at 1.2 px/m.
   await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:3857', '-tr', '1', '1', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', files.hillshade, files.mercator])
   await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:31370', '-tr', '0.5', '0.5', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', files.hillshade, files.lambert])
@@ -331,4 +346,46 @@ export async function expectReprojectedOnTheGround(page: Page, drop: (paths: str
   }
   writeFileSync(join(SCREENSHOTS, `${prefix}-ground-checks.json`), JSON.stringify(checks, null, 2))
   for (const name of hidden) await page.getByLabel(`Show ${name}`).check()
+}
+
+/**
+ * Adds the hillshade on a grid turned by 30°: with the other hillshades hidden, the centre of each
+ * of its colour blocks on screen shows that block's colour where its rotated geotransform puts it
+ * on the ground (every tile the turned view meets is planned and drawn), and the readout names the
+ * block's colour there.
+ */
+export async function expectRotatedOnTheGround(page: Page, drop: (paths: string[]) => Promise<void>, files: MapFiles, prefix: string): Promise<number> {
+  const before = await page.evaluate(() => (globalThis as unknown as MapGlobals).__tesseraDiagnostics.layers().length)
+  await drop([files.rotated])
+  await waitForLayers(page, before + 1)
+  const others = [HILLSHADE.file, 'hillshade-3857.tif', 'hillshade-31370.tif']
+  for (const name of others) await page.getByLabel(`Show ${name}`).uncheck()
+  const ground = (col: number, row: number): { x: number; y: number } => ({
+    x: ROTATED_GT[0] + col * ROTATED_GT[1] + row * ROTATED_GT[2],
+    y: ROTATED_GT[3] + col * ROTATED_GT[4] + row * ROTATED_GT[5]
+  })
+  const centre = ground(40, 40)
+  await lookAt(page, centre.x, centre.y, 1.2)
+  await waitForSharp(page)
+  const shot = await shoot(page, `${prefix}-map-rotated`)
+  const view = await worldView(page)
+  let checked = 0
+  for (let bj = 0; bj < HILLSHADE.height / BLOCK; bj++) {
+    for (let bi = 0; bi < HILLSHADE.width / BLOCK; bi++) {
+      const g = ground(bi * BLOCK + BLOCK / 2, bj * BLOCK + BLOCK / 2)
+      const p = mapToScreen(view, g.x, g.y)
+      if (p.x < 5 || p.y < 5 || p.x >= shot.width - 5 || p.y >= shot.height - 5) continue
+      expect(kindOf(shot.at(p.x, p.y)), `rotated block ${bi},${bj} at screen ${p.x.toFixed(1)},${p.y.toFixed(1)}`).toBe(kindOf(hillshadeColor(bi * BLOCK, bj * BLOCK)))
+      checked++
+    }
+  }
+  expect(checked, 'rotated blocks on screen').toBeGreaterThan(20)
+  const box = (await page.getByTestId('viewer').boundingBox())!
+  const at = mapToScreen(view, ground(45.5, 35.5).x, ground(45.5, 35.5).y) // the centre of pixel (45, 35)
+  await page.mouse.move(box.x + at.x, box.y + at.y)
+  await expect(page.getByTestId('status-layers')).toContainText(`hillshade-rotated.tif: ${hillshadeColor(45, 35).join(', ')}`)
+  await expect(page.getByTestId('status-position')).toHaveText('x 45  y 35')
+  for (const name of others) await page.getByLabel(`Show ${name}`).check()
+  await page.getByLabel('Show hillshade-rotated.tif').uncheck()
+  return checked
 }
