@@ -17,6 +17,7 @@ import { HelpOverlay } from './ui/HelpOverlay'
 import { installKeyboard } from './ui/Keyboard'
 import { ViewOrientation } from './ui/ViewOrientation'
 import { Toast } from './ui/Toast'
+import { installSidebarResizer } from './ui/SidebarResizer'
 import { browsePosition, browseStep, uniqueNames, windowTitle, type ViewMode } from './ui/browsing'
 import { copyText, downloadPng, orientedCopy, readoutText } from './ui/exportView'
 import { element } from './ui/format'
@@ -69,9 +70,17 @@ async function main(): Promise<void> {
   const viewer = await Viewer.create(orientation.canvasHost, { transport, budgetBytes: budgetFromUrl(), maxInFlight: fifo ? Infinity : undefined })
   orientation.attach(viewer.app)
   /** What must stay in view and what the navigator shows: the visible layers (all of them when none is visible). */
+  // Asked for on every tick (ContentBounds): computed again when the layers shown change, and at most once a second otherwise (a reprojected border is sampled).
+  let extentCache: { key: string; at: number; extent: ReturnType<typeof layersExtent> } | null = null
   const shownExtent = (): ReturnType<typeof layersExtent> => {
     const visible = viewer.layers.filter((l) => l.visible)
-    return layersExtent(visible.length > 0 ? visible : viewer.layers)
+    const shown = visible.length > 0 ? visible : viewer.layers
+    const t = (l: TileLayer): string => Object.values(l.transform).join(',')
+    const key = `${viewer.viewCrs.epsg} ${shown.map((l) => `${l.rasterId}:${l.info.width}x${l.info.height}:${t(l)}:${viewer.placement(l.rasterId)?.note ?? ''}`).join(' ')}`
+    const now = performance.now()
+    if (extentCache && extentCache.key === key && now - extentCache.at < 1000) return extentCache.extent
+    extentCache = { key, at: now, extent: layersExtent(shown) }
+    return extentCache.extent
   }
   ContentBounds.install(viewer.camera.viewport, { content: shownExtent })
   const status = new StatusBar(required('statusbar'))
@@ -119,6 +128,10 @@ async function main(): Promise<void> {
     layersChanged()
     if (placement.fit && (placement.fit.length === 1 || (fittedView !== null && sameView(viewer.view, fittedView)))) {
       viewer.fitLayers(placement.fit)
+      fittedView = { ...viewer.view }
+    } else if (placement.isNew && layer.visible && fittedView !== null && sameView(viewer.view, fittedView)) {
+      // The user has not moved since the last fit: a layer added later is fitted with the others shown.
+      fit()
       fittedView = { ...viewer.view }
     }
     if (opened.info.strategy === 'pyramid' && !opened.info.pyramidReady) {
@@ -370,6 +383,7 @@ async function main(): Promise<void> {
   dropZone.setEmpty(true)
 
   const app = required('app')
+  installSidebarResizer(app, sidebar)
   const toggleSidebar = (): void => {
     app.classList.toggle('sidebar-collapsed')
     document.getElementById('sidebar')?.toggleAttribute('hidden', app.classList.contains('sidebar-collapsed'))

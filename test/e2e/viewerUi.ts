@@ -319,6 +319,27 @@ export const openingScenarios: Array<{ title: string; run: (page: Page, prefix: 
   }
 ]
 
+export const refitScenarios: Array<{ title: string; run: (page: Page, prefix: string) => Promise<void> }> = [
+  {
+    title: 'a larger file added later, the view untouched since it was fitted, is fitted with the others',
+    run: async (page) => {
+      const blue = BROWSE_IMAGES[2]!
+      await dropFiles(page, [imagePath(blue.file)])
+      await waitForLayers(page, 1)
+      await waitForSharp(page)
+      await dropFiles(page, [imagePath(QUAD.file)])
+      await waitForLayers(page, 2)
+      await expect
+        .poll(async () => {
+          const v = await viewOf(page)
+          return v.zoom / (Math.min(v.width / QUAD.width, v.height / QUAD.height) * 0.95)
+        })
+        .toBeCloseTo(1, 5)
+      expect(await titleOf(page)).toBe(`${QUAD.file} — Tessera`)
+    }
+  }
+]
+
 export const layerScenarios: Array<{ title: string; run: (page: Page, prefix: string) => Promise<void> }> = [
   {
     title: 'layers: unique names, greyed when hidden, solo with Alt+click, reordered by Alt+↑ and by dragging, removed without Pixi warnings',
@@ -418,6 +439,15 @@ export const exportScenarios: Array<{ title: string; run: (page: Page, prefix: s
       await page.screenshot({ path: `test-results/screenshots/${prefix}-sidebar-hidden.png` })
       await page.getByTestId('toolbar-sidebar').click()
       await expect(page.locator('#sidebar')).toBeVisible()
+      // Wider by dragging its edge: the view narrows as much.
+      await expect.poll(async () => (await viewOf(page)).width).toBe(wide)
+      const edge = (await page.getByTestId('sidebar-resizer').boundingBox())!
+      await page.mouse.move(edge.x + edge.width / 2, edge.y + 200)
+      await page.mouse.down()
+      await page.mouse.move(edge.x + edge.width / 2 - 100, edge.y + 200, { steps: 5 })
+      await page.mouse.up()
+      await expect.poll(async () => (await viewOf(page)).width).toBeLessThan(wide - 90)
+      await page.screenshot({ path: `test-results/screenshots/${prefix}-sidebar-wider.png` })
       // Themes.
       const toolbarColour = () => page.getByTestId('toolbar').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)
       await page.emulateMedia({ colorScheme: 'dark' })

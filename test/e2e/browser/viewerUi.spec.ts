@@ -6,14 +6,14 @@
 import { join } from 'node:path'
 import { dropFiles, expect, expectColor, imagePath, startServe, test, waitForLayers, waitForReady, waitForSharp, SCREENSHOTS } from '../helpers'
 import { QUAD, quadColor } from '../images'
-import { exportScenarios, layerScenarios, stretchScenarios, openQuad, openingScenarios, pngColor, uiScenarios, viewOf, writeUiImages } from '../viewerUi'
+import { exportScenarios, layerScenarios, refitScenarios, stretchScenarios, openQuad, openingScenarios, pngColor, uiScenarios, viewOf, writeUiImages } from '../viewerUi'
 
 test.beforeAll(async () => {
   await writeUiImages()
 })
 
 test.describe('the viewer a person expects, in a browser', () => {
-  for (const scenario of [...uiScenarios, ...openingScenarios, ...layerScenarios, ...stretchScenarios, ...exportScenarios]) {
+  for (const scenario of [...uiScenarios, ...openingScenarios, ...refitScenarios, ...layerScenarios, ...stretchScenarios, ...exportScenarios]) {
     test(scenario.title, async ({ viewer }) => scenario.run(viewer, 'browser-ui'))
   }
 

@@ -7,7 +7,7 @@
 import { test as base, type ElectronApplication, type Page } from '@playwright/test'
 import { expect, imagePath, waitForLayers, watchProblems } from '../helpers'
 import { QUAD } from '../images'
-import { exportScenarios, layerScenarios, stretchScenarios, openingScenarios, uiScenarios, writeUiImages } from '../viewerUi'
+import { exportScenarios, layerScenarios, refitScenarios, stretchScenarios, openingScenarios, uiScenarios, writeUiImages } from '../viewerUi'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 const test = base.extend<{ app: { electronApp: ElectronApplication; page: Page } }>({
@@ -29,7 +29,7 @@ test.beforeAll(async () => {
 })
 
 test.describe(`the viewer a person expects, in Electron${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
-  for (const scenario of [...uiScenarios, ...openingScenarios, ...layerScenarios, ...stretchScenarios, ...exportScenarios]) {
+  for (const scenario of [...uiScenarios, ...openingScenarios, ...refitScenarios, ...layerScenarios, ...stretchScenarios, ...exportScenarios]) {
     test(scenario.title, async ({ app }) => scenario.run(app.page, 'electron-ui'))
   }
 
