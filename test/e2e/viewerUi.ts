@@ -9,7 +9,7 @@
 import type { Page } from '@playwright/test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import sharp from 'sharp'
-import { BIG_JPEG, CORRUPT, ELEVATION, QUAD, elevationValue, quadColor, type RGB } from './images'
+import { BIG_JPEG, CORRUPT, ELEVATION, PYRAMID, QUAD, elevationValue, quadColor, type RGB } from './images'
 import { dropFiles, expect, expectColor, frames, imagePath, shoot, waitForLayers, waitForSharp } from './helpers'
 
 /** The view's backdrop (Viewer.create). */
@@ -153,6 +153,15 @@ export const uiScenarios: Array<{ title: string; run: (page: Page, prefix: strin
       expect(view.centerX).toBeCloseTo(QUAD.width / 2, 3)
       await page.getByTestId('view-zoom-out').click()
       await expect.poll(async () => (await viewOf(page)).zoom).toBeCloseTo(view.zoom / 2, 5)
+      // Double-click zooms in at the cursor, Shift+double-click zooms out.
+      const stage = (await page.getByTestId('viewer').boundingBox())!
+      const z0 = (await viewOf(page)).zoom
+      await page.mouse.dblclick(stage.x + stage.width / 2, stage.y + stage.height / 2)
+      await expect.poll(async () => (await viewOf(page)).zoom).toBeCloseTo(z0 * 2, 5)
+      await page.keyboard.down('Shift')
+      await page.mouse.dblclick(stage.x + stage.width / 2, stage.y + stage.height / 2)
+      await page.keyboard.up('Shift')
+      await expect.poll(async () => (await viewOf(page)).zoom).toBeCloseTo(z0, 5)
     }
   },
   {
@@ -260,12 +269,21 @@ export const openingScenarios: Array<{ title: string; run: (page: Page, prefix: 
     title: 'a drop says "Opening …" at once, on the drop zone and the toolbar, until the first pixels',
     run: async (page, prefix) => {
       const texts = await recordTexts(page, ['drop-title', 'opening'])
+      await page.evaluate(() => {
+        const g = globalThis as unknown as { __loadingRows: number; document: { body: unknown; querySelectorAll(s: string): { length: number } }; MutationObserver: new (cb: () => void) => { observe(t: unknown, o: unknown): void } }
+        g.__loadingRows = 0
+        new g.MutationObserver(() => {
+          g.__loadingRows = Math.max(g.__loadingRows, g.document.querySelectorAll('[data-testid="layer"].layer-loading').length)
+        }).observe(g.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] })
+      })
       await dropFiles(page, [imagePath(BIG_JPEG.file)])
       await waitForLayers(page, 1)
       await expect(page.getByTestId('opening')).toBeHidden({ timeout: 60_000 })
       await expect(page.getByTestId('drop-zone')).toBeHidden()
       const seen = await texts()
       expect(seen, 'the drop zone said the file is opening').toContain(`Opening ${BIG_JPEG.file}…`)
+      expect(await page.evaluate(() => (globalThis as unknown as { __loadingRows: number }).__loadingRows), 'its layer row said "opening…" until its first pixels').toBe(1)
+      await expect(page.locator('[data-testid="layer"].layer-loading')).toHaveCount(0)
       await expect(page.getByTestId('toolbar-open')).toBeVisible()
       expect(await titleOf(page)).toBe(`${BIG_JPEG.file} — Tessera`)
       await expect(page.getByTestId('status-file')).toHaveText(BIG_JPEG.file)
@@ -376,8 +394,14 @@ export const layerScenarios: Array<{ title: string; run: (page: Page, prefix: st
       await expect.poll(() => layerIds(page)).toEqual([bottom, top])
       await expect(page.getByTestId('layer').first()).toHaveAttribute('data-raster-id', top!)
       await page.screenshot({ path: `test-results/screenshots/${prefix}-layers-reordered.png` })
-      // Remove both.
+      // Remove both, and two big files while their tiles are still coming.
       for (const name of [`${QUAD.file} (2)`, QUAD.file]) await page.getByRole('button', { name: `Remove ${name}`, exact: true }).click()
+      await waitForLayers(page, 0)
+      await dropFiles(page, [imagePath(PYRAMID.file), imagePath(BIG_JPEG.file)])
+      await waitForLayers(page, 2)
+      await page.getByTestId('view-zoom-in').click()
+      await page.getByTestId('view-zoom-in').click()
+      for (const name of [BIG_JPEG.file, PYRAMID.file]) await page.getByRole('button', { name: `Remove ${name}`, exact: true }).click()
       await waitForLayers(page, 0)
       await frames(page, 10)
       expect(warnings.filter((w) => /destroyed|still bound/i.test(w)), 'Pixi warnings on removal').toEqual([])
