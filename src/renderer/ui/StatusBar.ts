@@ -52,7 +52,13 @@ export class StatusBar {
     this.value = element('span', 'status-value', '', { 'data-testid': 'status-value' })
     this.map = element('span', 'status-map', '', { 'data-testid': 'status-map' })
     this.latLon = element('span', 'status-latlon', '', { 'data-testid': 'status-latlon' })
-    this.layerValues = element('span', 'status-layers', '', { 'data-testid': 'status-layers' })
+    // Every layer's value, one line each, in a box over the status bar's left end: a long stack
+    // does not fit on the bar's one line.
+    this.layerValues = element('div', 'status-layers', '', { 'data-testid': 'status-layers', role: 'status' })
+    this.layerValues.style.cssText =
+      'position:absolute;left:8px;bottom:calc(100% + 6px);padding:4px 8px;border:1px solid var(--line);border-radius:6px;' +
+      'background:var(--panel);white-space:pre;pointer-events:none;z-index:5;max-width:calc(100% - 16px);overflow:hidden;text-overflow:ellipsis'
+    this.layerValues.hidden = true
     this.scale = element('span', 'status-scale', '', { 'data-testid': 'status-scale', title: 'Scale' })
     this.scaleLine = element('span', 'status-scale-line')
     this.scaleLine.style.cssText = 'display:inline-block;height:6px;border:solid currentColor;border-width:0 1px 1px;margin-right:4px;vertical-align:middle'
@@ -60,6 +66,7 @@ export class StatusBar {
     this.progressBox = element('span', 'status-progress-box')
     this.pending = element('span', 'status-pending', 'idle', { 'data-testid': 'status-pending' })
     this.root.append(this.zoom, this.scale, this.position, this.value, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.pending)
+    if (!this.root.style.position) this.root.style.position = 'relative' // the box of layer values sits over it
     parent.append(this.root)
   }
 
@@ -84,6 +91,7 @@ export class StatusBar {
   setReadout(readout: Readout | null): void {
     if (!readout) {
       for (const el of [this.position, this.value, this.map, this.latLon, this.layerValues]) setText(el, '')
+      this.layerValues.hidden = true
       return
     }
     const covered = readout.x !== undefined && readout.y !== undefined
@@ -94,7 +102,9 @@ export class StatusBar {
     setText(this.map, map ? `${formatMapCoordinate(map.x, map.epsg)}, ${formatMapCoordinate(map.y, map.epsg)}${map.epsg ? ` (EPSG:${map.epsg})` : ''}` : '')
     setText(this.latLon, map ? latLonText(map) : '')
     const layers = readout.layers ?? []
-    setText(this.layerValues, layers.length > 1 ? layers.map((l) => `${l.name}: ${layerValueText(l.values)}`).join('  ·  ') : '')
+    const text = layers.length > 1 ? layers.map((l) => `${l.name}: ${layerValueText(l.values)}`).join('\n') : ''
+    setText(this.layerValues, text)
+    if (this.layerValues.hidden !== (text === '')) this.layerValues.hidden = text === ''
   }
 
   /** Tiles on their way: requested by this window and not arrived; `active` being decoded. */
