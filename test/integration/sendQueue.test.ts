@@ -19,17 +19,20 @@ import { makeServiceFixtures, type ServiceFixtures } from '../helpers/serviceFix
 let fixtures: ServiceFixtures
 let server: WebSocketServer
 let port = 0
+/** The limit of unread bytes of a connection opened with `?small-limit`: 8 MiB (otherwise the host's default, 256 MiB). */
+const SMALL_LIMIT = 8 * 1024 * 1024
 const services: TextureService[] = []
 const sockets: WebSocket[] = []
 
 beforeAll(async () => {
   fixtures = await makeServiceFixtures()
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-  server.on('connection', (socket) => {
+  server.on('connection', (socket, request) => {
+    const limit = request.url?.includes('small-limit') ? SMALL_LIMIT : undefined
     // As the serve host does: the service's sink on the socket, and the socket's messages to the service.
-    const service = new TextureService({ sink: webSocketSink(socket), openRaster: rasterOpener, maxWorkers: 2, mayOpenPath: () => true })
+    const service = new TextureService({ sink: webSocketSink(socket, limit), openRaster: rasterOpener, maxWorkers: 2, mayOpenPath: () => true })
     services.push(service)
-    void serveOverWebSocket(socket, service)
+    void serveOverWebSocket(socket, service, limit)
   })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   port = (server.address() as AddressInfo).port
@@ -44,8 +47,8 @@ afterAll(async () => {
 })
 
 /** A client whose reading can be stopped: tiles pile up in the kernel's buffers, then in the host. */
-async function slowClient(): Promise<{ socket: WebSocket; tiles: string[]; texts: unknown[]; pause(): void; resume(): void }> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}`)
+async function slowClient(query = ''): Promise<{ socket: WebSocket; tiles: string[]; texts: unknown[]; pause(): void; resume(): void }> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/${query}`)
   sockets.push(socket)
   socket.binaryType = 'arraybuffer'
   const tiles: string[] = []
@@ -106,6 +109,20 @@ describe('send queue over a slow socket', () => {
     // Kept tiles all arrived; of the others, only those already handed to the socket before the withdrawal.
     for (const key of keep) expect(client.tiles).toContain(key)
     expect(client.tiles.filter((k) => !keep.has(k)).length).toBeLessThanOrEqual(before.tilesSent)
+  })
+
+  it('ends a connection that never reads once the tiles held for it, in the socket and in its queue, pass the limit', async () => {
+    const client = await slowClient('?small-limit')
+    const service = services.at(-1)!
+    client.pause()
+    let closed = false
+    client.socket.once('close', () => (closed = true))
+    await openAndRequest(service, client) // 64 MiB of tiles for a connection allowed 8 MiB unread
+    await until(() => service.isClosed, 'the host to end the connection and its service')
+    client.resume()
+    await until(() => closed, 'the socket to close')
+    // Ended before it had decoded everything: the kernel's buffers, the limit, and a tile or two more.
+    expect(counters(service).done).toBeLessThan(256)
   })
 
   it('sends every decoded tile in FIFO mode, where withdrawals are switched off', async () => {

@@ -44,7 +44,7 @@ let bystander: Client
 const clients: Client[] = []
 
 /** The real opener, except for the huge stub. */
-const opener: RasterOpener = (path, hooks) => (resolve(path) === huge ? Promise.resolve(slowStubRaster(SIDE, 2)) : rasterOpener(path, hooks))
+const opener: RasterOpener = (path, hooks, version) => (resolve(path) === huge ? Promise.resolve(slowStubRaster(SIDE, 2)) : rasterOpener(path, hooks, version))
 
 /** A test client: JSON messages and tile frames in arrival order; calls and flushes by id. */
 class Client {
@@ -381,6 +381,8 @@ describe('serve host under hostile frames', () => {
       const reader = await connect(second, 1)
       const hoarder = await connect(second, 1)
       const rasterId = hoarder.rasters.get('small.tif')!
+      // FIFO: no send queue, each decoded tile goes to the socket (the queue's own bound is tested in sendQueue.test.ts).
+      expect(await hoarder.call({ type: 'configure', scheduling: 'fifo' })).toMatchObject({ type: 'reply' })
       hoarder.socket.pause() // reads nothing more: what the host sends piles up in kernel buffers, then in the host
       const tiles = [0, 1].flatMap((col) => [0, 1].map((row) => ({ level: 0, col, row, priority: 1 })))
       // Each round asks again for the 4 tiles (1 MiB): a served tile is forgotten, so it is decoded and sent again.

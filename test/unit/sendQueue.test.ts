@@ -7,11 +7,12 @@ import { SendQueue, type QueuedTile } from '../../src/main/service/SendQueue'
 import type { ServiceSink, TileFrameParts } from '../../src/main/service/types'
 
 /** A transport with flow control: everything sent stays "in flight" until `write()`. */
-function slowSink(): ServiceSink & { sent: string[]; inFlight: number; write(): void; listeners: number } {
+function slowSink(): ServiceSink & { sent: string[]; inFlight: number; held: number[]; write(): void; listeners: number } {
   const listeners = new Set<() => void>()
   const sink = {
     sent: [] as string[],
     inFlight: 0,
+    held: [] as number[],
     get listeners() {
       return listeners.size
     },
@@ -29,6 +30,9 @@ function slowSink(): ServiceSink & { sent: string[]; inFlight: number; write(): 
       onWritten(listener: () => void) {
         listeners.add(listener)
         return () => listeners.delete(listener)
+      },
+      holding(bytes: number) {
+        sink.held.push(bytes)
       }
     }
   }
@@ -63,6 +67,18 @@ describe('SendQueue', () => {
     expect(queue.length).toBe(4)
     for (let i = 0; i < 4; i++) sink.write()
     expect(sink.sent).toEqual(['first', 'high', 'near', 'far', 'low'])
+  })
+
+  it('tells the transport the bytes it holds back whenever they grow', () => {
+    const sink = slowSink()
+    const queue = new SendQueue(sink, { maxBytesInFlight: 1 })
+    queue.push(tile('a')) // sent at once
+    queue.push(tile('bb'))
+    queue.push(tile('ccc'))
+    expect(sink.held).toEqual([102, 205])
+    expect(queue.bytesWaiting).toBe(205)
+    queue.withdraw('r')
+    expect(queue.bytesWaiting).toBe(0)
   })
 
   it('drops the waiting tiles of a raster that a withdrawal does not keep, and only those', () => {

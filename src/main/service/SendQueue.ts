@@ -33,6 +33,7 @@ export class SendQueue {
   /** Sorted by (priority, rank, arrival); short: bounded by the tiles the renderer keeps in flight. */
   private readonly waiting: QueuedTile[] = []
   private readonly byKey = new Map<string, QueuedTile>()
+  private waitingBytes = 0
   private readonly onSent: SendQueueOptions['onSent']
   private readonly unlisten: () => void
   private closed = false
@@ -65,7 +66,14 @@ export class SendQueue {
     if (at < 0) this.waiting.push(tile)
     else this.waiting.splice(at, 0, tile)
     this.byKey.set(tile.key, tile)
+    this.waitingBytes += bytesOf(tile)
     this.pump()
+    if (this.waiting.length > 0) this.sink.flow?.holding(this.waitingBytes)
+  }
+
+  /** Bytes of the tiles waiting. */
+  get bytesWaiting(): number {
+    return this.waitingBytes
   }
 
   /** Makes a waiting tile more urgent (a request given again with a lower priority value). */
@@ -88,8 +96,9 @@ export class SendQueue {
     while (this.waiting.length > 0 && !this.closed && (!flow || flow.bytesInFlight() < this.maxBytesInFlight)) {
       const tile = this.waiting.shift()!
       this.byKey.delete(tile.key)
+      this.waitingBytes -= bytesOf(tile)
       this.sink.sendTile(tile.frame)
-      this.onSent?.(tile, tile.frame.prefix.byteLength + tile.frame.pixels.byteLength)
+      this.onSent?.(tile, bytesOf(tile))
     }
   }
 
@@ -98,6 +107,7 @@ export class SendQueue {
     this.closed = true
     this.waiting.length = 0
     this.byKey.clear()
+    this.waitingBytes = 0
     this.unlisten()
   }
 
@@ -105,11 +115,18 @@ export class SendQueue {
     if (!tile) return
     this.byKey.delete(tile.key)
     const at = this.waiting.indexOf(tile)
-    if (at >= 0) this.waiting.splice(at, 1)
+    if (at >= 0) {
+      this.waiting.splice(at, 1)
+      this.waitingBytes -= bytesOf(tile)
+    }
   }
 }
 
 /** Whether `a` goes before `b`: a lower priority value, or the same and a lower rank. */
 function moreUrgent(a: TileRequest, b: TileRequest): boolean {
   return a.priority < b.priority || (a.priority === b.priority && (a.rank ?? 0) < (b.rank ?? 0))
+}
+
+function bytesOf(tile: QueuedTile): number {
+  return tile.frame.prefix.byteLength + tile.frame.pixels.byteLength
 }

@@ -5,6 +5,7 @@
 import type { ServerMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
+import type { FileVersion } from '../raster/fileVersion'
 import type { DecodedTile, RasterSource } from '../raster/types'
 
 /** Where a service sends; implemented by each transport. Both methods must not throw. */
@@ -30,6 +31,11 @@ export interface SinkFlow {
   bytesInFlight(): number
   /** Calls `listener` after bytes were written out; returns the unsubscribe. */
   onWritten(listener: () => void): () => void
+  /**
+   * The bytes the service holds back for this transport (its send queue), told whenever they grow:
+   * a transport that bounds what one connection may leave unread counts them too.
+   */
+  holding(bytes: number): void
 }
 
 /** A tile frame (`encodeTileFrame`'s format) as its header prefix (padded to 8 bytes) and its pixel bytes. */
@@ -48,8 +54,12 @@ export interface RasterHooks {
   onError(error: Error): void
 }
 
-/** Opens a raster file; rejects with an Error naming the file when it cannot. */
-export type RasterOpener = (path: string, hooks: RasterHooks) => Promise<RasterSource>
+/**
+ * Opens a raster file; rejects with an Error naming the file when it cannot (a CannotOpenError,
+ * whose reason the service reads). `version` is the version of the file the service holds it for:
+ * the opener's readers check their reads against it (see `FileVersion`).
+ */
+export type RasterOpener = (path: string, hooks: RasterHooks, version: FileVersion) => Promise<RasterSource>
 
 /** Options of a TextureService; defaults in `TextureService.defaultOptions`. */
 export interface TextureServiceOptions {
