@@ -18,7 +18,8 @@ import { installKeyboard } from './ui/Keyboard'
 import { ViewOrientation } from './ui/ViewOrientation'
 import { Toast } from './ui/Toast'
 import { installSidebarResizer } from './ui/SidebarResizer'
-import { browsePosition, browseStep, uniqueNames, windowTitle, type ViewMode } from './ui/browsing'
+import { browsePosition, uniqueNames, windowTitle } from './ui/browsing'
+import { LayerShowing } from './ui/LayerShowing'
 import { copyText, downloadPng, orientedCopy, readoutText } from './ui/exportView'
 import { element } from './ui/format'
 import { ContentBounds } from './view/ContentBounds'
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     const layer = placement.isNew ? viewer.addLayer(opened, { below: placement.below, fit: false }) : viewer.addLayer(opened)
     if (placement.isNew) {
       waitingForPixels.set(opened.rasterId, opened.info.name)
-      if (mode === 'browse' && browsed !== null && viewer.layer(browsed)) viewer.setLayerVisible(opened.rasterId, false)
+      showing.added(opened.rasterId)
     }
     panel.upsert(entryOf(layer, viewer))
     panel.setLoading(opened.rasterId, waitingForPixels.has(opened.rasterId))
@@ -153,8 +154,7 @@ async function main(): Promise<void> {
     failedLayers.delete(rasterId)
     errors.dismiss(readErrorKey(rasterId))
     dropZone.setEmpty(viewer.layers.length === 0)
-    if (browsed === rasterId) browsed = null
-    if (mode === 'browse' && browsed === null && viewer.layers.length > 0) showAlone(viewer.layers.length - 1)
+    showing.removed(rasterId)
     layersChanged()
   }
   const removeLayer = (rasterId: string): void => {
@@ -215,64 +215,20 @@ async function main(): Promise<void> {
   }
 
   // How several layers are shown: stacked (each its own eye), or one at a time (browsing).
-  let mode: ViewMode = 'stack'
-  /** The layer shown alone while browsing. */
-  let browsed: string | null = null
-  const showAlone = (index: number): void => {
-    const layers = viewer.layers
-    const shown = layers[index]
-    if (!shown) return
-    browsed = shown.rasterId
-    for (const layer of layers) {
-      viewer.setLayerVisible(layer.rasterId, layer === shown)
-      panel.setVisible(layer.rasterId, layer === shown)
-    }
-    viewer.fitLayers([shown.rasterId])
-    panel.setSelected(shown.rasterId)
-    layersChanged()
-  }
-  const browse = (step: number): void => {
-    const layers = viewer.layers
-    if (layers.length < 2) return
-    if (mode !== 'browse') mode = 'browse'
-    // From the stack, the step starts at the layer on top.
-    const current = layers.findIndex((l) => l.rasterId === browsed)
-    showAlone(browseStep(current < 0 ? layers.length - 1 : current, layers.length, step))
-  }
-  const toggleBrowse = (): void => {
-    if (viewer.layers.length < 2 && mode === 'stack') return
-    if (mode === 'stack') {
-      mode = 'browse'
-      const top = [...viewer.layers].reverse().findIndex((l) => l.visible)
-      showAlone(top < 0 ? viewer.layers.length - 1 : viewer.layers.length - 1 - top)
-      return
-    }
-    mode = 'stack'
-    browsed = null
-    for (const layer of viewer.layers) {
-      viewer.setLayerVisible(layer.rasterId, true)
-      panel.setVisible(layer.rasterId, true)
-    }
-    layersChanged()
-  }
-  /** Shows one layer alone, or every layer again when it already is alone (Alt+click on its eye). */
-  const solo = (rasterId: string): void => {
-    const alone = viewer.layers.every((l) => l.visible === (l.rasterId === rasterId))
-    for (const layer of viewer.layers) {
-      const visible = alone || layer.rasterId === rasterId
-      viewer.setLayerVisible(layer.rasterId, visible)
-      panel.setVisible(layer.rasterId, visible)
-    }
-    layersChanged()
-  }
-  /** Moves a layer by `step` places in the stack (positive: up). */
-  const moveLayer = (rasterId: string | null, step: number): void => {
-    const from = viewer.layers.findIndex((l) => l.rasterId === rasterId)
-    if (from < 0 || !rasterId) return
-    viewer.moveLayer(rasterId, from + step)
-    arrangeLayerList(panel.root, viewer.layers.map((l) => l.rasterId))
-    layersChanged()
-  }
+  const showing = new LayerShowing({
+    layers: () => viewer.layers,
+    setVisible: (id, visible) => {
+      viewer.setLayerVisible(id, visible)
+      panel.setVisible(id, visible)
+    },
+    fitTo: (id) => viewer.fitLayers([id]),
+    select: (id) => panel.setSelected(id),
+    moveTo: (id, index) => {
+      viewer.moveLayer(id, index)
+      arrangeLayerList(panel.root, viewer.layers.map((l) => l.rasterId))
+    },
+    changed: () => layersChanged()
+  })
   /** Names, title, browse position and navigator after any change of the layers or of which are shown. */
   const layersChanged = (): void => {
     const layers = viewer.layers
@@ -282,11 +238,8 @@ async function main(): Promise<void> {
       displayNames.set(layer.rasterId, names[i]!)
       panel.upsert(entryOf(layer, viewer))
     })
-    if (mode === 'browse' && layers.length < 2) {
-      mode = 'stack'
-      browsed = null
-    }
-    const activeIndex = mode === 'browse' ? layers.findIndex((l) => l.rasterId === browsed) : findLastIndex(layers, (l) => l.visible)
+    const mode = showing.mode
+    const activeIndex = showing.activeIndex()
     const active = activeIndex >= 0 ? { name: names[activeIndex]!, index: activeIndex, count: layers.length } : null
     document.title = windowTitle(active, mode)
     const position = active && mode === 'browse' ? browsePosition(active.index, active.count, active.name) : ''
@@ -361,12 +314,8 @@ async function main(): Promise<void> {
       navigator.invalidate()
       viewer.requestFrame()
     },
-    solo,
-    moveOnto: (id, targetId) => {
-      const to = viewer.layers.findIndex((l) => l.rasterId === targetId)
-      const from = viewer.layers.findIndex((l) => l.rasterId === id)
-      if (to >= 0 && from >= 0) moveLayer(id, to - from)
-    }
+    solo: (id) => showing.solo(id),
+    moveOnto: (id, targetId) => showing.moveOnto(id, targetId)
   })
   const dropZone = new DropZone({
     target: stage,
@@ -409,9 +358,9 @@ async function main(): Promise<void> {
   }
   const toolbar = new Toolbar(required('toolbar'), {
     open: () => dropZone.openDialog(),
-    toggleBrowse,
-    previous: () => browse(-1),
-    next: () => browse(1),
+    toggleBrowse: () => showing.toggle(),
+    previous: () => showing.browse(-1),
+    next: () => showing.browse(1),
     exportPng,
     toggleSidebar,
     help: () => help.toggle()
@@ -419,9 +368,9 @@ async function main(): Promise<void> {
   installKeyboard(
     {
       open: () => dropZone.openDialog(),
-      previous: () => browse(-1),
-      next: () => browse(1),
-      toggleBrowse,
+      previous: () => showing.browse(-1),
+      next: () => showing.browse(1),
+      toggleBrowse: () => showing.toggle(),
       rotateClockwise: () => orientation.rotate(1),
       rotateCounterClockwise: () => orientation.rotate(-1),
       flip: () => orientation.flip(),
@@ -434,8 +383,8 @@ async function main(): Promise<void> {
       exportPng,
       copyReadout,
       toggleSidebar,
-      layerUp: () => moveLayer(panel.selected ?? browsed, 1),
-      layerDown: () => moveLayer(panel.selected ?? browsed, -1),
+      layerUp: () => showing.move(panel.selected ?? showing.browsed, 1),
+      layerDown: () => showing.move(panel.selected ?? showing.browsed, -1),
       fit,
       actualPixels,
       zoomIn: () => zoomBy(2),
@@ -445,7 +394,7 @@ async function main(): Promise<void> {
       panUp: () => pan(0, -1),
       panDown: () => pan(0, 1)
     },
-    () => mode === 'browse'
+    () => showing.mode === 'browse'
   )
   layersChanged()
 
@@ -615,12 +564,6 @@ function readErrorKey(rasterId: string): string {
 /** A tile's error as a person reads it: without the internal tile key. */
 function withoutTileKey(message: string, key: string): string {
   return message.split(key).join('').replace(/\s*\(tile\s*\)|\s*tile\s*:?\s*(?=[,.;:]|$)/g, '').replace(/\s{2,}/g, ' ').trim()
-}
-
-/** The last element's index that passes `test`, or -1. */
-function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i
-  return -1
 }
 
 /** Files opened (uploaded) at the same time; the service accepts up to MAX_OPEN_UPLOADS (64) per connection. */
