@@ -4,7 +4,8 @@
 // main-thread task, and memory samples. Same code for every contender.
 //
 // Adapter: setView({centerX, centerY, zoom}) (image pixels; screen px per image px),
-// isSharp() → boolean, textureBytes() → number, counters() → Promise<{decoded, displayed, busy}>.
+// isSharp() → boolean, textureBytes() → number, counters() → Promise<{decoded, displayed, busy,
+// withdrawn?}> (displayed null when the viewer cannot say; withdrawn: tiles withdrawn before sent).
 (() => {
   const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve))
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -34,25 +35,29 @@
     }
   }
 
-  /** The longest main-thread task (Long Tasks API: only tasks ≥ 50 ms are reported; 0 = none). */
+  /**
+   * The longest main-thread task (Long Tasks API: only tasks ≥ 50 ms are reported; 0 = none), over
+   * the whole script and during motion only (tasks that overlap a glide, a run of wheel ticks, or
+   * the frame after an instant move).
+   */
   function longTasks() {
-    let longest = 0
-    let count = 0
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        longest = Math.max(longest, entry.duration)
-        count++
-      }
-    })
+    const entries = []
+    const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()))
     observer.observe({ type: 'longtask', buffered: false })
+    const motion = []
     return {
+      moving(from, to) {
+        motion.push([from, to])
+      },
       stop() {
-        for (const entry of observer.takeRecords()) {
-          longest = Math.max(longest, entry.duration)
-          count++
-        }
+        entries.push(...observer.takeRecords())
         observer.disconnect()
-        return { longest, count }
+        const during = entries.filter((e) => motion.some(([a, b]) => e.startTime < b && e.startTime + e.duration > a))
+        return {
+          longest: entries.reduce((m, e) => Math.max(m, e.duration), 0),
+          count: entries.length,
+          longestInMotion: during.reduce((m, e) => Math.max(m, e.duration), 0)
+        }
       }
     }
   }
@@ -79,8 +84,11 @@
     let current = adapter.view ? adapter.view() : null
     for (const step of steps) {
       if (step.type === 'move') {
+        const t0 = performance.now()
         move(step.view)
         current = step.view
+        await nextFrame()
+        tasks.moving(t0, performance.now())
       } else if (step.type === 'glide') {
         // One camera position per frame along the path, for `ms`; ease-out for a fling.
         const from = current
@@ -93,14 +101,17 @@
           move({ centerX: from.centerX + (step.to.centerX - from.centerX) * e, centerY: from.centerY + (step.to.centerY - from.centerY) * e, zoom })
           if (u >= 1) break
         }
+        tasks.moving(t0, performance.now())
         current = step.to
       } else if (step.type === 'ticks') {
         // Wheel ticks: one discrete view per tick, `every` ms apart.
+        const t0 = performance.now()
         for (const view of step.views) {
           move(view)
           current = view
           await sleep(step.every)
         }
+        tasks.moving(t0, performance.now())
       } else if (step.type === 'settle') {
         // Time from the last camera move until sharp; `hold` waits the full cap whatever happens.
         const deadline = lastMove + step.capMs
@@ -134,12 +145,14 @@
     return {
       settles,
       decoded: after.decoded - before.decoded,
-      displayed: after.displayed - before.displayed,
+      displayed: after.displayed === null ? null : after.displayed - before.displayed,
+      withdrawn: (after.withdrawn ?? 0) - (before.withdrawn ?? 0),
       drainedMs: Math.round(performance.now() - drainStart),
       stillBusy: after.busy,
       frames: frameStats.frames,
       longestFrameGapMs: Math.round(frameStats.longestGap),
       longestTaskMs: Math.round(taskStats.longest),
+      longestTaskInMotionMs: Math.round(taskStats.longestInMotion),
       longTasks: taskStats.count,
       textureBytes: adapter.textureBytes(),
       samples

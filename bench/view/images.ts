@@ -2,8 +2,12 @@
  * The image of the `view` suite, made once and cached in bench/.cache: a 16384² tiled pyramidal
  * TIFF (256² JPEG tiles, what Tessera reads in place) and its Deep Zoom twin for OpenSeadragon,
  * cut by sharp `.tile()` from the same pixels with the same tile size, no overlap and the same JPEG
- * quality, so both viewers decode the same pixels in the same codec.
+ * quality, so both viewers decode the same pixels in the same codec; and a Cloud-Optimised GeoTIFF
+ * of it written by GDAL (`gdal_translate -of COG`, 256² JPEG tiles at the same quality, GDAL's
+ * overviews, EPSG:3857 at 1 m a pixel with the origin at the top-left corner, so that map X = pixel
+ * x and map Y = −pixel y): the file OpenLayers reads over HTTP range requests, and Tessera in place.
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp, { type Sharp } from 'sharp'
@@ -20,6 +24,8 @@ export interface ViewImages {
   tiff: string
   /** The .dzi descriptor; its tiles are in `<name>_files/` beside it. */
   dzi: string
+  /** The COG twin (GDAL). */
+  cog: string
   /** Seconds spent generating (0 when both came from the cache). */
   generatedSeconds: number
 }
@@ -67,5 +73,19 @@ export async function ensureViewImages(cacheDir: string, side = VIEW_IMAGE_SIDE)
     renameSync(`${partial}.tif`, tiff)
     generated = true
   }
-  return { side, tiff, dzi, generatedSeconds: generated ? (performance.now() - started) / 1000 : 0 }
+  const cog = `${base}-cog.tif`
+  if (!existsSync(cog)) {
+    const made = spawnSync(
+      'gdal_translate',
+      ['-q', '-of', 'COG', '-co', 'COMPRESS=JPEG', '-co', `QUALITY=${JPEG_QUALITY}`, '-co', `BLOCKSIZE=${VIEW_TILE_SIZE}`, '-co', 'OVERVIEW_RESAMPLING=AVERAGE',
+        '-a_srs', 'EPSG:3857', '-a_ullr', '0', '0', String(side), String(-side), tiff, `${cog}.partial`],
+      { encoding: 'utf8' }
+    )
+    if (made.error || made.status !== 0) {
+      throw new Error(`Expected gdal_translate (Debian's gdal-bin) to write the bench COG but it ${made.error ? `could not run (${made.error.message})` : `failed: ${made.stderr}`}`)
+    }
+    renameSync(`${cog}.partial`, cog)
+    generated = true
+  }
+  return { side, tiff, dzi, cog, generatedSeconds: generated ? (performance.now() - started) / 1000 : 0 }
 }

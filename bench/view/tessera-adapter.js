@@ -6,11 +6,14 @@
     setView: (view) => d.setView(view),
     isSharp: () => d.stats().sharp,
     textureBytes: () => d.stats().textureBytes,
-    /** decoded: tiles the service decoded and sent; displayed: tiles the renderer drew at least once. */
+    /**
+     * decoded: tiles the service decoded (sent, or withdrawn before they were sent); displayed: tiles
+     * the renderer drew at least once; withdrawn: decoded tiles a withdrawal dropped from the host's send queue.
+     */
     async counters() {
       const s = d.stats()
       const service = await d.service()
-      return { decoded: service.done, displayed: s.displayed, busy: s.pending > 0 || service.pending + service.active > 0 }
+      return { decoded: service.done, displayed: s.displayed, withdrawn: service.withdrawnBeforeSent ?? 0, busy: s.pending > 0 || service.pending + service.active > 0 }
     }
   }
 })()

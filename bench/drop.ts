@@ -1,0 +1,256 @@
+/**
+ * Benchmark suite `drop` (issue 14): how soon a dropped photo shows, and is sharp.
+ *
+ * Measures, in Debian Chromium (headless, 1280×800, GPU compositing emulated as in the `view`
+ * suite's first mode) on the `npm run serve` host: files dropped on the page exactly as a person
+ * drops them (a DataTransfer of File objects: dragenter, dragover, drop on the viewer), timed in
+ * the page from the drop event:
+ * - one real-size 4096² photo-like JPEG (bench/drop/images.ts: smooth gradients, edges, noise;
+ *   quality 90, 4:2:0, as a camera writes);
+ * - five mixed images at once: a 4000×3000 JPEG, a 2400×1600 PNG, a 3000×2000 WebP, a 2000×1500
+ *   LZW TIFF and a 3264×2448 JPEG.
+ * First pixels: the first frame in which a tile of a dropped file is drawn. Sharp: every layer
+ * open and the view sharp (every visible tile at its level drawn, nothing pending), and still so
+ * 300 ms later (a pyramid that becomes ready asks its tiles again).
+ * Baseline, in the same run and the same browser: Chromium's own `<img>` paint of the same files
+ * (an object URL of the same File objects; load, then two animation frames): goal first pixels
+ * ≤ 2× that; goals sharp ≤ 0.5 s for one file and ≤ 1.5 s for five.
+ * Each case runs 5 times (3 with --quick) on a fresh page, alternating with the baseline; figures
+ * are medians.
+ * Run: node --import tsx bench/drop.ts [--quick]. Writes bench/results/drop.json.
+ */
+import { loadavg } from 'node:os'
+import { resolve } from 'node:path'
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
+import { startServeProcess } from '../test/helpers/serveProcess'
+import { ensurePhotoAs, ensurePhotoJpeg } from './drop/images'
+
+const quick = isQuick()
+const RUNS = quick ? 3 : 5
+const WINDOW = { width: 1280, height: 800 }
+const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-swiftshader',
+  '--enable-precise-memory-info',
+  '--use-angle=swiftshader',
+  '--use-gl=angle',
+  '--ignore-gpu-blocklist'
+]
+const SHARP_STABLE_MS = 300
+const CAP_MS = 20_000
+const suiteStart = performance.now()
+const progress = (what: string): void => {
+  process.stderr.write(`[drop ${((performance.now() - suiteStart) / 1000).toFixed(1)} s] ${what}\n`)
+}
+
+interface DropTimes {
+  firstPixelsMs: number | null
+  sharpMs: number | null
+}
+interface ImgTimes {
+  firstPaintMs: number
+  allPaintedMs: number
+}
+
+/** The page globals used inside `page.evaluate` (benches type-check without the DOM library). */
+interface PageGlobals {
+  document: {
+    body: { dataset: Record<string, string | undefined>; append(node: unknown): void }
+    createElement(tag: string): { type: string; multiple: boolean; id: string; style: Record<string, string>; files?: ArrayLike<unknown> }
+    getElementById(id: string): { files?: ArrayLike<unknown>; remove(): void } | null
+    querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null
+  }
+  DataTransfer: new () => { items: { add(file: unknown): void } }
+  DragEvent: new (type: string, init: { dataTransfer: unknown; bubbles: boolean; cancelable: boolean }) => unknown
+  Image: new () => { src: string; onload: (() => void) | null; onerror: (() => void) | null; style: Record<string, string> }
+  URL: { createObjectURL(file: unknown): string }
+  requestAnimationFrame(callback: () => void): void
+  __tesseraDiagnostics?: { stats(): { displayed: number; sharp: boolean; pending: number }; layers(): string[] }
+}
+
+/** Puts `paths` as File objects in a hidden file input of the page; returns the input's id. */
+async function stageFiles(page: Page, paths: string[]): Promise<string> {
+  const id = `bench-drop-${Date.now()}`
+  await page.evaluate((inputId) => {
+    const g = globalThis as unknown as PageGlobals
+    const input = g.document.createElement('input')
+    input.type = 'file'
+    input.multiple = true
+    input.id = inputId
+    input.style.display = 'none'
+    g.document.body.append(input)
+  }, id)
+  await page.setInputFiles(`#${id}`, paths)
+  return id
+}
+
+/** Drops the staged files on Tessera's viewer and times, in the page, first pixels and sharp. */
+async function dropOnTessera(browser: Browser, url: string, paths: string[]): Promise<DropTimes> {
+  const context = await browser.newContext({ viewport: WINDOW })
+  try {
+    const page = await context.newPage()
+    await page.goto(`${url}&diagnostics`)
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.body.dataset.ready === 'true', undefined, { timeout: 60_000 })
+    const id = await stageFiles(page, paths)
+    return await page.evaluate(
+      ([inputId, count, stableMs, capMs]) =>
+        new Promise<DropTimes>((done) => {
+          const g = globalThis as unknown as PageGlobals
+          const input = g.document.getElementById(inputId)!
+          const transfer = new g.DataTransfer()
+          for (const file of Array.from(input.files ?? [])) transfer.items.add(file)
+          input.remove()
+          const viewer = g.document.querySelector('[data-testid="viewer"]')!
+          const d = g.__tesseraDiagnostics!
+          const before = d.stats().displayed
+          const t0 = performance.now()
+          for (const type of ['dragenter', 'dragover', 'drop']) viewer.dispatchEvent(new g.DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }))
+          let firstPixelsMs: number | null = null
+          let sharpSince: number | null = null
+          const frame = (): void => {
+            const now = performance.now()
+            const s = d.stats()
+            if (firstPixelsMs === null && s.displayed > before) firstPixelsMs = now - t0
+            const sharp = d.layers().length === count && s.sharp && s.pending === 0
+            if (!sharp) sharpSince = null
+            else if (sharpSince === null) sharpSince = now
+            if (sharpSince !== null && now - sharpSince >= stableMs) return done({ firstPixelsMs, sharpMs: sharpSince - t0 })
+            if (now - t0 > capMs) return done({ firstPixelsMs, sharpMs: null })
+            g.requestAnimationFrame(frame)
+          }
+          g.requestAnimationFrame(frame)
+        }),
+      [id, paths.length, SHARP_STABLE_MS, CAP_MS] as const
+    )
+  } finally {
+    await context.close()
+  }
+}
+
+/** Chromium's own paint of the same files in `<img>` elements: first and last painted, from the same File objects. */
+async function paintInImg(browser: Browser, origin: string, paths: string[]): Promise<ImgTimes> {
+  const context = await browser.newContext({ viewport: WINDOW })
+  try {
+    const page = await context.newPage()
+    // The host's page gives a same-origin document to stage files in; it is emptied first.
+    await page.goto(origin)
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { body: { innerHTML: string } } }
+      g.document.body.innerHTML = ''
+    })
+    const id = await stageFiles(page, paths)
+    return await page.evaluate(
+      (inputId) =>
+        new Promise<ImgTimes>((done, fail) => {
+          const g = globalThis as unknown as PageGlobals
+          const files = Array.from(g.document.getElementById(inputId)!.files ?? [])
+          const t0 = performance.now()
+          const painted: number[] = []
+          for (const file of files) {
+            const img = new g.Image()
+            img.style.maxWidth = '1280px'
+            img.style.maxHeight = '800px'
+            img.onerror = () => fail(new Error('an <img> failed to load'))
+            img.onload = () =>
+              // Loaded and decoded for this frame: painted once the next frame has been produced.
+              g.requestAnimationFrame(() =>
+                g.requestAnimationFrame(() => {
+                  painted.push(performance.now() - t0)
+                  if (painted.length === files.length) done({ firstPaintMs: Math.min(...painted), allPaintedMs: Math.max(...painted) })
+                })
+              )
+            img.src = g.URL.createObjectURL(file)
+            g.document.body.append(img)
+          }
+        }),
+      id
+    )
+  } finally {
+    await context.close()
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+// ---- the suite ----------------------------------------------------------------------------------
+
+const cache = resolve('bench/.cache')
+progress('making the images (cached in bench/.cache)')
+const one = [await ensurePhotoJpeg(cache, 4096, 4096)]
+const five = [
+  await ensurePhotoAs(cache, 'jpeg', 4000, 3000, 21),
+  await ensurePhotoAs(cache, 'png', 2400, 1600, 22),
+  await ensurePhotoAs(cache, 'webp', 3000, 2000, 23),
+  await ensurePhotoAs(cache, 'tiff', 2000, 1500, 24),
+  await ensurePhotoAs(cache, 'jpeg', 3264, 2448, 25)
+]
+progress('starting the serve host (builds first if the sources changed)')
+const serve = await startServeProcess(process.cwd(), [], 240_000)
+const origin = new URL(serve.url).origin
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+const loads = [loadavg()[0]!]
+const cases = [
+  { name: 'one 4096² JPEG (16.8 Mpx)', paths: one, sharpGoalMs: 500 },
+  { name: 'five mixed images (JPEG, PNG, WebP, TIFF, JPEG; 48 Mpx in all)', paths: five, sharpGoalMs: 1500 }
+]
+const measured: Array<{ name: string; sharpGoalMs: number; tessera: DropTimes[]; img: ImgTimes[] }> = []
+try {
+  for (const c of cases) {
+    const entry = { name: c.name, sharpGoalMs: c.sharpGoalMs, tessera: [] as DropTimes[], img: [] as ImgTimes[] }
+    for (let run = 0; run < RUNS; run++) {
+      // Alternate which goes first, so that neither always meets a busier machine.
+      const img = async (): Promise<void> => void entry.img.push(await paintInImg(browser, origin, c.paths))
+      const tessera = async (): Promise<void> => void entry.tessera.push(await dropOnTessera(browser, serve.url, c.paths))
+      if (run % 2) {
+        await img()
+        await tessera()
+      } else {
+        await tessera()
+        await img()
+      }
+      loads.push(loadavg()[0]!)
+      const t = entry.tessera.at(-1)!
+      const i = entry.img.at(-1)!
+      progress(`${c.name}, run ${run + 1}: Tessera first pixels ${round(t.firstPixelsMs ?? NaN)} ms, sharp ${round(t.sharpMs ?? NaN)} ms; <img> first paint ${round(i.firstPaintMs)} ms, all ${round(i.allPaintedMs)} ms`)
+    }
+    measured.push(entry)
+  }
+} finally {
+  await browser.close()
+  await serve.stop()
+}
+
+const rows: ResultRow[] = []
+const row = (figure: string, value: number, unit: string, baseline: number | null, goal: string, met: boolean | null): void => {
+  rows.push({ figure, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratioOf(value, baseline), goal, met })
+}
+const notes: string[] = []
+for (const m of measured) {
+  const firsts = m.tessera.map((t) => t.firstPixelsMs ?? CAP_MS)
+  const sharps = m.tessera.map((t) => t.sharpMs ?? CAP_MS)
+  const censored = m.tessera.filter((t) => t.sharpMs === null).length
+  if (censored) notes.push(`${m.name}: ${censored} of ${m.tessera.length} runs not sharp within ${CAP_MS / 1000} s (counted as ${CAP_MS / 1000} s).`)
+  const imgFirst = median(m.img.map((i) => i.firstPaintMs))
+  const imgAll = median(m.img.map((i) => i.allPaintedMs))
+  const first = median(firsts)
+  const sharp = median(sharps)
+  row(`${m.name}: first pixels vs Chromium's <img> first paint`, first, 'ms', imgFirst, '≤ 2×', first <= 2 * imgFirst)
+  row(`${m.name}: sharp vs Chromium's <img> paint of every file`, sharp, 'ms', imgAll, `≤ ${m.sharpGoalMs} ms`, sharp <= m.sharpGoalMs)
+}
+notes.unshift(
+  `Medians of ${RUNS} runs a case, each on a fresh page, alternating with the <img> baseline, in one run on a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average over the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}). Chromium with GPU compositing emulated (--use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist).`,
+  'Tessera is timed from the drop event in the page: upload over the WebSocket, probe, decode (in memory up to 25 Mpx, else an overview and a background pyramid), tiles streamed and drawn. First pixels: the first frame with a tile of a dropped file drawn; sharp: every layer open, the view sharp and nothing pending, still so 300 ms later. <img>: object URLs of the same File objects, load then two animation frames.'
+)
+
+printTable(rows)
+for (const note of notes) console.log(`\nNote: ${note}`)
+console.log(`\nWrote ${writeSuiteResult('drop', rows, { quick, notes, details: measured })}`)
