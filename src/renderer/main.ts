@@ -337,14 +337,39 @@ async function main(): Promise<void> {
     app.classList.toggle('sidebar-collapsed')
     document.getElementById('sidebar')?.toggleAttribute('hidden', app.classList.contains('sidebar-collapsed'))
   }
-  const exportPng = (): void => {
-    if (viewer.layers.length === 0) return
-    viewer.frameNow() // renders now: the canvas is read in this same task
-    const picture = orientedCopy(viewer.app.canvas, orientation.current)
-    const name = `${(document.title.split(' — ')[0] ?? 'view').replace(/\s+\(\d+ of \d+\)$/, '').replace(/\.[^.]+$/, '')}-view.png`
-    downloadPng(picture, name)
-      .then(() => toast.show(`Saved the view as ${name} (${picture.width} × ${picture.height})`))
-      .catch((error: unknown) => errors.show('Could not save the view', messageOf(error)))
+  let exporting = false
+  const exportPng = async (): Promise<void> => {
+    if (viewer.layers.length === 0 || exporting) return
+    exporting = true
+    const scale = toolbar.exportScale
+    const before = viewer.view
+    let picture: HTMLCanvasElement
+    try {
+      if (scale !== 1) {
+        // Drawn `scale` times larger (finer tiles where the file has them), shown shrunk meanwhile.
+        toast.show(`Rendering the view at ${scale}×…`)
+        orientation.setRenderScale(scale)
+        await until(() => Math.abs(viewer.view.width - before.width * scale) <= 1, 3000)
+        viewer.camera.setView({ centerX: before.centerX, centerY: before.centerY, zoom: before.zoom * scale })
+        await until(() => viewer.stats().sharp, 120_000)
+      }
+      viewer.frameNow() // renders now: the canvas is read in this same task
+      picture = orientedCopy(viewer.app.canvas, orientation.current)
+    } finally {
+      if (scale !== 1) {
+        orientation.setRenderScale(1)
+        await until(() => Math.abs(viewer.view.width - before.width) <= 1, 3000)
+        viewer.camera.setView(before)
+      }
+      exporting = false
+    }
+    const name = `${(document.title.split(' — ')[0] ?? 'view').replace(/\s+\(\d+ of \d+\)$/, '').replace(/\.[^.]+$/, '')}-view${scale === 1 ? '' : `-${scale}x`}.png`
+    try {
+      await downloadPng(picture, name)
+      toast.show(`Saved the view as ${name} (${picture.width} × ${picture.height})`)
+    } catch (error) {
+      errors.show('Could not save the view', messageOf(error))
+    }
   }
   const copyReadout = (): void => {
     if (!pointer || viewer.layers.length === 0) {
@@ -361,7 +386,7 @@ async function main(): Promise<void> {
     toggleBrowse: () => showing.toggle(),
     previous: () => showing.browse(-1),
     next: () => showing.browse(1),
-    exportPng,
+    exportPng: () => void exportPng(),
     toggleSidebar,
     help: () => help.toggle()
   })
@@ -380,7 +405,7 @@ async function main(): Promise<void> {
         if (help.open) help.hide()
         else errors.clear()
       },
-      exportPng,
+      exportPng: () => void exportPng(),
       copyReadout,
       toggleSidebar,
       layerUp: () => showing.move(panel.selected ?? showing.browsed, 1),
@@ -543,6 +568,18 @@ function layerEntry(layer: TileLayer, viewer: Viewer): LayerEntry {
 function sameView(a: { centerX: number; centerY: number; zoom: number }, b: { centerX: number; centerY: number; zoom: number }): boolean {
   const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y))
   return close(a.centerX, b.centerX) && close(a.centerY, b.centerY) && close(a.zoom, b.zoom)
+}
+
+/** Resolves once `done()` is true (checked every animation frame), or after `timeoutMs` whatever it says. */
+function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const end = performance.now() + timeoutMs
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (done() || performance.now() >= end) resolve()
+      else requestAnimationFrame(check)
+    }
+    check()
+  })
 }
 
 /** Share of the window's smaller side an arrow key pans. */

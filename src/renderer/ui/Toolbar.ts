@@ -4,6 +4,9 @@
  */
 import { element } from './format'
 
+/** Resolutions offered for a saved view, in pixels per pixel of the window. */
+export const EXPORT_SCALES = [1, 2, 4] as const
+
 export interface ToolbarActions {
   open(): void
   toggleBrowse(): void
@@ -20,6 +23,7 @@ export class Toolbar {
   private readonly browse: HTMLElement
   private readonly position: HTMLElement
   private readonly opening: HTMLElement
+  private readonly scale: HTMLSelectElement
 
   constructor(parent: HTMLElement, actions: ToolbarActions) {
     this.root = element('div', 'toolbar', undefined, { 'data-testid': 'toolbar', role: 'toolbar', 'aria-label': 'Tessera' })
@@ -41,17 +45,25 @@ export class Toolbar {
     this.browse.hidden = true
     this.opening = element('span', 'tool-opening', '', { 'data-testid': 'opening', role: 'status', 'aria-live': 'polite' })
     this.opening.hidden = true
+    this.scale = element('select', 'tool-scale', undefined, { 'aria-label': 'Resolution of the saved PNG', title: 'Resolution of the saved PNG', 'data-testid': 'export-scale' })
+    for (const k of EXPORT_SCALES) this.scale.append(new Option(k === 1 ? 'Screen' : `${k}×`, String(k)))
     this.root.append(
       open,
       this.mode,
       this.browse,
       this.opening,
       element('span', 'tool-spacer'),
-      button('Save PNG', 'Save the view as PNG (Ctrl+S)', 'toolbar-export', () => actions.exportPng()),
+      button('Save PNG', 'Save the view as PNG (Ctrl+S), at the resolution chosen beside', 'toolbar-export', () => actions.exportPng()),
+      this.scale,
       button('Sidebar', 'Show / hide the sidebar (s)', 'toolbar-sidebar', () => actions.toggleSidebar()),
       button('?', 'Keyboard and mouse (?)', 'toolbar-help', () => actions.help())
     )
     parent.append(this.root)
+  }
+
+  /** Pixels of the saved PNG per pixel of the window's view (1: as on screen). */
+  get exportScale(): number {
+    return Number(this.scale.value) || 1
   }
 
   /** Shows how several files are shown; `position` (browsing) is "2 / 5 name". */

@@ -12,6 +12,8 @@ export class ViewOrientation {
   /** The element to build the viewer in: the camera's screen. */
   readonly canvasHost: HTMLElement
   private orientation: Orientation = UPRIGHT
+  /** Screen pixels per pixel of the canvas: above 1 while a view is rendered larger than shown (export). */
+  private scale = 1
   private readonly observer: ResizeObserver
   private readonly listeners = new Set<(o: Orientation) => void>()
 
@@ -57,10 +59,21 @@ export class ViewOrientation {
     return () => this.listeners.delete(listener)
   }
 
+  /**
+   * Lays the canvas out `scale` times larger and shows it shrunk by as much: the window looks the
+   * same while the camera plans and draws `scale`² times the pixels (a view saved at a chosen
+   * resolution). 1 restores it.
+   */
+  setRenderScale(scale: number): void {
+    this.scale = scale > 0 && Number.isFinite(scale) ? scale : 1
+    this.layout()
+  }
+
   /** The camera's screen point under a client (window) point. */
   clientToCanvas(clientX: number, clientY: number): { x: number; y: number } {
     const rect = this.stage.getBoundingClientRect()
-    return stageToCanvas(this.orientation, { width: rect.width, height: rect.height }, { x: clientX - rect.left, y: clientY - rect.top })
+    const p = stageToCanvas(this.orientation, { width: rect.width, height: rect.height }, { x: clientX - rect.left, y: clientY - rect.top })
+    return { x: p.x * this.scale, y: p.y * this.scale }
   }
 
   destroy(): void {
@@ -69,12 +82,15 @@ export class ViewOrientation {
 
   private layout(): void {
     const box = canvasBox(this.orientation, this.stage.clientWidth, this.stage.clientHeight)
+    const k = this.scale
     const style = this.canvasHost.style
-    style.width = `${box.width}px`
-    style.height = `${box.height}px`
-    style.left = `${box.left}px`
-    style.top = `${box.top}px`
-    style.transform = canvasTransform(this.orientation)
+    style.width = `${box.width * k}px`
+    style.height = `${box.height * k}px`
+    // Centred on the same point as the canvas it stands for, then shrunk back about its centre.
+    style.left = `${box.left - (box.width * (k - 1)) / 2}px`
+    style.top = `${box.top - (box.height * (k - 1)) / 2}px`
+    const turn = canvasTransform(this.orientation)
+    style.transform = k === 1 ? turn : `scale(${1 / k})${turn === 'none' ? '' : ` ${turn}`}`
     this.canvasHost.dataset.rotation = String(this.orientation.quarterTurns * 90)
     this.canvasHost.dataset.flipped = String(this.orientation.flipped)
   }

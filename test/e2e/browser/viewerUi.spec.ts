@@ -56,6 +56,36 @@ test.describe('the viewer a person expects, in a browser', () => {
     await expect(viewer.getByTestId('toast')).toContainText('Saved the view as quad-view.png')
   })
 
+  test('Save PNG at 2×: the same view drawn at twice the pixels, then the window as it was', async ({ viewer }) => {
+    await openQuad(viewer)
+    const view = await viewOf(viewer)
+    await viewer.getByTestId('export-scale').selectOption('2')
+    const download = viewer.waitForEvent('download')
+    await viewer.getByTestId('toolbar-export').click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('quad-view-2x.png')
+    const path = join(SCREENSHOTS, 'browser-ui-saved-view-2x.png')
+    await file.saveAs(path)
+    const png = await pngColor(path)
+    expect(png.width).toBe(view.width * 2)
+    expect(png.height).toBe(view.height * 2)
+    const zoom = view.zoom * 2
+    for (const [x, y] of [
+      [900, 200],
+      [300, 600],
+      [900, 600],
+      [3 * 16 + 8, 2 * 16 + 8],
+      [10 * 16 + 8, 12 * 16 + 8]
+    ] as const) {
+      expectColor(png.at((x + 0.5 - view.centerX) * zoom + view.width, (y + 0.5 - view.centerY) * zoom + view.height), quadColor(x, y), `2× PNG at image ${x},${y}`)
+    }
+    await expect(viewer.getByTestId('toast')).toContainText('(2000 × 1280)'.replace('2000', String(view.width * 2)).replace('1280', String(view.height * 2)))
+    const after = await viewOf(viewer)
+    expect(after.width).toBe(view.width)
+    expect(after.zoom).toBeCloseTo(view.zoom, 9)
+    expect(after.centerX).toBeCloseTo(view.centerX, 6)
+  })
+
   test('a page without its token says it never connected and how to fix it; a drop then is refused where it is seen', async ({ page, serveUrl }) => {
     await page.goto(serveUrl.replace(/token=[^&]+/, 'token=stale') + '&diagnostics')
     await waitForReady(page)
