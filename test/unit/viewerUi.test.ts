@@ -6,6 +6,9 @@ import { browsePosition, browseStep, uniqueNames, windowTitle } from '../../src/
 import { helpRows, SHORTCUTS, shortcutFor } from '../../src/renderer/ui/shortcuts'
 import { errorCause } from '../../src/renderer/ui/ErrorList'
 import { readoutText } from '../../src/renderer/ui/exportView'
+import { axisPosition, parseRange, presetOf, stretchPresets, valueAxis } from '../../src/renderer/ui/stretchRange'
+import { overviewNote } from '../../src/renderer/ui/format'
+import { clampSidebarWidth, SIDEBAR_MIN } from '../../src/renderer/ui/SidebarResizer'
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({
   key: k,
@@ -178,5 +181,50 @@ describe('readoutText', () => {
     expect(text).toContain('geo.tif · x 12, y 3 · ')
     expect(text).toContain('value 331.5, no data')
     expect(text).toContain('map 500000.00, 6000000.00 (EPSG:32631)')
+  })
+})
+
+describe('stretch ranges', () => {
+  const stats = { min: 0, max: 1000, p2: 20, p98: 980, p0_5: 5, p99_5: 995, mean: 500, stdDev: 100, noData: null }
+
+  it('offers min–max, 2–98 %, 0.5–99.5 % and mean ± 2σ from the statistics', () => {
+    expect(stretchPresets(stats).map((p) => [p.id, p.range.min, p.range.max])).toEqual([
+      ['minmax', 0, 1000],
+      ['p2', 20, 980],
+      ['p0_5', 5, 995],
+      ['sigma2', 300, 700]
+    ])
+    expect(stretchPresets({ min: 3, max: 3, p2: 3, p98: 3, noData: null })).toEqual([])
+    expect(stretchPresets(null)).toEqual([])
+  })
+
+  it('refuses a maximum at or below the minimum, and text that is not a number, naming the field', () => {
+    expect(parseRange('10', '20')).toEqual({ range: { min: 10, max: 20 } })
+    expect(parseRange('20', '10')).toEqual({ field: 'max', error: 'The maximum must be above the minimum (10 ≤ 20)' })
+    expect(parseRange('5', '5')).toMatchObject({ field: 'max' })
+    expect(parseRange('', '5')).toMatchObject({ field: 'min' })
+    expect(parseRange('1', 'abc')).toMatchObject({ field: 'max', error: 'The maximum must be a number (received "abc")' })
+  })
+
+  it('draws the range on the band’s value axis, widened to hold it', () => {
+    const axis = valueAxis(stats, { min: -100, max: 500 })
+    expect(axis).toEqual({ min: -100, max: 1000 })
+    expect(axisPosition(axis, 450)).toBeCloseTo(0.5)
+    expect(axisPosition(axis, 5000)).toBe(1)
+    expect(presetOf(stretchPresets(stats), { min: 20, max: 980 })).toBe('p2')
+    expect(presetOf(stretchPresets(stats), { min: 21, max: 980 })).toBeNull()
+  })
+})
+
+describe('overviewNote and the sidebar width', () => {
+  it('says a reduced level in words, and nothing at full resolution', () => {
+    expect(overviewNote(0)).toBe('')
+    expect(overviewNote(2)).toBe('from a 1:4 overview')
+  })
+
+  it('keeps the sidebar between its minimum and half the window', () => {
+    expect(clampSidebarWidth(100, 1000)).toBe(SIDEBAR_MIN)
+    expect(clampSidebarWidth(800, 1000)).toBe(500)
+    expect(clampSidebarWidth(300, 1000)).toBe(300)
   })
 })
