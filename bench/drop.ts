@@ -55,6 +55,8 @@ interface DropTimes {
 interface ImgTimes {
   firstPaintMs: number
   allPaintedMs: number
+  /** Files Chromium cannot show in an <img> (TIFF): left out of the baseline. */
+  unpaintable: number
 }
 
 /** The page globals used inside `page.evaluate` (benches type-check without the DOM library). */
@@ -75,6 +77,8 @@ interface PageGlobals {
 
 /** Puts `paths` as File objects in a hidden file input of the page; returns the input's id. */
 async function stageFiles(page: Page, paths: string[]): Promise<string> {
+  // tsx names the functions it compiles with a `__name` helper that the page lacks.
+  await page.evaluate('globalThis.__name = (f) => f')
   const id = `bench-drop-${Date.now()}`
   await page.evaluate((inputId) => {
     const g = globalThis as unknown as PageGlobals
@@ -151,17 +155,26 @@ async function paintInImg(browser: Browser, origin: string, paths: string[]): Pr
           const files = Array.from(g.document.getElementById(inputId)!.files ?? [])
           const t0 = performance.now()
           const painted: number[] = []
+          let unpaintable = 0
+          const settled = (): void => {
+            if (painted.length + unpaintable < files.length) return
+            if (painted.length === 0) fail(new Error('no file could be shown in an <img>'))
+            else done({ firstPaintMs: Math.min(...painted), allPaintedMs: Math.max(...painted), unpaintable })
+          }
           for (const file of files) {
             const img = new g.Image()
             img.style.maxWidth = '1280px'
             img.style.maxHeight = '800px'
-            img.onerror = () => fail(new Error('an <img> failed to load'))
+            img.onerror = () => {
+              unpaintable++
+              settled()
+            }
             img.onload = () =>
               // Loaded and decoded for this frame: painted once the next frame has been produced.
               g.requestAnimationFrame(() =>
                 g.requestAnimationFrame(() => {
                   painted.push(performance.now() - t0)
-                  if (painted.length === files.length) done({ firstPaintMs: Math.min(...painted), allPaintedMs: Math.max(...painted) })
+                  settled()
                 })
               )
             img.src = g.URL.createObjectURL(file)
@@ -244,7 +257,8 @@ for (const m of measured) {
   const first = median(firsts)
   const sharp = median(sharps)
   row(`${m.name}: first pixels vs Chromium's <img> first paint`, first, 'ms', imgFirst, '≤ 2×', first <= 2 * imgFirst)
-  row(`${m.name}: sharp vs Chromium's <img> paint of every file`, sharp, 'ms', imgAll, `≤ ${m.sharpGoalMs} ms`, sharp <= m.sharpGoalMs)
+  const left = m.img[0]?.unpaintable ?? 0
+  row(`${m.name}: sharp vs Chromium's <img> paint of every file${left ? ` it can show (${left} TIFF left out)` : ''}`, sharp, 'ms', imgAll, `≤ ${m.sharpGoalMs} ms`, sharp <= m.sharpGoalMs)
 }
 notes.unshift(
   `Medians of ${RUNS} runs a case, each on a fresh page, alternating with the <img> baseline, in one run on a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average over the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}). Chromium with GPU compositing emulated (--use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist).`,
