@@ -38,6 +38,20 @@ export class TesseraError extends Error {
   }
 }
 
+/**
+ * A file that cannot be opened: the file and the reason kept apart (a program reads `reason`, never
+ * the message), and the message a person reads, "Cannot open <path>: <reason>".
+ */
+export class CannotOpenError extends TesseraError {
+  constructor(
+    readonly path: string,
+    readonly reason: string
+  ) {
+    super('open-failed', `Cannot open ${path}: ${reason}`)
+    this.name = 'CannotOpenError'
+  }
+}
+
 /** Short, printable form of any value for an error message (strings quoted, long values cut). */
 export function describeValue(value: unknown): string {
   let text: string

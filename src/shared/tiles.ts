@@ -4,9 +4,6 @@
  */
 import type { LevelSize } from './raster'
 
-/** Default edge of a tile, in pixels. */
-export const DEFAULT_TILE_SIZE = 256
-
 /** Address of one tile of one raster. */
 export interface TileAddress {
   rasterId: string
@@ -18,18 +15,6 @@ export interface TileAddress {
 /** The one string form of a tile address: `rasterId/level/col/row`. Used as the loader's request id. */
 export function tileKey(address: TileAddress): string {
   return `${address.rasterId}/${address.level}/${address.col}/${address.row}`
-}
-
-/** Inverse of `tileKey`; returns null for a string that is not a tile key. */
-export function parseTileKey(key: string): TileAddress | null {
-  const slash = key.lastIndexOf('/', key.lastIndexOf('/', key.lastIndexOf('/') - 1) - 1)
-  if (slash <= 0) return null
-  const rasterId = key.slice(0, slash)
-  const parts = key.slice(slash + 1).split('/')
-  if (parts.length !== 3) return null
-  const [level, col, row] = parts.map((p) => (/^\d{1,9}$/.test(p) ? Number(p) : NaN))
-  if (!Number.isInteger(level) || !Number.isInteger(col) || !Number.isInteger(row)) return null
-  return { rasterId, level: level!, col: col!, row: row! }
 }
 
 /**
@@ -89,12 +74,4 @@ export function levelForZoom(zoom: number, levelCount: number): number {
   if (!(zoom > 0)) return levelCount - 1
   const ideal = Math.floor(Math.log2(1 / zoom) + 1e-9)
   return Math.max(0, Math.min(levelCount - 1, ideal))
-}
-
-/**
- * Full-resolution pixels per pixel of `level`: each level halves the previous one, so a level-L
- * pixel covers 2^L level-0 pixels (the last row/column may reach past the image edge).
- */
-export function levelScale(level: number): number {
-  return 2 ** level
 }

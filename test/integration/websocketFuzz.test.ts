@@ -219,8 +219,8 @@ async function burst(client: Client, count: number): Promise<number> {
   let highest = 0
   // Measured inside the host, right after the service handled each message (the client cannot see it).
   const receive = service.receive.bind(service)
-  service.receive = (value: unknown) => {
-    const reply = receive(value)
+  service.receive = (value: unknown, send?: (reply: ServerMessage) => void) => {
+    const reply = receive(value, send)
     const { pending, active } = service.stats()
     highest = Math.max(highest, pending + active)
     return reply

@@ -1,5 +1,5 @@
 /**
- * FileWatch (events when a file may have changed, whatever way it was rewritten) and FileCheck
+ * FileWatch (events when a file may have changed, whatever way it was rewritten) and FileVersion
  * (is the file still the version that was opened), on real files in a temporary directory.
  */
 import { mkdtempSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { FileWatch } from '../../src/main/service/FileWatch'
-import { FileCheck, readStamp, sameStamp, stampOf } from '../../src/main/raster/fileStamp'
+import { readStamp, sameStamp, stampOf } from '../../src/main/raster/fileStamp'
+import { FileVersion } from '../../src/main/raster/fileVersion'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-file-watch-'))
 const watches: FileWatch[] = []
@@ -116,11 +117,11 @@ describe('FileWatch', () => {
   })
 })
 
-describe('FileCheck', () => {
+describe('FileVersion', () => {
   it('finds a file unchanged until it is rewritten, and changed after', async () => {
     const path = join(dir, 'checked.bin')
     writeFileSync(path, 'version one')
-    const check = new FileCheck(path, stampOf(statSync(path)))
+    const check = new FileVersion(path, stampOf(statSync(path)))
     expect(await check.unchanged()).toBe(true)
     writeFileSync(path, 'version two')
     expect(await check.unchanged()).toBe(false)
@@ -130,7 +131,7 @@ describe('FileCheck', () => {
   it('answers many callers at once from few stats, each from one started after it asked', async () => {
     const path = join(dir, 'many.bin')
     writeFileSync(path, 'same')
-    const check = new FileCheck(path, stampOf(statSync(path)))
+    const check = new FileVersion(path, stampOf(statSync(path)))
     const first = Array.from({ length: 100 }, () => check.unchanged())
     expect(await Promise.all(first)).toEqual(first.map(() => true))
     // A caller that asks after a change is answered by a stat that sees it, even while one runs.
@@ -145,7 +146,7 @@ describe('FileCheck', () => {
     const path = join(dir, 'restored.bin')
     writeFileSync(path, 'aaaa')
     const before = statSync(path)
-    const check = new FileCheck(path, stampOf(before))
+    const check = new FileVersion(path, stampOf(before))
     renameSync(path, `${path}.kept`)
     writeFileSync(path, 'bbbb')
     expect(await check.unchanged()).toBe(false)
@@ -157,7 +158,7 @@ describe('FileCheck', () => {
   it('finds a deleted file changed, and two missing files the same', async () => {
     const path = join(dir, 'vanishing.bin')
     writeFileSync(path, 'x')
-    const check = new FileCheck(path, stampOf(statSync(path)))
+    const check = new FileVersion(path, stampOf(statSync(path)))
     unlinkSync(path)
     expect(await check.unchanged()).toBe(false)
     expect(await readStamp(path)).toBeNull()

@@ -2,51 +2,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  DEFAULT_TILE_SIZE,
   isTileInPyramid,
   levelForZoom,
-  levelScale,
-  parseTileKey,
   pyramidLevels,
   tileGrid,
   tileKey,
-  tileRect,
-  type TileAddress
+  tileRect
 } from '../../src/shared/tiles'
 
-describe('tileKey and parseTileKey', () => {
+describe('tileKey', () => {
   it('writes a tile address as rasterId/level/col/row', () => {
     expect(tileKey({ rasterId: 'r1', level: 2, col: 3, row: 4 })).toBe('r1/2/3/4')
-  })
-
-  it('parses a key back into its address', () => {
-    expect(parseTileKey('r1/2/3/4')).toEqual({ rasterId: 'r1', level: 2, col: 3, row: 4 })
-  })
-
-  it('keeps slashes inside the raster id, reading the address from the last three parts', () => {
-    const address = { rasterId: '/home/me/ortho 2024/1/2/3.tif', level: 0, col: 10, row: 7 }
-    expect(parseTileKey(tileKey(address))).toEqual(address)
-  })
-
-  it.each(['', 'abc', 'r/1/2', 'r/1/2/x', 'r/-1/2/3', 'r/1.5/2/3', '/1/2/3', 'r/1/2/3/', 'r/1/2/1234567890', 'r//2/3'])(
-    'returns null for %j, which is not a tile key',
-    (key) => {
-      expect(parseTileKey(key)).toBeNull()
-    }
-  )
-
-  it('roundtrips any address with a non-empty raster id (property)', () => {
-    const address: fc.Arbitrary<TileAddress> = fc.record({
-      rasterId: fc.oneof(fc.string({ minLength: 1 }), fc.stringMatching(/^[a-z0-9/.]{1,20}$/)),
-      level: fc.nat(40),
-      col: fc.nat(999_999_999),
-      row: fc.nat(999_999_999)
-    })
-    fc.assert(
-      fc.property(address, (a) => {
-        expect(parseTileKey(tileKey(a))).toEqual(a)
-      })
-    )
   })
 })
 
@@ -61,7 +27,7 @@ describe('pyramidLevels', () => {
 
   it('has a single level for an image that fits in one tile', () => {
     expect(pyramidLevels(256, 256, 256)).toEqual([{ width: 256, height: 256 }])
-    expect(pyramidLevels(1, 1, DEFAULT_TILE_SIZE)).toEqual([{ width: 1, height: 1 }])
+    expect(pyramidLevels(1, 1, 256)).toEqual([{ width: 1, height: 1 }])
   })
 
   it('continues until both sides fit, for a long thin image', () => {
@@ -193,16 +159,10 @@ describe('levelForZoom', () => {
         const level = levelForZoom(zoom, count)
         expect(level).toBeGreaterThanOrEqual(0)
         expect(level).toBeLessThan(count)
-        // A level-L pixel spans levelScale(L) full pixels, i.e. levelScale(L) * zoom screen pixels.
-        if (level > 0) expect(levelScale(level) * zoom).toBeLessThanOrEqual(1 + 1e-9)
-        if (level < count - 1) expect(levelScale(level + 1) * zoom).toBeGreaterThan(1 - 1e-9)
+        // A level-L pixel spans 2^L full pixels, i.e. 2^L * zoom screen pixels.
+        if (level > 0) expect(2 ** level * zoom).toBeLessThanOrEqual(1 + 1e-9)
+        if (level < count - 1) expect(2 ** (level + 1) * zoom).toBeGreaterThan(1 - 1e-9)
       })
     )
-  })
-})
-
-describe('levelScale', () => {
-  it('doubles with each level', () => {
-    expect([0, 1, 2, 5].map(levelScale)).toEqual([1, 2, 4, 32])
   })
 })

@@ -6,12 +6,16 @@ import { closeDefaultPool, getDefaultPools, openRaster } from '../raster'
 import type { RasterOpener } from '../service/types'
 
 /** Opens a raster through the raster module, forwarding pyramid progress, readiness and failure. */
-export const rasterOpener: RasterOpener = (path, hooks) =>
-  openRaster(path, {
-    onProgress: hooks.onProgress,
-    onPyramidReady: hooks.onInfo,
-    onPyramidError: hooks.onError
-  })
+export const rasterOpener: RasterOpener = (path, hooks, version) =>
+  openRaster(
+    path,
+    {
+      onProgress: hooks.onProgress,
+      onPyramidReady: hooks.onInfo,
+      onPyramidError: hooks.onError
+    },
+    version
+  )
 
 /** Tile workers of the shared decode pool: the loader's maxWorkers (so the pool never reorders). */
 export function tileWorkerCount(): number {

@@ -5,16 +5,15 @@
  */
 import { isTileInPyramid } from '../../shared/tiles'
 import { abortError, isAbortError } from '../pool/errors'
-import { type FileCheck, FileChangedError, isFileChangedError } from './fileStamp'
+import { FileChangedError, isFileChangedError } from './fileStamp'
+import type { FileVersion } from './fileVersion'
 import type { TileReader } from './readers'
 import type { DecodedTile, RasterInfo, RasterSource } from './types'
 
 export class Raster implements RasterSource {
   private closed = false
   private readonly closers: (() => void | Promise<void>)[] = []
-  private fileCheck: FileCheck | null = null
-  /** Its file changed since it was opened: no tile is read any more. */
-  private changed = false
+  private version: FileVersion | null = null
 
   constructor(
     readonly info: RasterInfo,
@@ -31,10 +30,11 @@ export class Raster implements RasterSource {
   /**
    * Tells a failed read caused by the file changing under it (cut short, rewritten) from a damaged
    * file: the first is refused with a FileChangedError, the service then reopens the file. (Reads
-   * that succeed are checked by the readers of files read in place; see RegionReader's stamp.)
+   * that succeed are checked by the readers of files read in place against the same version.)
+   * Once the version knows its file changed, no tile is read any more.
    */
-  checkFile(check: FileCheck): void {
-    this.fileCheck = check
+  checkFile(version: FileVersion): void {
+    this.version = version
   }
 
   /** Runs `closer` on close (abort a build, release shared pixels). */
@@ -54,16 +54,13 @@ export class Raster implements RasterSource {
       const last = this.info.levels.length - 1
       throw new Error(`Tile ${key} is outside the pyramid of ${this.path}: expected level 0…${last} and a column and row inside that level's grid`)
     }
-    if (this.changed || this.fileCheck?.knownChanged) throw this.changedError(key)
+    if (this.version?.knownChanged) throw this.changedError(key)
     try {
       return await this.reader.read(level, col, row, signal)
     } catch (error) {
       if (isAbortError(error)) throw abortError(`Reading tile ${key} of ${this.path}`)
-      if (isFileChangedError(error)) {
-        this.changed = true
-        throw error
-      }
-      if (this.fileCheck && !(await this.fileCheck.unchanged())) throw this.changedError(key)
+      if (isFileChangedError(error)) throw error
+      if (this.version && !(await this.version.unchanged())) throw this.changedError(key)
       const message = error instanceof Error ? error.message : String(error)
       throw new Error(`Cannot read tile ${key} of ${this.path}: ${message}`)
     }

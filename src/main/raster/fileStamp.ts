@@ -1,7 +1,9 @@
 /**
- * Whether a file is still the one that was opened. A raster read in place (a tiled TIFF, the
- * regions of a source without a pyramid) or through a pyramid built from it would otherwise serve
- * pixels of a file rewritten under it: mixed with the old ones, or cut with the old geometry.
+ * What identifies a version of a file, and the error of a read of a file that changed. A raster
+ * read in place (a tiled TIFF, the regions of a source without a pyramid) or through a pyramid
+ * built from it would otherwise serve pixels of a file rewritten under it: mixed with the old
+ * ones, or cut with the old geometry. Whether the file of an open raster changed is known by its
+ * `FileVersion` (`fileVersion.ts`) alone.
  */
 import type { Stats } from 'node:fs'
 import { stat } from 'node:fs/promises'
@@ -38,49 +40,4 @@ export class FileChangedError extends Error {
 
 export function isFileChangedError(error: unknown): error is FileChangedError {
   return error instanceof Error && error.name === 'FileChangedError'
-}
-
-/**
- * Checks a file against the stamp it was opened with, for many readers at once: every caller is
- * answered by a stat that started after it asked (a stat already under way may have looked before
- * the caller's read ended), and callers that ask while one runs share the next. So the cost is one
- * stat per tile at most, and one per stat's duration (tens of microseconds) when tiles end together.
- * Once changed, always changed: a raster never goes back to trusting its file.
- */
-export class FileCheck {
-  private running: Promise<boolean> | null = null
-  private queued: Promise<boolean> | null = null
-  private changed = false
-
-  constructor(
-    readonly path: string,
-    readonly stamp: FileStamp
-  ) {}
-
-  /** True once a check found the file changed. */
-  get knownChanged(): boolean {
-    return this.changed
-  }
-
-  /** Resolves true when the file is unchanged as of a moment after this call. Never rejects. */
-  unchanged(): Promise<boolean> {
-    if (this.changed) return Promise.resolve(false)
-    if (!this.running) return this.begin()
-    this.queued ??= this.running.then(() => {
-      this.queued = null
-      return this.begin()
-    })
-    return this.queued
-  }
-
-  private begin(): Promise<boolean> {
-    const running = readStamp(this.path).then((now) => {
-      if (this.running === running) this.running = null
-      const same = sameStamp(now, this.stamp)
-      if (!same) this.changed = true
-      return same
-    })
-    this.running = running
-    return running
-  }
 }

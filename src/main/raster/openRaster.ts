@@ -4,11 +4,13 @@
  */
 import { open, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
+import { CannotOpenError } from '../../shared/errors'
 import { pyramidLevels } from '../../shared/tiles'
 import { getDefaultPools } from '../pool/defaultPool'
 import type { PixelOutput, ProbeResult, SharedLevel } from '../pool/jobs'
 import { type OpenOptions, defaultOpenOptions } from './options'
-import { FileCheck, stampOf } from './fileStamp'
+import { stampOf } from './fileStamp'
+import { FileVersion } from './fileVersion'
 import { defaultCacheDir } from './pyramidCache'
 import { openPyramid } from './pyramidSource'
 import { OverviewWhenReadyReader, decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
@@ -17,11 +19,6 @@ import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
 import type { RasterInfo, RasterSource } from './types'
 
-/**
- * Opens the raster at `path`. Rejects with an Error naming the file when it is missing, not an
- * image, or a non-tiled image above `maxPixels`. A large non-tiled file resolves at once with an
- * overview; its pyramid follows (`onProgress`, `onPyramidReady`).
- */
 /**
  * libvips names causes in its own terms ("vipspng: libpng read error", "tiff2vips: tile size out
  * of range"): say what they mean for the person who opened the file, keeping libvips' words after
@@ -42,17 +39,24 @@ export function plainCause(message: string): string {
   return detail
 }
 
-export async function openRaster(path: string, options: OpenOptions = {}): Promise<RasterSource> {
+/**
+ * Opens the raster at `path`. Rejects with an Error naming the file when it is missing, not an
+ * image, or a non-tiled image above `maxPixels`. A large non-tiled file resolves at once with an
+ * overview; its pyramid follows (`onProgress`, `onPyramidReady`). `version` is the version of the file the caller holds it for (its
+ * service's, taken before this open): the readers of the file itself check their reads against it,
+ * and it learns when the file changed. Without one, the version is the file's when this call looks.
+ */
+export async function openRaster(path: string, options: OpenOptions = {}, version?: FileVersion): Promise<RasterSource> {
   const absolute = resolve(path)
   const cannotOpen = (error: NodeJS.ErrnoException): never => {
-    throw new Error(`Cannot open ${absolute}: ${fileErrorCause(error)}`)
+    throw new CannotOpenError(absolute, fileErrorCause(error))
   }
   const file = await stat(absolute).catch(cannotOpen)
-  if (file.isDirectory()) throw new Error(`Cannot open ${absolute}: it is a directory, not an image file`)
-  if (!file.isFile()) throw new Error(`Cannot open ${absolute}: it is not a regular file (a device, pipe or socket)`)
+  if (file.isDirectory()) throw new CannotOpenError(absolute, 'it is a directory, not an image file')
+  if (!file.isFile()) throw new CannotOpenError(absolute, 'it is not a regular file (a device, pipe or socket)')
   // sharp reports an unreadable file as "unsupported format": try to open it first, to name the real cause.
   await open(absolute, 'r').then((handle) => handle.close(), cannotOpen)
-  if (file.size === 0) throw new Error(`Cannot open ${absolute}: the file is empty (0 bytes)`)
+  if (file.size === 0) throw new CannotOpenError(absolute, 'the file is empty (0 bytes)')
   const defaults = options.pool && options.backgroundPool ? null : getDefaultPools()
   const pool = options.pool ?? defaults!.tiles
   const backgroundPool = options.backgroundPool ?? defaults!.background
@@ -64,26 +68,25 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
   const probe = await pool.run<ProbeResult>({ kind: 'probe', path: absolute }).catch(async (error: Error) => {
     const message = error.message
     const unsupported = /unsupported image format|is missing or of an unsupported/i.test(message)
-    if (!unsupported) throw new Error(`Cannot open ${absolute}: ${plainCause(message)}`)
+    if (!unsupported) throw new CannotOpenError(absolute, plainCause(message))
     const looksLike = await signatureFormat(absolute)
     const why = looksLike ? `it starts like a ${looksLike} file but cannot be read: it is truncated or damaged (${message})` : `not a supported image (${message})`
-    throw new Error(`Cannot open ${absolute}: ${why}`)
+    throw new CannotOpenError(absolute, why)
   })
   const strategy = chooseStrategy(probe, absolute, settings.maxPixels, settings.memoryMaxPixels)
   const output: PixelOutput = probe.output
   const info = rasterInfo(absolute, file.size, probe, strategy, output, settings.tileSize)
-  // The stat taken before the probe: a change while opening fails the first tile, not silently.
-  const fileStamp = stampOf(file)
-  const context: OpenContext = { path: absolute, fileStamp, probe, info, output, pool, backgroundPool, options: settings }
-  const fileCheck = new FileCheck(absolute, fileStamp)
+  // Taken before the probe: a change while opening fails the first tile, not silently.
+  const fileVersion = version ?? new FileVersion(absolute, stampOf(file))
+  const context: OpenContext = { path: absolute, version: fileVersion, probe, info, output, pool, backgroundPool, options: settings }
 
   switch (strategy) {
     case 'tiled': {
-      const reader = new RegionReader(regionSourceOf(absolute, probe, output), info.levels, info.tileSize, pool, fileStamp)
+      const reader = new RegionReader(regionSourceOf(absolute, probe, output), info.levels, info.tileSize, pool, fileVersion)
       const first = inPlaceOverviewLevel(context)
       if (first < 0) {
         const raster = new Raster(info, absolute, reader)
-        raster.checkFile(fileCheck)
+        raster.checkFile(fileVersion)
         return raster
       }
       // Its coarse levels from an overview decoded once in the background (the file has none that serves them).
@@ -93,7 +96,7 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
       const makeReader = (levels: SharedLevel[]): SharedReader => new SharedReader(info.levels, info.tileSize, levels, first, pool, output)
       const raster = new Raster(info, absolute, new OverviewWhenReadyReader(reader, first, overview, makeReader))
       raster.onClose(() => build.abort())
-      raster.checkFile(fileCheck)
+      raster.checkFile(fileVersion)
       return raster
     }
     case 'memory': {
@@ -113,11 +116,13 @@ export async function openRaster(path: string, options: OpenOptions = {}): Promi
       return new Raster(info, absolute, new SharedReader(info.levels, info.tileSize, levels, 0, pool, output))
     }
     case 'pyramid': {
-      const stamp = { path: absolute, size: file.size, mtimeMs: file.mtimeMs, tileSize: info.tileSize }
+      // The cache is keyed by the version served (its stamp; the stat above when it has none).
+      const served = fileVersion.stamp ?? stampOf(file)
+      const stamp = { path: absolute, size: served.size, mtimeMs: served.mtimeMs, tileSize: info.tileSize }
       // Its tiles come from a pyramid or an overview of the file as it was (stale, not mixed, once it
       // changes: the service's watch reopens it), or from the file itself, checked like a tiled file.
       const raster = await openPyramid(context, stamp).catch(nameFile(absolute))
-      raster.checkFile(fileCheck)
+      raster.checkFile(fileVersion)
       return raster
     }
   }
@@ -191,10 +196,10 @@ async function signatureFormat(path: string): Promise<string | null> {
   return null
 }
 
-/** Rethrows a decode error as "Cannot open <path>: <why>" (an error that names the file already is kept). */
+/** Rethrows a decode error as a CannotOpenError (one that is already, or whose message names the file, is kept). */
 function nameFile(path: string): (error: Error) => never {
   return (error) => {
-    throw error.message.includes(path) ? error : new Error(`Cannot open ${path}: ${plainCause(error.message)}`)
+    throw error instanceof CannotOpenError || error.message.includes(path) ? error : new CannotOpenError(path, plainCause(error.message))
   }
 }
 

@@ -3,7 +3,6 @@
  * tile while a tiled pyramid is built in the background lane; the pyramid then serves them, and is
  * reused on the next open while the file's size and modification time are unchanged.
  */
-import { stat } from 'node:fs/promises'
 import type { LevelSize } from '../../shared/raster'
 import type { ProbeResult, SharedLevel } from '../pool/jobs'
 import { BYTES_PER_SAMPLE } from '../../shared/tileFrame'
@@ -93,33 +92,23 @@ function decodeOverview(context: OpenContext, overviewLevel: number): Promise<Sh
 /**
  * Serves a raster that gets no pyramid: the overview for its coarse levels, and a region of the
  * source decoded on demand for each finer tile (sharp, but every such tile costs a decode of the
- * source). `warning` (naming the file and why) goes to `onPyramidError` once the caller holds the
- * raster (after this resolves), so that a service that registers the raster on return hears it.
+ * source). `warning` (naming the file and why) goes to `onPyramidError` at once: the caller's
+ * hooks hear it whenever it comes (a service keeps what comes before it holds the raster).
  */
 async function openWithoutPyramid(context: OpenContext, warning: string): Promise<Raster> {
   const { info, path, options } = context
   const overviewLevel = overviewLevelOf(context)
   const overview = await decodeOverview(context, overviewLevel)
   const raster = new Raster(info, path, fallbackReader(context, overview, overviewLevel))
-  void afterOpen().then(() => {
-    if (!raster.isClosed) options.onPyramidError?.(new Error(`${path}: ${warning}`))
-  })
+  options.onPyramidError?.(new Error(`${path}: ${warning}`))
   return raster
-}
-
-/**
- * Resolves on the next macrotask: after the promise chain that hands an opened raster to its
- * caller (a service that keeps hooks quiet until it has registered the raster) has run.
- */
-function afterOpen(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0))
 }
 
 /** The overview for levels from `overviewLevel` down, regions of the source itself above. */
 function fallbackReader(context: OpenContext, overview: readonly SharedLevel[], overviewLevel: number): SplitReader {
   const { info, path, pool, output, probe } = context
   const full = regionSourceOf(path, probe, output, true)
-  const source = new RegionReader({ ...full, images: full.images.slice(0, 1) }, info.levels, info.tileSize, pool, context.fileStamp)
+  const source = new RegionReader({ ...full, images: full.images.slice(0, 1) }, info.levels, info.tileSize, pool, context.version)
   return new SplitReader(new SharedReader(info.levels, info.tileSize, overview, overviewLevel, pool, output), source, overviewLevel)
 }
 
@@ -148,10 +137,7 @@ async function buildPyramid(context: OpenContext, stamp: SourceStamp, signal: Ab
     },
     { signal, terminateOnAbort: true, onProgress: (fraction) => !closed() && options.onProgress?.(fraction) }
   )
-  const now = await stat(path)
-  if (now.size !== stamp.size || now.mtimeMs !== stamp.mtimeMs) {
-    throw new Error(`${path} changed while its pyramid was being built; open it again`)
-  }
+  if (!(await context.version.unchanged())) throw new Error(`${path} changed while its pyramid was being built; open it again`)
   await writeManifest(options.cacheDir, stamp)
 }
 
@@ -177,9 +163,6 @@ async function serveWhenBuilt(
     if (raster.isClosed || signal.aborted) return
     // Without a pyramid (cache full, a write refused…), fine tiles come from the source itself.
     raster.useReader(fallbackReader(context, overview, overviewLevel))
-    // A build that fails at once may fail before the caller holds the raster: say so after.
-    await afterOpen()
-    if (raster.isClosed) return
     const message = error instanceof Error ? error.message : String(error)
     options.onPyramidError?.(new Error(`Cannot build the pyramid of ${path} in ${options.cacheDir}: ${message}; tiles are decoded from the source`))
   }

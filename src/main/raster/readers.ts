@@ -8,7 +8,8 @@ import type { LevelSize } from '../../shared/raster'
 import type { WorkerPool } from '../pool/WorkerPool'
 import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, SampleLayout, SharedLevel, TilePixels } from '../pool/jobs'
 import { typedSamples as typedView } from '../../shared/tileFrame'
-import { type FileStamp, FileChangedError, sameStamp } from './fileStamp'
+import { FileChangedError } from './fileStamp'
+import type { FileVersion } from './fileVersion'
 import type { DecodedTile } from './types'
 
 /** Produces the pixels of one tile. */
@@ -76,9 +77,10 @@ export class RegionReader implements TileReader {
     /**
      * The version of the file this reader was made for: a tile read from another version (the file
      * rewritten since) is refused with a FileChangedError — it may mix old and new bytes, or be cut
-     * with the old geometry. Null for a file nobody rewrites in place (a built pyramid).
+     * with the old geometry — and the version knows the file changed. Null for a file nobody
+     * rewrites in place (a built pyramid).
      */
-    private readonly stamp: FileStamp | null = null
+    private readonly version: FileVersion | null = null
   ) {}
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
@@ -104,11 +106,11 @@ export class RegionReader implements TileReader {
         mask: mask?.selector ?? null,
         layout: source.layout,
         reduce: source.reduce,
-        stampFile: this.stamp !== null
+        stampFile: this.version !== null
       },
       { signal }
     )
-    if (this.stamp && !sameStamp(pixels.fileStamp ?? null, this.stamp)) {
+    if (this.version && !this.version.matches(pixels.fileStamp ?? null)) {
       throw new FileChangedError(`${source.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
     }
     return decodedTile(pixels)

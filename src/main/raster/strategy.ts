@@ -2,15 +2,16 @@
 import type { WorkerPool } from '../pool/WorkerPool'
 import type { PixelOutput, ProbeResult } from '../pool/jobs'
 import type { RasterStrategy } from '../../shared/raster'
-import type { FileStamp } from './fileStamp'
+import { CannotOpenError } from '../../shared/errors'
+import type { FileVersion } from './fileVersion'
 import type { OpenOptions, defaultOpenOptions } from './options'
 import type { RasterInfo } from './types'
 
 /** What a strategy needs to open a file. */
 export interface OpenContext {
   path: string
-  /** The version of the file being opened (stat before the probe): readers of the file itself refuse any other. */
-  fileStamp: FileStamp
+  /** The version of the file being opened (taken before the probe): readers of the file itself refuse any other. */
+  version: FileVersion
   probe: ProbeResult
   info: RasterInfo
   output: PixelOutput
@@ -29,8 +30,9 @@ export function chooseStrategy(probe: ProbeResult, path: string, maxPixels: numb
   const pixels = probe.width * probe.height
   if (probe.decoder === 'geotiff' && pixels > memoryMaxPixels) {
     // libvips cannot build its pyramid (it does not read these samples or codecs as GDAL does).
-    throw new Error(
-      `Cannot open ${path}: it is ${formatPixels(pixels)} stored in strips too tall to read in place and above the ${formatPixels(memoryMaxPixels)} decoded in memory; convert it to a tiled GeoTIFF (gdal_translate -co TILED=YES)`
+    throw new CannotOpenError(
+      path,
+      `it is ${formatPixels(pixels)} stored in strips too tall to read in place and above the ${formatPixels(memoryMaxPixels)} decoded in memory; convert it to a tiled GeoTIFF (gdal_translate -co TILED=YES)`
     )
   }
   if (pixels > maxPixels) {

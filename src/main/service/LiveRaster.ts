@@ -8,15 +8,20 @@
  * - 'gone': the new content cannot be read (deleted, truncated…); every tile is refused with the
  *   error that names the file, until the file changes again and opens.
  * A change is noticed by a watch on the file (debounced: a rewrite comes as many events) or by a
- * tile read of a changed file (the source refuses it). Reopening makes a new source (and, for a
- * pyramid, a new cache entry: its key includes the file's size and time); the service then says
- * `raster-updated` with the new info, and the renderer asks for every tile again.
+ * tile read of a changed file (the source refuses it). Whether the file changed is known by the
+ * one `FileVersion` of each open: taken before the file is opened, handed to the opener (its
+ * readers check their reads against it), asked by the watch. Reopening makes a new version and a
+ * new source (and, for a pyramid, a new cache entry: its key includes the file's size and time);
+ * the service then says `raster-updated` with the new info, and the renderer asks for every tile again.
+ *
+ * What the source says (progress, info, a failed build) before the service holds the raster is
+ * kept, in order, and said by `start()`: nothing is lost, whenever the source speaks.
  */
-import { resolve } from 'node:path'
-import type { ErrorInfo, TileRequest } from '../../shared/protocol'
+import type { ErrorInfo, ServerMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { tileKey } from '../../shared/tiles'
-import { type FileStamp, readStamp, sameStamp } from '../raster/fileStamp'
+import { CannotOpenError } from '../../shared/errors'
+import { FileVersion } from '../raster/fileVersion'
 import type { RasterSource } from '../raster/types'
 import { FileWatch, type FileWatchOptions } from './FileWatch'
 import type { TileStreamer } from './TileStreamer'
@@ -42,11 +47,13 @@ export class LiveRaster {
   private infoValue: RasterInfo | null = null
   private state: State = 'open'
   private failure: ErrorInfo | null = null
-  /** The version of the file that the current source was opened from (null: there was no file). */
-  private stamp: FileStamp | null = null
+  /** The version of the file that the current source was opened from (or, when 'gone', that was found). */
+  private version: FileVersion | null = null
   /** Bumped whenever the source is given up: hooks of older sources fall silent. */
   private generation = 0
   private started = false
+  /** What the source said before `start()`, to say then. */
+  private unsaid: ServerMessage[] = []
   private closed = false
   private watch: FileWatch | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
@@ -73,17 +80,21 @@ export class LiveRaster {
     return this.state
   }
 
-  /** Opens the file the first time; rejects with the opener's error. Hooks stay silent until `start()`. */
+  /** Opens the file the first time; rejects with the opener's error. What the source says is kept until `start()`. */
   async open(): Promise<void> {
-    this.stamp = await readStamp(this.path)
-    this.source = await this.openSource(this.generation)
-    this.infoValue = this.source.info
+    this.version = await FileVersion.read(this.path)
+    this.source = await this.openSource(this.generation, this.version)
+    this.infoValue ??= this.source.info
   }
 
-  /** The service holds the raster now: hooks speak for it, and its file is watched. */
+  /**
+   * The service holds the raster now, and the renderer knows its id: what the source said since
+   * it was opened is said, in order, then as it comes; its file is watched.
+   */
   start(): void {
     if (this.closed || this.started) return
     this.started = true
+    for (const message of this.unsaid.splice(0)) this.deps.sink.send(message)
     if (!this.deps.watch) return
     this.watch = new FileWatch(this.path, () => this.fileEvent(), this.deps.watchOptions)
     // A change between the first stat and the watch made no event of its own.
@@ -124,6 +135,7 @@ export class LiveRaster {
     this.watch = null
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    this.unsaid = []
     this.held.clear()
     this.deps.tiles.cancelRaster(this.rasterId)
     await this.reloading
@@ -136,9 +148,9 @@ export class LiveRaster {
     this.scheduleReload()
     if (this.state !== 'open' || this.probing) return
     this.probing = true
-    void readStamp(this.path).then((now) => {
+    void this.version!.unchanged().then((unchanged) => {
       this.probing = false
-      if (this.state === 'open' && !this.closed && !sameStamp(now, this.stamp)) this.stopServing()
+      if (this.state === 'open' && !this.closed && !unchanged) this.stopServing()
     })
   }
 
@@ -172,22 +184,22 @@ export class LiveRaster {
   }
 
   private async reloadOnce(): Promise<void> {
-    const before = await readStamp(this.path)
+    const next = await FileVersion.read(this.path)
     if (this.closed) return
     // An event about something else, or 'gone' and unchanged since it was said: nothing to do.
-    if (this.state !== 'reloading' && sameStamp(before, this.stamp)) return
+    if (this.state !== 'reloading' && !this.version!.knownChanged && next.sameAs(this.version!)) return
     this.stopServing()
     const generation = ++this.generation
     let source: RasterSource
     try {
-      source = await this.openSource(generation)
+      source = await this.openSource(generation, next)
     } catch (error) {
       if (this.closed) return
-      const after = await readStamp(this.path)
+      const unchanged = await next.unchanged()
       if (this.closed) return
       // Still being written: the event of the next write reopens it (and the timer, if none comes).
-      if (!sameStamp(before, after)) return this.scheduleReload()
-      return this.fail(error, after)
+      if (!unchanged) return this.scheduleReload()
+      return this.fail(error, next)
     }
     if (this.closed) {
       await source.close().catch(() => {})
@@ -195,7 +207,7 @@ export class LiveRaster {
     }
     this.source = source
     this.infoValue = source.info
-    this.stamp = before
+    this.version = next
     this.state = 'open'
     this.failure = null
     this.deps.sink.send({ type: 'raster-updated', rasterId: this.rasterId, info: source.info })
@@ -216,13 +228,13 @@ export class LiveRaster {
   }
 
   /** Enters 'gone': says why once, and refuses the held tiles and every later one. */
-  private fail(error: unknown, now: FileStamp | null): void {
+  private fail(error: unknown, found: FileVersion): void {
     this.state = 'gone'
-    this.stamp = now
+    this.version = found
     const failure: ErrorInfo =
-      now === null
+      found.stamp === null
         ? { code: 'file-deleted', message: `${this.path} was deleted or moved away while open; its tiles are no longer served` }
-        : { code: 'file-changed', message: `${this.path} changed on disk and can no longer be read: ${causeOf(error, this.path)}` }
+        : { code: 'file-changed', message: `${this.path} changed on disk and can no longer be read: ${causeOf(error)}` }
     const repeated = this.failure?.code === failure.code && this.failure.message === failure.message
     this.failure = failure
     for (const tile of this.held.values()) this.refuse(tile, failure)
@@ -247,30 +259,36 @@ export class LiveRaster {
     this.deps.sink.send({ type: 'tile-failed', rasterId: this.rasterId, key: tileKey({ rasterId: this.rasterId, ...tile }), error })
   }
 
-  private openSource(generation: number): Promise<RasterSource> {
-    const speaks = (): boolean => this.started && !this.closed && this.generation === generation
-    const { sink } = this.deps
-    return this.deps.openRaster(this.path, {
-      onProgress: (progress) => {
-        if (speaks()) sink.send({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress })
+  /** Opens `version` of the file; its hooks speak for this raster while it is the current source. */
+  private openSource(generation: number, version: FileVersion): Promise<RasterSource> {
+    const current = (): boolean => !this.closed && this.generation === generation
+    const say = (message: ServerMessage): void => {
+      if (!current()) return
+      if (this.started) this.deps.sink.send(message)
+      else this.unsaid.push(message)
+    }
+    return this.deps.openRaster(
+      this.path,
+      {
+        onProgress: (progress) => say({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress }),
+        onInfo: (info) => {
+          if (!current()) return
+          this.infoValue = info
+          say({ type: 'raster-updated', rasterId: this.rasterId, info })
+        },
+        onError: (error) => {
+          // A build that failed because the file changed under it is not news: the reopen follows.
+          void version.unchanged().then((unchanged) => {
+            if (!current()) return
+            if (!unchanged) return this.fileEvent()
+            // The build phase is over (tiles now come from the source): progress 1 ends it, the error says why.
+            say({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress: 1 })
+            say({ type: 'error', rasterId: this.rasterId, error: { code: 'decode-failed', message: error.message } })
+          })
+        }
       },
-      onInfo: (info) => {
-        if (!speaks()) return
-        this.infoValue = info
-        sink.send({ type: 'raster-updated', rasterId: this.rasterId, info })
-      },
-      onError: (error) => {
-        if (!speaks()) return
-        // A build that failed because the file changed under it is not news: the reopen follows.
-        void readStamp(this.path).then((now) => {
-          if (!speaks()) return
-          if (!sameStamp(now, this.stamp)) return this.fileEvent()
-          // The build phase is over (tiles now come from the source): progress 1 ends it, the error says why.
-          sink.send({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress: 1 })
-          sink.send({ type: 'error', rasterId: this.rasterId, error: { code: 'decode-failed', message: error.message } })
-        })
-      }
-    })
+      version
+    )
   }
 
   private async closeSource(): Promise<void> {
@@ -281,11 +299,7 @@ export class LiveRaster {
 }
 
 /** Why a file did not open, without the "Cannot open <path>:" that the message around it already says. */
-function causeOf(error: unknown, path: string): string {
-  const message = (error instanceof Error ? error.message : String(error)).trim().replace(/\s*:\s*$/, '')
-  for (const named of [path, resolve(path)]) {
-    const prefix = `Cannot open ${named}: `
-    if (message.startsWith(prefix)) return message.slice(prefix.length)
-  }
-  return message
+function causeOf(error: unknown): string {
+  const cause = error instanceof CannotOpenError ? error.reason : error instanceof Error ? error.message : String(error)
+  return cause.trim().replace(/\s*:\s*$/, '')
 }

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path'
 import { type ServiceCalls, type ServiceNotifications, handleCall, handleNotify } from '../../shared/calls'
-import { TesseraError, expectedMessage, toErrorInfo } from '../../shared/errors'
+import { CannotOpenError, TesseraError, expectedMessage, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
 import type { OpenBatchSlot, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
@@ -66,9 +66,21 @@ export class TextureService {
   /**
    * Handles one decoded (not yet validated) message. Calls resolve with their reply (`reply` or
    * `reply-error`); notifications resolve with null, and their errors are sent as `error` events.
-   * Never rejects.
+   * Never rejects. When `send` is given (a transport whose replies and events share one ordered
+   * channel), a reply is handed to it before a raster the call opened says anything; without it,
+   * that raster may speak before the promise resolves.
    */
-  async receive(value: unknown): Promise<ServerMessage | null> {
+  async receive(value: unknown, send?: (reply: ServerMessage) => void): Promise<ServerMessage | null> {
+    const reply = await this.answer(value)
+    if (reply) {
+      send?.(reply)
+      // The renderer knows the raster's id once it has the reply: the raster may speak now.
+      if (reply.type === 'reply') this.startRaster(reply.result)
+    }
+    return reply
+  }
+
+  private async answer(value: unknown): Promise<ServerMessage | null> {
     let message
     try {
       message = validateClientMessage(value)
@@ -113,6 +125,7 @@ export class TextureService {
   async openHostPath(path: string, batch?: OpenBatchSlot): Promise<OpenedRaster> {
     const opened = await this.open(path, null)
     this.sink.send({ type: 'raster-opened', rasterId: opened.rasterId, info: opened.info, ...(batch ? { batch } : {}) })
+    this.startRaster(opened)
     return opened
   }
 
@@ -212,9 +225,15 @@ export class TextureService {
       await raster.close()
       throw new TesseraError('internal', 'The texture service closed while opening')
     }
+    // Started once the renderer is told its id (`startRaster`): what it says until then is kept.
     this.rasters.set(rasterId, { raster, uploadedPath })
-    raster.start()
     return { rasterId, info: raster.info }
+  }
+
+  /** Starts the raster a result names (an opened raster), if any. */
+  private startRaster(result: unknown): void {
+    const rasterId = (result as Partial<OpenedRaster> | null)?.rasterId
+    if (typeof rasterId === 'string') this.rasters.get(rasterId)?.raster.start()
   }
 
   private async closeRaster(rasterId: string): Promise<void> {
@@ -267,6 +286,10 @@ function stripUndefined<T extends object>(options: T): Partial<T> {
  * it was dropped with, not its temporary path) and ends on the cause, not on libvips' dangling ':'.
  */
 export function openFailureMessage(error: unknown, path: string, uploaded: boolean): string {
+  if (error instanceof CannotOpenError) {
+    return `Cannot open ${uploaded ? basename(error.path) : error.path}: ${error.reason.trim().replace(/\s*:\s*$/, '')}`
+  }
+  // An opener of the host's own (not `openRaster`) may throw any error: name the file around it.
   let message = (error instanceof Error ? error.message : String(error)).trim().replace(/\s*:\s*$/, '')
   if (!message.includes(path)) message = `Could not open ${path}: ${message}`
   return uploaded ? message.split(path).join(basename(path)) : message

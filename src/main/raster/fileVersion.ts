@@ -1,0 +1,71 @@
+/**
+ * The version of a file that an open raster serves: the one place that knows whether the file
+ * changed since. A service makes one per open (LiveRaster), hands it to the opener, and the readers
+ * of the file check their reads against it; the service's watch asks it too. Once it has found the
+ * file changed, it says so for good: a raster never goes back to trusting its file.
+ */
+import { type FileStamp, readStamp, sameStamp } from './fileStamp'
+
+export class FileVersion {
+  private running: Promise<boolean> | null = null
+  private queued: Promise<boolean> | null = null
+  private changed = false
+
+  constructor(
+    /** The file (absolute, or as the opener was given it). */
+    readonly path: string,
+    /** Its stamp when this version was taken; null when there was no file. */
+    readonly stamp: FileStamp | null
+  ) {}
+
+  /** The version of the file at `path` now. */
+  static async read(path: string): Promise<FileVersion> {
+    return new FileVersion(path, await readStamp(path))
+  }
+
+  /** True once a check found the file changed. */
+  get knownChanged(): boolean {
+    return this.changed
+  }
+
+  /** True when `other` names the same version of the same file content (both absent counts as the same). */
+  sameAs(other: FileVersion): boolean {
+    return sameStamp(this.stamp, other.stamp)
+  }
+
+  /**
+   * True when a read that saw the file at `stamp` (taken by the worker around its read) read this
+   * version; false, and the file known changed from now on, otherwise.
+   */
+  matches(stamp: FileStamp | null): boolean {
+    if (this.changed) return false
+    if (sameStamp(stamp, this.stamp)) return true
+    this.changed = true
+    return false
+  }
+
+  /**
+   * Resolves true when the file is this version as of a moment after this call. Every caller is
+   * answered by a stat that started after it asked (one already under way may have looked before
+   * the caller's read ended), and callers that ask while one runs share the next: one stat per
+   * tile at most, and one per stat's duration when tiles end together. Never rejects.
+   */
+  unchanged(): Promise<boolean> {
+    if (this.changed) return Promise.resolve(false)
+    if (!this.running) return this.begin()
+    this.queued ??= this.running.then(() => {
+      this.queued = null
+      return this.begin()
+    })
+    return this.queued
+  }
+
+  private begin(): Promise<boolean> {
+    const running = readStamp(this.path).then((now) => {
+      if (this.running === running) this.running = null
+      return this.matches(now)
+    })
+    this.running = running
+    return running
+  }
+}
