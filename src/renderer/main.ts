@@ -296,6 +296,14 @@ async function main(): Promise<void> {
   })
   orientation.onChange((o) => {
     navigator.setOrientation(o)
+    // A view still as fitted is fitted again once the camera has its turned screen.
+    if (fittedView !== null && sameView(viewer.view, fittedView)) {
+      const width = orientation.canvasHost.clientWidth
+      void until(() => Math.abs(viewer.view.width - width) <= 1, 1000).then(() => {
+        fit()
+        fittedView = { ...viewer.view }
+      })
+    }
     viewer.requestFrame()
   })
   const panel = new LayersPanel(sidebar, {

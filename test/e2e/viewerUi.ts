@@ -184,6 +184,13 @@ export const uiScenarios: Array<{ title: string; run: (page: Page, prefix: strin
       await page.keyboard.press('r')
       await expect(page.getByTestId('canvas-host')).toHaveAttribute('data-rotation', '90')
       const turned = await centre()
+      // Still as fitted: fitted again to the turned screen (the image, 800 wide once turned, fills the stage's height).
+      const refitted = await viewOf(page)
+      expect(refitted.zoom).toBeCloseTo(Math.min(refitted.width / QUAD.width, refitted.height / QUAD.height) * 0.95, 5)
+      // The navigator turns with the view and still fits its box: wider than tall, the image whole in it.
+      const overview = (await page.getByTestId('navigator-canvas').boundingBox())!
+      expect(overview.width).toBeGreaterThan(overview.height)
+      expect(overview.height).toBeLessThanOrEqual(152)
       // Turned clockwise: the image's top left (red) comes to the top right, its top right (green) to the bottom right, and so on.
       expectColor(turned.tl, blue, 'turned: top left is the blue quadrant')
       expectColor(turned.tr, red, 'turned: top right is the red quadrant')

@@ -49,6 +49,9 @@ export class Navigator {
   private frame: OverviewFrame | null = null
   private dragging = false
   private lastDrawn = ''
+  /** The overview's size in CSS pixels, before it is turned with the view (height and width swapped for a quarter turn). */
+  private width = WIDTH
+  private height = HEIGHT
 
   constructor(
     parent: HTMLElement,
@@ -57,13 +60,8 @@ export class Navigator {
     this.root = element('section', 'navigator', undefined, { 'data-testid': 'navigator', 'aria-label': 'Navigator' })
     const box = element('div', 'navigator-box')
     this.canvas = element('canvas', 'navigator-canvas', undefined, { 'data-testid': 'navigator-canvas', title: 'Click or drag to move the view' })
-    const ratio = window.devicePixelRatio || 1
-    this.canvas.width = Math.round(WIDTH * ratio)
-    this.canvas.height = Math.round(HEIGHT * ratio)
-    this.canvas.style.width = `${WIDTH}px`
-    this.canvas.style.height = `${HEIGHT}px`
     this.context = this.canvas.getContext('2d')!
-    this.context.scale(ratio, ratio)
+    this.size(WIDTH, HEIGHT)
     box.append(this.canvas)
     const buttons = element('div', 'view-buttons')
     const button = (label: string, title: string, testId: string, run: () => void): void => {
@@ -103,10 +101,24 @@ export class Navigator {
     this.lastDrawn = ''
   }
 
-  /** Turns the overview with the view. */
+  /** Turns the overview with the view (drawn with its sides swapped for a quarter turn, so that it fits its box once turned). */
   setOrientation(orientation: Orientation): void {
     this.orientation = orientation
+    const swap = orientation.quarterTurns % 2 === 1
+    this.size(swap ? HEIGHT : WIDTH, swap ? WIDTH : HEIGHT)
     this.canvas.style.transform = canvasTransform(orientation)
+    this.lastDrawn = ''
+  }
+
+  private size(width: number, height: number): void {
+    const ratio = window.devicePixelRatio || 1
+    this.width = width
+    this.height = height
+    this.canvas.width = Math.round(width * ratio)
+    this.canvas.height = Math.round(height * ratio)
+    this.canvas.style.width = `${width}px`
+    this.canvas.style.height = `${height}px`
+    this.context.setTransform(ratio, 0, 0, ratio, 0, 0)
   }
 
   /** After each frame of the viewer: takes the picture if due, and redraws when something moved. */
@@ -116,7 +128,7 @@ export class Navigator {
       this.picture = null
       this.frame = null
       this.root.dataset.empty = 'true'
-      if (this.lastDrawn !== 'empty') this.context.clearRect(0, 0, WIDTH, HEIGHT)
+      if (this.lastDrawn !== 'empty') this.context.clearRect(0, 0, this.width, this.height)
       this.lastDrawn = 'empty'
       return
     }
@@ -133,7 +145,7 @@ export class Navigator {
   private takePicture(world: Extent): void {
     const source = this.host.renderedCanvas()
     const ratio = window.devicePixelRatio || 1
-    const scale = Math.min(1, (WIDTH * ratio * 2) / Math.max(1, source.width))
+    const scale = Math.min(1, (Math.max(WIDTH, HEIGHT) * ratio * 2) / Math.max(1, source.width))
     const image = document.createElement('canvas')
     image.width = Math.max(1, Math.round(source.width * scale))
     image.height = Math.max(1, Math.round(source.height * scale))
@@ -145,9 +157,9 @@ export class Navigator {
 
   private draw(content: Extent, shown: Extent): void {
     const ctx = this.context
-    const frame = overviewFrame(content, WIDTH, HEIGHT)
+    const frame = overviewFrame(content, this.width, this.height)
     this.frame = frame
-    ctx.clearRect(0, 0, WIDTH, HEIGHT)
+    ctx.clearRect(0, 0, this.width, this.height)
     ctx.save()
     const area = toOverview(frame, content)
     ctx.beginPath()
@@ -168,8 +180,8 @@ export class Navigator {
     // The view's rectangle, kept inside the overview so that it can always be seen and grabbed.
     const x0 = Math.max(1, r.x)
     const y0 = Math.max(1, r.y)
-    const x1 = Math.min(WIDTH - 1, r.x + r.width)
-    const y1 = Math.min(HEIGHT - 1, r.y + r.height)
+    const x1 = Math.min(this.width - 1, r.x + r.width)
+    const y1 = Math.min(this.height - 1, r.y + r.height)
     ctx.lineWidth = 2
     ctx.strokeStyle = '#ff3b30'
     if (x1 > x0 && y1 > y0) ctx.strokeRect(x0, y0, x1 - x0, y1 - y0)
