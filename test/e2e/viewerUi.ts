@@ -479,6 +479,18 @@ export const exportScenarios: Array<{ title: string; run: (page: Page, prefix: s
       await page.mouse.up()
       await expect.poll(async () => (await viewOf(page)).width).toBeLessThan(wide - 90)
       await page.screenshot({ path: `test-results/screenshots/${prefix}-sidebar-wider.png` })
+      // Keys on a control that moves with the arrows stay with it: the splitter, the opacity slider.
+      const narrower = (await viewOf(page)).width
+      const centre = (await viewOf(page)).centerX
+      await page.getByTestId('sidebar-resizer').focus()
+      await page.keyboard.press('ArrowLeft')
+      await expect.poll(async () => (await viewOf(page)).width).toBe(narrower - 20)
+      const opacity = page.locator('.layer-opacity').first()
+      await opacity.focus()
+      await page.keyboard.press('ArrowLeft')
+      await expect(opacity).toHaveValue('0.95')
+      expect((await viewOf(page)).centerX, 'the arrows did not pan').toBeCloseTo(centre, 6)
+      await page.keyboard.press('ArrowRight')
       // Themes.
       const toolbarColour = () => page.getByTestId('toolbar').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)
       await page.emulateMedia({ colorScheme: 'dark' })

@@ -11,6 +11,7 @@ export type ShortcutHandlers = Partial<Record<ShortcutAction, () => void>>
 export function installKeyboard(handlers: ShortcutHandlers, browsing: () => boolean, target: Window = window): () => void {
   const listener = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape' && typesText(event.target)) return
+    if (/^(Arrow|Page|Home$|End$)/.test(event.key) && !event.altKey && usesArrows(event.target)) return
     const shortcut = shortcutFor(event, browsing())
     const handler = shortcut?.action ? handlers[shortcut.action] : undefined
     if (!handler) return
@@ -20,6 +21,13 @@ export function installKeyboard(handlers: ShortcutHandlers, browsing: () => bool
   }
   target.addEventListener('keydown', listener, { capture: true })
   return () => target.removeEventListener('keydown', listener, { capture: true })
+}
+
+/** True for an element that moves with the arrow keys itself: a slider, a splitter. */
+function usesArrows(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  if (!el || typeof el.getAttribute !== 'function') return false
+  return (el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'range') || ['separator', 'slider'].includes(el.getAttribute('role') ?? '')
 }
 
 /** True for an element that takes typed keys: text and number fields, lists, editable text. */
