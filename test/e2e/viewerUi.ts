@@ -246,6 +246,9 @@ export const BROWSE_IMAGES: ReadonlyArray<{ file: string; width: number; height:
   { file: 'browse-blue.png', width: 400, height: 400, color: [40, 60, 220] }
 ]
 
+/** Empty files dropped together: more messages than are shown at once. */
+const EMPTY_FILES = Array.from({ length: 7 }, (_, i) => `empty-${i + 1}.png`)
+
 /** Writes the browsing images and an empty file next to the other generated test images (once). */
 export async function writeUiImages(): Promise<void> {
   for (const image of BROWSE_IMAGES) {
@@ -254,7 +257,7 @@ export async function writeUiImages(): Promise<void> {
     const [r, g, b] = image.color
     await sharp({ create: { width: image.width, height: image.height, channels: 3, background: { r, g, b } } }).png().toFile(path)
   }
-  if (!existsSync(imagePath('empty.png'))) writeFileSync(imagePath('empty.png'), Buffer.alloc(0))
+  for (const name of ['empty.png', ...EMPTY_FILES]) if (!existsSync(imagePath(name))) writeFileSync(imagePath(name), Buffer.alloc(0))
 }
 
 /** Records every text an element shows from now on (a state too short-lived to poll for). */
@@ -434,6 +437,17 @@ export const layerScenarios: Array<{ title: string; run: (page: Page, prefix: st
       await expect(errors).toHaveCount(2, { timeout: 30_000 })
       await page.keyboard.press('Escape')
       await expect(errors).toHaveCount(0)
+      // Many at once: the newest five, the others behind "2 more…".
+      await dropFiles(page, EMPTY_FILES.map((f) => imagePath(f)))
+      await expect(errors).toHaveCount(7, { timeout: 30_000 })
+      await expect(errors.locator('visible=true')).toHaveCount(5)
+      await expect(page.getByTestId('errors-more')).toHaveText('2 more…')
+      await page.screenshot({ path: `test-results/screenshots/${prefix}-errors-many.png` })
+      await page.getByTestId('errors-more').click()
+      await expect(errors.locator('visible=true')).toHaveCount(7)
+      await page.getByTestId('errors-dismiss-all').click()
+      await expect(errors).toHaveCount(0)
+      await expect(page.getByTestId('errors-more')).toBeHidden()
       // One: dismissed by its own button.
       await dropFiles(page, [imagePath(CORRUPT.file)])
       await expect(errors).toHaveCount(1, { timeout: 30_000 })

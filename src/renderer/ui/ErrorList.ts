@@ -6,6 +6,9 @@
  */
 import { element } from './format'
 
+/** Messages shown at most at once; the older ones wait behind "N more" (they would cover the picture). */
+export const MAX_ERRORS_SHOWN = 5
+
 export interface ErrorOptions {
   /** Messages with the same key replace each other (one per cause: a layer's unreadable file, the connection). */
   key?: string
@@ -14,13 +17,23 @@ export interface ErrorOptions {
 export class ErrorList {
   private readonly seen = new Map<string, HTMLElement>()
   private readonly dismissAll: HTMLButtonElement
+  private readonly more: HTMLButtonElement
+  private expanded = false
 
   constructor(private readonly root: HTMLElement) {
     root.classList.add('errors')
     this.dismissAll = element('button', 'error-dismiss-all', 'Dismiss all', { type: 'button', 'data-testid': 'errors-dismiss-all', title: 'Dismiss every message (Esc)' })
     this.dismissAll.hidden = true
     this.dismissAll.addEventListener('click', () => this.clear())
-    root.append(this.dismissAll)
+    this.more = element('button', 'error-more', '', { type: 'button', 'data-testid': 'errors-more' })
+    this.more.hidden = true
+    this.more.addEventListener('click', () => {
+      this.expanded = !this.expanded
+      this.refresh()
+    })
+    const actions = element('div', 'error-actions')
+    actions.append(this.more, this.dismissAll)
+    root.append(actions)
   }
 
   /** Shows an error; the same text twice shows once. Returns the element (data-testid "error"). */
@@ -37,7 +50,7 @@ export class ErrorList {
     close.addEventListener('click', () => this.dismiss(key))
     item.append(text, close)
     if (existing) existing.replaceWith(item)
-    else this.root.insertBefore(item, this.dismissAll)
+    else this.root.insertBefore(item, this.dismissAll.parentElement)
     this.seen.set(key, item)
     this.refresh()
     return item
@@ -64,6 +77,15 @@ export class ErrorList {
 
   private refresh(): void {
     this.dismissAll.hidden = this.seen.size < 2
+    const items = [...this.seen.values()]
+    const hidden = this.expanded ? 0 : Math.max(0, items.length - MAX_ERRORS_SHOWN)
+    // The newest stay in view; the oldest wait behind the button.
+    items.forEach((item, i) => {
+      item.hidden = i < hidden
+    })
+    this.more.hidden = items.length <= MAX_ERRORS_SHOWN
+    this.more.textContent = this.expanded ? 'Show fewer' : `${hidden} more…`
+    if (items.length <= MAX_ERRORS_SHOWN) this.expanded = false
   }
 }
 
