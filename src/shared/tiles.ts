@@ -17,6 +17,18 @@ export function tileKey(address: TileAddress): string {
   return `${address.rasterId}/${address.level}/${address.col}/${address.row}`
 }
 
+/** Inverse of `tileKey`; returns null for a string that is not a tile key. */
+export function parseTileKey(key: string): TileAddress | null {
+  const slash = key.lastIndexOf('/', key.lastIndexOf('/', key.lastIndexOf('/') - 1) - 1)
+  if (slash <= 0) return null
+  const rasterId = key.slice(0, slash)
+  const parts = key.slice(slash + 1).split('/')
+  if (parts.length !== 3) return null
+  const [level, col, row] = parts.map((p) => (/^\d{1,9}$/.test(p) ? Number(p) : NaN))
+  if (!Number.isInteger(level) || !Number.isInteger(col) || !Number.isInteger(row)) return null
+  return { rasterId, level: level!, col: col!, row: row! }
+}
+
 /**
  * Sizes of the pyramid levels of a width × height image: levels[0] is full size, each next one
  * half of the previous (rounded up), down to the first level that fits in one tile.

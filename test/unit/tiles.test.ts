@@ -4,15 +4,47 @@ import { describe, expect, it } from 'vitest'
 import {
   isTileInPyramid,
   levelForZoom,
+  parseTileKey,
   pyramidLevels,
   tileGrid,
   tileKey,
-  tileRect
+  tileRect,
+  type TileAddress
 } from '../../src/shared/tiles'
 
-describe('tileKey', () => {
+describe('tileKey and parseTileKey', () => {
   it('writes a tile address as rasterId/level/col/row', () => {
     expect(tileKey({ rasterId: 'r1', level: 2, col: 3, row: 4 })).toBe('r1/2/3/4')
+  })
+
+  it('parses a key back into its address', () => {
+    expect(parseTileKey('r1/2/3/4')).toEqual({ rasterId: 'r1', level: 2, col: 3, row: 4 })
+  })
+
+  it('keeps slashes inside the raster id, reading the address from the last three parts', () => {
+    const address = { rasterId: '/home/me/ortho 2024/1/2/3.tif', level: 0, col: 10, row: 7 }
+    expect(parseTileKey(tileKey(address))).toEqual(address)
+  })
+
+  it.each(['', 'abc', 'r/1/2', 'r/1/2/x', 'r/-1/2/3', 'r/1.5/2/3', '/1/2/3', 'r/1/2/3/', 'r/1/2/1234567890', 'r//2/3'])(
+    'returns null for %j, which is not a tile key',
+    (key) => {
+      expect(parseTileKey(key)).toBeNull()
+    }
+  )
+
+  it('roundtrips any address with a non-empty raster id (property)', () => {
+    const address: fc.Arbitrary<TileAddress> = fc.record({
+      rasterId: fc.oneof(fc.string({ minLength: 1 }), fc.stringMatching(/^[a-z0-9/.]{1,20}$/)),
+      level: fc.nat(40),
+      col: fc.nat(999_999_999),
+      row: fc.nat(999_999_999)
+    })
+    fc.assert(
+      fc.property(address, (a) => {
+        expect(parseTileKey(tileKey(a))).toEqual(a)
+      })
+    )
   })
 })
 

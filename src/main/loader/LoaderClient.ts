@@ -40,6 +40,16 @@ interface EvictionSlot<T> extends HeapSlot {
   readonly entry: LoadEntry<T>
 }
 
+/** A pending or running (not cancelled) request as it stands: the most urgent priority and rank it was given. */
+export interface RequestState {
+  id: string
+  textureId: string
+  priority: ImageLoadPriority
+  rank: number
+  /** Running (not waiting in the queue). */
+  active: boolean
+}
+
 /** A request given up by `cancelLeastUrgent`. */
 export interface DroppedRequest {
   id: string
@@ -244,6 +254,17 @@ export class LoaderClient<T> {
     return entry !== undefined && entry.controller === null
   }
 
+  /** A pending or running request as it stands now, or undefined when there is none. O(1). */
+  request(id: string): RequestState | undefined {
+    const entry = this.entries.get(id)
+    return entry && stateOf(entry)
+  }
+
+  /** The pending and running requests of a texture as they stand now. O(k) for its k requests. */
+  requestsOf(textureId: string): RequestState[] {
+    return this.byTexture.entriesOf(textureId).map(stateOf)
+  }
+
   /** Bounds of a pending request (the newest given for its id), or undefined. */
   getPendingBounds(id: string): LoadRequest<T>['bounds'] {
     const entry = this.entries.get(id)
@@ -336,4 +357,8 @@ export class LoaderClient<T> {
       }
     }
   }
+}
+
+function stateOf<T>(entry: LoadEntry<T>): RequestState {
+  return { id: entry.id, textureId: entry.textureId, priority: entry.priority, rank: entry.rank, active: entry.controller !== null }
 }

@@ -9,7 +9,7 @@ import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
 import type { LoaderClient } from '../loader/LoaderClient'
 import { ImageLoadPriority } from '../../shared/priority'
 import { encodeTileFrame } from '../../shared/tileFrame'
-import { isTileInPyramid, tileKey } from '../../shared/tiles'
+import { isTileInPyramid, parseTileKey, tileKey } from '../../shared/tiles'
 import { toErrorInfo } from '../../shared/errors'
 import type { SchedulingMode, ServiceStats, TileRequest } from '../../shared/protocol'
 import { isFileChangedError } from '../raster/fileStamp'
@@ -20,13 +20,9 @@ import { sampleTypeOf } from './tileSampleType'
 
 const EMPTY = new Uint8Array(0)
 
-/** A request the service has scheduled and not yet answered; its callback acts only while it is current. */
-interface InFlight {
-  rasterId: string
-  /** The most urgent request given for this key: what is asked again if the raster reloads. */
-  tile: TileRequest
-  callback: (tile: DecodedTile | null, error?: Error) => void
-}
+/** Scheduling a key again only joins its load: the first scheduling's callback answers it. */
+const JOINED = (): void => undefined
+const NO_LOAD = (): null => null
 
 /**
  * Tile counters of one service. `withdrawnBeforeSent`: decoded tiles that a withdrawal dropped from
@@ -52,7 +48,6 @@ export interface TileStreamerOptions {
 
 export class TileStreamer {
   private readonly loader: LoaderClient<DecodedTile>
-  private readonly inFlight = new Map<string, InFlight>()
   private readonly maxPending: number
   private readonly onFileChanged: TileStreamerOptions['onFileChanged']
   private scheduling: SchedulingMode = 'priority'
@@ -115,7 +110,7 @@ export class TileStreamer {
     }
     // The batch is scheduled first and the excess dropped after, all synchronously: no load starts
     // in between (the loader dispatches in a microtask), and one order decides for old and new alike.
-    const excess = this.inFlight.size - this.maxPending
+    const excess = this.loader.getPendingCount() + this.loader.getActiveCount() - this.maxPending
     if (excess > 0) this.dropLeastUrgent(excess, source.info.name)
   }
 
@@ -141,8 +136,11 @@ export class TileStreamer {
    * being reopened; the requests are asked again of the new content). O(tiles in flight): rare.
    */
   withdrawRaster(rasterId: string): TileRequest[] {
-    const withdrawn: TileRequest[] = []
-    for (const entry of this.inFlight.values()) if (entry.rasterId === rasterId) withdrawn.push(entry.tile)
+    // The loader's requests are the record of what was asked: their address is their key.
+    const withdrawn: TileRequest[] = this.loader.requestsOf(rasterId).map(({ id, priority, rank }) => {
+      const { level, col, row } = parseTileKey(id)!
+      return { level, col, row, priority, rank }
+    })
     this.loader.cancelTexture(rasterId)
     // Decoded from the old content and not sent yet: asked again of the new one.
     for (const queued of this.sendQueue.withdraw(rasterId)) withdrawn.push(queued.request)
@@ -188,7 +186,6 @@ export class TileStreamer {
    */
   async close(): Promise<void> {
     const leaving = this.loader.close()
-    this.inFlight.clear()
     this.sendQueue.close()
     await leaving
   }
@@ -201,46 +198,49 @@ export class TileStreamer {
       if (!fifo) this.sendQueue.raise(key, tile)
       return
     }
-    let entry = this.inFlight.get(key)
-    if (!entry) {
-      const created: InFlight = { rasterId, tile, callback: (result, error) => this.settle(key, created, result, error) }
-      entry = created
-      this.inFlight.set(key, created)
-    } else if (tile.priority <= entry.tile.priority) entry.tile = tile
-    // Scheduling a key again joins its one load (the loader dedups) and may raise its priority;
-    // the shared callback acts once, for whichever call comes first.
+    const priority = fifo ? ImageLoadPriority.NORMAL : tile.priority
+    const rank = fifo ? 0 : (tile.rank ?? 0)
+    if (this.loader.request(key)) {
+      // Its one load is scheduled: asked again, it joins it, and may raise its priority.
+      this.loader.scheduleLoad({ id: key, textureId: rasterId, priority, rank, load: NO_LOAD, callback: JOINED })
+      return
+    }
+    // The request as it stood when its load started: the loader keeps the most urgent it was given.
+    let asked = tile
     this.loader.scheduleLoad({
       id: key,
       textureId: rasterId,
-      priority: fifo ? ImageLoadPriority.NORMAL : tile.priority,
-      rank: fifo ? 0 : (tile.rank ?? 0),
-      load: (signal) => source.readTile(tile.level, tile.col, tile.row, signal),
-      callback: entry.callback
+      priority,
+      rank,
+      load: (signal) => {
+        const now = fifo ? undefined : this.loader.request(key)
+        if (now) asked = { level: tile.level, col: tile.col, row: tile.row, priority: now.priority, rank: now.rank }
+        return source.readTile(tile.level, tile.col, tile.row, signal)
+      },
+      callback: (result, error) => this.settle(key, rasterId, asked, result, error)
     })
   }
 
-  private settle(key: string, entry: InFlight, tile: DecodedTile | null, error?: Error): void {
-    if (this.inFlight.get(key) !== entry) return
-    this.inFlight.delete(key)
+  private settle(key: string, rasterId: string, asked: TileRequest, tile: DecodedTile | null, error?: Error): void {
     if (error && isFileChangedError(error)) {
       this.cancelled++
-      this.onFileChanged(entry.rasterId, entry.tile)
+      this.onFileChanged(rasterId, asked)
       return
     }
     if (error) {
       this.failed++
-      this.sink.send({ type: 'tile-failed', rasterId: entry.rasterId, key, error: toErrorInfo(error, 'decode-failed') })
+      this.sink.send({ type: 'tile-failed', rasterId, key, error: toErrorInfo(error, 'decode-failed') })
       return
     }
     if (!tile) {
       this.cancelled++
       return
     }
-    const { level, col, row } = entry.tile
+    const { level, col, row } = asked
     // The frame of an empty tile is exactly the prefix (header + padding) of the real one.
     const prefix = encodeTileFrame(
       {
-        rasterId: entry.rasterId,
+        rasterId,
         level,
         col,
         row,
@@ -253,7 +253,7 @@ export class TileStreamer {
     )
     const pixels = new Uint8Array(tile.data.buffer, tile.data.byteOffset, tile.data.byteLength)
     this.done++
-    const queued: QueuedTile = { key, rasterId: entry.rasterId, request: entry.tile, frame: { prefix, pixels } }
+    const queued: QueuedTile = { key, rasterId, request: asked, frame: { prefix, pixels } }
     if (this.scheduling === 'fifo') {
       // FIFO mode, the baseline: no send queue, every tile goes to the transport as it is decoded.
       this.sink.sendTile(queued.frame)
