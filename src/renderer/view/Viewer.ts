@@ -188,7 +188,10 @@ export class Viewer {
     if (existing) {
       // Announced again (a new connection re-opened it): served again, and described anew if it changed.
       existing.resume()
-      if (JSON.stringify(existing.info) !== JSON.stringify(opened.info)) existing.updateInfo(opened.info)
+      if (JSON.stringify(existing.info) !== JSON.stringify(opened.info)) {
+        existing.updateInfo(opened.info)
+        this.placeLayers() // its georeferencing may have changed with the file
+      }
       this.requestFrame()
       return existing
     }
