@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     }
   }
   viewer.onPlacementsChanged(refreshPlacements) // a CRS found in the definitions list: reprojected now
+  status.onCrsChange((epsg) => viewer.setViewCrs(epsg))
   /** Where layers go: files given together stack in the order given, whatever order they open in. */
   const order = new LayerOrder()
   /** The camera as the last automatic fit left it: the first view refits as its files come, until the user moves. */
@@ -523,6 +524,7 @@ async function main(): Promise<void> {
     navigator.update()
     status.setZoom(viewer.layers.length > 0 ? viewer.pixelZoom : null)
     status.setScale(viewer.layers.length > 0 ? viewScaleBar(viewer) : null)
+    status.setCrsChoices(viewer.crsChoices, viewer.viewCrs.epsg)
     status.setActivity(viewer.stats().pending, serviceActive)
     updateReadout()
   })

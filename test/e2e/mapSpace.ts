@@ -34,6 +34,8 @@ const HOLES = [
 const BLUE: RGB = [40, 80, 210]
 const RED: RGB = [225, 45, 40]
 const GREEN: RGB = [30, 160, 60]
+/** The viewer's background (Viewer.create). */
+const BACKGROUND: RGB = [0x20, 0x21, 0x24]
 /** Side of the hillshade's colour blocks, in its pixels (50 m). */
 const BLOCK = 10
 /** The hillshade's grid turned by 30° (counter-clockwise on the map) about its top-left corner. */
@@ -388,4 +390,52 @@ export async function expectRotatedOnTheGround(page: Page, drop: (paths: string[
   for (const name of others) await page.getByLabel(`Show ${name}`).check()
   await page.getByLabel('Show hillshade-rotated.tif').uncheck()
   return checked
+}
+
+/** A UTM 31N point in another CRS, as GDAL's gdaltransform computes it. */
+function gdalTransform(x: number, y: number, to: string): { x: number; y: number } {
+  const out = execFileSync('gdaltransform', ['-s_srs', 'EPSG:32631', '-t_srs', to, '-output_xy'], { input: `${x} ${y}\n` }).toString().trim().split(/\s+/)
+  return { x: Number(out[0]), y: Number(out[1]) }
+}
+
+/**
+ * Puts the view in Web Mercator from the status bar's CRS list: the DEM is then the reprojected one
+ * (its info says so), the point at the centre stays on the same ground (same latitude/longitude
+ * under the cursor), the DEM's holes (the background: no checkerboard under a reprojected layer)
+ * and the hillshade's blocks are where GDAL puts their ground points in Web Mercator; then back to UTM.
+ */
+export async function expectViewCrsChange(page: Page, prefix: string): Promise<void> {
+  await lookAt(page, CHECK_VIEW.x, CHECK_VIEW.y, CHECK_VIEW.zoom)
+  await waitForSharp(page)
+  const box = (await page.getByTestId('viewer').boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  const latLon = page.getByTestId('status-latlon')
+  await expect(page.getByTestId('status-map')).toContainText('(EPSG:32631)')
+  const before = (await latLon.textContent()) ?? ''
+  await page.getByTestId('status-crs').selectOption('3857')
+  await expect(page.getByTestId('layer').filter({ hasText: DEM.file }).getByTestId('layer-placement')).toHaveText("EPSG:32631 reprojected on the fly to the view's EPSG:3857")
+  await expect(page.getByTestId('status-map')).toContainText('(EPSG:3857)')
+  const degrees = (text: string): number[] => (/([\d.]+)° N, ([\d.]+)° E/.exec(text) ?? []).slice(1).map(Number)
+  const [lat0, lon0] = degrees(before)
+  await expect.poll(async () => {
+    const [lat1, lon1] = degrees((await latLon.textContent()) ?? '')
+    return Math.max(Math.abs(lat1! - lat0!), Math.abs(lon1! - lon0!))
+  }, { message: `the same ground at the centre: ${before}` }).toBeLessThan(1e-5)
+  await waitForSharp(page)
+  const shot = await shoot(page, `${prefix}-map-view-3857`)
+  const view = await worldView(page)
+  for (const hole of HOLES) {
+    const m = gdalTransform((hole.x0 + hole.x1) / 2, (hole.y0 + hole.y1) / 2, 'EPSG:3857')
+    const p = mapToScreen(view, m.x, m.y)
+    // A reprojected layer has no checkerboard under it (its outline bends): the background shows.
+    const [r, g, b] = shot.at(p.x, p.y)
+    expect(Math.max(Math.abs(r - BACKGROUND[0]), Math.abs(g - BACKGROUND[1]), Math.abs(b - BACKGROUND[2])), `DEM hole at ${hole.x0},${hole.y0} in Web Mercator: ${r},${g},${b}`).toBeLessThanOrEqual(6)
+  }
+  for (const [col, row] of [[5, 5], [15, 5], [5, 15]] as const) {
+    const m = gdalTransform(HILLSHADE.left + (col + 0.5) * HILLSHADE.pixel, HILLSHADE.top - (row + 0.5) * HILLSHADE.pixel, 'EPSG:3857')
+    const p = mapToScreen(view, m.x, m.y)
+    expect(kindOf(shot.at(p.x, p.y)), `hillshade block ${col},${row} in Web Mercator`).toBe(kindOf(hillshadeColor(col, row)))
+  }
+  await page.getByTestId('status-crs').selectOption('32631')
+  await expect(page.getByTestId('status-map')).toContainText('(EPSG:32631)')
 }

@@ -23,7 +23,7 @@ import type { GeoTransform, Georeference } from '../../src/shared/raster'
 import { pyramidLevels } from '../../src/shared/tiles'
 import { layerDisplacement, layerView, worldToScreen } from '../../src/renderer/view/layerView'
 import { coordKey, planTiles, polygonMeetsRect, visibleTiles, type PyramidGeometry, type ViewState } from '../../src/renderer/view/TileScheduler'
-import { placeLayer, viewCrsOf } from '../../src/renderer/view/map/placement'
+import { crsChoices, placeLayer, viewCrsOf } from '../../src/renderer/view/map/placement'
 import { MAX_MESH_CELLS, reprojectedMapping, tileMesh } from '../../src/renderer/view/map/mapping'
 import { crsDefinition, loadCrsDefinitions, metresPerUnit, needsCrsLookup, toLatLon } from '../../src/renderer/view/map/crs'
 import { scaleBar } from '../../src/renderer/view/map/scaleBar'
@@ -242,6 +242,13 @@ describe('level of detail per layer', () => {
 describe('placement of mixed layers', () => {
   const utm = geo(DEM, 32631)
   const mercator = geo([333958, 10, 0, 6446276, 0, -10], 3857)
+
+  it('takes the view CRS a person chose while some layer is in it, and offers the CRS of each layer once', () => {
+    const layers = [{ georeference: utm }, { georeference: null }, { georeference: mercator }, { georeference: geo(DEM, 32631) }]
+    expect(viewCrsOf(layers, 3857)).toEqual({ georeferenced: true, epsg: 3857 })
+    expect(viewCrsOf(layers, 2154)).toEqual({ georeferenced: true, epsg: 32631 }) // no layer in it
+    expect(crsChoices(layers)).toEqual([32631, 3857])
+  })
 
   it('takes the view CRS from the first georeferenced layer, bottom first', () => {
     expect(viewCrsOf([{ georeference: null }, { georeference: utm }, { georeference: mercator }])).toEqual({ georeferenced: true, epsg: 32631 })

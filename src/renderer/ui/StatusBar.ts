@@ -40,6 +40,8 @@ export class StatusBar {
   private readonly latLon: HTMLElement
   private readonly layerValues: HTMLElement
   private readonly scale: HTMLElement
+  private readonly crs: HTMLSelectElement
+  private readonly crsListeners = new Set<(epsg: number) => void>()
   private readonly scaleLine: HTMLElement
   private readonly pending: HTMLElement
   private readonly progressBox: HTMLElement
@@ -63,9 +65,14 @@ export class StatusBar {
     this.scaleLine = element('span', 'status-scale-line')
     this.scaleLine.style.cssText = 'display:inline-block;height:6px;border:solid currentColor;border-width:0 1px 1px;margin-right:4px;vertical-align:middle'
     this.scale.hidden = true
+    this.crs = element('select', 'status-crs', undefined, { 'data-testid': 'status-crs', 'aria-label': 'View CRS', title: "The view's coordinate reference system" })
+    this.crs.hidden = true
+    this.crs.addEventListener('change', () => {
+      for (const listener of this.crsListeners) listener(Number(this.crs.value))
+    })
     this.progressBox = element('span', 'status-progress-box')
     this.pending = element('span', 'status-pending', 'idle', { 'data-testid': 'status-pending' })
-    this.root.append(this.zoom, this.scale, this.position, this.value, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.pending)
+    this.root.append(this.zoom, this.scale, this.position, this.value, this.crs, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.pending)
     if (!this.root.style.position) this.root.style.position = 'relative' // the box of layer values sits over it
     parent.append(this.root)
   }
@@ -85,6 +92,26 @@ export class StatusBar {
     const label = this.scale.lastChild!
     if (label.textContent !== bar.label) label.textContent = bar.label
     if (this.scale.dataset.pixels !== width) this.scale.dataset.pixels = width
+  }
+
+  /**
+   * Lists the CRSs the view can take (shown when there are several), `current` selected. Called
+   * after every frame: the list is rebuilt only when it changes.
+   */
+  setCrsChoices(choices: readonly number[], current: number | null): void {
+    const key = choices.join(',')
+    if (this.crs.dataset.choices !== key) {
+      this.crs.dataset.choices = key
+      this.crs.replaceChildren(...choices.map((c) => new Option(`EPSG:${c}`, String(c))))
+    }
+    this.crs.hidden = choices.length < 2
+    if (current !== null && this.crs.value !== String(current)) this.crs.value = String(current)
+  }
+
+  /** Calls `listener` with the EPSG code a person picks for the view. */
+  onCrsChange(listener: (epsg: number) => void): () => void {
+    this.crsListeners.add(listener)
+    return () => this.crsListeners.delete(listener)
   }
 
   /** Shows what is under the cursor; null clears it (cursor off the view). */

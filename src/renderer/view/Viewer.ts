@@ -15,8 +15,8 @@ import type { ViewState } from './TileScheduler'
 import { isOpaqueRaster } from './bandPixels'
 import { unitsPerPixel, type Point } from '../../shared/geo/affine'
 import { layersExtent } from './map/extent'
-import { placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './map/placement'
-import { loadCrsDefinitions, needsCrsLookup } from './map/crs'
+import { crsChoices, placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './map/placement'
+import { loadCrsDefinitions, needsCrsLookup, transformPoint } from './map/crs'
 import { screenToWorld } from './layerView'
 
 export interface ViewerOptions {
@@ -69,6 +69,8 @@ export class Viewer {
   private readonly backdrops = new Map<string, TilingSprite>()
   private readonly placements = new Map<string, LayerPlacement>()
   private viewCrsValue: ViewCrs = { georeferenced: false, epsg: null }
+  /** The view's CRS a person picked (kept while some layer is in it); null: the first georeferenced layer's. */
+  private chosenCrs: number | null = null
   private readonly backdrop = new Container()
   private readonly layerRoot = new Container()
   private readonly checker: Texture
@@ -151,6 +153,35 @@ export class Viewer {
   /** The CRS of the world: the first georeferenced layer's (bottom first). */
   get viewCrs(): ViewCrs {
     return this.viewCrsValue
+  }
+
+  /** The CRSs the view can take: each georeferenced layer's EPSG code, once. */
+  get crsChoices(): number[] {
+    return crsChoices(this.layerList.map((l) => l.info))
+  }
+
+  /**
+   * Puts the view in EPSG:`epsg` (one of `crsChoices`): layers in it are placed by their
+   * geotransforms, the others reprojected; the ground point at the centre stays there, at the same
+   * ground scale.
+   */
+  setViewCrs(epsg: number): void {
+    const before = this.viewCrsValue.epsg
+    if (epsg === before || !this.crsChoices.includes(epsg)) return
+    const view = this.camera.view
+    const span = 100 / view.zoom
+    const centre = before === null ? null : transformPoint(before, epsg, view.centerX, -view.centerY)
+    const east = before === null ? null : transformPoint(before, epsg, view.centerX + span, -view.centerY)
+    this.chosenCrs = epsg
+    this.placeLayers()
+    if (centre && east) {
+      const moved = Math.hypot(east.x - centre.x, east.y - centre.y)
+      this.camera.setView({ centerX: centre.x, centerY: -centre.y, zoom: moved > 0 ? 100 / moved : view.zoom })
+    } else {
+      this.fitLayers()
+    }
+    for (const listener of this.placementListeners) listener()
+    this.requestFrame()
   }
 
   /** How a layer is placed in the world, and what its info must say about it. */
@@ -410,7 +441,7 @@ export class Viewer {
    * checkerboard with it, and tells the camera the world's extent and finest pixel.
    */
   private placeLayers(): void {
-    this.viewCrsValue = viewCrsOf(this.layerList.map((l) => l.info))
+    this.viewCrsValue = viewCrsOf(this.layerList.map((l) => l.info), this.chosenCrs)
     for (const layer of this.layerList) {
       const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
       this.placements.set(layer.rasterId, placement)

@@ -7,7 +7,7 @@
  * screenshots (test-results/screenshots/browser-ground-checks.json).
  */
 import { dropFiles, imagePath, test } from '../helpers'
-import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, expectRotatedOnTheGround, hasGdal, writeMapFiles, type MapFiles } from '../mapSpace'
+import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, expectRotatedOnTheGround, expectViewCrsChange, hasGdal, writeMapFiles, type MapFiles } from '../mapSpace'
 
 test.describe('map space in a browser', () => {
   test.skip(!hasGdal(), 'gdal-bin (gdal_translate, gdalwarp) not installed')
@@ -22,6 +22,7 @@ test.describe('map space in a browser', () => {
     await expectReadout(viewer, 'browser')
     await expectReprojectedOnTheGround(viewer, (paths) => dropFiles(viewer, paths), files, checks, 'browser')
     await expectRotatedOnTheGround(viewer, (paths) => dropFiles(viewer, paths), files, 'browser')
+    await expectViewCrsChange(viewer, 'browser')
     console.log(`[browser] ground checks\n${checks.map((c) => `${c.ground}: view ${c.predicted.toFixed(2)}, DEM ${c.inDem}, hillshade ${c.inHillshade}, hillshade-3857 ${c.inMercator}, hillshade-31370 ${c.inLambert}`).join('\n')}`)
     await expectMixedLayers(viewer, (paths) => dropFiles(viewer, paths), files, 'browser')
   })

@@ -5,7 +5,7 @@
  */
 import { test } from '@playwright/test'
 import { dropFiles, expect, imagePath, watchProblems } from '../helpers'
-import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, expectRotatedOnTheGround, hasGdal, writeMapFiles } from '../mapSpace'
+import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, expectRotatedOnTheGround, expectViewCrsChange, hasGdal, writeMapFiles } from '../mapSpace'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
@@ -24,6 +24,7 @@ test.describe(`map space, in Electron${electronBinaryAvailable() ? '' : ' (skipp
       await expectReadout(page, 'electron')
       await expectReprojectedOnTheGround(page, (paths) => dropFiles(page, paths), files, checks, 'electron')
       await expectRotatedOnTheGround(page, (paths) => dropFiles(page, paths), files, 'electron')
+      await expectViewCrsChange(page, 'electron')
       await expectMixedLayers(page, (paths) => dropFiles(page, paths), files, 'electron')
       expect(problems()).toEqual([])
     } finally {

@@ -79,6 +79,19 @@ export function toLatLon(epsg: number, x: number, y: number): { lat: number; lon
   return Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat!) <= 90 ? { lat: lat!, lon: lon! } : null
 }
 
+/** A map point of EPSG:`from` in EPSG:`to`; null when either is unknown or the point is outside a domain. */
+export function transformPoint(from: number, to: number, x: number, y: number): { x: number; y: number } | null {
+  const a = crsDefinition(from)
+  const b = crsDefinition(to)
+  if (!a || !b) return null
+  try {
+    const [px, py] = proj4(a, b).forward([x, y])
+    return Number.isFinite(px) && Number.isFinite(py) ? { x: px!, y: py! } : null
+  } catch {
+    return null
+  }
+}
+
 /** WGS 84 ellipsoid: semi-major axis (m) and first eccentricity squared. */
 const WGS84_A = 6_378_137
 const WGS84_E2 = 0.00669437999014

@@ -34,10 +34,24 @@ export interface LayerPlacement {
   warning: boolean
 }
 
-/** The view's CRS for layers listed bottom first: the first georeferenced one's. */
-export function viewCrsOf(layers: ReadonlyArray<{ georeference: Georeference | null }>): ViewCrs {
+/**
+ * The view's CRS for layers listed bottom first: `chosen` when a person picked one that some layer
+ * is in, else the first georeferenced layer's.
+ */
+export function viewCrsOf(layers: ReadonlyArray<{ georeference: Georeference | null }>, chosen: number | null = null): ViewCrs {
+  if (chosen !== null && layers.some((l) => l.georeference?.epsg === chosen)) return { georeferenced: true, epsg: chosen }
   const first = layers.find((l) => l.georeference)
   return first ? { georeferenced: true, epsg: first.georeference!.epsg } : { georeferenced: false, epsg: null }
+}
+
+/** The CRSs a view of these layers can take: the EPSG code of each georeferenced layer, once, bottom first. */
+export function crsChoices(layers: ReadonlyArray<{ georeference: Georeference | null }>): number[] {
+  const codes: number[] = []
+  for (const l of layers) {
+    const epsg = l.georeference?.epsg
+    if (epsg !== undefined && epsg !== null && !codes.includes(epsg)) codes.push(epsg)
+  }
+  return codes
 }
 
 /** How a layer is placed in a view of CRS `view`. */
