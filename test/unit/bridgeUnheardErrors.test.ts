@@ -49,4 +49,18 @@ describe('BridgeBase errors before anyone listens', () => {
     bridge.receive({ type: 'error', error: directoryError })
     expect(heard).toEqual([directoryError])
   })
+
+  it('names the raster an error is about, before and after the first listener', async () => {
+    const bridge = new TestBridge()
+    const changed: ErrorInfo = { code: 'file-changed', message: '/data/a.tif changed on disk and can no longer be read: truncated' }
+    bridge.receive({ type: 'error', error: changed, rasterId: 'r3' })
+    const heard: Array<[ErrorInfo, string | undefined]> = []
+    bridge.onError((error, rasterId) => heard.push([error, rasterId]))
+    await Promise.resolve()
+    bridge.receive({ type: 'error', error: directoryError })
+    expect(heard).toEqual([
+      [changed, 'r3'],
+      [directoryError, undefined]
+    ])
+  })
 })

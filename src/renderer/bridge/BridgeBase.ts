@@ -31,14 +31,14 @@ export abstract class BridgeBase implements TesseraBridge {
   protected readonly openedListeners = new Listeners<[OpenedRaster, OpenBatchSlot | undefined]>()
   protected readonly openFailedListeners = new Listeners<[OpenBatchSlot]>()
   protected readonly tileFailedListeners = new Listeners<[string, string, ErrorInfo]>()
-  protected readonly errorListeners = new Listeners<[ErrorInfo]>()
+  protected readonly errorListeners = new Listeners<[ErrorInfo, string | undefined]>()
   protected readonly connectionListeners = new Listeners<['open' | 'closed']>()
   /** raster-opened events that came before anyone listened (command-line files at start). */
   private readonly unheardOpened: Array<[OpenedRaster, OpenBatchSlot | undefined]> = []
   /** Places of files the host failed to open that came before anyone listened. */
   private readonly unheardOpenFailures: OpenBatchSlot[] = []
   /** Errors that came before anyone listened (a command-line file that fails at start): a person must still see them. */
-  private readonly unheardErrors: ErrorInfo[] = []
+  private readonly unheardErrors: Array<[ErrorInfo, string | undefined]> = []
   protected nextCallId = 1
   protected disposed = false
   private readonly proxy = proxyService(
@@ -90,7 +90,7 @@ export abstract class BridgeBase implements TesseraBridge {
           if (this.openFailedListeners.size === 0) this.unheardOpenFailures.push(message.batch)
           else this.openFailedListeners.emit(message.batch)
         }
-        return this.emitError(message.error)
+        return this.emitError(message.error, message.rasterId)
       default:
         return
     }
@@ -109,9 +109,9 @@ export abstract class BridgeBase implements TesseraBridge {
   }
 
   /** Hands an error to the error listeners, or keeps it for the first one when there is none yet. */
-  protected emitError(error: ErrorInfo): void {
-    if (this.errorListeners.size === 0) this.unheardErrors.push(error)
-    else this.errorListeners.emit(error)
+  protected emitError(error: ErrorInfo, rasterId?: string): void {
+    if (this.errorListeners.size === 0) this.unheardErrors.push([error, rasterId])
+    else this.errorListeners.emit(error, rasterId)
   }
 
   // The renderer's names for the calls it makes most (the `calls` proxy has every one).
@@ -169,10 +169,10 @@ export abstract class BridgeBase implements TesseraBridge {
     return this.tileFailedListeners.add(listener)
   }
 
-  onError(listener: (error: ErrorInfo) => void): Disposable {
+  onError(listener: (error: ErrorInfo, rasterId?: string) => void): Disposable {
     const dispose = this.errorListeners.add(listener)
     const unheard = this.unheardErrors.splice(0)
-    if (unheard.length > 0) queueMicrotask(() => unheard.forEach((error) => this.errorListeners.emit(error)))
+    if (unheard.length > 0) queueMicrotask(() => unheard.forEach(([error, rasterId]) => this.errorListeners.emit(error, rasterId)))
     return dispose
   }
 

@@ -58,8 +58,12 @@ export interface TesseraBridge {
   /** A file the host failed to open among files given together: its place (the error itself goes to `onError`). */
   onOpenFailed(listener: (batch: OpenBatchSlot) => void): Disposable
   onTileFailed(listener: (rasterId: string, key: string, error: ErrorInfo) => void): Disposable
-  /** Errors of the service and the connection; those that came before the first listener are handed to it. */
-  onError(listener: (error: ErrorInfo) => void): Disposable
+  /**
+   * Errors of the service and the connection; those that came before the first listener are handed
+   * to it. `rasterId` names the raster an error is about, when it is about one (its file changed or
+   * vanished, its pyramid could not be built): no need to look for a layer's name in the message.
+   */
+  onError(listener: (error: ErrorInfo, rasterId?: string) => void): Disposable
   /** Connection state (WebSocket reconnects; Electron is always 'open'). */
   onConnectionChange(listener: (state: 'open' | 'closed') => void): Disposable
   dispose(): void
