@@ -273,7 +273,9 @@ function guardSink(sink: ServiceSink): ServiceSink {
       } catch (error) {
         console.error('[TextureService] sending a tile failed:', error)
       }
-    }
+    },
+    // The transport's flow control, for the send queue (issue 14).
+    ...(sink.flow ? { flow: sink.flow } : {})
   }
 }
 
