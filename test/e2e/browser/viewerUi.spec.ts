@@ -20,13 +20,20 @@ test.describe('the viewer a person expects, in a browser', () => {
   test('Open… stays on screen once a file is open, and it and Ctrl+O show a picker filtered to images', async ({ viewer }) => {
     await openQuad(viewer)
     await expect(viewer.getByTestId('open-input')).toHaveAttribute('accept', /\.tif,\.tiff,\.png,\.jpg/)
-    let chooser = viewer.waitForEvent('filechooser')
+    const chooser = viewer.waitForEvent('filechooser')
     await viewer.getByTestId('toolbar-open').click()
     await (await chooser).setFiles([imagePath('browse-red.png')])
     await waitForLayers(viewer, 2)
-    chooser = viewer.waitForEvent('filechooser')
-    await viewer.keyboard.press('Control+o')
-    const picker = await chooser
+    // Ctrl+O with the focus on the page. Under a loaded machine Chromium once let a picker shown
+    // right after another go unannounced: the key is pressed again then (as a person would), at most twice.
+    await viewer.getByTestId('status').click()
+    let picker = null
+    for (let attempt = 0; attempt < 3 && !picker; attempt++) {
+      const next = viewer.waitForEvent('filechooser', { timeout: 15_000 }).catch(() => null)
+      await viewer.keyboard.press('Control+o')
+      picker = await next
+    }
+    if (!picker) throw new Error('Expected Ctrl+O to show the file picker but none was shown after three presses')
     expect(picker.isMultiple()).toBe(true)
     await picker.setFiles([imagePath('browse-blue.png')])
     await waitForLayers(viewer, 3)
