@@ -465,9 +465,9 @@ async function main(): Promise<void> {
     const name = displayNames.get(rasterId) ?? viewer.layer(rasterId)?.info.name ?? 'a layer'
     errors.show(`Could not read ${name}`, withoutTileKey(error.message, key), { key: readErrorKey(rasterId) })
   })
-  bridge.onError((error) => {
+  bridge.onError((error, rasterId) => {
     // A message about an open layer's file is that layer's one message (its failed tiles say no more).
-    const layer = [...viewer.layers].reverse().find((l) => error.message.includes(l.info.name))
+    const layer = (rasterId ? viewer.layer(rasterId) : undefined) ?? [...viewer.layers].reverse().find((l) => error.message.includes(l.info.name))
     if (!layer) return void errors.show('Tessera service', error.message)
     failedLayers.add(layer.rasterId)
     const name = displayNames.get(layer.rasterId) ?? layer.info.name
