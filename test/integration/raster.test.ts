@@ -83,6 +83,21 @@ describe('openRaster: tiled TIFF read in place', () => {
 })
 
 describe('openRaster: images kept in memory', () => {
+  it('shows a camera JPEG from its overview first, its finer levels from the full decode in the background lane', async () => {
+    const path = tmp.file('photo.jpg')
+    await fromRaw(gradient(3000, 2000)).jpeg({ quality: 90 }).toFile(path)
+    const decodesBefore = background.stats().completed
+    const source = await openRaster(path, opts({ overviewMaxSide: 1600 }))
+    expect(source.info.strategy).toBe('memory')
+    // Level 1 (1500×1000) comes from the overview decoded at open; level 0 waits for the full decode.
+    const coarse = await source.readTile(1, 0, 0)
+    expect(coarse.width).toBe(256)
+    await expectLevel0Exact(source, path)
+    expect(background.stats().completed).toBe(decodesBefore + 1)
+    await expectLevelClose(source, path, 1, 0, 0)
+    await source.close()
+  })
+
   it('serves a PNG with alpha exactly at level 0 and close at level 1', async () => {
     const path = tmp.file('alpha.png')
     await fromRaw(gradient(700, 500, 4)).png().toFile(path)

@@ -5,10 +5,8 @@
  * (geotiff.js in stripes, no-data-aware) and kept in shared memory: the reductions are cached.
  */
 import type { ImageSelector, SharedLevel } from '../pool/jobs'
-import { abortError } from '../pool/errors'
-import { type LevelImage, SharedReader, type TileReader, levelImages } from './readers'
+import { type LevelImage, levelImages } from './readers'
 import type { OpenContext } from './strategy'
-import type { DecodedTile } from './types'
 
 /**
  * The first level served from a decoded overview, or -1 when the file's own images already serve
@@ -56,52 +54,4 @@ export function decodeInPlaceOverview(context: OpenContext, first: number, signa
     },
     { signal, terminateOnAbort: true }
   )
-}
-
-/**
- * Levels from `first` down come from the overview once it is decoded (a tile asked for before
- * waits for it: decoding the same pixels twice would only delay both); finer levels from `fine`.
- * If the overview fails, every level comes from `fine`.
- */
-export class OverviewWhenReadyReader implements TileReader {
-  private coarse: TileReader | null = null
-  private readonly ready: Promise<TileReader | null>
-
-  constructor(
-    private readonly fine: TileReader,
-    private readonly first: number,
-    overview: Promise<SharedLevel[]>,
-    makeReader: (levels: SharedLevel[]) => SharedReader
-  ) {
-    this.ready = overview.then(
-      (levels) => (this.coarse = makeReader(levels)),
-      () => null
-    )
-  }
-
-  async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
-    if (level < this.first) return this.fine.read(level, col, row, signal)
-    const coarse = this.coarse ?? (await abortable(this.ready, signal))
-    return (coarse ?? this.fine).read(level, col, row, signal)
-  }
-}
-
-/** `promise`, or an AbortError as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError('Waiting for the overview'))
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      }
-    )
-  })
 }

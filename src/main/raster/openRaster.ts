@@ -5,6 +5,7 @@
 import { open, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { CannotOpenError } from '../../shared/errors'
+import type { LevelSize } from '../../shared/raster'
 import { pyramidLevels } from '../../shared/tiles'
 import { getDefaultPools } from '../pool/defaultPool'
 import type { PixelOutput, ProbeResult, SharedLevel } from '../pool/jobs'
@@ -13,7 +14,9 @@ import { stampOf } from './fileStamp'
 import { FileVersion } from './fileVersion'
 import { defaultCacheDir } from './pyramidCache'
 import { openPyramid } from './pyramidSource'
-import { OverviewWhenReadyReader, decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
+import { decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
+import { quickOverviewLevel } from './quickOverview'
+import { FineWhenReadyReader, OverviewWhenReadyReader } from './whenReady'
 import { Raster } from './Raster'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
@@ -100,20 +103,35 @@ export async function openRaster(path: string, options: OpenOptions = {}, versio
       return raster
     }
     case 'memory': {
-      const levels = await pool.run<SharedLevel[]>({
-        kind: 'decode-shared',
-        path: absolute,
-        autoOrient: true,
-        width: info.width,
-        height: info.height,
-        levels: info.levels,
-        output,
-        decoder: probe.decoder,
-        mask: probe.masks.find((m) => m.width === probe.images[0]?.width && m.height === probe.images[0]?.height)?.selector ?? null,
-        layout: probe.layout,
-        reduce: probe.reduce
-      }).catch(nameFile(absolute))
-      return new Raster(info, absolute, new SharedReader(info.levels, info.tileSize, levels, 0, pool, output))
+      const mask = probe.masks.find((m) => m.width === probe.images[0]?.width && m.height === probe.images[0]?.height)?.selector ?? null
+      const decode = (levels: LevelSize[], lane: typeof pool): Promise<SharedLevel[]> =>
+        lane.run<SharedLevel[]>({
+          kind: 'decode-shared',
+          path: absolute,
+          autoOrient: true,
+          width: info.width,
+          height: info.height,
+          levels,
+          output,
+          decoder: probe.decoder,
+          mask,
+          layout: probe.layout,
+          reduce: probe.reduce
+        })
+      const first = quickOverviewLevel(context)
+      if (first <= 0) {
+        const levels = await decode(info.levels, pool).catch(nameFile(absolute))
+        return new Raster(info, absolute, new SharedReader(info.levels, info.tileSize, levels, 0, pool, output))
+      }
+      // A format that shrinks on load (a camera JPEG): its overview is decoded first, in a fraction of
+      // the whole decode, and serves the coarse levels at once (and for good: tiles of one level never
+      // mix two decodes); the full decode of the finer levels follows in the background lane.
+      const overview = await decode(info.levels.slice(first), pool).catch(nameFile(absolute))
+      const full = decode(info.levels.slice(0, first), backgroundPool)
+      full.catch(() => {}) // its failure fails the fine tiles that wait for it, naming the file
+      const coarse = new SharedReader(info.levels, info.tileSize, overview, first, pool, output)
+      const fine = full.then((levels) => new SharedReader(info.levels, info.tileSize, levels, 0, pool, output))
+      return new Raster(info, absolute, new FineWhenReadyReader(coarse, first, fine))
     }
     case 'pyramid': {
       // The cache is keyed by the version served (its stamp; the stat above when it has none).

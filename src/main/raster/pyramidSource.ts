@@ -7,15 +7,11 @@ import type { LevelSize } from '../../shared/raster'
 import type { ProbeResult, SharedLevel } from '../pool/jobs'
 import { BYTES_PER_SAMPLE } from '../../shared/tileFrame'
 import { type SourceStamp, cachePaths, ensureCacheDir, invalidateCache, isCacheValid, writeManifest } from './pyramidCache'
+import { SHRINK_ON_LOAD } from './quickOverview'
 import { Raster } from './Raster'
 import { RegionReader, SharedReader, SplitReader, levelImages, regionSourceOf } from './readers'
 import type { OpenContext } from './strategy'
 
-/**
- * Formats that libvips shrinks on load (JPEG by DCT scaling, WebP, SVG and PDF by rendering
- * smaller): their overview costs a fraction of a full decode, so it goes first, alone on the cores.
- */
-const SHRINK_ON_LOAD = new Set(['jpeg', 'webp', 'svg', 'pdf'])
 
 /**
  * Opens a non-tiled file too large to keep in memory. Without a valid cached pyramid, the build

@@ -1,0 +1,79 @@
+/**
+ * Readers that serve some levels from a decode still under way: a tile of those levels waits for
+ * it (decoding the same pixels twice would only delay both), or leaves at once when its request
+ * is withdrawn.
+ */
+import { abortError } from '../pool/errors'
+import type { SharedLevel } from '../pool/jobs'
+import type { SharedReader, TileReader } from './readers'
+import type { DecodedTile } from './types'
+
+/**
+ * Levels from `first` down come from the overview once it is decoded (a tile asked for before
+ * waits for it: decoding the same pixels twice would only delay both); finer levels from `fine`.
+ * If the overview fails, every level comes from `fine`.
+ */
+export class OverviewWhenReadyReader implements TileReader {
+  private coarse: TileReader | null = null
+  private readonly ready: Promise<TileReader | null>
+
+  constructor(
+    private readonly fine: TileReader,
+    private readonly first: number,
+    overview: Promise<SharedLevel[]>,
+    makeReader: (levels: SharedLevel[]) => SharedReader
+  ) {
+    this.ready = overview.then(
+      (levels) => (this.coarse = makeReader(levels)),
+      () => null
+    )
+  }
+
+  async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    if (level < this.first) return this.fine.read(level, col, row, signal)
+    const coarse = this.coarse ?? (await abortable(this.ready, signal))
+    return (coarse ?? this.fine).read(level, col, row, signal)
+  }
+}
+
+/**
+ * Levels from `first` down come from `coarse`, ready now; finer levels wait for `fine` (the full
+ * decode, running in the background lane). A failed full decode fails the fine tiles with its error.
+ */
+export class FineWhenReadyReader implements TileReader {
+  private ready: TileReader | null = null
+
+  constructor(
+    private readonly coarse: TileReader,
+    private readonly first: number,
+    private readonly fine: Promise<TileReader>
+  ) {
+    fine.then((reader) => (this.ready = reader), () => {})
+  }
+
+  async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    if (level >= this.first) return this.coarse.read(level, col, row, signal)
+    const fine = this.ready ?? (await abortable(this.fine, signal))
+    return fine.read(level, col, row, signal)
+  }
+}
+
+/** `promise`, or an AbortError as soon as `signal` aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError('Waiting for the overview'))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
+}
