@@ -28,7 +28,12 @@ export interface BandStatistics {
   noData: number | null
   /** False when the figures come from a reduction (an overview or a strided pass), true when every pixel was read. */
   exact?: boolean
+  /** Counts of the valid values in HISTOGRAM_BINS equal bins from min to max (max in the last). */
+  histogram?: number[]
 }
+
+/** Bins of a band's histogram. */
+export const HISTOGRAM_BINS = 64
 
 /**
  * GDAL's affine geotransform, in GDAL's order: map X = gt[0] + col·gt[1] + row·gt[2],

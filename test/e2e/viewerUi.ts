@@ -552,11 +552,18 @@ export const stretchScenarios: Array<{ title: string; run: (page: Page, prefix: 
       await expect(max).not.toHaveAttribute('aria-invalid')
       const full = await midGrey('minmax')
       expectColor(full, [128, 128, 128], 'min – max: the middle value is mid grey', 4)
-      // The axis: the range over the whole of it, the statistics marked, and why there is no histogram.
+      // The axis: the range over the whole of it, the statistics marked, the band's histogram under them.
       const axis = layer.getByTestId('stretch-axis-0')
       await expect(axis).toHaveAttribute('data-range', `0,${elevationValue(ELEVATION.width - 1, ELEVATION.height - 1)}`)
       expect(await axis.locator('.stretch-axis-mark').count()).toBeGreaterThanOrEqual(5)
-      await expect(layer).toContainText('No histogram from the host')
+      await expect(layer).toContainText('Histogram of the band’s values')
+      const bars = await layer.getByTestId('stretch-histogram-0').evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height)
+        let painted = 0
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++
+        return painted
+      })
+      expect(bars, 'the histogram has bars').toBeGreaterThan(100)
       // Reset: back to what the layer opened with.
       await layer.getByTestId('stretch-reset-0').click()
       await expect(min).toHaveValue(initial.min)

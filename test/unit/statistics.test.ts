@@ -27,6 +27,17 @@ describe('bandStatistics', () => {
     near(s.p99_5, 0.995)
   })
 
+  it('counts every valid value once in a histogram of equal bins from min to max', () => {
+    const values = Int16Array.from([0, 1, 2, 3, 63, 64, 64, -32768, 640])
+    const s = bandStatistics(values, -32768)
+    expect(s.histogram).toHaveLength(64)
+    expect(s.histogram!.reduce((a, b) => a + b, 0)).toBe(8)
+    // min 0, max 640: bins 10 wide.
+    expect(s.histogram![0]).toBe(4) // 0, 1, 2, 3
+    expect(s.histogram![6]).toBe(3) // 63, 64, 64
+    expect(s.histogram![63]).toBe(1) // the maximum falls in the last bin
+  })
+
   it('gives zeros for a band without a valid value', () => {
     expect(bandStatistics(Int16Array.from([-32768, -32768]), -32768)).toMatchObject({ min: 0, max: 0, p2: 0, p98: 0 })
   })

@@ -2,7 +2,7 @@
  * The stretch of one shown band of a value layer: its limits (checked, the error said beside the
  * field), presets and reset, the value axis with the statistics marked on it and the range drawn
  * over it, and for a single band its colour map with a legend (the colour bar and its values).
- * No histogram comes from the host: the axis says so and shows the statistics as marks instead.
+ * The histogram the host computed over the band's valid values is drawn on the axis, under the range.
  */
 import type { BandStatistics } from '../../shared/raster'
 import type { BandRange } from '../view/bandPixels'
@@ -49,7 +49,14 @@ export function bandStretchControls(options: BandStretchOptions): HTMLElement {
 
   const axis = element('div', 'stretch-axis', undefined, { 'data-testid': `stretch-axis-${index}` })
   const band = element('div', 'stretch-axis-range')
+  const bins = stats?.histogram && stats.histogram.some((count) => count > 0) ? stats.histogram : null
+  const histogram = bins ? element('canvas', 'stretch-histogram', undefined, { width: String(HISTOGRAM_WIDTH), height: String(HISTOGRAM_HEIGHT), 'data-testid': `stretch-histogram-${index}` }) : null
   axis.append(band)
+  if (histogram) {
+    // Over the range band: the bars stay readable where the range covers them.
+    axis.classList.add('with-histogram')
+    axis.append(histogram)
+  }
   const marks: Array<[number, string]> = []
   if (stats) {
     marks.push([stats.min, 'min'], [stats.max, 'max'], [stats.p2, '2 %'], [stats.p98, '98 %'])
@@ -65,7 +72,15 @@ export function bandStretchControls(options: BandStretchOptions): HTMLElement {
   const axisMin = element('span', undefined, '')
   const axisMax = element('span', undefined, '')
   axisLabels.append(axisMin, axisMax)
-  const note = element('p', 'stretch-note', stats ? 'No histogram from the host: the marks are the band’s statistics (min, 0.5, 2, 98, 99.5 %, mean, max).' : 'No statistics for this band.')
+  const note = element(
+    'p',
+    'stretch-note',
+    !stats
+      ? 'No statistics for this band.'
+      : bins
+        ? `Histogram of the band’s values${stats.exact === false ? ' (from an overview or a sample of rows)' : ''}; the marks are its statistics (min, 0.5, 2, 98, 99.5 %, mean, max).`
+        : 'No histogram for this band: the marks are its statistics (min, 0.5, 2, 98, 99.5 %, mean, max).'
+  )
 
   const show = (): void => {
     const a = valueAxis(stats, range)
@@ -74,6 +89,7 @@ export function bandStretchControls(options: BandStretchOptions): HTMLElement {
     band.style.left = `${from * 100}%`
     band.style.width = `${Math.max(0.5, (to - from) * 100)}%`
     for (const { value, mark } of markEls) mark.style.left = `${axisPosition(a, value) * 100}%`
+    if (histogram && bins && stats) drawHistogram(histogram, bins, stats.min, stats.max, a)
     axisMin.textContent = formatValue(a.min)
     axisMax.textContent = formatValue(a.max)
     preset.value = presetOf(presets, range) ?? ''
@@ -143,4 +159,27 @@ export function colourMapControls(colormap: ColormapName, range: () => BandRange
   refresh()
   root.append(row, legend)
   return { root, refresh }
+}
+
+const HISTOGRAM_WIDTH = 256
+const HISTOGRAM_HEIGHT = 48
+
+/**
+ * Bars of `bins` (equal bins from min to max) placed on the axis `axis` spans; heights by the
+ * square root of the counts, so that a long tail stays visible beside a tall peak.
+ */
+function drawHistogram(canvas: HTMLCanvasElement, bins: readonly number[], min: number, max: number, axis: BandRange): void {
+  const context = canvas.getContext('2d')
+  if (!context) return
+  context.clearRect(0, 0, HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT)
+  context.fillStyle = getComputedStyle(canvas).color || '#888'
+  const peak = Math.sqrt(Math.max(...bins))
+  const width = (max - min) / bins.length
+  bins.forEach((count, i) => {
+    if (count === 0) return
+    const from = axisPosition(axis, min + i * width) * HISTOGRAM_WIDTH
+    const to = max > min ? axisPosition(axis, min + (i + 1) * width) * HISTOGRAM_WIDTH : from + 2
+    const height = Math.max(1, (Math.sqrt(count) / peak) * HISTOGRAM_HEIGHT)
+    context.fillRect(from, HISTOGRAM_HEIGHT - height, Math.max(1, to - from), height)
+  })
 }

@@ -1,5 +1,5 @@
 /** Value statistics of a band, for the renderer's linear stretch. Pure; runs in the worker. */
-import type { BandStatistics } from '../../../shared/raster'
+import { type BandStatistics, HISTOGRAM_BINS } from '../../../shared/raster'
 
 /**
  * min, max, 2nd and 98th percentiles of `values`, leaving out NaN and the no-data value. A band
@@ -32,7 +32,19 @@ export function bandStatistics(values: ArrayLike<number>, noData: number | null)
   const at = (q: number): number => (sampled === 0 ? min : sorted[Math.min(sampled - 1, Math.floor(q * (sampled - 1)))]!)
   const mean = sum / count
   const stdDev = Math.sqrt(Math.max(0, squares / count - mean * mean))
-  return { min, max, p2: at(0.02), p98: at(0.98), p0_5: at(0.005), p99_5: at(0.995), mean, stdDev, noData }
+  return { min, max, p2: at(0.02), p98: at(0.98), p0_5: at(0.005), p99_5: at(0.995), mean, stdDev, noData, histogram: histogram(values, noData, min, max) }
+}
+
+/** Counts of the valid values in HISTOGRAM_BINS equal bins from min to max (a second pass: min and max come first). */
+function histogram(values: ArrayLike<number>, noData: number | null, min: number, max: number): number[] {
+  const counts = new Array<number>(HISTOGRAM_BINS).fill(0)
+  const scale = max > min ? HISTOGRAM_BINS / (max - min) : 0
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!
+    if (value !== value || value === noData || value === Infinity || value === -Infinity) continue
+    counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((value - min) * scale))]!++
+  }
+  return counts
 }
 
 /** Values whose percentiles are computed, at most. */
