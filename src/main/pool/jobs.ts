@@ -79,6 +79,8 @@ export interface RegionJob {
   mask: ImageSelector | null
   layout: SampleLayout
   reduce: ReduceRule
+  /** Decode through damage the probe found and reported (ProbeResult.tolerant). */
+  tolerant?: boolean
   /**
    * Also stat the file once the pixels are read, and return its stamp (`TilePixels.fileStamp`):
    * the caller refuses a tile read from a file changed since it was opened (mixed pixels). A sync
@@ -113,6 +115,8 @@ export interface DecodeSharedJob {
   mask: ImageSelector | null
   layout: SampleLayout
   reduce: ReduceRule
+  /** Decode through damage the probe found and reported (ProbeResult.tolerant). */
+  tolerant?: boolean
   /**
    * geotiff.js only: read this image of the file (an overview) instead of the first, `scale`
    * halvings below full resolution, in horizontal stripes reduced as they are read (memory stays
@@ -136,6 +140,8 @@ export interface BuildPyramidJob {
   output: PixelOutput
   /** Bytes the finished file is expected to have, for progress. */
   expectedBytes: number
+  /** Decode through damage the probe found and reported (ProbeResult.tolerant). */
+  tolerant?: boolean
 }
 
 /** Test hooks, honoured only by workers started with `testHooks: true`. */
@@ -189,6 +195,8 @@ export interface ProbeResult {
   lossless: boolean
   /** Damage found in a file that still decodes. */
   warnings: string[]
+  /** Decode the file through its damage (it is said in `warnings`): a truncated JPEG shows its first rows. */
+  tolerant: boolean
 }
 
 /** Messages from a worker to the pool. */

@@ -116,7 +116,8 @@ export async function openRaster(path: string, options: OpenOptions = {}, versio
           decoder: probe.decoder,
           mask,
           layout: probe.layout,
-          reduce: probe.reduce
+          reduce: probe.reduce,
+          tolerant: probe.tolerant
         })
       const first = quickOverviewLevel(context)
       if (first <= 0) {

@@ -81,7 +81,8 @@ function decodeOverview(context: OpenContext, overviewLevel: number): Promise<Sh
     decoder: context.probe.decoder,
     mask: null,
     layout: context.probe.layout,
-    reduce: context.probe.reduce
+    reduce: context.probe.reduce,
+    tolerant: context.probe.tolerant
   })
 }
 
@@ -129,6 +130,7 @@ async function buildPyramid(context: OpenContext, stamp: SourceStamp, signal: Ab
       outPath: pyramid,
       tileSize: info.tileSize,
       output: context.output,
+      tolerant: context.probe.tolerant,
       expectedBytes: expectedBytes(info.levels, context)
     },
     { signal, terminateOnAbort: true, onProgress: (fraction) => !closed() && options.onProgress?.(fraction) }

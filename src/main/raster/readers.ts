@@ -57,11 +57,13 @@ export interface RegionSource {
   reduce: ReduceRule
   /** Apply EXIF orientation before cutting (a non-tiled source read in place, whose sizes are oriented). */
   autoOrient: boolean
+  /** Decode through damage the probe reported. */
+  tolerant: boolean
 }
 
 /** The region source of a probed file (`path` may be a built pyramid of the raster, whose output is `output`). */
 export function regionSourceOf(path: string, probe: ProbeResult, output: PixelOutput, autoOrient = false): RegionSource {
-  return { path, images: levelImages(probe.images), masks: probe.masks, decoder: probe.decoder, output, layout: probe.layout, reduce: probe.reduce, autoOrient }
+  return { path, images: levelImages(probe.images), masks: probe.masks, decoder: probe.decoder, output, layout: probe.layout, reduce: probe.reduce, autoOrient, tolerant: probe.tolerant }
 }
 
 /**
@@ -106,6 +108,7 @@ export class RegionReader implements TileReader {
         mask: mask?.selector ?? null,
         layout: source.layout,
         reduce: source.reduce,
+        tolerant: source.tolerant,
         stampFile: this.version !== null
       },
       { signal }

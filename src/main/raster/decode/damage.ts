@@ -1,7 +1,8 @@
 /**
- * Worker side: damage that libvips decodes through without a word (a PNG chunk whose checksum
- * fails), found by walking the file's structure, so that such a file opens with a warning naming
- * the damage instead of silently (as eog and vipsdisp warn).
+ * Worker side: damage found by walking a file's structure, so that a file that still decodes opens
+ * with a warning naming it (as eog and vipsdisp warn) instead of silently (a PNG chunk whose
+ * checksum fails: libvips decodes through it without a word) or not at all (a JPEG cut short:
+ * its first rows decode).
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
@@ -41,4 +42,22 @@ export function pngDamage(path: string): string[] {
   } finally {
     closeSync(fd)
   }
+}
+
+/** Bytes at the end of a JPEG searched for its end-of-image marker (some writers pad after it). */
+const JPEG_TAIL = 1024
+
+/** A warning for a JPEG whose end-of-image marker (FF D9) is missing: cut short, its last rows lost. */
+export function jpegDamage(path: string): string[] {
+  const size = statSync(path).size
+  const length = Math.min(size, JPEG_TAIL)
+  const tail = Buffer.alloc(length)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, tail, 0, length, size - length)
+  } finally {
+    closeSync(fd)
+  }
+  for (let i = length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return []
+  return ['it is truncated (its end-of-image marker is missing): the rows after the cut are shown grey']
 }

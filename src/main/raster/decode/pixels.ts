@@ -28,11 +28,14 @@ export function sampleTypeOfDepth(depth: string): SampleType | null {
 
 /**
  * Opens an image of a file. Pixel limits are Tessera's business (openRaster checks them before any
- * decode), so sharp's own limit is lifted; truncated data still fails rather than showing grey.
+ * decode), so sharp's own limit is lifted; truncated data still fails rather than showing grey,
+ * unless the file is known to be damaged and said so (`tolerant`).
  */
-export function openImage(path: string, image: ImageSelector = {}, autoOrient = false): Sharp {
+export function openImage(path: string, image: ImageSelector = {}, autoOrient = false, tolerant = false): Sharp {
   if (image.file) path = image.file // an external overview (`.ovr`) of the file
-  const options: SharpOptions = { limitInputPixels: false, failOn: 'truncated', autoOrient }
+  // `tolerant`: a file whose damage the probe found and the person was told of (a truncated JPEG):
+  // its rows past the damage decode grey instead of failing the whole image.
+  const options: SharpOptions = { limitInputPixels: false, failOn: tolerant ? 'none' : 'truncated', autoOrient }
   if (image.page !== undefined) options.page = image.page
   if (image.subifd !== undefined) options.tiff = { subifd: image.subifd }
   // An SVG loaded from a file may pull in other files (<image href>, relative or file:): librsvg

@@ -5,7 +5,7 @@ import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
 import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from '../../pool/jobs'
 import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
-import { pngDamage } from './damage'
+import { jpegDamage, pngDamage } from './damage'
 import { bandStatistics } from './statistics'
 import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
@@ -87,7 +87,8 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     displayBands: displayBandsOf(interpretations),
     compression: compressionName(full!.compression),
     lossless: full!.compression !== 7 && full!.compression !== 50001,
-    warnings: []
+    warnings: [],
+    tolerant: false
   }
   if (output.kind === 'bands') await tiffStatistics(path, result, layout)
   return result
@@ -126,8 +127,11 @@ async function probeOther(path: string): Promise<ProbeResult> {
     displayBands: colour >= 3 ? [0, 1, 2] : [0],
     compression: null,
     lossless: isLosslessFormat(path, metadata.format),
-    warnings: metadata.format === 'png' ? pngDamage(path) : []
+    warnings: metadata.format === 'png' ? pngDamage(path) : metadata.format === 'jpeg' ? jpegDamage(path) : [],
+    tolerant: false
   }
+  // A JPEG cut short decodes its first rows (libjpeg fills the rest grey): shown, and said.
+  result.tolerant = metadata.format === 'jpeg' && result.warnings.length > 0
   if (output.kind === 'bands') await reducedStatistics(path, result, output)
   return result
 }

@@ -51,7 +51,7 @@ export async function buildPyramid(job: BuildPyramidJob, progress: (fraction: nu
     )
   }, PROGRESS_INTERVAL_MS)
   try {
-    let pipeline = openImage(job.path, {}, true)
+    let pipeline = openImage(job.path, {}, true, job.tolerant)
     // RGB stays RGB (RGBA only with alpha); bands keep their 16 bits and their alpha.
     pipeline = job.output.kind === 'rgba8' ? pipeline.toColourspace('srgb') : convertFor(pipeline, job.output)
     await pipeline

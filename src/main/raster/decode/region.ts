@@ -31,7 +31,7 @@ async function readWithVips(job: RegionJob, width: number, height: number): Prom
   const { rect, outWidth, outHeight } = job
   const targetWidth = Math.max(1, Math.min(outWidth, Math.round((width * outWidth) / rect.width)))
   const targetHeight = Math.max(1, Math.min(outHeight, Math.round((height * outHeight) / rect.height)))
-  let pipeline = openImage(job.path, job.image, job.autoOrient).extract({ left: rect.left, top: rect.top, width, height })
+  let pipeline = openImage(job.path, job.image, job.autoOrient, job.tolerant).extract({ left: rect.left, top: rect.top, width, height })
   if (targetWidth !== width || targetHeight !== height) pipeline = pipeline.resize(targetWidth, targetHeight, { fit: 'fill' })
   if (targetWidth < outWidth || targetHeight < outHeight) {
     pipeline = pipeline.extend({ right: outWidth - targetWidth, bottom: outHeight - targetHeight, extendWith: 'copy' })

@@ -35,7 +35,7 @@ export async function decodeShared(job: DecodeSharedJob): Promise<SharedLevel[]>
 async function decodeFirst(job: DecodeSharedJob, size: { width: number; height: number }): Promise<TilePixels> {
   if (job.decoder === 'geotiff') return decodeTiffStriped(job, size)
   if (job.source) throw new Error('only geotiff.js reads an overview image into shared levels')
-  let pipeline = openImage(job.path, {}, job.autoOrient)
+  let pipeline = openImage(job.path, {}, job.autoOrient, job.tolerant)
   if (size.width !== job.width || size.height !== job.height) pipeline = pipeline.resize(size.width, size.height, { fit: 'fill' })
   return toPixels(pipeline, job.output)
 }
