@@ -9,6 +9,7 @@ import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
 import type { LoaderClient } from '../loader/LoaderClient'
 import { ImageLoadPriority } from '../../shared/priority'
 import { encodeTileFrame } from '../../shared/tileFrame'
+import { tileMapBounds } from '../../shared/geo/tileBounds'
 import { isTileInPyramid, parseTileKey, tileKey } from '../../shared/tiles'
 import { toErrorInfo } from '../../shared/errors'
 import type { SchedulingMode, ServiceStats, TileRequest } from '../../shared/protocol'
@@ -207,11 +208,14 @@ export class TileStreamer {
     }
     // The request as it stood when its load started: the loader keeps the most urgent it was given.
     let asked = tile
+    const { georeference, levels, tileSize } = source.info
     this.loader.scheduleLoad({
       id: key,
       textureId: rasterId,
       priority,
       rank,
+      // Where the tile lies on the ground, as the seed's requests carry it.
+      bounds: tileMapBounds(georeference, levels, tileSize, tile.level, tile.col, tile.row),
       load: (signal) => {
         const now = fifo ? undefined : this.loader.request(key)
         if (now) asked = { level: tile.level, col: tile.col, row: tile.row, priority: now.priority, rank: now.rank }
