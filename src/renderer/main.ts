@@ -179,6 +179,20 @@ async function main(): Promise<void> {
     const uploads = files.map((file) => `upload:${file.name}:${file.size}:${Math.random()}`)
     files.forEach((file, i) => uploading.set(uploads[i]!, file.name))
     showOpening()
+    // A first picture from the file itself, decoded by the browser while the host opens it.
+    const opening = new Set(uploads)
+    files.forEach((file, i) => {
+      const uploadId = uploads[i]!
+      if (!browserDecodes(file)) return
+      decodePreview(file)
+        .then((preview) => {
+          // Too late once the file opened (or failed): its layer draws its own tiles.
+          if (!preview) return
+          if (!opening.has(uploadId)) return preview.bitmap.close()
+          viewer.showPreview(uploadId, preview.bitmap, preview.width, preview.height)
+        })
+        .catch(() => undefined) // no preview: the layer comes as always
+    })
     const open = limitConcurrency(OPENS_AT_ONCE, async ({ file, index }: { file: File; index: number }) => {
       const uploadId = uploads[index]!
       let opened: OpenedRaster
@@ -189,13 +203,16 @@ async function main(): Promise<void> {
       } catch (error) {
         order.fail(batch, index)
         errors.show(`Could not open ${file.name}`, messageOf(error))
+        viewer.removePreview(uploadId)
         return
       } finally {
+        opening.delete(uploadId)
         status.setProgress(uploadId, '', 1)
         uploading.delete(uploadId)
         showOpening()
       }
       addLayer(opened, batch, index)
+      viewer.attachPreview(uploadId, opened.rasterId)
       layerFiles.set(opened.rasterId, file)
     })
     await Promise.all(files.map((file, index) => open({ file, index })))
@@ -575,6 +592,37 @@ function layerEntry(layer: TileLayer, viewer: Viewer): LayerEntry {
 }
 
 /** True when two camera states are the same (to within rounding): the user has not moved since. */
+/** Longest side of a dropped file's preview, in pixels. */
+const PREVIEW_MAX_SIDE = 2048
+
+/** A picture the browser decodes itself (its first preview while the host opens it). */
+function browserDecodes(file: File): boolean {
+  return /^image\/(jpeg|png|webp|gif)$/.test(file.type) || /\.(jpe?g|png|webp|gif)$/i.test(file.name)
+}
+
+/** The file decoded by the browser, shrunk to at most PREVIEW_MAX_SIDE a side; its full size too. */
+async function decodePreview(file: File): Promise<{ bitmap: ImageBitmap; width: number; height: number } | null> {
+  // Pixels as stored (no EXIF turn): as the host reads them.
+  const full = await createImageBitmap(file, { imageOrientation: 'none' })
+  const { width, height } = full
+  const scale = Math.min(1, PREVIEW_MAX_SIDE / Math.max(width, height))
+  if (!(width > 0 && height > 0)) {
+    full.close()
+    return null
+  }
+  if (scale === 1) return { bitmap: full, width, height }
+  try {
+    const bitmap = await createImageBitmap(full, {
+      resizeWidth: Math.max(1, Math.round(width * scale)),
+      resizeHeight: Math.max(1, Math.round(height * scale)),
+      resizeQuality: 'medium'
+    })
+    return { bitmap, width, height }
+  } finally {
+    full.close()
+  }
+}
+
 function sameView(a: { centerX: number; centerY: number; zoom: number }, b: { centerX: number; centerY: number; zoom: number }): boolean {
   const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y))
   return close(a.centerX, b.centerX) && close(a.centerY, b.centerY) && close(a.zoom, b.zoom)

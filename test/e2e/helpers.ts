@@ -24,6 +24,9 @@ interface DiagnosticsStats {
   late: number
   textureBytes: number
   sharp: boolean
+  /** Previews of dropped files drawn now, and shown since the page began. */
+  previews: number
+  previewsShown: number
 }
 interface FileInput {
   type: string

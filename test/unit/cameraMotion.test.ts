@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, ZOOM_SETTLE_MS } from '../../src/renderer/view/CameraMotion'
+import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome } from '../../src/renderer/view/CameraMotion'
 import type { ViewState } from '../../src/renderer/view/TileScheduler'
 
 const base: ViewState = { centerX: 5000, centerY: 5000, zoom: 1, width: 1000, height: 800 }
@@ -44,15 +44,29 @@ describe('CameraMotion', () => {
     expect(quick.update(at(900), 16, 10)).toMatchObject({ maxNewRequests: Infinity, lead: { x: 281.25, y: 0 } })
   })
 
-  it('is zooming until ZOOM_SETTLE_MS after the last zoom change, and leads nothing meanwhile', () => {
+  it('is zooming only while the zoom changes from frame to frame: a still camera plans at once (no hold)', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 100)
     const zoomed = motion.update(at(10, 0, 1.25), 16, 100)
     expect(zoomed).toEqual({ zooming: true, lead: { x: 0, y: 0 }, maxNewRequests: REQUESTS_WHILE_ZOOMING })
-    expect(motion.update(at(10, 0, 1.25), 16 + ZOOM_SETTLE_MS - 1, 100).zooming).toBe(true)
     expect(motion.unsettled).toBe(true)
-    expect(motion.update(at(10, 0, 1.25), 16 + ZOOM_SETTLE_MS, 100)).toMatchObject({ zooming: false, maxNewRequests: Infinity })
+    // Still animating: the zoom changes again at the next frame.
+    expect(motion.update(at(10, 0, 1.5), 32, 100).zooming).toBe(true)
+    // The very next frame with the same view: the whole plan goes, however soon after.
+    expect(motion.update(at(10, 0, 1.5), 33, 100)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity })
     expect(motion.unsettled).toBe(false)
+  })
+})
+
+describe('frameOutcome', () => {
+  it('a cached view is sharp the frame it is reached, even mid-zoom, and needs no second plan', () => {
+    expect(frameOutcome({ complete: true, pending: 0, unsettled: true })).toEqual({ sharp: true, planAgain: false })
+  })
+
+  it('a moving camera whose view is not complete plans again next frame; a still one waits for events', () => {
+    expect(frameOutcome({ complete: false, pending: 0, unsettled: true })).toEqual({ sharp: false, planAgain: true })
+    expect(frameOutcome({ complete: true, pending: 2, unsettled: true })).toEqual({ sharp: false, planAgain: true })
+    expect(frameOutcome({ complete: false, pending: 3, unsettled: false })).toEqual({ sharp: false, planAgain: false })
   })
 })
 

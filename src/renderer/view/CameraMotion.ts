@@ -5,8 +5,6 @@
  */
 import type { ViewState } from './TileScheduler'
 
-/** A zoom is "changing" until this long after its last change: wheel ticks come ~40 ms apart. */
-export const ZOOM_SETTLE_MS = 90
 /** Frames further apart than this are not one motion: the camera rested in between. */
 const MAX_FRAME_GAP_MS = 100
 /** A move of more than this many views in one frame is a jump, not a pan: nothing to extrapolate. */
@@ -50,7 +48,8 @@ export const REQUESTS_WHILE_ZOOMING = 0
 
 export class CameraMotion {
   private last: { t: number; view: ViewState } | null = null
-  private zoomChangedAt = -Infinity
+  /** The zoom changed at the last frame: a later frame may plan differently with no new event. */
+  private zoomChanged = false
   private velocity = { x: 0, y: 0 }
 
   /** Records the view of a frame at time `now` (ms) and tells how the camera moves. */
@@ -59,8 +58,10 @@ export class CameraMotion {
     this.last = { t: now, view: { ...view } }
     if (!last) return { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }
     const dt = now - last.t
-    if (view.zoom !== last.view.zoom) this.zoomChangedAt = now
-    const zooming = now - this.zoomChangedAt < ZOOM_SETTLE_MS
+    // Zooming only while the zoom changes from frame to frame (a wheel or pinch animating): no
+    // fixed hold, the first frame where it stands still plans for it.
+    const zooming = view.zoom !== last.view.zoom
+    this.zoomChanged = zooming
     const dx = view.centerX - last.view.centerX
     const dy = view.centerY - last.view.centerY
     const viewWidth = view.width / view.zoom
@@ -90,10 +91,22 @@ export class CameraMotion {
     }
   }
 
-  /** True while a later frame may plan differently with no new event (the zoom settling, the camera gliding). */
+  /** True while a later frame may plan differently with no new event (the zoom just changed, the camera gliding). */
   get unsettled(): boolean {
-    return this.velocity.x !== 0 || this.velocity.y !== 0 || (this.last !== null && this.last.t - this.zoomChangedAt < ZOOM_SETTLE_MS)
+    return this.velocity.x !== 0 || this.velocity.y !== 0 || this.zoomChanged
   }
+}
+
+/**
+ * What a frame that planned every layer means (pure): the view is sharp when every layer drew its
+ * wanted level and nothing is pending, whatever the camera did to get there (a jump to a cached
+ * view is sharp the frame it is reached); the next frame must plan again, even if nothing else
+ * happens, only while the view is not complete and the camera was moving (its plan held new
+ * requests back or led them): the first still frame sends the plan.
+ */
+export function frameOutcome(frame: { complete: boolean; pending: number; unsettled: boolean }): { sharp: boolean; planAgain: boolean } {
+  const sharp = frame.complete && frame.pending === 0
+  return { sharp, planAgain: frame.unsettled && !sharp }
 }
 
 function clamp(value: number, limit: number): number {

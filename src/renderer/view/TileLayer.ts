@@ -251,14 +251,16 @@ export class TileLayer {
   /**
    * Runs one frame for the camera's `worldView`: plans in the layer's own pixels (its level from its
    * own pixels per screen pixel), cancels what is obsolete, requests what is missing, draws the cover.
+   * `covered`: an opaque layer above hides all of the view (`occlusion.ts`): like a hidden layer, it
+   * asks for nothing and withdraws what it asked for until it shows again.
    */
-  update(worldView: ViewState, worldMotion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }): LayerFrame {
+  update(worldView: ViewState, worldMotion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }, covered = false): LayerFrame {
     if (this.destroyed) return { complete: true, level: 0, changed: false }
     this.worldZoom = worldView.zoom
     const view = layerView(worldView, this.mappingValue)
     const center = { x: worldView.centerX, y: worldView.centerY }
     const motion = { ...worldMotion, lead: layerDisplacement(worldMotion.lead, this.mappingValue, center) }
-    if (!this.visibleValue) {
+    if (!this.visibleValue || covered) {
       this.cancelAll()
       return { complete: true, level: 0, changed: false }
     }

@@ -4,14 +4,15 @@
  * frame: each layer plans, requests and draws, then the frame is rendered once. Nothing is
  * rendered while nothing changes.
  */
-import { Application, BufferImageSource, Container, Matrix, Texture, Ticker, TilingSprite } from 'pixi.js'
+import { Application, BufferImageSource, Container, Matrix, Sprite, Texture, Ticker, TilingSprite } from 'pixi.js'
 import type { OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { Camera } from './Camera'
 import { TextureCache } from './TextureCache'
 import { TileLayer, type CachedTile, type TileCounters, type TileTransport } from './TileLayer'
-import { CameraMotion, TileLatency } from './CameraMotion'
-import type { ViewState } from './TileScheduler'
+import { CameraMotion, TileLatency, frameOutcome } from './CameraMotion'
+import { viewOutline, type ViewState } from './TileScheduler'
+import { affineOutline, coveredLayers } from './occlusion'
 import { isOpaqueRaster } from './bandPixels'
 import { unitsPerPixel, type Point } from '../../shared/geo/affine'
 import { layersExtent } from './map/extent'
@@ -55,6 +56,18 @@ export interface ViewerStats extends TileCounters {
   latencyMs: number
   /** Every visible tile is shown at the level the zoom asks for and nothing is pending. */
   sharp: boolean
+  /** First previews of dropped files drawn now (`showPreview`), waiting for their layers' tiles. */
+  previews: number
+  /** Previews shown since the viewer began. */
+  previewsShown: number
+}
+
+/** A dropped file's first picture, decoded by the browser, shown until its layer draws tiles. */
+interface Preview {
+  sprite: Sprite
+  bitmap: ImageBitmap
+  /** The layer it stands for, once its file opened. */
+  rasterId: string | null
 }
 
 const CHECKER_SQUARE = 8
@@ -73,6 +86,9 @@ export class Viewer {
   private chosenCrs: number | null = null
   private readonly backdrop = new Container()
   private readonly layerRoot = new Container()
+  private readonly previewRoot = new Container()
+  private readonly previews = new Map<string, Preview>()
+  private previewsShown = 0
   private readonly checker: Texture
   private readonly frameListeners = new Set<() => void>()
   private readonly placementListeners = new Set<() => void>()
@@ -110,7 +126,7 @@ export class Viewer {
       onChange: () => this.requestFrame()
     })
     this.checker = checkerTexture()
-    this.camera.viewport.addChild(this.backdrop, this.layerRoot)
+    this.camera.viewport.addChild(this.backdrop, this.layerRoot, this.previewRoot)
     app.stage.addChild(this.camera.viewport)
     this.ticker.add(() => this.frame())
     this.ticker.start()
@@ -295,6 +311,58 @@ export class Viewer {
     this.requestFrame()
   }
 
+  /**
+   * Shows `bitmap` (a dropped file decoded by the browser, maybe shrunk) over `width` × `height`
+   * world units at the world origin, where a picture without georeferencing goes, on top of the
+   * layers until `attachPreview` names its layer and that layer draws its first tiles. On an empty
+   * view the camera fits it.
+   */
+  showPreview(id: string, bitmap: ImageBitmap, width: number, height: number): void {
+    if (this.destroyedValue || this.previews.has(id)) {
+      bitmap.close()
+      return
+    }
+    const sprite = new Sprite(Texture.from(bitmap))
+    sprite.width = width
+    sprite.height = height
+    this.previewRoot.addChild(sprite)
+    this.previews.set(id, { sprite, bitmap, rasterId: null })
+    this.previewsShown++
+    if (this.layerList.length === 0 && this.previews.size === 1) {
+      const extent = { x: 0, y: 0, width, height }
+      this.camera.setWorld(extent)
+      this.camera.fitExtent(extent)
+    }
+    this.requestFrame()
+  }
+
+  /** The preview `id` stands for layer `rasterId` now: placed over it, gone once it draws tiles. */
+  attachPreview(id: string, rasterId: string): void {
+    const preview = this.previews.get(id)
+    const layer = this.layer(rasterId)
+    if (!preview) return
+    if (!layer || !layer.mapping.affine) {
+      this.removePreview(id) // a reprojected layer's outline bends: no straight picture over it
+      return
+    }
+    preview.rasterId = rasterId
+    const t = layer.mapping.affine
+    const sx = layer.info.width / preview.bitmap.width
+    const sy = layer.info.height / preview.bitmap.height
+    preview.sprite.setFromMatrix(new Matrix(t.a * sx, t.b * sx, t.c * sy, t.d * sy, t.tx, t.ty))
+    this.requestFrame()
+  }
+
+  /** Takes a preview away (its layer drew tiles, or its file did not open). */
+  removePreview(id: string): void {
+    const preview = this.previews.get(id)
+    if (!preview) return
+    this.previews.delete(id)
+    preview.sprite.destroy({ texture: true, textureSource: true })
+    preview.bitmap.close()
+    this.requestFrame()
+  }
+
   /** Routes a received tile to its layer; tiles of a removed layer count as wasted. */
   receiveTile(tile: TileMessage): void {
     const layer = this.layer(tile.header.rasterId)
@@ -303,7 +371,8 @@ export class Viewer {
       this.counters.late++
       return
     }
-    layer.receive(tile)
+    // Its first tile is drawn at the next frame, and its preview goes with the same render.
+    if (layer.receive(tile)) this.removePreviewsOf(layer.rasterId)
     // A tile only needs a render if it changes what is drawn (a margin prefetch does not).
     this.requestFrame({ render: false })
   }
@@ -336,7 +405,9 @@ export class Viewer {
       pending,
       textureBytes: this.cache.bytes,
       latencyMs: Math.round(this.latency.ms),
-      sharp: this.sharp && pending === 0 && !this.dirty
+      sharp: this.sharp && pending === 0 && !this.dirty,
+      previews: this.previews.size,
+      previewsShown: this.previewsShown
     }
   }
 
@@ -381,6 +452,7 @@ export class Viewer {
     this.ticker.destroy()
     this.camera.destroy()
     for (const layer of this.layerList.splice(0)) layer.destroy()
+    for (const id of [...this.previews.keys()]) this.removePreview(id)
     this.cache.clear()
     this.app.destroy(true, { children: true })
   }
@@ -393,20 +465,38 @@ export class Viewer {
     const cameraChanged = this.renderNeeded
     this.renderNeeded = false
     const motion = this.motion.update(view, performance.now(), this.latency.ms)
-    for (const layer of this.layerList) {
-      const result = layer.update(view, motion)
+    // Layers an opaque layer above hides from the whole view ask for nothing and are not drawn.
+    const covered = coveredLayers(
+      this.layerList.map((l) => ({
+        visible: l.visible,
+        opaque: !mayShowThrough(l),
+        polygon: l.mapping.affine ? affineOutline(l.mapping.affine, l.info.width, l.info.height) : null
+      })),
+      viewOutline(view)
+    )
+    for (const [i, layer] of this.layerList.entries()) {
+      layer.container.renderable = !covered[i]
+      const result = layer.update(view, motion, covered[i])
       sharp &&= result.complete
       this.tilesUnrendered ||= result.changed
     }
-    this.sharp = sharp
     // A frame in motion plans for the motion (see planTiles): plan again next frame, so that the
-    // frame after the camera rests asks for what it shows even if nothing else happens by then.
-    if (this.motion.unsettled) this.dirty = true
+    // frame after the camera rests asks for what it shows even if nothing else happens by then
+    // (unless this one is already sharp: a jump to a cached view is sharp the frame it is reached).
+    const outcome = frameOutcome({ complete: sharp, pending: this.pendingCount(), unsettled: this.motion.unsettled })
+    this.sharp = sharp
+    if (outcome.planAgain) this.dirty = true
+    // A preview whose layer left, is hidden or is covered would never see that layer's tiles.
+    for (const [id, preview] of this.previews) {
+      if (preview.rasterId === null) continue
+      const i = this.layerList.findIndex((l) => l.rasterId === preview.rasterId)
+      if (i < 0 || !this.layerList[i]!.visible || covered[i]) this.removePreview(id)
+    }
     for (const layer of this.layerList) {
       const checker = this.backdrops.get(layer.rasterId)
       if (!checker) continue
       // Under an opaque raster the checkerboard is never seen: drawing it would double the fill work.
-      checker.visible = layer.visible && mayShowThrough(layer)
+      checker.visible = layer.visible && mayShowThrough(layer) && layer.container.renderable
       // Squares of the same size on screen whatever the layer's pixel size.
       const t = layer.transform
       checker.tileScale.set(1 / (view.zoom * Math.hypot(t.a, t.b)), 1 / (view.zoom * Math.hypot(t.c, t.d)))
@@ -422,6 +512,10 @@ export class Viewer {
       this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
     }
     for (const listener of this.frameListeners) listener()
+  }
+
+  private removePreviewsOf(rasterId: string): void {
+    for (const [id, preview] of this.previews) if (preview.rasterId === rasterId) this.removePreview(id)
   }
 
   private pendingCount(): number {
