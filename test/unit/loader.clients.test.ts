@@ -75,6 +75,23 @@ describe('AsyncImageLoader shared by clients', () => {
     expect(l.started).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'b3'])
   })
 
+  it('starts nothing for a paused client, serves the others, and starts its loads once resumed', async () => {
+    const loader = started({ maxWorkers: 2, stopGraceMs: 0 })
+    const l = loads()
+    let paused = true
+    const a = loader.connect({ paused: () => paused })
+    const b = loader.connect()
+    a.scheduleLoad(l.request('1', ImageLoadPriority.HIGH, 'a1'))
+    b.scheduleLoad(l.request('1', ImageLoadPriority.LOW, 'b1'))
+    await flush()
+    expect(l.started).toEqual(['b1'])
+    expect(a.getPendingCount()).toBe(1)
+    paused = false
+    a.resume()
+    await flush()
+    expect(l.started).toEqual(['b1', 'a1'])
+  })
+
   it('serves a more urgent priority first, whichever client asked', async () => {
     const loader = started({ maxWorkers: 1, stopGraceMs: 0 })
     const l = loads()

@@ -80,6 +80,7 @@ function droppedFirst<T>(a: EvictionSlot<T>, b: EvictionSlot<T>): number {
 export class LoaderClient<T> {
   /** Loads of this client running at once, at most (cancelled ones count until they end). */
   readonly maxActive: number
+  private readonly paused: () => boolean
   /** Loads started and not ended, cancelled ones included: what `maxActive` bounds. Owned by the loader. */
   inFlight = 0
   /** When the loader last started a load of this client: round-robin among clients at equal priority. Owned by the loader. */
@@ -107,6 +108,7 @@ export class LoaderClient<T> {
       throw new TypeError(expectedMessage('positive integer', 'maxActive', maxActive, String(maxActive)))
     }
     this.maxActive = maxActive
+    this.paused = options.paused ?? (() => false)
     this.evictionQueue = options.trackLeastUrgent ? new IndexedHeap<EvictionSlot<T>>(droppedFirst) : null
     this.onCallbackError =
       options.onCallbackError ?? ((error, id) => console.error(`[AsyncImageLoader] callback of ${id} threw:`, error))
@@ -283,9 +285,14 @@ export class LoaderClient<T> {
 
   // ---- for the loader ---------------------------------------------------------------------------
 
-  /** The request this client would start next, if its cap lets it start one. O(1). */
+  /** The request this client would start next, if its cap lets it start one and it is not paused. O(1). */
   next(): LoadEntry<T> | undefined {
-    return this.inFlight < this.maxActive ? this.queue.peek() : undefined
+    return this.inFlight < this.maxActive && !this.paused() ? this.queue.peek() : undefined
+  }
+
+  /** Says that `paused()` may have turned false: the loader looks at this client's queue again. */
+  resume(): void {
+    if (!this.closed) this.host.wake()
   }
 
   /** Takes `entry` (from `next()`) out of the queue and makes it active. O(log n). */

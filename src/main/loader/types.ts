@@ -51,6 +51,11 @@ export interface LoaderClientOptions {
   onCallbackError?: (error: unknown, requestId: string) => void
   /** As `AsyncImageLoaderOptions.trackLeastUrgent`, for this client's queue. */
   trackLeastUrgent?: boolean
+  /**
+   * While this returns true the client starts no load (its requests stay queued, cancellable for
+   * free): e.g. while what it already decoded waits to be sent. Call `resume()` when it turns false.
+   */
+  paused?: () => boolean
 }
 
 /**

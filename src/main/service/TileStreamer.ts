@@ -47,6 +47,13 @@ export interface TileStreamerOptions {
   maxBytesInFlight?: number
 }
 
+/**
+ * Decoded tile bytes waiting to be sent above which a connection starts no new decode (~380 RGBA
+ * tiles): a page busy for a few seconds no longer makes the host decode until the connection's
+ * 256 MiB limit ends it, while a view's worth of tiles (and a test's 64 MiB) still queues.
+ */
+const HOLD_DECODES_ABOVE_BYTES = 96 * 1024 * 1024
+
 export class TileStreamer {
   private readonly loader: LoaderClient<DecodedTile>
   private readonly maxPending: number
@@ -69,13 +76,18 @@ export class TileStreamer {
     this.loader = options.loader.connect({
       maxActive: options.maxWorkers,
       trackLeastUrgent: true,
-      onCallbackError: (error, id) => console.error(`[TextureService] sending tile ${id} failed:`, error)
+      onCallbackError: (error, id) => console.error(`[TextureService] sending tile ${id} failed:`, error),
+      // No new decode while decoded tiles wait to be sent: they would only pile up in the host (a
+      // client busy for a second was cut off for it), and the requests still queued stay
+      // cancellable for free. FIFO mode, the benchmark baseline, does not hold back.
+      paused: () => this.scheduling === 'priority' && this.sendQueue.bytesWaiting > HOLD_DECODES_ABOVE_BYTES
     })
     this.sendQueue = new SendQueue(sink, {
       ...(options.maxBytesInFlight === undefined ? {} : { maxBytesInFlight: options.maxBytesInFlight }),
       onSent: (_tile, bytes) => {
         this.tilesSent++
         this.bytesSent += bytes
+        if (this.sendQueue.bytesWaiting <= HOLD_DECODES_ABOVE_BYTES) this.loader.resume()
       }
     })
   }
@@ -144,7 +156,7 @@ export class TileStreamer {
     })
     this.loader.cancelTexture(rasterId)
     // Decoded from the old content and not sent yet: asked again of the new one.
-    for (const queued of this.sendQueue.withdraw(rasterId)) withdrawn.push(queued.request)
+    for (const queued of this.withdrawQueued(rasterId)) withdrawn.push(queued.request)
     return withdrawn
   }
 
@@ -156,7 +168,7 @@ export class TileStreamer {
   cancelObsolete(rasterId: string, keep: readonly string[]): number {
     if (this.scheduling === 'fifo') return 0
     const keepSet = new Set(keep)
-    const unsent = this.sendQueue.withdraw(rasterId, keepSet).length
+    const unsent = this.withdrawQueued(rasterId, keepSet).length
     this.withdrawnBeforeSent += unsent
     this.cancelled += unsent
     return this.loader.cancelObsoleteForTexture(rasterId, keepSet) + unsent
@@ -164,7 +176,14 @@ export class TileStreamer {
 
   /** Cancels everything of a raster (closing it), whatever the scheduling mode. */
   cancelRaster(rasterId: string): number {
-    return this.loader.cancelTexture(rasterId) + this.sendQueue.withdraw(rasterId).length
+    return this.loader.cancelTexture(rasterId) + this.withdrawQueued(rasterId).length
+  }
+
+  /** Drops the raster's decoded tiles waiting to be sent (but those in `keep`); decoding may go on. */
+  private withdrawQueued(rasterId: string, keep?: ReadonlySet<string>): ReturnType<SendQueue['withdraw']> {
+    const withdrawn = this.sendQueue.withdraw(rasterId, keep)
+    if (withdrawn.length > 0) this.loader.resume()
+    return withdrawn
   }
 
   /** Counters for `stats`. */
