@@ -101,9 +101,12 @@ async function gdalReference(path: string): Promise<Reference> {
   const alphaBand = interpretations.indexOf('alpha')
   const rgb = interpretations[0] === 'red' && interpretations[1] === 'green' && interpretations[2] === 'blue'
   // The contract: 8-bit grey/RGB/palette (± declared alpha) without no-data are images; all else value bands.
+  // A single grey band without a mask travels as its values (stretchable); a palette is expanded.
+  const greyValues = bands === 1 && interpretations[0] !== 'palette' && mask === null
   const image =
     sampleType === 'uint8' &&
     noData === null &&
+    !greyValues &&
     (bands === 1 || (bands === 2 && alphaBand === 1) || (bands === 3 && rgb) || (bands === 4 && rgb && alphaBand === 3))
   let rgba: Uint8Array | null = null
   if (image) {

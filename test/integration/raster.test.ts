@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Sharp } from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { WorkerPool } from '../../src/main/pool'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
 import { tileRect } from '../../src/shared/tiles'
@@ -83,6 +83,18 @@ describe('openRaster: tiled TIFF read in place', () => {
 })
 
 describe('openRaster: images kept in memory', () => {
+  it('gives a grey 8-bit picture as its one band of values, stretchable like any value raster', async () => {
+    const path = tmp.file('grey.png')
+    const values = Uint8Array.from({ length: 300 * 200 }, (_, i) => (i * 7) % 256)
+    await sharp(values, { raw: { width: 300, height: 200, channels: 1 } }).toColourspace('b-w').png().toFile(path)
+    const source = await openRaster(path, opts())
+    expect(source.info).toMatchObject({ tileKind: 'bands', tileSampleType: 'uint8', tileChannels: 1, bands: 1 })
+    expect(source.info.bandInfo[0]!.statistics).toMatchObject({ min: 0, max: 255 })
+    const tile = await source.readTile(0, 1, 0)
+    expect(Array.from(tile.data.subarray(0, 4))).toEqual(Array.from(values.subarray(256, 260)))
+    await source.close()
+  })
+
   it('shows a camera JPEG from its overview first, its finer levels from the full decode in the background lane', async () => {
     const path = tmp.file('photo.jpg')
     await fromRaw(gradient(3000, 2000)).jpeg({ quality: 90 }).toFile(path)

@@ -264,6 +264,10 @@ describe('band display', () => {
     expect(tileBandCount(info({ tileKind: 'rgba8', bands: 3, tileChannels: 4 }))).toBe(3)
     expect(defaultBandRange(four, 3)).toEqual({ min: 7, max: 8 })
     expect(defaultBandRange(info({ bandInfo: [{ colorInterpretation: 'gray', statistics: stats(4, 4, { min: 4, max: 4 }) }] }), 0)).toEqual({ min: 3.5, max: 4.5 })
+    // A grey 8-bit picture is shown as it is (0–255) until stretched; with no-data, by its percentiles.
+    const grey8 = { bandInfo: [{ colorInterpretation: 'gray' as const, statistics: stats(20, 200) }] }
+    expect(defaultBandRange(info({ ...grey8, tileSampleType: 'uint8', noData: null }), 0)).toEqual({ min: 0, max: 255 })
+    expect(defaultBandRange(info({ ...grey8, tileSampleType: 'uint8', noData: 0 }), 0)).toEqual({ min: 20, max: 200 })
   })
 
   it('applies band picks and per-band ranges, ignoring invalid ones', () => {

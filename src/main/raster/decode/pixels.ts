@@ -73,11 +73,13 @@ export function openRaw(data: Uint8Array, width: number, height: number, channel
 
 /**
  * The pipeline converted to `output`, ready for raw or TIFF output: sRGB with alpha for RGBA8;
- * 16-bit grey or RGB (alpha kept as the validity channel) for bands, the only band type libvips
- * produces for the formats it reads in Tessera (16-bit PNG; TIFF value rasters go through geotiff.js).
+ * one 8-bit grey band (a scan), or 16-bit grey or RGB (alpha kept as the validity channel) for
+ * bands: the band types libvips produces for the formats it reads in Tessera (TIFF value rasters
+ * go through geotiff.js).
  */
 export function convertFor(pipeline: Sharp, output: PixelOutput): Sharp {
   if (output.kind === 'rgba8') return pipeline.toColourspace('srgb').ensureAlpha()
+  if (output.sampleType === 'uint8' && output.bands === 1 && !output.mask) return pipeline.toColourspace('b-w')
   if (output.sampleType !== 'uint16') throw new Error(`libvips does not produce ${output.sampleType} bands here`)
   // extractChannel on a 16-bit image would go through 8-bit sRGB; grey16 and rgb16 keep all 16 bits.
   return pipeline.toColourspace(output.bands === 1 ? 'grey16' : 'rgb16')
@@ -85,8 +87,9 @@ export function convertFor(pipeline: Sharp, output: PixelOutput): Sharp {
 
 /** Ends a pipeline with the conversion to `output` and returns its pixels in their own buffer. */
 export async function toPixels(pipeline: Sharp, output: PixelOutput): Promise<TilePixels> {
-  const converted = output.kind === 'rgba8' ? convertFor(pipeline, output).raw() : convertFor(pipeline, output).raw({ depth: 'ushort' })
-  const sampleType: SampleType = output.kind === 'rgba8' ? 'uint8' : 'uint16'
+  const eightBit = output.kind === 'rgba8' || output.sampleType === 'uint8'
+  const converted = eightBit ? convertFor(pipeline, output).raw() : convertFor(pipeline, output).raw({ depth: 'ushort' })
+  const sampleType: SampleType = eightBit ? 'uint8' : 'uint16'
   // toBuffer and one copy into a fresh, transferable ArrayBuffer, not sharp 0.35's toUint8Array():
   // measured here, 2,500 tile reads through toUint8Array() grew the process RSS by ~770 MB and
   // kept growing (a soak of the viewer reached 1.5 GB), while toBuffer levels off at ~300 MB.

@@ -46,7 +46,11 @@ async function probeTiff(path: string): Promise<ProbeResult> {
   const alphaBand = alphaBandOf(layout)
   const hasMask = layout.masks.length > 0
   const picture = isPictureLayout(layout)
-  const output: PixelOutput = picture ? { kind: 'rgba8' } : { kind: 'bands', sampleType: layout.sampleType!, bands: layout.bands, mask: hasMask || alphaBand >= 0 }
+  // A single grey band (a scan, an 8-bit DEM) travels as its values, so that it can be stretched
+  // and colour-mapped like any value raster; with a mask it stays a picture (alpha from the mask).
+  const greyValues = picture && layout.bands === 1 && layout.photometric !== PHOTOMETRIC.palette && !hasMask
+  const output: PixelOutput =
+    picture && !greyValues ? { kind: 'rgba8' } : { kind: 'bands', sampleType: layout.sampleType!, bands: layout.bands, mask: hasMask || alphaBand >= 0 }
   const sampleLayout: SampleLayout = {
     bands: layout.bands,
     photometric: layout.photometric,
@@ -90,7 +94,8 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     warnings: [],
     tolerant: false
   }
-  if (output.kind === 'bands') await tiffStatistics(path, result, layout)
+  // libvips reads what it decodes (a JPEG-compressed grey scan); geotiff.js the rest, in full.
+  if (output.kind === 'bands') await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout))
   return result
 }
 
@@ -102,7 +107,9 @@ async function probeOther(path: string): Promise<ProbeResult> {
   const channels = metadata.channels
   const alphaBand = metadata.hasAlpha ? channels - 1 : -1
   const colour = channels - (metadata.hasAlpha ? 1 : 0)
-  const output: PixelOutput = sampleType === 'uint16' && (colour === 1 || colour === 3) ? { kind: 'bands', sampleType, bands: colour, mask: metadata.hasAlpha } : { kind: 'rgba8' }
+  const greyValues = sampleType === 'uint8' && channels === 1 // a grey scan or photo: stretchable values
+  const output: PixelOutput =
+    (sampleType === 'uint16' && (colour === 1 || colour === 3)) || greyValues ? { kind: 'bands', sampleType, bands: colour, mask: metadata.hasAlpha } : { kind: 'rgba8' }
   const interpretations: ColorInterpretation[] = Array.from({ length: channels }, (_, band) =>
     band === alphaBand ? 'alpha' : colour >= 3 ? ((['red', 'green', 'blue'] as const)[band] ?? 'undefined') : band === 0 ? 'gray' : 'undefined'
   )
