@@ -593,6 +593,8 @@ export const stretchScenarios: Array<{ title: string; run: (page: Page, prefix: 
       await dropFiles(page, [imagePath(ELEVATION.file)])
       await waitForLayers(page, 1)
       await page.getByTestId('view-zoom-out').click()
+      // The button animates the zoom: a frame on the way may already be sharp (its tiles cached).
+      await expect.poll(async () => (await viewOf(page)).zoom, { timeout: 10_000 }).toBeLessThan(0.5)
       await waitForSharp(page)
       const view = await viewOf(page)
       const stage = (await page.getByTestId('viewer').boundingBox())!
