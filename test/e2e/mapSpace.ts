@@ -21,7 +21,7 @@ import type { Page } from '@playwright/test'
 import sharp from 'sharp'
 import type { RGB } from './images'
 import { SCREENSHOTS, expect, shoot, waitForLayers, waitForSharp, type Shot } from './helpers'
-import { gdal, gdalRaster, gdalVersion, newSamples, type Grid } from '../helpers/gdal'
+import { gdal, gdalRaster, newSamples, type Grid } from '../helpers/gdal'
 
 export const DEM = { file: 'dem.tif', width: 1200, height: 800, left: 512000, top: 5594000, pixel: 1 }
 export const HILLSHADE = { file: 'hillshade.tif', width: 100, height: 100, left: 512600, top: 5593700, pixel: 5 }
@@ -44,10 +44,6 @@ const ROTATED_GT: [number, number, number, number, number, number] = [
   HILLSHADE.left, HILLSHADE.pixel * Math.cos(TURN), HILLSHADE.pixel * Math.sin(TURN),
   HILLSHADE.top, HILLSHADE.pixel * Math.sin(TURN), -HILLSHADE.pixel * Math.cos(TURN)
 ]
-
-export function hasGdal(): boolean {
-  return gdalVersion() !== null
-}
 
 export function demValue(col: number, row: number): number {
   const x = DEM.left + col + 0.5

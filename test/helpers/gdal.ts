@@ -71,7 +71,7 @@ export function requireGdal(): string {
   const version = gdalVersion()
   if (!version) {
     throw new Error(
-      'The fidelity corpus needs the GDAL command-line tools (gdalinfo, gdal_translate, gdaladdo) on PATH: ' +
+      'These tests need the GDAL command-line tools (gdalinfo, gdal_translate, gdaladdo, gdalwarp) on PATH: ' +
         'install Debian\'s gdal-bin (`apt-get install gdal-bin`; .ci/run does it).'
     )
   }

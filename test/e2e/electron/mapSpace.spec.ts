@@ -4,15 +4,16 @@
  * installed" where the binary is missing — reported as skipped, never as passed.
  */
 import { test } from '@playwright/test'
+import { requireGdal } from '../../helpers/gdal'
 import { dropFiles, expect, imagePath, watchProblems } from '../helpers'
-import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, expectRotatedOnTheGround, expectViewCrsChange, hasGdal, writeMapFiles } from '../mapSpace'
+import { expectLayersOnTheGround, expectMixedLayers, expectReadout, expectReprojectedOnTheGround, expectRotatedOnTheGround, expectViewCrsChange, writeMapFiles } from '../mapSpace'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
-test.skip(!hasGdal(), 'gdal-bin (gdal_translate, gdalwarp) not installed')
 
 test.describe(`map space, in Electron${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
   test('layers of different resolutions line up on the ground; the readout gives every layer; mixed layers say where they are', async () => {
+    requireGdal()
     const files = await writeMapFiles(imagePath('map-space'))
     let problems: () => string[] = () => []
     const { electronApp, page } = await launchTessera([], async (p) => {
