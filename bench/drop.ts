@@ -25,22 +25,10 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { startServeProcess } from '../test/helpers/serveProcess'
 import { ensurePhotoAs, ensurePhotoJpeg } from './drop/images'
+import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, WINDOW } from './browser'
 
 const quick = isQuick()
 const RUNS = quick ? 3 : 5
-const WINDOW = { width: 1280, height: 800 }
-const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--enable-precise-memory-info',
-  '--use-angle=swiftshader',
-  '--use-gl=angle',
-  '--ignore-gpu-blocklist'
-]
 const SHARP_STABLE_MS = 300
 const CAP_MS = 20_000
 const suiteStart = performance.now()
@@ -209,7 +197,7 @@ const five = [
 progress('starting the serve host (builds first if the sources changed)')
 const serve = await startServeProcess(process.cwd(), [], 240_000)
 const origin = new URL(serve.url).origin
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS.gpu], headless: true })
 const loads = [loadavg()[0]!]
 const cases = [
   { name: 'one 4096² JPEG (16.8 Mpx)', paths: one, sharpGoalMs: 500 },

@@ -37,24 +37,13 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type Chart, type ResultRow } from './report'
 import { startServeProcess, type ServeProcess } from '../test/helpers/serveProcess'
 import { ensureViewImages } from './view/images'
+import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, type Mode, WINDOW } from './browser'
 import { startPeerServer } from './view/peerServer'
 import { openSteps, scenarios as makeScenarios, settleCapMs, type Scenario, type Step } from './view/script'
 
 const quick = isQuick()
-const WINDOW = { width: 1280, height: 800 }
-const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--enable-precise-memory-info'
-]
 /** The two browser modes: GPU compositing emulated by SwiftShader through ANGLE (goals), and plain software compositing. */
-type Mode = 'gpu' | 'software'
 const MODES: Mode[] = ['gpu', 'software']
-const MODE_ARGS: Record<Mode, string[]> = { gpu: ['--use-angle=swiftshader', '--use-gl=angle', '--ignore-gpu-blocklist'], software: [] }
 const MODE_LABEL: Record<Mode, string> = { gpu: 'GPU (emulated)', software: 'software' }
 const DRIVER = readFileSync(resolve('bench/view/driver.js'), 'utf8')
 const TESSERA_ADAPTER = readFileSync(resolve('bench/view/tessera-adapter.js'), 'utf8')

@@ -21,13 +21,12 @@ import { chromium, type Page } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { startServeProcess } from '../test/helpers/serveProcess'
 import { addOverviews, gdal, gdalRaster, requireGdal, rgbImage } from '../test/helpers/gdal'
+import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, WINDOW } from './browser'
 
 const quick = isQuick()
 const CACHE = resolve('bench/.cache/view-map')
 const SIDE = quick ? 2048 : 4096
 const ORIGIN = { x: 512000, y: 5594000 }
-const WINDOW = { width: 1280, height: 800 }
-const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium'
 const JUMPS = 5
 const PAN_MS = 2000
 
@@ -70,7 +69,7 @@ interface StackResult {
 /** Opens a stack on a fresh host and page, then jumps and pans in the page (timed there, per animation frame). */
 async function runStack(paths: string[]): Promise<StackResult> {
   const server = await startServeProcess(process.cwd(), paths, 240_000)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'] })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS.gpu] })
   try {
     const page: Page = await browser.newPage({ viewport: WINDOW })
     await page.goto(`${server.url}&diagnostics`)
