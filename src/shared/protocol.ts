@@ -63,7 +63,18 @@ export interface TileHeader {
   height: number
   channels: number
   sampleType: SampleType
+  /**
+   * How the payload is written; absent: raw samples (width × height × channels in `sampleType`).
+   * 'jpeg': the source's own JPEG tile, tables joined, a complete JPEG stream whose decoded image's
+   * top-left width × height pixels are the tile (channels 4, uint8: RGBA8, opaque). Sent only to a
+   * client that said it decodes it (`tile-encodings`), and only where the host's decode is that same
+   * stream (a lossy source's own bytes: nothing is lost that the file had not lost already).
+   */
+  encoding?: TileEncoding
 }
+
+/** Compressed tile encodings a client may accept (raw is always accepted). */
+export type TileEncoding = 'jpeg'
 
 /** A tile as the renderer receives it: header plus pixel bytes (RGBA8 rows, or one band in its sample type). */
 export interface TileMessage {

@@ -49,6 +49,28 @@ export function isTileFrame(bytes: Uint8Array): boolean {
   return bytes.byteLength >= PREFIX && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === MAGIC
 }
 
+/** A frame's header and its payload bytes as sent (raw samples, or a compressed tile: `header.encoding`). */
+export interface TileFramePayload {
+  header: TileHeader
+  payload: Uint8Array
+}
+
+/**
+ * Parses a frame into its header and payload without interpreting the payload (a compressed tile
+ * is decoded by whoever can: the renderer's tile worker). Throws like `decodeTileFrame`.
+ */
+export function decodeTileFramePayload(frame: ArrayBuffer | Uint8Array): TileFramePayload {
+  const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame)
+  if (!isTileFrame(bytes)) throw new Error('Expected a tile frame (magic TSR1) but received other bytes')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const headerLength = view.getUint32(4, true)
+  if (PREFIX + headerLength > bytes.byteLength) {
+    throw new Error(`Tile frame header length ${headerLength} overruns the frame of ${bytes.byteLength} bytes`)
+  }
+  const header = parseHeader(bytes.subarray(PREFIX, PREFIX + headerLength))
+  return { header, payload: bytes.subarray(Math.min(bytes.byteLength, align8(PREFIX + headerLength))) }
+}
+
 /**
  * Parses a frame; throws an Error naming what is wrong for anything that is not a well-formed
  * tile frame (bad magic, header overrun, pixel count not matching width × height × channels).
@@ -63,6 +85,9 @@ export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
     throw new Error(`Tile frame header length ${headerLength} overruns the frame of ${bytes.byteLength} bytes`)
   }
   const header = parseHeader(bytes.subarray(PREFIX, PREFIX + headerLength))
+  if (header.encoding !== undefined) {
+    throw new Error(`Tile frame ${header.rasterId}/${header.level}/${header.col}/${header.row} is ${header.encoding}-compressed: decode it with decodeTileFramePayload and a decoder`)
+  }
   const dataOffset = bytes.byteOffset + align8(PREFIX + headerLength)
   const bytesPerSample = BYTES_PER_SAMPLE[header.sampleType]
   const samples = header.width * header.height * header.channels
@@ -96,6 +121,7 @@ function parseHeader(json: Uint8Array): TileHeader {
     }
   }
   if (typeof h.rasterId !== 'string') throw new Error(expectedMessage('string', 'tile frame rasterId', h.rasterId))
+  if (h.encoding !== undefined && h.encoding !== 'jpeg') throw new Error(`Unknown tile encoding ${JSON.stringify(h.encoding)} in tile frame`)
   return header as TileHeader
 }
 
