@@ -32,7 +32,8 @@ import { diagnosticsRequested, installDiagnostics } from './ui/diagnostics'
 import { LayerOrder, type OpenBatch } from './view/LayerOrder'
 import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
 import { Viewer } from './view/Viewer'
-import type { TileLayer, TileTransport } from './view/TileLayer'
+import type { TileLayer } from './view/TileLayer'
+import type { TileTransport } from './view/TileRequester'
 
 async function main(): Promise<void> {
   const stage = required('stage')

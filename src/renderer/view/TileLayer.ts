@@ -1,16 +1,15 @@
 /**
- * One raster on screen: asks for the tiles the view needs (one request batch and at most one
- * `cancelObsolete` per frame), keeps what arrives in the shared texture cache, and draws the best
- * tiles it has, coarse under fine. It knows nothing of IPC: it talks to a `TileTransport`.
+ * One raster on screen: plans the tiles the view needs and hands the plan to its `TileRequester`
+ * (which asks, withdraws and tracks every request), keeps what arrives in the shared texture cache,
+ * and draws the best tiles it has, coarse under fine (`TileSprites`).
  */
 import { Container, Matrix } from 'pixi.js'
 import { IDENTITY, type Affine, type Point } from '../../shared/geo/affine'
 import { layerDisplacement, layerView } from './layerView'
 import { affineMapping, type LayerMapping } from './map/mapping'
 import { TileSprites } from './TileSprites'
-import type { ErrorCode, OpenedRaster, TileMessage, TileRequest } from '../../shared/protocol'
+import type { ErrorCode, OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
-import { tileKey } from '../../shared/tiles'
 import type { TextureCache } from './TextureCache'
 import {
   coordKey,
@@ -23,7 +22,8 @@ import {
 } from './TileScheduler'
 import { Stretch } from './StretchShader'
 import { RgbStretch } from './BandsShader'
-import { createTileTexture, tileDisplay, tileValueAt, type TileDisplay, type TileTexture } from './tileTextures'
+import { createTileTexture, tileDisplay, tileValueAt, type CachedTile, type TileDisplay, type TileTexture } from './tileTextures'
+import { TileRequester, type TileCounters, type TileTransport } from './TileRequester'
 import {
   applyDisplayChange,
   defaultBandRanges,
@@ -36,34 +36,6 @@ import {
 } from './bandPixels'
 import type { Motion, TileLatency } from './CameraMotion'
 
-/** Withdrawn tiles whose request time is kept (for the latency of those that arrive anyway). */
-const MAX_WITHDRAWN_REMEMBERED = 256
-
-/** The two notifications a layer sends (a subset of the bridge). */
-export interface TileTransport {
-  requestTiles(rasterId: string, tiles: TileRequest[]): void
-  cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void
-}
-
-/** Counters shared by all layers of a viewer (diagnostics). */
-export interface TileCounters {
-  requested: number
-  displayed: number
-  cancelled: number
-  wasted: number
-  /** Of `wasted`: tiles that arrived after they were cancelled (already on their way). */
-  late: number
-}
-
-/** What the shared cache holds for one tile. */
-export interface CachedTile {
-  rasterId: string
-  coord: TileCoord
-  tile: TileTexture
-  /** Raster generation the tile belongs to (a finished pyramid makes earlier tiles stale). */
-  generation: number
-  displayed: boolean
-}
 
 export interface TileLayerDeps {
   transport: TileTransport
@@ -94,25 +66,14 @@ export class TileLayer {
   private tileDisplayValue: TileDisplay = { kind: 'rgba8' }
   /** What draws the tiles of a 'bands' raster: the stretch (one band) or the RGB stretch (three); null for sprites. */
   private shadingValue: Stretch | RgbStretch | null = null
-  private generation = 0
-  /** Tiles asked for and not arrived: key → when they were asked for (performance.now()). */
-  private readonly inFlight = new Map<string, number>()
-  /**
-   * Tiles withdrawn while on their way: key → when they were asked for. One arriving anyway still
-   * tells how long tiles take (under load, mostly such ones: leaving them out underestimated it).
-   */
-  private readonly withdrawn = new Map<string, number>()
-  /** The last plan's requests the flow did not allow yet, most urgent first: sent as slots free up. */
-  private backlog: TileRequest[] = []
-  private readonly failed = new Set<string>()
+  /** Every tile request of the layer, with its state and the generation it was asked in. */
+  private readonly requester: TileRequester
   private readonly sprites: TileSprites
   private visibleValue = true
   /** The camera's zoom at the last frame (screen pixels per world unit): how fine a reprojected tile's mesh must be. */
   private worldZoom = 1
   /** Full-resolution pixel → world: the container's matrix when affine, else each tile's mesh (a reprojection). */
   private mappingValue: LayerMapping = affineMapping(IDENTITY)
-  /** The service's connection knows this raster: false from a lost connection until the raster is announced again. */
-  private served = true
   private destroyed = false
 
   constructor(
@@ -122,6 +83,13 @@ export class TileLayer {
     this.rasterId = opened.rasterId
     this.infoValue = withContractDefaults(opened.info)
     this.resetDisplay()
+    this.requester = new TileRequester(this.rasterId, {
+      transport: deps.transport,
+      counters: deps.counters,
+      latency: deps.latency,
+      room: () => deps.room(),
+      isFresh: (key) => this.isFresh(key)
+    })
     this.sprites = new TileSprites(this.container, this.rasterId, {
       cache: deps.cache,
       counters: deps.counters,
@@ -200,7 +168,7 @@ export class TileLayer {
 
   /** Tiles requested and neither received, failed nor cancelled. */
   get pendingCount(): number {
-    return this.inFlight.size
+    return this.requester.pendingCount
   }
 
   get visible(): boolean {
@@ -261,35 +229,16 @@ export class TileLayer {
     const center = { x: worldView.centerX, y: worldView.centerY }
     const motion = { ...worldMotion, lead: layerDisplacement(worldMotion.lead, this.mappingValue, center) }
     if (!this.visibleValue || covered) {
-      this.cancelAll()
+      this.requester.withdrawAll()
       return { complete: true, level: 0, changed: false }
     }
-    if (!this.served) {
+    if (!this.requester.served) {
       // Nothing to ask anyone for: keep showing what is cached until the raster is served again.
       const cover = coverTiles(this.visibleNow(view), this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
       return { complete: false, level: 0, changed: this.sprites.draw(cover.tiles, view.zoom) }
     }
-    const plan = planTiles(
-      view,
-      this.infoValue,
-      { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.inFlight.has(k) || this.failed.has(k) },
-      motion
-    )
-    let obsolete = 0
-    for (const [key, requestedAt] of this.inFlight) {
-      if (plan.keep.has(key)) continue
-      this.inFlight.delete(key)
-      this.withdraw(key, requestedAt)
-      obsolete++
-    }
-    if (obsolete > 0) {
-      this.deps.counters.cancelled += obsolete
-      this.deps.transport.cancelObsolete(this.rasterId, [...plan.keep].map((k) => this.fullKey(k)))
-    }
-    // Only as many as the flow allows: the rest stays here, in the plan of the next frames, where
-    // leaving the view withdraws it for free (a tile sent for is decoded even if it arrives too late).
-    this.backlog = [...plan.high, ...plan.normal, ...plan.low]
-    this.sendBacklog()
+    const plan = planTiles(view, this.infoValue, { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.requester.isOutstanding(k) }, motion)
+    this.requester.plan(plan.keep, [...plan.high, ...plan.normal, ...plan.low])
     const cover = coverTiles(plan.visible, this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
     const changed = this.sprites.draw(cover.tiles, view.zoom)
     return { complete: cover.complete && plan.visible.every((t) => this.isFresh(coordKey(t))), level: plan.level, changed }
@@ -302,20 +251,8 @@ export class TileLayer {
   receive(message: TileMessage): boolean {
     const { level, col, row } = message.header
     const key = coordKey({ level, col, row })
-    const requestedAt = this.inFlight.get(key)
-    if (this.destroyed || requestedAt === undefined) {
-      this.deps.counters.wasted++
-      this.deps.counters.late++
-      const withdrawnAt = this.withdrawn.get(key)
-      if (withdrawnAt !== undefined) {
-        this.withdrawn.delete(key)
-        this.deps.latency.add(performance.now() - withdrawnAt)
-      }
-      return false
-    }
-    this.inFlight.delete(key)
-    this.deps.latency.add(performance.now() - requestedAt)
-    this.sendBacklog() // a slot is free: the next wanted tile goes now, not at the next frame
+    const arrival = this.requester.arrived(key)
+    if (this.destroyed || !arrival.wanted) return false
     const fullKey = this.fullKey(key)
     this.sprites.removeSprite(key)
     const pinned = pinnedLevels(this.infoValue).includes(level)
@@ -324,52 +261,20 @@ export class TileLayer {
       tile = createTileTexture(message, this.tileDisplayValue)
     } catch (error) {
       // A tile that does not match its raster's description (channels, bands): failed, not asked for again.
-      this.failed.add(key)
+      this.requester.unusable(key)
       console.error(`Tile ${fullKey} does not match its raster: ${error instanceof Error ? error.message : String(error)}`)
       return false
     }
-    const value: CachedTile = { rasterId: this.rasterId, coord: { level, col, row }, tile, generation: this.generation, displayed: false }
+    // Stamped with the generation it was asked in: one asked before the raster changed is stale (shown, asked again).
+    const value: CachedTile = { rasterId: this.rasterId, coord: { level, col, row }, tile, generation: arrival.generation, displayed: false }
     this.deps.cache.set(fullKey, value, tile.bytes, { pinned })
     return true
   }
 
-  /**
-   * Records a tile the service could not load: it is not asked for again until the raster changes.
-   * One dropped by the service's cap ('overloaded') did not fail: it is only no longer in flight,
-   * and the next frame asks for it again if the view still needs it.
-   */
+  /** Records a tile the service could not load (see `TileRequester.failed`). */
   tileFailed(key: string, code?: ErrorCode): void {
     const local = key.startsWith(`${this.rasterId}/`) ? key.slice(this.rasterId.length + 1) : key
-    if (this.inFlight.delete(local) && code !== 'overloaded') this.failed.add(local)
-    this.sendBacklog()
-  }
-
-  /** Sends as much of the backlog as the flow allows, skipping what was asked for or arrived since. */
-  private sendBacklog(): void {
-    if (this.destroyed || !this.served || this.backlog.length === 0) return
-    const room = this.deps.room()
-    if (room <= 0) return
-    const requests: TileRequest[] = []
-    let taken = 0
-    for (const request of this.backlog) {
-      if (requests.length >= room) break
-      taken++
-      const key = coordKey(request)
-      if (this.inFlight.has(key) || this.failed.has(key) || this.isFresh(key)) continue
-      requests.push(request)
-    }
-    this.backlog = this.backlog.slice(taken)
-    if (requests.length === 0) return
-    const now = performance.now()
-    for (const request of requests) this.inFlight.set(coordKey(request), now)
-    this.deps.counters.requested += requests.length
-    this.deps.transport.requestTiles(this.rasterId, requests)
-  }
-
-  /** Remembers when a withdrawn tile was asked for (bounded: the oldest are forgotten first). */
-  private withdraw(key: string, requestedAt: number): void {
-    this.withdrawn.set(key, requestedAt)
-    if (this.withdrawn.size > MAX_WITHDRAWN_REMEMBERED) this.withdrawn.delete(this.withdrawn.keys().next().value!)
+    this.requester.failed(local, code)
   }
 
   /**
@@ -377,15 +282,12 @@ export class TileLayer {
    * this raster until the host announces it again (`resume`). Asking before would be refused.
    */
   suspend(): void {
-    this.served = false
-    this.backlog = []
-    this.inFlight.clear()
-    this.failed.clear()
+    this.requester.suspend()
   }
 
   /** The raster is served again (announced on the new connection): ask for what the view needs. */
   resume(): void {
-    this.served = true
+    this.requester.resume()
   }
 
   /**
@@ -396,8 +298,7 @@ export class TileLayer {
     const old = this.infoValue
     const info = withContractDefaults(raw)
     this.infoValue = info
-    this.generation++
-    this.failed.clear()
+    this.requester.nextGeneration()
     const sameShape =
       old.tileSize === info.tileSize &&
       old.levels.length === info.levels.length &&
@@ -444,7 +345,7 @@ export class TileLayer {
   /** Cancels everything in flight, releases every tile and texture of the layer. Idempotent. */
   destroy(): void {
     if (this.destroyed) return
-    this.cancelAll()
+    this.requester.close()
     this.destroyed = true
     this.sprites.clear()
     this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
@@ -453,30 +354,16 @@ export class TileLayer {
     this.shadingValue = null
   }
 
-  private cancelAll(): void {
-    this.backlog = []
-    if (this.inFlight.size === 0) return
-    this.deps.counters.cancelled += this.inFlight.size
-    this.inFlight.clear()
-    this.deps.transport.cancelObsolete(this.rasterId, [])
-  }
-
   private visibleNow(view: ViewState): TileCoord[] {
     return planTiles(view, this.infoValue, { isLoaded: () => true, isInFlight: () => false }).visible
   }
 
   private isFresh(key: string): boolean {
     const entry = this.deps.cache.peek(this.fullKey(key))
-    return entry !== undefined && entry.value.generation === this.generation
+    return entry !== undefined && entry.value.generation === this.requester.generation
   }
 
   private fullKey(key: string): string {
     return `${this.rasterId}/${key}`
   }
-
-}
-
-/** The full tile key (`rasterId/level/col/row`) of a tile of a layer. */
-export function layerTileKey(rasterId: string, coord: TileCoord): string {
-  return tileKey({ rasterId, ...coord })
 }

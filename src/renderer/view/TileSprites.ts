@@ -15,8 +15,8 @@ import type { RasterInfo } from '../../shared/raster'
 import type { CacheEntry, TextureCache } from './TextureCache'
 import { coordKey, levelScaleXY, type TileCoord } from './TileScheduler'
 import type { TileShading } from './StretchShader'
-import { rebuildTileTexture, type TileDisplay } from './tileTextures'
-import type { CachedTile, TileCounters } from './TileLayer'
+import { rebuildTileTexture, type CachedTile, type TileDisplay } from './tileTextures'
+import type { TileCounters } from './TileRequester'
 
 /** A drawn tile: its sprite or mesh, and for a reprojected tile its own geometry and how far it strays (world units). */
 interface Drawn {

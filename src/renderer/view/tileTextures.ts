@@ -12,6 +12,7 @@ import { BufferImageSource, Texture } from 'pixi.js'
 import type { TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { displayFloats, pixelValues, type DisplayBands, type Validity } from './bandPixels'
+import type { TileCoord } from './TileScheduler'
 
 /** How a layer turns its tiles into textures. */
 export type TileDisplay = { kind: 'rgba8' } | { kind: 'bands'; bands: DisplayBands; validity: Validity }
@@ -29,6 +30,16 @@ export interface TileTexture {
   display: TileDisplay
   /** GPU plus CPU bytes, for the cache budget. */
   bytes: number
+}
+
+/** What the shared cache holds for one tile. */
+export interface CachedTile {
+  rasterId: string
+  coord: TileCoord
+  tile: TileTexture
+  /** Raster generation the tile was asked for in (a finished pyramid makes earlier tiles stale). */
+  generation: number
+  displayed: boolean
 }
 
 /** The display of a raster's tiles for the chosen bands. */

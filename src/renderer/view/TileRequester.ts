@@ -1,0 +1,254 @@
+/**
+ * The tile requests of one layer, one record per tile with an explicit state (as OpenLayers'
+ * `TileState`): the one place in the renderer that knows what was asked for, when, for which
+ * generation of the raster, and what became of it. No Pixi, no IPC: it talks to a `TileTransport`
+ * and is told by its layer what the plan wants and what arrived.
+ *
+ *   queued ──send──▶ requested ──arrived──▶ loaded (the cache holds it from then on)
+ *      │                 │ └────failed────▶ failed (not asked again until the raster changes)
+ *      └─ replanned      └──not kept──────▶ withdrawn (remembered, bounded: a late arrival still
+ *         away: gone                                   times the latency)
+ *
+ * The generation is stamped when a tile is asked for: a tile asked before the raster changed
+ * (a finished pyramid, a reload) that arrives after is not fresh, and is asked for again.
+ */
+import type { ErrorCode, TileRequest } from '../../shared/protocol'
+import type { TileLatency } from './CameraMotion'
+import { coordKey } from './TileScheduler'
+
+/** Withdrawn tiles whose request time is kept (for the latency of those that arrive anyway). */
+const MAX_WITHDRAWN_REMEMBERED = 256
+
+/** The two notifications a layer sends (a subset of the bridge). */
+export interface TileTransport {
+  requestTiles(rasterId: string, tiles: TileRequest[]): void
+  cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void
+}
+
+/** Counters shared by all layers of a viewer (diagnostics). */
+export interface TileCounters {
+  requested: number
+  displayed: number
+  cancelled: number
+  wasted: number
+  /** Of `wasted`: tiles that arrived after they were cancelled (already on their way). */
+  late: number
+}
+
+export type TileRequestState = 'requested' | 'withdrawn' | 'failed' | 'loaded'
+
+/** One tile request as it stands. */
+export interface TileRecord {
+  readonly key: string
+  state: TileRequestState
+  /** When it was asked for (performance.now()). */
+  readonly requestedAt: number
+  /** The raster's generation when it was asked for: what an arrival of it is worth. */
+  readonly generation: number
+}
+
+export interface TileRequesterDeps {
+  transport: TileTransport
+  counters: TileCounters
+  /** Request-to-arrival time of tiles, shared by the layers. */
+  latency: TileLatency
+  /** How many more tiles may be put in flight now, for all layers together (flow control). */
+  room(): number
+  /** The tile is held (cached) for the current generation: nothing to ask for. */
+  isFresh(key: string): boolean
+  now?: () => number
+}
+
+/** What a tile's arrival is: accepted with the generation it was asked for, or not wanted any more. */
+export type Arrival = { wanted: true; generation: number } | { wanted: false }
+
+export class TileRequester {
+  private generationValue = 0
+  /** Requested and failed tiles by key (local `level/col/row`). */
+  private readonly records = new Map<string, TileRecord>()
+  /** Withdrawn while on their way, oldest first (bounded). */
+  private readonly withdrawn = new Map<string, TileRecord>()
+  /** The last plan's requests the flow did not allow yet, most urgent first: sent as room frees up. */
+  private queued: TileRequest[] = []
+  private servedValue = true
+  private closed = false
+  private readonly now: () => number
+
+  constructor(
+    readonly rasterId: string,
+    private readonly deps: TileRequesterDeps
+  ) {
+    this.now = deps.now ?? (() => performance.now())
+  }
+
+  /** The raster's generation: bumped when the raster changes (its tiles received so far are stale). */
+  get generation(): number {
+    return this.generationValue
+  }
+
+  /** Tiles requested and neither received, failed nor withdrawn. */
+  get pendingCount(): number {
+    let n = 0
+    for (const record of this.records.values()) if (record.state === 'requested') n++
+    return n
+  }
+
+  /** The service's connection knows this raster: false from a lost connection until it is announced again. */
+  get served(): boolean {
+    return this.servedValue
+  }
+
+  /** A tile's state; undefined when there is no record of it (never asked, or loaded and forgotten). */
+  stateOf(key: string): TileRequestState | undefined {
+    return this.records.get(key)?.state ?? this.withdrawn.get(key)?.state
+  }
+
+  /** The tile is asked for or failed: the planner must not ask for it again. */
+  isOutstanding(key: string): boolean {
+    return this.records.has(key)
+  }
+
+  /**
+   * Takes a frame's plan: withdraws what is in flight and not kept (one `cancelObsolete` naming
+   * everything kept), then asks for the wanted tiles as the flow allows (the rest waits in the
+   * queue, where the next plan replaces it: leaving the view withdraws it for free).
+   */
+  plan(keep: ReadonlySet<string>, wanted: TileRequest[]): void {
+    if (this.closed) return
+    let obsolete = 0
+    for (const [key, record] of this.records) {
+      if (record.state !== 'requested' || keep.has(key)) continue
+      this.withdraw(record)
+      obsolete++
+    }
+    if (obsolete > 0) {
+      this.deps.counters.cancelled += obsolete
+      this.deps.transport.cancelObsolete(this.rasterId, [...keep].map((k) => this.fullKey(k)))
+    }
+    this.queued = wanted
+    this.sendQueued()
+  }
+
+  /**
+   * A tile arrived. Wanted: its record becomes 'loaded' (and is let go: the cache holds the tile),
+   * its latency is counted and the next queued request goes at once. Not wanted (withdrawn, never
+   * asked, or the requester closed): counted wasted and late.
+   */
+  arrived(key: string): Arrival {
+    const record = this.records.get(key)
+    if (this.closed || record?.state !== 'requested') {
+      this.deps.counters.wasted++
+      this.deps.counters.late++
+      const withdrawn = this.withdrawn.get(key)
+      if (withdrawn) {
+        this.withdrawn.delete(key)
+        this.deps.latency.add(this.now() - withdrawn.requestedAt)
+      }
+      return { wanted: false }
+    }
+    record.state = 'loaded'
+    this.records.delete(key)
+    this.deps.latency.add(this.now() - record.requestedAt)
+    this.sendQueued()
+    return { wanted: true, generation: record.generation }
+  }
+
+  /**
+   * The service could not load a tile in flight: not asked for again until the raster changes. One
+   * dropped by the service's cap ('overloaded') did not fail: it is only no longer in flight, and
+   * the next plan asks for it again if the view still needs it.
+   */
+  failed(key: string, code?: ErrorCode): void {
+    const record = this.records.get(key)
+    if (record?.state !== 'requested') return
+    if (code === 'overloaded') this.records.delete(key)
+    else record.state = 'failed'
+    this.sendQueued()
+  }
+
+  /** A tile arrived but cannot be used (it does not match its raster): failed, not asked for again. */
+  unusable(key: string): void {
+    this.records.set(key, { key, state: 'failed', requestedAt: this.now(), generation: this.generationValue })
+  }
+
+  /** Withdraws everything in flight and queued (a hidden or covered layer): one `cancelObsolete` keeping nothing. */
+  withdrawAll(): void {
+    this.queued = []
+    let obsolete = 0
+    for (const record of this.records.values()) {
+      if (record.state !== 'requested') continue
+      this.withdraw(record)
+      obsolete++
+    }
+    if (obsolete === 0) return
+    this.deps.counters.cancelled += obsolete
+    this.deps.transport.cancelObsolete(this.rasterId, [])
+  }
+
+  /** The raster changed: tiles received so far are stale, and what failed may load now. */
+  nextGeneration(): void {
+    this.generationValue++
+    for (const [key, record] of this.records) if (record.state === 'failed') this.records.delete(key)
+  }
+
+  /**
+   * The connection was lost: what was in flight died with it, and the next connection does not know
+   * this raster until the host announces it again (`resume`); asking before would be refused.
+   */
+  suspend(): void {
+    this.servedValue = false
+    this.queued = []
+    this.records.clear()
+    this.withdrawn.clear()
+  }
+
+  resume(): void {
+    this.servedValue = true
+  }
+
+  /** Withdraws everything; later arrivals are waste. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.withdrawAll()
+    this.closed = true
+  }
+
+  /** Sends as much of the queue as the flow allows, skipping what was asked for or arrived since. */
+  private sendQueued(): void {
+    if (this.closed || !this.servedValue || this.queued.length === 0) return
+    const room = this.deps.room()
+    if (room <= 0) return
+    const requests: TileRequest[] = []
+    let taken = 0
+    for (const request of this.queued) {
+      if (requests.length >= room) break
+      taken++
+      const key = coordKey(request)
+      if (this.records.has(key) || this.deps.isFresh(key)) continue
+      requests.push(request)
+    }
+    this.queued = this.queued.slice(taken)
+    if (requests.length === 0) return
+    const now = this.now()
+    for (const request of requests) {
+      const key = coordKey(request)
+      this.withdrawn.delete(key)
+      this.records.set(key, { key, state: 'requested', requestedAt: now, generation: this.generationValue })
+    }
+    this.deps.counters.requested += requests.length
+    this.deps.transport.requestTiles(this.rasterId, requests)
+  }
+
+  /** Moves a requested tile to the withdrawn ones (bounded: the oldest are forgotten first). */
+  private withdraw(record: TileRecord): void {
+    this.records.delete(record.key)
+    record.state = 'withdrawn'
+    this.withdrawn.delete(record.key)
+    this.withdrawn.set(record.key, record)
+    if (this.withdrawn.size > MAX_WITHDRAWN_REMEMBERED) this.withdrawn.delete(this.withdrawn.keys().next().value!)
+  }
+
+  private fullKey(key: string): string {
+    return `${this.rasterId}/${key}`
+  }
+}

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { TileRequester, type TileCounters } from '../../src/renderer/view/TileRequester'
+import { TileLatency } from '../../src/renderer/view/CameraMotion'
+import type { TileRequest } from '../../src/shared/protocol'
+
+function setup(options: { room?: number; fresh?: Set<string> } = {}) {
+  const sent: TileRequest[][] = []
+  const cancels: string[][] = []
+  const counters: TileCounters = { requested: 0, displayed: 0, cancelled: 0, wasted: 0, late: 0 }
+  const latency = new TileLatency(100)
+  let clock = 0
+  const room = { value: options.room ?? Infinity }
+  const fresh = options.fresh ?? new Set<string>()
+  const requester: TileRequester = new TileRequester('r1', {
+    transport: {
+      requestTiles: (_id, tiles) => sent.push(tiles),
+      cancelObsolete: (_id, keep) => cancels.push([...keep])
+    },
+    counters,
+    latency,
+    room: () => room.value - requester.pendingCount,
+    isFresh: (key) => fresh.has(key),
+    now: () => clock
+  })
+  return { requester, sent, cancels, counters, latency, room, fresh, tick: (ms: number) => (clock += ms) }
+}
+
+const req = (col: number, priority: TileRequest['priority'] = 'HIGH', level = 0): TileRequest => ({ level, col, row: 0, priority, rank: col })
+const key = (col: number, level = 0): string => `${level}/${col}/0`
+
+describe('TileRequester', () => {
+  it('asks for what the flow allows and sends the rest as tiles arrive', () => {
+    const { requester, sent, counters } = setup({ room: 2 })
+    requester.plan(new Set([key(0), key(1), key(2)]), [req(0), req(1), req(2)])
+    expect(sent).toEqual([[req(0), req(1)]])
+    expect(requester.stateOf(key(0))).toBe('requested')
+    expect(requester.stateOf(key(2))).toBeUndefined()
+    expect(requester.arrived(key(0))).toEqual({ wanted: true, generation: 0 })
+    expect(sent[1]).toEqual([req(2)])
+    expect(counters.requested).toBe(3)
+    expect(requester.pendingCount).toBe(2)
+  })
+
+  it('withdraws in-flight tiles the plan no longer keeps, with one cancelObsolete naming what it keeps', () => {
+    const { requester, cancels, counters } = setup()
+    requester.plan(new Set([key(0), key(1)]), [req(0), req(1)])
+    requester.plan(new Set([key(1), key(5)]), [req(5)])
+    expect(cancels).toEqual([['r1/0/1/0', 'r1/0/5/0']])
+    expect(counters.cancelled).toBe(1)
+    expect(requester.stateOf(key(0))).toBe('withdrawn')
+    expect(requester.isOutstanding(key(0))).toBe(false)
+    // A plan that withdraws nothing sends no cancel.
+    requester.plan(new Set([key(1), key(5)]), [])
+    expect(cancels).toHaveLength(1)
+  })
+
+  it('counts a withdrawn tile that arrives anyway as late waste, and still times it', () => {
+    const { requester, counters, latency, tick } = setup()
+    requester.plan(new Set([key(0)]), [req(0)])
+    tick(500)
+    requester.plan(new Set(), [])
+    tick(500)
+    const before = latency.ms
+    expect(requester.arrived(key(0))).toEqual({ wanted: false })
+    expect(counters).toMatchObject({ wasted: 1, late: 1 })
+    expect(latency.ms).toBeGreaterThan(before) // 1000 ms since it was asked for, above the 100 ms estimate
+    expect(requester.stateOf(key(0))).toBeUndefined()
+    // A tile never asked for is waste too.
+    expect(requester.arrived(key(9))).toEqual({ wanted: false })
+    expect(counters.wasted).toBe(2)
+  })
+
+  it('stamps the generation when a tile is asked for: one asked before the raster changed arrives stale', () => {
+    const { requester } = setup()
+    requester.plan(new Set([key(0)]), [req(0)])
+    requester.nextGeneration()
+    expect(requester.generation).toBe(1)
+    expect(requester.arrived(key(0))).toEqual({ wanted: true, generation: 0 })
+    requester.plan(new Set([key(0)]), [req(0)])
+    expect(requester.arrived(key(0))).toEqual({ wanted: true, generation: 1 })
+  })
+
+  it('does not ask again for a failed tile until the raster changes; an overloaded one is asked again', () => {
+    const { requester, sent } = setup()
+    requester.plan(new Set([key(0), key(1)]), [req(0), req(1)])
+    requester.failed(key(0), 'decode-failed')
+    requester.failed(key(1), 'overloaded')
+    expect(requester.stateOf(key(0))).toBe('failed')
+    expect(requester.isOutstanding(key(0))).toBe(true)
+    expect(requester.stateOf(key(1))).toBeUndefined()
+    requester.plan(new Set([key(0), key(1)]), [req(0), req(1)])
+    expect(sent.at(-1)).toEqual([req(1)])
+    requester.nextGeneration()
+    requester.plan(new Set([key(0), key(1)]), [req(0), req(1)])
+    expect(sent.at(-1)).toEqual([req(0)])
+    // A failure reported for a tile not in flight (withdrawn meanwhile) changes nothing.
+    requester.plan(new Set(), [])
+    requester.failed(key(0), 'decode-failed')
+    expect(requester.stateOf(key(0))).toBe('withdrawn')
+  })
+
+  it('marks a tile that arrived unusable as failed', () => {
+    const { requester } = setup()
+    requester.plan(new Set([key(0)]), [req(0)])
+    requester.arrived(key(0))
+    requester.unusable(key(0))
+    expect(requester.stateOf(key(0))).toBe('failed')
+  })
+
+  it('skips tiles already fresh in the cache', () => {
+    const { requester, sent } = setup({ fresh: new Set([key(0)]) })
+    requester.plan(new Set([key(0), key(1)]), [req(0), req(1)])
+    expect(sent).toEqual([[req(1)]])
+  })
+
+  it('asks for nothing while the connection is lost, and forgets what died with it', () => {
+    const { requester, sent, cancels } = setup()
+    requester.plan(new Set([key(0)]), [req(0)])
+    requester.suspend()
+    expect(requester.served).toBe(false)
+    expect(requester.pendingCount).toBe(0)
+    requester.plan(new Set([key(1)]), [req(1)])
+    expect(sent).toHaveLength(1)
+    expect(cancels).toHaveLength(0) // nothing in flight to withdraw on a connection that is gone
+    requester.resume()
+    requester.plan(new Set([key(1)]), [req(1)])
+    expect(sent.at(-1)).toEqual([req(1)])
+  })
+
+  it('withdraws everything when hidden, and once closed every arrival is waste', () => {
+    const { requester, cancels, counters } = setup()
+    requester.plan(new Set([key(0), key(1)]), [req(0), req(1)])
+    requester.withdrawAll()
+    expect(cancels).toEqual([[]])
+    expect(counters.cancelled).toBe(2)
+    requester.withdrawAll()
+    expect(cancels).toHaveLength(1)
+    requester.plan(new Set([key(2)]), [req(2)])
+    requester.close()
+    requester.close()
+    expect(cancels).toHaveLength(2)
+    expect(requester.arrived(key(2))).toEqual({ wanted: false })
+    requester.plan(new Set([key(3)]), [req(3)])
+    expect(requester.pendingCount).toBe(0)
+  })
+
+  it('never has a tile requested twice at once, and its counters match what it sent (any sequence)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('plan' as const), cols: fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 6 }) }),
+      fc.record({ kind: fc.constant('arrive' as const), col: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('fail' as const), col: fc.integer({ min: 0, max: 7 }), overloaded: fc.boolean() }),
+      fc.record({ kind: fc.constant('generation' as const) }),
+      fc.record({ kind: fc.constant('hide' as const) })
+    )
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (ops, room) => {
+        const { requester, sent, counters, fresh } = setup({ room })
+        const inFlight = new Set<string>()
+        for (const o of ops) {
+          const before = sent.length
+          if (o.kind === 'plan') {
+            const keep = new Set(o.cols.map((c) => key(c)))
+            for (const k of [...inFlight]) if (!keep.has(k)) inFlight.delete(k)
+            requester.plan(keep, o.cols.map((c) => req(c)))
+          } else if (o.kind === 'arrive') {
+            const arrival = requester.arrived(key(o.col))
+            expect(arrival.wanted).toBe(inFlight.has(key(o.col)))
+            if (arrival.wanted) fresh.add(key(o.col))
+            inFlight.delete(key(o.col))
+          } else if (o.kind === 'fail') {
+            requester.failed(key(o.col), o.overloaded ? 'overloaded' : 'decode-failed')
+            inFlight.delete(key(o.col))
+          } else if (o.kind === 'generation') {
+            requester.nextGeneration()
+            fresh.clear()
+          } else {
+            requester.withdrawAll()
+            inFlight.clear()
+          }
+          for (const batch of sent.slice(before)) {
+            for (const r of batch) {
+              expect(inFlight.has(key(r.col))).toBe(false)
+              expect(fresh.has(key(r.col))).toBe(false)
+              inFlight.add(key(r.col))
+            }
+          }
+          expect(requester.pendingCount).toBe(inFlight.size)
+        }
+        expect(counters.requested).toBe(sent.flat().length)
+      })
+    )
+  })
+})
