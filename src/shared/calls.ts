@@ -8,6 +8,7 @@
  */
 import { type Check, type Shape, type ShapeOf, anyString, arrayOf, checkShape, fail, integer, oneOf, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
+import type { TileEncoding } from './protocol'
 import type { RasterInfo } from './raster'
 
 /** Limits of one message: a frame's batch of tiles, the keys kept by one cancellation, string lengths. */
@@ -19,7 +20,9 @@ export const MESSAGE_LIMITS = {
   maxIdLength: 128,
   /** Largest file accepted for upload: 16 GiB. */
   maxUploadSize: 16 * 1024 ** 3,
-  maxLevel: 64
+  maxLevel: 64,
+  /** Encodings named in one `tile-encodings` call (a few known, repeats allowed). */
+  maxTileEncodings: 8
 } as const
 
 /** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
@@ -90,7 +93,12 @@ export const CALLS = {
   'upload-end': call<OpenedRaster>()({ uploadId: id }),
   close: call<Record<string, never>>()({ rasterId: id }),
   stats: call<ServiceStats>()({}),
-  configure: call<Record<string, never>>()({ scheduling: oneOf<SchedulingMode>('priority', 'fifo') })
+  configure: call<Record<string, never>>()({ scheduling: oneOf<SchedulingMode>('priority', 'fifo') }),
+  /**
+   * The compressed tile encodings this client decodes (`TileHeader.encoding`), replacing what it
+   * said before; until it says any, and with [], every tile comes as raw samples.
+   */
+  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') })
 }
 
 /** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */

@@ -8,7 +8,7 @@ import { TextureService } from '../../src/main/service/TextureService'
 import { sharedTileLoader } from '../../src/main/service/tileLoader'
 import { AsyncImageLoader, stopGlobalLoader } from '../../src/main/loader'
 import { closeDefaultPool } from '../../src/main/pool/defaultPool'
-import type { DecodedTile, RasterSource } from '../../src/main/raster/types'
+import type { DecodedTile, LoadedTile, RasterSource } from '../../src/main/raster/types'
 import type { RasterInfo } from '../../src/shared/raster'
 import { pyramidLevels } from '../../src/shared/tiles'
 import { MemorySink } from '../helpers/serviceFixtures'
@@ -32,7 +32,7 @@ function stuckRaster(answers = false): RasterSource {
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-async function openService(options: { raster: RasterSource; loader?: AsyncImageLoader<DecodedTile>; maxWorkers?: number }) {
+async function openService(options: { raster: RasterSource; loader?: AsyncImageLoader<LoadedTile>; maxWorkers?: number }) {
   const sink = new MemorySink()
   const service = new TextureService({ sink, openRaster: async () => options.raster, loader: options.loader, maxWorkers: options.maxWorkers, watchFiles: false })
   const reply = await service.receive({ type: 'open', id: 1, path: '/stuck.tif' })
@@ -49,7 +49,7 @@ afterEach(async () => {
 
 describe('TextureService close', () => {
   it('resolves although its tile loads never settle, cancels everything and sends nothing', async () => {
-    const loader = new AsyncImageLoader<DecodedTile>({ maxWorkers: 2, stopGraceMs: 30 })
+    const loader = new AsyncImageLoader<LoadedTile>({ maxWorkers: 2, stopGraceMs: 30 })
     loader.start()
     const { service, sink, request } = await openService({ raster: stuckRaster(), loader, maxWorkers: 2 })
     await request([0, 1, 2])

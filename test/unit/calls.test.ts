@@ -90,6 +90,7 @@ describe('the calls of the protocol', () => {
     expect(opened.rasterId).toMatch(/^r\d+$/)
     expect(opened.info.width).toBe(1024)
     expect(await bridge.calls.configure({ scheduling: 'fifo' })).toEqual({})
+    expect(await bridge.calls['tile-encodings']({ accept: ['jpeg'] })).toEqual({})
     expect(await bridge.calls.stats({})).toMatchObject({ openRasters: 1, pending: 0 })
     expect(await bridge.calls.close({ rasterId: opened.rasterId })).toEqual({})
     expect(await bridge.stats()).toMatchObject({ openRasters: 0 })

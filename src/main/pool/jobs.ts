@@ -4,6 +4,7 @@
  * buffers transferred rather than copied.
  */
 import type { BandInfo, Georeference, SampleType } from '../../shared/raster'
+import type { TiffDirectory } from '../raster/tiffLayout'
 
 /**
  * How tile pixels leave the worker: RGBA8 rows, or every band in its own sample type followed by
@@ -144,6 +145,25 @@ export interface BuildPyramidJob {
   tolerant?: boolean
 }
 
+/**
+ * The source's own JPEG tile `tileIndex` of TIFF page `page` of `path` (its JPEGTables joined), as
+ * it is in the file: a level whose tiles are exactly the file's (`jpegPassthrough.ts`), for a
+ * client that decodes JPEG. A tile the file leaves out (byte count 0) or that does not start like a
+ * JPEG stream is decoded by `fallback` instead, in the same job (the loader's slot is this worker).
+ */
+export interface JpegTileJob {
+  kind: 'jpeg-tile'
+  path: string
+  page: number
+  tileIndex: number
+  /** The tile's real size (an edge tile is smaller than the JPEG's). */
+  width: number
+  height: number
+  /** Stat the file after reading, as a region job does (`RegionJob.stampFile`). */
+  stampFile?: boolean
+  fallback: RegionJob
+}
+
 /** Test hooks, honoured only by workers started with `testHooks: true`. */
 export type TestJob =
   | { kind: 'test:exit'; code: number }
@@ -151,7 +171,7 @@ export type TestJob =
   | { kind: 'test:sleep'; ms: number }
   | { kind: 'test:echo'; value: unknown }
 
-export type DecodeJob = RegionJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | TestJob
+export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
 export interface TilePixels {
@@ -161,6 +181,16 @@ export interface TilePixels {
   sampleType: SampleType
   buffer: ArrayBuffer
   /** Size, modification time and inode of the file just after it was read (a region job with `stampFile`); null if it was gone. */
+  fileStamp?: { size: number; mtimeMs: number; ino: number } | null
+}
+
+/** A tile as the file stores it (a JpegTileJob): a complete JPEG stream whose top-left width × height pixels are the tile. */
+export interface TileBytes {
+  encoding: 'jpeg'
+  width: number
+  height: number
+  buffer: ArrayBuffer
+  /** As `TilePixels.fileStamp`. */
   fileStamp?: { size: number; mtimeMs: number; ino: number } | null
 }
 
@@ -176,9 +206,10 @@ export interface ProbeResult {
   orientation: number
   /**
    * Every TIFF image that could serve as a pyramid level (page 0 first), with its tiling; `randomAccess`
-   * when a tile can be read without decoding much more than it (tiled, or strips of few rows).
+   * when a tile can be read without decoding much more than it (tiled, or strips of few rows);
+   * `directory`, a TIFF page's own tags (whether its tiles can be sent as they are stored).
    */
-  images: { selector: ImageSelector; width: number; height: number; tiled: boolean; randomAccess?: boolean }[]
+  images: { selector: ImageSelector; width: number; height: number; tiled: boolean; randomAccess?: boolean; directory?: TiffDirectory }[]
   /** Masks of those images, by size. */
   masks: { selector: ImageSelector; width: number; height: number }[]
   decoder: PixelDecoder

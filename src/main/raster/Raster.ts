@@ -8,7 +8,8 @@ import { abortError, isAbortError } from '../pool/errors'
 import { FileChangedError, isFileChangedError } from './fileStamp'
 import type { FileVersion } from './fileVersion'
 import type { TileReader } from './readers'
-import type { DecodedTile, RasterInfo, RasterSource } from './types'
+import type { TileEncoding } from '../../shared/protocol'
+import type { DecodedTile, LoadedTile, RasterInfo, RasterSource } from './types'
 
 export class Raster implements RasterSource {
   private closed = false
@@ -46,7 +47,19 @@ export class Raster implements RasterSource {
     return this.closed
   }
 
-  async readTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+  readTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    return this.guarded(level, col, row, signal, () => this.reader.read(level, col, row, signal))
+  }
+
+  /** `readTile`, or the stored tile where the reader keeps one in an accepted encoding. */
+  readTileAs(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile> {
+    const reader = this.reader
+    if (accept.size === 0 || !reader.readAs) return this.readTile(level, col, row, signal)
+    return this.guarded(level, col, row, signal, () => reader.readAs!(level, col, row, accept, signal))
+  }
+
+  /** Runs a read of tile (level, col, row) with the checks and the error naming every read has. */
+  private async guarded<T>(level: number, col: number, row: number, signal: AbortSignal | undefined, read: () => Promise<T>): Promise<T> {
     const key = `${level}/${col}/${row}`
     if (signal?.aborted) throw abortError(`Reading tile ${key} of ${this.path}`)
     if (this.closed) throw new Error(`Cannot read tile ${key} of ${this.path}: the raster is closed`)
@@ -56,7 +69,7 @@ export class Raster implements RasterSource {
     }
     if (this.version?.knownChanged) throw this.changedError(key)
     try {
-      return await this.reader.read(level, col, row, signal)
+      return await read()
     } catch (error) {
       if (isAbortError(error)) throw abortError(`Reading tile ${key} of ${this.path}`)
       if (isFileChangedError(error)) throw error

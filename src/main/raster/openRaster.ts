@@ -18,6 +18,7 @@ import { decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
 import { quickOverviewLevel } from './quickOverview'
 import { FineWhenReadyReader, OverviewWhenReadyReader } from './whenReady'
 import { Raster } from './Raster'
+import { jpegPassthroughLevels } from './jpegPassthrough'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
 import type { RasterInfo, RasterSource } from './types'
@@ -85,7 +86,10 @@ export async function openRaster(path: string, options: OpenOptions = {}, versio
 
   switch (strategy) {
     case 'tiled': {
-      const reader = new RegionReader(regionSourceOf(absolute, probe, output), info.levels, info.tileSize, pool, fileVersion)
+      const source = regionSourceOf(absolute, probe, output)
+      // Levels whose stored JPEG tiles are Tessera's tiles: sent as stored to clients that decode JPEG.
+      const jpegLevels = jpegPassthroughLevels({ ...probe, levels: info.levels, tileSize: info.tileSize, autoOrient: source.autoOrient })
+      const reader = new RegionReader(source, info.levels, info.tileSize, pool, fileVersion, jpegLevels)
       const first = inPlaceOverviewLevel(context)
       if (first < 0) {
         const raster = new Raster(info, absolute, reader)

@@ -6,15 +6,19 @@
 import { tileRect } from '../../shared/tiles'
 import type { LevelSize } from '../../shared/raster'
 import type { WorkerPool } from '../pool/WorkerPool'
-import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, SampleLayout, SharedLevel, TilePixels } from '../pool/jobs'
+import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, RegionJob, SampleLayout, SharedLevel, TileBytes, TilePixels } from '../pool/jobs'
 import { typedSamples as typedView } from '../../shared/tileFrame'
 import { FileChangedError } from './fileStamp'
 import type { FileVersion } from './fileVersion'
-import type { DecodedTile } from './types'
+import type { TileEncoding } from '../../shared/protocol'
+import type { JpegLevel } from './jpegPassthrough'
+import type { DecodedTile, EncodedTile, LoadedTile } from './types'
 
 /** Produces the pixels of one tile. */
 export interface TileReader {
   read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile>
+  /** `read`, or the tile as the file stores it when its level keeps it in one of `accept`; absent: `read`. */
+  readAs?(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile>
 }
 
 /** An image of a file that serves as pyramid level `scale` (its size is level 0's / 2^scale, rounded either way). */
@@ -26,10 +30,10 @@ export interface LevelImage {
 }
 
 /** Images that are reductions of the first by a power of two (within rounding), finest first; others (masks, thumbnails of other sizes) are left out. */
-export function levelImages(images: readonly { selector: ImageSelector; width: number; height: number }[]): LevelImage[] {
+export function levelImages<I extends { selector: ImageSelector; width: number; height: number }>(images: readonly I[]): (I & LevelImage)[] {
   const [first] = images
   if (!first) return []
-  const levels: LevelImage[] = []
+  const levels: (I & LevelImage)[] = []
   for (const image of images) {
     const scale = Math.round(Math.log2(first.width / image.width))
     const fits = (full: number, size: number): boolean => scale >= 0 && Math.abs(size - full / 2 ** scale) <= 1
@@ -82,41 +86,80 @@ export class RegionReader implements TileReader {
      * with the old geometry — and the version knows the file changed. Null for a file nobody
      * rewrites in place (a built pyramid).
      */
-    private readonly version: FileVersion | null = null
+    private readonly version: FileVersion | null = null,
+    /**
+     * Per level, where the file keeps its tiles as JPEG streams that are exactly Tessera's tiles
+     * (`jpegPassthroughLevels`); a level without one is always decoded.
+     */
+    private readonly jpegLevels: readonly (JpegLevel | null)[] = []
   ) {}
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    const pixels = await this.pool.run<TilePixels>(this.regionJob(level, col, row), { signal })
+    this.checkStamp(pixels.fileStamp, level, col, row)
+    return decodedTile(pixels)
+  }
+
+  /**
+   * The file's own JPEG tile where the level keeps its tiles as Tessera's (`jpegLevels`, decided
+   * at open) and `accept` has 'jpeg'; a tile the file leaves out is decoded in the same job.
+   */
+  async readAs(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile> {
+    const stored = accept.has('jpeg') ? this.jpegLevels[level] : null
+    if (!stored) return this.read(level, col, row, signal)
+    const fallback = this.regionJob(level, col, row)
+    const tile = tileRect(this.levels[level]!, this.tileSize, col, row)
+    const result = await this.pool.run<TileBytes | TilePixels>(
+      {
+        kind: 'jpeg-tile',
+        path: this.source.path,
+        page: stored.page,
+        tileIndex: row * stored.tilesAcross + col,
+        width: tile.width,
+        height: tile.height,
+        stampFile: this.version !== null,
+        fallback
+      },
+      { signal }
+    )
+    this.checkStamp(result.fileStamp, level, col, row)
+    if (!('encoding' in result)) return decodedTile(result)
+    const encoded: EncodedTile = { encoding: result.encoding, width: result.width, height: result.height, bytes: new Uint8Array(result.buffer) }
+    return encoded
+  }
+
+  private regionJob(level: number, col: number, row: number): RegionJob {
     const source = this.source
     const image = source.images.filter((i) => i.scale <= level).at(-1)!
     const tile = tileRect(this.levels[level]!, this.tileSize, col, row)
     const factor = 2 ** (level - image.scale)
     const rect = { left: tile.left * factor, top: tile.top * factor, width: tile.width * factor, height: tile.height * factor }
     const mask = source.masks.find((m) => m.width === image.width && m.height === image.height && m.selector.file === image.selector.file)
-    const pixels = await this.pool.run<TilePixels>(
-      {
-        kind: 'region',
-        path: source.path,
-        image: image.selector,
-        autoOrient: source.autoOrient,
-        imageWidth: image.width,
-        imageHeight: image.height,
-        rect,
-        outWidth: tile.width,
-        outHeight: tile.height,
-        output: source.output,
-        decoder: source.decoder,
-        mask: mask?.selector ?? null,
-        layout: source.layout,
-        reduce: source.reduce,
-        tolerant: source.tolerant,
-        stampFile: this.version !== null
-      },
-      { signal }
-    )
-    if (this.version && !this.version.matches(pixels.fileStamp ?? null)) {
-      throw new FileChangedError(`${source.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
+    return {
+      kind: 'region',
+      path: source.path,
+      image: image.selector,
+      autoOrient: source.autoOrient,
+      imageWidth: image.width,
+      imageHeight: image.height,
+      rect,
+      outWidth: tile.width,
+      outHeight: tile.height,
+      output: source.output,
+      decoder: source.decoder,
+      mask: mask?.selector ?? null,
+      layout: source.layout,
+      reduce: source.reduce,
+      tolerant: source.tolerant,
+      stampFile: this.version !== null
     }
-    return decodedTile(pixels)
+  }
+
+  /** Refuses a tile read from another version of the file than this reader's (FileChangedError). */
+  private checkStamp(stamp: TilePixels['fileStamp'], level: number, col: number, row: number): void {
+    if (this.version && !this.version.matches(stamp ?? null)) {
+      throw new FileChangedError(`${this.source.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
+    }
   }
 }
 

@@ -19,6 +19,16 @@ export interface TiffDirectory {
   subfileType: number
   /** Bands stored in separate planes (PLANARCONFIG=SEPARATE; GDAL's `.ovr` of RGB files are). */
   planarSeparate: boolean
+  /**
+   * This IFD's own tags, which an overview may set apart from the first image's (the layout's
+   * fields are the first's): what decides whether its JPEG tiles are sent as stored (`jpegPassthrough.ts`).
+   */
+  tileWidth: number
+  samplesPerPixel: number
+  bitsPerSample: number[]
+  photometric: number
+  /** Count of ExtraSamples (alpha or unspecified bands). */
+  extraSamples: number
 }
 
 /** The layout of a TIFF (and of its external `.ovr`), in GDAL's terms. */

@@ -6,7 +6,8 @@
 import { abortError } from '../pool/errors'
 import type { SharedLevel } from '../pool/jobs'
 import type { SharedReader, TileReader } from './readers'
-import type { DecodedTile } from './types'
+import type { TileEncoding } from '../../shared/protocol'
+import type { DecodedTile, LoadedTile } from './types'
 
 /**
  * Levels from `first` down come from the overview once it is decoded (a tile asked for before
@@ -33,6 +34,12 @@ export class OverviewWhenReadyReader implements TileReader {
     if (level < this.first) return this.fine.read(level, col, row, signal)
     const coarse = this.coarse ?? (await abortable(this.ready, signal))
     return (coarse ?? this.fine).read(level, col, row, signal)
+  }
+
+  /** The file's finer levels may keep their stored tiles; the overview's levels are decoded pixels. */
+  async readAs(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile> {
+    if (level < this.first && this.fine.readAs) return this.fine.readAs(level, col, row, accept, signal)
+    return this.read(level, col, row, signal)
   }
 }
 

@@ -182,6 +182,10 @@ export class TextureService {
     configure: async ({ scheduling }) => {
       this.tiles.setScheduling(scheduling)
       return {}
+    },
+    'tile-encodings': async ({ accept }) => {
+      this.tiles.setAcceptedEncodings(accept)
+      return {}
     }
   }
 

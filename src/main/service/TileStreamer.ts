@@ -12,9 +12,9 @@ import { encodeTileFrame } from '../../shared/tileFrame'
 import { tileMapBounds } from '../../shared/geo/tileBounds'
 import { isTileInPyramid, parseTileKey, tileKey } from '../../shared/tiles'
 import { toErrorInfo } from '../../shared/errors'
-import type { SchedulingMode, ServiceStats, TileRequest } from '../../shared/protocol'
+import type { SchedulingMode, ServiceStats, TileEncoding, TileRequest } from '../../shared/protocol'
 import { isFileChangedError } from '../raster/fileStamp'
-import type { DecodedTile, RasterSource } from '../raster/types'
+import { type LoadedTile, type RasterSource, isEncodedTile } from '../raster/types'
 import type { ServiceSink } from './types'
 import { SendQueue, type QueuedTile } from './SendQueue'
 import { sampleTypeOf } from './tileSampleType'
@@ -33,7 +33,7 @@ export type TileCounters = Omit<ServiceStats, 'openRasters'> & { withdrawnBefore
 
 export interface TileStreamerOptions {
   /** The loader this service's tiles go through (shared by every service of the process). */
-  loader: AsyncImageLoader<DecodedTile>
+  loader: AsyncImageLoader<LoadedTile>
   /** Loads of this service running at once, at most (the loader's slots bound them all). */
   maxWorkers: number
   /** Most tile loads pending or active; beyond, the least urgent pending ones are dropped. */
@@ -55,10 +55,12 @@ export interface TileStreamerOptions {
 const HOLD_DECODES_ABOVE_BYTES = 96 * 1024 * 1024
 
 export class TileStreamer {
-  private readonly loader: LoaderClient<DecodedTile>
+  private readonly loader: LoaderClient<LoadedTile>
   private readonly maxPending: number
   private readonly onFileChanged: TileStreamerOptions['onFileChanged']
   private scheduling: SchedulingMode = 'priority'
+  /** Encodings the client decodes (`tile-encodings`); none by default: raw samples only. */
+  private accepted: ReadonlySet<TileEncoding> = new Set()
   private done = 0
   private cancelled = 0
   private failed = 0
@@ -95,6 +97,14 @@ export class TileStreamer {
   /** 'fifo' switches prioritisation and cancellation off: every request NORMAL, served in arrival order. */
   setScheduling(mode: SchedulingMode): void {
     this.scheduling = mode
+  }
+
+  /**
+   * The compressed encodings the client decodes: from now on, a tile whose level keeps it stored
+   * in one of them (decided at open) is sent as stored. Loads already scheduled keep what they were.
+   */
+  setAcceptedEncodings(accept: readonly TileEncoding[]): void {
+    this.accepted = new Set(accept)
   }
 
   /** False in 'fifo' mode, where obsolescence cancellations are ignored. */
@@ -227,6 +237,7 @@ export class TileStreamer {
     }
     // The request as it stood when its load started: the loader keeps the most urgent it was given.
     let asked = tile
+    const accepted = this.accepted
     const { georeference, levels, tileSize } = source.info
     this.loader.scheduleLoad({
       id: key,
@@ -238,13 +249,15 @@ export class TileStreamer {
       load: (signal) => {
         const now = fifo ? undefined : this.loader.request(key)
         if (now) asked = { level: tile.level, col: tile.col, row: tile.row, priority: now.priority, rank: now.rank }
+        // Only the job differs: the loader orders, dedups and cancels this load like any other.
+        if (accepted.size > 0 && source.readTileAs) return source.readTileAs(tile.level, tile.col, tile.row, accepted, signal)
         return source.readTile(tile.level, tile.col, tile.row, signal)
       },
       callback: (result, error) => this.settle(key, rasterId, asked, result, error)
     })
   }
 
-  private settle(key: string, rasterId: string, asked: TileRequest, tile: DecodedTile | null, error?: Error): void {
+  private settle(key: string, rasterId: string, asked: TileRequest, tile: LoadedTile | null, error?: Error): void {
     if (error && isFileChangedError(error)) {
       this.cancelled++
       this.onFileChanged(rasterId, asked)
@@ -260,7 +273,9 @@ export class TileStreamer {
       return
     }
     const { level, col, row } = asked
-    // The frame of an empty tile is exactly the prefix (header + padding) of the real one.
+    // The frame of an empty tile is exactly the prefix (header + padding) of the real one. A stored
+    // tile says its encoding; once decoded it is RGBA8 of the header's size, like a raw one.
+    const encoded = isEncodedTile(tile)
     const prefix = encodeTileFrame(
       {
         rasterId,
@@ -269,12 +284,14 @@ export class TileStreamer {
         row,
         width: tile.width,
         height: tile.height,
-        channels: tile.channels,
-        sampleType: sampleTypeOf(tile.data)
+        channels: encoded ? 4 : tile.channels,
+        sampleType: encoded ? 'uint8' : sampleTypeOf(tile.data),
+        ...(encoded ? { encoding: tile.encoding } : {})
       },
       EMPTY
     )
-    const pixels = new Uint8Array(tile.data.buffer, tile.data.byteOffset, tile.data.byteLength)
+    const payload = encoded ? tile.bytes : tile.data
+    const pixels = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength)
     this.done++
     const queued: QueuedTile = { key, rasterId, request: asked, frame: { prefix, pixels } }
     if (this.scheduling === 'fifo') {

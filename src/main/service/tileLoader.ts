@@ -6,9 +6,9 @@
 import { AsyncImageLoader } from '../loader/AsyncImageLoader'
 import { getGlobalLoader } from '../loader/globalLoader'
 import { sharedTileSlots, tilePoolSize } from '../pool/defaultPool'
-import type { DecodedTile } from '../raster/types'
+import type { LoadedTile } from '../raster/types'
 
 /** The process-wide tile loader, created and started on first call; `stopGlobalLoader()` stops it. */
-export function sharedTileLoader(): AsyncImageLoader<DecodedTile> {
-  return getGlobalLoader<DecodedTile>({ maxWorkers: tilePoolSize(), slots: sharedTileSlots })
+export function sharedTileLoader(): AsyncImageLoader<LoadedTile> {
+  return getGlobalLoader<LoadedTile>({ maxWorkers: tilePoolSize(), slots: sharedTileSlots })
 }

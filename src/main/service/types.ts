@@ -6,7 +6,7 @@ import type { ServerMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import type { AsyncImageLoader } from '../loader/AsyncImageLoader'
 import type { FileVersion } from '../raster/fileVersion'
-import type { DecodedTile, RasterSource } from '../raster/types'
+import type { LoadedTile, RasterSource } from '../raster/types'
 
 /** Where a service sends; implemented by each transport. Both methods must not throw. */
 export interface ServiceSink {
@@ -71,7 +71,7 @@ export interface TextureServiceOptions {
    */
   maxWorkers?: number
   /** The loader the tiles go through; default the process-wide one (`sharedTileLoader`). */
-  loader?: AsyncImageLoader<DecodedTile>
+  loader?: AsyncImageLoader<LoadedTile>
   /** Whether an `open` call may read this server path (hosts call `openHostPath` without this check). */
   mayOpenPath?: (path: string) => boolean
   /** Directory for uploaded files; uploads are refused when null. */

@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import sharp from 'sharp'
 import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
 import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from '../../pool/jobs'
-import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffLayout } from '../tiffLayout'
+import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffDirectory, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { jpegDamage, pngDamage } from './damage'
 import { bandStatistics } from './statistics'
@@ -63,7 +63,8 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     width: image.width,
     height: image.height,
     tiled: randomAccess(image),
-    randomAccess: randomAccess(image)
+    randomAccess: randomAccess(image),
+    directory: tiffDirectoryOf(image)
   }))
   for (let subifd = 0; subifd < subifds; subifd++) {
     const level = await openImage(path, { subifd }).metadata()
@@ -97,6 +98,11 @@ async function probeTiff(path: string): Promise<ProbeResult> {
   // libvips reads what it decodes (a JPEG-compressed grey scan); geotiff.js the rest, in full.
   if (output.kind === 'bands') await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout))
   return result
+}
+
+/** The IFD's tags alone (the layout's image also names its file). */
+function tiffDirectoryOf({ file: _file, ...directory }: TiffLayout['images'][number]): TiffDirectory {
+  return directory
 }
 
 /** Any other format, read by libvips: 8-bit pictures as RGBA8, 16-bit ones as their bands. */

@@ -1,5 +1,6 @@
 /** Worker side: runs one decode job and says which buffers to transfer with its result. */
 import type { DecodeJob, TilePixels } from '../../pool/jobs'
+import { readJpegTile } from './jpegTile'
 import { probe } from './probe'
 import { buildPyramid } from './pyramid'
 import { readRegion } from './region'
@@ -17,6 +18,11 @@ export async function runJob(job: DecodeJob, progress: (fraction: number) => voi
   switch (job.kind) {
     case 'region':
       return withPixels(await readRegion(job))
+    case 'jpeg-tile': {
+      // The stored stream, or the fallback's pixels: either way one buffer of its own, transferred.
+      const tile = await readJpegTile(job)
+      return { value: tile, transfer: [tile.buffer] }
+    }
     case 'cut':
       return withPixels(await cutShared(job))
     case 'decode-shared':

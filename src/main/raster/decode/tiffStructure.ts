@@ -89,7 +89,12 @@ async function directoriesOf(path: string): Promise<Located[]> {
         blockHeight: image.isTiled ? image.getTileHeight() : Number(directory.getValue('RowsPerStrip') ?? image.getHeight()),
         compression: Number(directory.getValue('Compression') ?? 1),
         subfileType: Number(directory.getValue('NewSubfileType') ?? 0),
-        planarSeparate: image.planarConfiguration === 2 && image.getSamplesPerPixel() > 1
+        planarSeparate: image.planarConfiguration === 2 && image.getSamplesPerPixel() > 1,
+        tileWidth: image.isTiled ? image.getTileWidth() : 0,
+        samplesPerPixel: image.getSamplesPerPixel(),
+        bitsPerSample: arrayOf(directory.getValue('BitsPerSample')).map(Number),
+        photometric: Number(directory.getValue('PhotometricInterpretation') ?? 1),
+        extraSamples: arrayOf(directory.getValue('ExtraSamples')).length
       }
     })
   }

@@ -1,0 +1,72 @@
+/**
+ * Which levels of a raster read in place can send the file's own JPEG tiles as they are stored
+ * (`TileHeader.encoding` 'jpeg'), decided once at open. Pure: no sharp, no geotiff (the main
+ * process decides from what the probe read in the worker).
+ *
+ * A level qualifies only when the host's decode of its tile is that very JPEG stream, cropped: the
+ * TIFF page serving it is exactly the level (no reduction, no resampling), its tiles are Tessera's
+ * tiles, and libvips shows its samples as the stream says (8-bit RGB or YCbCr, nothing beside the
+ * three colours, no mask, no orientation). Anything else is decoded as before.
+ */
+import type { LevelSize } from '../../shared/raster'
+import type { ImageSelector, PixelDecoder, PixelOutput } from '../pool/jobs'
+import { levelImages } from './readers'
+import { PHOTOMETRIC, type TiffDirectory } from './tiffLayout'
+
+/** TIFF Compression 7: JPEG ("new-style", with JPEGTables). Old-style JPEG (6) is never sent as is. */
+const COMPRESSION_JPEG = 7
+
+/** Where a level's JPEG tiles are: page `page` of the raster's own file, `tilesAcross` tiles a row. */
+export interface JpegLevel {
+  page: number
+  tilesAcross: number
+}
+
+export interface PassthroughInput {
+  levels: readonly LevelSize[]
+  tileSize: number
+  /** The probe's images (full resolution first), with their IFD's tags. */
+  images: readonly { selector: ImageSelector; width: number; height: number; directory?: TiffDirectory }[]
+  masks: readonly { selector: ImageSelector; width: number; height: number }[]
+  output: PixelOutput
+  decoder: PixelDecoder
+  /** EXIF-style orientation of the file (1: as stored). */
+  orientation: number
+  /** Whether the reader orients before cutting. */
+  autoOrient: boolean
+}
+
+/** Per level, where its JPEG tiles are, or null when it is decoded as before. */
+export function jpegPassthroughLevels(input: PassthroughInput): (JpegLevel | null)[] {
+  const { levels, tileSize } = input
+  const raster = input.output.kind === 'rgba8' && input.decoder === 'vips' && input.orientation === 1 && !input.autoOrient
+  const images = levelImages(input.images)
+  return levels.map((size, level) => {
+    if (!raster) return null
+    // The image the region reader would read this level from: the nearest at or finer than it.
+    const image = images.filter((i) => i.scale <= level).at(-1)
+    if (!image || image.scale !== level || image.width !== size.width || image.height !== size.height) return null
+    const { page, subifd, file } = image.selector
+    if (page === undefined || subifd !== undefined || file !== undefined) return null
+    const masked = input.masks.some((m) => m.width === image.width && m.height === image.height && m.selector.file === file)
+    if (masked || !image.directory || !isJpegTileDirectory(image.directory, tileSize)) return null
+    return { page, tilesAcross: Math.ceil(size.width / tileSize) }
+  })
+}
+
+/** A TIFF page whose tiles are 8-bit 3-colour JPEG streams of exactly tileSize × tileSize. */
+export function isJpegTileDirectory(d: TiffDirectory, tileSize: number): boolean {
+  return (
+    d.tiled &&
+    d.tileWidth === tileSize &&
+    d.blockHeight === tileSize &&
+    d.compression === COMPRESSION_JPEG &&
+    !d.planarSeparate &&
+    d.samplesPerPixel === 3 &&
+    d.extraSamples === 0 &&
+    d.bitsPerSample.length > 0 &&
+    d.bitsPerSample.every((bits) => bits === 8) &&
+    (d.photometric === PHOTOMETRIC.ycbcr || d.photometric === PHOTOMETRIC.rgb) &&
+    (d.subfileType & 4) === 0
+  )
+}
