@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   }
   ContentBounds.install(viewer.camera.viewport, { content: shownExtent })
   const status = new StatusBar(required('statusbar'))
+  status.setGraphics(viewer.graphics)
   const fileLabel = element('span', 'status-file', '', { 'data-testid': 'status-file' })
   status.root.prepend(fileLabel)
   const toast = new Toast(required('app'))
@@ -558,7 +559,7 @@ async function main(): Promise<void> {
       .catch(() => undefined)
   }, 500)
 
-  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats())
+  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats(), () => bridge.wire)
   document.body.dataset.ready = 'true'
 }
 

@@ -44,6 +44,8 @@ interface PageGlobals {
     service(): Promise<{ cancelled: number; done: number; pending: number }>
     view(): { centerX: number; centerY: number; zoom: number; width: number; height: number }
     layers(): string[]
+    wire(): WireStats
+    graphics(): { renderer: string; software: boolean }
   }
   document: {
     body: { dataset: Record<string, string | undefined>; append(el: unknown): void }
@@ -140,6 +142,22 @@ export async function dropFiles(page: Page, paths: string[], target = '[data-tes
 /** Diagnostics stats of the page. */
 export async function stats(page: Page): Promise<DiagnosticsStats> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.stats())
+}
+
+/** Tiles received by the page: how many, bytes on the wire, how many came compressed, how many were unpacked in the tile worker. */
+export interface WireStats {
+  tiles: number
+  bytes: number
+  compressed: number
+  inWorker: number
+}
+
+export async function wireStats(page: Page): Promise<WireStats> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.wire())
+}
+
+export async function graphicsInfo(page: Page): Promise<{ renderer: string; software: boolean }> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.graphics())
 }
 
 /** The service's counters for this page's connection, asked for now. */

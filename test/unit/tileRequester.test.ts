@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { TileRequester, type TileCounters } from '../../src/renderer/view/TileRequester'
 import { TileLatency } from '../../src/renderer/view/CameraMotion'
 import type { TileRequest } from '../../src/shared/protocol'
+import { ImageLoadPriority } from '../../src/shared/priority'
 
 function setup(options: { room?: number; fresh?: Set<string> } = {}) {
   const sent: TileRequest[][] = []
@@ -26,7 +27,7 @@ function setup(options: { room?: number; fresh?: Set<string> } = {}) {
   return { requester, sent, cancels, counters, latency, room, fresh, tick: (ms: number) => (clock += ms) }
 }
 
-const req = (col: number, priority: TileRequest['priority'] = 'HIGH', level = 0): TileRequest => ({ level, col, row: 0, priority, rank: col })
+const req = (col: number, priority: TileRequest['priority'] = ImageLoadPriority.HIGH, level = 0): TileRequest => ({ level, col, row: 0, priority, rank: col })
 const key = (col: number, level = 0): string => `${level}/${col}/0`
 
 describe('TileRequester', () => {

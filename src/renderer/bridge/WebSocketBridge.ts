@@ -7,9 +7,10 @@
  */
 import { TesseraError } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
-import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../../shared/protocol'
+import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage, TileEncoding } from '../../shared/protocol'
 import { BridgeBase } from './BridgeBase'
 import type { UploadProgress } from './types'
+import type { BadFrame, ReceivedTile } from './WorkerSocket'
 
 /** The part of the browser's WebSocket this bridge uses (the `ws` package's client matches it too). */
 export interface WebSocketLike {
@@ -22,6 +23,8 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null
   send(data: string | ArrayBufferView | ArrayBuffer): void
   close(): void
+  /** Compressed tile encodings the socket's receiver decodes (a `WorkerSocket`); none for a plain socket. */
+  readonly decodes?: readonly TileEncoding[]
 }
 
 export interface WebSocketBridgeOptions {
@@ -140,6 +143,7 @@ export class WebSocketBridge extends BridgeBase {
   private receive(data: unknown): void {
     if (typeof data !== 'string') {
       if (data instanceof ArrayBuffer || data instanceof Uint8Array) this.dispatchTile(data)
+      else if (isReceived(data)) this.dispatchReceived(data)
       return
     }
     let message: ServerMessage
@@ -164,6 +168,10 @@ export class WebSocketBridge extends BridgeBase {
     // Calls waiting for a connection keep waiting for the next one, unless disposed.
     if (this.disposed) for (const resolve of this.waitingForOpen.splice(0)) resolve()
   }
+}
+
+function isReceived(data: unknown): data is ReceivedTile | BadFrame {
+  return typeof data === 'object' && data !== null && 'received' in data
 }
 
 function sleep(ms: number): Promise<void> {

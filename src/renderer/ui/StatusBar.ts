@@ -44,6 +44,7 @@ export class StatusBar {
   private readonly crsListeners = new Set<(epsg: number) => void>()
   private readonly scaleLine: HTMLElement
   private readonly pending: HTMLElement
+  private readonly graphics: HTMLElement
   private readonly progressBox: HTMLElement
   private readonly bars = new Map<string, { row: HTMLElement; bar: HTMLProgressElement }>()
 
@@ -72,9 +73,20 @@ export class StatusBar {
     })
     this.progressBox = element('span', 'status-progress-box')
     this.pending = element('span', 'status-pending', 'idle', { 'data-testid': 'status-pending' })
-    this.root.append(this.zoom, this.scale, this.position, this.value, this.crs, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.pending)
+    this.graphics = element('span', 'status-graphics', '', { 'data-testid': 'status-graphics' })
+    this.graphics.hidden = true
+    this.root.append(this.zoom, this.scale, this.position, this.value, this.crs, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.graphics, this.pending)
     if (!this.root.style.position) this.root.style.position = 'relative' // the box of layer values sits over it
     parent.append(this.root)
+  }
+
+  /** Says when WebGL is drawn in software (no GPU): the view is slower for a reason that is not the file's. */
+  setGraphics(info: { renderer: string; software: boolean }): void {
+    this.graphics.hidden = !info.software
+    this.graphics.textContent = info.software ? 'Software WebGL' : ''
+    this.graphics.title = info.software
+      ? `WebGL is drawn on the CPU (${info.renderer}), not a GPU: every frame costs tens of milliseconds and shares the cores that decode tiles. Enable hardware acceleration or update the graphics driver for a faster view.`
+      : info.renderer
   }
 
   /** Shows the zoom; null (nothing open) shows a dash. */

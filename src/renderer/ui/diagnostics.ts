@@ -32,6 +32,10 @@ export interface TesseraDiagnostics {
   layers(): string[]
   /** The service's counters (tiles decoded and sent, pending, active…), asked for now. */
   service(): Promise<ServiceStats>
+  /** Tiles received: how many, their bytes on the wire, how many came compressed, how many were unpacked in the tile worker. */
+  wire(): { tiles: number; bytes: number; compressed: number; inWorker: number }
+  /** What draws the view: the WebGL renderer's name, and whether it is software. */
+  graphics(): { renderer: string; software: boolean }
 }
 
 declare global {
@@ -49,7 +53,12 @@ export function diagnosticsRequested(location: Location = window.location): bool
  * Installs the diagnostics object on `window`. `active` reads the service's last known active
  * count; `service` asks the service for its counters.
  */
-export function installDiagnostics(viewer: Viewer, active: () => number, service: () => Promise<ServiceStats>): TesseraDiagnostics {
+export function installDiagnostics(
+  viewer: Viewer,
+  active: () => number,
+  service: () => Promise<ServiceStats>,
+  wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number }
+): TesseraDiagnostics {
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
     setView: (view) => {
@@ -72,7 +81,9 @@ export function installDiagnostics(viewer: Viewer, active: () => number, service
     },
     mapToScreen: (x, y) => worldToScreen(viewer.view, mapToWorld({ x, y })),
     layers: () => viewer.layers.map((l) => l.rasterId),
-    service
+    service,
+    wire: () => ({ ...wire() }),
+    graphics: () => viewer.graphics
   }
   window.__tesseraDiagnostics = diagnostics
   return diagnostics

@@ -10,6 +10,7 @@ import type { RasterInfo } from '../../shared/raster'
 import { Camera } from './Camera'
 import { TextureCache } from './TextureCache'
 import { TileLayer } from './TileLayer'
+import { graphicsInfoOf, type GraphicsInfo } from './graphicsInfo'
 import type { TileCounters, TileTransport } from './TileRequester'
 import type { CachedTile } from './tileTextures'
 import { CameraMotion, TileLatency, frameOutcome } from './CameraMotion'
@@ -154,6 +155,12 @@ export class Viewer {
     oneTexturePerBatch(app)
     host.appendChild(app.canvas)
     return new Viewer(host, app, options)
+  }
+
+  /** What draws the view (the WebGL renderer's name; whether it is software). */
+  get graphics(): GraphicsInfo {
+    const gl = (this.app.renderer as unknown as { gl?: WebGLRenderingContext | WebGL2RenderingContext }).gl
+    return gl ? graphicsInfoOf(gl) : { renderer: 'unknown', software: false }
   }
 
   get layers(): readonly TileLayer[] {

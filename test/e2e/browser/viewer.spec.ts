@@ -4,13 +4,29 @@
  */
 import { existsSync } from 'node:fs'
 import sharp from 'sharp'
-import { dropFiles, expect, imagePath, stats, test, waitForLayers, waitForSharp } from '../helpers'
-import { scenarios } from '../scenarios'
+import { dropFiles, expect, graphicsInfo, imagePath, stats, test, waitForLayers, waitForSharp, wireStats } from '../helpers'
+import { openBoth, scenarios } from '../scenarios'
 
 test.describe('viewer in a browser', () => {
   for (const scenario of scenarios) {
     test(scenario.title, async ({ viewer }) => scenario.run(viewer, 'browser'))
   }
+
+  test('tiles are received and unpacked in the tile worker, and the status bar says WebGL is drawn in software here', async ({ viewer }) => {
+    await openBoth(viewer)
+    const wire = await wireStats(viewer)
+    expect(wire.tiles).toBeGreaterThan(0)
+    expect(wire.inWorker, 'every tile came through the tile worker, none was read on the main thread').toBe(wire.tiles)
+    const graphics = await graphicsInfo(viewer)
+    // Without a GPU (this machine, CI) Chromium draws WebGL with SwiftShader; with one, nothing is said.
+    expect(graphics.software).toBe(/SwiftShader/i.test(graphics.renderer))
+    if (graphics.software) {
+      await expect(viewer.getByTestId('status-graphics')).toHaveText('Software WebGL')
+      await expect(viewer.getByTestId('status-graphics')).toHaveAttribute('title', /on the CPU \(.*SwiftShader/i)
+    } else {
+      await expect(viewer.getByTestId('status-graphics')).toBeHidden()
+    }
+  })
 
   test('a dropped 4096² JPEG shows a preview decoded by the page, gone once its first tiles are drawn', async ({ viewer }) => {
     const path = imagePath('camera-4096.jpg')

@@ -1,0 +1,86 @@
+/**
+ * Unpacks the service's binary tile frames into upload-ready tiles, in the order they came: a raw
+ * frame is viewed in place; a compressed one (the source's own JPEG tile, `header.encoding`) is
+ * decoded by the decoder it is given (the browser's, in the tile worker) and cropped to the tile.
+ * Decodes run side by side, but nothing is handed on before what came earlier: an event after a
+ * tile never overtakes it. Free of the DOM and of workers, so it is unit-tested in Node.
+ */
+import { decodeTileFrame, decodeTileFramePayload } from '../../shared/tileFrame'
+import type { TileHeader, TileMessage } from '../../shared/protocol'
+import type { FromTileWorker } from './tileWorkerProtocol'
+
+/** Decodes a complete JPEG stream and returns the RGBA8 pixels of its top-left `width` × `height`. */
+export type JpegDecoder = (jpeg: Uint8Array, width: number, height: number) => Promise<Uint8Array>
+
+export class TileReceiver {
+  /** The last message handed on, or about to be: each new one waits for it. */
+  private tail: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly post: (message: FromTileWorker, transfer: Transferable[]) => void,
+    private readonly decodeJpeg: JpegDecoder
+  ) {}
+
+  /** A binary frame from the service. */
+  frame(bytes: ArrayBuffer | Uint8Array): void {
+    const wireBytes = bytes.byteLength
+    let header: TileHeader
+    let payload: Uint8Array
+    try {
+      ;({ header, payload } = decodeTileFramePayload(bytes))
+      if (header.encoding === undefined) {
+        const tile = decodeTileFrame(bytes)
+        this.inOrder(Promise.resolve(), () => this.post({ kind: 'tile', tile, encoding: 'raw', wireBytes }, [tile.data.buffer as ArrayBuffer]))
+        return
+      }
+      if (header.channels !== 4 || header.sampleType !== 'uint8') {
+        throw new Error(`Tile frame ${tileName(header)} is JPEG but says ${header.channels} ${header.sampleType} channels (expected 4 uint8)`)
+      }
+    } catch (error) {
+      this.reportBad(error)
+      return
+    }
+    const decoded = this.decodeJpeg(payload, header.width, header.height).then((pixels) => {
+      if (pixels.byteLength !== header.width * header.height * 4) {
+        throw new Error(`JPEG tile ${tileName(header)} decoded to ${pixels.byteLength} bytes, expected ${header.width * header.height * 4}`)
+      }
+      return pixels
+    })
+    this.inOrder(
+      decoded,
+      (pixels) => {
+        const { encoding: _compressed, ...plain } = header // what arrives on the main thread is pixels
+        const tile: TileMessage = { header: plain, data: pixels }
+        this.post({ kind: 'tile', tile, encoding: 'jpeg', wireBytes }, [pixels.buffer as ArrayBuffer])
+      },
+      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the JPEG tile ${tileName(header)}: ${errorText(error)}` }, [])
+    )
+  }
+
+  /** Anything else (a text frame, an event): handed on after everything that came before it. */
+  other(message: FromTileWorker): void {
+    this.inOrder(Promise.resolve(), () => this.post(message, []))
+  }
+
+  /** Resolves once everything received so far has been handed on (tests). */
+  drained(): Promise<void> {
+    return this.tail
+  }
+
+  private reportBad(error: unknown): void {
+    this.other({ kind: 'bad-frame', message: errorText(error) })
+  }
+
+  private inOrder<T>(work: Promise<T>, hand: (value: T) => void, fail?: (error: unknown) => void): void {
+    const previous = this.tail
+    this.tail = previous.then(() => work).then(hand, (error: unknown) => (fail ?? ((e) => this.post({ kind: 'bad-frame', message: errorText(e) }, [])))(error))
+  }
+}
+
+function tileName(h: TileHeader): string {
+  return `${h.rasterId}/${h.level}/${h.col}/${h.row}`
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

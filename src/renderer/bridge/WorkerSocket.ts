@@ -1,0 +1,102 @@
+/**
+ * A WebSocket whose other end lives in the tile worker (`tileSocket.worker.ts`): the bridge uses it
+ * as it would a WebSocket (`WebSocketLike`), but frames are read and tiles unpacked and decoded off
+ * the main thread. A tile arrives as `{ data: ReceivedTile }` instead of bytes; text frames as they
+ * came. `readyState` and `bufferedAmount` mirror the worker's socket.
+ */
+import type { TileEncoding, TileMessage } from '../../shared/protocol'
+import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
+
+/** A tile the worker unpacked: upload-ready, with how it travelled. */
+export interface ReceivedTile {
+  readonly received: 'tile'
+  tile: TileMessage
+  encoding: 'raw' | TileEncoding
+  wireBytes: number
+}
+
+/** A frame the worker could not read. */
+export interface BadFrame {
+  readonly received: 'bad-frame'
+  message: string
+}
+
+/** Starts the tile worker (bundled by Vite as its own chunk). */
+export function startTileWorker(): Worker {
+  return new Worker(new URL('./tileSocket.worker.ts', import.meta.url), { type: 'module', name: 'tessera-tiles' })
+}
+
+const CONNECTING = 0
+const OPEN = 1
+const CLOSED = 3
+
+export class WorkerSocket {
+  binaryType = 'arraybuffer'
+  readyState = CONNECTING
+  bufferedAmount = 0
+  /** The encodings the worker decodes: the service may send them. */
+  readonly decodes: readonly TileEncoding[] = ['jpeg']
+  onopen: ((event: unknown) => void) | null = null
+  onclose: ((event: unknown) => void) | null = null
+  onerror: ((event: unknown) => void) | null = null
+  onmessage: ((event: { data: unknown }) => void) | null = null
+  private readonly worker: Worker
+
+  constructor(url: string, worker: Worker = startTileWorker()) {
+    this.worker = worker
+    worker.onmessage = (event: MessageEvent<FromTileWorker>) => this.fromWorker(event.data)
+    worker.onerror = (event) => {
+      // The worker itself failed (it could not load): the connection is as good as closed.
+      event.preventDefault?.()
+      this.onerror?.(event)
+      this.closed()
+    }
+    this.post({ kind: 'connect', url })
+  }
+
+  send(data: string | ArrayBufferView | ArrayBuffer): void {
+    if (this.readyState !== OPEN) return
+    if (typeof data === 'string') return this.post({ kind: 'send', data })
+    // Binary frames (upload chunks) are transferred: a copy of the bytes, then the copy's buffer moves.
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer
+    this.bufferedAmount += own.byteLength // until the worker says how much its socket holds
+    this.post({ kind: 'send', data: own as ArrayBuffer }, [own as ArrayBuffer])
+  }
+
+  close(): void {
+    this.post({ kind: 'close' })
+  }
+
+  private post(message: ToTileWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer)
+  }
+
+  private fromWorker(message: FromTileWorker): void {
+    switch (message.kind) {
+      case 'open':
+        this.readyState = OPEN
+        return this.onopen?.({})
+      case 'closed':
+        return this.closed()
+      case 'text':
+        return this.onmessage?.({ data: message.data })
+      case 'tile':
+        return this.onmessage?.({ data: { received: 'tile', tile: message.tile, encoding: message.encoding, wireBytes: message.wireBytes } satisfies ReceivedTile })
+      case 'bad-frame':
+        return this.onmessage?.({ data: { received: 'bad-frame', message: message.message } satisfies BadFrame })
+      case 'buffered':
+        this.bufferedAmount = message.amount
+        return
+      case 'event':
+        return
+    }
+  }
+
+  private closed(): void {
+    if (this.readyState === CLOSED) return
+    this.readyState = CLOSED
+    this.worker.terminate()
+    this.onclose?.({})
+  }
+}

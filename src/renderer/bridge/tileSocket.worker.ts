@@ -1,0 +1,99 @@
+/**
+ * The page's tile worker: the service's messages are received here, off the main thread. A page
+ * busy drawing reads a WebSocket slowly (Chromium refills its pipe from a main-thread task: 46 MB/s
+ * idle, 6 MB/s when a frame takes 20 ms); here the socket is read at once, frames are unpacked and
+ * JPEG tiles decoded by the browser's decoder, and the main thread receives tiles ready to upload.
+ */
+import { TileReceiver, type JpegDecoder } from './TileReceiver'
+import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
+
+/** The parts of a dedicated worker's global scope used here (the renderer compiles with the DOM's types). */
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<ToTileWorker>) => void) | null
+  postMessage(message: FromTileWorker, transfer: Transferable[]): void
+}
+
+const scope = self as unknown as WorkerScope
+const post = (message: FromTileWorker, transfer: Transferable[] = []): void => scope.postMessage(message, transfer)
+
+/** A 2D canvas reused for every decode: drawn, read back, cleared by the next draw. */
+let canvas: OffscreenCanvas | null = null
+let context: OffscreenCanvasRenderingContext2D | null = null
+
+/** The browser's JPEG decoder: no colour conversion (as libvips: a JPEG without a profile is sRGB), no premultiplying (opaque anyway). */
+const decodeJpeg: JpegDecoder = async (jpeg, width, height) => {
+  const bitmap = await createImageBitmap(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), {
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none'
+  })
+  try {
+    if (bitmap.width < width || bitmap.height < height) {
+      throw new Error(`it decodes to ${bitmap.width}×${bitmap.height}, smaller than the tile's ${width}×${height}`)
+    }
+    if (!canvas || canvas.width < width || canvas.height < height) {
+      canvas = new OffscreenCanvas(Math.max(width, canvas?.width ?? 0), Math.max(height, canvas?.height ?? 0))
+      context = canvas.getContext('2d', { willReadFrequently: true, alpha: true })
+    }
+    if (!context) throw new Error('no 2D canvas in the worker')
+    context.clearRect(0, 0, width, height)
+    context.drawImage(bitmap, 0, 0, width, height, 0, 0, width, height)
+    const image = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' })
+    return new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength)
+  } finally {
+    bitmap.close()
+  }
+}
+
+const receiver = new TileReceiver(post, decodeJpeg)
+let socket: WebSocket | null = null
+let drainTimer: ReturnType<typeof setInterval> | null = null
+
+/** Reports the socket's bufferedAmount until it is empty (the upload waits on it). */
+function reportBuffered(): void {
+  const amount = socket?.bufferedAmount ?? 0
+  post({ kind: 'buffered', amount })
+  if (amount > 0 && drainTimer === null) {
+    drainTimer = setInterval(() => {
+      const now = socket?.bufferedAmount ?? 0
+      post({ kind: 'buffered', amount: now })
+      if (now === 0 && drainTimer !== null) {
+        clearInterval(drainTimer)
+        drainTimer = null
+      }
+    }, 10)
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data
+  switch (message.kind) {
+    case 'connect': {
+      const ws = new WebSocket(message.url)
+      ws.binaryType = 'arraybuffer'
+      socket = ws
+      ws.onopen = () => receiver.other({ kind: 'open' })
+      ws.onclose = () => receiver.other({ kind: 'closed' })
+      ws.onmessage = (e: MessageEvent) => {
+        if (typeof e.data === 'string') receiver.other({ kind: 'text', data: e.data })
+        else if (e.data instanceof ArrayBuffer) receiver.frame(e.data)
+      }
+      return
+    }
+    case 'port': {
+      const port = message.port
+      port.onmessage = (e: MessageEvent) => {
+        if (e.data instanceof ArrayBuffer || e.data instanceof Uint8Array) receiver.frame(e.data)
+        else receiver.other({ kind: 'event', data: e.data })
+      }
+      port.start()
+      return
+    }
+    case 'send':
+      if (socket?.readyState === WebSocket.OPEN) socket.send(message.data)
+      reportBuffered()
+      return
+    case 'close':
+      socket?.close()
+      return
+  }
+}

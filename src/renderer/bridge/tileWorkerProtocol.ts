@@ -1,0 +1,32 @@
+/**
+ * Messages between the page's main thread and its tile worker (`tileSocket.worker.ts`), which
+ * receives the service's messages off the main thread: it owns the WebSocket (browser host) or the
+ * service's MessagePort (Electron), unpacks tile frames — decoding compressed ones — and hands the
+ * main thread upload-ready tiles whose buffers are transferred, not copied.
+ */
+import type { TileMessage } from '../../shared/protocol'
+
+/** Main thread → worker. */
+export type ToTileWorker =
+  /** Open the WebSocket at `url` (binary frames as ArrayBuffers). */
+  | { kind: 'connect'; url: string }
+  /** Take the service's MessagePort (Electron): its messages come through the worker. */
+  | { kind: 'port'; port: MessagePort }
+  /** Send a text or binary frame on the socket (a binary frame's buffer is transferred). */
+  | { kind: 'send'; data: string | ArrayBuffer }
+  | { kind: 'close' }
+
+/** Worker → main thread, in the order the service sent them. */
+export type FromTileWorker =
+  | { kind: 'open' }
+  | { kind: 'closed' }
+  /** A text frame of the socket, as it came. */
+  | { kind: 'text'; data: string }
+  /** A message of the Electron port that is not a tile (an event), as it came. */
+  | { kind: 'event'; data: unknown }
+  /** A tile, unpacked (and decoded when it came compressed): `data` views a transferred buffer. */
+  | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | 'jpeg'; wireBytes: number }
+  /** A frame that could not be read: the reason. */
+  | { kind: 'bad-frame'; message: string }
+  /** The socket's bufferedAmount after a send (and while it drains), for the upload's flow control. */
+  | { kind: 'buffered'; amount: number }

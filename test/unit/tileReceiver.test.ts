@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { TileReceiver, type JpegDecoder } from '../../src/renderer/bridge/TileReceiver'
+import type { FromTileWorker } from '../../src/renderer/bridge/tileWorkerProtocol'
+import { encodeTileFrame } from '../../src/shared/tileFrame'
+import type { TileHeader } from '../../src/shared/protocol'
+
+const header = (col: number, extra: Partial<TileHeader> = {}): TileHeader => ({
+  rasterId: 'r1',
+  level: 0,
+  col,
+  row: 0,
+  width: 2,
+  height: 1,
+  channels: 4,
+  sampleType: 'uint8',
+  ...extra
+})
+
+/** A fake decoder: "decodes" a payload whose first byte is a grey level, after `delay` ms. */
+function fakeJpeg(delays: Record<number, number> = {}): JpegDecoder {
+  return (jpeg, width, height) =>
+    new Promise((resolve, reject) => {
+      const grey = jpeg[0]!
+      if (grey === 255) return reject(new Error('corrupt data'))
+      setTimeout(() => resolve(new Uint8Array(width * height * 4).fill(grey)), delays[grey] ?? 0)
+    })
+}
+
+function collect(decoder: JpegDecoder) {
+  const out: Array<{ message: FromTileWorker; transfer: Transferable[] }> = []
+  const receiver = new TileReceiver((message, transfer) => out.push({ message, transfer }), decoder)
+  return { receiver, out }
+}
+
+describe('TileReceiver (the tile worker, without the worker)', () => {
+  it('views a raw frame in place and transfers its buffer', async () => {
+    const { receiver, out } = collect(fakeJpeg())
+    const frame = encodeTileFrame(header(0), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))
+    receiver.frame(frame.buffer as ArrayBuffer)
+    await receiver.drained()
+    expect(out).toHaveLength(1)
+    const { message, transfer } = out[0]!
+    expect(message.kind).toBe('tile')
+    if (message.kind !== 'tile') return
+    expect(message.encoding).toBe('raw')
+    expect(message.wireBytes).toBe(frame.byteLength)
+    expect([...message.tile.data]).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(transfer).toEqual([frame.buffer])
+  })
+
+  it('decodes a JPEG frame to RGBA8 pixels, without the encoding in the header it hands on', async () => {
+    const { receiver, out } = collect(fakeJpeg())
+    receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([42, 0, 0])))
+    await receiver.drained()
+    const message = out[0]!.message
+    if (message.kind !== 'tile') throw new Error(`expected a tile, got ${message.kind}`)
+    expect(message.encoding).toBe('jpeg')
+    expect(message.tile.header).toEqual(header(0))
+    expect([...message.tile.data]).toEqual(new Array(8).fill(42))
+    expect(out[0]!.transfer).toEqual([message.tile.data.buffer])
+  })
+
+  it('hands messages on in the order they came, however long each decode takes', async () => {
+    const { receiver, out } = collect(fakeJpeg({ 10: 40, 20: 0 }))
+    receiver.frame(encodeTileFrame(header(1, { encoding: 'jpeg' }), new Uint8Array([10])))
+    receiver.other({ kind: 'text', data: '{"type":"raster-updated"}' })
+    receiver.frame(encodeTileFrame(header(2, { encoding: 'jpeg' }), new Uint8Array([20])))
+    receiver.frame(encodeTileFrame(header(3), new Uint8Array(8)))
+    await receiver.drained()
+    expect(out.map(({ message }) => (message.kind === 'tile' ? `tile ${message.tile.header.col}` : message.kind))).toEqual(['tile 1', 'text', 'tile 2', 'tile 3'])
+  })
+
+  it('reports a bad frame, a JPEG that does not decode or decodes to the wrong size, and goes on', async () => {
+    const wrongSize: JpegDecoder = async () => new Uint8Array(3)
+    const { receiver, out } = collect(fakeJpeg())
+    receiver.frame(new Uint8Array([1, 2, 3]))
+    receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([255])))
+    receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg', channels: 1 }), new Uint8Array([1])))
+    receiver.frame(encodeTileFrame(header(5), new Uint8Array(8)))
+    await receiver.drained()
+    const kinds = out.map(({ message }) => message.kind)
+    expect(kinds).toEqual(['bad-frame', 'bad-frame', 'bad-frame', 'tile'])
+    const messages = out.map(({ message }) => (message.kind === 'bad-frame' ? message.message : ''))
+    expect(messages[0]).toMatch(/Expected a tile frame/)
+    expect(messages[1]).toMatch(/Cannot decode the JPEG tile r1\/0\/0\/0: corrupt data/)
+    expect(messages[2]).toMatch(/is JPEG but says 1 uint8 channels/)
+
+    const other = collect(wrongSize)
+    other.receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([1])))
+    await other.receiver.drained()
+    expect(other.out[0]!.message).toMatchObject({ kind: 'bad-frame', message: expect.stringMatching(/decoded to 3 bytes, expected 8/) })
+  })
+})
