@@ -8,6 +8,10 @@
  *   Baseline: raw ws; goal ≥ 0.7×.
  * - per-tile latency from request to arrival, p50 and p95, at a light load (one tile in flight)
  *   and at a saturating load (every tile of the image requested at once). No baseline; reported.
+ * - a JPEG-compressed tiled pyramidal TIFF (read in place) streamed to a client that accepts 'jpeg'
+ *   (`tile-encodings`: the file's own JPEG tiles, as stored) against one that does not (tiles
+ *   decoded to RGBA8), in the same run, rounds interleaved: bytes per tile and tiles/s. The client
+ *   does not decode the JPEG (the renderer does, in its tile worker): this is the host and the wire.
  * Electron's MessagePort path (MessageChannelMain) cannot run here (no Electron binary): it is
  * not measured, and the output says so.
  * Run: node --import tsx bench/stream.ts [--quick]. Writes bench/results/stream.json.
@@ -27,7 +31,8 @@ const { default: sharp } = await import('sharp')
 const { default: WebSocket, WebSocketServer } = await import('ws')
 const { startServeHost } = await import('../src/main/host/serveHost')
 const { closeRasterRuntime, rasterOpener, tileWorkerCount } = await import('../src/main/host/rasterOpener')
-const { decodeTileFrame } = await import('../src/shared/tileFrame')
+const { decodeTileFrame, decodeTileFramePayload } = await import('../src/shared/tileFrame')
+const { noisyGradient, sharpTiledTiff } = await import('../test/helpers/jpegTiffs')
 const { tileKey, tileGrid } = await import('../src/shared/tiles')
 type OpenedRaster = import('../src/shared/protocol').OpenedRaster
 type ServerMessage = import('../src/shared/protocol').ServerMessage
@@ -177,6 +182,76 @@ const frames: Uint8Array[] = await new Promise((ok) => {
   })
 })
 await host.close()
+
+// Stored JPEG tiles vs decoded tiles of a JPEG TIFF, two connections of one host, rounds interleaved.
+const jpegSide = quick ? 2048 : 4096
+async function makeJpegTiff(): Promise<string> {
+  const file = join(cacheRoot, `stream-jpeg-${jpegSide}.tif`)
+  if (!existsSync(file)) await sharpTiledTiff(file, noisyGradient(jpegSide, jpegSide), jpegSide, jpegSide, 'jpeg')
+  return file
+}
+
+/** A connection that asks for every tile of the TIFF at once; `accept` is what it says it decodes. */
+async function encodingClient(url: string, accept: string[]): Promise<{ round: () => Promise<{ seconds: number; bytes: number; encoded: number; count: number }>; close: () => void }> {
+  const socket = new WebSocket(url)
+  socket.binaryType = 'arraybuffer'
+  let onFrame: (data: ArrayBuffer) => void = () => undefined
+  let opened: OpenedRaster | null = null
+  const ready = new Promise<void>((ok) => {
+    socket.on('message', (data: ArrayBuffer, isBinary: boolean) => {
+      if (isBinary) return onFrame(data)
+      const m = JSON.parse(Buffer.from(data).toString()) as ServerMessage
+      if (m.type === 'raster-opened') {
+        opened = { rasterId: m.rasterId, info: m.info }
+        socket.send(JSON.stringify({ type: 'tile-encodings', id: 1, accept }))
+      } else if (m.type === 'reply' && m.id === 1) ok()
+      else if (m.type === 'tile-failed' || m.type === 'error' || m.type === 'reply-error') console.error('[stream] jpeg', JSON.stringify(m))
+    })
+  })
+  await ready
+  const raster = opened!
+  const wanted = allTiles(raster)
+  const round = (): Promise<{ seconds: number; bytes: number; encoded: number; count: number }> =>
+    new Promise((ok) => {
+      let count = 0
+      let bytes = 0
+      let encoded = 0
+      const start = performance.now()
+      onFrame = (data) => {
+        // Header only: a stored JPEG is decoded by the renderer's tile worker, not here.
+        const { header } = decodeTileFramePayload(data)
+        if (header.encoding) encoded++
+        else decodeTileFrame(data)
+        bytes += data.byteLength
+        if (++count === wanted.length) ok({ seconds: (performance.now() - start) / 1000, bytes, encoded, count })
+      }
+      socket.send(JSON.stringify({ type: 'request', rasterId: raster.rasterId, tiles: wanted }))
+    })
+  return { round, close: () => socket.close() }
+}
+
+const jpegTiff = await makeJpegTiff()
+const jpegHost = await startServeHost({ rendererDir: cacheRoot, openRaster: rasterOpener, files: [jpegTiff], maxWorkers: tileWorkerCount() })
+const jpegUrl = `ws://127.0.0.1:${jpegHost.port}/ws?token=${jpegHost.token}`
+const decodedClient = await encodingClient(jpegUrl, [])
+const storedClient = await encodingClient(jpegUrl, ['jpeg'])
+const jpegTotals = { decoded: { seconds: 0, bytes: 0, count: 0, encoded: 0 }, stored: { seconds: 0, bytes: 0, count: 0, encoded: 0 } }
+// A warm-up round each (file cache, workers), then rounds one after the other, never at once.
+await decodedClient.round()
+await storedClient.round()
+for (let r = 0; r < rounds; r++) {
+  for (const [which, c] of [['decoded', decodedClient], ['stored', storedClient]] as const) {
+    const result = await c.round()
+    const total = jpegTotals[which]
+    total.seconds += result.seconds
+    total.bytes += result.bytes
+    total.count += result.count
+    total.encoded += result.encoded
+  }
+}
+decodedClient.close()
+storedClient.close()
+await jpegHost.close()
 await closeRasterRuntime()
 
 // The service again, with a source that hands back the captured pixels at once: what the service,
@@ -261,6 +336,19 @@ rows.push(
   { figure: `latency p50, saturating load (${tiles.length} tiles at once)`, value: round(percentile(saturated, 50)), unit: 'ms', baseline: null, ratio: null, goal: 'reported', met: null },
   { figure: `latency p95, saturating load (${tiles.length} tiles at once)`, value: round(percentile(saturated, 95)), unit: 'ms', baseline: null, ratio: null, goal: 'reported', met: null }
 )
+
+{
+  const { decoded, stored } = jpegTotals
+  const perTile = (t: typeof decoded): number => t.bytes / t.count
+  const rate = (t: typeof decoded): number => t.count / t.seconds
+  const what = `${jpegSide}² JPEG TIFF (sharp pyramid, q 85, tiled in place), every tile of every level`
+  rows.push(
+    { figure: `bytes per tile, stored JPEG tiles ('jpeg' accepted) vs decoded RGBA8, ${what}`, value: round(perTile(stored)), unit: 'B/tile', baseline: round(perTile(decoded)), ratio: round(perTile(stored) / perTile(decoded)), goal: 'reported', met: null },
+    { figure: `tiles/s, stored JPEG tiles vs decoded RGBA8, ${what} → ws client (no JPEG decode on the client)`, value: round(rate(stored)), unit: 'tiles/s', baseline: round(rate(decoded)), ratio: round(rate(stored) / rate(decoded)), goal: 'reported', met: null },
+    { figure: `share of tiles sent as stored JPEG to the client that accepts it, ${what}`, value: round(stored.encoded / stored.count), unit: 'fraction', baseline: null, ratio: null, goal: 'reported', met: null }
+  )
+  if (decoded.encoded !== 0) throw new Error(`a client that accepts no encoding received ${decoded.encoded} stored tiles`)
+}
 
 const note = 'Electron MessagePort path not measured: no Electron binary on this machine.'
 printTable(rows)
