@@ -39,6 +39,8 @@ export interface WebSocketBridgeOptions {
   /** First reconnect delay, doubled up to `maxReconnectDelay`; defaults 250 ms and 5 s. */
   reconnectDelay?: number
   maxReconnectDelay?: number
+  /** Ask for tiles in the encodings the socket decodes (the source's own JPEG tiles); default true. */
+  compressedTiles?: boolean
 }
 
 const OPEN = 1
@@ -50,7 +52,7 @@ export function webSocketUrlForPage(location: { protocol: string; host: string; 
 }
 
 export class WebSocketBridge extends BridgeBase {
-  static readonly defaultOptions = { chunkSize: 1024 * 1024, maxBufferedAmount: 8 * 1024 * 1024, reconnectDelay: 250, maxReconnectDelay: 5000 }
+  static readonly defaultOptions = { chunkSize: 1024 * 1024, maxBufferedAmount: 8 * 1024 * 1024, reconnectDelay: 250, maxReconnectDelay: 5000, compressedTiles: true }
 
   readonly kind = 'websocket' as const
   private readonly options: Required<WebSocketBridgeOptions>
@@ -122,6 +124,13 @@ export class WebSocketBridge extends BridgeBase {
     this.socket = socket
     socket.onopen = () => {
       if (this.socket !== socket) return
+      // Before anything else is sent: tiles asked for on this connection may come compressed.
+      const decodes = this.options.compressedTiles ? (socket.decodes ?? []) : []
+      if (decodes.length > 0) {
+        this.calls['tile-encodings']({ accept: [...decodes] }).catch((error: unknown) => {
+          this.emitError({ code: 'internal', message: `The host would not send compressed tiles: ${error instanceof Error ? error.message : String(error)}` })
+        })
+      }
       this.delay = this.options.reconnectDelay
       this.connectionListeners.emit('open')
       for (const resolve of this.waitingForOpen.splice(0)) resolve()

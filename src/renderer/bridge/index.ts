@@ -9,14 +9,18 @@ import type { TesseraBridge } from './types'
 import { WorkerSocket } from './WorkerSocket'
 
 /**
- * The bridge for this page. Tiles are received in the tile worker (`tileSocket.worker.ts`) unless
- * the page has no workers or its URL says `?tileWorker=0` (the bench's main-thread baseline).
+ * The bridge for this page. Tiles are received in the tile worker (`tileSocket.worker.ts`), and a
+ * JPEG source's own tiles come compressed, unless the page has no workers or its URL says
+ * `?tileWorker=0` (tiles read on the main thread, raw) or `?compressedTiles=0` (raw, in the worker):
+ * the bench's baselines.
  */
 export function createBridge(): TesseraBridge {
-  const useWorker = typeof Worker !== 'undefined' && new URLSearchParams(window.location.search).get('tileWorker') !== '0'
+  const query = new URLSearchParams(window.location.search)
+  const useWorker = typeof Worker !== 'undefined' && query.get('tileWorker') !== '0'
   if (window.tessera) return new PreloadBridge(window.tessera, useWorker)
   const url = webSocketUrlForPage(window.location)
-  return new WebSocketBridge(useWorker ? { url, createSocket: (u) => new WorkerSocket(u) } : { url })
+  if (!useWorker) return new WebSocketBridge({ url })
+  return new WebSocketBridge({ url, createSocket: (u) => new WorkerSocket(u), compressedTiles: query.get('compressedTiles') !== '0' })
 }
 
 export { PreloadBridge } from './PreloadBridge'
