@@ -39,6 +39,10 @@ beforeAll(async () => {
   const plain = await plainTiff(join(dir, 'plain.tif'), rgb, W, H)
   files.cog = await jpegCog(plain, dir, 'cog-jpeg')
   files.cog512 = await jpegCog(plain, dir, 'cog-jpeg-512', 512)
+  // Photometric RGB: the JPEG streams hold R, G, B themselves (libjpeg names the components so).
+  files.rgbJpeg = await gdal.translate(plain, join(dir, 'rgb-jpeg.tif'), [
+    '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB'
+  ])
   files.lzw = await sharpTiledTiff(join(dir, 'sharp-lzw.tif'), rgb, W, H, 'lzw')
   files.deflateCog = await gdal.translate(plain, join(dir, 'cog-deflate.tif'), ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256'])
   const odd = noisyGradient(W + 1, H + 3)
@@ -62,7 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(services.map((s) => s.close()))
   await closeRasterRuntime()
-  if (dir && !process.env.KEEP) rmSync(dir, { recursive: true, force: true })
+  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 async function connection(accept: string[] | null): Promise<{ service: TextureService; sink: MemorySink }> {
@@ -144,12 +148,17 @@ const SAMPLED: Omit<TileRequest, 'priority'>[] = [
 ]
 
 describe('JPEG tiles sent as stored', () => {
-  for (const [name, file] of [['sharp pyramidal TIFF', 'sharpJpeg'], ['GDAL COG', 'cog']] as const) {
+  const levelZero = SAMPLED.filter((t) => t.level === 0)
+  for (const [name, file, sampled] of [
+    ['sharp pyramidal TIFF', 'sharpJpeg', SAMPLED],
+    ['GDAL COG', 'cog', SAMPLED],
+    ['GDAL RGB (not YCbCr) JPEG TIFF', 'rgbJpeg', levelZero]
+  ] as const) {
     it(`sends the ${name}'s own JPEG tiles, equal to the raw tiles within decoder rounding`, async () => {
-      const jpeg = await fetchTiles(await connection(['jpeg']), files[file]!, SAMPLED)
-      const raw = await fetchTiles(await connection(null), files[file]!, SAMPLED)
+      const jpeg = await fetchTiles(await connection(['jpeg']), files[file]!, sampled)
+      const raw = await fetchTiles(await connection(null), files[file]!, sampled)
       let maxDiff = 0
-      for (const tile of SAMPLED) {
+      for (const tile of sampled) {
         const key = `${tile.level}/${tile.col}/${tile.row}`
         const stored = jpeg.get(key)!
         const pixels = raw.get(key)!
@@ -162,7 +171,7 @@ describe('JPEG tiles sent as stored', () => {
         for (let i = 0; i < decoded.length; i++) tileMax = Math.max(tileMax, Math.abs(decoded[i]! - pixels.payload[i]!))
         maxDiff = Math.max(maxDiff, tileMax)
       }
-      console.log(`[jpegPassthrough] ${name}: max |decoded stored JPEG − raw tile| over ${SAMPLED.length} tiles = ${maxDiff}`)
+      console.log(`[jpegPassthrough] ${name}: max |decoded stored JPEG − raw tile| over ${sampled.length} tiles = ${maxDiff}`)
       expect(maxDiff).toBeLessThanOrEqual(2)
     })
   }
