@@ -161,7 +161,9 @@ async function pyramids(files: { jpg: string; png: string }): Promise<void> {
       const t0 = performance.now()
       let ready!: () => void
       const done = new Promise<void>((r) => (ready = r))
-      const source = await openRaster(file, { pool, backgroundPool: background, cacheDir, onPyramidReady: () => ready(), onPyramidError: (e) => { console.error(e); ready() } })
+      // The pyramid strategy whatever the size (--quick's 4096² is under memoryMaxPixels, which would decode it in memory and never build one).
+      const source = await openRaster(file, { pool, backgroundPool: background, cacheDir, memoryMaxPixels: 0, onPyramidReady: () => ready(), onPyramidError: (e) => { console.error(e); ready() } })
+      if (source.info.strategy !== 'pyramid') throw new Error(`Expected the pyramid strategy for ${file} but it opened as ${source.info.strategy}`)
       overviews.push(seconds(t0))
       await done
       const total = seconds(t0)
@@ -272,7 +274,8 @@ async function losslessCost(): Promise<void> {
       let ready!: () => void
       let failed!: (e: Error) => void
       const done = new Promise<void>((resolve, reject) => ((ready = resolve), (failed = reject)))
-      const source = await openRaster(file, { pool, backgroundPool: background, cacheDir, onPyramidReady: () => ready(), onPyramidError: (e) => failed(e) })
+      const source = await openRaster(file, { pool, backgroundPool: background, cacheDir, memoryMaxPixels: 0, onPyramidReady: () => ready(), onPyramidError: (e) => failed(e) })
+      if (source.info.strategy !== 'pyramid') throw new Error(`Expected the pyramid strategy for ${file} but it opened as ${source.info.strategy}`)
       await done
       builds.push(seconds(start))
       if (i === 0) {
@@ -303,9 +306,13 @@ async function losslessCost(): Promise<void> {
 
 const loadAtStart = loadavg()[0]!
 const files = await makeImages()
+process.stderr.write('[decode] worker start-up\n')
 await workerStartup(files.jpg)
+process.stderr.write('[decode] tiles per second\n')
 await tilesPerSecond(files)
+process.stderr.write('[decode] pyramids\n')
 await pyramids(files)
+process.stderr.write('[decode] lossless cost\n')
 await losslessCost()
 printTable(rows)
 writeSuiteResult('decode', rows, {

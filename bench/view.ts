@@ -43,7 +43,13 @@ import { openSteps, scenarios as makeScenarios, settleCapMs, type Scenario, type
 
 const quick = isQuick()
 /** The two browser modes: GPU compositing emulated by SwiftShader through ANGLE (goals), and plain software compositing. */
-const MODES: Mode[] = ['gpu', 'software']
+const ALL_MODES: Mode[] = ['gpu', 'software']
+/** `--modes=gpu` / `--contenders=tessera,fifo`: an exploration run (progress lines only, no table, nothing written). */
+const listArg = (name: string): string[] | null => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`))
+  return arg ? arg.slice(name.length + 3).split(',').filter(Boolean) : null
+}
+const MODES: Mode[] = ALL_MODES.filter((m) => listArg('modes')?.includes(m) ?? true)
 const MODE_LABEL: Record<Mode, string> = { gpu: 'GPU (emulated)', software: 'software' }
 const DRIVER = readFileSync(resolve('bench/view/driver.js'), 'utf8')
 const TESSERA_ADAPTER = readFileSync(resolve('bench/view/tessera-adapter.js'), 'utf8')
@@ -53,7 +59,8 @@ const progress = (what: string): void => {
 }
 
 type ContenderName = 'tessera' | 'fifo' | 'osd' | 'ol'
-const CONTENDERS: ContenderName[] = ['tessera', 'fifo', 'osd', 'ol']
+const CONTENDERS: ContenderName[] = (['tessera', 'fifo', 'osd', 'ol'] as const).filter((c) => listArg('contenders')?.includes(c) ?? true)
+const exploring = MODES.length < ALL_MODES.length || CONTENDERS.length < 4
 const LABEL: Record<ContenderName, string> = { tessera: 'Tessera', fifo: 'Tessera FIFO', osd: 'OpenSeadragon 6', ol: 'OpenLayers' }
 
 interface Settle {
@@ -246,6 +253,11 @@ try {
 }
 
 // ---- rows ---------------------------------------------------------------------------------------
+
+if (exploring) {
+  progress('exploration run (--modes / --contenders): nothing written')
+  process.exit(0)
+}
 
 const rows: ResultRow[] = []
 const row = (figure: string, value: number, unit: string, baseline: number | null, goal: string, met: boolean | null): void => {
