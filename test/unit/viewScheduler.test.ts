@@ -65,6 +65,20 @@ describe('planTiles', () => {
     expect(filled.high.filter((t) => t.level === 1)).toEqual([])
   })
 
+  it('without hole parents (tiles come within a few frames), asks for a parent only where nothing coarser is loaded', () => {
+    const visible = planTiles(view, geometry, state()).visible
+    const [covered, bare] = [visible[0]!, visible.find((t) => t.col >> 2 !== visible[0]!.col >> 2 || t.row >> 2 !== visible[0]!.row >> 2)!]
+    // Under `covered` a grandparent is loaded (the hole shows it, blurred); under `bare` nothing is.
+    const grandparent = coordKey({ level: 2, col: covered.col >> 2, row: covered.row >> 2 })
+    const plan = planTiles(view, geometry, state([grandparent]), { holeParents: false })
+    const parents = plan.high.filter((t) => t.level === 1)
+    expect(parents.some((p) => p.col === covered.col >> 1 && p.row === covered.row >> 1)).toBe(false)
+    expect(parents.some((p) => p.col === bare.col >> 1 && p.row === bare.row >> 1)).toBe(true)
+    // The default asks for both.
+    const all = planTiles(view, geometry, state([grandparent])).high.filter((t) => t.level === 1)
+    expect(all.some((p) => p.col === covered.col >> 1 && p.row === covered.row >> 1)).toBe(true)
+  })
+
   it('keeps wanting coarser tiles on their way under a hole (they will cover it), without asking for more', () => {
     const hole = planTiles(view, geometry, state()).visible[0]!
     const grandparent = coordKey({ level: 2, col: hole.col >> 2, row: hole.row >> 2 })

@@ -37,6 +37,13 @@ import {
 import type { Motion, TileLatency } from './CameraMotion'
 
 
+/**
+ * Tile latency (request to arrival) above which a hole's parent is worth asking for: it covers
+ * four holes for about the time its children take to come, which is nothing when they come within
+ * a few frames (the bench counted such parents as a fifth of the tiles decoded in a fling).
+ */
+const HOLE_PARENT_LATENCY_MS = 50
+
 export interface TileLayerDeps {
   transport: TileTransport
   cache: TextureCache<CachedTile>
@@ -237,7 +244,13 @@ export class TileLayer {
       const cover = coverTiles(this.visibleNow(view), this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
       return { complete: false, level: 0, changed: this.sprites.draw(cover.tiles, view.zoom) }
     }
-    const plan = planTiles(view, this.infoValue, { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.requester.isOutstanding(k) }, motion)
+    const plan = planTiles(
+      view,
+      this.infoValue,
+      { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.requester.isOutstanding(k) },
+      // Parents of holes only when tiles take long enough for one to show before its children.
+      { ...motion, holeParents: this.deps.latency.ms > HOLE_PARENT_LATENCY_MS }
+    )
     this.requester.plan(plan.keep, [...plan.high, ...plan.normal, ...plan.low])
     const cover = coverTiles(plan.visible, this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
     const changed = this.sprites.draw(cover.tiles, view.zoom)

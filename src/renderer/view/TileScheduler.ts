@@ -84,6 +84,13 @@ export interface PlanOptions {
    * stays in `keep` (nothing on its way is cancelled for the cap). Default: no limit.
    */
   maxNewRequests?: number
+  /**
+   * Ask for the parent of each hole (default true). A parent covers four holes a little sooner
+   * than they fill; when tiles come within a few frames, the children arrive with it and it is
+   * decoded for nothing. False: a hole's parent is asked for only when nothing at all (no loaded
+   * ancestor) would show under it.
+   */
+  holeParents?: boolean
 }
 
 /** Tiles to request, by priority, and every key still wanted (for `cancelObsolete`). */
@@ -227,7 +234,9 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
       const ancestor = { level: up, col: hole.col >> shift, row: hole.row >> shift }
       if (up === level + 1) {
         // Holes come nearest first, so the parent ranks just before its nearest child.
-        want(ancestor, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, hole) - 0.5)
+        if (options.holeParents !== false || !hasLoadedAncestor(hole, geometry, state)) {
+          want(ancestor, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, hole) - 0.5)
+        }
         continue
       }
       const key = coordKey(ancestor)
@@ -258,6 +267,14 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
     }
   }
   return plan
+}
+
+/** Some coarser tile under `tile` is loaded: the hole shows something (blurred) until it fills. */
+function hasLoadedAncestor(tile: TileCoord, geometry: PyramidGeometry, state: LoadState): boolean {
+  for (let up = tile.level + 1, shift = 1; up < geometry.levels.length; up++, shift++) {
+    if (state.isLoaded(coordKey({ level: up, col: tile.col >> shift, row: tile.row >> shift }))) return true
+  }
+  return false
 }
 
 /** What to draw for a frame: tiles coarse first (finer ones drawn on top), and whether it is sharp. */
