@@ -163,7 +163,16 @@ async function runOne(hosts: Hosts, who: ContenderName, scenario: Scenario, reus
   const { page, problems } = opened
   try {
     const open = await drive(page, openSteps({ imageWidth: hosts.imageSide, imageHeight: hosts.imageSide, viewWidth: hosts.viewSize.width, viewHeight: hosts.viewSize.height, quick }))
+    const rendererStats = (): Promise<Record<string, number>> =>
+      page.evaluate(() => (globalThis as unknown as { __tesseraDiagnostics: { stats(): Record<string, number> } }).__tesseraDiagnostics.stats())
+    const before = exploring && (who === 'tessera' || who === 'fifo') ? await rendererStats() : null
     const result = await drive(page, scenario.steps)
+    if (before) {
+      // Exploration runs: where the renderer's tiles went (requested, withdrawn, arrived late, wasted).
+      const after = await rendererStats()
+      const delta = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0)
+      progress(`    ${scenario.name} renderer: requested ${delta('requested')}, cancelled ${delta('cancelled')}, displayed ${delta('displayed')}, wasted ${delta('wasted')} (late ${delta('late')}), latency ${after.latencyMs} ms`)
+    }
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('HeapProfiler.collectGarbage')
     const { usedSize } = await cdp.send('Runtime.getHeapUsage')
