@@ -43,6 +43,8 @@ interface DropTimes {
   /** The first frame with a tile of a dropped file drawn (reported). */
   firstTileMs: number | null
   sharpMs: number | null
+  /** When the last of the files reached each step of its opening (the app's timeline), ms after the drop. */
+  steps: Record<string, number>
 }
 interface ImgTimes {
   firstPaintMs: number
@@ -64,7 +66,7 @@ interface PageGlobals {
   Image: new () => { src: string; onload: (() => void) | null; onerror: (() => void) | null; style: Record<string, string> }
   URL: { createObjectURL(file: unknown): string }
   requestAnimationFrame(callback: () => void): void
-  __tesseraDiagnostics?: { stats(): { displayed: number; previewsShown: number; sharp: boolean; pending: number }; layers(): string[] }
+  __tesseraDiagnostics?: { stats(): { displayed: number; previewsShown: number; sharp: boolean; pending: number }; layers(): string[]; timeline(): Array<{ t: number; step: string }> }
 }
 
 /** Puts `paths` as File objects in a hidden file input of the page; returns the input's id. */
@@ -108,6 +110,11 @@ async function dropOnTessera(browser: Browser, url: string, paths: string[]): Pr
           for (const type of ['dragenter', 'dragover', 'drop']) viewer.dispatchEvent(new g.DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }))
           let firstPixelsMs: number | null = null
           let firstTileMs: number | null = null
+          const steps = (): Record<string, number> => {
+            const last: Record<string, number> = {}
+            for (const e of d.timeline()) if (e.t >= t0) last[e.step] = Math.max(last[e.step] ?? 0, Math.round(e.t - t0))
+            return last
+          }
           let sharpSince: number | null = null
           const frame = (): void => {
             const now = performance.now()
@@ -117,8 +124,8 @@ async function dropOnTessera(browser: Browser, url: string, paths: string[]): Pr
             const sharp = d.layers().length === count && s.sharp && s.pending === 0
             if (!sharp) sharpSince = null
             else if (sharpSince === null) sharpSince = now
-            if (sharpSince !== null && now - sharpSince >= stableMs) return done({ firstPixelsMs, firstTileMs, sharpMs: sharpSince - t0 })
-            if (now - t0 > capMs) return done({ firstPixelsMs, firstTileMs, sharpMs: null })
+            if (sharpSince !== null && now - sharpSince >= stableMs) return done({ firstPixelsMs, firstTileMs, sharpMs: sharpSince - t0, steps: steps() })
+            if (now - t0 > capMs) return done({ firstPixelsMs, firstTileMs, sharpMs: null, steps: steps() })
             g.requestAnimationFrame(frame)
           }
           g.requestAnimationFrame(frame)
@@ -227,7 +234,7 @@ try {
       loads.push(loadavg()[0]!)
       const t = entry.tessera.at(-1)!
       const i = entry.img.at(-1)!
-      progress(`${c.name}, run ${run + 1}: Tessera first pixels ${round(t.firstPixelsMs ?? NaN)} ms, first tile ${round(t.firstTileMs ?? NaN)} ms, sharp ${round(t.sharpMs ?? NaN)} ms; <img> first paint ${round(i.firstPaintMs)} ms, all ${round(i.allPaintedMs)} ms`)
+      progress(`${c.name}, run ${run + 1}: Tessera first pixels ${round(t.firstPixelsMs ?? NaN)} ms, first tile ${round(t.firstTileMs ?? NaN)} ms, sharp ${round(t.sharpMs ?? NaN)} ms (last file ${Object.entries(t.steps).map(([k, v]) => `${k} ${v}`).join(', ')}); <img> first paint ${round(i.firstPaintMs)} ms, all ${round(i.allPaintedMs)} ms`)
     }
     measured.push(entry)
   }

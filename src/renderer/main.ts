@@ -178,6 +178,7 @@ async function main(): Promise<void> {
       return
     }
     const batch = order.begin(files.length)
+    for (const file of files) mark('dropped', file.name)
     const uploads = files.map((file) => `upload:${file.name}:${file.size}:${Math.random()}`)
     files.forEach((file, i) => uploading.set(uploads[i]!, file.name))
     showOpening()
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
           if (!preview) return
           if (!opening.has(uploadId)) return preview.bitmap.close()
           viewer.showPreview(uploadId, preview.bitmap, preview.width, preview.height)
+          mark('preview', file.name)
         })
         .catch(() => undefined) // no preview: the layer comes as always
     })
@@ -199,9 +201,11 @@ async function main(): Promise<void> {
       const uploadId = uploads[index]!
       let opened: OpenedRaster
       try {
-        opened = await bridge.openFile(file, (p) =>
+        opened = await bridge.openFile(file, (p) => {
           status.setProgress(uploadId, `Reading ${p.name}`, p.totalBytes > 0 ? Math.min(0.999, p.sentBytes / p.totalBytes) : 0)
-        )
+          if (p.sentBytes >= p.totalBytes) mark('sent', file.name)
+        })
+        mark('opened', file.name)
       } catch (error) {
         order.fail(batch, index)
         errors.show(`Could not open ${file.name}`, messageOf(error))
@@ -219,6 +223,11 @@ async function main(): Promise<void> {
     })
     await Promise.all(files.map((file, index) => open({ file, index })))
   }
+  /** When each dropped file reached each step of its opening (diagnostics: where a drop's time goes). */
+  const timeline: Array<{ t: number; step: string; name: string }> = []
+  const mark = (step: string, name: string): void => {
+    if (timeline.length < 1000) timeline.push({ t: performance.now(), step, name })
+  }
   /** Files on their way: uploading or opening (by upload id), then opened and waiting for their first pixels (by raster id). */
   const uploading = new Map<string, string>()
   const waitingForPixels = new Map<string, string>()
@@ -229,7 +238,9 @@ async function main(): Promise<void> {
   }
   /** A layer drew its first pixels: it is open. */
   const firstPixels = (rasterId: string): void => {
+    const name = waitingForPixels.get(rasterId)
     if (!waitingForPixels.delete(rasterId)) return
+    mark('first tile', name ?? rasterId)
     panel.setLoading(rasterId, false)
     showOpening()
   }
@@ -559,7 +570,7 @@ async function main(): Promise<void> {
       .catch(() => undefined)
   }, 500)
 
-  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats(), () => bridge.wire)
+  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats(), () => bridge.wire, () => timeline)
   document.body.dataset.ready = 'true'
 }
 

@@ -36,6 +36,8 @@ export interface TesseraDiagnostics {
   wire(): { tiles: number; bytes: number; compressed: number; inWorker: number }
   /** What draws the view: the WebGL renderer's name, and whether it is software. */
   graphics(): { renderer: string; software: boolean }
+  /** When each dropped file reached each step of its opening (dropped, preview, sent, opened, first tile), performance.now() ms. */
+  timeline(): Array<{ t: number; step: string; name: string }>
 }
 
 declare global {
@@ -57,7 +59,8 @@ export function installDiagnostics(
   viewer: Viewer,
   active: () => number,
   service: () => Promise<ServiceStats>,
-  wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number }
+  wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number },
+  timeline: () => ReadonlyArray<{ t: number; step: string; name: string }>
 ): TesseraDiagnostics {
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
@@ -83,7 +86,8 @@ export function installDiagnostics(
     layers: () => viewer.layers.map((l) => l.rasterId),
     service,
     wire: () => ({ ...wire() }),
-    graphics: () => viewer.graphics
+    graphics: () => viewer.graphics,
+    timeline: () => timeline().map((e) => ({ ...e }))
   }
   window.__tesseraDiagnostics = diagnostics
   return diagnostics
