@@ -7,8 +7,8 @@
  */
 import { test as base, type ElectronApplication, type Page } from '@playwright/test'
 import { PYRAMID, QUAD, quadColor } from '../images'
-import { expect, expectColor, imagePath, shoot, waitForLayers, waitForSharp, watchProblems } from '../helpers'
-import { scenarios } from '../scenarios'
+import { expect, expectColor, imagePath, shoot, waitForLayers, waitForSharp, watchProblems, wireStats } from '../helpers'
+import { openBoth, scenarios } from '../scenarios'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 const test = base.extend<{ app: { electronApp: ElectronApplication; page: Page } }>({
@@ -30,6 +30,14 @@ test.describe(`viewer in Electron${electronBinaryAvailable() ? '' : ' (skipped: 
   for (const scenario of scenarios) {
     test(scenario.title, async ({ app }) => scenario.run(app.page, 'electron'))
   }
+
+  test('tiles arrive on the MessagePort handed to the tile worker, and are unpacked there, raw', async ({ app }) => {
+    await openBoth(app.page)
+    const wire = await wireStats(app.page)
+    expect(wire.tiles).toBeGreaterThan(0)
+    expect(wire.inWorker, 'every tile came through the tile worker').toBe(wire.tiles)
+    expect(wire.compressed, 'Electron asks for no compressed tiles: they cross in memory').toBe(0)
+  })
 
   test('File > Open (dialog stubbed) opens the chosen files as layers', async ({ app }) => {
     const { electronApp, page } = app
