@@ -110,6 +110,43 @@ describe('openRaster: images kept in memory', () => {
     await source.close()
   })
 
+  it('starts the full decode of a camera JPEG only when a fine tile is wanted, not while the overview serves its tiles', async () => {
+    const path = tmp.file('photo-deferred.jpg')
+    await fromRaw(gradient(3000, 2000)).jpeg({ quality: 90 }).toFile(path)
+    const decodesBefore = background.stats().completed
+    // Never on its own: only a fine tile starts it.
+    const never = { quietMs: 1e9, latestMs: 1e9 }
+    const source = await openRaster(path, opts({ overviewMaxSide: 1600, deferFullDecode: never }))
+    for (const [col, row] of [[0, 0], [1, 1], [5, 3]] as const) await source.readTile(1, col, row)
+    await source.readTile(3, 0, 0)
+    expect(background.stats()).toMatchObject({ completed: decodesBefore, busy: 0, queued: 0 })
+    await expectLevel0Exact(source, path)
+    expect(background.stats().completed).toBe(decodesBefore + 1)
+    await source.close()
+  })
+
+  it('starts the full decode of a camera JPEG on its own once the overview served a tile and the tile pool is idle', async () => {
+    const path = tmp.file('photo-follows.jpg')
+    await fromRaw(gradient(3000, 2000)).jpeg({ quality: 90 }).toFile(path)
+    const decodesBefore = background.stats().completed
+    const source = await openRaster(path, opts({ overviewMaxSide: 1600, deferFullDecode: { quietMs: 0, latestMs: 1e9 } }))
+    await source.readTile(1, 0, 0)
+    await expect.poll(() => background.stats().completed).toBe(decodesBefore + 1)
+    await expectLevel0Exact(source, path)
+    expect(background.stats().completed).toBe(decodesBefore + 1)
+    await source.close()
+  })
+
+  it('never starts the full decode of a raster closed before it started', async () => {
+    const path = tmp.file('photo-closed.jpg')
+    await fromRaw(gradient(3000, 2000)).jpeg({ quality: 90 }).toFile(path)
+    const decodesBefore = background.stats().completed
+    const source = await openRaster(path, opts({ overviewMaxSide: 1600, deferFullDecode: { quietMs: 0, latestMs: 0 } }))
+    await source.close()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(background.stats()).toMatchObject({ completed: decodesBefore, busy: 0, queued: 0 })
+  })
+
   it('serves a PNG with alpha exactly at level 0 and close at level 1', async () => {
     const path = tmp.file('alpha.png')
     await fromRaw(gradient(700, 500, 4)).png().toFile(path)

@@ -17,6 +17,7 @@ import { openPyramid } from './pyramidSource'
 import { decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
 import { quickOverviewLevel } from './quickOverview'
 import { FineWhenReadyReader, OverviewWhenReadyReader } from './whenReady'
+import { DEFERRED_START_DEFAULTS, DeferredStart } from './deferredStart'
 import { Raster } from './Raster'
 import { jpegPassthroughLevels } from './jpegPassthrough'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
@@ -132,11 +133,24 @@ export async function openRaster(path: string, options: OpenOptions = {}, versio
       // the whole decode, and serves the coarse levels at once (and for good: tiles of one level never
       // mix two decodes); the full decode of the finer levels follows in the background lane.
       const overview = await decode(info.levels.slice(first), pool).catch(nameFile(absolute))
-      const full = decode(info.levels.slice(0, first), backgroundPool)
+      // The full decode starts once the overview's tiles are out, or when a fine tile is wanted
+      // (DeferredStart says why): it no longer competes with them for the cores.
+      let startFull!: () => void
+      let cancelFull!: (error: Error) => void
+      const full = new Promise<SharedLevel[]>((resolve, reject) => {
+        startFull = () => decode(info.levels.slice(0, first), backgroundPool).then(resolve, reject)
+        cancelFull = reject
+      })
       full.catch(() => {}) // its failure fails the fine tiles that wait for it, naming the file
+      const start = new DeferredStart(startFull, { pool, ...DEFERRED_START_DEFAULTS, ...settings.deferFullDecode })
       const coarse = new SharedReader(info.levels, info.tileSize, overview, first, pool, output)
       const fine = full.then((levels) => new SharedReader(info.levels, info.tileSize, levels, 0, pool, output))
-      return new Raster(info, absolute, new FineWhenReadyReader(coarse, first, fine))
+      const raster = new Raster(info, absolute, new FineWhenReadyReader(coarse, first, fine, start))
+      raster.onClose(() => {
+        if (!start.settled) cancelFull(new Error(`${basename(absolute)} was closed before its full decode started`))
+        start.cancel()
+      })
+      return raster
     }
     case 'pyramid': {
       // The cache is keyed by the version served (its stamp; the stat above when it has none).

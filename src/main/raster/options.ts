@@ -20,6 +20,11 @@ export interface OpenOptions {
   memoryMaxPixels?: number
   /** Longest side of the overview shown while a pyramid is built; default 2048. */
   overviewMaxSide?: number
+  /**
+   * When the full decode of an in-memory raster whose overview opened first starts
+   * (`DeferredStart`); default `DEFERRED_START_DEFAULTS`. Tests set it to start at once or never.
+   */
+  deferFullDecode?: { quietMs?: number; latestMs?: number }
   /** Progress (0…1) of the background pyramid build; not called when a cached pyramid is reused. */
   onProgress?: (fraction: number) => void
   /** Called once the built pyramid serves tiles; `info.pyramidReady` is then true. */

@@ -8,6 +8,7 @@ import type { SharedLevel } from '../pool/jobs'
 import type { SharedReader, TileReader } from './readers'
 import type { TileEncoding } from '../../shared/protocol'
 import type { DecodedTile, LoadedTile } from './types'
+import type { DeferredStart } from './deferredStart'
 
 /**
  * Levels from `first` down come from the overview once it is decoded (a tile asked for before
@@ -45,7 +46,9 @@ export class OverviewWhenReadyReader implements TileReader {
 
 /**
  * Levels from `first` down come from `coarse`, ready now; finer levels wait for `fine` (the full
- * decode, running in the background lane). A failed full decode fails the fine tiles with its error.
+ * decode, in the background lane). A failed full decode fails the fine tiles with its error.
+ * `start`, when given, is told what the tiles say about when that decode should start: a fine
+ * tile is wanted (now), or the overview served one (once the pool is quiet; see `DeferredStart`).
  */
 export class FineWhenReadyReader implements TileReader {
   private ready: TileReader | null = null
@@ -53,13 +56,19 @@ export class FineWhenReadyReader implements TileReader {
   constructor(
     private readonly coarse: TileReader,
     private readonly first: number,
-    private readonly fine: Promise<TileReader>
+    private readonly fine: Promise<TileReader>,
+    private readonly start?: Pick<DeferredStart, 'start' | 'served'>
   ) {
     fine.then((reader) => (this.ready = reader), () => {})
   }
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
-    if (level >= this.first) return this.coarse.read(level, col, row, signal)
+    if (level >= this.first) {
+      const tile = await this.coarse.read(level, col, row, signal)
+      this.start?.served()
+      return tile
+    }
+    this.start?.start()
     const fine = this.ready ?? (await abortable(this.fine, signal))
     return fine.read(level, col, row, signal)
   }
