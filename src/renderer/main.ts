@@ -3,7 +3,7 @@
  * the interface, and wires events between them. Nothing here draws or schedules by itself.
  */
 import 'pixi.js/unsafe-eval' // the CSP forbids eval; this swaps Pixi's generated code for static code
-import { createBridge } from './bridge'
+import { WebSocketBridge, createBridge } from './bridge'
 import type { TesseraBridge } from './bridge/types'
 import type { OpenBatchSlot, OpenedRaster } from '../shared/protocol'
 import { DropZone } from './ui/DropZone'
@@ -571,7 +571,10 @@ async function main(): Promise<void> {
       .catch(() => undefined)
   }, 500)
 
-  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats(), () => bridge.wire, () => timeline)
+  if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats(), () => bridge.wire, () => timeline, {
+      connected: () => connection === 'open',
+      drop: () => (bridge instanceof WebSocketBridge ? bridge.dropConnection() : undefined)
+    })
   document.body.dataset.ready = 'true'
 }
 

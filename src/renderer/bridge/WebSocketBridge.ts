@@ -78,6 +78,14 @@ export class WebSocketBridge extends BridgeBase {
     return this.socket?.readyState === OPEN
   }
 
+  /**
+   * Closes the socket as a lost connection would end it (the bridge reconnects, the viewer opens
+   * its rasters again): diagnostics and tests, wherever the socket lives (page or tile worker).
+   */
+  dropConnection(): void {
+    this.socket?.close()
+  }
+
   async openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster> {
     const { uploadId } = await this.calls['upload-begin']({ name: file.name, size: file.size })
     const socket = this.socket

@@ -28,6 +28,7 @@ export function startTileWorker(): Worker {
 
 const CONNECTING = 0
 const OPEN = 1
+const CLOSING = 2
 const CLOSED = 3
 
 export class WorkerSocket {
@@ -65,6 +66,8 @@ export class WorkerSocket {
   }
 
   close(): void {
+    if (this.readyState === CLOSED) return
+    this.readyState = CLOSING // until the worker says its socket closed
     this.post({ kind: 'close' })
   }
 

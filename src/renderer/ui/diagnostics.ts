@@ -38,6 +38,10 @@ export interface TesseraDiagnostics {
   graphics(): { renderer: string; software: boolean }
   /** When each dropped file reached each step of its opening (dropped, preview, sent, opened, first tile), performance.now() ms. */
   timeline(): Array<{ t: number; step: string; name: string }>
+  /** The connection to the service is open. */
+  connected(): boolean
+  /** Ends the connection as a lost one would (browser host): the bridge reconnects. */
+  dropConnection(): void
 }
 
 declare global {
@@ -60,7 +64,8 @@ export function installDiagnostics(
   active: () => number,
   service: () => Promise<ServiceStats>,
   wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number },
-  timeline: () => ReadonlyArray<{ t: number; step: string; name: string }>
+  timeline: () => ReadonlyArray<{ t: number; step: string; name: string }>,
+  connection: { connected(): boolean; drop(): void }
 ): TesseraDiagnostics {
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
@@ -87,7 +92,9 @@ export function installDiagnostics(
     service,
     wire: () => ({ ...wire() }),
     graphics: () => viewer.graphics,
-    timeline: () => timeline().map((e) => ({ ...e }))
+    timeline: () => timeline().map((e) => ({ ...e })),
+    connected: () => connection.connected(),
+    dropConnection: () => connection.drop()
   }
   window.__tesseraDiagnostics = diagnostics
   return diagnostics

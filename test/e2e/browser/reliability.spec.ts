@@ -4,8 +4,9 @@
  * command-line files again on the new connection, the view comes back sharp without duplicated
  * layers), and a seeded random walk over both layers (TESSERA_SOAK_SECONDS, default 60 s; 600 for the long soak).
  *
- * The connection is dropped from the page side: the host has no test hook to drop it, so an init
- * script records the page's WebSockets and the test closes the bridge's one.
+ * The connection is dropped from the page side, through the diagnostics (`dropConnection`): the
+ * socket lives in the page's tile worker, which closes it as a lost connection ends; the bridge
+ * sees it closed and reconnects.
  */
 import type { Page } from '@playwright/test'
 import { seededRandom } from '../../helpers/seededRandom'
@@ -14,8 +15,9 @@ import { mb, memoryAtRest, serveHostPid } from '../memory'
 import { dropFiles, expect, imagePath, setView, startServe, stats, test, waitForLayers, waitForReady, waitForSharp, watchProblems } from '../helpers'
 
 interface SocketGlobals {
-  __e2eSockets: Array<{ readyState: number; close(): void }>
   __tesseraDiagnostics: {
+    connected(): boolean
+    dropConnection(): void
     layers(): string[]
     stats(): { displayed: number; requested: number; pending: number }
     setView(view: { centerX: number; centerY: number; zoom: number }): void
@@ -27,21 +29,9 @@ interface SocketGlobals {
 /** Budget of the texture cache for these pages, in MB (`?budget=`). */
 const BUDGET_MB = 64
 
-/** Starts a host with both files on its command line and opens a page on it that records its WebSockets. */
+/** Starts a host with both files on its command line and opens a page on it. */
 async function openWithCommandLineFiles(page: Page): Promise<Awaited<ReturnType<typeof startServe>>> {
   const server = await startServe([imagePath(PYRAMID.file), imagePath(QUAD.file)])
-  await page.addInitScript(() => {
-    const g = globalThis as unknown as { WebSocket: new (url: string) => object; __e2eSockets: object[] }
-    const Native = g.WebSocket
-    g.__e2eSockets = []
-    g.WebSocket = new Proxy(Native, {
-      construct(target, args: [string]) {
-        const socket = new target(...args)
-        g.__e2eSockets.push(socket)
-        return socket
-      }
-    })
-  })
   await page.goto(`${server.url}&diagnostics&budget=${BUDGET_MB}`)
   await waitForReady(page)
   return server
@@ -51,8 +41,8 @@ function layerIds(page: Page): Promise<string[]> {
   return page.evaluate(() => (globalThis as unknown as SocketGlobals).__tesseraDiagnostics.layers())
 }
 
-function openSockets(page: Page): Promise<number> {
-  return page.evaluate(() => (globalThis as unknown as SocketGlobals).__e2eSockets.filter((s) => s.readyState === 1).length)
+function connected(page: Page): Promise<boolean> {
+  return page.evaluate(() => (globalThis as unknown as SocketGlobals).__tesseraDiagnostics.connected())
 }
 
 
@@ -78,14 +68,14 @@ test.describe('reliability in a browser', () => {
         g.__tesseraDiagnostics.setView({ centerX: 3500, centerY: 3000, zoom: 1 })
         g.__tesseraDiagnostics.frameNow()
         const pending = g.__tesseraDiagnostics.stats().pending
-        for (const socket of g.__e2eSockets) socket.close()
+        g.__tesseraDiagnostics.dropConnection()
         return pending
       })
       expect(inFlight).toBeGreaterThan(0)
       await expect(page.locator('#errors')).toContainText('Connection to the Tessera service lost')
 
       // A new socket opens; the host opens both files again on it; the viewer keeps one layer each.
-      await expect.poll(() => openSockets(page), { timeout: 30_000 }).toBe(1)
+      await expect.poll(() => connected(page), { timeout: 30_000 }).toBe(true)
       await waitForSharp(page)
       await waitForLayers(page, 3)
       const after = await layerIds(page)
