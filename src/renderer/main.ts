@@ -72,6 +72,23 @@ async function main(): Promise<void> {
   const orientation = new ViewOrientation(stage)
   const viewer = await Viewer.create(orientation.canvasHost, { transport, budgetBytes: budgetFromUrl(), maxInFlight: fifo ? Infinity : undefined })
   orientation.attach(viewer.app)
+  // The view's size, said to the service on connecting and whenever it changes: a photo opened then
+  // decodes first the overview its fit view shows (a 1024² level in a laptop's window, not 2048²).
+  let saidViewSize = ''
+  const sayViewSize = (): void => {
+    if (connection !== 'open') return
+    const size = { width: Math.round(viewer.view.width), height: Math.round(viewer.view.height) }
+    const key = `${size.width}×${size.height}`
+    if (key === saidViewSize) return
+    saidViewSize = key
+    bridge.calls['view-size'](size).catch(() => undefined) // a host without it opens at its default overview
+  }
+  bridge.onConnectionChange((state) => {
+    saidViewSize = ''
+    if (state === 'open') sayViewSize()
+  })
+  viewer.onFrame(sayViewSize)
+  sayViewSize()
   /** What must stay in view and what the navigator shows: the visible layers (all of them when none is visible). */
   // Asked for on every tick (ContentBounds): computed again when the layers shown change, and at most once a second otherwise (a reprojected border is sampled).
   let extentCache: { key: string; at: number; extent: ReturnType<typeof layersExtent> } | null = null

@@ -22,7 +22,9 @@ export const MESSAGE_LIMITS = {
   maxUploadSize: 16 * 1024 ** 3,
   maxLevel: 64,
   /** Encodings named in one `tile-encodings` call (a few known, repeats allowed). */
-  maxTileEncodings: 8
+  maxTileEncodings: 8,
+  /** Largest view side said by `view-size`, CSS pixels. */
+  maxViewSide: 65_536
 } as const
 
 /** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
@@ -94,6 +96,11 @@ export const CALLS = {
   close: call<Record<string, never>>()({ rasterId: id }),
   stats: call<ServiceStats>()({}),
   configure: call<Record<string, never>>()({ scheduling: oneOf<SchedulingMode>('priority', 'fifo') }),
+  /**
+   * The size of the renderer's view (CSS pixels), said on connecting and when it changes: a file
+   * opened after it decodes first what its fit view shows (0 × 0: unknown).
+   */
+  'view-size': call<Record<string, never>>()({ width: integer(MESSAGE_LIMITS.maxViewSide), height: integer(MESSAGE_LIMITS.maxViewSide) }),
   /**
    * The compressed tile encodings this client decodes (`TileHeader.encoding`), replacing what it
    * said before; until it says any, and with [], every tile comes as raw samples.

@@ -91,6 +91,7 @@ describe('the calls of the protocol', () => {
     expect(opened.info.width).toBe(1024)
     expect(await bridge.calls.configure({ scheduling: 'fifo' })).toEqual({})
     expect(await bridge.calls['tile-encodings']({ accept: ['jpeg'] })).toEqual({})
+    expect(await bridge.calls['view-size']({ width: 1020, height: 720 })).toEqual({})
     expect(await bridge.calls.stats({})).toMatchObject({ openRasters: 1, pending: 0 })
     expect(await bridge.calls.close({ rasterId: opened.rasterId })).toEqual({})
     expect(await bridge.stats()).toMatchObject({ openRasters: 0 })

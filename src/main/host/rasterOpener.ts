@@ -12,7 +12,8 @@ export const rasterOpener: RasterOpener = (path, hooks, version) =>
     {
       onProgress: hooks.onProgress,
       onPyramidReady: hooks.onInfo,
-      onPyramidError: hooks.onError
+      onPyramidError: hooks.onError,
+      ...(hooks.view ? { fitView: hooks.view } : {})
     },
     version
   )

@@ -21,6 +21,12 @@ export interface OpenOptions {
   /** Longest side of the overview shown while a pyramid is built; default 2048. */
   overviewMaxSide?: number
   /**
+   * The view the raster opens in (CSS pixels of the viewer): a camera JPEG kept in memory then
+   * decodes first only the overview its fit view shows (`quickOverviewSide`), not 2048 px; the
+   * full decode follows. Absent: `overviewMaxSide`.
+   */
+  fitView?: { width: number; height: number }
+  /**
    * When the full decode of an in-memory raster whose overview opened first starts
    * (`DeferredStart`); default `DEFERRED_START_DEFAULTS`. Tests set it to start at once or never.
    */

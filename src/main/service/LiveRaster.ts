@@ -38,6 +38,8 @@ export interface LiveRasterDeps {
   /** Most tile requests held while the file is reopened; beyond, they are refused as 'overloaded'. */
   maxHeld: number
   watchOptions?: FileWatchOptions
+  /** The renderer's view size now (`view-size`), for the opener; null until it says. */
+  viewSize?: () => { width: number; height: number } | null
 }
 
 type State = 'open' | 'reloading' | 'gone'
@@ -267,9 +269,11 @@ export class LiveRaster {
       if (this.started) this.deps.sink.send(message)
       else this.unsaid.push(message)
     }
+    const view = this.deps.viewSize?.() ?? null
     return this.deps.openRaster(
       this.path,
       {
+        ...(view ? { view } : {}),
         onProgress: (progress) => say({ type: 'progress', rasterId: this.rasterId, phase: 'pyramid', progress }),
         onInfo: (info) => {
           if (!current()) return

@@ -45,6 +45,8 @@ export class TextureService {
   private readonly rasters = new Map<string, OpenRasterEntry>()
   private uploads: UploadStore | null = null
   private sequence = 0
+  /** The renderer's view size (`view-size`): files opened after it decode first what its fit view shows. */
+  private viewSize: { width: number; height: number } | null = null
   private opening = 0
   private closed = false
 
@@ -183,6 +185,10 @@ export class TextureService {
       this.tiles.setScheduling(scheduling)
       return {}
     },
+    'view-size': async ({ width, height }) => {
+      this.viewSize = width > 0 && height > 0 ? { width, height } : null
+      return {}
+    },
     'tile-encodings': async ({ accept }) => {
       this.tiles.setAcceptedEncodings(accept)
       return {}
@@ -218,7 +224,8 @@ export class TextureService {
       // An upload is a temporary copy that only the service writes: nothing to watch.
       watch: uploadedPath === null && this.options.watchFiles,
       debounceMs: this.options.fileChangeDebounceMs,
-      maxHeld: this.options.maxPending
+      maxHeld: this.options.maxPending,
+      viewSize: () => this.viewSize
     })
     try {
       await raster.open()

@@ -52,6 +52,8 @@ export interface RasterHooks {
   onInfo(info: RasterInfo): void
   /** The background work failed; tiles keep coming from what is available. */
   onError(error: Error): void
+  /** The view the raster opens in (CSS pixels of the renderer's viewer), when the renderer said (`view-size`). */
+  view?: { width: number; height: number }
 }
 
 /**
