@@ -25,6 +25,8 @@ export interface WebSocketLike {
   close(): void
   /** Compressed tile encodings the socket's receiver decodes (a `WorkerSocket`); none for a plain socket. */
   readonly decodes?: readonly TileEncoding[]
+  /** Sends a file as upload chunks where the socket lives (a `WorkerSocket`: in the tile worker). */
+  uploadFile?(uploadId: string, file: File, options: { chunkSize: number; maxBufferedAmount: number }, onProgress: (sentBytes: number) => void): Promise<void>
 }
 
 export interface WebSocketBridgeOptions {
@@ -91,9 +93,20 @@ export class WebSocketBridge extends BridgeBase {
     const socket = this.socket
     const { chunkSize, maxBufferedAmount } = this.options
     onProgress?.({ name: file.name, sentBytes: 0, totalBytes: file.size })
+    const lost = (): TesseraError => new TesseraError('internal', `Connection lost while uploading ${file.name}`)
+    if (socket?.uploadFile) {
+      // The tile worker reads and sends the chunks: the page's main thread never holds the bytes.
+      await socket
+        .uploadFile(uploadId, file, { chunkSize, maxBufferedAmount }, (sentBytes) => onProgress?.({ name: file.name, sentBytes, totalBytes: file.size }))
+        .catch(() => {
+          throw lost()
+        })
+      if (this.socket !== socket || !this.isOpen) throw lost()
+      return this.calls['upload-end']({ uploadId })
+    }
     for (let offset = 0; offset < file.size; offset += chunkSize) {
       const bytes = new Uint8Array(await file.slice(offset, offset + chunkSize).arrayBuffer())
-      if (this.socket !== socket || !this.isOpen) throw new TesseraError('internal', `Connection lost while uploading ${file.name}`)
+      if (this.socket !== socket || !this.isOpen) throw lost()
       socket!.send(encodeUploadFrame(uploadId, offset, bytes))
       while (this.socket === socket && this.isOpen && socket!.bufferedAmount > maxBufferedAmount) await sleep(5)
       onProgress?.({ name: file.name, sentBytes: Math.min(file.size, offset + bytes.byteLength), totalBytes: file.size })

@@ -42,6 +42,8 @@ export class WorkerSocket {
   onerror: ((event: unknown) => void) | null = null
   onmessage: ((event: { data: unknown }) => void) | null = null
   private readonly worker: Worker
+  private nextUpload = 1
+  private readonly uploads = new Map<number, { onProgress(sentBytes: number): void; resolve(): void; reject(error: Error): void }>()
 
   constructor(url: string, worker: Worker = startTileWorker()) {
     this.worker = worker
@@ -63,6 +65,20 @@ export class WorkerSocket {
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer
     this.bufferedAmount += own.byteLength // until the worker says how much its socket holds
     this.post({ kind: 'send', data: own as ArrayBuffer }, [own as ArrayBuffer])
+  }
+
+  /**
+   * Sends `file` as upload chunks of `uploadId`, read and framed in the worker (the main thread
+   * never holds its bytes); resolves once every chunk is on the socket, in order before anything
+   * sent after.
+   */
+  uploadFile(uploadId: string, file: File, options: { chunkSize: number; maxBufferedAmount: number }, onProgress: (sentBytes: number) => void): Promise<void> {
+    if (this.readyState !== OPEN) return Promise.reject(new Error(`Connection lost before uploading ${file.name}`))
+    const token = this.nextUpload++
+    return new Promise((resolve, reject) => {
+      this.uploads.set(token, { onProgress, resolve, reject })
+      this.post({ kind: 'upload', token, uploadId, file, ...options })
+    })
   }
 
   close(): void {
@@ -91,6 +107,20 @@ export class WorkerSocket {
       case 'buffered':
         this.bufferedAmount = message.amount
         return
+      case 'upload-progress': {
+        const upload = this.uploads.get(message.token)
+        if (!upload) return
+        if (message.error !== undefined) {
+          this.uploads.delete(message.token)
+          return upload.reject(new Error(message.error))
+        }
+        upload.onProgress(message.sentBytes)
+        if (message.done) {
+          this.uploads.delete(message.token)
+          upload.resolve()
+        }
+        return
+      }
       case 'event':
         return
     }
@@ -99,6 +129,8 @@ export class WorkerSocket {
   private closed(): void {
     if (this.readyState === CLOSED) return
     this.readyState = CLOSED
+    for (const upload of this.uploads.values()) upload.reject(new Error('Connection lost while uploading'))
+    this.uploads.clear()
     this.worker.terminate()
     this.onclose?.({})
   }

@@ -4,6 +4,7 @@
  * idle, 6 MB/s when a frame takes 20 ms); here the socket is read at once, frames are unpacked and
  * JPEG tiles decoded by the browser's decoder, and the main thread receives tiles ready to upload.
  */
+import { encodeUploadFrame } from '../../shared/uploadFrame'
 import { TileReceiver, type JpegDecoder } from './TileReceiver'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
 
@@ -95,5 +96,26 @@ scope.onmessage = (event) => {
     case 'close':
       socket?.close()
       return
+    case 'upload':
+      void upload(message)
+      return
+  }
+}
+
+/** Sends a file as upload chunks on the socket, pacing on its bufferedAmount, and says how far it got. */
+async function upload(job: Extract<ToTileWorker, { kind: 'upload' }>): Promise<void> {
+  const ws = socket
+  const { file, token } = job
+  try {
+    for (let offset = 0; offset < file.size; offset += job.chunkSize) {
+      const bytes = new Uint8Array(await file.slice(offset, offset + job.chunkSize).arrayBuffer())
+      if (socket !== ws || ws?.readyState !== WebSocket.OPEN) throw new Error(`Connection lost while uploading ${file.name}`)
+      ws.send(encodeUploadFrame(job.uploadId, offset, bytes))
+      while (socket === ws && ws.readyState === WebSocket.OPEN && ws.bufferedAmount > job.maxBufferedAmount) await new Promise((r) => setTimeout(r, 5))
+      post({ kind: 'upload-progress', token, sentBytes: Math.min(file.size, offset + bytes.byteLength), done: false })
+    }
+    post({ kind: 'upload-progress', token, sentBytes: file.size, done: true })
+  } catch (error) {
+    post({ kind: 'upload-progress', token, sentBytes: 0, done: true, error: error instanceof Error ? error.message : String(error) })
   }
 }

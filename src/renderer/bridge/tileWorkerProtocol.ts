@@ -15,6 +15,11 @@ export type ToTileWorker =
   /** Send a text or binary frame on the socket (a binary frame's buffer is transferred). */
   | { kind: 'send'; data: string | ArrayBuffer }
   | { kind: 'close' }
+  /**
+   * Send a file's bytes as upload chunks (`uploadFrame.ts`), read here from the File itself: the
+   * page's main thread neither reads nor copies them. `token` names the upload in the replies.
+   */
+  | { kind: 'upload'; token: number; uploadId: string; file: File; chunkSize: number; maxBufferedAmount: number }
 
 /** Worker → main thread, in the order the service sent them. */
 export type FromTileWorker =
@@ -28,5 +33,7 @@ export type FromTileWorker =
   | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | 'jpeg'; wireBytes: number }
   /** A frame that could not be read: the reason. */
   | { kind: 'bad-frame'; message: string }
-  /** The socket's bufferedAmount after a send (and while it drains), for the upload's flow control. */
+  /** The socket's bufferedAmount after a send (and while it drains). */
   | { kind: 'buffered'; amount: number }
+  /** An upload's bytes handed to the socket so far; `done` once every chunk is; `error` if it stopped. */
+  | { kind: 'upload-progress'; token: number; sentBytes: number; done: boolean; error?: string }
