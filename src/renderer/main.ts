@@ -49,10 +49,13 @@ async function main(): Promise<void> {
   // The connection as it is now, watched from the start (its first 'open' may come before the viewer is ready).
   let connection: 'connecting' | 'open' | 'closed' = bridge.kind === 'electron' ? 'open' : 'connecting'
   let everConnected = connection === 'open'
+  /** When the connection first opened (Date.now(): the clock tests compare with). */
+  let connectedAt: number | null = everConnected ? Date.now() : null
   bridge.onConnectionChange((state) => {
     connection = state
     if (state === 'open') {
       everConnected = true
+      connectedAt ??= Date.now()
       errors.dismiss(CONNECTION_ERROR)
     } else if (!everConnected) {
       errors.show('Could not connect to the Tessera host', NEVER_CONNECTED, { key: CONNECTION_ERROR })
@@ -590,6 +593,7 @@ async function main(): Promise<void> {
 
   if (diagnosticsRequested()) installDiagnostics(viewer, () => serviceActive, () => bridge.stats(), () => bridge.wire, () => timeline, {
       connected: () => connection === 'open',
+      connectedAt: () => connectedAt,
       drop: () => (bridge instanceof WebSocketBridge ? bridge.dropConnection() : undefined)
     })
   document.body.dataset.ready = 'true'

@@ -5,12 +5,14 @@
 import type { Page } from '@playwright/test'
 
 interface TimeGlobals {
-  __e2eTimes: { drops: number[]; sockets: number[]; errors: Array<{ at: number; text: string }> }
+  __e2eTimes: { drops: number[]; errors: Array<{ at: number; text: string }> }
+  __tesseraDiagnostics?: { connectedAt(): number | null }
 }
 
 /**
- * Records in the page, before any of its scripts run: when files are dropped, when a WebSocket
- * opens, and when each error entry appears (Date.now(), the same clock as the test's).
+ * Records in the page, before any of its scripts run: when files are dropped and when each error
+ * entry appears (Date.now(), the same clock as the test's). When the connection opened, the app
+ * says itself (`connectedAt`): its socket lives in the tile worker, out of an init script's reach.
  */
 export async function recordTimes(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -19,9 +21,8 @@ export async function recordTimes(page: Page): Promise<void> {
       MutationObserver: new (f: (records: Array<{ addedNodes: ArrayLike<{ dataset?: Record<string, string>; textContent: string | null }> }>) => void) => {
         observe(target: unknown, options: object): void
       }
-      WebSocket?: new (url: string) => { addEventListener(type: string, f: () => void): void }
     }
-    g.__e2eTimes = { drops: [], sockets: [], errors: [] }
+    g.__e2eTimes = { drops: [], errors: [] }
     g.document.addEventListener('drop', () => g.__e2eTimes.drops.push(Date.now()), true)
     new g.MutationObserver((records) => {
       for (const record of records) {
@@ -30,16 +31,6 @@ export async function recordTimes(page: Page): Promise<void> {
         }
       }
     }).observe(g.document, { childList: true, subtree: true })
-    if (g.WebSocket) {
-      const Native = g.WebSocket
-      g.WebSocket = new Proxy(Native, {
-        construct(target, args: [string]) {
-          const socket = new target(...args)
-          socket.addEventListener('open', () => g.__e2eTimes.sockets.push(Date.now()))
-          return socket
-        }
-      })
-    }
   })
 }
 
@@ -48,10 +39,10 @@ export function recordedTimes(page: Page): Promise<TimeGlobals['__e2eTimes']> {
   return page.evaluate(() => (globalThis as unknown as TimeGlobals).__e2eTimes)
 }
 
-/** When the page's first WebSocket opened (the browser host opens its command-line files then). */
+/** When the page's connection to the host first opened (the browser host opens its command-line files then), as the app recorded it. */
 export async function connectedAt(page: Page): Promise<number> {
-  const at = (await recordedTimes(page)).sockets[0]
-  if (at === undefined) throw new Error('Expected the page to have opened a WebSocket but it has not')
+  const at = await page.evaluate(() => (globalThis as unknown as TimeGlobals).__tesseraDiagnostics?.connectedAt() ?? null)
+  if (at === null) throw new Error('Expected the page to have connected to the host but it has not (or has no ?diagnostics)')
   return at
 }
 

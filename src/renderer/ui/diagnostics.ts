@@ -40,6 +40,8 @@ export interface TesseraDiagnostics {
   timeline(): Array<{ t: number; step: string; name: string }>
   /** The connection to the service is open. */
   connected(): boolean
+  /** When the connection first opened (Date.now()), or null. */
+  connectedAt(): number | null
   /** Ends the connection as a lost one would (browser host): the bridge reconnects. */
   dropConnection(): void
 }
@@ -65,7 +67,7 @@ export function installDiagnostics(
   service: () => Promise<ServiceStats>,
   wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number },
   timeline: () => ReadonlyArray<{ t: number; step: string; name: string }>,
-  connection: { connected(): boolean; drop(): void }
+  connection: { connected(): boolean; connectedAt(): number | null; drop(): void }
 ): TesseraDiagnostics {
   const diagnostics: TesseraDiagnostics = {
     stats: () => ({ ...viewer.stats(), active: active() }),
@@ -94,6 +96,7 @@ export function installDiagnostics(
     graphics: () => viewer.graphics,
     timeline: () => timeline().map((e) => ({ ...e })),
     connected: () => connection.connected(),
+    connectedAt: () => connection.connectedAt(),
     dropConnection: () => connection.drop()
   }
   window.__tesseraDiagnostics = diagnostics
