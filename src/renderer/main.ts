@@ -207,18 +207,30 @@ async function main(): Promise<void> {
     // at a time, the top one (the last given) first, as it is the one seen. Decoded side by side on
     // two cores, the first picture came only when all of them had.
     const opening = new Set(uploads)
+    /** The layer each file opened as (its preview stands for it until it draws tiles). */
+    const openedAs = new Map<string, string>()
+    /** A preview is still worth showing while its file opens, and once open until its layer draws its first tiles. */
+    const previewWanted = (uploadId: string): boolean => {
+      const rasterId = openedAs.get(uploadId)
+      return opening.has(uploadId) || (rasterId !== undefined && waitingForPixels.has(rasterId))
+    }
     let previews = Promise.resolve()
     for (let i = files.length - 1; i >= 0; i--) {
       const file = files[i]!
       const uploadId = uploads[i]!
       if (!browserDecodes(file)) continue
       previews = previews.then(async () => {
-        // Too late once the file opened (or failed): its layer draws its own tiles.
-        if (!opening.has(uploadId)) return
+        // Too late once its layer drew tiles (or its file failed): no picture then.
+        if (!previewWanted(uploadId)) return mark('preview late', file.name)
         const preview = await decodePreview(file).catch(() => null) // no preview: the layer comes as always
         if (!preview) return
-        if (!opening.has(uploadId)) return preview.bitmap.close()
+        if (!previewWanted(uploadId)) {
+          preview.bitmap.close()
+          return mark('preview late', file.name)
+        }
         viewer.showPreview(uploadId, preview.bitmap, preview.width, preview.height)
+        const rasterId = openedAs.get(uploadId)
+        if (rasterId) viewer.attachPreview(uploadId, rasterId) // opened while it decoded: placed over its layer
         mark('preview', file.name)
       })
     }
@@ -243,6 +255,7 @@ async function main(): Promise<void> {
         showOpening()
       }
       addLayer(opened, batch, index)
+      openedAs.set(uploadId, opened.rasterId)
       viewer.attachPreview(uploadId, opened.rasterId)
       layerFiles.set(opened.rasterId, file)
     })

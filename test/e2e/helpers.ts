@@ -46,6 +46,7 @@ interface PageGlobals {
     layers(): string[]
     wire(): WireStats
     graphics(): { renderer: string; software: boolean }
+    timeline(): Array<{ t: number; step: string; name: string }>
   }
   document: {
     body: { dataset: Record<string, string | undefined>; append(el: unknown): void }
@@ -154,6 +155,11 @@ export interface WireStats {
 
 export async function wireStats(page: Page): Promise<WireStats> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.wire())
+}
+
+/** When each dropped file reached each step of its opening (dropped, preview or preview late, sent, opened, first tile). */
+export async function openTimeline(page: Page): Promise<Array<{ t: number; step: string; name: string }>> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.timeline())
 }
 
 export async function graphicsInfo(page: Page): Promise<{ renderer: string; software: boolean }> {

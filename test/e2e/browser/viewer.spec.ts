@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import sharp from 'sharp'
-import { dropFiles, expect, graphicsInfo, imagePath, stats, test, waitForLayers, waitForSharp, wireStats } from '../helpers'
+import { dropFiles, expect, graphicsInfo, imagePath, openTimeline, stats, test, waitForLayers, waitForSharp, wireStats } from '../helpers'
 import { openBoth, scenarios } from '../scenarios'
 
 test.describe('viewer in a browser', () => {
@@ -28,7 +28,7 @@ test.describe('viewer in a browser', () => {
     }
   })
 
-  test('a dropped 4096² JPEG shows a preview decoded by the page, gone once its first tiles are drawn', async ({ viewer }) => {
+  test('a dropped 4096² JPEG shows a preview decoded by the page unless its tiles come first, gone once they are drawn', async ({ viewer }) => {
     const path = imagePath('camera-4096.jpg')
     if (!existsSync(path)) {
       // Photo-like: a smooth field (a small random picture blown up), as a camera JPEG.
@@ -40,8 +40,17 @@ test.describe('viewer in a browser', () => {
     await waitForLayers(viewer, 1)
     await waitForSharp(viewer)
     const after = await stats(viewer)
-    expect(after.previewsShown, 'a preview was drawn while the host opened the file').toBe(1)
-    expect(after.previews, 'the preview is gone once the layer draws its tiles').toBe(0)
+    const steps = (await openTimeline(viewer)).filter((e) => e.name === 'camera-4096.jpg')
+    const at = (step: string): number | undefined => steps.find((e) => e.step === step)?.t
+    // The page's decode and the host's open race: the preview shows if it is decoded before the
+    // layer draws its first tiles, and is then taken away with them; else it is never shown.
+    const shown = at('preview')
+    const late = at('preview late')
+    expect(shown === undefined ? 0 : 1, 'a preview, or a preview too late, never both').toBe(late === undefined ? 1 : 0)
+    expect(after.previewsShown).toBe(shown === undefined ? 0 : 1)
+    if (late !== undefined) expect(late, 'too late: decoded after the first tiles were drawn').toBeGreaterThanOrEqual(at('first tile')!)
+    console.log(`[browser] 4096² JPEG: ${shown !== undefined ? `preview at ${Math.round(shown - at('dropped')!)} ms` : 'no preview (its tiles came first)'}, first tile at ${Math.round(at('first tile')! - at('dropped')!)} ms`)
+    expect(after.previews, 'no preview is left once the layer draws its tiles').toBe(0)
     expect(after.displayed).toBeGreaterThan(0)
   })
 })
