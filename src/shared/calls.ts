@@ -105,7 +105,7 @@ export const CALLS = {
    * The compressed tile encodings this client decodes (`TileHeader.encoding`), replacing what it
    * said before; until it says any, and with [], every tile comes as raw samples.
    */
-  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') })
+  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg', 'webp'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') })
 }
 
 /** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */

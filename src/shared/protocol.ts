@@ -65,16 +65,17 @@ export interface TileHeader {
   sampleType: SampleType
   /**
    * How the payload is written; absent: raw samples (width × height × channels in `sampleType`).
-   * 'jpeg': the source's own JPEG tile, tables joined, a complete JPEG stream whose decoded image's
-   * top-left width × height pixels are the tile (channels 4, uint8: RGBA8, opaque). Sent only to a
-   * client that said it decodes it (`tile-encodings`), and only where the host's decode is that same
-   * stream (a lossy source's own bytes: nothing is lost that the file had not lost already).
+   * 'jpeg': the source's own JPEG tile, tables joined, a complete JPEG stream; 'webp': the source's
+   * own WebP tile (a complete RIFF WebP file). Either decodes to an image whose top-left width ×
+   * height pixels are the tile (channels 4, uint8: RGBA8, opaque). Sent only to a client that said
+   * it decodes it (`tile-encodings`), and only where the host's decode is that same stream (the
+   * source's own bytes: nothing is lost that the file had not lost already).
    */
   encoding?: TileEncoding
 }
 
 /** Compressed tile encodings a client may accept (raw is always accepted). */
-export type TileEncoding = 'jpeg'
+export type TileEncoding = 'jpeg' | 'webp'
 
 /** A tile as the renderer receives it: header plus pixel bytes (RGBA8 rows, or one band in its sample type). */
 export interface TileMessage {

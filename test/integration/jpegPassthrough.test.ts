@@ -43,6 +43,8 @@ beforeAll(async () => {
   files.rgbJpeg = await gdal.translate(plain, join(dir, 'rgb-jpeg.tif'), [
     '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB'
   ])
+  files.webpCog = await gdal.translate(plain, join(dir, 'cog-webp.tif'), ['-of', 'COG', '-co', 'COMPRESS=WEBP', '-co', 'QUALITY=80', '-co', 'BLOCKSIZE=256'])
+  files.webpLosslessCog = await gdal.translate(plain, join(dir, 'cog-webp-lossless.tif'), ['-of', 'COG', '-co', 'COMPRESS=WEBP', '-co', 'WEBP_LOSSLESS=YES', '-co', 'BLOCKSIZE=256'])
   files.lzw = await sharpTiledTiff(join(dir, 'sharp-lzw.tif'), rgb, W, H, 'lzw')
   files.deflateCog = await gdal.translate(plain, join(dir, 'cog-deflate.tif'), ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256'])
   const odd = noisyGradient(W + 1, H + 3)
@@ -121,11 +123,11 @@ function allTiles(width: number, height: number, levels: number[]): Omit<TileReq
   return tiles
 }
 
-/** RGBA of the received JPEG stream's top-left width × height pixels (decoded by libjpeg through sharp). */
-async function decodeJpegTile(tile: Received): Promise<Uint8Array> {
+/** RGBA of the received stored tile's top-left width × height pixels (a JPEG decoded by libjpeg, a WebP by libwebp, through sharp). */
+async function decodeStoredTile(tile: Received): Promise<Uint8Array> {
   const { width, height } = tile.header
   const { data, info } = await sharp(tile.payload).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
-  expect(info.width, 'the JPEG is a whole TIFF tile').toBe(256)
+  expect(info.width, 'the stored image is a whole TIFF tile').toBe(256)
   expect(info.height).toBe(256)
   const out = new Uint8Array(width * height * 4)
   for (let y = 0; y < height; y++) out.set(data.subarray(y * 256 * 4, (y * 256 + width) * 4), y * width * 4)
@@ -149,13 +151,15 @@ const SAMPLED: Omit<TileRequest, 'priority'>[] = [
 
 describe('JPEG tiles sent as stored', () => {
   const levelZero = SAMPLED.filter((t) => t.level === 0)
-  for (const [name, file, sampled] of [
-    ['sharp pyramidal TIFF', 'sharpJpeg', SAMPLED],
-    ['GDAL COG', 'cog', SAMPLED],
-    ['GDAL RGB (not YCbCr) JPEG TIFF', 'rgbJpeg', levelZero]
+  for (const [name, file, sampled, encoding] of [
+    ['sharp pyramidal TIFF', 'sharpJpeg', SAMPLED, 'jpeg'],
+    ['GDAL COG', 'cog', SAMPLED, 'jpeg'],
+    ['GDAL RGB (not YCbCr) JPEG TIFF', 'rgbJpeg', levelZero, 'jpeg'],
+    ['GDAL WebP COG (lossy)', 'webpCog', SAMPLED, 'webp'],
+    ['GDAL WebP COG (lossless)', 'webpLosslessCog', SAMPLED, 'webp']
   ] as const) {
-    it(`sends the ${name}'s own JPEG tiles, equal to the raw tiles within decoder rounding`, async () => {
-      const jpeg = await fetchTiles(await connection(['jpeg']), files[file]!, sampled)
+    it(`sends the ${name}'s own ${encoding.toUpperCase()} tiles, equal to the raw tiles within decoder rounding`, async () => {
+      const jpeg = await fetchTiles(await connection([encoding]), files[file]!, sampled)
       const raw = await fetchTiles(await connection(null), files[file]!, sampled)
       let maxDiff = 0
       for (const tile of sampled) {
@@ -163,15 +167,15 @@ describe('JPEG tiles sent as stored', () => {
         const stored = jpeg.get(key)!
         const pixels = raw.get(key)!
         expect(pixels.header.encoding, `${key} raw`).toBeUndefined()
-        expect(stored.header, `${key} header`).toMatchObject({ encoding: 'jpeg', channels: 4, sampleType: 'uint8', width: pixels.header.width, height: pixels.header.height })
+        expect(stored.header, `${key} header`).toMatchObject({ encoding, channels: 4, sampleType: 'uint8', width: pixels.header.width, height: pixels.header.height })
         expect(stored.payload.byteLength, `${key}: the stored tile is smaller than its pixels`).toBeLessThan(pixels.payload.byteLength)
-        const decoded = await decodeJpegTile(stored)
+        const decoded = await decodeStoredTile(stored)
         expect(decoded.byteLength).toBe(pixels.payload.byteLength)
         let tileMax = 0
         for (let i = 0; i < decoded.length; i++) tileMax = Math.max(tileMax, Math.abs(decoded[i]! - pixels.payload[i]!))
         maxDiff = Math.max(maxDiff, tileMax)
       }
-      console.log(`[jpegPassthrough] ${name}: max |decoded stored JPEG − raw tile| over ${sampled.length} tiles = ${maxDiff}`)
+      console.log(`[jpegPassthrough] ${name}: max |decoded stored ${encoding.toUpperCase()} − raw tile| over ${sampled.length} tiles = ${maxDiff}`)
       expect(maxDiff).toBeLessThanOrEqual(2)
     })
   }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { jpegPassthroughLevels, type PassthroughInput } from '../../src/main/raster/jpegPassthrough'
-import { joinJpegTables } from '../../src/main/raster/decode/jpegTile'
+import { isWebpFile, joinJpegTables } from '../../src/main/raster/decode/jpegTile'
 import type { TiffDirectory } from '../../src/main/raster/tiffLayout'
 import { pyramidLevels } from '../../src/shared/tiles'
 import { validateClientMessage } from '../../src/shared/validate'
@@ -57,11 +57,21 @@ function passing(value: PassthroughInput): number[] {
 describe('jpegPassthroughLevels', () => {
   it('passes every level served by a JPEG page of exactly its size, tiled as Tessera, with its page and row length', () => {
     expect(jpegPassthroughLevels(input())).toEqual([
-      { page: 0, tilesAcross: 6 },
-      { page: 1, tilesAcross: 3 },
-      { page: 2, tilesAcross: 2 },
-      { page: 3, tilesAcross: 1 }
+      { page: 0, tilesAcross: 6, encoding: 'jpeg' },
+      { page: 1, tilesAcross: 3, encoding: 'jpeg' },
+      { page: 2, tilesAcross: 2, encoding: 'jpeg' },
+      { page: 3, tilesAcross: 1, encoding: 'jpeg' }
     ])
+  })
+
+  it('passes a WebP page of RGB without alpha, as webp; not one with alpha, not one of other colours', () => {
+    const webp = (changes: Partial<TiffDirectory>): PassthroughInput =>
+      input((i) => i.images.forEach((image) => Object.assign(image.directory!, { compression: 50001, photometric: 2, ...changes })))
+    expect(jpegPassthroughLevels(webp({})).map((l) => l?.encoding)).toEqual(['webp', 'webp', 'webp', 'webp'])
+    expect(passing(webp({ samplesPerPixel: 4, extraSamples: 1, bitsPerSample: [8, 8, 8, 8] }))).toEqual([])
+    expect(passing(webp({ photometric: 6 }))).toEqual([])
+    expect(passing(webp({ tileWidth: 512, blockHeight: 512 }))).toEqual([])
+    expect(passing(webp({ compression: 50000 }))).toEqual([]) // ZSTD: decoded
   })
 
   it('passes RGB as well as YCbCr, nothing else', () => {
@@ -153,11 +163,22 @@ describe('joinJpegTables', () => {
   })
 })
 
+describe('isWebpFile', () => {
+  it('knows a RIFF WebP file, and nothing else', () => {
+    const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0))
+    expect(isWebpFile(Uint8Array.from([...ascii('RIFF'), 4, 0, 0, 0, ...ascii('WEBP'), ...ascii('VP8 ')]))).toBe(true)
+    expect(isWebpFile(Uint8Array.from([...ascii('RIFF'), 4, 0, 0, 0, ...ascii('WAVE')]))).toBe(false)
+    expect(isWebpFile(Uint8Array.from(ascii('RIFF')))).toBe(false)
+    expect(isWebpFile(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 0, 0, 0, 0, 0, 0, 0))).toBe(false)
+  })
+})
+
 describe('tile-encodings', () => {
   it('accepts known encodings (repeats too) and [], and nothing else', () => {
     expect(validateClientMessage({ type: 'tile-encodings', id: 1, accept: ['jpeg'] })).toEqual({ type: 'tile-encodings', id: 1, accept: ['jpeg'] })
     expect(validateClientMessage({ type: 'tile-encodings', id: 1, accept: [] })).toEqual({ type: 'tile-encodings', id: 1, accept: [] })
     expect(validateClientMessage({ type: 'tile-encodings', id: 1, accept: ['jpeg', 'jpeg'] })).toMatchObject({ accept: ['jpeg', 'jpeg'] })
+    expect(validateClientMessage({ type: 'tile-encodings', id: 1, accept: ['jpeg', 'webp'] })).toMatchObject({ accept: ['jpeg', 'webp'] })
     expect(() => validateClientMessage({ type: 'tile-encodings', id: 1, accept: ['png'] })).toThrow(/accept\[0\]/)
     expect(() => validateClientMessage({ type: 'tile-encodings', id: 1, accept: 'jpeg' })).toThrow(/for accept/)
     expect(() => validateClientMessage({ type: 'tile-encodings', id: 1 })).toThrow(/for accept/)

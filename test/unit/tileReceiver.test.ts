@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TileReceiver, type JpegDecoder } from '../../src/renderer/bridge/TileReceiver'
+import { TileReceiver, type TileDecoder } from '../../src/renderer/bridge/TileReceiver'
 import type { FromTileWorker } from '../../src/renderer/bridge/tileWorkerProtocol'
 import { encodeTileFrame } from '../../src/shared/tileFrame'
 import type { TileHeader } from '../../src/shared/protocol'
@@ -17,16 +17,16 @@ const header = (col: number, extra: Partial<TileHeader> = {}): TileHeader => ({
 })
 
 /** A fake decoder: "decodes" a payload whose first byte is a grey level, after `delay` ms. */
-function fakeJpeg(delays: Record<number, number> = {}): JpegDecoder {
-  return (jpeg, width, height) =>
+function fakeJpeg(delays: Record<number, number> = {}): TileDecoder {
+  return (bytes, _encoding, width, height) =>
     new Promise((resolve, reject) => {
-      const grey = jpeg[0]!
+      const grey = bytes[0]!
       if (grey === 255) return reject(new Error('corrupt data'))
       setTimeout(() => resolve(new Uint8Array(width * height * 4).fill(grey)), delays[grey] ?? 0)
     })
 }
 
-function collect(decoder: JpegDecoder) {
+function collect(decoder: TileDecoder) {
   const out: Array<{ message: FromTileWorker; transfer: Transferable[] }> = []
   const receiver = new TileReceiver((message, transfer) => out.push({ message, transfer }), decoder)
   return { receiver, out }
@@ -60,6 +60,20 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     expect(out[0]!.transfer).toEqual([message.tile.data.buffer])
   })
 
+  it('decodes a WebP frame with the WebP decoder', async () => {
+    const seen: string[] = []
+    const decoder: TileDecoder = async (_bytes, encoding, width, height) => {
+      seen.push(encoding)
+      return new Uint8Array(width * height * 4).fill(7)
+    }
+    const { receiver, out } = collect(decoder)
+    receiver.frame(encodeTileFrame(header(0, { encoding: 'webp' }), new Uint8Array([1])))
+    receiver.frame(encodeTileFrame(header(1, { encoding: 'jpeg' }), new Uint8Array([1])))
+    await receiver.drained()
+    expect(seen).toEqual(['webp', 'jpeg'])
+    expect(out.map(({ message }) => (message.kind === 'tile' ? message.encoding : message.kind))).toEqual(['webp', 'jpeg'])
+  })
+
   it('hands messages on in the order they came, however long each decode takes', async () => {
     const { receiver, out } = collect(fakeJpeg({ 10: 40, 20: 0 }))
     receiver.frame(encodeTileFrame(header(1, { encoding: 'jpeg' }), new Uint8Array([10])))
@@ -71,7 +85,7 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
   })
 
   it('reports a bad frame, a JPEG that does not decode or decodes to the wrong size, and goes on', async () => {
-    const wrongSize: JpegDecoder = async () => new Uint8Array(3)
+    const wrongSize: TileDecoder = async () => new Uint8Array(3)
     const { receiver, out } = collect(fakeJpeg())
     receiver.frame(new Uint8Array([1, 2, 3]))
     receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([255])))

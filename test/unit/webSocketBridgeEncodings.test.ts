@@ -33,12 +33,12 @@ function bridgeWith(socket: FakeSocket, compressedTiles?: boolean): WebSocketBri
 
 describe('WebSocketBridge and compressed tiles', () => {
   it('asks for the encodings its socket decodes before anything else on the connection', () => {
-    const socket = new FakeSocket(['jpeg'])
+    const socket = new FakeSocket(['jpeg', 'webp'])
     const bridge = bridgeWith(socket)
     socket.open()
     bridge.requestTiles('r1', [{ level: 0, col: 0, row: 0, priority: 1, rank: 0 }])
     expect(socket.sent.map((s) => JSON.parse(s).type)).toEqual(['tile-encodings', 'request'])
-    expect(JSON.parse(socket.sent[0]!)).toMatchObject({ accept: ['jpeg'] })
+    expect(JSON.parse(socket.sent[0]!)).toMatchObject({ accept: ['jpeg', 'webp'] })
     bridge.dispose()
   })
 

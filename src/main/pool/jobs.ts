@@ -3,6 +3,7 @@
  * closure, so that it can cross into a worker thread; results come back the same way, with pixel
  * buffers transferred rather than copied.
  */
+import type { TileEncoding } from '../../shared/protocol'
 import type { BandInfo, Georeference, SampleType } from '../../shared/raster'
 import type { TiffDirectory } from '../raster/tiffLayout'
 
@@ -153,6 +154,8 @@ export interface BuildPyramidJob {
  */
 export interface JpegTileJob {
   kind: 'jpeg-tile'
+  /** How the page stores its tiles: JPEG streams (tables joined here) or WebP files. */
+  encoding: TileEncoding
   path: string
   page: number
   tileIndex: number
@@ -184,9 +187,9 @@ export interface TilePixels {
   fileStamp?: { size: number; mtimeMs: number; ino: number } | null
 }
 
-/** A tile as the file stores it (a JpegTileJob): a complete JPEG stream whose top-left width × height pixels are the tile. */
+/** A tile as the file stores it (a JpegTileJob): a complete JPEG stream or WebP file whose top-left width × height pixels are the tile. */
 export interface TileBytes {
-  encoding: 'jpeg'
+  encoding: TileEncoding
   width: number
   height: number
   buffer: ArrayBuffer

@@ -1,13 +1,15 @@
 /**
- * Which levels of a raster read in place can send the file's own JPEG tiles as they are stored
- * (`TileHeader.encoding` 'jpeg'), decided once at open. Pure: no sharp, no geotiff (the main
+ * Which levels of a raster read in place can send the file's own JPEG or WebP tiles as they are
+ * stored (`TileHeader.encoding`), decided once at open. Pure: no sharp, no geotiff (the main
  * process decides from what the probe read in the worker).
  *
  * A level qualifies only when the host's decode of its tile is that very JPEG stream, cropped: the
  * TIFF page serving it is exactly the level (no reduction, no resampling), its tiles are Tessera's
  * tiles, and libvips shows its samples as the stream says (8-bit RGB or YCbCr, nothing beside the
- * three colours, no mask, no orientation). Anything else is decoded as before.
+ * three colours, no mask, no orientation). Anything else is decoded as before. A WebP tile with an
+ * alpha band is decoded too: a browser's canvas would premultiply its colours.
  */
+import type { TileEncoding } from '../../shared/protocol'
 import type { LevelSize } from '../../shared/raster'
 import type { ImageSelector, PixelDecoder, PixelOutput } from '../pool/jobs'
 import { levelImages } from './readers'
@@ -15,11 +17,14 @@ import { PHOTOMETRIC, type TiffDirectory } from './tiffLayout'
 
 /** TIFF Compression 7: JPEG ("new-style", with JPEGTables). Old-style JPEG (6) is never sent as is. */
 const COMPRESSION_JPEG = 7
+/** TIFF Compression 50001: WebP (GDAL's and libtiff's code). */
+const COMPRESSION_WEBP = 50001
 
-/** Where a level's JPEG tiles are: page `page` of the raster's own file, `tilesAcross` tiles a row. */
+/** Where a level's stored tiles are: page `page` of the raster's own file, `tilesAcross` tiles a row, in `encoding`. */
 export interface JpegLevel {
   page: number
   tilesAcross: number
+  encoding: TileEncoding
 }
 
 export interface PassthroughInput {
@@ -49,9 +54,34 @@ export function jpegPassthroughLevels(input: PassthroughInput): (JpegLevel | nul
     const { page, subifd, file } = image.selector
     if (page === undefined || subifd !== undefined || file !== undefined) return null
     const masked = input.masks.some((m) => m.width === image.width && m.height === image.height && m.selector.file === file)
-    if (masked || !image.directory || !isJpegTileDirectory(image.directory, tileSize)) return null
-    return { page, tilesAcross: Math.ceil(size.width / tileSize) }
+    const encoding = masked || !image.directory ? null : storedTileEncoding(image.directory, tileSize)
+    if (!encoding) return null
+    return { page, tilesAcross: Math.ceil(size.width / tileSize), encoding }
   })
+}
+
+/** The encoding a TIFF page's tiles are stored in when they can be sent as they are, else null. */
+export function storedTileEncoding(d: TiffDirectory, tileSize: number): TileEncoding | null {
+  if (isJpegTileDirectory(d, tileSize)) return 'jpeg'
+  if (isWebpTileDirectory(d, tileSize)) return 'webp'
+  return null
+}
+
+/** A TIFF page whose tiles are 8-bit RGB WebP images (no alpha) of exactly tileSize × tileSize. */
+export function isWebpTileDirectory(d: TiffDirectory, tileSize: number): boolean {
+  return (
+    d.tiled &&
+    d.tileWidth === tileSize &&
+    d.blockHeight === tileSize &&
+    d.compression === COMPRESSION_WEBP &&
+    !d.planarSeparate &&
+    d.samplesPerPixel === 3 &&
+    d.extraSamples === 0 &&
+    d.bitsPerSample.length > 0 &&
+    d.bitsPerSample.every((bits) => bits === 8) &&
+    d.photometric === PHOTOMETRIC.rgb &&
+    (d.subfileType & 4) === 0
+  )
 }
 
 /** A TIFF page whose tiles are 8-bit 3-colour JPEG streams of exactly tileSize × tileSize. */

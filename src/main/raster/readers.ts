@@ -101,17 +101,18 @@ export class RegionReader implements TileReader {
   }
 
   /**
-   * The file's own JPEG tile where the level keeps its tiles as Tessera's (`jpegLevels`, decided
-   * at open) and `accept` has 'jpeg'; a tile the file leaves out is decoded in the same job.
+   * The file's own JPEG or WebP tile where the level keeps its tiles as Tessera's (`jpegLevels`,
+   * decided at open) and `accept` has its encoding; a tile the file leaves out is decoded in the same job.
    */
   async readAs(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile> {
-    const stored = accept.has('jpeg') ? this.jpegLevels[level] : null
-    if (!stored) return this.read(level, col, row, signal)
+    const stored = this.jpegLevels[level]
+    if (!stored || !accept.has(stored.encoding)) return this.read(level, col, row, signal)
     const fallback = this.regionJob(level, col, row)
     const tile = tileRect(this.levels[level]!, this.tileSize, col, row)
     const result = await this.pool.run<TileBytes | TilePixels>(
       {
         kind: 'jpeg-tile',
+        encoding: stored.encoding,
         path: this.source.path,
         page: stored.page,
         tileIndex: row * stored.tilesAcross + col,

@@ -1,16 +1,16 @@
 /**
  * Unpacks the service's binary tile frames into upload-ready tiles, in the order they came: a raw
- * frame is viewed in place; a compressed one (the source's own JPEG tile, `header.encoding`) is
- * decoded by the decoder it is given (the browser's, in the tile worker) and cropped to the tile.
+ * frame is viewed in place; a compressed one (the source's own JPEG or WebP tile, `header.encoding`)
+ * is decoded by the decoder it is given (the browser's, in the tile worker) and cropped to the tile.
  * Decodes run side by side, but nothing is handed on before what came earlier: an event after a
  * tile never overtakes it. Free of the DOM and of workers, so it is unit-tested in Node.
  */
 import { decodeTileFrame, decodeTileFramePayload } from '../../shared/tileFrame'
-import type { TileHeader, TileMessage } from '../../shared/protocol'
+import type { TileEncoding, TileHeader, TileMessage } from '../../shared/protocol'
 import type { FromTileWorker } from './tileWorkerProtocol'
 
-/** Decodes a complete JPEG stream and returns the RGBA8 pixels of its top-left `width` × `height`. */
-export type JpegDecoder = (jpeg: Uint8Array, width: number, height: number) => Promise<Uint8Array>
+/** Decodes a complete compressed image (a JPEG stream, a WebP file) and returns the RGBA8 pixels of its top-left `width` × `height`. */
+export type TileDecoder = (bytes: Uint8Array, encoding: TileEncoding, width: number, height: number) => Promise<Uint8Array>
 
 export class TileReceiver {
   /** The last message handed on, or about to be: each new one waits for it. */
@@ -18,7 +18,7 @@ export class TileReceiver {
 
   constructor(
     private readonly post: (message: FromTileWorker, transfer: Transferable[]) => void,
-    private readonly decodeJpeg: JpegDecoder
+    private readonly decode: TileDecoder
   ) {}
 
   /** A binary frame from the service. */
@@ -34,15 +34,16 @@ export class TileReceiver {
         return
       }
       if (header.channels !== 4 || header.sampleType !== 'uint8') {
-        throw new Error(`Tile frame ${tileName(header)} is JPEG but says ${header.channels} ${header.sampleType} channels (expected 4 uint8)`)
+        throw new Error(`Tile frame ${tileName(header)} is ${header.encoding.toUpperCase()} but says ${header.channels} ${header.sampleType} channels (expected 4 uint8)`)
       }
     } catch (error) {
       this.reportBad(error)
       return
     }
-    const decoded = this.decodeJpeg(payload, header.width, header.height).then((pixels) => {
+    const encoding = header.encoding
+    const decoded = this.decode(payload, encoding, header.width, header.height).then((pixels) => {
       if (pixels.byteLength !== header.width * header.height * 4) {
-        throw new Error(`JPEG tile ${tileName(header)} decoded to ${pixels.byteLength} bytes, expected ${header.width * header.height * 4}`)
+        throw new Error(`${encoding.toUpperCase()} tile ${tileName(header)} decoded to ${pixels.byteLength} bytes, expected ${header.width * header.height * 4}`)
       }
       return pixels
     })
@@ -51,9 +52,9 @@ export class TileReceiver {
       (pixels) => {
         const { encoding: _compressed, ...plain } = header // what arrives on the main thread is pixels
         const tile: TileMessage = { header: plain, data: pixels }
-        this.post({ kind: 'tile', tile, encoding: 'jpeg', wireBytes }, [pixels.buffer as ArrayBuffer])
+        this.post({ kind: 'tile', tile, encoding, wireBytes }, [pixels.buffer as ArrayBuffer])
       },
-      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the JPEG tile ${tileName(header)}: ${errorText(error)}` }, [])
+      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the ${encoding.toUpperCase()} tile ${tileName(header)}: ${errorText(error)}` }, [])
     )
   }
 

@@ -36,7 +36,7 @@ export class WorkerSocket {
   readyState = CONNECTING
   bufferedAmount = 0
   /** The encodings the worker decodes: the service may send them. */
-  readonly decodes: readonly TileEncoding[] = ['jpeg']
+  readonly decodes: readonly TileEncoding[] = ['jpeg', 'webp']
   onopen: ((event: unknown) => void) | null = null
   onclose: ((event: unknown) => void) | null = null
   onerror: ((event: unknown) => void) | null = null

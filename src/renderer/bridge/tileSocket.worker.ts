@@ -2,10 +2,10 @@
  * The page's tile worker: the service's messages are received here, off the main thread. A page
  * busy drawing reads a WebSocket slowly (Chromium refills its pipe from a main-thread task: 46 MB/s
  * idle, 6 MB/s when a frame takes 20 ms); here the socket is read at once, frames are unpacked and
- * JPEG tiles decoded by the browser's decoder, and the main thread receives tiles ready to upload.
+ * JPEG and WebP tiles decoded by the browser's decoders, and the main thread receives tiles ready to upload.
  */
 import { encodeUploadFrame } from '../../shared/uploadFrame'
-import { TileReceiver, type JpegDecoder } from './TileReceiver'
+import { TileReceiver, type TileDecoder } from './TileReceiver'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
 
 /** The parts of a dedicated worker's global scope used here (the renderer compiles with the DOM's types). */
@@ -21,9 +21,9 @@ const post = (message: FromTileWorker, transfer: Transferable[] = []): void => s
 let canvas: OffscreenCanvas | null = null
 let context: OffscreenCanvasRenderingContext2D | null = null
 
-/** The browser's JPEG decoder: no colour conversion (as libvips: a JPEG without a profile is sRGB), no premultiplying (opaque anyway). */
-const decodeJpeg: JpegDecoder = async (jpeg, width, height) => {
-  const bitmap = await createImageBitmap(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), {
+/** The browser's JPEG and WebP decoders: no colour conversion (as libvips: an image without a profile is sRGB), no premultiplying (opaque anyway). */
+const decodeTile: TileDecoder = async (bytes, encoding, width, height) => {
+  const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${encoding}` }), {
     colorSpaceConversion: 'none',
     premultiplyAlpha: 'none'
   })
@@ -45,7 +45,7 @@ const decodeJpeg: JpegDecoder = async (jpeg, width, height) => {
   }
 }
 
-const receiver = new TileReceiver(post, decodeJpeg)
+const receiver = new TileReceiver(post, decodeTile)
 let socket: WebSocket | null = null
 let drainTimer: ReturnType<typeof setInterval> | null = null
 

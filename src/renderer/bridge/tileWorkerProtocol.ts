@@ -4,7 +4,7 @@
  * service's MessagePort (Electron), unpacks tile frames — decoding compressed ones — and hands the
  * main thread upload-ready tiles whose buffers are transferred, not copied.
  */
-import type { TileMessage } from '../../shared/protocol'
+import type { TileEncoding, TileMessage } from '../../shared/protocol'
 
 /** Main thread → worker. */
 export type ToTileWorker =
@@ -30,7 +30,7 @@ export type FromTileWorker =
   /** A message of the Electron port that is not a tile (an event), as it came. */
   | { kind: 'event'; data: unknown }
   /** A tile, unpacked (and decoded when it came compressed): `data` views a transferred buffer. */
-  | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | 'jpeg'; wireBytes: number }
+  | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | TileEncoding; wireBytes: number }
   /** A frame that could not be read: the reason. */
   | { kind: 'bad-frame'; message: string }
   /** The socket's bufferedAmount after a send (and while it drains). */

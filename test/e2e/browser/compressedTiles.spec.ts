@@ -1,13 +1,14 @@
 /**
- * A JPEG-compressed tiled TIFF's own JPEG tiles travel as they are stored, are decoded by the
+ * A JPEG- or WebP-compressed tiled TIFF's own tiles travel as they are stored, are decoded by the
  * browser in the tile worker, and show the same pixels as the raw tiles the host decodes with
  * libvips: compared on screen, pixel for pixel, against the same page asking for raw tiles, and
- * against libvips' decode of the file at sample points. The view at 100 % covers an edge tile
- * (smaller than the JPEG it is cut from) and the view at fit an overview level.
+ * (JPEG) against libvips' decode of the file at sample points. The view at 100 % covers an edge
+ * tile (smaller than the image it is cut from) and the view at fit an overview level.
  */
 import { existsSync } from 'node:fs'
 import sharp from 'sharp'
 import type { Page } from '@playwright/test'
+import { requireGdal, translate } from '../../helpers/gdal'
 import { dropFiles, expect, imagePath, setView, shoot, test, waitForLayers, waitForReady, waitForSharp, watchProblems, wireStats, type Shot } from '../helpers'
 
 /** Even at every level (so libvips' pyramid levels are exactly Tessera's), with edge tiles at level 0 and 1. */
@@ -102,6 +103,42 @@ test('a JPEG TIFF\'s own JPEG tiles are decoded in the tile worker and show what
     }
   }
   expect(worst, 'screen vs libvips at 100 %').toBeLessThanOrEqual(2)
+  expect(problems()).toEqual([])
+  await page.close()
+})
+
+/** The same picture as a GDAL COG of 256-pixel lossy WebP tiles (GDAL writes RGB WebP tiles without alpha for 3 bands). */
+async function webpCog(): Promise<string> {
+  const path = imagePath('webp-tiles-cog.tif')
+  if (existsSync(path)) return path
+  requireGdal()
+  const plain = imagePath('webp-tiles-plain.tif')
+  await sharp(await jpegTiff()).tiff({ compression: 'none' }).toFile(plain)
+  return translate(plain, path, ['-of', 'COG', '-co', 'COMPRESS=WEBP', '-co', 'QUALITY=80', '-co', 'BLOCKSIZE=256'])
+}
+
+test('a WebP COG\'s own WebP tiles are decoded in the tile worker and show what the raw tiles show', async ({ viewer, serveUrl, browser }) => {
+  const path = await webpCog()
+  const views = [
+    { centerX: WIDTH - 300, centerY: 700, zoom: 1 },
+    { centerX: WIDTH / 2, centerY: HEIGHT / 2, zoom: 0.35 }
+  ]
+  const compressed = await showAt(viewer, path, views, 'webp-tiles-compressed')
+  const wire = await wireStats(viewer)
+  expect(wire.compressed, 'tiles came as the file\'s own WebP tiles').toBeGreaterThan(0)
+  expect(wire.compressed).toBe(wire.tiles)
+
+  const page = await browser.newPage({ viewport: viewer.viewportSize()! })
+  const problems = watchProblems(page)
+  await page.goto(`${serveUrl}&diagnostics&compressedTiles=0`)
+  await waitForReady(page)
+  const raw = await showAt(page, path, views, 'webp-tiles-raw')
+  expect((await wireStats(page)).compressed).toBe(0)
+  for (const [i, shot] of compressed.entries()) {
+    const difference = maxDifference(shot, raw[i]!)
+    console.log(`[browser] WebP view ${i}: max screen difference, browser-decoded WebP tiles vs libvips-decoded raw tiles: ${difference}`)
+    expect(difference, `view ${i}`).toBeLessThanOrEqual(2)
+  }
   expect(problems()).toEqual([])
   await page.close()
 })

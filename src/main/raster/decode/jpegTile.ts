@@ -1,5 +1,6 @@
 /**
- * Worker side: a TIFF's own JPEG tile, read as it is stored (`JpegTileJob`). libtiff writes the
+ * Worker side: a TIFF's own JPEG or WebP tile, read as it is stored (`JpegTileJob`). A WebP tile is
+ * a complete RIFF WebP file as it is. For JPEG, libtiff writes the
  * tables every tile shares once, in JPEGTables (SOI, tables, EOI), and each tile as an abbreviated
  * stream (SOI, frame, scan, EOI): the tables stream without its EOI followed by the tile stream
  * without its SOI is one complete stream any JPEG decoder reads.
@@ -14,10 +15,10 @@ const MAX_TILE_BYTES = 16 * 1024 * 1024
 
 /** The tile's JPEG stream, or its pixels decoded by the job's fallback when it has none to send. */
 export async function readJpegTile(job: JpegTileJob): Promise<TileBytes | TilePixels> {
-  const bytes = await storedJpeg(job)
+  const bytes = await storedTile(job)
   if (!bytes) return readRegion(job.fallback)
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
-  const tile: TileBytes = { encoding: 'jpeg', width: job.width, height: job.height, buffer: own.buffer as ArrayBuffer }
+  const tile: TileBytes = { encoding: job.encoding, width: job.width, height: job.height, buffer: own.buffer as ArrayBuffer }
   if (job.stampFile) {
     // After the read, as a region job: a write at any time before this changes the stamp.
     const stats = statSync(job.path, { throwIfNoEntry: false })
@@ -26,13 +27,17 @@ export async function readJpegTile(job: JpegTileJob): Promise<TileBytes | TilePi
   return tile
 }
 
-/** The joined stream in a buffer of its own, or null for a sparse tile or one that is not a JPEG stream. */
-async function storedJpeg(job: JpegTileJob): Promise<Uint8Array | null> {
+/** The tile's stream in a buffer of its own (JPEG: tables joined), or null for a sparse tile or one that is not such a stream. */
+async function storedTile(job: JpegTileJob): Promise<Uint8Array | null> {
   const tiff = await openTiff(job.path)
   const directory = (await tiff.getImage(job.page)).fileDirectory
   const offset = Number(await directory.loadValueIndexed('TileOffsets', job.tileIndex))
   const count = Number(await directory.loadValueIndexed('TileByteCounts', job.tileIndex))
   if (!(count > 4) || count > MAX_TILE_BYTES || !Number.isSafeInteger(offset)) return null
+  if (job.encoding === 'webp') {
+    const stream = readAt(job.path, offset, count)
+    return isWebpFile(stream) ? stream : null
+  }
   const tables = (await directory.loadValue('JPEGTables')) as ArrayLike<number> | undefined
   const stream = readAt(job.path, offset, count)
   return joinJpegTables(tables ? Uint8Array.from(tables) : null, stream)
@@ -52,6 +57,12 @@ export function joinJpegTables(tables: Uint8Array | null, tile: Uint8Array): Uin
   joined.set(tables.subarray(0, n - 2), 0)
   joined.set(tile.subarray(2), n - 2)
   return joined
+}
+
+/** 'RIFF', a size, 'WEBP': a WebP file as libwebp writes it. */
+export function isWebpFile(bytes: Uint8Array): boolean {
+  const ascii = (from: number, text: string): boolean => [...text].every((c, i) => bytes[from + i] === c.charCodeAt(0))
+  return bytes.byteLength >= 12 && ascii(0, 'RIFF') && ascii(8, 'WEBP')
 }
 
 function startsWithSoi(bytes: Uint8Array): boolean {
