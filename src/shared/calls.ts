@@ -8,8 +8,10 @@
  */
 import { type Check, type Shape, type ShapeOf, anyString, arrayOf, checkShape, fail, integer, oneOf, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
-import type { TileEncoding } from './protocol'
 import type { RasterInfo } from './raster'
+
+/** Compressed tile encodings a client may accept (raw is always accepted): see `TileHeader.encoding`. */
+export type TileEncoding = 'jpeg' | 'webp'
 
 /** Limits of one message: a frame's batch of tiles, the keys kept by one cancellation, string lengths. */
 export const MESSAGE_LIMITS = {

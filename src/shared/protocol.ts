@@ -8,7 +8,7 @@
  * Calls and notifications are defined once, in `calls.ts` (re-exported here); incoming messages
  * are validated once, at the boundary (`validate.ts`); inner code trusts these types.
  */
-import type { CallResults } from './calls'
+import type { CallResults, TileEncoding } from './calls'
 import type { ErrorInfo } from './errors'
 import type { RasterInfo, SampleType } from './raster'
 
@@ -21,6 +21,7 @@ export type {
   OpenedRaster,
   SchedulingMode,
   ServiceStats,
+  TileEncoding,
   TileRequest
 } from './calls'
 export type { ErrorCode, ErrorInfo } from './errors'
@@ -74,8 +75,6 @@ export interface TileHeader {
   encoding?: TileEncoding
 }
 
-/** Compressed tile encodings a client may accept (raw is always accepted). */
-export type TileEncoding = 'jpeg' | 'webp'
 
 /** A tile as the renderer receives it: header plus pixel bytes (RGBA8 rows, or one band in its sample type). */
 export interface TileMessage {

@@ -12,7 +12,7 @@
 import type { TileEncoding } from '../../shared/protocol'
 import type { LevelSize } from '../../shared/raster'
 import type { ImageSelector, PixelDecoder, PixelOutput } from '../pool/jobs'
-import { levelImages } from './readers'
+import { levelImages } from './levelImages'
 import { PHOTOMETRIC, type TiffDirectory } from './tiffLayout'
 
 /** TIFF Compression 7: JPEG ("new-style", with JPEGTables). Old-style JPEG (6) is never sent as is. */
