@@ -78,27 +78,15 @@ export function decodeTileFramePayload(frame: ArrayBuffer | Uint8Array): TileFra
 export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
   let bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame)
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice() // typed views need aligned offsets
-  if (!isTileFrame(bytes)) throw new Error('Expected a tile frame (magic TSR1) but received other bytes')
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const headerLength = view.getUint32(4, true)
-  if (PREFIX + headerLength > bytes.byteLength) {
-    throw new Error(`Tile frame header length ${headerLength} overruns the frame of ${bytes.byteLength} bytes`)
-  }
-  const header = parseHeader(bytes.subarray(PREFIX, PREFIX + headerLength))
+  const { header, payload } = decodeTileFramePayload(bytes)
+  const name = `${header.rasterId}/${header.level}/${header.col}/${header.row}`
   if (header.encoding !== undefined) {
-    throw new Error(`Tile frame ${header.rasterId}/${header.level}/${header.col}/${header.row} is ${header.encoding}-compressed: decode it with decodeTileFramePayload and a decoder`)
+    throw new Error(`Tile frame ${name} is ${header.encoding}-compressed: decode it with decodeTileFramePayload and a decoder`)
   }
-  const dataOffset = bytes.byteOffset + align8(PREFIX + headerLength)
-  const bytesPerSample = BYTES_PER_SAMPLE[header.sampleType]
   const samples = header.width * header.height * header.channels
-  const expected = samples * bytesPerSample
-  const available = bytes.byteOffset + bytes.byteLength - dataOffset
-  if (available !== expected) {
-    throw new Error(
-      `Tile frame ${header.rasterId}/${header.level}/${header.col}/${header.row} carries ${available} pixel bytes, expected ${expected}`
-    )
-  }
-  return { header, data: typedSamples(header.sampleType, bytes.buffer as ArrayBuffer, dataOffset, samples) }
+  const expected = samples * BYTES_PER_SAMPLE[header.sampleType]
+  if (payload.byteLength !== expected) throw new Error(`Tile frame ${name} carries ${payload.byteLength} pixel bytes, expected ${expected}`)
+  return { header, data: typedSamples(header.sampleType, bytes.buffer as ArrayBuffer, payload.byteOffset, samples) }
 }
 
 /** The header's JSON, checked enough that the pixel arithmetic below cannot go wrong silently. */

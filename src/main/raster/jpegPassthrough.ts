@@ -60,43 +60,24 @@ export function jpegPassthroughLevels(input: PassthroughInput): (JpegLevel | nul
   })
 }
 
-/** The encoding a TIFF page's tiles are stored in when they can be sent as they are, else null. */
+/**
+ * The encoding a TIFF page's tiles are stored in when they can be sent as they are, else null:
+ * tiles of exactly tileSize × tileSize, three 8-bit colour samples interleaved and nothing beside
+ * them, in JPEG (RGB or YCbCr) or WebP (RGB: a WebP with alpha is decoded by the host instead).
+ */
 export function storedTileEncoding(d: TiffDirectory, tileSize: number): TileEncoding | null {
-  if (isJpegTileDirectory(d, tileSize)) return 'jpeg'
-  if (isWebpTileDirectory(d, tileSize)) return 'webp'
+  const threeColourTiles =
+    d.tiled &&
+    d.tileWidth === tileSize &&
+    d.blockHeight === tileSize &&
+    !d.planarSeparate &&
+    d.samplesPerPixel === 3 &&
+    d.extraSamples === 0 &&
+    d.bitsPerSample.length > 0 &&
+    d.bitsPerSample.every((bits) => bits === 8) &&
+    (d.subfileType & 4) === 0
+  if (!threeColourTiles) return null
+  if (d.compression === COMPRESSION_JPEG && (d.photometric === PHOTOMETRIC.ycbcr || d.photometric === PHOTOMETRIC.rgb)) return 'jpeg'
+  if (d.compression === COMPRESSION_WEBP && d.photometric === PHOTOMETRIC.rgb) return 'webp'
   return null
-}
-
-/** A TIFF page whose tiles are 8-bit RGB WebP images (no alpha) of exactly tileSize × tileSize. */
-export function isWebpTileDirectory(d: TiffDirectory, tileSize: number): boolean {
-  return (
-    d.tiled &&
-    d.tileWidth === tileSize &&
-    d.blockHeight === tileSize &&
-    d.compression === COMPRESSION_WEBP &&
-    !d.planarSeparate &&
-    d.samplesPerPixel === 3 &&
-    d.extraSamples === 0 &&
-    d.bitsPerSample.length > 0 &&
-    d.bitsPerSample.every((bits) => bits === 8) &&
-    d.photometric === PHOTOMETRIC.rgb &&
-    (d.subfileType & 4) === 0
-  )
-}
-
-/** A TIFF page whose tiles are 8-bit 3-colour JPEG streams of exactly tileSize × tileSize. */
-export function isJpegTileDirectory(d: TiffDirectory, tileSize: number): boolean {
-  return (
-    d.tiled &&
-    d.tileWidth === tileSize &&
-    d.blockHeight === tileSize &&
-    d.compression === COMPRESSION_JPEG &&
-    !d.planarSeparate &&
-    d.samplesPerPixel === 3 &&
-    d.extraSamples === 0 &&
-    d.bitsPerSample.length > 0 &&
-    d.bitsPerSample.every((bits) => bits === 8) &&
-    (d.photometric === PHOTOMETRIC.ycbcr || d.photometric === PHOTOMETRIC.rgb) &&
-    (d.subfileType & 4) === 0
-  )
 }

@@ -7,9 +7,9 @@
  */
 import { existsSync } from 'node:fs'
 import sharp from 'sharp'
-import type { Page } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import { requireGdal, translate } from '../../helpers/gdal'
-import { dropFiles, expect, imagePath, setView, shoot, test, waitForLayers, waitForReady, waitForSharp, watchProblems, wireStats, type Shot } from '../helpers'
+import { dropFiles, expect, imagePath, setView, shoot, test, waitForLayers, waitForReady, waitForSharp, watchProblems, wireStats, type Shot, type WireStats } from '../helpers'
 
 /** Even at every level (so libvips' pyramid levels are exactly Tessera's), with edge tiles at level 0 and 1. */
 const WIDTH = 2304
@@ -52,6 +52,43 @@ function maxDifference(a: Shot, b: Shot): number {
   return max
 }
 
+/**
+ * Shows `path` at `views` on the test's page (which asks for compressed tiles) and on a second page
+ * that asks for raw ones (`?compressedTiles=0`), checks that the first got every tile compressed
+ * and the second none, and that both screens are the same at every view. Returns the compressed
+ * page's shots and both pages' wire figures.
+ */
+async function compressedAgainstRaw(
+  viewer: Page,
+  browser: Browser,
+  serveUrl: string,
+  path: string,
+  views: Array<{ centerX: number; centerY: number; zoom: number }>,
+  name: string
+): Promise<{ shots: Shot[]; compressed: WireStats; raw: WireStats }> {
+  const shots = await showAt(viewer, path, views, `${name}-compressed`)
+  const compressed = await wireStats(viewer)
+  expect(compressed.compressed, "tiles came as the file's own stored tiles").toBeGreaterThan(0)
+  expect(compressed.compressed).toBe(compressed.tiles)
+  expect(compressed.inWorker).toBe(compressed.tiles)
+
+  const page = await browser.newPage({ viewport: viewer.viewportSize()! })
+  const problems = watchProblems(page)
+  await page.goto(`${serveUrl}&diagnostics&compressedTiles=0`)
+  await waitForReady(page)
+  const rawShots = await showAt(page, path, views, `${name}-raw`)
+  const raw = await wireStats(page)
+  expect(raw.compressed).toBe(0)
+  for (const [i, shot] of shots.entries()) {
+    const difference = maxDifference(shot, rawShots[i]!)
+    console.log(`[browser] ${name} view ${i}: max screen difference, browser-decoded stored tiles vs libvips-decoded raw tiles: ${difference}`)
+    expect(difference, `view ${i}`).toBeLessThanOrEqual(2)
+  }
+  expect(problems()).toEqual([])
+  await page.close()
+  return { shots, compressed, raw }
+}
+
 test('a JPEG TIFF\'s own JPEG tiles are decoded in the tile worker and show what the raw tiles show', async ({ viewer, serveUrl, browser }) => {
   const path = await jpegTiff()
   // At 100 % on the right edge (a 256-wide JPEG of which 0 columns beyond 2304 exist: the last
@@ -61,29 +98,11 @@ test('a JPEG TIFF\'s own JPEG tiles are decoded in the tile worker and show what
     { centerX: 600, centerY: 400, zoom: 0.5 },
     { centerX: WIDTH / 2, centerY: HEIGHT / 2, zoom: 0.35 }
   ]
-  const compressed = await showAt(viewer, path, views, 'jpeg-tiles-compressed')
-  const wire = await wireStats(viewer)
-  expect(wire.compressed, 'tiles came as the file\'s own JPEG tiles').toBeGreaterThan(0)
-  expect(wire.compressed).toBe(wire.tiles)
-  expect(wire.inWorker).toBe(wire.tiles)
-
-  const page = await browser.newPage({ viewport: viewer.viewportSize()! })
-  const problems = watchProblems(page)
-  await page.goto(`${serveUrl}&diagnostics&compressedTiles=0`)
-  await waitForReady(page)
-  const raw = await showAt(page, path, views, 'jpeg-tiles-raw')
-  const rawWire = await wireStats(page)
-  expect(rawWire.compressed).toBe(0)
+  const { shots: compressed, compressed: wire, raw: rawWire } = await compressedAgainstRaw(viewer, browser, serveUrl, path, views, 'jpeg-tiles')
   const rawBytesPerTile = rawWire.bytes / rawWire.tiles
   const jpegBytesPerTile = wire.bytes / wire.tiles
   console.log(`[browser] wire bytes per tile: raw ${rawBytesPerTile.toFixed(0)}, jpeg ${jpegBytesPerTile.toFixed(0)} (${(rawBytesPerTile / jpegBytesPerTile).toFixed(1)}× fewer)`)
   expect(jpegBytesPerTile).toBeLessThan(rawBytesPerTile / 4)
-
-  for (const [i, shot] of compressed.entries()) {
-    const difference = maxDifference(shot, raw[i]!)
-    console.log(`[browser] view ${i}: max screen difference, browser-decoded JPEG tiles vs libvips-decoded raw tiles: ${difference}`)
-    expect(difference, `view ${i}`).toBeLessThanOrEqual(2)
-  }
 
   // Against libvips' decode of the file itself, at 100 %: every 37th pixel of the part of the view it covers. The screen
   // may sit half a pixel off the image (a viewer of odd width): the closest of the pixel and its
@@ -103,8 +122,6 @@ test('a JPEG TIFF\'s own JPEG tiles are decoded in the tile worker and show what
     }
   }
   expect(worst, 'screen vs libvips at 100 %').toBeLessThanOrEqual(2)
-  expect(problems()).toEqual([])
-  await page.close()
 })
 
 /** The same picture as a GDAL COG of 256-pixel lossy WebP tiles (GDAL writes RGB WebP tiles without alpha for 3 bands). */
@@ -123,22 +140,5 @@ test('a WebP COG\'s own WebP tiles are decoded in the tile worker and show what 
     { centerX: WIDTH - 300, centerY: 700, zoom: 1 },
     { centerX: WIDTH / 2, centerY: HEIGHT / 2, zoom: 0.35 }
   ]
-  const compressed = await showAt(viewer, path, views, 'webp-tiles-compressed')
-  const wire = await wireStats(viewer)
-  expect(wire.compressed, 'tiles came as the file\'s own WebP tiles').toBeGreaterThan(0)
-  expect(wire.compressed).toBe(wire.tiles)
-
-  const page = await browser.newPage({ viewport: viewer.viewportSize()! })
-  const problems = watchProblems(page)
-  await page.goto(`${serveUrl}&diagnostics&compressedTiles=0`)
-  await waitForReady(page)
-  const raw = await showAt(page, path, views, 'webp-tiles-raw')
-  expect((await wireStats(page)).compressed).toBe(0)
-  for (const [i, shot] of compressed.entries()) {
-    const difference = maxDifference(shot, raw[i]!)
-    console.log(`[browser] WebP view ${i}: max screen difference, browser-decoded WebP tiles vs libvips-decoded raw tiles: ${difference}`)
-    expect(difference, `view ${i}`).toBeLessThanOrEqual(2)
-  }
-  expect(problems()).toEqual([])
-  await page.close()
+  await compressedAgainstRaw(viewer, browser, serveUrl, path, views, 'webp-tiles')
 })
