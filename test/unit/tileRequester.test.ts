@@ -152,7 +152,9 @@ describe('TileRequester', () => {
       fc.record({ kind: fc.constant('arrive' as const), col: fc.integer({ min: 0, max: 7 }) }),
       fc.record({ kind: fc.constant('fail' as const), col: fc.integer({ min: 0, max: 7 }), overloaded: fc.boolean() }),
       fc.record({ kind: fc.constant('generation' as const) }),
-      fc.record({ kind: fc.constant('hide' as const) })
+      fc.record({ kind: fc.constant('hide' as const) }),
+      fc.record({ kind: fc.constant('reconnect' as const) }),
+      fc.record({ kind: fc.constant('unusable' as const), col: fc.integer({ min: 0, max: 7 }) })
     )
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (ops, room) => {
@@ -175,9 +177,16 @@ describe('TileRequester', () => {
           } else if (o.kind === 'generation') {
             requester.nextGeneration()
             fresh.clear()
-          } else {
+          } else if (o.kind === 'hide') {
             requester.withdrawAll()
             inFlight.clear()
+          } else if (o.kind === 'reconnect') {
+            requester.suspend()
+            requester.resume()
+            inFlight.clear()
+          } else {
+            requester.unusable(key(o.col))
+            inFlight.delete(key(o.col))
           }
           for (const batch of sent.slice(before)) {
             for (const r of batch) {

@@ -70,6 +70,8 @@ export class TileRequester {
   private readonly withdrawn = new Map<string, TileRecord>()
   /** The last plan's requests the flow did not allow yet, most urgent first: sent as room frees up. */
   private queued: TileRequest[] = []
+  /** How many records are 'requested' (read every frame and at every send: kept, not counted). */
+  private requested = 0
   private servedValue = true
   private closed = false
   private readonly now: () => number
@@ -88,9 +90,7 @@ export class TileRequester {
 
   /** Tiles requested and neither received, failed nor withdrawn. */
   get pendingCount(): number {
-    let n = 0
-    for (const record of this.records.values()) if (record.state === 'requested') n++
-    return n
+    return this.requested
   }
 
   /** The service's connection knows this raster: false from a lost connection until it is announced again. */
@@ -148,6 +148,7 @@ export class TileRequester {
     }
     record.state = 'loaded'
     this.records.delete(key)
+    this.requested--
     this.deps.latency.add(this.now() - record.requestedAt)
     this.sendQueued()
     return { wanted: true, generation: record.generation }
@@ -163,11 +164,13 @@ export class TileRequester {
     if (record?.state !== 'requested') return
     if (code === 'overloaded') this.records.delete(key)
     else record.state = 'failed'
+    this.requested--
     this.sendQueued()
   }
 
   /** A tile arrived but cannot be used (it does not match its raster): failed, not asked for again. */
   unusable(key: string): void {
+    if (this.records.get(key)?.state === 'requested') this.requested--
     this.records.set(key, { key, state: 'failed', requestedAt: this.now(), generation: this.generationValue })
   }
 
@@ -199,6 +202,7 @@ export class TileRequester {
     this.servedValue = false
     this.queued = []
     this.records.clear()
+    this.requested = 0
     this.withdrawn.clear()
   }
 
@@ -234,6 +238,7 @@ export class TileRequester {
       const key = coordKey(request)
       this.withdrawn.delete(key)
       this.records.set(key, { key, state: 'requested', requestedAt: now, generation: this.generationValue })
+      this.requested++
     }
     this.deps.counters.requested += requests.length
     this.deps.transport.requestTiles(this.rasterId, requests)
@@ -242,6 +247,7 @@ export class TileRequester {
   /** Moves a requested tile to the withdrawn ones (bounded: the oldest are forgotten first). */
   private withdraw(record: TileRecord): void {
     this.records.delete(record.key)
+    this.requested--
     record.state = 'withdrawn'
     this.withdrawn.delete(record.key)
     this.withdrawn.set(record.key, record)
