@@ -21,6 +21,9 @@ export const MAX_BUFFERED_BYTES = 256 * 1024 * 1024
 /** A ping unanswered for this long no longer holds tiles back: `flow` falls back to `bufferedAmount` (a client that does not answer pings, or a page stalled for long). */
 export const PONG_WAIT_MS = 2_000
 
+/** Most pings out at once (see `webSocketSink`): ws clients end a connection at 60 pongs they owe; 32 covers the 512 kB send window in stored JPEG tiles (~20 kB) one ping each. */
+export const MAX_UNANSWERED_PINGS = 32
+
 /**
  * A sink sending over `socket`; sends on a socket that is no longer open are dropped. A connection
  * with more than `maxBufferedBytes` unsent is ended.
@@ -32,6 +35,9 @@ export const PONG_WAIT_MS = 2_000
  * tile is followed by a ping: a client answers it (RFC 6455; Chromium's network service does, in
  * order, once it has read the bytes before it), and its pong acknowledges every tile byte before
  * the ping. While a ping has waited more than `PONG_WAIT_MS`, only `bufferedAmount` counts.
+ * At most `MAX_UNANSWERED_PINGS` are out at once: clients treat more as a ping flood (ws ends a
+ * connection with 60 pongs it has not yet written), and small tiles sent fast would pass that. A
+ * tile sent while the limit is reached is covered by the ping sent when the next pong comes.
  */
 export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_BUFFERED_BYTES): ServiceSink {
   // Tiles are sent as they are decoded, whether or not the client reads them, and the service's cap
@@ -57,6 +63,7 @@ export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_
   const tag = `t${Math.random().toString(36).slice(2, 10)}:`
   let sentBytes = 0
   let ackedBytes = 0
+  let pingedBytes = 0
   let nextPing = 0
   const pings = new Map<string, { bytes: number; at: number }>()
   let pongTimer: ReturnType<typeof setTimeout> | null = null
@@ -70,6 +77,8 @@ export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_
       pings.delete(payload)
       if (payload === key) break
     }
+    // Tiles sent while the ping limit was reached have no ping of their own yet.
+    if (pingedBytes < sentBytes) ping()
     written()
   })
   socket.once('close', () => {
@@ -87,11 +96,12 @@ export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_
     }, Math.max(0, oldest.at + PONG_WAIT_MS - performance.now()) + 1)
     pongTimer.unref?.()
   }
-  const pingAfterTile = (): void => {
+  /** Pings, covering every tile byte sent so far, unless `MAX_UNANSWERED_PINGS` are already out. */
+  const ping = (): void => {
+    if (pings.size >= MAX_UNANSWERED_PINGS || socket.readyState !== socket.OPEN) return
     const payload = `${tag}${++nextPing}`
     pings.set(payload, { bytes: sentBytes, at: performance.now() })
-    // A client that never answers must not make this grow without bound: forget the oldest.
-    if (pings.size > 10_000) pings.delete(pings.keys().next().value!)
+    pingedBytes = sentBytes
     socket.ping(payload)
     armPongTimer()
   }
@@ -113,7 +123,7 @@ export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_
       socket.send(prefix, { binary: true, fin: false })
       socket.send(pixels, { binary: true, fin: true }, written)
       sentBytes += prefix.byteLength + pixels.byteLength
-      pingAfterTile()
+      ping()
       endIfNotReading()
     },
     flow: {
