@@ -650,14 +650,16 @@ function layerEntry(layer: TileLayer, viewer: Viewer): LayerEntry {
 const PREVIEW_MAX_SIDE = 2048
 
 /**
- * Longest side of a dropped file's preview: the window's longer side in device pixels (a picture
- * fitted to the view is never shown larger while it stands in for its tiles), at most
- * PREVIEW_MAX_SIDE. A 4096² JPEG decodes to 800-1280 px in ~110 ms in one call, where decoding it
- * and then shrinking it to 2048² took ~170 ms, and its texture is 2.5-6× smaller to upload.
+ * The box a dropped file's preview fits in: the window in device pixels (a picture fitted to the
+ * view is never shown larger while it stands in for its tiles), each side at least 256 and at most
+ * PREVIEW_MAX_SIDE. Decoding a 4096² JPEG straight to its preview's size in one call took ~110 ms
+ * where decoding it and then shrinking it to 2048² took ~170 ms; the smaller texture is also
+ * quicker to upload in the frame that first shows it.
  */
-function previewMaxSide(): number {
-  const side = Math.ceil(Math.max(window.innerWidth, window.innerHeight) * (window.devicePixelRatio || 1))
-  return Math.max(256, Math.min(PREVIEW_MAX_SIDE, side))
+function previewBox(): { width: number; height: number } {
+  const ratio = window.devicePixelRatio || 1
+  const side = (css: number): number => Math.max(256, Math.min(PREVIEW_MAX_SIDE, Math.ceil(css * ratio)))
+  return { width: side(window.innerWidth), height: side(window.innerHeight) }
 }
 
 /** A picture the browser decodes itself (its first preview while the host opens it). */
@@ -666,7 +668,7 @@ function browserDecodes(file: File): boolean {
 }
 
 /**
- * The file decoded by the browser at its preview's size (`previewMaxSide`); its full size too.
+ * The file decoded by the browser at its preview's size (`previewBox`); its full size too.
  * The size is read from the file's header first, so that one `createImageBitmap` decodes and
  * shrinks it off the main thread (issue 14: shrinking a full-size bitmap in a second call ran on
  * the main thread, 90-360 ms per file while several were dropped, and held up their uploads).
@@ -675,7 +677,7 @@ function browserDecodes(file: File): boolean {
 async function decodePreview(file: File): Promise<{ bitmap: ImageBitmap; width: number; height: number } | null> {
   const size = storedImageSize(new Uint8Array(await file.slice(0, IMAGE_HEAD_BYTES).arrayBuffer()))
   if (!size) return decodePreviewFull(file)
-  const shown = previewSize(size, previewMaxSide())
+  const shown = previewSize(size, previewBox())
   // Pixels as stored (no EXIF turn): as the host reads them.
   const options: ImageBitmapOptions = { imageOrientation: 'none' }
   const bitmap = await createImageBitmap(
@@ -694,7 +696,7 @@ async function decodePreviewFull(file: File): Promise<{ bitmap: ImageBitmap; wid
     full.close()
     return null
   }
-  const shown = previewSize({ width, height }, previewMaxSide())
+  const shown = previewSize({ width, height }, previewBox())
   if (shown.width === width && shown.height === height) return { bitmap: full, width, height }
   try {
     const bitmap = await createImageBitmap(full, { resizeWidth: shown.width, resizeHeight: shown.height, resizeQuality: 'low' })

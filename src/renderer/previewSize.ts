@@ -24,11 +24,13 @@ export function storedImageSize(head: Uint8Array): PixelSize | null {
 }
 
 /**
- * The preview's size: the picture shrunk (never enlarged) so that its longer side is at most
- * `maxSide`, each side at least 1 pixel.
+ * The preview's size: the picture shrunk (never enlarged) to fit inside `box`, as the view shows
+ * it fitted, keeping its aspect; each side at least 1 pixel. Fitting both sides, not the longer one
+ * to the box's longer side: a 4096² picture in a 1280×800 window is shown 800² when fitted, and a
+ * 1280² preview cost 2.6× the pixels to upload in the frame that first shows it.
  */
-export function previewSize(size: PixelSize, maxSide: number): PixelSize {
-  const scale = Math.min(1, maxSide / Math.max(size.width, size.height))
+export function previewSize(size: PixelSize, box: PixelSize): PixelSize {
+  const scale = Math.min(1, box.width / size.width, box.height / size.height)
   return { width: Math.max(1, Math.round(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) }
 }
 

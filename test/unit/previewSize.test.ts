@@ -57,14 +57,15 @@ describe('storedImageSize', () => {
 })
 
 describe('previewSize', () => {
-  it('shrinks the longer side to the limit, keeping the aspect', () => {
-    expect(previewSize({ width: 4096, height: 4096 }, 1280)).toEqual({ width: 1280, height: 1280 })
-    expect(previewSize({ width: 4000, height: 3000 }, 1280)).toEqual({ width: 1280, height: 960 })
-    expect(previewSize({ width: 1500, height: 6000 }, 2048)).toEqual({ width: 512, height: 2048 })
+  it('fits the picture inside the box, keeping the aspect', () => {
+    expect(previewSize({ width: 4096, height: 4096 }, { width: 1280, height: 800 })).toEqual({ width: 800, height: 800 })
+    expect(previewSize({ width: 4000, height: 3000 }, { width: 1280, height: 800 })).toEqual({ width: 1067, height: 800 })
+    expect(previewSize({ width: 6000, height: 1000 }, { width: 1280, height: 800 })).toEqual({ width: 1280, height: 213 })
+    expect(previewSize({ width: 1500, height: 6000 }, { width: 2048, height: 2048 })).toEqual({ width: 512, height: 2048 })
   })
 
   it('never enlarges, and keeps at least a pixel a side', () => {
-    expect(previewSize({ width: 800, height: 600 }, 1280)).toEqual({ width: 800, height: 600 })
-    expect(previewSize({ width: 100_000, height: 1 }, 1000)).toEqual({ width: 1000, height: 1 })
+    expect(previewSize({ width: 800, height: 600 }, { width: 1280, height: 800 })).toEqual({ width: 800, height: 600 })
+    expect(previewSize({ width: 100_000, height: 1 }, { width: 1000, height: 1000 })).toEqual({ width: 1000, height: 1 })
   })
 })
