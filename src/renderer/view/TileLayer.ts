@@ -258,16 +258,27 @@ export class TileLayer {
   }
 
   /**
-   * Takes a tile that arrived for this raster. Returns false (and counts it wasted) when it is
-   * no longer wanted: cancelled while it was on its way.
+   * Takes a tile that arrived for this raster. Returns false when it is no longer wanted
+   * (withdrawn while it was on its way): kept in the cache if still of the raster as it is now and
+   * not held already, else counted wasted.
    */
   receive(message: TileMessage): boolean {
     const { level, col, row } = message.header
     const key = coordKey({ level, col, row })
     const arrival = this.requester.arrived(key)
-    if (this.destroyed || !arrival.wanted) return false
-    const fullKey = this.fullKey(key)
+    if (this.destroyed) return false
+    if (!arrival.wanted) {
+      if (arrival.keep && !this.deps.cache.has(this.fullKey(key))) this.store(key, message, arrival.generation)
+      return false
+    }
     this.sprites.removeSprite(key)
+    return this.store(key, message, arrival.generation)
+  }
+
+  /** Caches a received tile, stamped with the generation it was asked in. False if it does not match the raster. */
+  private store(key: string, message: TileMessage, generation: number): boolean {
+    const { level, col, row } = message.header
+    const fullKey = this.fullKey(key)
     const pinned = pinnedLevels(this.infoValue).includes(level)
     let tile: TileTexture
     try {
@@ -279,7 +290,7 @@ export class TileLayer {
       return false
     }
     // Stamped with the generation it was asked in: one asked before the raster changed is stale (shown, asked again).
-    const value: CachedTile = { rasterId: this.rasterId, coord: { level, col, row }, tile, generation: arrival.generation, displayed: false }
+    const value: CachedTile = { rasterId: this.rasterId, coord: { level, col, row }, tile, generation, displayed: false }
     this.deps.cache.set(fullKey, value, tile.bytes, { pinned })
     return true
   }

@@ -31,7 +31,10 @@ export interface TileCounters {
   displayed: number
   cancelled: number
   wasted: number
-  /** Of `wasted`: tiles that arrived after they were cancelled (already on their way). */
+  /**
+   * Tiles that arrived after they were withdrawn (already on their way). Those of the raster's
+   * current generation are kept in the cache (wasted only if evicted undrawn); the rest are wasted.
+   */
   late: number
 }
 
@@ -59,8 +62,14 @@ export interface TileRequesterDeps {
   now?: () => number
 }
 
-/** What a tile's arrival is: accepted with the generation it was asked for, or not wanted any more. */
-export type Arrival = { wanted: true; generation: number } | { wanted: false }
+/**
+ * What a tile's arrival is: accepted with the generation it was asked for, or not wanted any more.
+ * One not wanted may still be worth keeping (`keep`): withdrawn on its way, and of the raster as
+ * it is now. Its decode and its bytes on the wire are paid; cached, it costs memory only (its
+ * texture is uploaded when first drawn), and a view passing that way again (a wheel zooming back
+ * out, a pan returning) draws it instead of asking for it again.
+ */
+export type Arrival = { wanted: true; generation: number } | { wanted: false; keep: false } | { wanted: false; keep: true; generation: number }
 
 export class TileRequester {
   private generationValue = 0
@@ -125,26 +134,30 @@ export class TileRequester {
       this.deps.counters.cancelled += obsolete
       this.deps.transport.cancelObsolete(this.rasterId, [...keep].map((k) => this.fullKey(k)))
     }
-    this.queued = wanted
+    // What is already asked for (or failed) waits for nothing: queued, a tile in flight would be
+    // asked for again the moment it arrives, before its layer has cached it.
+    this.queued = wanted.filter((request) => !this.records.has(coordKey(request)))
     this.sendQueued()
   }
 
   /**
    * A tile arrived. Wanted: its record becomes 'loaded' (and is let go: the cache holds the tile),
-   * its latency is counted and the next queued request goes at once. Not wanted (withdrawn, never
-   * asked, or the requester closed): counted wasted and late.
+   * its latency is counted and the next queued request goes at once. Not wanted: withdrawn on its
+   * way, counted late, and kept if asked in the current generation (see `Arrival`); never asked, of
+   * an older generation, or the requester closed: counted wasted.
    */
   arrived(key: string): Arrival {
     const record = this.records.get(key)
     if (this.closed || record?.state !== 'requested') {
-      this.deps.counters.wasted++
-      this.deps.counters.late++
       const withdrawn = this.withdrawn.get(key)
       if (withdrawn) {
         this.withdrawn.delete(key)
         this.deps.latency.add(this.now() - withdrawn.requestedAt)
+        this.deps.counters.late++
+        if (!this.closed && withdrawn.generation === this.generationValue) return { wanted: false, keep: true, generation: withdrawn.generation }
       }
-      return { wanted: false }
+      this.deps.counters.wasted++
+      return { wanted: false, keep: false }
     }
     record.state = 'loaded'
     this.records.delete(key)
