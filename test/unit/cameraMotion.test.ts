@@ -47,14 +47,43 @@ describe('CameraMotion', () => {
   it('is zooming only while the zoom changes from frame to frame: a still camera plans at once (no hold)', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 100)
+    // A zoom step (the first change after still frames, as a wheel tick): nothing asked for.
     const zoomed = motion.update(at(10, 0, 1.25), 16, 100)
-    expect(zoomed).toEqual({ zooming: true, lead: { x: 0, y: 0 }, maxNewRequests: REQUESTS_WHILE_ZOOMING })
+    expect(zoomed).toEqual({ zooming: true, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: REQUESTS_WHILE_ZOOMING })
     expect(motion.unsettled).toBe(true)
     // Still animating: the zoom changes again at the next frame.
     expect(motion.update(at(10, 0, 1.5), 32, 100).zooming).toBe(true)
     // The very next frame with the same view: the whole plan goes, however soon after.
-    expect(motion.update(at(10, 0, 1.5), 33, 100)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity })
+    expect(motion.update(at(10, 0, 1.5), 33, 100)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity })
     expect(motion.unsettled).toBe(false)
+  })
+
+  it('leads a continuous zoom by its rate times the latency, and asks for that view', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 100)
+    let result = motion.update(at(0, 0, 1.02), 16, 100)
+    expect(result.maxNewRequests).toBe(0) // its first frame is a step: its pace is not known yet
+    // ×1.02 every 16 ms: by 100 ms, ×1.02^6.25.
+    for (let i = 2; i <= 10; i++) result = motion.update(at(0, 0, 1.02 ** i), 16 * i, 100)
+    expect(result.zooming).toBe(true)
+    expect(result.zoomLead).toBeCloseTo(1.02 ** 6.25, 3)
+    expect(result.maxNewRequests).toBe(Infinity)
+    expect(motion.unsettled).toBe(true)
+    // Zooming out as fast, with a long latency: never more than a level ahead.
+    const out = new CameraMotion()
+    for (let i = 0; i <= 10; i++) result = out.update(at(0, 0, 0.9 ** i), 16 * i, 1_000)
+    expect(result.zoomLead).toBe(0.5)
+  })
+
+  it('does not lead wheel ticks: a step, still frames, a step', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 40)
+    for (let tick = 1; tick <= 4; tick++) {
+      const t = tick * 48
+      expect(motion.update(at(0, 0, 1.26 ** tick), t, 40)).toMatchObject({ zooming: true, zoomLead: 1, maxNewRequests: 0 })
+      expect(motion.update(at(0, 0, 1.26 ** tick), t + 16, 40)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity })
+      expect(motion.update(at(0, 0, 1.26 ** tick), t + 32, 40).zoomLead).toBe(1)
+    }
   })
 })
 

@@ -116,6 +116,24 @@ describe('planTiles', () => {
     for (const t of trailing) expect(fresh.keep.has(coordKey(t))).toBe(false)
   })
 
+  it('while zooming continuously asks for the view the zoom will reach, at its level', () => {
+    // Zooming out: by the time tiles arrive the zoom is halved, a level coarser, the view twice as wide.
+    const out = planTiles(view, geometry, state(), { zoomLead: 0.5 })
+    const coarser = visibleTiles({ ...view, zoom: 0.5 }, geometry, 1)
+    expect(out.level).toBe(0) // what is drawn now: the zoom now
+    expect(out.high.filter((t) => t.level === 1).map(coordKey).sort()).toEqual(coarser.map(coordKey).sort())
+    expect(out.high.some((t) => t.level === 0)).toBe(false)
+    // Zooming in from level 1: the finer level, only where the smaller view will be.
+    const half = { ...view, zoom: 0.5 }
+    const into = planTiles(half, geometry, state(), { zoomLead: 2 })
+    const finer = visibleTiles({ ...half, zoom: 1 }, geometry, 0)
+    expect(into.level).toBe(1)
+    expect(into.high.filter((t) => t.level === 0).map(coordKey).sort()).toEqual(finer.map(coordKey).sort())
+    // Each of its holes brings its parent (one level up from the hole, not from the level drawn now).
+    expect(into.high.filter((t) => t.level === 1).length).toBeGreaterThan(0)
+    expect(into.high.some((t) => t.level === 2)).toBe(false)
+  })
+
   it('with maxNewRequests asks for the pinned levels and only the most urgent few, but keeps wanting them all', () => {
     const steady = planTiles(view, geometry, state())
     const held = planTiles(view, geometry, state(), { zooming: true, maxNewRequests: 0 })

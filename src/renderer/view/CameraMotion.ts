@@ -1,7 +1,8 @@
 /**
  * How the camera is moving, frame to frame, in the terms the tile planner needs: is the zoom
- * changing, and where will the centre be when tiles asked for now arrive (velocity × the measured
- * latency of a tile). Pure bookkeeping over timestamps: testable without a renderer.
+ * changing, and where will the view be when tiles asked for now arrive (velocity × the measured
+ * latency of a tile: the centre for a pan, the zoom too for a continuous zoom). Pure bookkeeping
+ * over timestamps: testable without a renderer.
  */
 import type { ViewState } from './TileScheduler'
 
@@ -11,6 +12,8 @@ const MAX_FRAME_GAP_MS = 100
 const JUMP_VIEWS = 1
 /** Farthest look-ahead, in views; a camera that needs more outruns its tiles (ask for nothing new). */
 const LEAD_LIMIT = 0.5
+/** Farthest zoom look-ahead: one pyramid level either way. */
+const ZOOM_LEAD_LIMIT = 2
 /** Weight of the newest sample in the smoothed velocity and latency. */
 const SMOOTHING = 0.5
 
@@ -37,46 +40,65 @@ export interface Motion {
   /** Expected displacement of the centre (world units) by the time tiles asked for now arrive. */
   lead: { x: number; y: number }
   /**
-   * New requests worth sending now: none while zooming or while the camera outruns the latency
-   * (a tile asked for now would arrive after leaving the screen); no limit otherwise.
+   * Expected zoom by then, as a factor of the zoom now (1: none). Only a continuous zoom (a pinch,
+   * an animated zoom, a glide: the zoom changing at consecutive frames) is led; wheel ticks (a
+   * zoom step, then still frames) are not: their next step comes at no pace a frame can know.
+   */
+  zoomLead: number
+  /**
+   * New requests worth sending now: none at a zoom step (a wheel tick, the first frame of a zoom)
+   * or while the camera outruns the latency (a tile asked for now would arrive after leaving the
+   * screen); no limit otherwise.
    */
   maxNewRequests: number
 }
 
-/** New requests while the zoom changes: as OpenLayers' default (no loads while animating). */
+/** New requests at a zoom step (its level is passed by before its tiles arrive): as OpenLayers' default. */
 export const REQUESTS_WHILE_ZOOMING = 0
+
+/** A camera at rest, or one whose next view nothing predicts. */
+const NO_MOTION: Motion = { zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity }
 
 export class CameraMotion {
   private last: { t: number; view: ViewState } | null = null
   /** The zoom changed at the last frame: a later frame may plan differently with no new event. */
   private zoomChanged = false
   private velocity = { x: 0, y: 0 }
+  /** Rate of change of ln(zoom) per ms, while the zoom changes at consecutive frames; else 0. */
+  private zoomRate = 0
 
   /** Records the view of a frame at time `now` (ms) and tells how the camera moves. */
   update(view: ViewState, now: number, latencyMs: number): Motion {
     const last = this.last
     this.last = { t: now, view: { ...view } }
-    if (!last) return { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }
+    if (!last) return { ...NO_MOTION }
     const dt = now - last.t
     // Zooming only while the zoom changes from frame to frame (a wheel or pinch animating): no
     // fixed hold, the first frame where it stands still plans for it.
     const zooming = view.zoom !== last.view.zoom
+    // The zoom changed at this frame and the one before, close together: a continuous zoom, whose
+    // pace is known. A first change after still frames is a step (a wheel tick): nothing to lead.
+    const continuous = zooming && this.zoomChanged && dt > 0 && dt <= MAX_FRAME_GAP_MS
     this.zoomChanged = zooming
     const dx = view.centerX - last.view.centerX
     const dy = view.centerY - last.view.centerY
     const viewWidth = view.width / view.zoom
     const viewHeight = view.height / view.zoom
     const jumped = Math.abs(dx) > JUMP_VIEWS * viewWidth || Math.abs(dy) > JUMP_VIEWS * viewHeight
-    if (zooming || jumped || dt <= 0 || dt > MAX_FRAME_GAP_MS || (dx === 0 && dy === 0)) {
-      // A zoom moves the centre too (towards the cursor), but tiles of a level in passing are not
-      // worth leading; a frame without a move means the camera stopped.
+    if (jumped || dt <= 0 || dt > MAX_FRAME_GAP_MS || (zooming && !continuous) || (!zooming && dx === 0 && dy === 0)) {
+      // A frame without a move means the camera stopped; a zoom step moves the centre too
+      // (towards the cursor), but tiles of a level in passing are not worth leading.
       this.velocity = { x: 0, y: 0 }
+      this.zoomRate = 0
     } else {
+      const rate = Math.log(view.zoom / last.view.zoom) / dt
+      this.zoomRate = continuous ? (this.zoomRate === 0 ? rate : this.zoomRate + SMOOTHING * (rate - this.zoomRate)) : 0
       this.velocity = {
         x: this.velocity.x + SMOOTHING * (dx / dt - this.velocity.x),
         y: this.velocity.y + SMOOTHING * (dy / dt - this.velocity.y)
       }
     }
+    if (zooming && !continuous) return { zooming, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: REQUESTS_WHILE_ZOOMING }
     const ahead = { x: this.velocity.x * latencyMs, y: this.velocity.y * latencyMs }
     // Further ahead than half a view: what is asked for now is likely off screen when it arrives
     // (half a view of margin: the latency estimate can be short by half when the pipe fills up).
@@ -84,16 +106,19 @@ export class CameraMotion {
     const lead = { x: clamp(ahead.x, viewWidth * LEAD_LIMIT), y: clamp(ahead.y, viewHeight * LEAD_LIMIT) }
     // Under a screen pixel of look-ahead is no motion (world units may be metres or degrees).
     const still = Math.abs(lead.x) * view.zoom < 1 && Math.abs(lead.y) * view.zoom < 1
+    const zoomLead = Math.exp(clamp(this.zoomRate * latencyMs, Math.log(ZOOM_LEAD_LIMIT)))
     return {
       zooming,
       lead: still ? { x: 0, y: 0 } : lead,
-      maxNewRequests: zooming ? REQUESTS_WHILE_ZOOMING : outrun ? 0 : Infinity
+      // Under 1 % of zoom by then is no zoom motion.
+      zoomLead: Math.abs(zoomLead - 1) < 0.01 ? 1 : zoomLead,
+      maxNewRequests: outrun ? 0 : Infinity
     }
   }
 
   /** True while a later frame may plan differently with no new event (the zoom just changed, the camera gliding). */
   get unsettled(): boolean {
-    return this.velocity.x !== 0 || this.velocity.y !== 0 || this.zoomChanged
+    return this.velocity.x !== 0 || this.velocity.y !== 0 || this.zoomChanged || this.zoomRate !== 0
   }
 }
 

@@ -229,7 +229,7 @@ export class TileLayer {
    * `covered`: an opaque layer above hides all of the view (`occlusion.ts`): like a hidden layer, it
    * asks for nothing and withdraws what it asked for until it shows again.
    */
-  update(worldView: ViewState, worldMotion: Motion = { zooming: false, lead: { x: 0, y: 0 }, maxNewRequests: Infinity }, covered = false): LayerFrame {
+  update(worldView: ViewState, worldMotion: Motion = { zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity }, covered = false): LayerFrame {
     if (this.destroyed) return { complete: true, level: 0, changed: false }
     this.worldZoom = worldView.zoom
     const view = layerView(worldView, this.mappingValue)

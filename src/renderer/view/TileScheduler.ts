@@ -77,6 +77,11 @@ export interface PlanOptions {
    * resolution image pixels). Zero or absent when the camera is still.
    */
   lead?: { x: number; y: number }
+  /**
+   * The zoom by then, as a factor of the zoom now (a continuous zoom): the tiles asked for are
+   * those of that view, at its level. 1 or absent: the zoom now.
+   */
+  zoomLead?: number
   /** Tiles of margin around the view prefetched at LOW when the camera is still. Default 0. */
   marginTiles?: number
   /**
@@ -209,8 +214,10 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
 
   // Where the camera will be when the tiles arrive: its visible tiles are the ones worth asking for.
   const lead = options.lead ?? { x: 0, y: 0 }
-  const ahead = lead.x !== 0 || lead.y !== 0 ? shiftView(view, lead) : view
-  const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, level)
+  const zoomLead = options.zoomLead ?? 1
+  const ahead = lead.x !== 0 || lead.y !== 0 || zoomLead !== 1 ? leadView(view, lead, zoomLead) : view
+  const aheadLevel = ahead === view ? level : levelForZoom(ahead.zoom, geometry.levels.length)
+  const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, aheadLevel)
   const holes: TileCoord[] = []
   for (const tile of wanted) {
     if (!state.isLoaded(coordKey(tile))) holes.push(tile) // nearest first, as `wanted` is
@@ -230,9 +237,9 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   // and comes before its children. Coarser tiles still on
   // their way stay wanted: when they arrive they cover the holes until the children do.
   for (const hole of holes) {
-    for (let up = level + 1, shift = 1; up < geometry.levels.length; up++, shift++) {
+    for (let up = hole.level + 1, shift = 1; up < geometry.levels.length; up++, shift++) {
       const ancestor = { level: up, col: hole.col >> shift, row: hole.row >> shift }
-      if (up === level + 1) {
+      if (up === hole.level + 1) {
         // Holes come nearest first, so the parent ranks just before its nearest child.
         if (options.holeParents !== false || !hasLoadedAncestor(hole, geometry, state)) {
           want(ancestor, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, hole) - 0.5)
@@ -336,6 +343,20 @@ export function viewOutline(view: ViewState): readonly Point[] {
     { x: x + halfW, y: y + halfH },
     { x: x - halfW, y: y + halfH }
   ]
+}
+
+/**
+ * The view `by` away whose zoom is `zoomFactor` times this one's (its outline, if any, scaled
+ * about its centre).
+ */
+export function leadView(view: ViewState, by: Point, zoomFactor: number): ViewState {
+  const moved = shiftView(view, by)
+  if (zoomFactor === 1) return moved
+  const centerX = moved.centerX
+  const centerY = moved.centerY
+  const scaled: ViewState = { ...moved, zoom: view.zoom * zoomFactor }
+  if (moved.outline) scaled.outline = moved.outline.map((p) => ({ x: centerX + (p.x - centerX) / zoomFactor, y: centerY + (p.y - centerY) / zoomFactor }))
+  return scaled
 }
 
 /** The same view moved by `by` (its outline with it). */
