@@ -34,7 +34,8 @@ import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
 import { Viewer } from './view/Viewer'
 import type { TileLayer } from './view/TileLayer'
 import type { TileTransport } from './view/TileRequester'
-import { IMAGE_HEAD_BYTES, previewSize, storedImageSize } from './previewSize'
+import { IMAGE_HEAD_BYTES } from './previewSize'
+import { browserDecodes, decodePreview, decodeThumbnail, type Picture } from './dropPreview'
 
 async function main(): Promise<void> {
   const stage = required('stage')
@@ -219,19 +220,28 @@ async function main(): Promise<void> {
       const file = files[i]!
       const uploadId = uploads[i]!
       if (!browserDecodes(file)) continue
+      /** Shows a picture of the file unless its layer drew tiles (or its file failed) meanwhile. */
+      const show = (picture: Picture, step: string): void => {
+        if (!previewWanted(uploadId)) {
+          picture.bitmap.close()
+          return mark('preview late', file.name)
+        }
+        viewer.showPreview(uploadId, picture.bitmap, picture.width, picture.height)
+        const rasterId = openedAs.get(uploadId)
+        if (rasterId) viewer.attachPreview(uploadId, rasterId) // opened while it decoded: placed over its layer
+        mark(step, file.name)
+      }
       previews = previews.then(async () => {
         // Too late once its layer drew tiles (or its file failed): no picture then.
         if (!previewWanted(uploadId)) return mark('preview late', file.name)
-        const preview = await decodePreview(file).catch(() => null) // no preview: the layer comes as always
-        if (!preview) return
-        if (!previewWanted(uploadId)) {
-          preview.bitmap.close()
-          return mark('preview late', file.name)
-        }
-        viewer.showPreview(uploadId, preview.bitmap, preview.width, preview.height)
-        const rasterId = openedAs.get(uploadId)
-        if (rasterId) viewer.attachPreview(uploadId, rasterId) // opened while it decoded: placed over its layer
-        mark('preview', file.name)
+        // No picture (unreadable, undecodable): the layer comes as always.
+        const head = new Uint8Array(await file.slice(0, IMAGE_HEAD_BYTES).arrayBuffer().catch(() => new ArrayBuffer(0)))
+        // A camera photo's EXIF thumbnail first: a few ms to decode, where the photo takes hundreds.
+        const thumbnail = await decodeThumbnail(head).catch(() => null)
+        if (thumbnail) show(thumbnail, 'thumbnail')
+        if (!previewWanted(uploadId)) return
+        const preview = await decodePreview(file, head).catch(() => null)
+        if (preview) show(preview, 'preview')
       })
     }
     const open = limitConcurrency(OPENS_AT_ONCE, async ({ file, index }: { file: File; index: number }) => {
@@ -644,66 +654,6 @@ function layerEntry(layer: TileLayer, viewer: Viewer): LayerEntry {
   const placement = viewer.placement(layer.rasterId)
   const note = placement?.note ? `${placement.warning ? '⚠ ' : ''}${placement.note}` : null
   return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: note }
-}
-
-/** Longest side of a dropped file's preview, in pixels, at most. */
-const PREVIEW_MAX_SIDE = 2048
-
-/**
- * The box a dropped file's preview fits in: the window in device pixels (a picture fitted to the
- * view is never shown larger while it stands in for its tiles), each side at least 256 and at most
- * PREVIEW_MAX_SIDE. Decoding a 4096² JPEG straight to its preview's size in one call took ~110 ms
- * where decoding it and then shrinking it to 2048² took ~170 ms; the smaller texture is also
- * quicker to upload in the frame that first shows it.
- */
-function previewBox(): { width: number; height: number } {
-  const ratio = window.devicePixelRatio || 1
-  const side = (css: number): number => Math.max(256, Math.min(PREVIEW_MAX_SIDE, Math.ceil(css * ratio)))
-  return { width: side(window.innerWidth), height: side(window.innerHeight) }
-}
-
-/** A picture the browser decodes itself (its first preview while the host opens it). */
-function browserDecodes(file: File): boolean {
-  return /^image\/(jpeg|png|webp|gif)$/.test(file.type) || /\.(jpe?g|png|webp|gif)$/i.test(file.name)
-}
-
-/**
- * The file decoded by the browser at its preview's size (`previewBox`); its full size too.
- * The size is read from the file's header first, so that one `createImageBitmap` decodes and
- * shrinks it off the main thread (issue 14: shrinking a full-size bitmap in a second call ran on
- * the main thread, 90-360 ms per file while several were dropped, and held up their uploads).
- * 'low' quality: a transient picture, ~30 ms cheaper than 'medium' for a 4096² JPEG.
- */
-async function decodePreview(file: File): Promise<{ bitmap: ImageBitmap; width: number; height: number } | null> {
-  const size = storedImageSize(new Uint8Array(await file.slice(0, IMAGE_HEAD_BYTES).arrayBuffer()))
-  if (!size) return decodePreviewFull(file)
-  const shown = previewSize(size, previewBox())
-  // Pixels as stored (no EXIF turn): as the host reads them.
-  const options: ImageBitmapOptions = { imageOrientation: 'none' }
-  const bitmap = await createImageBitmap(
-    file,
-    shown.width === size.width && shown.height === size.height ? options : { ...options, resizeWidth: shown.width, resizeHeight: shown.height, resizeQuality: 'low' }
-  )
-  return { bitmap, width: size.width, height: size.height }
-}
-
-/** A file whose header says no size: decoded full size, then shrunk to its preview's size. */
-async function decodePreviewFull(file: File): Promise<{ bitmap: ImageBitmap; width: number; height: number } | null> {
-  // Pixels as stored (no EXIF turn): as the host reads them.
-  const full = await createImageBitmap(file, { imageOrientation: 'none' })
-  const { width, height } = full
-  if (!(width > 0 && height > 0)) {
-    full.close()
-    return null
-  }
-  const shown = previewSize({ width, height }, previewBox())
-  if (shown.width === width && shown.height === height) return { bitmap: full, width, height }
-  try {
-    const bitmap = await createImageBitmap(full, { resizeWidth: shown.width, resizeHeight: shown.height, resizeQuality: 'low' })
-    return { bitmap, width, height }
-  } finally {
-    full.close()
-  }
 }
 
 /** True when two camera states are the same (to within rounding): the user has not moved since. */

@@ -322,14 +322,31 @@ export class Viewer {
   }
 
   /**
-   * Shows `bitmap` (a dropped file decoded by the browser, maybe shrunk) over `width` × `height`
-   * world units at the world origin, where a picture without georeferencing goes, on top of the
-   * layers until `attachPreview` names its layer and that layer draws its first tiles. On an empty
-   * view the camera fits it.
+   * Shows `bitmap` (a dropped file decoded by the browser, maybe shrunk, or its EXIF thumbnail) over
+   * `width` × `height` world units at the world origin, where a picture without georeferencing
+   * goes, on top of the layers until `attachPreview` names its layer and that layer draws its first
+   * tiles. On an empty view the camera fits it. Shown again for the same `id`, the new picture
+   * replaces the old in place.
    */
   showPreview(id: string, bitmap: ImageBitmap, width: number, height: number): void {
-    if (this.destroyedValue || this.previews.has(id)) {
+    if (this.destroyedValue) {
       bitmap.close()
+      return
+    }
+    const shown = this.previews.get(id)
+    if (shown) {
+      // A better picture of the same file (its decode after its EXIF thumbnail): same place.
+      const old = shown.sprite.texture
+      shown.sprite.texture = Texture.from(bitmap)
+      old.destroy(true)
+      shown.bitmap.close()
+      shown.bitmap = bitmap
+      if (shown.rasterId) this.attachPreview(id, shown.rasterId)
+      else {
+        shown.sprite.width = width
+        shown.sprite.height = height
+      }
+      this.requestFrame()
       return
     }
     const sprite = new Sprite(Texture.from(bitmap))

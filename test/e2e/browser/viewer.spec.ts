@@ -2,10 +2,11 @@
  * The viewer end to end in Debian's Chromium against `npm run serve`: real uploads, real decoding,
  * real streaming, the real Pixi renderer (WebGL through SwiftShader).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import sharp from 'sharp'
 import { dropFiles, expect, graphicsInfo, imagePath, openTimeline, stats, test, waitForLayers, waitForSharp, wireStats } from '../helpers'
 import { openBoth, scenarios } from '../scenarios'
+import { exifSegment, withSegment } from '../../helpers/exifJpeg'
 
 test.describe('viewer in a browser', () => {
   for (const scenario of scenarios) {
@@ -52,5 +53,33 @@ test.describe('viewer in a browser', () => {
     console.log(`[browser] 4096² JPEG: ${shown !== undefined ? `preview at ${Math.round(shown - at('dropped')!)} ms` : 'no preview (its tiles came first)'}, first tile at ${Math.round(at('first tile')! - at('dropped')!)} ms`)
     expect(after.previews, 'no preview is left once the layer draws its tiles').toBe(0)
     expect(after.displayed).toBeGreaterThan(0)
+  })
+
+  test('a dropped camera JPEG shows its EXIF thumbnail first, then its preview in the same place, all gone once its tiles are drawn', async ({ viewer }) => {
+    const path = imagePath('camera-exif-4096.jpg')
+    if (!existsSync(path)) {
+      const seed = Buffer.from(Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 89 + ((i * i) % 241)) % 256))
+      const photo = await sharp(seed, { raw: { width: 16, height: 16, channels: 3 } }).resize(4096, 4096, { kernel: 'cubic' }).jpeg({ quality: 90 }).toBuffer()
+      const thumbnail = await sharp(photo).resize(160, 160).jpeg({ quality: 75 }).toBuffer()
+      writeFileSync(path, withSegment(photo, exifSegment(thumbnail))) // as is: sharp would not keep the thumbnail
+    }
+    await dropFiles(viewer, [path])
+    await waitForLayers(viewer, 1)
+    await waitForSharp(viewer)
+    const after = await stats(viewer)
+    const steps = (await openTimeline(viewer)).filter((e) => e.name === 'camera-exif-4096.jpg')
+    const at = (step: string): number | undefined => steps.find((e) => e.step === step)?.t
+    const thumbnail = at('thumbnail')
+    const preview = at('preview')
+    // The thumbnail decodes in milliseconds: shown unless the layer drew its tiles even sooner.
+    if (thumbnail === undefined) expect(at('preview late')!).toBeGreaterThanOrEqual(at('first tile')!)
+    else {
+      expect(after.previewsShown, 'the preview replaced the thumbnail in place: one picture shown').toBe(1)
+      if (preview !== undefined) expect(preview).toBeGreaterThanOrEqual(thumbnail)
+    }
+    console.log(
+      `[browser] camera JPEG: ${thumbnail !== undefined ? `thumbnail at ${Math.round(thumbnail - at('dropped')!)} ms` : 'no thumbnail'}, ${preview !== undefined ? `preview at ${Math.round(preview - at('dropped')!)} ms` : 'no preview'}, first tile at ${Math.round(at('first tile')! - at('dropped')!)} ms`
+    )
+    expect(after.previews, 'no picture is left once the layer draws its tiles').toBe(0)
   })
 })
