@@ -8,7 +8,9 @@
  * - one real-size 4096² photo-like JPEG (bench/drop/images.ts: smooth gradients, edges, noise;
  *   quality 90, 4:2:0, as a camera writes);
  * - five mixed images at once: a 4000×3000 JPEG, a 2400×1600 PNG, a 3000×2000 WebP, a 2000×1500
- *   LZW TIFF and a 3264×2448 JPEG.
+ *   LZW TIFF and a 3264×2448 JPEG;
+ * - reported: the 4096² photo with the 160 px EXIF thumbnail a camera stores, which the page shows
+ *   before its preview.
  * First pixels: the first frame showing pixels of a dropped file — its preview, decoded by the page
  * from the File while the host opens it, or a tile; the first tile is reported too. Sharp: every layer
  * open and the view sharp (every visible tile at its level drawn, nothing pending), and still so
@@ -25,7 +27,7 @@ import { resolve } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { startServeProcess } from '../test/helpers/serveProcess'
-import { ensurePhotoAs, ensurePhotoJpeg } from './drop/images'
+import { ensurePhotoAs, ensurePhotoJpeg, ensureWithExifThumbnail } from './drop/images'
 import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, WINDOW } from './browser'
 
 const quick = isQuick()
@@ -200,6 +202,7 @@ function median(values: number[]): number {
 const cache = resolve('bench/.cache')
 progress('making the images (cached in bench/.cache)')
 const one = [await ensurePhotoJpeg(cache, 4096, 4096)]
+const camera = [await ensureWithExifThumbnail(one[0]!)]
 const five = [
   await ensurePhotoAs(cache, 'jpeg', 4000, 3000, 21),
   await ensurePhotoAs(cache, 'png', 2400, 1600, 22),
@@ -214,9 +217,11 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHRO
 const loads = [loadavg()[0]!]
 const cases = [
   { name: 'one 4096² JPEG (16.8 Mpx)', paths: one, sharpGoalMs: 500 },
-  { name: 'five mixed images (JPEG, PNG, WebP, TIFF, JPEG; 48 Mpx in all)', paths: five, sharpGoalMs: 1500 }
+  { name: 'five mixed images (JPEG, PNG, WebP, TIFF, JPEG; 48 Mpx in all)', paths: five, sharpGoalMs: 1500 },
+  // The same photo with the EXIF thumbnail a camera stores: reported (the goals are the plain file's).
+  { name: 'the same 4096² JPEG with an EXIF thumbnail (160², as a camera writes it)', paths: camera, sharpGoalMs: null }
 ]
-const measured: Array<{ name: string; sharpGoalMs: number; tessera: DropTimes[]; img: ImgTimes[] }> = []
+const measured: Array<{ name: string; sharpGoalMs: number | null; tessera: DropTimes[]; img: ImgTimes[] }> = []
 try {
   for (const c of cases) {
     const entry = { name: c.name, sharpGoalMs: c.sharpGoalMs, tessera: [] as DropTimes[], img: [] as ImgTimes[] }
@@ -257,10 +262,13 @@ for (const m of measured) {
   const imgAll = median(m.img.map((i) => i.allPaintedMs))
   const first = median(firsts)
   const sharp = median(sharps)
-  row(`${m.name}: first pixels (preview or tile) vs Chromium's <img> first paint`, first, 'ms', imgFirst, '≤ 2×', first <= 2 * imgFirst)
+  const goals = m.sharpGoalMs !== null
+  row(`${m.name}: first pixels (${goals ? 'preview' : 'thumbnail, preview'} or tile) vs Chromium's <img> first paint`, first, 'ms', imgFirst, goals ? '≤ 2×' : 'reported', goals ? first <= 2 * imgFirst : null)
   row(`${m.name}: first tile drawn`, median(m.tessera.map((t) => t.firstTileMs ?? CAP_MS)), 'ms', imgFirst, 'reported', null)
   const left = m.img[0]?.unpaintable ?? 0
-  row(`${m.name}: sharp vs Chromium's <img> paint of every file${left ? ` it can show (${left} TIFF left out)` : ''}`, sharp, 'ms', imgAll, `≤ ${m.sharpGoalMs} ms`, sharp <= m.sharpGoalMs)
+  const sharpFigure = `${m.name}: sharp vs Chromium's <img> paint of every file${left ? ` it can show (${left} TIFF left out)` : ''}`
+  if (m.sharpGoalMs === null) row(sharpFigure, sharp, 'ms', imgAll, 'reported', null)
+  else row(sharpFigure, sharp, 'ms', imgAll, `≤ ${m.sharpGoalMs} ms`, sharp <= m.sharpGoalMs)
 }
 notes.unshift(
   `Medians of ${RUNS} runs a case, each on a fresh page, alternating with the <img> baseline, in one run on a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average over the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}). Chromium with GPU compositing emulated (--use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist).`,

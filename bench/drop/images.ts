@@ -4,9 +4,10 @@
  * kernel), hard edges (discs, bars and lines drawn on top) and sensor-like noise, so that a JPEG of
  * it costs what a camera's costs to decode (a flat or synthetic picture decodes far faster).
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
+import { exifSegment, withSegment } from '../../test/helpers/exifJpeg'
 
 /** A seeded xorshift32 generator of bytes (fast: the noise is one value per sample). */
 function bytes(seed: number): () => number {
@@ -78,6 +79,21 @@ export async function ensurePhotoAs(cacheDir: string, format: 'jpeg' | 'png' | '
           ? image.webp({ quality: 85 })
           : image.tiff({ compression: 'lzw', predictor: 'horizontal' })
   await encoded.toFile(`${path}.partial`)
+  renameSync(`${path}.partial`, path)
+  return path
+}
+
+/**
+ * The photo `jpegPath` as a camera writes it: the same bytes with an EXIF block holding a 160 px
+ * JPEG thumbnail (cameras and phones store one; sharp writes none). Made once beside it.
+ */
+export async function ensureWithExifThumbnail(jpegPath: string): Promise<string> {
+  const path = jpegPath.replace(/\.jpg$/, '-exif.jpg')
+  if (existsSync(path)) return path
+  const photo = readFileSync(jpegPath)
+  const { width = 1, height = 1 } = await sharp(photo).metadata()
+  const thumbnail = await sharp(photo).resize(160, Math.max(1, Math.round((160 * height) / width))).jpeg({ quality: 75 }).toBuffer()
+  writeFileSync(`${path}.partial`, withSegment(photo, exifSegment(thumbnail)))
   renameSync(`${path}.partial`, path)
   return path
 }
