@@ -1,7 +1,8 @@
 /** Worker side: read a rectangle of an image in a file, reduce it, convert it. */
 import { statSync } from 'node:fs'
 import type { RegionJob, TilePixels } from '../../pool/jobs'
-import { openImage, toPixels, typedView } from './pixels'
+import { readAroundEmptyBlocks } from './emptyBlocks'
+import { toPixels, typedView } from './pixels'
 import { fitTo, reduceBlocks } from './reduce'
 import { readTiffReduced } from './tiffRegion'
 
@@ -31,12 +32,14 @@ async function readWithVips(job: RegionJob, width: number, height: number): Prom
   const { rect, outWidth, outHeight } = job
   const targetWidth = Math.max(1, Math.min(outWidth, Math.round((width * outWidth) / rect.width)))
   const targetHeight = Math.max(1, Math.min(outHeight, Math.round((height * outHeight) / rect.height)))
-  let pipeline = openImage(job.path, job.image, job.autoOrient, job.tolerant).extract({ left: rect.left, top: rect.top, width, height })
-  if (targetWidth !== width || targetHeight !== height) pipeline = pipeline.resize(targetWidth, targetHeight, { fit: 'fill' })
-  if (targetWidth < outWidth || targetHeight < outHeight) {
-    pipeline = pipeline.extend({ right: outWidth - targetWidth, bottom: outHeight - targetHeight, extendWith: 'copy' })
-  }
-  return toPixels(pipeline, job.output)
+  return readAroundEmptyBlocks(job, { left: rect.left, top: rect.top, width, height }, (pixels) => {
+    let pipeline = pixels
+    if (targetWidth !== width || targetHeight !== height) pipeline = pipeline.resize(targetWidth, targetHeight, { fit: 'fill' })
+    if (targetWidth < outWidth || targetHeight < outHeight) {
+      pipeline = pipeline.extend({ right: outWidth - targetWidth, bottom: outHeight - targetHeight, extendWith: 'copy' })
+    }
+    return toPixels(pipeline, job.output)
+  })
 }
 
 /**
@@ -52,7 +55,7 @@ async function readExactly(job: RegionJob, width: number, height: number): Promi
     reduced = await readTiffReduced({ path: job.path, image: job.image, mask: job.mask, rect: clipped, layout: job.layout, output: job.output }, factor, job.reduce)
   } else {
     // A picture with a mask: libvips decodes the pixels (JPEG tiles), geotiff.js the mask.
-    const full = await toPixels(openImage(job.path, job.image, false).extract({ left: clipped.left, top: clipped.top, width, height }), job.output)
+    const full = await readAroundEmptyBlocks({ ...job, autoOrient: false }, { left: clipped.left, top: clipped.top, width, height }, (pixels) => toPixels(pixels, job.output))
     const rgba = new Uint8Array(full.buffer)
     const mask = await readTiffMask(job, clipped)
     for (let p = 0; p < mask.length; p++) if (mask[p] === 0) rgba[p * 4 + 3] = 0
