@@ -63,5 +63,8 @@ source.getView().then((options) => {
     counts,
     debug: () => ({ state: source.getState(), size: map.getSize(), center: view.getCenter(), resolution: view.getResolution(), extent: source.getTileGrid()?.getExtent(), resolutions: source.getTileGrid()?.getResolutions(), error: source.getError?.()?.message })
   }
-  map.once('rendercomplete', () => (document.body.dataset.ready = 'true'))
+  // Ready once the COG is open and the view set, as Tessera's page (its layer opened) and
+  // OpenSeadragon's (its 'open'): not at the first rendercomplete, which made "open at fit" time a
+  // view already loaded.
+  document.body.dataset.ready = 'true'
 })
