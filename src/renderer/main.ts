@@ -269,7 +269,10 @@ async function main(): Promise<void> {
       viewer.attachPreview(uploadId, opened.rasterId)
       layerFiles.set(opened.rasterId, file)
     })
-    await Promise.all(files.map((file, index) => open({ file, index })))
+    // Uploaded and opened top first (the last given), as the previews: the top layer is the one
+    // seen (the host serves its tiles before the overviews of the files under it), and the layers
+    // under an opaque one ask for nothing. Stacked by their place all the same.
+    await Promise.all(files.map((file, index) => ({ file, index })).reverse().map(open))
   }
   /** When each dropped file reached each step of its opening (diagnostics: where a drop's time goes). */
   const timeline: Array<{ t: number; step: string; name: string }> = []

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AsyncImageLoader, ImageLoadPriority } from '../../src/main/loader'
-import { WorkerPool } from '../../src/main/pool/WorkerPool'
+import { LinePriority, WorkerPool } from '../../src/main/pool/WorkerPool'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -37,7 +37,8 @@ function setUp(size: number) {
       textureId,
       priority,
       load: (signal) => {
-        const job = p.run<number>({ kind: 'test:sleep', ms }, { signal })
+        // A tile's place in the pool's line, as the loader's region, cut and jpeg-tile jobs have.
+        const job = p.run<number>({ kind: 'test:sleep', ms }, { signal, priority: LinePriority.tile })
         decoded.push(label)
         const { busy, queued } = p.stats()
         if (queued !== 0) violations.push(`${label} started with ${queued} job(s) waiting in the pool`)

@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { WorkerPool } from '../../src/main/pool'
-import { LinePriority, linePriority } from '../../src/main/pool/WorkerPool'
+import { DECODE_YIELD_MS, LinePriority, linePriority } from '../../src/main/pool/WorkerPool'
+import type { DecodeJob } from '../../src/main/pool/jobs'
 
 describe('WorkerPool line', () => {
   let pool: WorkerPool
@@ -12,10 +13,52 @@ describe('WorkerPool line', () => {
     await pool?.close()
   })
 
-  it('puts probes before overviews, decodes and pyramid builds', () => {
+  it('puts probes before tiles, and tiles before overviews, decodes and pyramid builds', () => {
     expect(linePriority({ kind: 'probe', path: '/x.jpg' })).toBe(LinePriority.probe)
+    for (const kind of ['region', 'cut', 'jpeg-tile'] as const) expect(linePriority({ kind } as DecodeJob)).toBe(LinePriority.tile)
     expect(linePriority({ kind: 'test:echo', value: 1 })).toBe(LinePriority.decode)
-    expect(LinePriority.probe).toBeLessThan(LinePriority.decode)
+    expect(LinePriority.probe).toBeLessThan(LinePriority.tile)
+    expect(LinePriority.tile).toBeLessThan(LinePriority.decode)
+  })
+
+  /** A listener for free slots that starts one tile job, as the loader does, when the pool says a worker is free. */
+  function tileOnFreeSlot(p: WorkerPool, order: string[]): Promise<void> {
+    return new Promise((done) => {
+      const unlisten = p.onSlotFreed(() => {
+        // The loader pumps in a microtask, after the pool's own dispatch.
+        queueMicrotask(() => {
+          if (p.freeSlots === 0) return
+          unlisten()
+          void p.run({ kind: 'test:echo', value: 'tile' }, { priority: LinePriority.tile }).then(() => {
+            order.push('tile')
+            done()
+          })
+        })
+      })
+    })
+  }
+
+  it(`a long decode that just joined the line gives a freed worker to a tile first, then runs (by default for ${DECODE_YIELD_MS} ms)`, async () => {
+    // A yield far longer than the job ahead, whatever the machine's load.
+    pool = new WorkerPool({ size: 1, testHooks: true, decodeYieldMs: 10_000 })
+    const order: string[] = []
+    const busy = pool.run({ kind: 'test:sleep', ms: 50 })
+    const tile = tileOnFreeSlot(pool, order)
+    const decode = pool.run({ kind: 'test:echo', value: 'decode' }).then(() => order.push('decode'))
+    expect(pool.freeSlots, 'the waiting decode does not claim the worker from tiles').toBe(0) // the worker is busy
+    await Promise.all([busy, tile, decode])
+    expect(order).toEqual(['tile', 'decode'])
+  })
+
+  it('a decode that waited its yield time goes before tiles', async () => {
+    pool = new WorkerPool({ size: 1, testHooks: true, decodeYieldMs: 20 })
+    await pool.run({ kind: 'test:echo', value: 'started' }) // its worker running
+    const order: string[] = []
+    const busy = pool.run({ kind: 'test:sleep', ms: 300 })
+    const decode = pool.run({ kind: 'test:echo', value: 'decode' }).then(() => order.push('decode'))
+    const tile = tileOnFreeSlot(pool, order)
+    await Promise.all([busy, decode, tile])
+    expect(order).toEqual(['decode', 'tile'])
   })
 
   it('starts waiting jobs most urgent first, FIFO among equals', async () => {

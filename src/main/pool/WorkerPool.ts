@@ -27,6 +27,8 @@ export interface WorkerPoolOptions {
   name?: string
   /** Let workers honour the `test:*` jobs (crash, throw, sleep); default false. */
   testHooks?: boolean
+  /** How long a long decode in line gives way to tiles; default DECODE_YIELD_MS. */
+  decodeYieldMs?: number
 }
 
 export interface RunOptions {
@@ -47,12 +49,27 @@ export interface RunOptions {
 }
 
 /** Line priorities of the pool's waiting jobs (lower first). */
-export const LinePriority = { probe: 0, decode: 1 } as const
+export const LinePriority = { probe: 0, tile: 0.5, decode: 1 } as const
 
-/** A job's default place in the line: a probe before everything else (issue 14: a fifth probe waited ~1 s behind four overviews). */
+/** Jobs that make one tile (a few ms each): what the loader starts. */
+const TILE_JOBS: ReadonlySet<DecodeJob['kind']> = new Set(['region', 'cut', 'jpeg-tile'])
+
+/**
+ * A job's default place in the line: a probe before everything else (issue 14: a fifth probe
+ * waited ~1 s behind four overviews), then tiles, then long decodes (an overview of a file opening).
+ */
 export function linePriority(job: DecodeJob): number {
-  return job.kind === 'probe' ? LinePriority.probe : LinePriority.decode
+  if (job.kind === 'probe') return LinePriority.probe
+  return TILE_JOBS.has(job.kind) ? LinePriority.tile : LinePriority.decode
 }
+
+/**
+ * How long a long decode waiting in line gives way to tiles (`WorkerPool.freeSlots`): five files
+ * dropped together opened their top layer at 0.6 s but drew its first tile at 1.3 s, its tiles
+ * waiting behind the overviews of the four files under it. Past this, it goes before tiles again,
+ * so that a file opening is never starved by a person panning another.
+ */
+export const DECODE_YIELD_MS = 100
 
 /** Counters since construction. */
 export interface WorkerPoolStats {
@@ -73,6 +90,8 @@ interface Entry {
   options: RunOptions
   /** Its place in the line (lower first). */
   priority: number
+  /** When it joined the line (performance.now()). */
+  queuedAt: number
   resolve: (value: unknown) => void
   reject: (error: Error) => void
   /** Set once the caller has been answered (abort); a late result is then dropped. */
@@ -95,7 +114,8 @@ export class WorkerPool implements LoadSlots {
   static readonly defaultOptions: Required<Omit<WorkerPoolOptions, 'size'>> = {
     workerPath: decodeWorkerPath,
     name: 'decode pool',
-    testHooks: false
+    testHooks: false,
+    decodeYieldMs: DECODE_YIELD_MS
   }
 
   /** Worker threads this pool runs at most. */
@@ -103,10 +123,13 @@ export class WorkerPool implements LoadSlots {
   private readonly workerPath: string
   private readonly name: string
   private readonly testHooks: boolean
+  private readonly decodeYieldMs: number
   private readonly slots: Slot[] = []
   private readonly queue: Entry[] = []
   private nextId = 1
   private readonly slotListeners = new Set<() => void>()
+  /** A dispatch after the slot listeners' turn (`dispatch`), when one is due. */
+  private yieldedDispatch: ReturnType<typeof setImmediate> | null = null
   private closing: Promise<void> | null = null
   private counters = { completed: 0, failed: 0, cancelled: 0, replaced: 0 }
 
@@ -119,6 +142,7 @@ export class WorkerPool implements LoadSlots {
     this.workerPath = options.workerPath ?? WorkerPool.defaultOptions.workerPath
     this.name = options.name ?? WorkerPool.defaultOptions.name
     this.testHooks = options.testHooks ?? WorkerPool.defaultOptions.testHooks
+    this.decodeYieldMs = options.decodeYieldMs ?? WorkerPool.defaultOptions.decodeYieldMs
   }
 
   /** Workers running a job now. */
@@ -133,12 +157,23 @@ export class WorkerPool implements LoadSlots {
 
   /**
    * Jobs that would start at once: workers neither busy (a cancelled job keeps its worker busy
-   * until it ends) nor claimed by a job waiting in line. A closed pool reports its size: its jobs
-   * fail at once, they wait for nothing.
+   * until it ends) nor claimed by a job waiting in line, except a long decode still giving way to
+   * tiles (`yieldsToTiles`). A closed pool reports its size: its jobs fail at once, they wait for nothing.
    */
   get freeSlots(): number {
     if (this.closing) return this.size
-    return Math.max(0, this.size - this.busyCount - this.queue.length)
+    const now = performance.now()
+    const claimed = this.queue.filter((entry) => !this.yieldsToTiles(entry, now)).length
+    return Math.max(0, this.size - this.busyCount - claimed)
+  }
+
+  /**
+   * A long decode that joined the line less than `decodeYieldMs` ago gives way to the tiles of
+   * whoever listens for free slots (the loader): a free worker is offered to them first, and taken
+   * by the decode only if none is started by then (`dispatch`).
+   */
+  private yieldsToTiles(entry: Entry, now: number): boolean {
+    return entry.priority >= LinePriority.decode && this.slotListeners.size > 0 && now - entry.queuedAt < this.decodeYieldMs
   }
 
   /** Calls `listener` whenever a slot may have become free (a job ended, a worker was replaced). Returns the unsubscribe. */
@@ -170,6 +205,7 @@ export class WorkerPool implements LoadSlots {
         job,
         options,
         priority: options.priority ?? linePriority(job),
+        queuedAt: performance.now(),
         resolve: resolve as (value: unknown) => void,
         reject,
         settled: false,
@@ -234,13 +270,27 @@ export class WorkerPool implements LoadSlots {
     else entry.resolve(value)
   }
 
-  /** Hands queued jobs to idle workers, starting workers up to `size`. */
-  private dispatch(): void {
+  /**
+   * Hands queued jobs to idle workers, starting workers up to `size`. A decode giving way to tiles
+   * is handed a worker only after the slot listeners had their turn (they start tiles in a
+   * microtask, before the `setImmediate` of `yielded`), unless `yielded`.
+   */
+  private dispatch(yielded = false): void {
+    const now = performance.now()
     while (this.queue.length > 0 && !this.closing) {
       let slot = this.slots.find((s) => s.current === null && !s.dead)
       if (!slot) {
         if (this.slots.length >= this.size) return
         slot = this.start()
+      }
+      if (!yielded && this.yieldsToTiles(this.queue[0]!, now)) {
+        if (!this.yieldedDispatch) {
+          this.yieldedDispatch = setImmediate(() => {
+            this.yieldedDispatch = null
+            this.dispatch(true)
+          })
+        }
+        return
       }
       const entry = this.queue.shift()!
       slot.current = entry
