@@ -3,9 +3,10 @@
  * per worker at a time. Priorities are decided by the loader above it (DESIGN.md §2): the loader
  * starts a tile only when `freeSlots` says a worker is free (the pool is its `LoadSlots`), so tiles
  * never wait here and the pool never reorders them. Jobs run outside the loader (opening a raster:
- * probe, decode-shared) that find every worker busy wait in a line, served before the loader's
- * next tile: probes first (a person waits for each file's info, and a probe is short), then the rest,
- * FIFO among equals (`RunOptions.priority`). A worker that throws, crashes or exits fails only its own job and is
+ * probe, decode-shared) that find every worker busy wait in a line: probes first (a person waits
+ * for each file's info, and a probe is short), served before the loader's next tile, then the
+ * rest, FIFO among equals (`RunOptions.priority`); a long decode gives a freed worker to the
+ * loader's tiles for its first `decodeYieldMs` in line, then goes before them too. A worker that throws, crashes or exits fails only its own job and is
  * replaced; cancelled work leaves the line, or has its result discarded while its worker (and its
  * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
  */
