@@ -4,6 +4,7 @@
  * and up) in the EXIF block, IFD1, within the first 64 KiB; the browser decodes it in a few
  * milliseconds where the whole photo takes a few hundred. Pure: no DOM.
  */
+import { ascii, jpegSegments } from './jpegSegments'
 
 /** Byte range of the thumbnail's JPEG within the head it was found in. */
 export interface ByteRange {
@@ -20,23 +21,13 @@ const THUMBNAIL_LENGTH_TAG = 0x0202
  * null for another format, no EXIF, no thumbnail, or a block that is damaged or cut short.
  */
 export function exifThumbnail(head: Uint8Array): ByteRange | null {
-  if (head.length < 4 || head[0] !== 0xff || head[1] !== 0xd8) return null
-  let at = 2
-  // The EXIF block is among the APPn segments before the first frame header.
-  while (at + 4 <= head.length && head[at] === 0xff) {
-    const marker = head[at + 1]!
-    if (marker === 0xff) {
-      at++ // fill byte
-      continue
-    }
-    if (marker < 0xe0 || marker > 0xef) return null // past the application segments
-    const length = (head[at + 2]! << 8) | head[at + 3]!
-    if (length < 2) return null
+  for (const { marker, at, length } of jpegSegments(head)) {
+    // The EXIF block is among the APPn segments before the first frame header.
+    if (marker < 0xe0 || marker > 0xef) return null
     const body = at + 4
     if (marker === 0xe1 && body + 6 <= head.length && ascii(head, body, 6) === 'Exif\0\0') {
       return thumbnailIn(head, body + 6, Math.min(head.length, at + 2 + length))
     }
-    at += 2 + length
   }
   return null
 }
@@ -90,8 +81,4 @@ function thumbnailIn(b: Uint8Array, tiff: number, end: number): ByteRange | null
 export function thumbnailFits(thumbnail: { width: number; height: number }, photo: { width: number; height: number }): boolean {
   if (!(thumbnail.width > 0 && thumbnail.height > 0 && photo.width > 0 && photo.height > 0)) return false
   return Math.abs(thumbnail.width / thumbnail.height / (photo.width / photo.height) - 1) <= 0.02
-}
-
-function ascii(b: Uint8Array, at: number, length: number): string {
-  return String.fromCharCode(...b.subarray(at, at + length))
 }

@@ -5,6 +5,7 @@
  * resize on the page's main thread (90-360 ms per file on 2 busy cores, while the uploads of the
  * dropped files waited for that thread). Pure: no DOM.
  */
+import { ascii, jpegSegments, u16be } from './jpegSegments'
 
 export interface PixelSize {
   width: number
@@ -34,37 +35,17 @@ export function previewSize(size: PixelSize, box: PixelSize): PixelSize {
   return { width: Math.max(1, Math.round(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) }
 }
 
-const u16be = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!
 const u16le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8)
 const u24le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)
 const u32be = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0
-const ascii = (b: Uint8Array, at: number, length: number): string => String.fromCharCode(...b.subarray(at, at + length))
 
-/** A JPEG's frame header (SOFn): the segments before it are skipped by their lengths. */
+/** A JPEG's frame header (SOFn), past the segments before it. */
 function jpegSize(b: Uint8Array): PixelSize | null {
-  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null
-  let at = 2
-  while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) return null
-    const marker = b[at + 1]!
-    if (marker === 0xff) {
-      at++ // fill byte
-      continue
-    }
-    // Markers without a length: TEM, RSTn, SOI (EOI or SOS before a frame header: no size to read).
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      at += 2
-      continue
-    }
-    if (marker === 0xd9 || marker === 0xda) return null
-    const length = u16be(b, at + 2)
-    if (length < 2) return null
+  for (const { marker, at } of jpegSegments(b)) {
     // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (at + 9 > b.length) return null
-      return { width: u16be(b, at + 7), height: u16be(b, at + 5) }
+      return at + 9 > b.length ? null : { width: u16be(b, at + 7), height: u16be(b, at + 5) }
     }
-    at += 2 + length
   }
   return null
 }
