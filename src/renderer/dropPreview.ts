@@ -5,7 +5,7 @@
  * `previewSize.ts` and `exifThumbnail.ts`.
  */
 import { exifThumbnail, thumbnailFits } from './exifThumbnail'
-import { previewSize, storedImageSize } from './previewSize'
+import { IMAGE_HEAD_BYTES, type PixelSize, previewSize, storedImageSize } from './previewSize'
 
 /** Longest side of a dropped file's preview, in pixels, at most. */
 const PREVIEW_MAX_SIDE = 2048
@@ -28,6 +28,18 @@ export function browserDecodes(file: File): boolean {
   return /^image\/(jpeg|png|webp|gif)$/.test(file.type) || /\.(jpe?g|png|webp|gif)$/i.test(file.name)
 }
 
+/** A dropped file's first bytes, and its size as they say it (null: they do not). */
+export interface FileHead {
+  bytes: Uint8Array
+  size: PixelSize | null
+}
+
+/** Reads the head of `file` (IMAGE_HEAD_BYTES) once, for its size and its EXIF thumbnail; empty if it cannot be read. */
+export async function readFileHead(file: File): Promise<FileHead> {
+  const bytes = new Uint8Array(await file.slice(0, IMAGE_HEAD_BYTES).arrayBuffer().catch(() => new ArrayBuffer(0)))
+  return { bytes, size: storedImageSize(bytes) }
+}
+
 /** A picture of a dropped file, and the file's full size (what it is drawn over). */
 export interface Picture {
   bitmap: ImageBitmap
@@ -39,11 +51,12 @@ export interface Picture {
  * The EXIF thumbnail of a JPEG whose first bytes are `head`, decoded, with the photo's size; null
  * when it has none, or one whose shape is not the photo's (`thumbnailFits`).
  */
-export async function decodeThumbnail(head: Uint8Array): Promise<Picture | null> {
-  const size = storedImageSize(head)
-  const range = size ? exifThumbnail(head) : null
+export async function decodeThumbnail(head: FileHead): Promise<Picture | null> {
+  const { size } = head
+  const range = size ? exifThumbnail(head.bytes) : null
   if (!size || !range) return null
-  const bitmap = await createImageBitmap(new Blob([head.slice(range.offset, range.offset + range.length)], { type: 'image/jpeg' }), { imageOrientation: 'none' })
+  const thumbnail = new Blob([head.bytes.slice(range.offset, range.offset + range.length)], { type: 'image/jpeg' })
+  const bitmap = await createImageBitmap(thumbnail, { imageOrientation: 'none' })
   if (!thumbnailFits(bitmap, size)) {
     bitmap.close()
     return null
@@ -53,14 +66,14 @@ export async function decodeThumbnail(head: Uint8Array): Promise<Picture | null>
 
 /**
  * The file decoded by the browser at its preview's size (`previewBox`); its full size too.
- * The size is read from the file's header (`head`, its first bytes) first, so that one
+ * The size is read from the file's header (`head`) first, so that one
  * `createImageBitmap` decodes and shrinks it off the main thread (issue 14: shrinking a full-size
  * bitmap in a second call ran on the main thread, 90-360 ms per file while several were dropped,
  * and held up their uploads). 'low' quality: a transient picture, ~30 ms cheaper than 'medium'
  * for a 4096² JPEG.
  */
-export async function decodePreview(file: File, head: Uint8Array): Promise<Picture | null> {
-  const size = storedImageSize(head)
+export async function decodePreview(file: File, head: FileHead): Promise<Picture | null> {
+  const { size } = head
   if (!size) return decodePreviewFull(file)
   const shown = previewSize(size, previewBox())
   // Pixels as stored (no EXIF turn): as the host reads them.

@@ -34,8 +34,7 @@ import { DEFAULT_TEXTURE_BUDGET } from './view/TextureCache'
 import { Viewer } from './view/Viewer'
 import type { TileLayer } from './view/TileLayer'
 import type { TileTransport } from './view/TileRequester'
-import { IMAGE_HEAD_BYTES } from './previewSize'
-import { browserDecodes, decodePreview, decodeThumbnail, type Picture } from './dropPreview'
+import { browserDecodes, decodePreview, decodeThumbnail, readFileHead, type Picture } from './dropPreview'
 
 async function main(): Promise<void> {
   const stage = required('stage')
@@ -235,7 +234,7 @@ async function main(): Promise<void> {
         // Too late once its layer drew tiles (or its file failed): no picture then.
         if (!previewWanted(uploadId)) return mark('preview late', file.name)
         // No picture (unreadable, undecodable): the layer comes as always.
-        const head = new Uint8Array(await file.slice(0, IMAGE_HEAD_BYTES).arrayBuffer().catch(() => new ArrayBuffer(0)))
+        const head = await readFileHead(file)
         // A camera photo's EXIF thumbnail first: a few ms to decode, where the photo takes hundreds.
         const thumbnail = await decodeThumbnail(head).catch(() => null)
         if (thumbnail) show(thumbnail, 'thumbnail')
