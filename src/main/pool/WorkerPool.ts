@@ -6,9 +6,10 @@
  * probe, decode-shared) that find every worker busy wait in a line: probes first (a person waits
  * for each file's info, and a probe is short), served before the loader's next tile, then the
  * rest, FIFO among equals (`RunOptions.priority`); a long decode gives a freed worker to the
- * loader's tiles for its first `decodeYieldMs` in line, then goes before them too. A worker that throws, crashes or exits fails only its own job and is
- * replaced; cancelled work leaves the line, or has its result discarded while its worker (and its
- * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
+ * loader's tiles for its first `decodeYieldMs` in line, then goes before them too. A worker that
+ * throws, crashes or exits fails only its own job and is replaced; cancelled work leaves the line,
+ * or has its result discarded while its worker (and its slot) stays busy until done, or (for long
+ * jobs, `terminateOnAbort`) ends its worker.
  */
 import { availableParallelism } from 'node:os'
 import { expectedMessage } from '../../shared/errors'

@@ -11,11 +11,8 @@ import type { ImageSelector, PixelRect } from '../../pool/jobs'
 import { openImage } from './pixels'
 import { openTiff } from './tiffFiles'
 
-/** The block grid of a page and which of its blocks meeting a rectangle are stored empty. */
+/** The blocks of a page meeting a rectangle, in page pixels, clipped to it, and whether each is stored empty. */
 interface EmptyBlocks {
-  blockWidth: number
-  blockHeight: number
-  /** Blocks meeting the rectangle, in page pixels, clipped to it. */
   blocks: Array<{ rect: PixelRect; empty: boolean }>
 }
 
@@ -57,7 +54,7 @@ export async function emptyBlocksIn(path: string, image: ImageSelector, rect: Pi
       blocks.push({ rect: { left, top, width: right - left, height: bottom - top }, empty })
     }
   }
-  return anyEmpty ? { blockWidth, blockHeight, blocks } : null
+  return anyEmpty ? { blocks } : null
 }
 
 /**
@@ -82,7 +79,7 @@ export async function readAroundEmptyBlocks<T>(
 
 /** The rectangle's 8-bit pixels, as libvips gives them, with each empty block zero. */
 async function assemble(open: () => Sharp, rect: PixelRect, layout: EmptyBlocks): Promise<Sharp> {
-  let channels = (await open().metadata()).channels ?? 0
+  let channels = 0
   let pixels: Uint8Array | null = null
   for (const block of layout.blocks) {
     if (block.empty) continue
@@ -100,7 +97,11 @@ async function assemble(open: () => Sharp, rect: PixelRect, layout: EmptyBlocks)
       pixels.set(data.subarray(y * rowBytes, (y + 1) * rowBytes), to)
     }
   }
+  if (pixels === null) {
+    // Every block empty: the page's channels, as libvips gives them.
+    channels = (await open().metadata()).channels ?? 0
+    pixels = new Uint8Array(rect.width * rect.height * channels)
+  }
   if (!(channels >= 1 && channels <= 4)) throw new Error(`Cannot put together an image of ${channels} channels around its empty blocks`)
-  pixels ??= new Uint8Array(rect.width * rect.height * channels) // every block empty
   return sharp(pixels, { raw: { width: rect.width, height: rect.height, channels: channels as 1 | 2 | 3 | 4 } })
 }
