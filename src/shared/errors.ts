@@ -81,3 +81,13 @@ export function toErrorInfo(error: unknown, fallback: ErrorCode = 'internal'): E
   if (error instanceof Error) return { code: fallback, message: error.message }
   return { code: fallback, message: String(error) }
 }
+
+/**
+ * The message of any thrown value, for a person or a log: an Error's (or an error-like object's)
+ * `message`, else the value as text. The one place that knows how to read a thrown value.
+ */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (error !== null && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message)
+  return String(error)
+}
