@@ -61,6 +61,8 @@ export interface BandInfo {
   colorInterpretation: ColorInterpretation
   /** Statistics over the whole raster for value rasters (tileKind 'bands'); null for colour images. */
   statistics: BandStatistics | null
+  /** The band's description as GDAL reads it ("Red", "NIR", "B4 red"), when the file gives one. */
+  description?: string
 }
 
 /**

@@ -106,6 +106,7 @@ export interface GdalBandInfo {
   band: number
   type: string
   colorInterpretation?: string
+  description?: string
   noDataValue?: number | string
   mask?: { flags: string[] }
   overviews?: { size: [number, number] }[]
@@ -259,6 +260,8 @@ export interface SourceOptions {
   noData?: number
   /** One GDAL colour interpretation per band: Gray, Red, Green, Blue, Alpha, Palette, Undefined. */
   colorInterp?: string[]
+  /** One description per band ("Red", "NIR"…), which GDAL writes into the TIFF's GDAL_METADATA. */
+  descriptions?: string[]
   /** Palette entries (r, g, b, a) of band 1. */
   colorTable?: [number, number, number, number][]
   /** Dataset metadata of the default domain (AREA_OR_POINT…). */
@@ -305,6 +308,8 @@ export function writeSource(dir: string, name: string, grid: Grid, options: Sour
   for (let b = 0; b < grid.bands; b++) {
     lines.push(`  <VRTRasterBand dataType="${gdalTypeName[grid.type]}" band="${b + 1}" subClass="VRTRawRasterBand">`)
     if (options.noData !== undefined) lines.push(`    <NoDataValue>${options.noData}</NoDataValue>`)
+    const description = options.descriptions?.[b]
+    if (description) lines.push(`    <Description>${xml(description)}</Description>`)
     const interp = options.colorInterp?.[b]
     if (interp) lines.push(`    <ColorInterp>${interp}</ColorInterp>`)
     if (b === 0 && options.colorTable) {

@@ -54,6 +54,8 @@ export interface TiffLayout {
    * 'undefined', 'alpha', 'red'…), which overrides what Photometric and ExtraSamples say; empty when absent.
    */
   gdalColorInterp: string[]
+  /** The band descriptions GDAL recorded in its GDAL_METADATA tag ('' for a band without one); empty or absent when none. */
+  gdalDescriptions?: string[]
 }
 
 /** GDAL's names of TIFF compressions. */

@@ -10,6 +10,7 @@ import { bandStatistics } from './statistics'
 import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
 import { readTiffStructure } from './tiffStructure'
+import { displayBandsOf } from '../displayBands'
 
 /** Longest side of the reduction that statistics of a non-TIFF value raster are computed on. */
 const STATISTICS_SIDE = 1024
@@ -71,6 +72,7 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     images.push({ selector: { subifd }, width: level.width, height: level.height, tiled: images[0]!.tiled })
   }
   const interpretations = colorInterpretations(layout)
+  const descriptions = layout.gdalDescriptions ?? []
   const result: ProbeResult = {
     format: 'tiff',
     width: orientation >= 5 ? full!.height : full!.width,
@@ -88,8 +90,12 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     georeference,
     noData: layout.noData,
     hasMask,
-    bandInfo: interpretations.map((colorInterpretation) => ({ colorInterpretation, statistics: null })),
-    displayBands: displayBandsOf(interpretations),
+    bandInfo: interpretations.map((colorInterpretation, band) => ({
+      colorInterpretation,
+      statistics: null,
+      ...(descriptions[band] ? { description: descriptions[band] } : {})
+    })),
+    displayBands: displayBandsOf(interpretations, descriptions),
     compression: compressionName(full!.compression),
     lossless: full!.compression !== 7 && full!.compression !== 50001,
     warnings: [],
@@ -153,16 +159,6 @@ async function probeOther(path: string): Promise<ProbeResult> {
 function reduceRule(output: PixelOutput, noData: number | null, transparent: boolean): ReduceRule {
   if (output.kind === 'rgba8') return { noData: null, validity: transparent ? 'alpha' : 'none' }
   return { noData, validity: output.mask ? 'mask' : 'none' }
-}
-
-/** Red, green and blue bands when the file names them, else the first three of three or more, else the first. */
-function displayBandsOf(interpretations: ColorInterpretation[]): [number] | [number, number, number] {
-  const red = interpretations.indexOf('red')
-  const green = interpretations.indexOf('green')
-  const blue = interpretations.indexOf('blue')
-  if (red >= 0 && green >= 0 && blue >= 0) return [red, green, blue]
-  const values = interpretations.map((c, band) => (c === 'alpha' ? -1 : band)).filter((band) => band >= 0)
-  return values.length >= 3 ? [values[0]!, values[1]!, values[2]!] : [values[0] ?? 0]
 }
 
 async function colorMapOf(path: string): Promise<number[] | null> {

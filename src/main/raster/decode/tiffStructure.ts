@@ -26,6 +26,7 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
   const sampleFormat = Number(arrayOf(directory.getValue('SampleFormat'))[0] ?? 1)
   const bitsPerSample = Number(arrayOf(directory.getValue('BitsPerSample'))[0] ?? 1)
   const rawNoData = image.getGDALNoData()
+  const gdalMetadata: unknown = await directory.loadValue('GDAL_METADATA')
   const isMask = (d: TiffDirectory): boolean => (d.subfileType & 4) !== 0
   const full = first.directory
   const images = [...main, ...external]
@@ -44,7 +45,8 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
     extraSamples: arrayOf(directory.getValue('ExtraSamples')).map(Number),
     hasColorMap: directory.hasTag('ColorMap'),
     noData: rawNoData === null || rawNoData === undefined || Number.isNaN(rawNoData) ? null : rawNoData,
-    gdalColorInterp: gdalColorInterpretations(await directory.loadValue('GDAL_METADATA'), bands)
+    gdalColorInterp: gdalColorInterpretations(gdalMetadata, bands),
+    gdalDescriptions: gdalBandDescriptions(gdalMetadata, bands)
   }
   return { layout, georeference: georeferenceOf(image) }
 }
@@ -65,6 +67,33 @@ export function gdalColorInterpretations(xml: unknown, bands: number): string[] 
   if (found.length === 0) return []
   // Bands GDAL left out keep what the TIFF tags say: GDAL names only those that differ. 
   return Array.from({ length: bands }, (_, band) => found[band] ?? '')
+}
+
+/**
+ * The band descriptions GDAL writes into its GDAL_METADATA XML
+ * (`<Item name="DESCRIPTION" sample="0" role="description">Blue</Item>`), XML entities decoded;
+ * one entry per band ('' for a band without one), [] when it wrote none.
+ */
+export function gdalBandDescriptions(xml: unknown, bands: number): string[] {
+  if (typeof xml !== 'string' || !xml.includes('description')) return []
+  const found: string[] = []
+  const item = /<Item\s+name="DESCRIPTION"\s+sample="(\d+)"\s+role="description"\s*>([^<]*)<\/Item>/gi
+  for (let match = item.exec(xml); match; match = item.exec(xml)) {
+    const band = Number(match[1])
+    if (band < bands) found[band] = decodeXmlText(match[2]!).trim()
+  }
+  if (found.length === 0) return []
+  return Array.from({ length: bands }, (_, band) => found[band] ?? '')
+}
+
+/** Text of an XML element with its five predefined entities and character references decoded. */
+function decodeXmlText(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (entity, name: string) => {
+    if (name[0] !== '#') return named[name.toLowerCase()] ?? entity
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
+    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : entity
+  })
 }
 
 type Located = { directory: TiffDirectory; file: string | null; image: GeoImage }
