@@ -18,11 +18,17 @@ export interface ShowingHost {
   moveTo(rasterId: string, index: number): void
   /** Something shown changed: names, title, position, navigator. */
   changed(): void
+  /** The layer shown alone changed (null: none, stacked); called before `changed`. */
+  browsedChanged?(previous: string | null, next: string | null): void
 }
 
 export class LayerShowing {
   private modeValue: ViewMode = 'stack'
   private browsedId: string | null = null
+  /** The batch of files given together that the layer browsed came with (null: it came alone). */
+  private browsedBatch: object | null = null
+  /** The batch each layer came with, while it is open (see `added`). */
+  private readonly batches = new Map<string, object | null>()
 
   constructor(private readonly host: ShowingHost) {}
 
@@ -56,9 +62,16 @@ export class LayerShowing {
       return
     }
     this.modeValue = 'stack'
-    this.browsedId = null
+    this.setBrowsed(null)
     for (const layer of layers) this.host.setVisible(layer.rasterId, true)
     this.host.changed()
+  }
+
+  /** One at a time from now on, before any layer is there: each layer added is shown (see `added`). */
+  startBrowsing(): void {
+    if (this.modeValue === 'browse') return
+    this.modeValue = 'browse'
+    this.setBrowsed(null)
   }
 
   /** Shows one layer alone, or every layer again when it already is alone (Alt+click on its eye). */
@@ -85,18 +98,31 @@ export class LayerShowing {
     if (to >= 0 && from >= 0) this.move(rasterId, to - from)
   }
 
-  /** A new layer: hidden while another is browsed (browsing goes on with the one shown). */
-  added(rasterId: string): void {
-    if (this.modeValue === 'browse' && this.browsedId !== null && this.host.layers().some((l) => l.rasterId === this.browsedId)) this.host.setVisible(rasterId, false)
+  /**
+   * A new layer. Stacked: shown with the others. Browsing: shown alone (a file opened while browsing
+   * is the one the person wants to see), unless the layer browsed came with it, given together, and
+   * lies above it: files given together are browsed from the top one (the last given), whatever
+   * order they open in.
+   */
+  added(rasterId: string, batch: object | null = null): void {
+    this.batches.set(rasterId, batch)
+    if (this.modeValue !== 'browse') return
+    const layers = this.host.layers()
+    const index = layers.findIndex((l) => l.rasterId === rasterId)
+    const browsedIndex = layers.findIndex((l) => l.rasterId === this.browsedId)
+    const keepBrowsed = browsedIndex >= 0 && batch !== null && this.browsedBatch === batch && browsedIndex > index
+    if (keepBrowsed) this.host.setVisible(rasterId, false)
+    else this.showAlone(index)
   }
 
   /** A layer went: while browsing, the one on top is shown if it was the one browsed; fewer than two: stacked again. */
   removed(rasterId: string): void {
-    if (this.browsedId === rasterId) this.browsedId = null
+    this.batches.delete(rasterId)
+    if (this.browsedId === rasterId) this.setBrowsed(null)
     const layers = this.host.layers()
     if (this.modeValue === 'browse' && layers.length < 2) {
       this.modeValue = 'stack'
-      this.browsedId = null
+      this.setBrowsed(null)
       for (const layer of layers) this.host.setVisible(layer.rasterId, true)
     } else if (this.modeValue === 'browse' && this.browsedId === null && layers.length > 0) {
       this.showAlone(layers.length - 1)
@@ -115,10 +141,17 @@ export class LayerShowing {
     const layers = this.host.layers()
     const shown = layers[index]
     if (!shown) return
-    this.browsedId = shown.rasterId
+    this.setBrowsed(shown.rasterId)
     for (const layer of layers) this.host.setVisible(layer.rasterId, layer === shown)
     this.host.fitTo(shown.rasterId)
     this.host.select(shown.rasterId)
     this.host.changed()
+  }
+
+  private setBrowsed(rasterId: string | null): void {
+    const previous = this.browsedId
+    this.browsedId = rasterId
+    this.browsedBatch = rasterId === null ? null : (this.batches.get(rasterId) ?? null)
+    if (previous !== rasterId) this.host.browsedChanged?.(previous, rasterId)
   }
 }

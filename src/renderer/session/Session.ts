@@ -1,0 +1,303 @@
+/**
+ * The layers of this page's session, from the moment a file opens to the moment its layer is
+ * closed: one record per layer (`LayerRecords`), their place in the stack (`LayerOrder`), which are
+ * shown (`LayerShowing`), and their rows in the layers list. Opening files (uploads, previews) is
+ * `FileOpener`'s, which hands each opened raster to `add`; the bridge's events come through
+ * `routeBridgeEvents`; each picture browsed keeps its turn of the view (`PerImageOrientation`).
+ */
+import type { Disposable } from '../bridge/types'
+import { Listeners } from '../bridge/listeners'
+import type { OpenBatchSlot, OpenedRaster } from '../../shared/protocol'
+import { messageOf } from '../../shared/errors'
+import type { LayerEntry } from '../ui/LayersPanel'
+import { arrangeLayerList } from '../ui/layerListOrder'
+import { browsePosition, uniqueNames, windowTitle } from '../ui/browsing'
+import { LayerShowing } from '../ui/LayerShowing'
+import { LayerOrder, type OpenBatch } from '../view/LayerOrder'
+import type { TileLayer } from '../view/TileLayer'
+import { LayerRecords } from './LayerRecords'
+import { FileOpener } from './openFiles'
+import { PerImageOrientation } from './PerImageOrientation'
+import type { LayerRows, SessionDeps, ShownState } from './types'
+
+export type { LayerRows, SessionDeps, SessionMessages, SessionUi, ShownState } from './types'
+
+type View = { centerX: number; centerY: number; zoom: number }
+
+export class Session {
+  readonly records = new LayerRecords()
+  /** Where layers go: files given together stack in the order given, whatever order they open in. */
+  readonly order = new LayerOrder()
+  /** How several layers are shown: stacked (each its own eye), or one at a time (browsing). */
+  readonly showing: LayerShowing
+  readonly rows: LayerRows
+  readonly files: FileOpener
+  /** The camera as the last automatic fit left it: the view refits as files come, until the user moves. */
+  private fittedView: View | null = null
+  /** Each picture browsed keeps its own turn of the view. */
+  private readonly orientations: PerImageOrientation
+  private readonly subscriptions: Disposable[] = []
+  private readonly shownListeners = new Listeners<[ShownState]>()
+  private readonly openingListeners = new Listeners<[readonly string[]]>()
+
+  constructor(private readonly deps: SessionDeps) {
+    const { viewer } = deps
+    this.showing = new LayerShowing({
+      layers: () => viewer.layers,
+      setVisible: (id, visible) => {
+        viewer.setLayerVisible(id, visible)
+        this.rows.setVisible(id, visible)
+      },
+      fitTo: (id) => viewer.fitLayers([id]),
+      select: (id) => this.rows.setSelected(id),
+      moveTo: (id, index) => {
+        viewer.moveLayer(id, index)
+        arrangeLayerList(this.rows.root, viewer.layers.map((l) => l.rasterId))
+      },
+      changed: () => this.layersChanged(),
+      browsedChanged: (_previous, next) => this.orientations.browsed(next)
+    })
+    this.rows = deps.makeRows({
+      setVisible: (id, visible) => {
+        viewer.setLayerVisible(id, visible)
+        this.layersChanged()
+      },
+      setOpacity: (id, opacity) => {
+        viewer.setLayerOpacity(id, opacity)
+        deps.ui.pictureChanged()
+      },
+      remove: (id) => this.remove(id),
+      zoomTo: (id) => viewer.fitLayers([id]),
+      setStretch: (id, settings) => {
+        viewer.layer(id)?.setStretch(settings)
+        deps.ui.pictureChanged()
+        viewer.requestFrame()
+      },
+      solo: (id) => this.showing.solo(id),
+      moveOnto: (id, targetId) => this.showing.moveOnto(id, targetId)
+    })
+    this.files = new FileOpener({
+      bridge: deps.bridge,
+      viewer,
+      connection: deps.connection,
+      messages: deps.messages,
+      ui: deps.ui,
+      mark: deps.mark,
+      target: this,
+      openingChanged: () => this.showOpening()
+    })
+    this.orientations = new PerImageOrientation({
+      view: deps.orientation,
+      orientationOf: (id) => this.records.get(id)?.orientation,
+      setOrientationOf: (id, o) => {
+        const record = this.records.get(id)
+        if (record) record.orientation = o
+      },
+      browsed: () => this.showing.browsed,
+      turned: () => {
+        // Fitted again to the turned screen once the canvas has its new size.
+        void deps.orientationSettled().then(() => {
+          deps.fitShown()
+          this.markFitted()
+        })
+        viewer.requestFrame()
+      }
+    })
+    this.subscriptions.push(viewer.onPlacementsChanged(() => this.refreshPlacements())) // a CRS found in the definitions list: reprojected now
+  }
+
+  /** Calls `listener` whenever which files are shown, or how, changes. */
+  onShown(listener: (state: ShownState) => void): Disposable {
+    return this.shownListeners.add(listener)
+  }
+
+  /** Calls `listener` with the names of the files opening (uploading, or open and waiting for their first pixels) whenever they change. */
+  onOpening(listener: (names: readonly string[]) => void): Disposable {
+    return this.openingListeners.add(listener)
+  }
+
+  /** A new place for files given together (a drop, a pick), in the order given. */
+  beginBatch(size: number): OpenBatch {
+    return this.order.begin(size)
+  }
+
+  /** A file of a batch failed to open: its place is given up. */
+  failInBatch(batch: OpenBatch, index: number): void {
+    this.order.fail(batch, index)
+  }
+
+  /** True while a layer has not drawn its first pixels (its preview may still stand for it). */
+  isWaitingForPixels(rasterId: string): boolean {
+    return this.records.get(rasterId)?.waitingForPixels ?? false
+  }
+
+  /**
+   * Puts an opened raster in its slot (`index` of `batch`; on top when it came alone), lists it
+   * where it went, and fits the first view to all of its files opened so far. `file` is the File
+   * it was opened from, if any (opened again from it after a reconnection).
+   */
+  add(opened: OpenedRaster, batch: OpenBatch | null = null, index = 0, file: File | null = null): TileLayer {
+    const { viewer } = this.deps
+    const wasEmpty = viewer.layers.length === 0
+    const placement = this.order.place(batch ?? this.order.begin(1), batch ? index : 0, opened.rasterId)
+    const layer = placement.isNew ? viewer.addLayer(opened, { below: placement.below, fit: false }) : viewer.addLayer(opened)
+    const record = this.records.ensure(opened.rasterId, opened.info.name)
+    record.name = opened.info.name
+    if (file) record.file = file
+    if (placement.isNew) {
+      record.waitingForPixels = true
+      record.batch = batch
+    }
+    this.rows.upsert(this.entryOf(layer))
+    this.rows.setLoading(opened.rasterId, record.waitingForPixels)
+    if (placement.isNew) {
+      if (wasEmpty && batch && batch.size > 1 && opened.info.georeference === null && this.showing.mode === 'stack') this.browseBatch(batch.size)
+      this.showing.added(opened.rasterId, batch)
+    }
+    this.rows.setVisible(opened.rasterId, layer.visible)
+    this.refreshPlacements()
+    arrangeLayerList(this.rows.root, viewer.layers.map((l) => l.rasterId))
+    this.showOpening()
+    this.layersChanged()
+    const stillFitted = this.fittedView !== null && sameView(viewer.view, this.fittedView)
+    if (this.showing.mode === 'browse') {
+      // Browsing fits the file shown (LayerShowing); nothing else to fit.
+    } else if (placement.fit && (placement.fit.length === 1 || stillFitted)) {
+      viewer.fitLayers(placement.fit)
+      this.fittedView = { ...viewer.view }
+    } else if (placement.isNew && layer.visible && stillFitted) {
+      // The user has not moved since the last fit: a layer added later is fitted with the others shown.
+      this.deps.fitShown()
+      this.fittedView = { ...viewer.view }
+    }
+    if (this.showing.mode === 'browse' && this.showing.browsed === opened.rasterId) this.fittedView = { ...viewer.view }
+    if (opened.info.strategy === 'pyramid' && !opened.info.pyramidReady) {
+      this.deps.ui.progress(opened.rasterId, `Building the overviews of ${opened.info.name}`, 0)
+    }
+    return layer
+  }
+
+  /** Takes a layer off the screen and the list (not off the service). */
+  forget(rasterId: string): void {
+    this.order.remove(rasterId)
+    this.deps.viewer.removeLayer(rasterId)
+    this.rows.remove(rasterId)
+    this.records.delete(rasterId)
+    this.refreshPlacements()
+    this.deps.ui.progress(rasterId, '', 1)
+    this.deps.messages.dismiss(readErrorKey(rasterId))
+    this.showing.removed(rasterId)
+    this.showOpening()
+    this.layersChanged()
+  }
+
+  /** Closes a layer: off the screen and the list, and its raster off the service. */
+  remove(rasterId: string): void {
+    this.forget(rasterId)
+    this.deps.bridge.close(rasterId).catch((error: unknown) => this.deps.messages.show('Could not close a layer', messageOf(error)))
+  }
+
+  /** The entry of a layer's row: its info, display, placement note and unique name. */
+  entryOf(layer: TileLayer): LayerEntry {
+    const placement = this.deps.viewer.placement(layer.rasterId)
+    const note = placement?.note ? `${placement.warning ? '⚠ ' : ''}${placement.note}` : null
+    return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: note, displayName: this.records.get(layer.rasterId)?.displayName ?? undefined }
+  }
+
+  /** Names, title, browse position and navigator after any change of the layers or of which are shown. */
+  layersChanged(): void {
+    const { viewer } = this.deps
+    const layers = viewer.layers
+    const names = uniqueNames(layers.map((l) => l.info.name))
+    layers.forEach((layer, i) => {
+      const record = this.records.ensure(layer.rasterId, layer.info.name)
+      if (record.displayName === names[i]) return
+      record.displayName = names[i]!
+      this.rows.upsert(this.entryOf(layer))
+    })
+    const mode = this.showing.mode
+    const activeIndex = this.showing.activeIndex()
+    const active = activeIndex >= 0 ? { name: names[activeIndex]!, index: activeIndex, count: layers.length } : null
+    const position = active && mode === 'browse' ? browsePosition(active.index, active.count, active.name) : ''
+    this.shownListeners.emit({
+      layerCount: layers.length,
+      mode,
+      canBrowse: layers.length > 1,
+      title: windowTitle(active, mode),
+      position,
+      fileLabel: active ? (mode === 'browse' ? position : active.name) : ''
+    })
+    viewer.requestFrame()
+  }
+
+  /** Notes that the camera is where an automatic fit put it (a fit the person asked for counts too). */
+  markFitted(): void {
+    this.fittedView = { ...this.deps.viewer.view }
+  }
+
+  /** True when the camera has not moved since the last automatic fit. */
+  get stillFitted(): boolean {
+    return this.fittedView !== null && sameView(this.deps.viewer.view, this.fittedView)
+  }
+
+  dispose(): void {
+    for (const off of this.subscriptions.splice(0)) off()
+    this.orientations.dispose()
+  }
+
+  // ---- the session's own steps ----
+
+  /** The batch a host-given place belongs to (begun on its first mention), or null when it has none. */
+  hostBatch(slot: OpenBatchSlot | undefined): OpenBatch | null {
+    return slot ? this.order.hostBatch(slot.batch, slot.size, slot.index) : null
+  }
+
+  /** A layer drew its first pixels: it is open. */
+  firstPixels(rasterId: string): void {
+    const record = this.records.get(rasterId)
+    if (!record?.waitingForPixels) return
+    record.waitingForPixels = false
+    this.deps.mark('first tile', record.name)
+    this.rows.setLoading(rasterId, false)
+    this.showOpening()
+  }
+
+  /** Says which files are opening (uploading, or open and waiting for their first pixels). */
+  showOpening(): void {
+    this.openingListeners.emit([...this.files.uploadingNames(), ...this.records.waitingNames()])
+  }
+
+  /** Keeps each layer's row's placement note true (the view's CRS changes with the layers). */
+  private refreshPlacements(): void {
+    const { viewer } = this.deps
+    for (const layer of viewer.layers) {
+      const note = viewer.placement(layer.rasterId)?.note ?? null
+      const record = this.records.ensure(layer.rasterId, layer.info.name)
+      if (record.placementNote === note) continue
+      record.placementNote = note
+      this.rows.upsert(this.entryOf(layer))
+    }
+  }
+
+  /**
+   * Files given together on an empty view, without georeferencing (a folder of photos, scans), are
+   * shown one at a time, as an image browser does: stacked at the origin they overlap as a collage.
+   * Said once, with the key that stacks them.
+   */
+  private browseBatch(size: number): void {
+    this.showing.startBrowsing()
+    this.deps.ui.toast(`${size} pictures given together: shown one at a time (← / → browse, b stacks them)`)
+  }
+}
+
+/** Key of a layer's read errors: one message per layer, whatever tiles failed. */
+export function readErrorKey(rasterId: string): string {
+  return `read:${rasterId}`
+}
+
+/** True when two camera states are the same (to within rounding): the user has not moved since. */
+export function sameView(a: View, b: View): boolean {
+  const close = (x: number, y: number): boolean => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y))
+  return close(a.centerX, b.centerX) && close(a.centerY, b.centerY) && close(a.zoom, b.zoom)
+}
+
