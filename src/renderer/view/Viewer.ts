@@ -2,11 +2,15 @@
  * The viewer: a Pixi application, its camera and its tile layers. Every change (camera, tile
  * arrival, layer edit) only marks the view dirty; the work is done at most once per animation
  * frame: each layer plans, requests and draws, then the frame is rendered once. Nothing is
- * rendered while nothing changes.
+ * rendered while nothing changes. The viewer holds the frame (layers, camera, each frame's plan and
+ * render, probe); what lies around it has a module of its own: the dropped files' first pictures
+ * (`Previews.ts`), the checkerboards under the layers (`Backdrops.ts`) and the view's CRS with each
+ * layer's placement in it (`map/Placements.ts`).
  */
-import { Application, BufferImageSource, Container, Matrix, RenderTexture, Sprite, Texture, Ticker, TilingSprite } from 'pixi.js'
+import { Application, Container, RenderTexture, Sprite, Texture, Ticker } from 'pixi.js'
 import type { OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
+import type { ErrorCode } from '../../shared/errors'
 import { Camera } from './Camera'
 import { TextureCache } from './TextureCache'
 import { TileLayer } from './TileLayer'
@@ -16,12 +20,13 @@ import type { CachedTile } from './tileTextures'
 import { CameraMotion, TileLatency, frameOutcome } from './CameraMotion'
 import { viewOutline, type ViewState } from './TileScheduler'
 import { affineOutline, coveredLayers } from './occlusion'
-import { isOpaqueRaster } from './bandPixels'
 import { unitsPerPixel, type Point } from '../../shared/geo/affine'
 import { layersExtent } from './map/extent'
-import { crsChoices, placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './map/placement'
-import { loadCrsDefinitions, needsCrsLookup, transformPoint } from './map/crs'
+import { crsChoices, type LayerPlacement, type ViewCrs } from './map/placement'
+import { Placements, viewAcrossCrs } from './map/Placements'
 import { screenToWorld } from './layerView'
+import { Previews } from './Previews'
+import { Backdrops, mayShowThrough } from './Backdrops'
 
 export interface ViewerOptions {
   transport: TileTransport
@@ -65,16 +70,6 @@ export interface ViewerStats extends TileCounters {
   previewsShown: number
 }
 
-/** A dropped file's first picture, decoded by the browser, shown until its layer draws tiles. */
-interface Preview {
-  sprite: Sprite
-  bitmap: ImageBitmap
-  /** The layer it stands for, once its file opened. */
-  rasterId: string | null
-}
-
-const CHECKER_SQUARE = 8
-
 export class Viewer {
   readonly app: Application
   readonly camera: Camera
@@ -82,19 +77,12 @@ export class Viewer {
   private readonly cache: TextureCache<CachedTile>
   private readonly counters: TileCounters = { requested: 0, displayed: 0, cancelled: 0, wasted: 0, late: 0 }
   private readonly layerList: TileLayer[] = []
-  private readonly backdrops = new Map<string, TilingSprite>()
-  private readonly placements = new Map<string, LayerPlacement>()
-  private viewCrsValue: ViewCrs = { georeferenced: false, epsg: null }
-  /** The view's CRS a person picked (kept while some layer is in it); null: the first georeferenced layer's. */
-  private chosenCrs: number | null = null
-  private readonly backdrop = new Container()
+  private readonly backdrops = new Backdrops()
+  private readonly placements: Placements
   private readonly layerRoot = new Container()
   private readonly previewRoot = new Container()
-  private readonly previews = new Map<string, Preview>()
-  private previewsShown = 0
-  private readonly checker: Texture
+  private readonly previews: Previews
   private readonly frameListeners = new Set<() => void>()
-  private readonly placementListeners = new Set<() => void>()
   private destroyedValue = false
   private readonly resizeObserver: ResizeObserver
   private dirty = true
@@ -128,8 +116,16 @@ export class Viewer {
       height: host.clientHeight || 1,
       onChange: () => this.requestFrame()
     })
-    this.checker = checkerTexture()
-    this.camera.viewport.addChild(this.backdrop, this.layerRoot, this.previewRoot)
+    this.placements = new Placements({
+      // A CRS outside the built-in ones was found in the definitions list: reprojected now.
+      definitionsFound: () => {
+        this.placeLayers()
+        this.requestFrame()
+        this.placements.changed()
+      }
+    })
+    this.previews = new Previews({ root: this.previewRoot, layer: (id) => this.layer(id), requestFrame: () => this.requestFrame() })
+    this.camera.viewport.addChild(this.backdrops.root, this.layerRoot, this.previewRoot)
     app.stage.addChild(this.camera.viewport)
     this.ticker.add(() => this.frame())
     this.ticker.start()
@@ -178,7 +174,7 @@ export class Viewer {
 
   /** The CRS of the world: the first georeferenced layer's (bottom first). */
   get viewCrs(): ViewCrs {
-    return this.viewCrsValue
+    return this.placements.viewCrs
   }
 
   /** The CRSs the view can take: each georeferenced layer's EPSG code, once. */
@@ -192,27 +188,20 @@ export class Viewer {
    * ground scale.
    */
   setViewCrs(epsg: number): void {
-    const before = this.viewCrsValue.epsg
+    const before = this.viewCrs.epsg
     if (epsg === before || !this.crsChoices.includes(epsg)) return
-    const view = this.camera.view
-    const span = 100 / view.zoom
-    const centre = before === null ? null : transformPoint(before, epsg, view.centerX, -view.centerY)
-    const east = before === null ? null : transformPoint(before, epsg, view.centerX + span, -view.centerY)
-    this.chosenCrs = epsg
+    const next = viewAcrossCrs(this.camera.view, before, epsg)
+    this.placements.choose(epsg)
     this.placeLayers()
-    if (centre && east) {
-      const moved = Math.hypot(east.x - centre.x, east.y - centre.y)
-      this.camera.setView({ centerX: centre.x, centerY: -centre.y, zoom: moved > 0 ? 100 / moved : view.zoom })
-    } else {
-      this.fitLayers()
-    }
-    for (const listener of this.placementListeners) listener()
+    if (next) this.camera.setView(next)
+    else this.fitLayers()
+    this.placements.changed()
     this.requestFrame()
   }
 
   /** How a layer is placed in the world, and what its info must say about it. */
   placement(rasterId: string): LayerPlacement | undefined {
-    return this.placements.get(rasterId)
+    return this.placements.placement(rasterId)
   }
 
   /** Zoom in screen pixels per pixel of the finest layer (what "100 %" means). */
@@ -263,9 +252,7 @@ export class Viewer {
     const at = under >= 0 ? under : this.layerList.length
     this.layerList.splice(at, 0, layer)
     this.layerRoot.addChildAt(layer.container, at)
-    const checker = new TilingSprite({ texture: this.checker, width: opened.info.width, height: opened.info.height })
-    this.backdrops.set(layer.rasterId, checker)
-    this.backdrop.addChild(checker)
+    this.backdrops.add(layer.rasterId, opened.info.width, opened.info.height)
     this.placeLayers()
     if (options.fit ?? this.layerList.length === 1) this.fitLayers([layer.rasterId])
     this.requestFrame()
@@ -285,9 +272,8 @@ export class Viewer {
     if (index < 0) return
     const [layer] = this.layerList.splice(index, 1)
     layer!.destroy()
-    this.backdrops.get(rasterId)?.destroy()
-    this.backdrops.delete(rasterId)
-    this.placements.delete(rasterId)
+    this.backdrops.remove(rasterId)
+    this.placements.forget(rasterId)
     this.placeLayers()
     this.requestFrame()
   }
@@ -309,8 +295,7 @@ export class Viewer {
     const layer = this.layer(rasterId)
     if (!layer) return
     layer.visible = visible
-    const checker = this.backdrops.get(rasterId)
-    if (checker) checker.visible = visible
+    this.backdrops.setVisible(rasterId, visible)
     this.requestFrame()
   }
 
@@ -333,61 +318,21 @@ export class Viewer {
       bitmap.close()
       return
     }
-    const shown = this.previews.get(id)
-    if (shown) {
-      // A better picture of the same file (its decode after its EXIF thumbnail): same place.
-      const old = shown.sprite.texture
-      shown.sprite.texture = Texture.from(bitmap)
-      old.destroy(true)
-      shown.bitmap.close()
-      shown.bitmap = bitmap
-      if (shown.rasterId) this.attachPreview(id, shown.rasterId)
-      else {
-        shown.sprite.width = width
-        shown.sprite.height = height
-      }
-      this.requestFrame()
-      return
-    }
-    const sprite = new Sprite(Texture.from(bitmap))
-    sprite.width = width
-    sprite.height = height
-    this.previewRoot.addChild(sprite)
-    this.previews.set(id, { sprite, bitmap, rasterId: null })
-    this.previewsShown++
-    if (this.layerList.length === 0 && this.previews.size === 1) {
+    if (this.previews.show(id, bitmap, width, height) && this.layerList.length === 0 && this.previews.count === 1) {
       const extent = { x: 0, y: 0, width, height }
       this.camera.setWorld(extent)
       this.camera.fitExtent(extent)
     }
-    this.requestFrame()
   }
 
   /** The preview `id` stands for layer `rasterId` now: placed over it, gone once it draws tiles. */
   attachPreview(id: string, rasterId: string): void {
-    const preview = this.previews.get(id)
-    const layer = this.layer(rasterId)
-    if (!preview) return
-    if (!layer || !layer.mapping.affine) {
-      this.removePreview(id) // a reprojected layer's outline bends: no straight picture over it
-      return
-    }
-    preview.rasterId = rasterId
-    const t = layer.mapping.affine
-    const sx = layer.info.width / preview.bitmap.width
-    const sy = layer.info.height / preview.bitmap.height
-    preview.sprite.setFromMatrix(new Matrix(t.a * sx, t.b * sx, t.c * sy, t.d * sy, t.tx, t.ty))
-    this.requestFrame()
+    this.previews.attach(id, rasterId)
   }
 
   /** Takes a preview away (its layer drew tiles, or its file did not open). */
   removePreview(id: string): void {
-    const preview = this.previews.get(id)
-    if (!preview) return
-    this.previews.delete(id)
-    preview.sprite.destroy({ texture: true, textureSource: true })
-    preview.bitmap.close()
-    this.requestFrame()
+    this.previews.remove(id)
   }
 
   /** Routes a received tile to its layer; tiles of a removed layer count as wasted. */
@@ -399,13 +344,13 @@ export class Viewer {
       return
     }
     // Its first tile is drawn at the next frame, and its preview goes with the same render.
-    if (layer.receive(tile)) this.removePreviewsOf(layer.rasterId)
+    if (layer.receive(tile)) this.previews.removeFor(layer.rasterId)
     // A tile only needs a render if it changes what is drawn (a margin prefetch does not).
     this.requestFrame({ render: false })
   }
 
-  tileFailed(rasterId: string, key: string): void {
-    this.layer(rasterId)?.tileFailed(key)
+  tileFailed(rasterId: string, key: string, code?: ErrorCode): void {
+    this.layer(rasterId)?.tileFailed(key, code)
     this.requestFrame({ render: false })
   }
 
@@ -433,8 +378,8 @@ export class Viewer {
       textureBytes: this.cache.bytes,
       latencyMs: Math.round(this.latency.ms),
       sharp: this.sharp && pending === 0 && !this.dirty,
-      previews: this.previews.size,
-      previewsShown: this.previewsShown
+      previews: this.previews.count,
+      previewsShown: this.previews.shown
     }
   }
 
@@ -445,8 +390,7 @@ export class Viewer {
 
   /** Called when layers are placed anew after CRS definitions arrived (their info notes may change). */
   onPlacementsChanged(listener: () => void): () => void {
-    this.placementListeners.add(listener)
-    return () => this.placementListeners.delete(listener)
+    return this.placements.onChanged(listener)
   }
 
   /** Called after each frame that did work (status bar, readout). */
@@ -479,7 +423,9 @@ export class Viewer {
     this.ticker.destroy()
     this.camera.destroy()
     for (const layer of this.layerList.splice(0)) layer.destroy()
-    for (const id of [...this.previews.keys()]) this.removePreview(id)
+    this.previews.close()
+    this.backdrops.close()
+    this.placements.close()
     this.cache.clear()
     this.app.destroy(true, { children: true })
   }
@@ -514,20 +460,8 @@ export class Viewer {
     this.sharp = sharp
     if (outcome.planAgain) this.dirty = true
     // A preview whose layer left, is hidden or is covered would never see that layer's tiles.
-    for (const [id, preview] of this.previews) {
-      if (preview.rasterId === null) continue
-      const i = this.layerList.findIndex((l) => l.rasterId === preview.rasterId)
-      if (i < 0 || !this.layerList[i]!.visible || covered[i]) this.removePreview(id)
-    }
-    for (const layer of this.layerList) {
-      const checker = this.backdrops.get(layer.rasterId)
-      if (!checker) continue
-      // Under an opaque raster the checkerboard is never seen: drawing it would double the fill work.
-      checker.visible = layer.visible && mayShowThrough(layer) && layer.container.renderable
-      // Squares of the same size on screen whatever the layer's pixel size.
-      const t = layer.transform
-      checker.tileScale.set(1 / (view.zoom * Math.hypot(t.a, t.b)), 1 / (view.zoom * Math.hypot(t.c, t.d)))
-    }
+    this.previews.prune(this.layerList.map((l, i) => ({ rasterId: l.rasterId, visible: l.visible, covered: covered[i]! })))
+    this.backdrops.update(this.layerList, view.zoom)
     const now = performance.now()
     // The frame that completes the view renders at once: only the ones on the way there wait.
     const complete = sharp && this.pendingCount() === 0
@@ -539,10 +473,6 @@ export class Viewer {
       this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
     }
     for (const listener of this.frameListeners) listener()
-  }
-
-  private removePreviewsOf(rasterId: string): void {
-    for (const [id, preview] of this.previews) if (preview.rasterId === rasterId) this.removePreview(id)
   }
 
   private pendingCount(): number {
@@ -562,32 +492,15 @@ export class Viewer {
    * checkerboard with it, and tells the camera the world's extent and finest pixel.
    */
   private placeLayers(): void {
-    this.viewCrsValue = viewCrsOf(this.layerList.map((l) => l.info), this.chosenCrs)
-    for (const layer of this.layerList) {
-      const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
-      this.placements.set(layer.rasterId, placement)
-      layer.setMapping(placement.mapping)
-      const checker = this.backdrops.get(layer.rasterId)
-      const t = placement.mapping.affine
-      // A reprojected layer's outline bends: no checkerboard under it (one straight one would stray).
-      if (checker) checker.renderable = t !== null
-      if (checker && t) checker.setFromMatrix(new Matrix(t.a, t.b, t.c, t.d, t.tx, t.ty))
-    }
+    const placed = this.placements.place(this.layerList)
+    this.layerList.forEach((layer, i) => {
+      const { mapping } = placed[i]!
+      layer.setMapping(mapping)
+      this.backdrops.place(layer.rasterId, mapping.affine)
+    })
     const extent = layersExtent(this.layerList)
     const finest = Math.min(...this.layerList.map((l) => unitsPerPixel(l.transform)))
     this.camera.setWorld(extent ?? { x: 0, y: 0, width: 1, height: 1 }, Number.isFinite(finest) ? finest : 1)
-    // A CRS outside the built-in ones: look it up in the definitions list, then place the layers again.
-    const codes = this.layerList.map((l) => l.info.georeference?.epsg ?? null)
-    if (needsCrsLookup(codes)) {
-      loadCrsDefinitions(codes)
-        .then((added) => {
-          if (!added || this.destroyedValue) return
-          this.placeLayers()
-          this.requestFrame()
-          for (const listener of this.placementListeners) listener()
-        })
-        .catch((error: unknown) => console.error(`Could not load the CRS definitions list: ${error instanceof Error ? error.message : String(error)}`))
-    }
   }
 }
 
@@ -629,23 +542,4 @@ function compileSpriteShader(app: Application): void {
   app.renderer.render({ container: sprite, target })
   sprite.destroy()
   target.destroy(true)
-}
-
-/** True when pixels of the layer can be transparent: the checkerboard under it may show. */
-function mayShowThrough(layer: TileLayer): boolean {
-  return !isOpaqueRaster(layer.info) || layer.opacity < 1
-}
-
-/** A two-tone checkerboard, one CHECKER_SQUARE² square per colour, for transparent pixels. */
-function checkerTexture(): Texture {
-  const size = CHECKER_SQUARE * 2
-  const pixels = new Uint8Array(size * size * 4)
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const light = (x < CHECKER_SQUARE) === (y < CHECKER_SQUARE)
-      pixels.set(light ? [204, 204, 204, 255] : [153, 153, 153, 255], (y * size + x) * 4)
-    }
-  }
-  const source = new BufferImageSource({ resource: pixels, width: size, height: size, format: 'rgba8unorm', scaleMode: 'nearest', addressMode: 'repeat' })
-  return new Texture({ source })
 }

@@ -1,0 +1,120 @@
+/**
+ * The view's CRS and where each layer goes in it. The view is in the CRS a person picked
+ * (`choose`, kept while some layer is in it) or else the first georeferenced layer's; each layer's
+ * placement follows (`map/placement.ts`). A layer whose CRS is not built in sends for the CRS
+ * definitions list once; when it brings a definition, the owner is told to place the layers again
+ * (`definitionsFound`). No Pixi here: the viewer applies the placements to its layers and camera.
+ */
+import { messageOf } from '../../../shared/errors'
+import type { Georeference } from '../../../shared/raster'
+import { loadCrsDefinitions, needsCrsLookup, transformPoint } from './crs'
+import { placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './placement'
+
+/** A layer as placement sees it: its id and its georeferencing. */
+export interface PlacedLayer {
+  rasterId: string
+  info: { georeference: Georeference | null }
+}
+
+export interface PlacementsOptions {
+  /** A CRS definition arrived after the layers were placed: place them again and tell the listeners. */
+  definitionsFound(): void
+  /** Looks CRS codes up in the definitions list; resolves true when one was added. Default: `loadCrsDefinitions`. */
+  loadDefinitions?: (codes: Array<number | null>) => Promise<boolean>
+}
+
+export class Placements {
+  private viewCrsValue: ViewCrs = { georeferenced: false, epsg: null }
+  /** The view's CRS a person picked (kept while some layer is in it); null: the first georeferenced layer's. */
+  private chosen: number | null = null
+  private readonly byRaster = new Map<string, LayerPlacement>()
+  private readonly listeners = new Set<() => void>()
+  private closed = false
+
+  constructor(private readonly options: PlacementsOptions) {}
+
+  /** The CRS of the world, as of the last `place`. */
+  get viewCrs(): ViewCrs {
+    return this.viewCrsValue
+  }
+
+  /** How a layer is placed, as of the last `place`; undefined for a layer never placed or forgotten. */
+  placement(rasterId: string): LayerPlacement | undefined {
+    return this.byRaster.get(rasterId)
+  }
+
+  /** Picks the view's CRS; the next `place` puts the layers in it (if some layer is in it). */
+  choose(epsg: number): void {
+    this.chosen = epsg
+  }
+
+  /**
+   * Places `layers` (bottom first) in the view's CRS, which may change with them, and returns each
+   * one's placement in the same order. A CRS not known yet is looked up in the background.
+   */
+  place(layers: readonly PlacedLayer[]): LayerPlacement[] {
+    this.viewCrsValue = viewCrsOf(layers.map((l) => l.info), this.chosen)
+    const placed = layers.map((layer) => {
+      const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
+      this.byRaster.set(layer.rasterId, placement)
+      return placement
+    })
+    this.lookUpUnknown(layers.map((l) => l.info.georeference?.epsg ?? null))
+    return placed
+  }
+
+  /** Forgets a removed layer's placement. */
+  forget(rasterId: string): void {
+    this.byRaster.delete(rasterId)
+  }
+
+  /** Calls `listener` when the layers were placed anew (a CRS picked, or found in the definitions list). Returns its removal. */
+  onChanged(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Tells the listeners that the layers were placed anew. */
+  changed(): void {
+    for (const listener of this.listeners) listener()
+  }
+
+  /** Nothing is said any more, even by a lookup still on its way. Idempotent. */
+  close(): void {
+    this.closed = true
+    this.listeners.clear()
+  }
+
+  private lookUpUnknown(codes: Array<number | null>): void {
+    if (!needsCrsLookup(codes)) return
+    const load = this.options.loadDefinitions ?? loadCrsDefinitions
+    load(codes)
+      .then((added) => {
+        if (added && !this.closed) this.options.definitionsFound()
+      })
+      .catch((error: unknown) => console.error(`Could not load the CRS definitions list: ${messageOf(error)}`))
+  }
+}
+
+/** Where a camera is: its centre in world units and its zoom in screen pixels per world unit. */
+export interface CameraPlace {
+  centerX: number
+  centerY: number
+  zoom: number
+}
+
+/**
+ * The camera of `view` (world of EPSG:`from`) taken into the world of EPSG:`to`: the ground point at
+ * the centre stays at the centre, at the same ground scale (measured over 100 screen pixels
+ * eastward). Null when there was no CRS before or either CRS cannot take the point: then fit.
+ */
+export function viewAcrossCrs(view: CameraPlace, from: number | null, to: number): CameraPlace | null {
+  if (from === null) return null
+  const span = 100 / view.zoom
+  // World y is −map y (shared/geo/affine.ts).
+  const centre = transformPoint(from, to, view.centerX, -view.centerY)
+  const east = transformPoint(from, to, view.centerX + span, -view.centerY)
+  if (!centre || !east) return null
+  const moved = Math.hypot(east.x - centre.x, east.y - centre.y)
+  return { centerX: centre.x, centerY: -centre.y, zoom: moved > 0 ? 100 / moved : view.zoom }
+}
