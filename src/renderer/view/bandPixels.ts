@@ -142,12 +142,17 @@ export function pixelValues(
   return out
 }
 
+/** What `defaultBandRange` reads of a raster's description. */
+type RangeSource = Pick<RasterInfo, 'bandInfo' | 'statistics' | 'displayBands' | 'bands' | 'tileKind' | 'tileChannels' | 'tileMask'> &
+  Partial<Pick<RasterInfo, 'tileSampleType' | 'noData'>>
+
 /**
- * The default stretch range of a band: 0–255 for 8-bit samples without no-data (a grey scan looks
- * as it is until the person stretches it), else its 2nd–98th percentiles, else its min–max, else [0, 1].
+ * The default stretch range of a band: 0–255 for a single 8-bit band without no-data (a grey scan
+ * looks as it is until the person stretches it), else its 2nd–98th percentiles (every band of a
+ * multi-band raster, 8-bit ones too: a Landsat scene at 0–255 opens dark), else its min–max, else [0, 1].
  */
-export function defaultBandRange(info: Pick<RasterInfo, 'bandInfo' | 'statistics' | 'displayBands'> & Partial<Pick<RasterInfo, 'tileSampleType' | 'noData'>>, band: number): BandRange {
-  if (info.tileSampleType === 'uint8' && (info.noData ?? null) === null) return { min: 0, max: 255 }
+export function defaultBandRange(info: RangeSource, band: number): BandRange {
+  if (info.tileSampleType === 'uint8' && (info.noData ?? null) === null && tileBandCount(info) === 1) return { min: 0, max: 255 }
   const stats = info.bandInfo?.[band]?.statistics ?? (band === info.displayBands?.[0] ? info.statistics : null)
   if (stats) {
     if (Number.isFinite(stats.p2) && Number.isFinite(stats.p98) && stats.p98 > stats.p2) return { min: stats.p2, max: stats.p98 }
@@ -158,7 +163,7 @@ export function defaultBandRange(info: Pick<RasterInfo, 'bandInfo' | 'statistics
 }
 
 /** Default stretch range of every band of the raster. */
-export function defaultBandRanges(info: Pick<RasterInfo, 'bands' | 'bandInfo' | 'statistics' | 'displayBands'> & Partial<Pick<RasterInfo, 'tileSampleType' | 'noData'>>): BandRange[] {
+export function defaultBandRanges(info: RangeSource): BandRange[] {
   return Array.from({ length: Math.max(1, info.bands) }, (_, b) => defaultBandRange(info, b))
 }
 
