@@ -14,6 +14,7 @@ import type { TileMessage } from '../../src/shared/protocol'
 import {
   applyDisplayChange,
   defaultBandRange,
+  defaultBandRanges,
   defaultDisplayBands,
   displayFloats,
   isOpaqueRaster,
@@ -27,7 +28,7 @@ import {
 } from '../../src/renderer/view/bandPixels'
 import { createTileTexture, rebuildTileTexture, tileDisplay } from '../../src/renderer/view/tileTextures'
 import { formatReadoutValues, formatSample } from '../../src/renderer/ui/StatusBar'
-import { infoRows } from '../../src/renderer/ui/LayersPanel'
+import { bandLabel, infoRows } from '../../src/renderer/ui/LayersPanel'
 
 const ARRAYS: Record<SampleType, new (values: number[]) => TileMessage['data']> = {
   uint8: Uint8Array,
@@ -268,6 +269,29 @@ describe('band display', () => {
     const grey8 = { bandInfo: [{ colorInterpretation: 'gray' as const, statistics: stats(20, 200) }] }
     expect(defaultBandRange(info({ ...grey8, tileSampleType: 'uint8', noData: null }), 0)).toEqual({ min: 0, max: 255 })
     expect(defaultBandRange(info({ ...grey8, tileSampleType: 'uint8', noData: 0 }), 0)).toEqual({ min: 20, max: 200 })
+  })
+
+  it('stretches every band of a multi-band 8-bit raster 2–98 % by default; one 8-bit band stays 0–255', () => {
+    const landsat = info({
+      bands: 6,
+      tileChannels: 6,
+      sampleType: 'uint8',
+      tileSampleType: 'uint8',
+      displayBands: [2, 1, 0],
+      bandInfo: [1, 2, 3, 4, 5, 6].map((b) => ({ colorInterpretation: 'undefined' as const, statistics: stats(b * 10, b * 20) }))
+    })
+    expect(defaultBandRanges(landsat)).toEqual([1, 2, 3, 4, 5, 6].map((b) => ({ min: b * 10, max: b * 20 })))
+    // An 8-bit grey scan with alpha: its alpha is the validity channel, one band is shown as it is.
+    const greyAlpha = info({ bands: 2, tileChannels: 2, tileMask: true, hasAlpha: true, sampleType: 'uint8', tileSampleType: 'uint8' })
+    expect(defaultBandRanges(greyAlpha)[0]).toEqual({ min: 0, max: 255 })
+  })
+
+  it('labels bands with their description and colour interpretation', () => {
+    expect(bandLabel({ colorInterpretation: 'green', statistics: null }, 1)).toBe('Band 2 (green)')
+    expect(bandLabel({ colorInterpretation: 'undefined', statistics: null, description: 'NIR' }, 3)).toBe('Band 4: NIR')
+    expect(bandLabel({ colorInterpretation: 'red', statistics: null, description: 'Red' }, 2)).toBe('Band 3: Red (red)')
+    const described = info({ bandInfo: [{ colorInterpretation: 'gray', statistics: null, description: 'Elevation' }], statistics: null })
+    expect(infoRows(described)).toContainEqual(['Band 1', 'Elevation; gray'])
   })
 
   it('applies band picks and per-band ranges, ignoring invalid ones', () => {

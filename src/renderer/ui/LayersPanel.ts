@@ -3,10 +3,12 @@
  * warnings (damage found in a file that still decodes), its description (format, size, bands, type,
  * compression, no-data, mask, every band's colour interpretation and statistics, the geotransform
  * and CRS) and, for value rasters ('bands' tiles), how they are shown: the band picker (R, G, B
- * bands, or one band with a colour map) and each shown band's stretch range.
+ * bands, or one band with a colour map; switching between the two brings back the last of each,
+ * `displayMemory.ts`) and each shown band's stretch range.
  */
 import type { BandInfo, BandStatistics, RasterInfo } from '../../shared/raster'
 import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
+import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 
@@ -45,6 +47,8 @@ export class LayersPanel {
   private selectedId: string | null = null
   /** Each value layer's stretch ranges as it opened (Reset). */
   private readonly initialRanges = new Map<string, BandRange[]>()
+  /** Each value layer's last RGB composite and last single band, brought back when switched to again. */
+  private readonly memories = new Map<string, DisplayMemory>()
   private readonly loading = new Set<string>()
 
   constructor(
@@ -61,6 +65,11 @@ export class LayersPanel {
   /** Adds (or refreshes) a layer; the newest is listed first, as it is drawn on top. */
   upsert(entry: LayerEntry): void {
     const old = this.items.get(entry.rasterId)
+    // A layer whose raster now has other bands starts its display again from the raster's defaults.
+    if (old && !sameBands(old.entry.info, entry.info)) {
+      this.memories.delete(entry.rasterId)
+      this.initialRanges.delete(entry.rasterId)
+    }
     const state = { entry, visible: old?.visible ?? true, opacity: old?.opacity ?? 1, infoOpen: old?.infoOpen ?? false }
     const item = this.render(state)
     if (old) old.item.replaceWith(item)
@@ -74,6 +83,7 @@ export class LayersPanel {
     this.items.delete(rasterId)
     this.loading.delete(rasterId)
     this.initialRanges.delete(rasterId)
+    this.memories.delete(rasterId)
     if (this.selectedId === rasterId) this.selectedId = null
     this.empty.hidden = this.items.size > 0
   }
@@ -190,7 +200,9 @@ export class LayersPanel {
   }
 
   /** Applies a change to the layer and to the panel's copy of its display; other bands re-render the controls. */
-  private change(entry: LayerEntry, change: LayerDisplayChange): void {
+  private change(given: LayerEntry, change: LayerDisplayChange): void {
+    // The controls were made with the entry of their render; ranges changed since are in the latest.
+    const entry = this.items.get(given.rasterId)?.entry ?? given
     if (!entry.stretch) return
     const next = applyDisplayChange(entry.stretch, change, tileBandCount(entry.info))
     const bandsChanged = next.bands !== entry.stretch.bands
@@ -210,9 +222,11 @@ export class LayersPanel {
       const mode = element('select', 'band-mode', undefined, { 'aria-label': 'Band display', 'data-testid': 'band-mode' })
       mode.append(new Option('RGB (three bands)', 'rgb', false, !single), new Option('Single band', 'single', false, single))
       mode.addEventListener('change', () => {
-        const bands: DisplayBands =
-          mode.value === 'single' ? [display.bands[0]] : rgbDefault(bandCount, display.bands[0])
-        this.change(entry, { bands })
+        const shown = this.items.get(entry.rasterId)?.entry.stretch ?? display
+        const memory = this.memories.get(entry.rasterId) ?? NOTHING_REMEMBERED
+        const switched = switchMode(shown, memory, mode.value as DisplayMode, bandCount)
+        this.memories.set(entry.rasterId, switched.memory)
+        this.change(entry, switched.change)
       })
       const row = element('label', 'layer-row')
       row.append(element('span', 'row-label', 'Show'), mode)
@@ -274,16 +288,16 @@ function bandStatistics(info: RasterInfo, band: number): BandStatistics | null {
   return info.bandInfo?.[band]?.statistics ?? ((info.bandInfo?.length ?? info.bands) === 1 || band === info.displayBands?.[0] ? (info.statistics ?? null) : null)
 }
 
-/** Three bands for RGB from a single one: 1-2-3 when the file has three or more, else the bands there are. */
-function rgbDefault(bandCount: number, from: number): [number, number, number] {
-  if (bandCount >= 3) return from + 2 < bandCount ? [from, from + 1, from + 2] : [0, 1, 2]
-  return [0, Math.min(1, bandCount - 1), Math.min(1, bandCount - 1)]
+/** True when two descriptions of a raster have the same bands in the same tiles (the layer kept its display). */
+function sameBands(a: RasterInfo, b: RasterInfo): boolean {
+  return a.bands === b.bands && a.tileKind === b.tileKind && a.tileChannels === b.tileChannels && a.tileMask === b.tileMask && a.noData === b.noData
 }
 
-/** "Band 2 (green)". */
-function bandLabel(band: BandInfo | undefined, index: number): string {
+/** "Band 2 (green)", "Band 4: NIR", "Band 3: Red (red)": the file's description when it gives one, its colour interpretation when it says one. */
+export function bandLabel(band: BandInfo | undefined, index: number): string {
   const interpretation = band?.colorInterpretation
-  return `Band ${index + 1}${interpretation && interpretation !== 'undefined' ? ` (${interpretation})` : ''}`
+  const description = band?.description ? `: ${band.description}` : ''
+  return `Band ${index + 1}${description}${interpretation && interpretation !== 'undefined' ? ` (${interpretation})` : ''}`
 }
 
 /** "min 1, max 4973.9, 2–98 %: 400 … 4800, mean 1200.5, σ 300" (approximate when read from a reduction). */
@@ -313,7 +327,7 @@ export function infoRows(info: RasterInfo): Array<[string, string]> {
   const bandInfo = info.bandInfo ?? []
   bandInfo.forEach((band, b) => {
     const stats = band.statistics ?? (b === 0 && bandInfo.length === 1 ? info.statistics : null)
-    rows.push([`Band ${b + 1}`, `${band.colorInterpretation}${stats ? `; ${formatStatistics(stats)}` : ''}`])
+    rows.push([`Band ${b + 1}`, `${band.description ? `${band.description}; ` : ''}${band.colorInterpretation}${stats ? `; ${formatStatistics(stats)}` : ''}`])
   })
   const geo = info.georeference
   if (geo) {
