@@ -78,20 +78,77 @@ describe('LayerShowing', () => {
     expect(layers.map((l) => l.rasterId)).toEqual(['c', 'b', 'a'])
   })
 
-  it('keeps browsing the layer shown when one is added, and shows the top one when the one browsed goes', () => {
-    const { host, shown, layers, remove } = fakeHost(['a', 'b', 'c'])
+  it('shows a file opened while browsing (issue 20: it was added hidden), and the top one when the one browsed goes', () => {
+    const { host, shown, layers, remove, log } = fakeHost(['a', 'b', 'c'])
     const showing = new LayerShowing(host)
     showing.browse(1)
     layers.push({ rasterId: 'd', visible: true })
     showing.added('d')
-    expect(shown()).toEqual(['a'])
-    remove('a')
-    showing.removed('a')
     expect(shown()).toEqual(['d'])
+    expect(log.fitted.at(-1)).toBe('d')
+    expect(showing.browsed).toBe('d')
+    remove('d')
+    showing.removed('d')
+    expect(shown()).toEqual(['c'])
     remove('b')
     remove('c')
     showing.removed('c')
     expect(showing.mode).toBe('stack')
-    expect(shown()).toEqual(['d'])
+    expect(shown()).toEqual(['a'])
+  })
+
+  it('shows a layer added to the stack with the others', () => {
+    const { host, shown, layers } = fakeHost(['a'])
+    const showing = new LayerShowing(host)
+    layers.push({ rasterId: 'b', visible: true })
+    showing.added('b')
+    expect(showing.mode).toBe('stack')
+    expect(shown()).toEqual(['a', 'b'])
+  })
+
+  it('browses files given together from the top one, whatever order they open in', () => {
+    const { host, shown, layers } = fakeHost([])
+    const showing = new LayerShowing(host)
+    const batch = {}
+    showing.startBrowsing()
+    expect(showing.mode).toBe('browse')
+    // The middle file opens first, then the top one, then the bottom one (stack order: x, y, z).
+    layers.push({ rasterId: 'y', visible: true })
+    showing.added('y', batch)
+    expect(shown()).toEqual(['y'])
+    layers.push({ rasterId: 'z', visible: true })
+    showing.added('z', batch)
+    expect(shown()).toEqual(['z'])
+    layers.unshift({ rasterId: 'x', visible: true })
+    showing.added('x', batch)
+    expect(shown()).toEqual(['z'])
+    expect(showing.browsed).toBe('z')
+  })
+
+  it('shows a file opened later alone even below the one browsed, when it came on its own', () => {
+    const { host, shown, layers } = fakeHost(['a', 'b'])
+    const showing = new LayerShowing(host)
+    showing.browse(1)
+    showing.browse(1)
+    expect(shown()).toEqual(['b'])
+    layers.unshift({ rasterId: 'c', visible: true })
+    showing.added('c', {})
+    expect(shown()).toEqual(['c'])
+  })
+
+  it('tells its host each time the layer browsed changes, and when browsing ends', () => {
+    const { host } = fakeHost(['a', 'b'])
+    const changes: Array<[string | null, string | null]> = []
+    const showing = new LayerShowing({ ...host, browsedChanged: (previous, next) => changes.push([previous, next]) })
+    showing.browse(1)
+    showing.browse(1)
+    showing.browse(1)
+    showing.toggle()
+    expect(changes).toEqual([
+      [null, 'a'],
+      ['a', 'b'],
+      ['b', 'a'],
+      ['a', null]
+    ])
   })
 })
