@@ -11,6 +11,8 @@ import { TileSprites } from './TileSprites'
 import type { ErrorCode, OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import type { TextureCache } from './TextureCache'
+import { parseTileKey, tileKey } from '../../shared/tiles'
+import { messageOf } from '../../shared/errors'
 import {
   coordKey,
   coverTiles,
@@ -95,7 +97,7 @@ export class TileLayer {
       counters: deps.counters,
       latency: deps.latency,
       room: () => deps.room(),
-      isFresh: (key) => this.isFresh(key)
+      isFresh: (_key, tile) => this.isFresh(tile)
     })
     this.sprites = new TileSprites(this.container, this.rasterId, {
       cache: deps.cache,
@@ -241,20 +243,20 @@ export class TileLayer {
     }
     if (!this.requester.served) {
       // Nothing to ask anyone for: keep showing what is cached until the raster is served again.
-      const cover = coverTiles(this.visibleNow(view), this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
+      const cover = coverTiles(this.visibleNow(view), this.infoValue, (_key, tile) => this.deps.cache.has(this.fullKey(tile)))
       return { complete: false, level: 0, changed: this.sprites.draw(cover.tiles, view.zoom) }
     }
     const plan = planTiles(
       view,
       this.infoValue,
-      { isLoaded: (k) => this.isFresh(k), isInFlight: (k) => this.requester.isOutstanding(k) },
+      { isLoaded: (_key, tile) => this.isFresh(tile), isInFlight: (k) => this.requester.isOutstanding(k) },
       // Parents of holes only when tiles take long enough for one to show before its children.
       { ...motion, holeParents: this.deps.latency.ms > HOLE_PARENT_LATENCY_MS }
     )
     this.requester.plan(plan.keep, [...plan.high, ...plan.normal, ...plan.low])
-    const cover = coverTiles(plan.visible, this.infoValue, (k) => this.deps.cache.has(this.fullKey(k)))
+    const cover = coverTiles(plan.visible, this.infoValue, (_key, tile) => this.deps.cache.has(this.fullKey(tile)))
     const changed = this.sprites.draw(cover.tiles, view.zoom)
-    return { complete: cover.complete && plan.visible.every((t) => this.isFresh(coordKey(t))), level: plan.level, changed }
+    return { complete: cover.complete && plan.visible.every((t) => this.isFresh(t)), level: plan.level, changed }
   }
 
   /**
@@ -268,7 +270,7 @@ export class TileLayer {
     const arrival = this.requester.arrived(key)
     if (this.destroyed) return false
     if (!arrival.wanted) {
-      if (arrival.keep && !this.deps.cache.has(this.fullKey(key))) this.store(key, message, arrival.generation)
+      if (arrival.keep && !this.deps.cache.has(this.fullKey({ level, col, row }))) this.store(key, message, arrival.generation)
       return false
     }
     this.sprites.removeSprite(key)
@@ -278,7 +280,7 @@ export class TileLayer {
   /** Caches a received tile, stamped with the generation it was asked in. False if it does not match the raster. */
   private store(key: string, message: TileMessage, generation: number): boolean {
     const { level, col, row } = message.header
-    const fullKey = this.fullKey(key)
+    const fullKey = this.fullKey({ level, col, row })
     const pinned = pinnedLevels(this.infoValue).includes(level)
     let tile: TileTexture
     try {
@@ -286,7 +288,7 @@ export class TileLayer {
     } catch (error) {
       // A tile that does not match its raster's description (channels, bands): failed, not asked for again.
       this.requester.unusable(key)
-      console.error(`Tile ${fullKey} does not match its raster: ${error instanceof Error ? error.message : String(error)}`)
+      console.error(`Tile ${fullKey} does not match its raster: ${messageOf(error)}`)
       return false
     }
     // Stamped with the generation it was asked in: one asked before the raster changed is stale (shown, asked again).
@@ -297,8 +299,9 @@ export class TileLayer {
 
   /** Records a tile the service could not load (see `TileRequester.failed`). */
   tileFailed(key: string, code?: ErrorCode): void {
-    const local = key.startsWith(`${this.rasterId}/`) ? key.slice(this.rasterId.length + 1) : key
-    this.requester.failed(local, code)
+    // `key` is the tile's `tileKey`; a key of this raster's own pyramid (its `coordKey`) is taken as it is.
+    const address = parseTileKey(key)
+    this.requester.failed(address?.rasterId === this.rasterId ? coordKey(address) : key, code)
   }
 
   /**
@@ -359,7 +362,7 @@ export class TileLayer {
       const scale = levelScaleXY(info, coord.level)
       const lx = x / scale.x - coord.col * info.tileSize
       const ly = y / scale.y - coord.row * info.tileSize
-      const entry = this.deps.cache.peek(this.fullKey(coordKey(coord)))
+      const entry = this.deps.cache.peek(this.fullKey(coord))
       const values = entry ? tileValueAt(entry.value.tile, info, lx, ly) : null
       if (values) return { values, level: coord.level }
     }
@@ -382,12 +385,13 @@ export class TileLayer {
     return planTiles(view, this.infoValue, { isLoaded: () => true, isInFlight: () => false }).visible
   }
 
-  private isFresh(key: string): boolean {
-    const entry = this.deps.cache.peek(this.fullKey(key))
+  private isFresh(tile: TileCoord): boolean {
+    const entry = this.deps.cache.peek(this.fullKey(tile))
     return entry !== undefined && entry.value.generation === this.requester.generation
   }
 
-  private fullKey(key: string): string {
-    return `${this.rasterId}/${key}`
+  /** The tile's key in the texture cache, which all layers share. */
+  private fullKey(tile: TileCoord): string {
+    return tileKey({ rasterId: this.rasterId, level: tile.level, col: tile.col, row: tile.row })
   }
 }

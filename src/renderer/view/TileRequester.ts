@@ -14,7 +14,8 @@
  */
 import type { ErrorCode, TileRequest } from '../../shared/protocol'
 import type { TileLatency } from './CameraMotion'
-import { coordKey } from './TileScheduler'
+import { tileKey } from '../../shared/tiles'
+import { coordKey, type TileCoord } from './TileScheduler'
 
 /** Withdrawn tiles whose request time is kept (for the latency of those that arrive anyway). */
 const MAX_WITHDRAWN_REMEMBERED = 256
@@ -43,6 +44,8 @@ export type TileRequestState = 'requested' | 'withdrawn' | 'failed' | 'loaded'
 /** One tile request as it stands. */
 export interface TileRecord {
   readonly key: string
+  /** The tile it asks for; null for one that arrived unusable (`unusable`), in flight nowhere. */
+  readonly coord: TileCoord | null
   state: TileRequestState
   /** When it was asked for (performance.now()). */
   readonly requestedAt: number
@@ -57,8 +60,8 @@ export interface TileRequesterDeps {
   latency: TileLatency
   /** How many more tiles may be put in flight now, for all layers together (flow control). */
   room(): number
-  /** The tile is held (cached) for the current generation: nothing to ask for. */
-  isFresh(key: string): boolean
+  /** The tile (`key`, the `coordKey` of `tile`) is held (cached) for the current generation: nothing to ask for. */
+  isFresh(key: string, tile: TileCoord): boolean
   now?: () => number
 }
 
@@ -132,7 +135,7 @@ export class TileRequester {
     }
     if (obsolete > 0) {
       this.deps.counters.cancelled += obsolete
-      this.deps.transport.cancelObsolete(this.rasterId, [...keep].map((k) => this.fullKey(k)))
+      this.deps.transport.cancelObsolete(this.rasterId, this.keptTileKeys(keep, wanted))
     }
     // What is already asked for (or failed) waits for nothing: queued, a tile in flight would be
     // asked for again the moment it arrives, before its layer has cached it.
@@ -184,7 +187,7 @@ export class TileRequester {
   /** A tile arrived but cannot be used (it does not match its raster): failed, not asked for again. */
   unusable(key: string): void {
     if (this.records.get(key)?.state === 'requested') this.requested--
-    this.records.set(key, { key, state: 'failed', requestedAt: this.now(), generation: this.generationValue })
+    this.records.set(key, { key, coord: this.records.get(key)?.coord ?? null, state: 'failed', requestedAt: this.now(), generation: this.generationValue })
   }
 
   /** Withdraws everything in flight and queued (a hidden or covered layer): one `cancelObsolete` keeping nothing. */
@@ -241,7 +244,7 @@ export class TileRequester {
       if (requests.length >= room) break
       taken++
       const key = coordKey(request)
-      if (this.records.has(key) || this.deps.isFresh(key)) continue
+      if (this.records.has(key) || this.deps.isFresh(key, request)) continue
       requests.push(request)
     }
     this.queued = this.queued.slice(taken)
@@ -250,7 +253,7 @@ export class TileRequester {
     for (const request of requests) {
       const key = coordKey(request)
       this.withdrawn.delete(key)
-      this.records.set(key, { key, state: 'requested', requestedAt: now, generation: this.generationValue })
+      this.records.set(key, { key, coord: { level: request.level, col: request.col, row: request.row }, state: 'requested', requestedAt: now, generation: this.generationValue })
       this.requested++
     }
     this.deps.counters.requested += requests.length
@@ -267,7 +270,18 @@ export class TileRequester {
     if (this.withdrawn.size > MAX_WITHDRAWN_REMEMBERED) this.withdrawn.delete(this.withdrawn.keys().next().value!)
   }
 
-  private fullKey(key: string): string {
-    return `${this.rasterId}/${key}`
+  /**
+   * The tile keys (`tileKey`) of the tiles kept, in the order kept. A tile kept is in flight (its
+   * record knows it) or wanted now (its request does); one with neither, such as a tile that
+   * arrived unusable, is pending nowhere: the service has nothing of it to keep.
+   */
+  private keptTileKeys(keep: ReadonlySet<string>, wanted: readonly TileRequest[]): string[] {
+    const asked = new Map(wanted.map((request) => [coordKey(request), request]))
+    const keys: string[] = []
+    for (const key of keep) {
+      const coord = this.records.get(key)?.coord ?? asked.get(key)
+      if (coord) keys.push(tileKey({ rasterId: this.rasterId, level: coord.level, col: coord.col, row: coord.row }))
+    }
+    return keys
   }
 }

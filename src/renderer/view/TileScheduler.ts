@@ -20,7 +20,7 @@
 import { ImageLoadPriority } from '../../shared/priority'
 import type { TileRequest } from '../../shared/protocol'
 import type { LevelSize } from '../../shared/raster'
-import { levelForZoom, tileGrid } from '../../shared/tiles'
+import { levelForZoom, tileCoordKey, tileGrid } from '../../shared/tiles'
 
 /**
  * A view of a plane: the camera's in world units (DESIGN §4), or a layer's in its full-resolution
@@ -63,8 +63,8 @@ export interface TileCoord {
 
 /** What the scheduler knows of the loading state; keys are the `coordKey` of a tile. */
 export interface LoadState {
-  /** The tile is in the cache (displayable, never requested again). */
-  isLoaded(key: string): boolean
+  /** The tile (`key`, the `coordKey` of `tile`) is in the cache (displayable, never requested again). */
+  isLoaded(key: string, tile: TileCoord): boolean
   /** The tile was requested and has neither arrived nor been cancelled. */
   isInFlight(key: string): boolean
 }
@@ -114,10 +114,8 @@ export interface TilePlan {
 /** A level whose tile count is at most this is pinned: always wanted, never evicted. */
 export const PINNED_LEVEL_MAX_TILES = 4
 
-/** The key of a tile within one raster: `level/col/row` (prefix the raster id to get `tileKey`). */
-export function coordKey(tile: TileCoord): string {
-  return `${tile.level}/${tile.col}/${tile.row}`
-}
+/** The key of a tile within one raster: `tileCoordKey` of shared/tiles.ts (its `tileKey` names the raster too). */
+export const coordKey: (tile: TileCoord) => string = tileCoordKey
 
 /** Levels that stay pinned: the coarsest level and every level of at most PINNED_LEVEL_MAX_TILES tiles. */
 export function pinnedLevels(geometry: PyramidGeometry): number[] {
@@ -202,7 +200,7 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   const seen = new Set<string>()
   const want = (tile: TileCoord, priority: ImageLoadPriority, rank: number): void => {
     const key = coordKey(tile)
-    if (seen.has(key) || state.isLoaded(key)) return
+    if (seen.has(key) || state.isLoaded(key, tile)) return
     seen.add(key)
     plan.keep.add(key)
     if (!state.isInFlight(key)) lists[priority].push({ ...tile, priority, rank: round(rank) })
@@ -220,14 +218,14 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, aheadLevel)
   const holes: TileCoord[] = []
   for (const tile of wanted) {
-    if (!state.isLoaded(coordKey(tile))) holes.push(tile) // nearest first, as `wanted` is
+    if (!state.isLoaded(coordKey(tile), tile)) holes.push(tile) // nearest first, as `wanted` is
     want(tile, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, tile))
   }
   // On screen now and already on their way: still wanted (they may arrive in time), not asked again.
   if (ahead !== view) {
     for (const tile of visible) {
       const key = coordKey(tile)
-      if (!seen.has(key) && !state.isLoaded(key) && state.isInFlight(key)) {
+      if (!seen.has(key) && !state.isLoaded(key, tile) && state.isInFlight(key)) {
         seen.add(key)
         plan.keep.add(key)
       }
@@ -248,7 +246,7 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
       }
       const key = coordKey(ancestor)
       if (seen.has(key)) break
-      if (!state.isInFlight(key) || state.isLoaded(key)) continue
+      if (!state.isInFlight(key) || state.isLoaded(key, ancestor)) continue
       seen.add(key)
       plan.keep.add(key)
     }
@@ -279,7 +277,8 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
 /** Some coarser tile under `tile` is loaded: the hole shows something (blurred) until it fills. */
 function hasLoadedAncestor(tile: TileCoord, geometry: PyramidGeometry, state: LoadState): boolean {
   for (let up = tile.level + 1, shift = 1; up < geometry.levels.length; up++, shift++) {
-    if (state.isLoaded(coordKey({ level: up, col: tile.col >> shift, row: tile.row >> shift }))) return true
+    const ancestor = { level: up, col: tile.col >> shift, row: tile.row >> shift }
+    if (state.isLoaded(coordKey(ancestor), ancestor)) return true
   }
   return false
 }
@@ -295,12 +294,12 @@ export interface Cover {
  * Chooses what to draw over the visible tiles of `level`: the tile itself when loaded; otherwise
  * its loaded children (just after zooming out) over its best loaded ancestor, so a hole is never blank.
  */
-export function coverTiles(visible: readonly TileCoord[], geometry: PyramidGeometry, isLoaded: (key: string) => boolean): Cover {
+export function coverTiles(visible: readonly TileCoord[], geometry: PyramidGeometry, isLoaded: (key: string, tile: TileCoord) => boolean): Cover {
   const chosen = new Map<string, TileCoord>()
   let complete = true
   for (const tile of visible) {
     const key = coordKey(tile)
-    if (isLoaded(key)) {
+    if (isLoaded(key, tile)) {
       chosen.set(key, tile)
       continue
     }
@@ -312,7 +311,7 @@ export function coverTiles(visible: readonly TileCoord[], geometry: PyramidGeome
         const child = { level: tile.level - 1, col: tile.col * 2 + dc, row: tile.row * 2 + dr }
         if (child.col >= cols || child.row >= rows) continue
         const childKey = coordKey(child)
-        if (isLoaded(childKey)) chosen.set(childKey, child)
+        if (isLoaded(childKey, child)) chosen.set(childKey, child)
         else childrenCover = false
       }
     }
@@ -321,7 +320,7 @@ export function coverTiles(visible: readonly TileCoord[], geometry: PyramidGeome
       const shift = level - tile.level
       const ancestor = { level, col: tile.col >> shift, row: tile.row >> shift }
       const ancestorKey = coordKey(ancestor)
-      if (isLoaded(ancestorKey)) {
+      if (isLoaded(ancestorKey, ancestor)) {
         chosen.set(ancestorKey, ancestor)
         break
       }

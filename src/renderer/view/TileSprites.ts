@@ -12,6 +12,8 @@ import { Container, Mesh, MeshGeometry, Sprite } from 'pixi.js'
 import type { Point } from '../../shared/geo/affine'
 import { MAX_MESH_CELLS, tileMesh } from './map/mapping'
 import type { RasterInfo } from '../../shared/raster'
+import { messageOf } from '../../shared/errors'
+import { tileKey } from '../../shared/tiles'
 import type { CacheEntry, TextureCache } from './TextureCache'
 import { coordKey, levelScaleXY, type TileCoord } from './TileScheduler'
 import type { TileShading } from './StretchShader'
@@ -65,13 +67,13 @@ export class TileSprites {
     const levelCount = this.deps.info().levels.length
     for (const coord of tiles) {
       const key = coordKey(coord)
-      let entry = this.deps.cache.get(this.fullKey(key))
+      let entry = this.deps.cache.get(this.fullKey(coord))
       if (!entry) continue
       let drawn = this.sprites.get(key)
       if (drawn?.warp && drawn.warp.cells < MAX_MESH_CELLS && drawn.warp.errorWorld * this.deps.worldZoom() > MESH_TOLERANCE_PX) {
         // Zoomed in past what its mesh is good for: a finer one.
         this.sprites.delete(key)
-        this.destroySprite(key, drawn)
+        this.destroySprite(drawn)
         drawn = undefined
       }
       if (!drawn) {
@@ -101,7 +103,7 @@ export class TileSprites {
       }
     }
     for (const [key, drawn] of this.sprites) {
-      if (!next.has(key)) this.destroySprite(key, drawn)
+      if (!next.has(key)) this.destroySprite(drawn)
     }
     this.sprites = next
     const changed = this.changed
@@ -145,7 +147,7 @@ export class TileSprites {
     try {
       tile = rebuildTileTexture(entry.value.tile, this.deps.display())
     } catch (error) {
-      console.error(`Tile ${entry.key} cannot show the bands picked: ${error instanceof Error ? error.message : String(error)}`)
+      console.error(`Tile ${entry.key} cannot show the bands picked: ${messageOf(error)}`)
       return undefined
     }
     const wasDisplayed = entry.value.displayed
@@ -159,24 +161,25 @@ export class TileSprites {
     const drawn = this.sprites.get(key)
     if (!drawn) return
     this.sprites.delete(key)
-    this.destroySprite(key, drawn)
+    this.destroySprite(drawn)
   }
 
-  private destroySprite(key: string, drawn: Drawn): void {
+  private destroySprite(drawn: Drawn): void {
     this.container.removeChild(drawn.sprite)
     this.changed = true
     drawn.sprite.destroy({ children: false, texture: false, textureSource: false })
     drawn.warp?.geometry.destroy() // its own, unlike the unit quad every plain tile shares
-    this.deps.cache.setInUse(this.fullKey(key), false)
+    this.deps.cache.setInUse(this.fullKey(drawn.coord), false)
   }
 
   /** Removes every sprite. */
   clear(): void {
-    for (const [key, drawn] of this.sprites) this.destroySprite(key, drawn)
+    for (const drawn of this.sprites.values()) this.destroySprite(drawn)
     this.sprites.clear()
   }
 
-  private fullKey(key: string): string {
-    return `${this.rasterId}/${key}`
+  /** The tile's key in the texture cache, which all layers share. */
+  private fullKey(coord: TileCoord): string {
+    return tileKey({ rasterId: this.rasterId, level: coord.level, col: coord.col, row: coord.row })
   }
 }
