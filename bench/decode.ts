@@ -33,7 +33,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 registerModulePathHook()
 
 const { default: sharp } = await import('sharp')
-const { WorkerPool } = await import('../src/main/pool/index')
+const { createDecodePool } = await import('../src/main/raster/decodePools')
 const { openRaster } = await import('../src/main/raster/index')
 const { pyramidTiffOptions } = await import('../src/main/raster/decode/pyramid')
 
@@ -91,7 +91,7 @@ async function tilesPerSecond(files: { tif: string }): Promise<void> {
   await run(inProcess) // warm the file cache
   const threads = `libuv ${process.env.UV_THREADPOOL_SIZE ?? 4} threads, concurrency ${sharp.concurrency()}`
   for (const size of [...new Set([1, cores, cores * 2])]) {
-    const pool = new WorkerPool({ size })
+    const pool = createDecodePool({ size })
     const source = await openRaster(files.tif, { pool, backgroundPool: pool, cacheDir: join(cacheRoot, 'pyramids') })
     await run((c, r) => source.readTile(0, c, r))
     const values: number[] = []
@@ -128,7 +128,7 @@ async function tilesPerSecond(files: { tif: string }): Promise<void> {
 async function workerStartup(file: string): Promise<void> {
   const times: number[] = []
   for (let i = 0; i < rounds; i++) {
-    const pool = new WorkerPool({ size: 1 })
+    const pool = createDecodePool({ size: 1 })
     const start = performance.now()
     await pool.run({ kind: 'probe', path: file })
     times.push(seconds(start))
@@ -142,8 +142,8 @@ async function pyramids(files: { jpg: string; png: string }): Promise<void> {
   const settings = pyramidTiffOptions(false, 256)
   const described = `${settings.compression} + ${settings.predictor} predictor, ${settings.tileWidth}² tiles, both sides`
   for (const [kind, file] of [['JPEG', files.jpg], ['PNG', files.png]] as const) {
-    const pool = new WorkerPool({ size: cores })
-    const background = new WorkerPool({ size: 1 })
+    const pool = createDecodePool({ size: cores })
+    const background = createDecodePool({ size: 1 })
     // Start the workers first, as the app's shared pools are at creation: the figure is the decode, not a thread's start-up.
     pool.warm()
     background.warm()
@@ -244,8 +244,8 @@ async function losslessCost(): Promise<void> {
   const lossless = pyramidTiffOptions(false, 256)
   const lossy = pyramidTiffOptions(true, 256)
   for (const [kind, file] of [['lossless striped RGB TIFF (deflate)', sources.tif], ['JPEG q90', sources.jpg]] as const) {
-    const pool = new WorkerPool({ size: cores })
-    const background = new WorkerPool({ size: 1 })
+    const pool = createDecodePool({ size: cores })
+    const background = createDecodePool({ size: 1 })
     pool.warm()
     background.warm()
     await Promise.all([...Array.from({ length: cores }, () => pool.run({ kind: 'probe', path: file })), background.run({ kind: 'probe', path: file })])

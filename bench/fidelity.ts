@@ -34,7 +34,7 @@ import type { GeoTransform } from '../src/shared/raster'
 
 registerModulePathHook()
 
-const { WorkerPool } = await import('../src/main/pool/index')
+const { createDecodePool } = await import('../src/main/raster/decodePools')
 const { openRaster } = await import('../src/main/raster/index')
 type RasterSource = Awaited<ReturnType<typeof openRaster>>
 
@@ -236,7 +236,7 @@ interface Measured {
   tolerance: number
 }
 
-async function measure(kind: Kind, pool: InstanceType<typeof WorkerPool>, background: InstanceType<typeof WorkerPool>): Promise<Measured> {
+async function measure(kind: Kind, pool: ReturnType<typeof createDecodePool>, background: ReturnType<typeof createDecodePool>): Promise<Measured> {
   const path = await kind.build()
   const info = await gdal.gdalInfo(path)
   const measured: Measured = {
@@ -303,8 +303,8 @@ const asGdal = (m: Measured): boolean =>
 
 const loadAtStart = loadavg()[0]!
 console.log(`${version}; files in ${dir}`)
-const pool = new WorkerPool({ size: 2, name: 'fidelity bench tile pool' })
-const background = new WorkerPool({ size: 1, name: 'fidelity bench background pool' })
+const pool = createDecodePool({ size: 2, name: 'fidelity bench tile pool' })
+const background = createDecodePool({ size: 1, name: 'fidelity bench background pool' })
 const measured: Measured[] = []
 try {
   // Workers started and their modules loaded before the first figure, as the app's shared pools are.

@@ -31,7 +31,7 @@ async function measure(path: string, strategy: Strategy): Promise<Figures> {
   const { registerModulePathHook } = await import('../modulePathHook')
   registerModulePathHook()
   const { openRaster } = await import('../../src/main/raster/index')
-  const { closeDefaultPool, getDefaultPools } = await import('../../src/main/pool/defaultPool')
+  const { closeDefaultPool, getDefaultPools } = await import('../../src/main/raster/index')
   const pools = getDefaultPools()
   // Let the workers start and load sharp before the clock starts, as an app that has been open a while.
   await new Promise((r) => setTimeout(r, 1500))

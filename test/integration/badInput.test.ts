@@ -6,7 +6,7 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
 import { TextureService } from '../../src/main/service/TextureService'
 import type { ServerMessage } from '../../src/shared/protocol'
@@ -39,8 +39,8 @@ const MB = 1024 * 1024
 
 const tmp = tempDir('tessera-bad-')
 let corpus: BadCorpus
-let pool: WorkerPool
-let background: WorkerPool
+let pool: DecodePool
+let background: DecodePool
 let good: RasterSource
 let goodTile: Uint8Array
 const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
@@ -68,8 +68,8 @@ async function goodLayerStillRenders(): Promise<void> {
 }
 
 beforeAll(async () => {
-  pool = new WorkerPool({ size: 2, name: 'bad-input tile pool' })
-  background = new WorkerPool({ size: 1, name: 'bad-input background pool' })
+  pool = createDecodePool({ size: 2, name: 'bad-input tile pool' })
+  background = createDecodePool({ size: 1, name: 'bad-input background pool' })
   corpus = await generateBadCorpus(tmp.file('corpus'))
   const goodPath = tmp.file('good.tif')
   await fromRaw(gradient(1024, 1024)).tiff({ tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: 'deflate' }).toFile(goodPath)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TextureService } from '../../src/main/service/TextureService'
 import type { RasterOpener } from '../../src/main/service/types'
-import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type RasterSource } from '../../src/main/raster'
 import { cachePaths } from '../../src/main/raster/pyramidCache'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
@@ -17,14 +17,14 @@ import type { OpenedRaster, ServerMessage } from '../../src/shared/protocol'
 import { MemorySink, expectedTile, makeServiceFixtures, smallMemoryOpenOptions, streamingScenario, type ServiceFixtures } from '../helpers/serviceFixtures'
 
 let fixtures: ServiceFixtures
-let pool: WorkerPool
-let background: WorkerPool
+let pool: DecodePool
+let background: DecodePool
 const services: TextureService[] = []
 
 beforeAll(async () => {
   fixtures = await makeServiceFixtures()
-  pool = new WorkerPool({ size: 2, testHooks: true, name: 'tile pool' })
-  background = new WorkerPool({ size: 1, name: 'background pool' })
+  pool = createDecodePool({ size: 2, testHooks: true, name: 'tile pool' })
+  background = createDecodePool({ size: 1, name: 'background pool' })
 }, 60_000)
 
 afterAll(async () => {

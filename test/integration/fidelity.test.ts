@@ -7,23 +7,23 @@
  * translated by GDAL; nothing big is committed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
 import type { GeoTransform, RasterInfo, SampleType, TileKind } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
 import { tempDir } from '../helpers/images'
 
 const tmp = tempDir('tessera-fidelity-')
-let pool: WorkerPool
-let background: WorkerPool
+let pool: DecodePool
+let background: DecodePool
 const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
 const opened: RasterSource[] = []
 
 beforeAll(() => {
   // Fails every row with the reason when gdal-bin is missing (CI installs it), never skips.
   gdal.requireGdal()
-  pool = new WorkerPool({ size: 2, name: 'fidelity tile pool' })
-  background = new WorkerPool({ size: 1, name: 'fidelity background pool' })
+  pool = createDecodePool({ size: 2, name: 'fidelity tile pool' })
+  background = createDecodePool({ size: 1, name: 'fidelity background pool' })
 })
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((source) => source.close()))

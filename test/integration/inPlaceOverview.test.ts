@@ -4,20 +4,20 @@
  * averaging valid samples only, equal to the block means of GDAL's own read of the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions } from '../../src/main/raster'
 import { demInt16, gdalRead, requireGdal, translate, writeSource } from '../helpers/gdal'
 import { tempDir } from '../helpers/images'
 
 const tmp = tempDir('tessera-overview-')
-let pool: WorkerPool
-let background: WorkerPool
+let pool: DecodePool
+let background: DecodePool
 const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
 
 beforeAll(() => {
   requireGdal()
-  pool = new WorkerPool({ size: 2, name: 'overview test tiles' })
-  background = new WorkerPool({ size: 1, name: 'overview test background' })
+  pool = createDecodePool({ size: 2, name: 'overview test tiles' })
+  background = createDecodePool({ size: 1, name: 'overview test background' })
 })
 afterAll(async () => {
   await Promise.all([pool.close(), background.close()])

@@ -7,11 +7,12 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AsyncImageLoader, ImageLoadPriority } from '../../src/main/loader'
-import { LinePriority, WorkerPool } from '../../src/main/pool/WorkerPool'
+import { LinePriority } from '../../src/main/pool/PoolLine'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-let pool: WorkerPool | null = null
+let pool: DecodePool | null = null
 let loader: AsyncImageLoader<number> | null = null
 afterEach(async () => {
   await loader?.stop()
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 /** A loader whose slots are the pool's workers, recording what the pool held at each start. */
 function setUp(size: number) {
-  const p = new WorkerPool({ size, testHooks: true, name: 'test tile pool' })
+  const p = createDecodePool({ size, testHooks: true, name: 'test tile pool' })
   p.warm()
   const l = new AsyncImageLoader<number>({ maxWorkers: size, slots: p })
   l.start()
@@ -52,7 +53,7 @@ function setUp(size: number) {
 }
 
 /** Resolves once nothing is pending, running or decoding. */
-async function idle(p: WorkerPool, l: AsyncImageLoader<number>): Promise<void> {
+async function idle(p: DecodePool, l: AsyncImageLoader<number>): Promise<void> {
   while (l.getPendingCount() > 0 || l.runningCount > 0 || p.busyCount > 0) await sleep(5)
 }
 

@@ -1,20 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, decodeWorker, type DecodePool } from '../../src/main/raster/decodePools'
 
 describe('WorkerPool', () => {
-  let pool: WorkerPool
+  let pool: DecodePool
   afterEach(async () => {
     await pool?.close()
   })
 
   it('runs serialisable jobs on worker threads and returns their results', async () => {
-    pool = new WorkerPool({ size: 2, testHooks: true })
+    pool = createDecodePool({ size: 2, testHooks: true })
     expect(pool.size).toBe(2)
     await expect(pool.run({ kind: 'test:echo', value: { a: [1, 2] } })).resolves.toEqual({ a: [1, 2] })
   })
 
   it('fails only the job of a worker that exits, and the next job succeeds', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const crash = pool.run({ kind: 'test:exit', code: 3 })
     const next = pool.run({ kind: 'test:echo', value: 'after' })
     await expect(crash).rejects.toThrow(/exited with code 3 while running a test:exit job/)
@@ -23,14 +24,14 @@ describe('WorkerPool', () => {
   })
 
   it('fails only the job of a worker that throws outside any job', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const crash = pool.run({ kind: 'test:throw', message: 'boom in worker' })
     await expect(crash).rejects.toThrow(/threw boom in worker/)
     await expect(pool.run({ kind: 'test:echo', value: 1 })).resolves.toBe(1)
   })
 
   it('takes a cancelled queued job out of the queue', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const busy = pool.run({ kind: 'test:sleep', ms: 300 })
     const controller = new AbortController()
     const queued = pool.run({ kind: 'test:echo', value: 'never' }, { signal: controller.signal })
@@ -42,7 +43,7 @@ describe('WorkerPool', () => {
   })
 
   it('discards the result of a cancelled running job, and its worker goes on', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const controller = new AbortController()
     const running = pool.run({ kind: 'test:sleep', ms: 200 }, { signal: controller.signal })
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -53,7 +54,7 @@ describe('WorkerPool', () => {
   })
 
   it('ends the worker of a cancelled long job and replaces it', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const controller = new AbortController()
     const long = pool.run({ kind: 'test:sleep', ms: 60_000 }, { signal: controller.signal, terminateOnAbort: true })
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -64,7 +65,7 @@ describe('WorkerPool', () => {
   })
 
   it('rejects what is left on close, ends every worker, and closes only once', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const running = pool.run({ kind: 'test:sleep', ms: 60_000 })
     const queued = pool.run({ kind: 'test:echo', value: 1 })
     const answers = Promise.all([expect(running).rejects.toThrow(/closed/), expect(queued).rejects.toThrow(/closed/)])
@@ -76,7 +77,7 @@ describe('WorkerPool', () => {
   })
 
   it('starts every worker on warm(), once, and none after close', async () => {
-    pool = new WorkerPool({ size: 2, testHooks: true })
+    pool = createDecodePool({ size: 2, testHooks: true })
     expect(pool.stats().workers).toBe(0)
     pool.warm()
     pool.warm()
@@ -89,11 +90,11 @@ describe('WorkerPool', () => {
   })
 
   it('refuses test jobs in workers started without test hooks', async () => {
-    pool = new WorkerPool({ size: 1 })
+    pool = createDecodePool({ size: 1 })
     await expect(pool.run({ kind: 'test:echo', value: 1 })).rejects.toThrow(/testHooks/)
   })
 
   it('rejects a size that is not a positive integer, naming it', () => {
-    expect(() => new WorkerPool({ size: 0 })).toThrow('Expected positive integer for size but received 0 of type number')
+    expect(() => new WorkerPool({ worker: decodeWorker, size: 0 })).toThrow('Expected positive integer for size but received 0 of type number')
   })
 })

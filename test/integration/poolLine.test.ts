@@ -3,12 +3,12 @@
  * raster): probes go first, then the rest, FIFO among equals; an explicit priority places a job.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { WorkerPool } from '../../src/main/pool'
-import { DECODE_YIELD_MS, LinePriority, linePriority } from '../../src/main/pool/WorkerPool'
-import type { DecodeJob } from '../../src/main/pool/jobs'
+import { DECODE_YIELD_MS, LinePriority } from '../../src/main/pool/PoolLine'
+import type { DecodeJob } from '../../src/main/raster/decode/jobs'
+import { createDecodePool, linePriority, type DecodePool } from '../../src/main/raster/decodePools'
 
 describe('WorkerPool line', () => {
-  let pool: WorkerPool
+  let pool: DecodePool
   afterEach(async () => {
     await pool?.close()
   })
@@ -22,7 +22,7 @@ describe('WorkerPool line', () => {
   })
 
   /** A listener for free slots that starts one tile job, as the loader does, when the pool says a worker is free. */
-  function tileOnFreeSlot(p: WorkerPool, order: string[]): Promise<void> {
+  function tileOnFreeSlot(p: DecodePool, order: string[]): Promise<void> {
     return new Promise((done) => {
       const unlisten = p.onSlotFreed(() => {
         // The loader pumps in a microtask, after the pool's own dispatch.
@@ -40,7 +40,7 @@ describe('WorkerPool line', () => {
 
   it(`a long decode that just joined the line gives a freed worker to a tile first, then runs (by default for ${DECODE_YIELD_MS} ms)`, async () => {
     // A yield far longer than the job ahead, whatever the machine's load.
-    pool = new WorkerPool({ size: 1, testHooks: true, decodeYieldMs: 10_000 })
+    pool = createDecodePool({ size: 1, testHooks: true, decodeYieldMs: 10_000 })
     const order: string[] = []
     const busy = pool.run({ kind: 'test:sleep', ms: 50 })
     const tile = tileOnFreeSlot(pool, order)
@@ -51,7 +51,7 @@ describe('WorkerPool line', () => {
   })
 
   it('a decode that waited its yield time goes before tiles', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true, decodeYieldMs: 20 })
+    pool = createDecodePool({ size: 1, testHooks: true, decodeYieldMs: 20 })
     await pool.run({ kind: 'test:echo', value: 'started' }) // its worker running
     const order: string[] = []
     const busy = pool.run({ kind: 'test:sleep', ms: 300 })
@@ -62,7 +62,7 @@ describe('WorkerPool line', () => {
   })
 
   it('starts waiting jobs most urgent first, FIFO among equals', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const order: string[] = []
     const busy = pool.run({ kind: 'test:sleep', ms: 200 })
     const jobs = [
@@ -78,7 +78,7 @@ describe('WorkerPool line', () => {
   })
 
   it('starts a probe given after an overview decode before it, by default', async () => {
-    pool = new WorkerPool({ size: 1, testHooks: true })
+    pool = createDecodePool({ size: 1, testHooks: true })
     const order: string[] = []
     const busy = pool.run({ kind: 'test:sleep', ms: 200 })
     const decode = pool.run({ kind: 'test:echo', value: 'decode' }).then(() => order.push('decode'))

@@ -1,19 +1,19 @@
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import sharp, { type Sharp } from 'sharp'
-import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
 import { tileRect } from '../../src/shared/tiles'
 import { crop, difference, fromRaw, gradient, reduceRaw, referenceRgba, tempDir, writeFloatGeoTiff, writePng16, writeSubifdPyramid } from '../helpers/images'
 
 const tmp = tempDir()
-let pool: WorkerPool
-let background: WorkerPool
+let pool: DecodePool
+let background: DecodePool
 const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
 
 beforeAll(() => {
-  pool = new WorkerPool({ size: 2, name: 'test tile pool' })
-  background = new WorkerPool({ size: 1, name: 'test background pool' })
+  pool = createDecodePool({ size: 2, name: 'test tile pool' })
+  background = createDecodePool({ size: 1, name: 'test background pool' })
 })
 afterAll(async () => {
   await Promise.all([pool.close(), background.close()])

@@ -1,15 +1,15 @@
 import { utimesSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import sharp from 'sharp'
-import { WorkerPool } from '../../src/main/pool'
+import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions, type RasterInfo, type RasterSource } from '../../src/main/raster'
 import { tileRect } from '../../src/shared/tiles'
 import { crop, difference, reduceRaw, referenceRgba, tempDir } from '../helpers/images'
 
 const tmp = tempDir()
 const path = tmp.file('big.jpg')
-let pool: WorkerPool
-let background: WorkerPool
+let pool: DecodePool
+let background: DecodePool
 
 /** Opens the big JPEG and waits for its pyramid; returns the source and the progress reported. */
 async function openAndWait(extra: OpenOptions = {}): Promise<{ source: RasterSource; progress: number[]; ready: boolean }> {
@@ -32,8 +32,8 @@ async function openAndWait(extra: OpenOptions = {}): Promise<{ source: RasterSou
 }
 
 beforeAll(async () => {
-  pool = new WorkerPool({ size: 2 })
-  background = new WorkerPool({ size: 1 })
+  pool = createDecodePool({ size: 2 })
+  background = createDecodePool({ size: 1 })
   // 8000×6000, smooth with detail: a gradient plus noise-free stripes, so JPEG stays close.
   await sharp({ create: { width: 8000, height: 6000, channels: 3, background: { r: 40, g: 120, b: 200 } } })
     .composite([{ input: Buffer.from('<svg width="8000" height="6000"><defs><linearGradient id="g"><stop offset="0" stop-color="#000"/><stop offset="1" stop-color="#fff"/></linearGradient></defs><rect width="8000" height="6000" fill="url(#g)" opacity="0.6"/><circle cx="4000" cy="3000" r="1500" fill="#c33"/></svg>') }])

@@ -1,30 +1,37 @@
 /**
- * A fixed-size pool of decode worker threads: an executor that runs the jobs it is handed, one job
- * per worker at a time. Priorities are decided by the loader above it (DESIGN.md §2): the loader
+ * A fixed-size pool of worker threads: an executor that runs the jobs it is handed, one job per
+ * worker at a time. It knows jobs, not what they compute: its creator hands it the worker script
+ * and where each kind of job waits in line (`PoolWorker`); the decode pools are made in
+ * `raster/decodePools.ts`. Priorities are decided by the loader above it (DESIGN.md §2): the loader
  * starts a tile only when `freeSlots` says a worker is free (the pool is its `LoadSlots`), so tiles
  * never wait here and the pool never reorders them. Jobs run outside the loader (opening a raster:
- * probe, decode-shared) that find every worker busy wait in a line: probes first (a person waits
- * for each file's info, and a probe is short), served before the loader's next tile, then the
- * rest, FIFO among equals (`RunOptions.priority`); a long decode gives a freed worker to the
- * loader's tiles for its first `decodeYieldMs` in line, then goes before them too. A worker that
- * throws, crashes or exits fails only its own job and is replaced; cancelled work leaves the line,
- * or has its result discarded while its worker (and its slot) stays busy until done, or (for long
- * jobs, `terminateOnAbort`) ends its worker.
+ * probe, decode-shared) that find every worker busy wait in the pool's `PoolLine`, which says what
+ * a free worker runs next. A worker that throws, crashes or exits fails only its own job and is
+ * replaced; cancelled work leaves the line, or has its result discarded while its worker (and its
+ * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
  */
 import { availableParallelism } from 'node:os'
 import { expectedMessage } from '../../shared/errors'
 import type { Worker } from 'node:worker_threads'
-import decodeWorkerPath from './decode.worker?modulePath'
 import type { LoadSlots } from '../loader/types'
 import { abortError } from './errors'
-import type { DecodeJob, WorkerMessage, WorkerRequest } from './jobs'
+import { DECODE_YIELD_MS, PoolLine, type LinePlace } from './PoolLine'
 import { spawnWorker } from './spawnWorker'
+import type { PoolJob, WorkerMessage, WorkerRequest } from './workerMessages'
 
-export interface WorkerPoolOptions {
+/** The worker a pool runs: its script, and where each of its jobs waits in line. */
+export interface PoolWorker<Job extends PoolJob> {
+  /** The module every worker thread runs (a path or a file: URL; a `.ts` one starts through tsx). */
+  script: string | URL
+  /** A job's place in the line when `run` is given none (`RunOptions.priority`). */
+  linePlace: (job: Job) => LinePlace
+}
+
+export interface WorkerPoolOptions<Job extends PoolJob> {
+  /** What the workers run. */
+  worker: PoolWorker<Job>
   /** Worker threads; default: number of cores, at least 2. */
   size?: number
-  /** Module the workers run; default the bundled decode worker. */
-  workerPath?: string
   /** Name used in error messages ("tile pool", "background pool"). */
   name?: string
   /** Let workers honour the `test:*` jobs (crash, throw, sleep); default false. */
@@ -44,34 +51,11 @@ export interface RunOptions {
    */
   terminateOnAbort?: boolean
   /**
-   * Place in the line of jobs waiting for a worker: lower first, FIFO among equals. Default
-   * `linePriority(job)`: probes (short, and each open waits for one) before overviews and decodes.
+   * Place in the line of jobs waiting for a worker (`PoolLine`): a kind (probe, tile, decode) or
+   * a number, lower first, FIFO among equals. Default: the worker's `linePlace(job)`.
    */
-  priority?: number
+  priority?: LinePlace
 }
-
-/** Line priorities of the pool's waiting jobs (lower first). */
-export const LinePriority = { probe: 0, tile: 0.5, decode: 1 } as const
-
-/** Jobs that make one tile (a few ms each): what the loader starts. */
-const TILE_JOBS: ReadonlySet<DecodeJob['kind']> = new Set(['region', 'cut', 'jpeg-tile'])
-
-/**
- * A job's default place in the line: a probe before everything else (issue 14: a fifth probe
- * waited ~1 s behind four overviews), then tiles, then long decodes (an overview of a file opening).
- */
-export function linePriority(job: DecodeJob): number {
-  if (job.kind === 'probe') return LinePriority.probe
-  return TILE_JOBS.has(job.kind) ? LinePriority.tile : LinePriority.decode
-}
-
-/**
- * How long a long decode waiting in line gives way to tiles (`WorkerPool.freeSlots`): five files
- * dropped together opened their top layer at 0.6 s but drew its first tile at 1.3 s, its tiles
- * waiting behind the overviews of the four files under it. Past this, it goes before tiles again,
- * so that a file opening is never starved by a person panning another.
- */
-export const DECODE_YIELD_MS = 100
 
 /** Counters since construction. */
 export interface WorkerPoolStats {
@@ -86,14 +70,10 @@ export interface WorkerPoolStats {
   replaced: number
 }
 
-interface Entry {
+interface Entry<Job> {
   id: number
-  job: DecodeJob
+  job: Job
   options: RunOptions
-  /** Its place in the line (lower first). */
-  priority: number
-  /** When it joined the line (performance.now()). */
-  queuedAt: number
   resolve: (value: unknown) => void
   reject: (error: Error) => void
   /** Set once the caller has been answered (abort); a late result is then dropped. */
@@ -101,9 +81,9 @@ interface Entry {
   unlisten: () => void
 }
 
-interface Slot {
+interface Slot<Job> {
   worker: Worker
-  current: Entry | null
+  current: Entry<Job> | null
   dead: boolean
 }
 
@@ -112,22 +92,20 @@ export function defaultPoolSize(): number {
   return Math.max(2, availableParallelism())
 }
 
-export class WorkerPool implements LoadSlots {
-  static readonly defaultOptions: Required<Omit<WorkerPoolOptions, 'size'>> = {
-    workerPath: decodeWorkerPath,
-    name: 'decode pool',
+export class WorkerPool<Job extends PoolJob = PoolJob> implements LoadSlots {
+  static readonly defaultOptions = {
+    name: 'worker pool',
     testHooks: false,
     decodeYieldMs: DECODE_YIELD_MS
-  }
+  } as const satisfies Required<Omit<WorkerPoolOptions<PoolJob>, 'size' | 'worker'>>
 
   /** Worker threads this pool runs at most. */
   readonly size: number
-  private readonly workerPath: string
+  private readonly worker: PoolWorker<Job>
   private readonly name: string
   private readonly testHooks: boolean
-  private readonly decodeYieldMs: number
-  private readonly slots: Slot[] = []
-  private readonly queue: Entry[] = []
+  private readonly slots: Slot<Job>[] = []
+  private readonly line: PoolLine<Entry<Job>>
   private nextId = 1
   private readonly slotListeners = new Set<() => void>()
   /** A dispatch after the slot listeners' turn (`dispatch`), when one is due. */
@@ -135,16 +113,16 @@ export class WorkerPool implements LoadSlots {
   private closing: Promise<void> | null = null
   private counters = { completed: 0, failed: 0, cancelled: 0, replaced: 0 }
 
-  constructor(options: WorkerPoolOptions = {}) {
+  constructor(options: WorkerPoolOptions<Job>) {
     const size = options.size ?? defaultPoolSize()
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(expectedMessage('positive integer', 'size', size, String(size)))
     }
     this.size = size
-    this.workerPath = options.workerPath ?? WorkerPool.defaultOptions.workerPath
+    this.worker = options.worker
     this.name = options.name ?? WorkerPool.defaultOptions.name
     this.testHooks = options.testHooks ?? WorkerPool.defaultOptions.testHooks
-    this.decodeYieldMs = options.decodeYieldMs ?? WorkerPool.defaultOptions.decodeYieldMs
+    this.line = new PoolLine({ decodeYieldMs: options.decodeYieldMs ?? WorkerPool.defaultOptions.decodeYieldMs })
   }
 
   /** Workers running a job now. */
@@ -154,28 +132,26 @@ export class WorkerPool implements LoadSlots {
 
   /** Jobs waiting for a worker. */
   get queuedCount(): number {
-    return this.queue.length
+    return this.line.length
   }
 
   /**
    * Jobs that would start at once: workers neither busy (a cancelled job keeps its worker busy
    * until it ends) nor claimed by a job waiting in line, except a long decode still giving way to
-   * tiles (`yieldsToTiles`). A closed pool reports its size: its jobs fail at once, they wait for nothing.
+   * tiles (`PoolLine.claimed`). A closed pool reports its size: its jobs fail at once, they wait for nothing.
    */
   get freeSlots(): number {
     if (this.closing) return this.size
-    const now = performance.now()
-    const claimed = this.queue.filter((entry) => !this.yieldsToTiles(entry, now)).length
-    return Math.max(0, this.size - this.busyCount - claimed)
+    return Math.max(0, this.size - this.busyCount - this.line.claimed(this.tilesTaken))
   }
 
   /**
-   * A long decode that joined the line less than `decodeYieldMs` ago gives way to the tiles of
-   * whoever listens for free slots (the loader): a free worker is offered to them first, and taken
-   * by the decode only if none is started by then (`dispatch`).
+   * Whether someone takes this pool's free workers for tiles (listens for free slots: the loader).
+   * A long decode in line gives way only to them: a free worker is offered to them first, and
+   * taken by the decode only if none is started by then (`dispatch`).
    */
-  private yieldsToTiles(entry: Entry, now: number): boolean {
-    return entry.priority >= LinePriority.decode && this.slotListeners.size > 0 && now - entry.queuedAt < this.decodeYieldMs
+  private get tilesTaken(): boolean {
+    return this.slotListeners.size > 0
   }
 
   /** Calls `listener` whenever a slot may have become free (a job ended, a worker was replaced). Returns the unsubscribe. */
@@ -193,21 +169,19 @@ export class WorkerPool implements LoadSlots {
   }
 
   /**
-   * Runs `job` on the first free worker, after the jobs waiting in line at its priority or a more
-   * urgent one (`RunOptions.priority`). Resolves with the
+   * Runs `job` on the first free worker, after the jobs waiting in line at its place or a more
+   * urgent one (`RunOptions.priority`, default the worker's `linePlace(job)`). Resolves with the
    * worker's result; rejects with the worker's error, with an Error when the worker dies, with an
    * AbortError when `signal` aborts, or with an Error when the pool is closed.
    */
-  run<T>(job: DecodeJob, options: RunOptions = {}): Promise<T> {
+  run<T>(job: Job, options: RunOptions = {}): Promise<T> {
     if (this.closing) return Promise.reject(new Error(`Cannot run ${job.kind} job: the ${this.name} is closed`))
     if (options.signal?.aborted) return Promise.reject(abortError(`Decode job ${job.kind}`))
     return new Promise<T>((resolve, reject) => {
-      const entry: Entry = {
+      const entry: Entry<Job> = {
         id: this.nextId++,
         job,
         options,
-        priority: options.priority ?? linePriority(job),
-        queuedAt: performance.now(),
         resolve: resolve as (value: unknown) => void,
         reject,
         settled: false,
@@ -219,10 +193,7 @@ export class WorkerPool implements LoadSlots {
         signal.addEventListener('abort', onAbort, { once: true })
         entry.unlisten = () => signal.removeEventListener('abort', onAbort)
       }
-      // The line is short (opens in progress): a linear insertion keeps it sorted, FIFO among equals.
-      const at = this.queue.findIndex((waiting) => waiting.priority > entry.priority)
-      if (at < 0) this.queue.push(entry)
-      else this.queue.splice(at, 0, entry)
+      this.line.add(entry, options.priority ?? this.worker.linePlace(job))
       this.dispatch()
     })
   }
@@ -240,7 +211,7 @@ export class WorkerPool implements LoadSlots {
   close(): Promise<void> {
     if (this.closing) return this.closing
     const error = (): Error => new Error(`The ${this.name} was closed`)
-    for (const entry of this.queue.splice(0)) this.settle(entry, error())
+    for (const entry of this.line.clear()) this.settle(entry, error())
     const endings = this.slots.splice(0).map((slot) => {
       slot.dead = true
       if (slot.current) this.settle(slot.current, error())
@@ -251,20 +222,19 @@ export class WorkerPool implements LoadSlots {
     return this.closing
   }
 
-  private abort(entry: Entry): void {
+  private abort(entry: Entry<Job>): void {
     if (entry.settled) return
     this.counters.cancelled++
-    const queuedAt = this.queue.indexOf(entry)
-    if (queuedAt >= 0) this.queue.splice(queuedAt, 1)
+    const waited = this.line.remove(entry)
     this.settle(entry, abortError(`Decode job ${entry.job.kind}`))
-    if (queuedAt >= 0) return this.slotFreed()
+    if (waited) return this.slotFreed()
     // A running job keeps its worker, and so its slot, until it ends, unless its worker is ended.
     if (!entry.options.terminateOnAbort) return
     const slot = this.slots.find((s) => s.current === entry)
     if (slot) this.retire(slot)
   }
 
-  private settle(entry: Entry, error: Error | null, value?: unknown): void {
+  private settle(entry: Entry<Job>, error: Error | null, value?: unknown): void {
     if (entry.settled) return
     entry.settled = true
     entry.unlisten()
@@ -273,19 +243,18 @@ export class WorkerPool implements LoadSlots {
   }
 
   /**
-   * Hands queued jobs to idle workers, starting workers up to `size`. A decode giving way to tiles
-   * is handed a worker only after the slot listeners had their turn (they start tiles in a
-   * microtask, before the `setImmediate` of `yielded`), unless `yielded`.
+   * Hands waiting jobs to idle workers, starting workers up to `size`, in the line's order. A
+   * decode giving way to tiles is handed a worker only after the slot listeners had their turn
+   * (they start tiles in a microtask, before the `setImmediate` of `yielded`), unless `yielded`.
    */
   private dispatch(yielded = false): void {
-    const now = performance.now()
-    while (this.queue.length > 0 && !this.closing) {
+    while (this.line.length > 0 && !this.closing) {
       let slot = this.slots.find((s) => s.current === null && !s.dead)
       if (!slot) {
         if (this.slots.length >= this.size) return
         slot = this.start()
       }
-      if (!yielded && this.yieldsToTiles(this.queue[0]!, now)) {
+      if (!yielded && this.line.firstGivesWay(this.tilesTaken)) {
         if (!this.yieldedDispatch) {
           this.yieldedDispatch = setImmediate(() => {
             this.yieldedDispatch = null
@@ -294,17 +263,17 @@ export class WorkerPool implements LoadSlots {
         }
         return
       }
-      const entry = this.queue.shift()!
+      const entry = this.line.shift()!
       slot.current = entry
       slot.worker.ref()
-      const request: WorkerRequest = { id: entry.id, job: entry.job }
+      const request: WorkerRequest<Job> = { id: entry.id, job: entry.job }
       slot.worker.postMessage(request)
     }
   }
 
-  private start(): Slot {
-    const worker = spawnWorker(this.workerPath, { testHooks: this.testHooks })
-    const slot: Slot = { worker, current: null, dead: false }
+  private start(): Slot<Job> {
+    const worker = spawnWorker(this.worker.script, { testHooks: this.testHooks })
+    const slot: Slot<Job> = { worker, current: null, dead: false }
     // An idle worker does not keep the process alive; a busy one does (its caller is waiting).
     worker.unref()
     worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message))
@@ -315,7 +284,7 @@ export class WorkerPool implements LoadSlots {
     return slot
   }
 
-  private onMessage(slot: Slot, message: WorkerMessage): void {
+  private onMessage(slot: Slot<Job>, message: WorkerMessage): void {
     const entry = slot.current
     if (!entry || entry.id !== message.id) return
     if (message.type === 'progress') {
@@ -338,7 +307,7 @@ export class WorkerPool implements LoadSlots {
   }
 
   /** A worker died on its own: fail its job (only that one) and start a replacement. */
-  private onDeath(slot: Slot, how: string): void {
+  private onDeath(slot: Slot<Job>, how: string): void {
     if (slot.dead) return
     const entry = slot.current
     if (entry && !entry.settled) {
@@ -349,7 +318,7 @@ export class WorkerPool implements LoadSlots {
   }
 
   /** Ends a worker that can no longer be trusted or whose job was abandoned, and replaces it. */
-  private retire(slot: Slot): void {
+  private retire(slot: Slot<Job>): void {
     slot.dead = true
     slot.current = null
     void slot.worker.terminate()

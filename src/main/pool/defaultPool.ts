@@ -1,24 +1,27 @@
 /**
- * The process-wide pools that `openRaster(path)` uses when it is given none: tile workers, and a
- * separate background lane for long jobs (pyramid builds) so they never hold back visible tiles.
- * Their workers start when the pools are first asked for (so that the first open does not pay for
- * thread start-up and sharp's loading), and idle workers do not keep the process alive.
- * `sharedTileSlots` is the tile lane as the process-wide tile loader sees it.
+ * The process-wide pools: tile workers, and a separate background lane for long jobs (pyramid
+ * builds) so they never hold back visible tiles. Whoever makes them names the worker they run (the
+ * raster sources: `getDefaultPools` of `raster/decodePools.ts`, which `openRaster(path)` uses when it
+ * is given no pools). Their workers start when the pools are first asked for (so that the first
+ * open does not pay for thread start-up and sharp's loading), and idle workers do not keep the
+ * process alive. `sharedTileSlots` is the tile lane as the process-wide tile loader sees it.
  */
 import { stopGlobalLoader } from '../loader/globalLoader'
 import type { LoadSlots } from '../loader/types'
 import { availableParallelism } from 'node:os'
-import { WorkerPool, defaultPoolSize } from './WorkerPool'
+import { WorkerPool, defaultPoolSize, type PoolWorker } from './WorkerPool'
+import type { PoolJob } from './workerMessages'
 
-/** The two lanes of decoding. */
-export interface DecodePools {
+/** The two lanes of the process. */
+export interface SharedPools<Job extends PoolJob> {
   /** Tiles, probes, overviews: short jobs. */
-  tiles: WorkerPool
+  tiles: WorkerPool<Job>
   /** Pyramid builds: long jobs, up to one per core (`backgroundPoolSize`). */
-  background: WorkerPool
+  background: WorkerPool<Job>
 }
 
-let shared: DecodePools | null = null
+/** The shared pools, and the worker they run (the one their jobs are typed by: `getSharedPools` checks it). */
+let shared: { worker: unknown; pools: SharedPools<PoolJob> } | null = null
 const slotListeners = new Set<() => void>()
 
 /** Size of the shared tile pool: TESSERA_POOL_SIZE when set, else every core (at least 2). */
@@ -37,20 +40,26 @@ export function backgroundPoolSize(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.max(1, availableParallelism())
 }
 
-/** The shared pools, created (and their workers started) on first call. */
-export function getDefaultPools(): DecodePools {
+/**
+ * The shared pools running `worker`, created (and their workers started) on first call. The process
+ * has one pair: asking for them with another worker than the one they run throws.
+ */
+export function getSharedPools<Job extends PoolJob>(worker: PoolWorker<Job>): SharedPools<Job> {
   if (!shared) {
-    shared = {
-      tiles: new WorkerPool({ size: tilePoolSize(), name: 'tile pool' }),
-      background: new WorkerPool({ size: backgroundPoolSize(), name: 'background pool' })
+    const pools: SharedPools<Job> = {
+      tiles: new WorkerPool({ worker, size: tilePoolSize(), name: 'tile pool' }),
+      background: new WorkerPool({ worker, size: backgroundPoolSize(), name: 'background pool' })
     }
-    shared.tiles.onSlotFreed(() => {
+    pools.tiles.onSlotFreed(() => {
       for (const listener of slotListeners) listener()
     })
-    shared.tiles.warm()
-    shared.background.warm()
+    pools.tiles.warm()
+    pools.background.warm()
+    shared = { worker, pools: pools as unknown as SharedPools<PoolJob> }
+  } else if (shared.worker !== worker) {
+    throw new Error(`The shared pools run another worker than ${String(worker.script)}: a process has one pair`)
   }
-  return shared
+  return shared.pools as unknown as SharedPools<Job>
 }
 
 /**
@@ -60,7 +69,7 @@ export function getDefaultPools(): DecodePools {
  */
 export const sharedTileSlots: LoadSlots = {
   get freeSlots(): number {
-    return shared ? shared.tiles.freeSlots : tilePoolSize()
+    return shared ? shared.pools.tiles.freeSlots : tilePoolSize()
   },
   onSlotFreed(listener: () => void): () => void {
     slotListeners.add(listener)
@@ -71,12 +80,12 @@ export const sharedTileSlots: LoadSlots = {
 /**
  * Closes the shared pools (their jobs reject) after stopping the process-wide loader that runs on
  * them (every callback gets null; a load that ignores its signal is abandoned after the loader's
- * grace time, so quitting never hangs on one). The next `getDefaultPools()` makes new pools, the
+ * grace time, so quitting never hangs on one). The next `getSharedPools()` makes new pools, the
  * next `getGlobalLoader()` a new loader. Idempotent.
  */
 export async function closeDefaultPool(): Promise<void> {
   await stopGlobalLoader()
-  const pools = shared
+  const pools = shared?.pools
   shared = null
   for (const listener of slotListeners) listener()
   if (pools) await Promise.all([pools.tiles.close(), pools.background.close()])

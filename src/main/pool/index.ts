@@ -1,7 +1,9 @@
-/** The decode worker pool: an executor of serialisable decode jobs on worker threads. */
+/** The worker pool: an executor of serialisable jobs on worker threads; what the jobs compute is its creator's business. */
 export { WorkerPool, defaultPoolSize } from './WorkerPool'
-export type { WorkerPoolOptions, RunOptions, WorkerPoolStats } from './WorkerPool'
-export { getDefaultPools, closeDefaultPool } from './defaultPool'
-export type { DecodePools } from './defaultPool'
+export type { PoolWorker, WorkerPoolOptions, RunOptions, WorkerPoolStats } from './WorkerPool'
+export { DECODE_YIELD_MS, LinePriority, PoolLine } from './PoolLine'
+export type { LineKind, LinePlace, PoolLineOptions } from './PoolLine'
+export { getSharedPools, closeDefaultPool, sharedTileSlots, tilePoolSize, backgroundPoolSize } from './defaultPool'
+export type { SharedPools } from './defaultPool'
 export { abortError, isAbortError } from './errors'
-export type * from './jobs'
+export type * from './workerMessages'

@@ -1,14 +1,14 @@
 /**
- * Starts one worker thread from a module path. A bundled worker (`.js`, what electron-vite emits)
+ * Starts one worker thread from a module path or file: URL. A bundled worker (`.js`, what electron-vite emits)
  * starts as is; a TypeScript source (what `?modulePath` gives under Vitest) starts through tsx,
  * because Node 20 worker threads neither run `.ts` nor honour `--import` in their execArgv.
  */
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-/** Data every decode worker receives at start. */
+/** Data every pool worker receives at start (`serveJobs` reads it). */
 export interface WorkerStartData {
   testHooks: boolean
 }
@@ -24,8 +24,9 @@ function tsxApi(): string {
   return tsxApiUrl
 }
 
-/** Starts a worker running `path` (a .js/.mjs module, or a .ts module through tsx). */
-export function spawnWorker(path: string, workerData: WorkerStartData): Worker {
+/** Starts a worker running `script` (a .js/.mjs module, or a .ts module through tsx). */
+export function spawnWorker(script: string | URL, workerData: WorkerStartData): Worker {
+  const path = script instanceof URL ? fileURLToPath(script) : script
   if (!/\.(c|m)?ts$/.test(path)) return new Worker(path, { workerData })
   // Load errors are rethrown outside the promise so that they reach the worker's 'error' event.
   const bootstrap =

@@ -12,10 +12,10 @@
  * - at the latest `latestMs` after the raster opened (a hidden layer asks for nothing).
  * The decode always follows: only its start moves.
  */
-import type { WorkerPool } from '../pool/WorkerPool'
+import type { DecodePool } from './decodePools'
 
 /** What the deferral watches of the tile pool. */
-export type ForegroundPool = Pick<WorkerPool, 'busyCount' | 'queuedCount' | 'onSlotFreed'>
+export type ForegroundPool = Pick<DecodePool, 'busyCount' | 'queuedCount' | 'onSlotFreed'>
 
 export interface DeferredStartOptions {
   /** The lane whose work goes first: the tile pool (probes, overviews, tiles). */

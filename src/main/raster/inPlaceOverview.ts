@@ -4,7 +4,7 @@
  * tile. Instead, its coarse levels come from an overview decoded once in the background lane
  * (geotiff.js in stripes, no-data-aware) and kept in shared memory: the reductions are cached.
  */
-import type { ImageSelector, SharedLevel } from '../pool/jobs'
+import type { ImageSelector, SharedLevel } from './decode/jobs'
 import { type LevelImage, levelImages } from './readers'
 import type { OpenContext } from './strategy'
 

@@ -11,7 +11,7 @@
  */
 import type { TileEncoding } from '../../shared/protocol'
 import type { LevelSize } from '../../shared/raster'
-import type { ImageSelector, PixelDecoder, PixelOutput } from '../pool/jobs'
+import type { ImageSelector, PixelDecoder, PixelOutput } from './decode/jobs'
 import { levelImages } from './levelImages'
 import { PHOTOMETRIC, type TiffDirectory } from './tiffLayout'
 

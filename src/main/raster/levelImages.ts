@@ -2,7 +2,7 @@
  * Which images of a TIFF are levels of its pyramid: reductions of the first by a power of two.
  * Pure, shared by the readers and by what is decided at open (`jpegPassthrough.ts`).
  */
-import type { ImageSelector } from '../pool/jobs'
+import type { ImageSelector } from './decode/jobs'
 
 /** An image of a file that serves as pyramid level `scale` (its size is level 0's / 2^scale, rounded either way). */
 export interface LevelImage {

@@ -1,12 +1,12 @@
 /** Options of `openRaster`, with their defaults stated once. */
-import type { WorkerPool } from '../pool/WorkerPool'
+import type { DecodePool } from './decodePools'
 import type { RasterInfo } from './types'
 
 export interface OpenOptions {
   /** Tile lane; default the shared pool (`getDefaultPools().tiles`). */
-  pool?: WorkerPool
+  pool?: DecodePool
   /** Lane for pyramid builds, apart from the tiles; default the shared background pool. */
-  backgroundPool?: WorkerPool
+  backgroundPool?: DecodePool
   /** Where built pyramids are kept; default `defaultCacheDir()` (TESSERA_CACHE_DIR overrides it). */
   cacheDir?: string
   /** Edge of a tile; default 256. */

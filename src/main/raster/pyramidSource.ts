@@ -4,7 +4,7 @@
  * reused on the next open while the file's size and modification time are unchanged.
  */
 import type { LevelSize } from '../../shared/raster'
-import type { ProbeResult, SharedLevel } from '../pool/jobs'
+import type { ProbeResult, SharedLevel } from './decode/jobs'
 import { BYTES_PER_SAMPLE } from '../../shared/tileFrame'
 import { type SourceStamp, cachePaths, ensureCacheDir, invalidateCache, isCacheValid, writeManifest } from './pyramidCache'
 import { SHRINK_ON_LOAD } from './quickOverview'

@@ -5,8 +5,8 @@
  */
 import { tileRect } from '../../shared/tiles'
 import type { LevelSize } from '../../shared/raster'
-import type { WorkerPool } from '../pool/WorkerPool'
-import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, RegionJob, SampleLayout, SharedLevel, TileBytes, TilePixels } from '../pool/jobs'
+import type { DecodePool } from './decodePools'
+import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, RegionJob, SampleLayout, SharedLevel, TileBytes, TilePixels } from './decode/jobs'
 import { typedSamples as typedView } from '../../shared/tileFrame'
 import { FileChangedError } from './fileStamp'
 import type { FileVersion } from './fileVersion'
@@ -60,7 +60,7 @@ export class RegionReader implements TileReader {
     private readonly source: RegionSource,
     private readonly levels: readonly LevelSize[],
     private readonly tileSize: number,
-    private readonly pool: WorkerPool,
+    private readonly pool: DecodePool,
     /**
      * The version of the file this reader was made for: a tile read from another version (the file
      * rewritten since) is refused with a FileChangedError — it may mix old and new bytes, or be cut
@@ -156,7 +156,7 @@ export class SharedReader implements TileReader {
     private readonly tileSize: number,
     private readonly shared: readonly SharedLevel[],
     private readonly firstLevel: number,
-    private readonly pool: WorkerPool,
+    private readonly pool: DecodePool,
     private readonly output: PixelOutput
   ) {}
 

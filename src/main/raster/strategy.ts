@@ -1,6 +1,6 @@
 /** Which strategy serves a file (DESIGN.md §3), and what the strategies share while opening. */
-import type { WorkerPool } from '../pool/WorkerPool'
-import type { PixelOutput, ProbeResult } from '../pool/jobs'
+import type { DecodePool } from './decodePools'
+import type { PixelOutput, ProbeResult } from './decode/jobs'
 import type { RasterStrategy } from '../../shared/raster'
 import { CannotOpenError } from '../../shared/errors'
 import type { FileVersion } from './fileVersion'
@@ -15,8 +15,8 @@ export interface OpenContext {
   probe: ProbeResult
   info: RasterInfo
   output: PixelOutput
-  pool: WorkerPool
-  backgroundPool: WorkerPool
+  pool: DecodePool
+  backgroundPool: DecodePool
   options: Required<Pick<OpenOptions, 'cacheDir'>> & { -readonly [K in keyof typeof defaultOpenOptions]: number } & OpenOptions
 }
 

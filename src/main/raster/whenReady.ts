@@ -4,7 +4,7 @@
  * is withdrawn.
  */
 import { abortError } from '../pool/errors'
-import type { SharedLevel } from '../pool/jobs'
+import type { SharedLevel } from './decode/jobs'
 import type { SharedReader, TileReader } from './readers'
 import type { TileEncoding } from '../../shared/protocol'
 import type { DecodedTile, LoadedTile } from './types'

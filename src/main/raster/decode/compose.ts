@@ -3,7 +3,7 @@
  * what a tile carries: RGBA8 for pictures (grey replicated, palette expanded, alpha from the
  * declared alpha band and the mask), or the bands themselves plus a validity channel. Pure.
  */
-import type { PixelOutput, SampleLayout } from '../../pool/jobs'
+import type { PixelOutput, SampleLayout } from './jobs'
 import { PHOTOMETRIC } from '../tiffLayout'
 import { sameKind } from './reduce'
 

@@ -7,7 +7,7 @@
  * one by one, the empty ones zero (no-data is refused for the libvips path; alpha 0: transparent).
  */
 import sharp, { type Sharp } from 'sharp'
-import type { ImageSelector, PixelRect } from '../../pool/jobs'
+import type { ImageSelector, PixelRect } from './jobs'
 import { openImage } from './pixels'
 import { openTiff } from './tiffFiles'
 

@@ -1,11 +1,14 @@
 /**
- * What the decode worker can be asked to do. A job is plain data (structured-clonable), never a
- * closure, so that it can cross into a worker thread; results come back the same way, with pixel
- * buffers transferred rather than copied.
+ * What the decode worker can be asked to do: the vocabulary of decoding, shared by the raster
+ * sources that ask (main thread) and `decode/` that answers (worker). A job is plain data
+ * (structured-clonable), never a closure, so that it can cross into a worker thread; results come
+ * back the same way, with pixel buffers transferred rather than copied. The pool that carries them
+ * knows only that a job has a `kind` (`pool/workerMessages.ts`).
  */
-import type { TileEncoding } from '../../shared/protocol'
-import type { BandInfo, Georeference, SampleType } from '../../shared/raster'
-import type { TiffDirectory } from '../raster/tiffLayout'
+import type { TileEncoding } from '../../../shared/protocol'
+import type { BandInfo, Georeference, SampleType } from '../../../shared/raster'
+import type { TestJob } from '../../pool/workerMessages'
+import type { TiffDirectory } from '../tiffLayout'
 
 /**
  * How tile pixels leave the worker: RGBA8 rows, or every band in its own sample type followed by
@@ -167,13 +170,7 @@ export interface JpegTileJob {
   fallback: RegionJob
 }
 
-/** Test hooks, honoured only by workers started with `testHooks: true`. */
-export type TestJob =
-  | { kind: 'test:exit'; code: number }
-  | { kind: 'test:throw'; message: string }
-  | { kind: 'test:sleep'; ms: number }
-  | { kind: 'test:echo'; value: unknown }
-
+/** Every job the decode worker runs; the pool's test hooks (`TestJob`) too, in workers started with them. */
 export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
@@ -231,16 +228,4 @@ export interface ProbeResult {
   warnings: string[]
   /** Decode the file through its damage (it is said in `warnings`): a truncated JPEG shows its first rows. */
   tolerant: boolean
-}
-
-/** Messages from a worker to the pool. */
-export type WorkerMessage =
-  | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; name: string; message: string }
-  | { type: 'progress'; id: number; value: number }
-
-/** Messages from the pool to a worker. */
-export interface WorkerRequest {
-  id: number
-  job: DecodeJob
 }

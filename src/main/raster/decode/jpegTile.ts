@@ -6,7 +6,7 @@
  * without its SOI is one complete stream any JPEG decoder reads.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import type { JpegTileJob, TileBytes, TilePixels } from '../../pool/jobs'
+import type { JpegTileJob, TileBytes, TilePixels } from './jobs'
 import { readRegion } from './region'
 import { openTiff } from './tiffFiles'
 

@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import sharp, { type Sharp, type SharpOptions } from 'sharp'
 import type { SampleType } from '../../../shared/raster'
 import { BYTES_PER_SAMPLE, typedSamples as typedView } from '../../../shared/tileFrame'
-import type { ImageSelector, PixelOutput, TilePixels } from '../../pool/jobs'
+import type { ImageSelector, PixelOutput, TilePixels } from './jobs'
 
 /** Bytes per sample of each sample type: the one table of the wire format, re-exported. */
 export { BYTES_PER_SAMPLE } from '../../../shared/tileFrame'

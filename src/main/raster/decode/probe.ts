@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import sharp from 'sharp'
 import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
-import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from '../../pool/jobs'
+import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from './jobs'
 import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffDirectory, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { jpegDamage, pngDamage } from './damage'

@@ -10,7 +10,7 @@
 import { rename, rm, stat } from 'node:fs/promises'
 import type { TiffOptions } from 'sharp'
 import { threadId } from 'node:worker_threads'
-import type { BuildPyramidJob } from '../../pool/jobs'
+import type { BuildPyramidJob } from './jobs'
 import { convertFor, openImage } from './pixels'
 
 const PROGRESS_INTERVAL_MS = 100

@@ -3,7 +3,7 @@
  * sample is the mean of the valid samples of its block, or no-data when none is valid. Pure; runs
  * in the workers on interleaved samples of any type.
  */
-import type { ReduceRule } from '../../pool/jobs'
+import type { ReduceRule } from './jobs'
 
 type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array
 

@@ -1,6 +1,6 @@
 /** Worker side: read a rectangle of an image in a file, reduce it, convert it. */
 import { statSync } from 'node:fs'
-import type { RegionJob, TilePixels } from '../../pool/jobs'
+import type { RegionJob, TilePixels } from './jobs'
 import { readAroundEmptyBlocks } from './emptyBlocks'
 import { toPixels, typedView } from './pixels'
 import { fitTo, reduceBlocks } from './reduce'

@@ -1,15 +1,11 @@
 /** Worker side: runs one decode job and says which buffers to transfer with its result. */
-import type { DecodeJob, TilePixels } from '../../pool/jobs'
+import type { JobOutcome } from '../../pool/serveJobs'
+import type { DecodeJob, TilePixels } from './jobs'
 import { readJpegTile } from './jpegTile'
 import { probe } from './probe'
 import { buildPyramid } from './pyramid'
 import { readRegion } from './region'
 import { cutShared, decodeShared } from './shared'
-
-export interface JobOutcome {
-  value: unknown
-  transfer: ArrayBuffer[]
-}
 
 const withPixels = (pixels: TilePixels): JobOutcome => ({ value: pixels, transfer: [pixels.buffer] })
 

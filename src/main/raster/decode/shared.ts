@@ -4,7 +4,7 @@
  */
 import type { Sharp } from 'sharp'
 import type { SampleType } from '../../../shared/raster'
-import type { CutJob, DecodeSharedJob, PixelOutput, ReduceRule, SharedLevel, TilePixels } from '../../pool/jobs'
+import type { CutJob, DecodeSharedJob, PixelOutput, ReduceRule, SharedLevel, TilePixels } from './jobs'
 import { BYTES_PER_SAMPLE, copyToArrayBuffer, openImage, openRaw, toPixels, typedView } from './pixels'
 import { reduceBlocks, resizeNearest } from './reduce'
 import { readTiffReduced } from './tiffRegion'

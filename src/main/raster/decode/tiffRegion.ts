@@ -2,7 +2,7 @@
  * Worker side: regions of a TIFF decoded by geotiff.js (every sample type, band-interleaved files,
  * ZSTD, LERC), with its mask, composed into the tile's output and reduced without mixing no-data.
  */
-import type { ImageSelector, PixelOutput, PixelRect, ReduceRule, SampleLayout } from '../../pool/jobs'
+import type { ImageSelector, PixelOutput, PixelRect, ReduceRule, SampleLayout } from './jobs'
 import { composeSamples } from './compose'
 import { reduceBlocks } from './reduce'
 import { openTiff } from './tiffFiles'
