@@ -3,43 +3,9 @@
  * included (issue 12: "no import cycles"). Imports are read from the source text: `import … from`,
  * `export … from` and `import('…')` with a relative specifier.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const SRC = resolve(__dirname, '../../src')
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return sources(path)
-    return /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [path] : []
-  })
-}
-
-/** The module a relative specifier names (`./x` → `./x.ts` or `./x/index.ts`), or null (a package, an asset). */
-function target(from: string, specifier: string): string | null {
-  if (!specifier.startsWith('.')) return null
-  const base = resolve(dirname(from), specifier.replace(/\?.*$/, ''))
-  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) {
-    try {
-      if (statSync(candidate).isFile() && candidate.endsWith('.ts')) return candidate
-    } catch {
-      // not this one
-    }
-  }
-  return null
-}
-
-function imports(path: string): string[] {
-  const text = readFileSync(path, 'utf8')
-  const found = new Set<string>()
-  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-    const module = target(path, match[1] ?? match[2]!)
-    if (module) found.add(module)
-  }
-  return [...found]
-}
+import { SRC, importGraph } from '../helpers/sourceImports'
 
 /** Every cycle found by a depth-first walk, each as the chain of modules that closes it. */
 function cycles(graph: Map<string, string[]>): string[][] {
@@ -62,9 +28,8 @@ function cycles(graph: Map<string, string[]>): string[][] {
 
 describe('imports of src/', () => {
   it('form no cycle', () => {
-    const files = sources(SRC)
-    expect(files.length).toBeGreaterThan(100)
-    const graph = new Map(files.map((file) => [file, imports(file)]))
+    const graph = importGraph(SRC)
+    expect(graph.size).toBeGreaterThan(100)
     // The reader sees imports: the renderer's entry imports its bridge, a known edge.
     expect(graph.get(join(SRC, 'renderer/main.ts'))).toContain(join(SRC, 'renderer/bridge/index.ts'))
     const found = cycles(graph).map((cycle) => cycle.map((f) => relative(SRC, f)).join(' → '))
