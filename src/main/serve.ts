@@ -7,6 +7,7 @@
  */
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { messageOf } from '../shared/errors'
 import { parseServeArgs } from './host/args'
 import { expandFolders } from './host/expandFolders'
 import { serveLine, startServeHost } from './host/serveHost'
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   try {
     args = parseServeArgs(process.argv.slice(2))
   } catch (error) {
-    console.error(`tessera serve: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(`tessera serve: ${messageOf(error)}`)
     console.error('usage: npm run serve -- [--port N] [--host 127.0.0.1] [--allow-paths] [files…]')
     process.exit(2)
   }
@@ -50,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('tessera serve: could not start:', error instanceof Error ? error.message : error)
+  console.error('tessera serve: could not start:', messageOf(error))
   process.exit(1)
 })

@@ -4,7 +4,7 @@
  * to the page with `window.postMessage({ type: 'tessera:port' }, '*', [port])`).
  * Shared by the preload (tsconfig.node.json) and the renderer's bridge (tsconfig.web.json).
  */
-import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../shared/protocol'
+import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../shared/protocol'
 
 /** Data of the window message that carries the service's port. */
 export interface PortMessageData {
@@ -13,7 +13,7 @@ export interface PortMessageData {
 
 export interface TesseraPreloadApi {
   /** Sends a call and resolves with its reply (`reply` or `reply-error`). */
-  call(message: CallMessage): Promise<ServerMessage>
+  call(message: CallMessage): Promise<ReplyMessage>
   /** Sends a notification (`request`, `cancel-obsolete`). */
   notify(message: NotifyMessage): void
   /**

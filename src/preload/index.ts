@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { IPC } from '../shared/ipcChannels'
-import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../shared/protocol'
+import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../shared/protocol'
 import type { PortMessageData, TesseraPreloadApi } from './api'
 
 /** The page's window, typed without the DOM library (main and preload are checked with Node types). */
@@ -17,7 +17,7 @@ ipcRenderer.on(IPC.port, (event) => {
 })
 
 const api: TesseraPreloadApi = {
-  call: (message: CallMessage) => ipcRenderer.invoke(IPC.call, message) as Promise<ServerMessage>,
+  call: (message: CallMessage) => ipcRenderer.invoke(IPC.call, message) as Promise<ReplyMessage>,
   notify: (message: NotifyMessage) => ipcRenderer.send(IPC.notify, message),
   connect: async () => {
     await ipcRenderer.invoke(IPC.connect)

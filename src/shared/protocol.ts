@@ -5,12 +5,14 @@
  * - notifications: fire-and-forget (tile requests and obsolescence cancellations, sent per frame);
  * - events from the service: progress, tile failures, errors, rasters opened by the host, and
  *   tiles, which travel as binary frames (see `tileFrame.ts`), never as JSON.
- * Calls and notifications are defined once, in `calls.ts` (re-exported here); incoming messages
- * are validated once, at the boundary (`validate.ts`); inner code trusts these types.
+ * Calls and notifications are defined once, in `calls.ts`, and events in `events.ts` (both
+ * re-exported here); incoming messages are validated once, at the boundary (`validate.ts`): by the
+ * service, and by the renderer for events; inner code trusts these types.
  */
 import type { CallResults, TileEncoding } from './calls'
 import type { ErrorInfo } from './errors'
-import type { RasterInfo, SampleType } from './raster'
+import type { EventMessage } from './events'
+import type { SampleType } from './raster'
 
 export type {
   CallMessage,
@@ -25,34 +27,13 @@ export type {
   TileRequest
 } from './calls'
 export type { ErrorCode, ErrorInfo } from './errors'
-
-/**
- * Files the host opens together (command line, File > Open with several files, a folder): the
- * place of one of them. The renderer stacks them in the order given, the last on top, whatever the
- * order their opens finish in. `batch` is unique per connection (or window); `index` < `size`.
- */
-export interface OpenBatchSlot {
-  batch: string
-  index: number
-  size: number
-}
+export type { EventMessage, EventName, EventPayload, OpenBatchSlot, ServerEvents } from './events'
 
 // ---- service → renderer (JSON) ----
-export type ServerMessage =
-  | { type: 'reply'; id: number; result: CallResults[keyof CallResults] }
-  | { type: 'reply-error'; id: number; error: ErrorInfo }
-  /** Pyramid build progress, 0…1; 1 ends the phase, whether the pyramid is ready or its build failed (an `error` follows then). */
-  | { type: 'progress'; rasterId: string; phase: 'pyramid'; progress: number }
-  | { type: 'raster-updated'; rasterId: string; info: RasterInfo }
-  /** A raster the host opened (command line, File menu); `batch` when it was given with others. */
-  | { type: 'raster-opened'; rasterId: string; info: RasterInfo; batch?: OpenBatchSlot }
-  /** A tile that will not come. Code 'overloaded': dropped by the service's cap, not failed — it may be asked for again. */
-  | { type: 'tile-failed'; rasterId: string; key: string; error: ErrorInfo }
-  /**
-   * `rasterId` names the raster the error is about, when it is about one (its file changed or
-   * vanished); `batch`, the place of a file the host failed to open among files given together.
-   */
-  | { type: 'error'; error: ErrorInfo; rasterId?: string; batch?: OpenBatchSlot }
+/** The one reply of a call (`id`): its result, or why it failed. */
+export type ReplyMessage = { type: 'reply'; id: number; result: CallResults[keyof CallResults] } | { type: 'reply-error'; id: number; error: ErrorInfo }
+/** Everything the service sends as JSON: replies, and the events of `events.ts`. */
+export type ServerMessage = ReplyMessage | EventMessage
 
 /** Header of a binary tile frame. */
 export interface TileHeader {

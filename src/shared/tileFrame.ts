@@ -9,7 +9,7 @@
  *
  * Pixels are never JSON or base64. Decoding returns views on the received buffer (no copy).
  */
-import { expectedMessage } from './errors'
+import { expectedMessage, messageOf } from './errors'
 import type { SampleType } from './raster'
 import type { TileHeader, TileMessage } from './protocol'
 
@@ -95,7 +95,7 @@ function parseHeader(json: Uint8Array): TileHeader {
   try {
     header = JSON.parse(decoder.decode(json))
   } catch (error) {
-    throw new Error(`Tile frame header is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(`Tile frame header is not valid JSON: ${messageOf(error)}`)
   }
   if (typeof header !== 'object' || header === null) throw new Error(`Tile frame header is not an object but ${JSON.stringify(header)}`)
   const h = header as Record<string, unknown>

@@ -14,7 +14,12 @@ export interface TileAddress {
 
 /** The one string form of a tile address: `rasterId/level/col/row`. Used as the loader's request id. */
 export function tileKey(address: TileAddress): string {
-  return `${address.rasterId}/${address.level}/${address.col}/${address.row}`
+  return `${address.rasterId}/${tileCoordKey(address)}`
+}
+
+/** A tile's place in its raster's pyramid, `level/col/row` (the tail of its `tileKey`): for a message that names the raster otherwise. */
+export function tileCoordKey(address: Pick<TileAddress, 'level' | 'col' | 'row'>): string {
+  return `${address.level}/${address.col}/${address.row}`
 }
 
 /** Inverse of `tileKey`; returns null for a string that is not a tile key. */

@@ -1,10 +1,13 @@
 /**
- * Validation of every message a TesseraService receives, once, at the boundary: the message's
- * type names a call or notification of `calls.ts`, whose checkers then check its fields (the first
- * problem is reported sharp-style, naming the field). Inner code then trusts `ClientMessage`.
+ * Validation of every message that crosses the boundary, once, where it arrives: a TesseraService's
+ * messages, whose type names a call or notification of `calls.ts`, and the renderer's events, whose
+ * type names an event of `events.ts`; the table's checkers then check the fields (the first problem
+ * is reported sharp-style, naming the field). Inner code then trusts `ClientMessage` and
+ * `EventMessage`.
  */
 import { CALLS, type CallMessage, type ClientMessage, NOTIFICATIONS, checkParams, isCallName, isNotifyName } from './calls'
 import { fail, record } from './check'
+import { EVENTS, type EventMessage, checkEventPayload, isEventName } from './events'
 
 export { MESSAGE_LIMITS } from './calls'
 
@@ -31,6 +34,18 @@ export function validateClientMessage(value: unknown): ClientMessage {
   if (!isCallName(type)) fail(`one of ${[...Object.keys(CALLS), ...Object.keys(NOTIFICATIONS)].join(', ')}`, 'type', type)
   if (!isCallId(message.id)) fail('non-negative integer', 'id', message.id)
   return { type, id: message.id, ...checkParams(type, message) } as ClientMessage
+}
+
+/**
+ * Checks that `value` is a well-formed event of `events.ts` and returns it typed, with its known
+ * fields only. Throws a `TesseraError` with code 'bad-message' naming the first field that is
+ * wrong, as `<event>.<field>` (`tile-failed.error.code`).
+ */
+export function validateServerEvent(value: unknown): EventMessage {
+  const message = record(value, 'message')
+  const type = message.type
+  if (!isEventName(type)) fail(`one of ${Object.keys(EVENTS).join(', ')}`, 'type', type)
+  return { type, ...checkEventPayload(type, message) } as EventMessage
 }
 
 function isCallId(value: unknown): value is number {

@@ -24,7 +24,7 @@ import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { encodeUploadFrame } from '../../src/shared/uploadFrame'
 import { callIdOf, MESSAGE_LIMITS } from '../../src/shared/validate'
 import { tileKey } from '../../src/shared/tiles'
-import type { ServerMessage, ServiceStats, TileMessage } from '../../src/shared/protocol'
+import type { ReplyMessage, ServerMessage, ServiceStats, TileMessage } from '../../src/shared/protocol'
 import { collector } from '../helpers/gc'
 import { anyValueOf, ERROR_CODES, EXPECTED_PATTERN, isAnsweredCall, isWellFormed, nearTileMessage, owedError } from '../helpers/hostileMessages'
 import { tempDir } from '../helpers/images'
@@ -219,7 +219,7 @@ async function burst(client: Client, count: number): Promise<number> {
   let highest = 0
   // Measured inside the host, right after the service handled each message (the client cannot see it).
   const receive = service.receive.bind(service)
-  service.receive = (value: unknown, send?: (reply: ServerMessage) => void) => {
+  service.receive = (value: unknown, send?: (reply: ReplyMessage) => void) => {
     const reply = receive(value, send)
     const { pending, active } = service.stats()
     highest = Math.max(highest, pending + active)

@@ -6,6 +6,7 @@ import {
   levelForZoom,
   parseTileKey,
   pyramidLevels,
+  tileCoordKey,
   tileGrid,
   tileKey,
   tileRect,
@@ -15,6 +16,11 @@ import {
 describe('tileKey and parseTileKey', () => {
   it('writes a tile address as rasterId/level/col/row', () => {
     expect(tileKey({ rasterId: 'r1', level: 2, col: 3, row: 4 })).toBe('r1/2/3/4')
+  })
+
+  it('writes the place of a tile in its pyramid as level/col/row, the tail of its key', () => {
+    expect(tileCoordKey({ level: 2, col: 3, row: 4 })).toBe('2/3/4')
+    expect(tileKey({ rasterId: 'r1', level: 2, col: 3, row: 4 }).endsWith(`/${tileCoordKey({ level: 2, col: 3, row: 4 })}`)).toBe(true)
   })
 
   it('parses a key back into its address', () => {

@@ -3,7 +3,8 @@
  * delegates to the reader its strategy chose (a pyramid source switches reader when its pyramid
  * is ready).
  */
-import { isTileInPyramid } from '../../shared/tiles'
+import { messageOf } from '../../shared/errors'
+import { isTileInPyramid, tileCoordKey } from '../../shared/tiles'
 import { abortError, isAbortError } from '../pool/errors'
 import { FileChangedError, isFileChangedError } from './fileStamp'
 import type { FileVersion } from './fileVersion'
@@ -60,7 +61,7 @@ export class Raster implements RasterSource {
 
   /** Runs a read of tile (level, col, row) with the checks and the error naming every read has. */
   private async guarded<T>(level: number, col: number, row: number, signal: AbortSignal | undefined, read: () => Promise<T>): Promise<T> {
-    const key = `${level}/${col}/${row}`
+    const key = tileCoordKey({ level, col, row })
     if (signal?.aborted) throw abortError(`Reading tile ${key} of ${this.path}`)
     if (this.closed) throw new Error(`Cannot read tile ${key} of ${this.path}: the raster is closed`)
     if (!isTileInPyramid(this.info.levels, this.info.tileSize, level, col, row)) {
@@ -74,8 +75,7 @@ export class Raster implements RasterSource {
       if (isAbortError(error)) throw abortError(`Reading tile ${key} of ${this.path}`)
       if (isFileChangedError(error)) throw error
       if (this.version && !(await this.version.unchanged())) throw this.changedError(key)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(`Cannot read tile ${key} of ${this.path}: ${message}`)
+      throw new Error(`Cannot read tile ${key} of ${this.path}: ${messageOf(error)}`)
     }
   }
 

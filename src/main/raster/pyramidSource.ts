@@ -3,6 +3,7 @@
  * tile while a tiled pyramid is built in the background lane; the pyramid then serves them, and is
  * reused on the next open while the file's size and modification time are unchanged.
  */
+import { messageOf } from '../../shared/errors'
 import type { LevelSize } from '../../shared/raster'
 import type { ProbeResult, SharedLevel } from './decode/jobs'
 import { BYTES_PER_SAMPLE } from '../../shared/tileFrame'
@@ -35,8 +36,7 @@ export async function openPyramid(context: OpenContext, stamp: SourceStamp): Pro
   }
   info.pyramidReady = false
   if (unwritable) {
-    const cause = unwritable instanceof Error ? unwritable.message : String(unwritable)
-    return openWithoutPyramid(context, `the pyramid cache at ${options.cacheDir} is not writable (${cause}); tiles are decoded from the source`)
+    return openWithoutPyramid(context, `the pyramid cache at ${options.cacheDir} is not writable (${messageOf(unwritable)}); tiles are decoded from the source`)
   }
   await invalidateCache(options.cacheDir, stamp)
   const build = new AbortController()
@@ -161,8 +161,7 @@ async function serveWhenBuilt(
     if (raster.isClosed || signal.aborted) return
     // Without a pyramid (cache full, a write refused…), fine tiles come from the source itself.
     raster.useReader(fallbackReader(context, overview, overviewLevel))
-    const message = error instanceof Error ? error.message : String(error)
-    options.onPyramidError?.(new Error(`Cannot build the pyramid of ${path} in ${options.cacheDir}: ${message}; tiles are decoded from the source`))
+    options.onPyramidError?.(new Error(`Cannot build the pyramid of ${path} in ${options.cacheDir}: ${messageOf(error)}; tiles are decoded from the source`))
   }
 }
 

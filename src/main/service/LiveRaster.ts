@@ -17,7 +17,7 @@
  * What the source says (progress, info, a failed build) before the service holds the raster is
  * kept, in order, and said by `start()`: nothing is lost, whenever the source speaks.
  */
-import type { ErrorInfo, ServerMessage, TileRequest } from '../../shared/protocol'
+import type { ErrorInfo, EventMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { tileKey } from '../../shared/tiles'
 import { CannotOpenError } from '../../shared/errors'
@@ -55,7 +55,7 @@ export class LiveRaster {
   private generation = 0
   private started = false
   /** What the source said before `start()`, to say then. */
-  private unsaid: ServerMessage[] = []
+  private unsaid: EventMessage[] = []
   private closed = false
   private watch: FileWatch | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
@@ -264,7 +264,7 @@ export class LiveRaster {
   /** Opens `version` of the file; its hooks speak for this raster while it is the current source. */
   private openSource(generation: number, version: FileVersion): Promise<RasterSource> {
     const current = (): boolean => !this.closed && this.generation === generation
-    const say = (message: ServerMessage): void => {
+    const say = (message: EventMessage): void => {
       if (!current()) return
       if (this.started) this.deps.sink.send(message)
       else this.unsaid.push(message)

@@ -9,7 +9,7 @@ import { type ServiceCalls, type ServiceNotifications, handleCall, handleNotify 
 import { CannotOpenError, TesseraError, expectedMessage, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
-import type { OpenBatchSlot, OpenedRaster, ServerMessage, ServiceStats } from '../../shared/protocol'
+import type { OpenBatchSlot, OpenedRaster, ReplyMessage, ServiceStats } from '../../shared/protocol'
 import { tilePoolSize } from '../pool/defaultPool'
 import { LiveRaster } from './LiveRaster'
 import { sharedTileLoader } from './tileLoader'
@@ -72,7 +72,7 @@ export class TextureService {
    * channel), a reply is handed to it before a raster the call opened says anything; without it,
    * that raster may speak before the promise resolves.
    */
-  async receive(value: unknown, send?: (reply: ServerMessage) => void): Promise<ServerMessage | null> {
+  async receive(value: unknown, send?: (reply: ReplyMessage) => void): Promise<ReplyMessage | null> {
     const reply = await this.answer(value)
     if (reply) {
       send?.(reply)
@@ -82,7 +82,7 @@ export class TextureService {
     return reply
   }
 
-  private async answer(value: unknown): Promise<ServerMessage | null> {
+  private async answer(value: unknown): Promise<ReplyMessage | null> {
     let message
     try {
       message = validateClientMessage(value)

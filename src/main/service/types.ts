@@ -10,7 +10,10 @@ import type { LoadedTile, RasterSource } from '../raster/types'
 
 /** Where a service sends; implemented by each transport. Both methods must not throw. */
 export interface ServiceSink {
-  /** One event (progress, raster-opened, tile-failed, error…) as a plain JSON-able object. */
+  /**
+   * One event of `events.ts` (progress, raster-opened, tile-failed, error…), or a call's reply where
+   * replies and events share one ordered channel (the WebSocket), as a plain JSON-able object.
+   */
   send(message: ServerMessage): void
   /**
    * One binary tile frame, in two parts so that the pixels need not be copied behind the header:

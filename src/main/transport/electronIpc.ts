@@ -7,7 +7,7 @@
  */
 import { toErrorInfo } from '../../shared/errors'
 import { IPC } from '../../shared/ipcChannels'
-import type { OpenBatchSlot, OpenedRaster, ServerMessage } from '../../shared/protocol'
+import type { EventMessage, OpenBatchSlot, OpenedRaster, ReplyMessage } from '../../shared/protocol'
 import { joinTileFrame } from '../service/joinTileFrame'
 import type { ServiceSink } from '../service/types'
 import { isTrustedSender, untrustedSenderError, type SenderFrameLike, type TrustedOrigin } from './senderCheck'
@@ -42,7 +42,7 @@ export interface IpcMainLike {
 
 /** What this transport needs of a TextureService. */
 export interface PageService {
-  receive(value: unknown): Promise<ServerMessage | null>
+  receive(value: unknown): Promise<ReplyMessage | null>
   openHostPath(path: string, batch?: OpenBatchSlot): Promise<OpenedRaster>
   close(): Promise<void>
 }
@@ -79,7 +79,7 @@ export class ElectronTransport {
     // awaits on this fire-and-forget channel: it goes to the page as an `error` event instead, so
     // that no refusal is silent (as over the WebSocket, where every reply is sent).
     void page.service.receive(message).then((reply) => {
-      if (reply?.type === 'reply-error') page.port.postMessage({ type: 'error', error: reply.error })
+      if (reply?.type === 'reply-error') page.port.postMessage({ type: 'error', error: reply.error } satisfies EventMessage)
     })
   }
 
@@ -123,7 +123,7 @@ export class ElectronTransport {
         try {
           return await page.service.openHostPath(path, slot)
         } catch (error) {
-          page.port.postMessage({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot })
+          page.port.postMessage({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot } satisfies EventMessage)
           return null
         }
       })

@@ -4,13 +4,13 @@
  * (client → service, 'TSU1'). A message that is not JSON gets an `error` event; the socket stays up.
  */
 import type { RawData, WebSocket } from 'ws'
-import type { ServerMessage } from '../../shared/protocol'
+import type { ReplyMessage } from '../../shared/protocol'
 import type { ServiceSink } from '../service/types'
 
 /** What the transport needs of a service (TextureService implements it). */
 export interface ReceivingService {
   /** Handles a message; a call's reply is handed to `send` before anything the call opened speaks. */
-  receive(value: unknown, send: (reply: ServerMessage) => void): Promise<ServerMessage | null>
+  receive(value: unknown, send: (reply: ReplyMessage) => void): Promise<ReplyMessage | null>
   receiveBinary(bytes: Uint8Array): void
   close(): Promise<void>
 }
