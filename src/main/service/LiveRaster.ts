@@ -20,7 +20,7 @@
 import type { ErrorInfo, EventMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { tileKey } from '../../shared/tiles'
-import { CannotOpenError } from '../../shared/errors'
+import { CannotOpenError, messageOf } from '../../shared/errors'
 import { FileVersion } from '../raster/fileVersion'
 import type { RasterSource } from '../raster/types'
 import { FileWatch, type FileWatchOptions } from './FileWatch'
@@ -304,6 +304,6 @@ export class LiveRaster {
 
 /** Why a file did not open, without the "Cannot open <path>:" that the message around it already says. */
 function causeOf(error: unknown): string {
-  const cause = error instanceof CannotOpenError ? error.reason : error instanceof Error ? error.message : String(error)
+  const cause = error instanceof CannotOpenError ? error.reason : messageOf(error)
   return cause.trim().replace(/\s*:\s*$/, '')
 }

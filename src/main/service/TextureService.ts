@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path'
 import { type ServiceCalls, type ServiceNotifications, handleCall, handleNotify } from '../../shared/calls'
-import { CannotOpenError, TesseraError, expectedMessage, toErrorInfo } from '../../shared/errors'
+import { CannotOpenError, TesseraError, expectedMessage, messageOf, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
 import type { OpenBatchSlot, OpenedRaster, ReplyMessage, ServiceStats } from '../../shared/protocol'
@@ -303,7 +303,7 @@ export function openFailureMessage(error: unknown, path: string, uploaded: boole
     return `Cannot open ${uploaded ? basename(error.path) : error.path}: ${error.reason.trim().replace(/\s*:\s*$/, '')}`
   }
   // An opener of the host's own (not `openRaster`) may throw any error: name the file around it.
-  let message = (error instanceof Error ? error.message : String(error)).trim().replace(/\s*:\s*$/, '')
+  let message = messageOf(error).trim().replace(/\s*:\s*$/, '')
   if (!message.includes(path)) message = `Could not open ${path}: ${message}`
   return uploaded ? message.split(path).join(basename(path)) : message
 }
