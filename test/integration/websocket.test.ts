@@ -224,9 +224,9 @@ describe('WebSocketBridge against the host', () => {
   it('receives command-line rasters, tiles, and uploads a dropped file with progress', async () => {
     const b = bridge()
     try {
-      const opened = await new Promise<OpenedRaster>((resolve) => b.onRasterOpened(resolve))
+      const opened = await new Promise<OpenedRaster>((resolve) => b.on('raster-opened', resolve))
       const tiles: TileMessage[] = []
-      const got = new Promise<void>((resolve) => b.onTile((tile) => tiles.push(tile) === 2 && resolve()))
+      const got = new Promise<void>((resolve) => b.on('tile', (tile) => tiles.push(tile) === 2 && resolve()))
       b.requestTiles(opened.rasterId, [
         { level: 0, col: 5, row: 5, priority: 1 },
         { level: 0, col: 6, row: 5, priority: 2 }
@@ -260,9 +260,9 @@ describe('WebSocketBridge against the host', () => {
     })
     try {
       const states: string[] = []
-      b.onConnectionChange((state) => states.push(state))
+      b.on('connection', (state) => states.push(state))
       expect(await b.stats()).toMatchObject({ openRasters: 0 })
-      const closed = new Promise<void>((resolve) => b.onConnectionChange((state) => state === 'closed' && resolve()))
+      const closed = new Promise<void>((resolve) => b.on('connection', (state) => state === 'closed' && resolve()))
       await second.close()
       await closed
       second = await startServeHost({ ...options, port })

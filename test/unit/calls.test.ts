@@ -9,7 +9,7 @@ import { TesseraError } from '../../src/shared/errors'
 import { joinTileFrame } from '../../src/main/service/joinTileFrame'
 import { TextureService } from '../../src/main/service/TextureService'
 import { BridgeBase } from '../../src/renderer/bridge/BridgeBase'
-import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage, TileMessage } from '../../src/shared/protocol'
+import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage, TileMessage } from '../../src/shared/protocol'
 import { slowStubRaster } from '../helpers/serviceFixtures'
 
 const ALLOWED = '/data/huge.tif'
@@ -24,7 +24,7 @@ class PairBridge extends BridgeBase {
     super()
     this.service = new TextureService({
       sink: {
-        send: (message) => this.dispatch(JSON.parse(JSON.stringify(message)) as ServerMessage),
+        send: (message) => this.dispatch(JSON.parse(JSON.stringify(message))),
         sendTile: (frame) => this.dispatchTile(joinTileFrame(frame))
       },
       openRaster: async (path) => {
@@ -37,9 +37,9 @@ class PairBridge extends BridgeBase {
     })
   }
 
-  protected async sendCall(message: CallMessage): Promise<ServerMessage> {
+  protected async sendCall(message: CallMessage): Promise<ReplyMessage> {
     this.sent.push(message)
-    return JSON.parse(JSON.stringify(await this.service.receive(JSON.parse(JSON.stringify(message))))) as ServerMessage
+    return JSON.parse(JSON.stringify(await this.service.receive(JSON.parse(JSON.stringify(message))))) as ReplyMessage
   }
 
   protected sendNotify(message: NotifyMessage): void {
@@ -133,7 +133,7 @@ describe('the notifications of the protocol', () => {
     const bridge = pair()
     const { rasterId } = await bridge.openPath(ALLOWED)
     const tiles: TileMessage[] = []
-    bridge.onTile((tile) => tiles.push(tile))
+    bridge.on('tile', (tile) => tiles.push(tile))
     bridge.requestTiles(rasterId, [{ level: 0, col: 1, row: 2, priority: 1 }])
     await expect.poll(() => tiles.length).toBe(1)
     expect(tiles[0]!.header).toMatchObject({ rasterId, level: 0, col: 1, row: 2 })
@@ -144,7 +144,7 @@ describe('the notifications of the protocol', () => {
   it('sends their refusals back as error events with a code', async () => {
     const bridge = pair()
     const errors: string[] = []
-    bridge.onError((error) => errors.push(error.code))
+    bridge.on('error', ({ error }) => errors.push(error.code))
     bridge.requestTiles('r42', [{ level: 0, col: 0, row: 0, priority: 1 }])
     await expect.poll(() => errors).toEqual(['unknown-raster'])
   })

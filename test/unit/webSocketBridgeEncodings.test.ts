@@ -57,8 +57,8 @@ describe('WebSocketBridge and compressed tiles', () => {
     socket.open()
     const tiles: TileMessage[] = []
     const errors: string[] = []
-    bridge.onTile((tile) => tiles.push(tile))
-    bridge.onError((error) => errors.push(error.message))
+    bridge.on('tile', (tile) => tiles.push(tile))
+    bridge.on('error', ({ error }) => errors.push(error.message))
     const tile: TileMessage = { header: { rasterId: 'r1', level: 0, col: 0, row: 0, width: 1, height: 1, channels: 4, sampleType: 'uint8' }, data: new Uint8Array(4) }
     socket.onmessage?.({ data: { received: 'tile', tile, encoding: 'jpeg', wireBytes: 600 } })
     socket.onmessage?.({ data: { received: 'bad-frame', message: 'Cannot decode the JPEG tile r1/0/1/0: corrupt data' } })

@@ -1,45 +1,34 @@
 /**
- * What both bridge implementations share: the listeners of every event, the dispatch of the
- * service's messages and tile frames to them, and the calls, proxied from their one definition
- * (`calls.ts`). Subclasses only carry bytes.
+ * What both bridge implementations share: the listeners of every event (`bridge.on`), the dispatch
+ * of the service's events — each checked against its one definition (`events.ts`) — and tile
+ * frames to them, and the calls, proxied from their one definition (`calls.ts`). Subclasses only
+ * carry bytes.
  */
 import { type CallName, type NotifyName, type ServiceCalls, type ServiceNotifications, proxyService } from '../../shared/calls'
-import { TesseraError } from '../../shared/errors'
+import { type ErrorInfo, TesseraError, messageOf, toErrorInfo } from '../../shared/errors'
+import { REPLAYED_EVENTS, eventPayload } from '../../shared/events'
 import { decodeTileFrame } from '../../shared/tileFrame'
+import { validateServerEvent } from '../../shared/validate'
 import type {
   CallMessage,
-  ErrorInfo,
+  EventMessage,
   NotifyMessage,
-  OpenBatchSlot,
   OpenedRaster,
+  ReplyMessage,
   SchedulingMode,
-  ServerMessage,
   ServiceStats,
   TileMessage,
   TileRequest
 } from '../../shared/protocol'
-import type { RasterInfo } from '../../shared/raster'
-import { Listeners } from './listeners'
-import type { Disposable, TesseraBridge, UploadProgress } from './types'
+import { EventListeners } from './listeners'
+import type { BridgeEventName, BridgeEvents, Disposable, TesseraBridge, UploadProgress } from './types'
 import type { BadFrame, ReceivedTile } from './WorkerSocket'
 
 export abstract class BridgeBase implements TesseraBridge {
   abstract readonly kind: 'electron' | 'websocket'
 
-  protected readonly tileListeners = new Listeners<[TileMessage]>()
-  protected readonly progressListeners = new Listeners<[string, number]>()
-  protected readonly updatedListeners = new Listeners<[string, RasterInfo]>()
-  protected readonly openedListeners = new Listeners<[OpenedRaster, OpenBatchSlot | undefined]>()
-  protected readonly openFailedListeners = new Listeners<[OpenBatchSlot]>()
-  protected readonly tileFailedListeners = new Listeners<[string, string, ErrorInfo]>()
-  protected readonly errorListeners = new Listeners<[ErrorInfo, string | undefined]>()
-  protected readonly connectionListeners = new Listeners<['open' | 'closed']>()
-  /** raster-opened events that came before anyone listened (command-line files at start). */
-  private readonly unheardOpened: Array<[OpenedRaster, OpenBatchSlot | undefined]> = []
-  /** Places of files the host failed to open that came before anyone listened. */
-  private readonly unheardOpenFailures: OpenBatchSlot[] = []
-  /** Errors that came before anyone listened (a command-line file that fails at start): a person must still see them. */
-  private readonly unheardErrors: Array<[ErrorInfo, string | undefined]> = []
+  /** The listeners of every event; the service's replayed events (`events.ts`) are kept for the first listener. */
+  private readonly listeners = new EventListeners<BridgeEvents>(REPLAYED_EVENTS)
   /** Tiles received and their bytes on the wire (diagnostics, bench): of them, `compressed` came compressed, `inWorker` were unpacked in the tile worker. */
   readonly wire = { tiles: 0, bytes: 0, compressed: 0, inWorker: 0 }
   protected nextCallId = 1
@@ -54,7 +43,7 @@ export abstract class BridgeBase implements TesseraBridge {
   protected readonly notifications: ServiceNotifications = this.proxy.notifications
 
   /** Sends one call and resolves with its reply message. */
-  protected abstract sendCall(message: CallMessage): Promise<ServerMessage>
+  protected abstract sendCall(message: CallMessage): Promise<ReplyMessage>
   protected abstract sendNotify(message: NotifyMessage): void
 
   abstract openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster>
@@ -65,7 +54,7 @@ export abstract class BridgeBase implements TesseraBridge {
     if (this.disposed) throw new TesseraError('internal', 'The bridge is disposed')
     const reply = await this.sendCall({ type, ...params, id: this.nextCallId++ } as CallMessage)
     if (reply.type === 'reply-error') throw new TesseraError(reply.error.code, reply.error.message)
-    if (reply.type !== 'reply') throw new TesseraError('internal', `Expected a reply but received a ${reply.type} message`)
+    if (reply.type !== 'reply') throw new TesseraError('internal', `Expected a reply but received a ${(reply as { type: unknown }).type} message`)
     return reply.result
   }
 
@@ -73,30 +62,21 @@ export abstract class BridgeBase implements TesseraBridge {
     if (!this.disposed) this.sendNotify({ type, ...params } as NotifyMessage)
   }
 
-  /** Routes one service message (not a reply) to its listeners. */
-  protected dispatch(message: ServerMessage): void {
-    switch (message.type) {
-      case 'progress':
-        return this.progressListeners.emit(message.rasterId, message.progress)
-      case 'raster-updated':
-        return this.updatedListeners.emit(message.rasterId, message.info)
-      case 'raster-opened': {
-        const opened = { rasterId: message.rasterId, info: message.info }
-        if (this.openedListeners.size === 0) this.unheardOpened.push([opened, message.batch])
-        else this.openedListeners.emit(opened, message.batch)
-        return
-      }
-      case 'tile-failed':
-        return this.tileFailedListeners.emit(message.rasterId, message.key, message.error)
-      case 'error':
-        if (message.batch) {
-          if (this.openFailedListeners.size === 0) this.unheardOpenFailures.push(message.batch)
-          else this.openFailedListeners.emit(message.batch)
-        }
-        return this.emitError(message.error, message.rasterId)
-      default:
-        return
+  /**
+   * Checks one service message (not a reply) against the events' table and hands its payload to
+   * the listeners of its event; a message that does not check out is not dispatched, but becomes a
+   * 'bad-message' error event naming what was wrong.
+   */
+  protected dispatch(value: unknown): void {
+    let message: EventMessage
+    try {
+      message = validateServerEvent(value)
+    } catch (error) {
+      this.emitError(toErrorInfo(error, 'bad-message'))
+      return
     }
+    const { type, payload } = eventPayload(message)
+    this.emit(type, payload)
   }
 
   /** Decodes one binary tile frame and hands it to the tile listeners; a bad frame becomes an error event. */
@@ -107,10 +87,10 @@ export abstract class BridgeBase implements TesseraBridge {
       this.wire.tiles++
       this.wire.bytes += bytes.byteLength
     } catch (error) {
-      this.emitError({ code: 'bad-message', message: error instanceof Error ? error.message : String(error) })
+      this.emitError({ code: 'bad-message', message: messageOf(error) })
       return
     }
-    this.tileListeners.emit(tile)
+    this.emit('tile', tile)
   }
 
   /** Hands on a tile the tile worker unpacked (or the reason it could not), counting how it travelled. */
@@ -123,13 +103,17 @@ export abstract class BridgeBase implements TesseraBridge {
     this.wire.inWorker++
     this.wire.bytes += received.wireBytes
     if (received.encoding !== 'raw') this.wire.compressed++
-    this.tileListeners.emit(received.tile)
+    this.emit('tile', received.tile)
   }
 
-  /** Hands an error to the error listeners, or keeps it for the first one when there is none yet. */
-  protected emitError(error: ErrorInfo, rasterId?: string): void {
-    if (this.errorListeners.size === 0) this.unheardErrors.push([error, rasterId])
-    else this.errorListeners.emit(error, rasterId)
+  /** Hands an event to its listeners (a replayed one is kept for the first listener when there is none yet). */
+  protected emit<E extends BridgeEventName>(event: E, payload: BridgeEvents[E]): void {
+    this.listeners.emit(event, payload)
+  }
+
+  /** An error of the bridge itself (a bad frame, a malformed message, the connection): an 'error' event. */
+  protected emitError(error: ErrorInfo): void {
+    this.emit('error', { error })
   }
 
   // The renderer's names for the calls it makes most (the `calls` proxy has every one).
@@ -157,60 +141,12 @@ export abstract class BridgeBase implements TesseraBridge {
     await this.calls.configure({ scheduling })
   }
 
-  onTile(listener: (tile: TileMessage) => void): Disposable {
-    return this.tileListeners.add(listener)
-  }
-
-  onProgress(listener: (rasterId: string, progress: number) => void): Disposable {
-    return this.progressListeners.add(listener)
-  }
-
-  onRasterUpdated(listener: (rasterId: string, info: RasterInfo) => void): Disposable {
-    return this.updatedListeners.add(listener)
-  }
-
-  onRasterOpened(listener: (opened: OpenedRaster, batch?: OpenBatchSlot) => void): Disposable {
-    const dispose = this.openedListeners.add(listener)
-    const unheard = this.unheardOpened.splice(0)
-    if (unheard.length > 0) queueMicrotask(() => unheard.forEach(([opened, batch]) => this.openedListeners.emit(opened, batch)))
-    return dispose
-  }
-
-  onOpenFailed(listener: (batch: OpenBatchSlot) => void): Disposable {
-    const dispose = this.openFailedListeners.add(listener)
-    const unheard = this.unheardOpenFailures.splice(0)
-    if (unheard.length > 0) queueMicrotask(() => unheard.forEach((batch) => this.openFailedListeners.emit(batch)))
-    return dispose
-  }
-
-  onTileFailed(listener: (rasterId: string, key: string, error: ErrorInfo) => void): Disposable {
-    return this.tileFailedListeners.add(listener)
-  }
-
-  onError(listener: (error: ErrorInfo, rasterId?: string) => void): Disposable {
-    const dispose = this.errorListeners.add(listener)
-    const unheard = this.unheardErrors.splice(0)
-    if (unheard.length > 0) queueMicrotask(() => unheard.forEach(([error, rasterId]) => this.errorListeners.emit(error, rasterId)))
-    return dispose
-  }
-
-  onConnectionChange(listener: (state: 'open' | 'closed') => void): Disposable {
-    return this.connectionListeners.add(listener)
+  on<E extends BridgeEventName>(event: E, listener: (payload: BridgeEvents[E]) => void): Disposable {
+    return this.listeners.on(event, listener)
   }
 
   /** Drops every listener. */
   protected clearListeners(): void {
-    for (const l of [
-      this.tileListeners,
-      this.progressListeners,
-      this.updatedListeners,
-      this.openedListeners,
-      this.openFailedListeners,
-      this.tileFailedListeners,
-      this.errorListeners,
-      this.connectionListeners
-    ]) {
-      l.clear()
-    }
+    this.listeners.clear()
   }
 }

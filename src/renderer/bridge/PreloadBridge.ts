@@ -5,8 +5,8 @@
  * handed to the tile worker when there is one: it unpacks the tiles off the main thread.
  */
 import type { TesseraPreloadApi } from '../../preload/api'
-import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage } from '../../shared/protocol'
-import { TesseraError } from '../../shared/errors'
+import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../../shared/protocol'
+import { TesseraError, messageOf } from '../../shared/errors'
 import { BridgeBase } from './BridgeBase'
 import type { UploadProgress } from './types'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
@@ -35,7 +35,7 @@ export class PreloadBridge extends BridgeBase {
       port.onmessage = (message: MessageEvent) => this.receive(message.data)
       port.start()
     }
-    this.connectionListeners.emit('open')
+    this.emit('connection', 'open')
   }
 
   constructor(
@@ -45,7 +45,7 @@ export class PreloadBridge extends BridgeBase {
     super()
     window.addEventListener('message', this.onWindowMessage)
     void api.connect().catch((error: unknown) => {
-      this.emitError({ code: 'internal', message: `Could not connect to the main process: ${String(error)}` })
+      this.emitError({ code: 'internal', message: `Could not connect to the main process: ${messageOf(error)}` })
     })
   }
 
@@ -71,7 +71,7 @@ export class PreloadBridge extends BridgeBase {
     this.clearListeners()
   }
 
-  protected sendCall(message: CallMessage): Promise<ServerMessage> {
+  protected sendCall(message: CallMessage): Promise<ReplyMessage> {
     return this.api.call(message)
   }
 
@@ -87,6 +87,6 @@ export class PreloadBridge extends BridgeBase {
 
   private receive(data: unknown): void {
     if (data instanceof Uint8Array || data instanceof ArrayBuffer) this.dispatchTile(data)
-    else if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') this.dispatch(data as ServerMessage)
+    else this.dispatch(data)
   }
 }

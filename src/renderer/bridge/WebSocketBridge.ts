@@ -2,12 +2,12 @@
  * The bridge of the browser host (`npm run serve`): one WebSocket to `/ws?token=…` on the page's
  * own host. JSON text frames for calls, notifications and events; binary frames for tiles
  * (service → page) and upload chunks (page → service). Reconnects with backoff when dropped and
- * emits onConnectionChange('open') again; rasters belong to one connection, so after a reconnect
+ * emits a 'connection' event ('open') again; rasters belong to one connection, so after a reconnect
  * the viewer re-opens what it needs (calls made while disconnected wait for the connection).
  */
-import { TesseraError } from '../../shared/errors'
+import { TesseraError, messageOf } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
-import type { CallMessage, NotifyMessage, OpenedRaster, ServerMessage, TileEncoding } from '../../shared/protocol'
+import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage, TileEncoding } from '../../shared/protocol'
 import { BridgeBase } from './BridgeBase'
 import type { UploadProgress } from './types'
 import type { BadFrame, ReceivedTile } from './WorkerSocket'
@@ -59,7 +59,7 @@ export class WebSocketBridge extends BridgeBase {
   readonly kind = 'websocket' as const
   private readonly options: Required<WebSocketBridgeOptions>
   private socket: WebSocketLike | null = null
-  private readonly replies = new Map<number, { resolve: (reply: ServerMessage) => void; reject: (error: Error) => void }>()
+  private readonly replies = new Map<number, { resolve: (reply: ReplyMessage) => void; reject: (error: Error) => void }>()
   private waitingForOpen: Array<() => void> = []
   private delay: number
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null
@@ -125,7 +125,7 @@ export class WebSocketBridge extends BridgeBase {
     this.clearListeners()
   }
 
-  protected async sendCall(message: CallMessage): Promise<ServerMessage> {
+  protected async sendCall(message: CallMessage): Promise<ReplyMessage> {
     if (!this.isOpen) await new Promise<void>((resolve) => this.waitingForOpen.push(resolve))
     if (this.disposed || !this.isOpen) throw new TesseraError('internal', `Connection lost before ${message.type} was sent`)
     return new Promise((resolve, reject) => {
@@ -149,11 +149,11 @@ export class WebSocketBridge extends BridgeBase {
       const decodes = this.options.compressedTiles ? (socket.decodes ?? []) : []
       if (decodes.length > 0) {
         this.calls['tile-encodings']({ accept: [...decodes] }).catch((error: unknown) => {
-          this.emitError({ code: 'internal', message: `The host would not send compressed tiles: ${error instanceof Error ? error.message : String(error)}` })
+          this.emitError({ code: 'internal', message: `The host would not send compressed tiles: ${messageOf(error)}` })
         })
       }
       this.delay = this.options.reconnectDelay
-      this.connectionListeners.emit('open')
+      this.emit('connection', 'open')
       for (const resolve of this.waitingForOpen.splice(0)) resolve()
     }
     socket.onmessage = (event) => {
@@ -164,7 +164,7 @@ export class WebSocketBridge extends BridgeBase {
       if (this.socket !== socket) return
       this.socket = null
       this.failPending(new TesseraError('internal', 'Connection to the Tessera host lost'))
-      this.connectionListeners.emit('closed')
+      this.emit('connection', 'closed')
       this.reconnectTimer = setTimeout(() => this.connect(), this.delay)
       this.delay = Math.min(this.delay * 2, this.options.maxReconnectDelay)
     }
@@ -176,14 +176,14 @@ export class WebSocketBridge extends BridgeBase {
       else if (isReceived(data)) this.dispatchReceived(data)
       return
     }
-    let message: ServerMessage
+    let message: unknown
     try {
-      message = JSON.parse(data) as ServerMessage
+      message = JSON.parse(data)
     } catch {
       this.emitError({ code: 'bad-message', message: 'Expected JSON text from the host but received text that does not parse' })
       return
     }
-    if (message.type === 'reply' || message.type === 'reply-error') {
+    if (isReply(message)) {
       const waiting = this.replies.get(message.id)
       this.replies.delete(message.id)
       waiting?.resolve(message)
@@ -198,6 +198,12 @@ export class WebSocketBridge extends BridgeBase {
     // Calls waiting for a connection keep waiting for the next one, unless disposed.
     if (this.disposed) for (const resolve of this.waitingForOpen.splice(0)) resolve()
   }
+}
+
+/** A reply to a call (its result is the call's, as the table types it); anything else is an event, checked by `dispatch`. */
+function isReply(message: unknown): message is ReplyMessage {
+  const type = (message as { type?: unknown } | null)?.type
+  return type === 'reply' || type === 'reply-error'
 }
 
 function isReceived(data: unknown): data is ReceivedTile | BadFrame {

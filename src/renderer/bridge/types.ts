@@ -3,20 +3,30 @@
  * the preload API (Electron) and a WebSocket (`npm run serve`); the rest of the renderer never
  * knows which (`createBridge()` in ./index.ts picks).
  */
-import type {
-  ErrorInfo,
-  OpenBatchSlot,
-  OpenedRaster,
-  SchedulingMode,
-  ServiceStats,
-  TileMessage,
-  TileRequest
-} from '../../shared/protocol'
+import type { OpenedRaster, SchedulingMode, ServerEvents, ServiceStats, TileMessage, TileRequest } from '../../shared/protocol'
 import type { ServiceCalls } from '../../shared/calls'
-import type { RasterInfo } from '../../shared/raster'
 
 /** Returned by every subscription; call to unsubscribe. Idempotent. */
 export type Disposable = () => void
+
+/**
+ * Everything a bridge's listeners hear, by name: every event of the service (`events.ts`, its
+ * payload being the message without its `type`), and two of the bridge's own:
+ * - 'tile': a tile received (`TileMessage`);
+ * - 'connection': the connection opened or closed (WebSocket reconnects; Electron is always 'open').
+ *
+ * 'raster-opened' (a raster the host opened: command line, File menu, with its `batch` place
+ * among files given together) and 'error' (of the service or of the bridge itself: a bad frame, a
+ * malformed message; with `rasterId` when it is about a raster, with `batch` when a file the host
+ * opened with others failed) that come before anyone listens are handed to the first listener.
+ */
+export type BridgeEvents = ServerEvents & {
+  tile: TileMessage
+  connection: 'open' | 'closed'
+}
+
+/** The name of an event a bridge's listeners may hear. */
+export type BridgeEventName = keyof BridgeEvents
 
 export interface UploadProgress {
   name: string
@@ -49,24 +59,10 @@ export interface TesseraBridge {
   /** 'fifo' switches the service's prioritisation and cancellation off (benchmark baseline). */
   configure(scheduling: SchedulingMode): Promise<void>
 
-  onTile(listener: (tile: TileMessage) => void): Disposable
-  onProgress(listener: (rasterId: string, progress: number) => void): Disposable
-  onRasterUpdated(listener: (rasterId: string, info: RasterInfo) => void): Disposable
   /**
-   * Rasters opened by the host itself: command line, File menu; `batch` is the place of each among
-   * files given together.
+   * Listens to one event (`BridgeEvents`): `bridge.on('tile-failed', ({ rasterId, key, error }) => …)`.
+   * A listener that throws does not stop the others; the returned Disposable unsubscribes.
    */
-  onRasterOpened(listener: (opened: OpenedRaster, batch?: OpenBatchSlot) => void): Disposable
-  /** A file the host failed to open among files given together: its place (the error itself goes to `onError`). */
-  onOpenFailed(listener: (batch: OpenBatchSlot) => void): Disposable
-  onTileFailed(listener: (rasterId: string, key: string, error: ErrorInfo) => void): Disposable
-  /**
-   * Errors of the service and the connection; those that came before the first listener are handed
-   * to it. `rasterId` names the raster an error is about, when it is about one (its file changed or
-   * vanished, its pyramid could not be built): no need to look for a layer's name in the message.
-   */
-  onError(listener: (error: ErrorInfo, rasterId?: string) => void): Disposable
-  /** Connection state (WebSocket reconnects; Electron is always 'open'). */
-  onConnectionChange(listener: (state: 'open' | 'closed') => void): Disposable
+  on<E extends BridgeEventName>(event: E, listener: (payload: BridgeEvents[E]) => void): Disposable
   dispose(): void
 }
