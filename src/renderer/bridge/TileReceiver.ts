@@ -5,6 +5,7 @@
  * Decodes run side by side, but nothing is handed on before what came earlier: an event after a
  * tile never overtakes it. Free of the DOM and of workers, so it is unit-tested in Node.
  */
+import { messageOf } from '../../shared/errors'
 import { decodeTileFrame, decodeTileFramePayload } from '../../shared/tileFrame'
 import type { TileEncoding, TileHeader, TileMessage } from '../../shared/protocol'
 import type { FromTileWorker } from './tileWorkerProtocol'
@@ -54,7 +55,7 @@ export class TileReceiver {
         const tile: TileMessage = { header: plain, data: pixels }
         this.post({ kind: 'tile', tile, encoding, wireBytes }, [pixels.buffer as ArrayBuffer])
       },
-      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the ${encoding.toUpperCase()} tile ${tileName(header)}: ${errorText(error)}` }, [])
+      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the ${encoding.toUpperCase()} tile ${tileName(header)}: ${messageOf(error)}` }, [])
     )
   }
 
@@ -69,19 +70,15 @@ export class TileReceiver {
   }
 
   private reportBad(error: unknown): void {
-    this.other({ kind: 'bad-frame', message: errorText(error) })
+    this.other({ kind: 'bad-frame', message: messageOf(error) })
   }
 
   private inOrder<T>(work: Promise<T>, hand: (value: T) => void, fail?: (error: unknown) => void): void {
     const previous = this.tail
-    this.tail = previous.then(() => work).then(hand, (error: unknown) => (fail ?? ((e) => this.post({ kind: 'bad-frame', message: errorText(e) }, [])))(error))
+    this.tail = previous.then(() => work).then(hand, (error: unknown) => (fail ?? ((e) => this.post({ kind: 'bad-frame', message: messageOf(e) }, [])))(error))
   }
 }
 
 function tileName(h: TileHeader): string {
   return `${h.rasterId}/${h.level}/${h.col}/${h.row}`
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

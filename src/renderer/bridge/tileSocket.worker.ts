@@ -4,6 +4,7 @@
  * idle, 6 MB/s when a frame takes 20 ms); here the socket is read at once, frames are unpacked and
  * JPEG and WebP tiles decoded by the browser's decoders, and the main thread receives tiles ready to upload.
  */
+import { messageOf } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
 import { TileReceiver, type TileDecoder } from './TileReceiver'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
@@ -116,6 +117,6 @@ async function upload(job: Extract<ToTileWorker, { kind: 'upload' }>): Promise<v
     }
     post({ kind: 'upload-progress', token, sentBytes: file.size, done: true })
   } catch (error) {
-    post({ kind: 'upload-progress', token, sentBytes: 0, done: true, error: error instanceof Error ? error.message : String(error) })
+    post({ kind: 'upload-progress', token, sentBytes: 0, done: true, error: messageOf(error) })
   }
 }
