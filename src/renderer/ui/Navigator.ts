@@ -2,10 +2,11 @@
  * The navigator: a small overview of the content with the view's rectangle on it (click or drag
  * there to move the view), and the view buttons beside it: fit, 1:1, zoom in, zoom out, rotate,
  * flip, full screen. The overview is a picture of the view taken when the whole content was on
- * screen and sharp (taken again when layers change); before there is one, the layers' outlines.
+ * screen and sharp (taken again when layers change, or when the content's extent does: the view's
+ * CRS changed, or a layer was placed anew); before there is one, the layers' outlines.
  */
 import type { Extent } from '../view/Camera'
-import { contains, fromOverview, overviewFrame, toOverview, viewExtent, type OverviewFrame } from '../view/navigatorMath'
+import { contains, fromOverview, overviewFrame, pictureFate, toOverview, viewExtent, type OverviewFrame } from '../view/navigatorMath'
 import { canvasTransform, stageToCanvas, type Orientation } from '../view/screenOrientation'
 import { element } from './format'
 
@@ -43,7 +44,8 @@ export class Navigator {
   readonly root: HTMLElement
   private readonly canvas: HTMLCanvasElement
   private readonly context: CanvasRenderingContext2D
-  private picture: { image: HTMLCanvasElement; world: Extent } | null = null
+  /** The picture, the world rectangle it shows, and the content's extent when it was taken. */
+  private picture: { image: HTMLCanvasElement; world: Extent; content: Extent } | null = null
   private pictureStale = true
   private orientation: Orientation = { quarterTurns: 0, flipped: false }
   private frame: OverviewFrame | null = null
@@ -133,16 +135,33 @@ export class Navigator {
       return
     }
     delete this.root.dataset.empty
+    this.judgePicture(content)
     const view = this.host.view()
     const shown = viewExtent(view)
-    if (this.pictureStale && contains(shown, content) && this.host.sharp()) this.takePicture(shown)
+    if (this.pictureStale && contains(shown, content) && this.host.sharp()) this.takePicture(shown, content)
     const key = JSON.stringify([content, shown, this.picture?.world ?? null])
     if (key === this.lastDrawn) return
     this.lastDrawn = key
     this.draw(content, shown)
   }
 
-  private takePicture(world: Extent): void {
+  /**
+   * A picture of other content is taken again. Nothing else says when the world itself changes
+   * (the view's CRS): a picture kept with its old world rectangle was drawn off the new content,
+   * leaving the overview blank, and never taken again. One that lies off the content is dropped.
+   */
+  private judgePicture(content: Extent): void {
+    if (!this.picture) return
+    const fate = pictureFate(this.picture.content, content)
+    if (fate === 'keep') return
+    this.pictureStale = true
+    if (fate === 'drop') {
+      this.picture = null
+      delete this.root.dataset.picture
+    }
+  }
+
+  private takePicture(world: Extent, content: Extent): void {
     const source = this.host.renderedCanvas()
     const ratio = window.devicePixelRatio || 1
     const scale = Math.min(1, (Math.max(WIDTH, HEIGHT) * ratio * 2) / Math.max(1, source.width))
@@ -150,7 +169,7 @@ export class Navigator {
     image.width = Math.max(1, Math.round(source.width * scale))
     image.height = Math.max(1, Math.round(source.height * scale))
     image.getContext('2d')!.drawImage(source, 0, 0, image.width, image.height)
-    this.picture = { image, world }
+    this.picture = { image, world, content }
     this.pictureStale = false
     this.root.dataset.picture = 'true'
   }

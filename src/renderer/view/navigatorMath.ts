@@ -47,3 +47,27 @@ export function contains(outer: Extent, inner: Extent, tolerance = 1e-6): boolea
   const t = tolerance * Math.max(outer.width, outer.height)
   return inner.x >= outer.x - t && inner.y >= outer.y - t && inner.x + inner.width <= outer.x + outer.width + t && inner.y + inner.height <= outer.y + outer.height + t
 }
+
+/** True when `a` and `b` are the same rectangle (to within a relative tolerance of the larger side). */
+export function sameExtent(a: Extent, b: Extent, tolerance = 1e-9): boolean {
+  const t = tolerance * Math.max(a.width, a.height, b.width, b.height)
+  return Math.abs(a.x - b.x) <= t && Math.abs(a.y - b.y) <= t && Math.abs(a.width - b.width) <= t && Math.abs(a.height - b.height) <= t
+}
+
+/** True when `a` and `b` share some area. */
+export function overlaps(a: Extent, b: Extent): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+}
+
+/**
+ * What becomes of the overview's picture, taken of the content `taken`, now that the content is
+ * `content` (both in world units): 'keep' it (the same content); 'retake' it (the content changed
+ * but the picture still lies on it: shown until a new one is taken, once the whole content is on
+ * screen and sharp); or 'drop' it (it lies off the content: the world changed under it, as when the
+ * view's CRS changes, and its old world rectangle now means another place; the outlines show until
+ * a new one is taken).
+ */
+export function pictureFate(taken: Extent, content: Extent): 'keep' | 'retake' | 'drop' {
+  if (sameExtent(taken, content)) return 'keep'
+  return overlaps(taken, content) ? 'retake' : 'drop'
+}
