@@ -8,9 +8,15 @@ import { BIG_JPEG, CORRUPT, ELEVATION, GEO_FLOAT, PYRAMID, QUAD, bigJpegColor, e
 import { join } from 'node:path'
 import { SCREENSHOTS, dropFiles, expect, expectColor, frames, imagePath, serviceStats, setView, shoot, stats, waitForLayers, waitForSharp } from './helpers'
 
-/** Drops the pyramidal TIFF then the PNG (drawn on top) and waits for a sharp view. */
+/**
+ * Drops the pyramidal TIFF, then the PNG (drawn on top), and waits for a sharp view of both. Two
+ * drops: pictures without georeferencing given together are browsed one at a time (issue 20); the
+ * second, added to a view still as fitted, is fitted with the first.
+ */
 export async function openBoth(page: Page): Promise<void> {
-  await dropFiles(page, [imagePath(PYRAMID.file), imagePath(QUAD.file)])
+  await dropFiles(page, [imagePath(PYRAMID.file)])
+  await waitForLayers(page, 1)
+  await dropFiles(page, [imagePath(QUAD.file)])
   await waitForLayers(page, 2)
   await waitForSharp(page)
 }

@@ -1,7 +1,8 @@
 /**
  * Issue 16, shared by the browser and the Electron specs: files given together (on the command
  * line, in one drop) stack in the order given, the last on top, whatever order their opens finish
- * in, and the first view fits all of them. A big PNG (20 megapixels: opened from an overview while
+ * in (pictures without georeferencing are browsed one at a time from the top one, issue 20, until
+ * b stacks them), and fit (0) shows all of them. A big PNG (20 megapixels: opened from an overview while
  * its pyramid is built, much slower to open) and a small one, of clearly different colours, both
  * from the top-left corner: where they overlap, the screenshot shows the one given last. The
  * layers list says the same, top first.
@@ -57,7 +58,8 @@ interface ViewGlobals {
 
 /**
  * Waits for both layers, then checks: the layers list, top first, is the reverse of the order
- * given; the camera fits the union of both (the big one's extent, whole and centred); and the
+ * given; they are browsed one at a time from the one given last; stacked (b) and fitted (0), the
+ * camera fits the union of both (the big one's extent, whole and centred); and the
  * screenshot shows the file given last where they overlap, each file whole, and the background
  * just outside the big one.
  */
@@ -70,7 +72,18 @@ export async function expectStackedAndFitted(page: Page, given: readonly [StackI
   await expect(names.nth(0)).toContainText(top.file)
   await expect(names.nth(1)).toContainText(bottom.file)
 
-  // The first view fits both: the union of their extents (both start at the origin).
+  // Pictures without georeferencing given together are browsed one at a time, from the one given
+  // last (issue 20); b stacks them, 0 fits them all.
+  await expect(page.getByTestId('toolbar-mode')).toHaveAttribute('data-mode', 'browse')
+  await expect.poll(() => page.title()).toBe(`${top.file} (2 of 2) — Tessera`)
+  await expect(page.locator('[data-testid="layer"].layer-hidden')).toHaveCount(1)
+  await expect(page.locator('[data-testid="layer"].layer-hidden')).toContainText(bottom.file)
+  await page.keyboard.press('b')
+  await expect(page.getByTestId('toolbar-mode')).toHaveAttribute('data-mode', 'stack')
+  await page.keyboard.press('0')
+  await waitForSharp(page)
+
+  // Stacked and fitted, both: the union of their extents (both start at the origin).
   const view = await page.evaluate(() => (globalThis as unknown as ViewGlobals).__tesseraDiagnostics.view())
   const width = Math.max(BIG.width, SMALL.width)
   const height = Math.max(BIG.height, SMALL.height)

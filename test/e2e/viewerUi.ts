@@ -301,13 +301,17 @@ export const openingScenarios: Array<{ title: string; run: (page: Page, prefix: 
     }
   },
   {
-    title: 'files dropped together browse one at a time with PageDown, ← and →; the title and status say which; b stacks them again',
+    title: 'pictures dropped together browse one at a time from the top one, and say so; PageDown, ← and → browse; the title and status say which; b stacks them again',
     run: async (page, prefix) => {
       await dropFiles(page, BROWSE_IMAGES.map((i) => imagePath(i.file)))
       await waitForLayers(page, 3)
       await waitForSharp(page)
       const [red, green, blue] = BROWSE_IMAGES as [(typeof BROWSE_IMAGES)[number], (typeof BROWSE_IMAGES)[number], (typeof BROWSE_IMAGES)[number]]
-      expect(await titleOf(page)).toBe(`${blue.file} — Tessera`)
+      // Without georeferencing, given together: one at a time from the top one (issue 20; they stacked as a collage), and said.
+      await expect(page.getByTestId('toast')).toContainText('shown one at a time')
+      await expect(page.getByTestId('toolbar-mode')).toHaveAttribute('data-mode', 'browse')
+      expect(await titleOf(page)).toBe(`${blue.file} (3 of 3) — Tessera`)
+      await expect(page.locator('[data-testid="layer"].layer-hidden')).toHaveCount(2)
       const centre = async (name: string): Promise<RGB> => {
         await waitForSharp(page)
         const shot = await shoot(page, `${prefix}-browse-${name}`)
@@ -344,6 +348,42 @@ export const openingScenarios: Array<{ title: string; run: (page: Page, prefix: 
       expect(await titleOf(page)).toBe(`${blue.file} — Tessera`)
       expect((await viewOf(page)).centerX).toBeGreaterThan(before.centerX)
     }
+  },
+  {
+    title: 'browsing: each picture keeps its own turn, a turn fits the picture again, and a file opened while browsing is shown',
+    run: async (page, prefix) => {
+      const [red, green, blue] = BROWSE_IMAGES as [(typeof BROWSE_IMAGES)[number], (typeof BROWSE_IMAGES)[number], (typeof BROWSE_IMAGES)[number]]
+      await dropFiles(page, [imagePath(red.file), imagePath(green.file)])
+      await waitForLayers(page, 2)
+      await waitForSharp(page)
+      expect(await titleOf(page)).toBe(`${green.file} (2 of 2) — Tessera`)
+      const host = page.getByTestId('canvas-host')
+      // Turned a quarter: the 800 × 600 picture, 600 wide once turned, is fitted to the turned screen.
+      await page.keyboard.press('r')
+      await expect(host).toHaveAttribute('data-rotation', '90')
+      await expect
+        .poll(async () => {
+          const v = await viewOf(page)
+          return v.zoom / (Math.min(v.width / green.height, v.height / green.width) * 0.95)
+        })
+        .toBeCloseTo(1, 4)
+      // The next picture is upright: the turn was the green one's.
+      await page.keyboard.press('ArrowRight')
+      expect(await titleOf(page)).toBe(`${red.file} (1 of 2) — Tessera`)
+      await expect(host).toHaveAttribute('data-rotation', '0')
+      await page.keyboard.press('ArrowRight')
+      await expect(host).toHaveAttribute('data-rotation', '90')
+      await page.keyboard.press('Shift+R')
+      await expect(host).toHaveAttribute('data-rotation', '0')
+      // A file opened while browsing is the one shown.
+      await dropFiles(page, [imagePath(blue.file)])
+      await waitForLayers(page, 3)
+      await expect.poll(() => titleOf(page)).toBe(`${blue.file} (3 of 3) — Tessera`)
+      await waitForSharp(page)
+      const shot = await shoot(page, `${prefix}-browse-opened-later`)
+      expectColor(shot.at(shot.width / 2, shot.height / 2), blue.color, 'the file opened while browsing, shown')
+      await expect(page.locator('[data-testid="layer"].layer-hidden')).toHaveCount(2)
+    }
   }
 ]
 
@@ -376,7 +416,10 @@ export const layerScenarios: Array<{ title: string; run: (page: Page, prefix: st
       page.on('console', (m) => {
         if (m.type() === 'warning') warnings.push(m.text())
       })
-      await dropFiles(page, [imagePath(QUAD.file), imagePath(QUAD.file)])
+      // Two drops: stacked (the same picture given twice together would be browsed one at a time).
+      await dropFiles(page, [imagePath(QUAD.file)])
+      await waitForLayers(page, 1)
+      await dropFiles(page, [imagePath(QUAD.file)])
       await waitForLayers(page, 2)
       await waitForSharp(page)
       const names = page.getByTestId('layer-name')

@@ -217,6 +217,20 @@ describe('Session', () => {
     expect(visibleNames(layers)).toEqual(['dem.tif', 'ortho.tif'])
   })
 
+  it('stacks files given together after all when one that opens later is georeferenced', async () => {
+    const { session, opens, layers } = setUp()
+    const done = session.files.open([file('dem.tif'), file('photo.png')])
+    await flush()
+    const byName = new Map(opens.map((o) => [o.file.name, o]))
+    byName.get('photo.png')!.resolve({ rasterId: 'r-photo', info: info('photo.png') })
+    await flush()
+    expect(session.showing.mode).toBe('browse')
+    byName.get('dem.tif')!.resolve({ rasterId: 'r-dem', info: info('dem.tif', true) })
+    await done
+    expect(session.showing.mode).toBe('stack')
+    expect(visibleNames(layers)).toEqual(['dem.tif', 'photo.png'])
+  })
+
   it('shows a file opened while browsing', async () => {
     const { session, opens, layers } = setUp()
     const first = session.files.open([file('a.png'), file('b.png')])
@@ -285,7 +299,7 @@ describe('Session', () => {
   it('places host-opened files by their batch, and gives up the place of one that failed', () => {
     const { emit, layers } = setUp()
     emit('raster-opened', { rasterId: 'top', info: info('top.tif', true), batch: { batch: 'b1', index: 2, size: 3 } })
-    emit('error', { error: { code: 'cannot-open', message: 'Could not open mid.tif' }, batch: { batch: 'b1', index: 1, size: 3 } })
+    emit('error', { error: { code: 'open-failed', message: 'Could not open mid.tif' }, batch: { batch: 'b1', index: 1, size: 3 } })
     emit('raster-opened', { rasterId: 'bottom', info: info('bottom.tif', true), batch: { batch: 'b1', index: 0, size: 3 } })
     expect(layers.map((l) => l.rasterId)).toEqual(['bottom', 'top'])
   })

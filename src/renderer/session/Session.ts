@@ -34,6 +34,8 @@ export class Session {
   readonly files: FileOpener
   /** The camera as the last automatic fit left it: the view refits as files come, until the user moves. */
   private fittedView: View | null = null
+  /** The files given together that are browsed one at a time because none of the first to open was georeferenced. */
+  private browsedBatch: OpenBatch | null = null
   /** Each picture browsed keeps its own turn of the view. */
   private readonly orientations: PerImageOrientation
   private readonly subscriptions: Disposable[] = []
@@ -151,7 +153,8 @@ export class Session {
     this.rows.upsert(this.entryOf(layer))
     this.rows.setLoading(opened.rasterId, record.waitingForPixels)
     if (placement.isNew) {
-      if (wasEmpty && batch && batch.size > 1 && opened.info.georeference === null && this.showing.mode === 'stack') this.browseBatch(batch.size)
+      if (wasEmpty && batch && batch.size > 1 && opened.info.georeference === null && this.showing.mode === 'stack') this.browseBatch(batch)
+      else if (batch !== null && batch === this.browsedBatch && opened.info.georeference !== null) this.stackBatch()
       this.showing.added(opened.rasterId, batch)
     }
     this.rows.setVisible(opened.rasterId, layer.visible)
@@ -282,12 +285,22 @@ export class Session {
   /**
    * Files given together on an empty view, without georeferencing (a folder of photos, scans), are
    * shown one at a time, as an image browser does: stacked at the origin they overlap as a collage.
-   * Said once, with the key that stacks them.
+   * Said once, with the key that stacks them. Decided by the first of them to open.
    */
-  private browseBatch(size: number): void {
+  private browseBatch(batch: OpenBatch): void {
+    this.browsedBatch = batch
     this.showing.startBrowsing()
-    this.deps.ui.toast(`${size} pictures given together: shown one at a time (← / → browse, b stacks them)`)
+    this.deps.ui.toast(`${batch.size} pictures given together: shown one at a time (← / → browse, b stacks them)`)
   }
+
+  /** A georeferenced file among them after all: they are layers of one place, stacked and fitted together. */
+  private stackBatch(): void {
+    this.browsedBatch = null
+    if (this.showing.mode === 'browse') this.showing.toggle()
+    this.deps.fitShown()
+    this.markFitted()
+  }
+
 }
 
 /** Key of a layer's read errors: one message per layer, whatever tiles failed. */
