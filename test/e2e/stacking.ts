@@ -82,6 +82,7 @@ export async function expectStackedAndFitted(page: Page, given: readonly [StackI
   await expect(page.getByTestId('toolbar-mode')).toHaveAttribute('data-mode', 'stack')
   await page.keyboard.press('0')
   await waitForSharp(page)
+  await expect(page.getByTestId('toast')).toBeHidden() // the note that said so goes on its own; it covers part of the view
 
   // Stacked and fitted, both: the union of their extents (both start at the origin).
   const view = await page.evaluate(() => (globalThis as unknown as ViewGlobals).__tesseraDiagnostics.view())
