@@ -3,7 +3,9 @@ import { defineConfig } from 'electron-vite'
 
 // Main process: two entries share the same TextureService. `index` is the Electron app;
 // `serve` is the Node host behind `npm run serve` (no Electron import anywhere under it).
-// Decode workers are bundled as their own chunks through `?modulePath` imports.
+// The decode worker (src/main/raster/decode/decode.worker.ts) is bundled as its own chunk through
+// the `?modulePath` import of src/main/raster/decodePools.ts, which hands the pools its path, beside
+// the chunk that imports it (out/main/chunks): the same in dev, the built app and `npm run serve`.
 export default defineConfig({
   main: {
     build: {
