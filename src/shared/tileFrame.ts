@@ -12,6 +12,7 @@
 import { expectedMessage, messageOf } from './errors'
 import type { SampleType } from './raster'
 import type { TileHeader, TileMessage } from './protocol'
+import { tileKey } from './tiles'
 
 const MAGIC = 0x31525354 // 'TSR1' read as little-endian uint32
 const PREFIX = 8
@@ -79,7 +80,7 @@ export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
   let bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame)
   if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice() // typed views need aligned offsets
   const { header, payload } = decodeTileFramePayload(bytes)
-  const name = `${header.rasterId}/${header.level}/${header.col}/${header.row}`
+  const name = tileKey(header)
   if (header.encoding !== undefined) {
     throw new Error(`Tile frame ${name} is ${header.encoding}-compressed: decode it with decodeTileFramePayload and a decoder`)
   }

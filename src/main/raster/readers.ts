@@ -3,7 +3,7 @@
  * of pyramids being built (`Raster` picks the reader); one that reads a file in place refuses a
  * tile of a file changed since it was opened.
  */
-import { tileRect } from '../../shared/tiles'
+import { tileCoordKey, tileRect } from '../../shared/tiles'
 import type { LevelSize } from '../../shared/raster'
 import type { DecodePool } from './decodePools'
 import type { ImageSelector, PixelDecoder, PixelOutput, ProbeResult, ReduceRule, RegionJob, SampleLayout, SharedLevel, TileBytes, TilePixels } from './decode/jobs'
@@ -140,7 +140,7 @@ export class RegionReader implements TileReader {
   /** Refuses a tile read from another version of the file than this reader's (FileChangedError). */
   private checkStamp(stamp: TilePixels['fileStamp'], level: number, col: number, row: number): void {
     if (this.version && !this.version.matches(stamp ?? null)) {
-      throw new FileChangedError(`${this.source.path} changed on disk since it was opened: tile ${level}/${col}/${row} read from it now is not served`)
+      throw new FileChangedError(`${this.source.path} changed on disk since it was opened: tile ${tileCoordKey({ level, col, row })} read from it now is not served`)
     }
   }
 }

@@ -9,6 +9,7 @@ import { messageOf } from '../../shared/errors'
 import { decodeTileFrame, decodeTileFramePayload } from '../../shared/tileFrame'
 import type { TileEncoding, TileHeader, TileMessage } from '../../shared/protocol'
 import type { FromTileWorker } from './tileWorkerProtocol'
+import { tileKey } from '../../shared/tiles'
 
 /** Decodes a complete compressed image (a JPEG stream, a WebP file) and returns the RGBA8 pixels of its top-left `width` × `height`. */
 export type TileDecoder = (bytes: Uint8Array, encoding: TileEncoding, width: number, height: number) => Promise<Uint8Array>
@@ -80,5 +81,5 @@ export class TileReceiver {
 }
 
 function tileName(h: TileHeader): string {
-  return `${h.rasterId}/${h.level}/${h.col}/${h.row}`
+  return tileKey(h)
 }
