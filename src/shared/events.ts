@@ -26,7 +26,7 @@ import {
   text
 } from './check'
 import type { ErrorCode, ErrorInfo } from './errors'
-import { type BandInfo, type BandStatistics, type Georeference, HISTOGRAM_BINS, type LevelSize, type RasterInfo, type SampleType } from './raster'
+import { type BandInfo, type BandStatistics, type CrsInfo, type Georeference, HISTOGRAM_BINS, type LevelSize, type RasterInfo, type SampleType } from './raster'
 
 /**
  * Files the host opens together (command line, File > Open with several files, a folder): the
@@ -102,6 +102,14 @@ const bandInfo = shape({
   description: optional(anyString('string'))
 } satisfies { [K in keyof BandInfo]-?: Check<BandInfo[K]> })
 
+const crsInfo = shape({
+  id: text(512),
+  epsg: nullable(count),
+  proj4: nullable(text(8192)),
+  name: anyString('string'),
+  source: oneOf('geokeys', 'prj', 'aux-xml', 'manual')
+} satisfies { [K in keyof CrsInfo]-?: Check<CrsInfo[K]> })
+
 const georeference = shape({
   geoTransform: (value, name) => {
     if (!Array.isArray(value) || value.length !== 6) fail('array of 6 numbers', name, value)
@@ -109,6 +117,7 @@ const georeference = shape({
   },
   rasterType: oneOf('area', 'point'),
   epsg: nullable(count),
+  crs: optional(nullable(crsInfo)),
   rotated: boolean
 } satisfies { [K in keyof Georeference]-?: Check<Georeference[K]> })
 

@@ -42,13 +42,39 @@ export const HISTOGRAM_BINS = 64
  */
 export type GeoTransform = [number, number, number, number, number, number]
 
+/** Where a raster's CRS was read. */
+export type CrsSource = 'geokeys' | 'prj' | 'aux-xml' | 'manual'
+
+/**
+ * A coordinate reference system as the file defines it (DESIGN.md §4: a CRS is a definition, not
+ * only a code). Two descriptions with the same `id` are one CRS: no warning, no reprojection.
+ */
+export interface CrsInfo {
+  /**
+   * `EPSG:<n>` when the file names an EPSG code or its definition is equivalent to one (compared
+   * parameter by parameter, as GDAL identifies codes); otherwise `CUSTOM:<hash>` of the normalised
+   * definition, so that two spellings of one user-defined CRS are one CRS.
+   */
+  id: string
+  /** The EPSG code named or identified; null for a CRS that has none. */
+  epsg: number | null
+  /** Its definition as proj4js takes it (a PROJ string); null when it cannot be built: the CRS is unknown. */
+  proj4: string | null
+  /** Its name for people ("NAD83 / Georgia East (ftUS)", "Transverse Mercator on GRS 1980"). */
+  name: string
+  /** Where it was read: the GeoTIFF keys, a `.prj` side-car, GDAL's `.aux.xml`, or set by a person. */
+  source: CrsSource
+}
+
 /** Georeferencing of a raster: what `gdalinfo -json` reports. */
 export interface Georeference {
   geoTransform: GeoTransform
   /** GeoTIFF's raster type (GDAL's AREA_OR_POINT). */
   rasterType: 'area' | 'point'
-  /** EPSG code of the coordinate reference system when the file names one. */
+  /** EPSG code of the coordinate reference system when the file names one or Tessera identified one (= `crs.epsg`). */
   epsg: number | null
+  /** The CRS as the file defines it, in full; absent from a host that predates it (then `epsg` alone). */
+  crs?: CrsInfo | null
   /** True when the transform rotates or shears (gt[2] or gt[4] not zero). */
   rotated: boolean
 }
