@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     navigator.update()
     status.setZoom(viewer.layers.length > 0 ? viewer.pixelZoom : null)
     status.setScale(viewer.layers.length > 0 ? viewScaleBar(viewer) : null)
-    status.setCrsChoices(viewer.crsChoices, viewer.viewCrs.epsg)
+    status.setCrsChoices(viewer.crsChoices, viewer.viewCrs.id)
     activity.show()
     updateReadout()
   })

@@ -23,7 +23,7 @@ import type { GeoTransform, Georeference } from '../../src/shared/raster'
 import { pyramidLevels } from '../../src/shared/tiles'
 import { layerDisplacement, layerView, worldToScreen } from '../../src/renderer/view/layerView'
 import { coordKey, planTiles, polygonMeetsRect, visibleTiles, type PyramidGeometry, type ViewState } from '../../src/renderer/view/TileScheduler'
-import { crsChoices, placeLayer, viewCrsOf } from '../../src/renderer/view/map/placement'
+import { PIXEL_VIEW, crsChoices, placeLayer, viewCrsOf, type ViewCrs } from '../../src/renderer/view/map/placement'
 import { MAX_MESH_CELLS, reprojectedMapping, tileMesh } from '../../src/renderer/view/map/mapping'
 import { crsDefinition, loadCrsDefinitions, metresPerUnit, needsCrsLookup, toLatLon } from '../../src/renderer/view/map/crs'
 import { scaleBar } from '../../src/renderer/view/map/scaleBar'
@@ -239,53 +239,56 @@ describe('level of detail per layer', () => {
   })
 })
 
+/** A view in EPSG:`code`, as a georeferenced layer naming it sets it. */
+const view = (code: number): ViewCrs => ({ georeferenced: true, id: `EPSG:${code}`, epsg: code, name: `EPSG:${code}` })
+
 describe('placement of mixed layers', () => {
   const utm = geo(DEM, 32631)
   const mercator = geo([333958, 10, 0, 6446276, 0, -10], 3857)
 
   it('takes the view CRS a person chose while some layer is in it, and offers the CRS of each layer once', () => {
     const layers = [{ georeference: utm }, { georeference: null }, { georeference: mercator }, { georeference: geo(DEM, 32631) }]
-    expect(viewCrsOf(layers, 3857)).toEqual({ georeferenced: true, epsg: 3857 })
-    expect(viewCrsOf(layers, 2154)).toEqual({ georeferenced: true, epsg: 32631 }) // no layer in it
-    expect(crsChoices(layers)).toEqual([32631, 3857])
+    expect(viewCrsOf(layers, 'EPSG:3857')).toMatchObject(view(3857))
+    expect(viewCrsOf(layers, 'EPSG:2154')).toMatchObject(view(32631)) // no layer in it
+    expect(crsChoices(layers).map((c) => c.id)).toEqual(['EPSG:32631', 'EPSG:3857'])
   })
 
   it('takes the view CRS from the first georeferenced layer, bottom first', () => {
-    expect(viewCrsOf([{ georeference: null }, { georeference: utm }, { georeference: mercator }])).toEqual({ georeferenced: true, epsg: 32631 })
-    expect(viewCrsOf([{ georeference: null }])).toEqual({ georeferenced: false, epsg: null })
+    expect(viewCrsOf([{ georeference: null }, { georeference: utm }, { georeference: mercator }])).toMatchObject(view(32631))
+    expect(viewCrsOf([{ georeference: null }])).toMatchObject({ georeferenced: false, epsg: null })
   })
 
   it('places a layer in the view CRS by its geotransform, with nothing to say', () => {
-    const placed = placeLayer(utm, { georeferenced: true, epsg: 32631 })
+    const placed = placeLayer(utm, view(32631))
     expect(placed).toMatchObject({ kind: 'map', note: null, warning: false })
     expect(placed.mapping.affine).toEqual(pixelToWorld(utm))
   })
 
   it('draws a layer without georeferencing at the world origin, one unit per pixel, and says so among georeferenced ones', () => {
-    const placed = placeLayer(null, { georeferenced: true, epsg: 32631 })
+    const placed = placeLayer(null, view(32631))
     expect(placed.mapping.affine).toEqual(IDENTITY)
     expect(placed.warning).toBe(true)
     expect(placed.note).toMatch(/Not georeferenced: drawn at the map origin \(0, 0\), one map unit per pixel/)
-    expect(placeLayer(null, { georeferenced: false, epsg: null }).note).toBeNull()
+    expect(placeLayer(null, PIXEL_VIEW).note).toBeNull()
   })
 
   it('reprojects a layer of another known CRS on the fly, and says so', () => {
-    const placed = placeLayer(mercator, { georeferenced: true, epsg: 32631 })
+    const placed = placeLayer(mercator, view(32631))
     expect(placed).toMatchObject({ kind: 'reprojected', note: "EPSG:3857 reprojected on the fly to the view's EPSG:32631", warning: false })
     expect(placed.mapping.affine).toBeNull()
   })
 
   it('draws a layer of an unknown CRS without reprojection and warns plainly', () => {
-    const unknown = placeLayer(geo(DEM, 999998), { georeferenced: true, epsg: 32631 })
+    const unknown = placeLayer(geo(DEM, 999998), view(32631))
     expect(unknown).toMatchObject({ kind: 'unprojected', note: "EPSG:999998 differs from the view's EPSG:32631: drawn without reprojection", warning: true })
-    expect(placeLayer(geo(DEM, null), { georeferenced: true, epsg: 32631 }).note).toBe("Unknown CRS differs from the view's EPSG:32631: drawn without reprojection")
+    expect(placeLayer(geo(DEM, null), view(32631)).note).toBe("Unknown CRS differs from the view's EPSG:32631: drawn without reprojection")
   })
 })
 
 describe('reprojection on the fly', () => {
   /** 10 m Web Mercator pixels from (333958.47, 6446275.84), that is 3° E, 50° N. */
   const gt: GeoTransform = [333958.47, 10, 0, 6446275.84, 0, -10]
-  const mapping = reprojectedMapping(gt, 3857, 32631)!
+  const mapping = reprojectedMapping(gt, 'EPSG:3857', 'EPSG:32631')!
 
   it('takes a pixel to where GDAL puts it (gdaltransform EPSG:3857 → EPSG:32631), and back', () => {
     close(worldToMap(mapping.toWorld({ x: 0, y: 0 })), { x: 499999.998467881, y: 5538630.70221445 }, 3)
@@ -294,7 +297,7 @@ describe('reprojection on the fly', () => {
   })
 
   it('knows no mapping between CRSs it does not know', () => {
-    expect(reprojectedMapping(gt, 3857, 2154)).toBeNull()
+    expect(reprojectedMapping(gt, 'EPSG:3857', 'EPSG:2154')).toBeNull()
   })
 
   it('draws a tile as a mesh within half a screen pixel of the reprojection, finer as the zoom grows', () => {
@@ -343,7 +346,7 @@ describe('reprojection on the fly', () => {
 
 describe('placement keeps the fit', () => {
   it('bounds a reprojected raster by its bent border', () => {
-    const mapping = reprojectedMapping([333958.47, 10, 0, 6446275.84, 0, -10], 3857, 32631)!
+    const mapping = reprojectedMapping([333958.47, 10, 0, 6446275.84, 0, -10], 'EPSG:3857', 'EPSG:32631')!
     const extent = layersExtent([{ info: { width: 100, height: 100 }, transform: mapping.localAffine({ x: 50, y: 50 }), mapping }])!
     expect(extent.x).toBeCloseTo(500000, -1)
     expect(extent.width).toBeCloseTo(643, -1)
@@ -352,50 +355,50 @@ describe('placement keeps the fit', () => {
 
 describe('coordinate reference systems', () => {
   it('turns UTM 31N into latitude/longitude as GDAL does (gdaltransform)', () => {
-    const p = toLatLon(32631, 515000, 5592500)!
+    const p = toLatLon('EPSG:32631', 515000, 5592500)!
     expect(p.lon).toBeCloseTo(3.21143272151466, 7)
     expect(p.lat).toBeCloseTo(50.4842910113199, 7)
-    const south = toLatLon(32731, 500000, 5592500)!
+    const south = toLatLon('EPSG:32731', 500000, 5592500)!
     expect(south.lat).toBeLessThan(0)
   })
 
   it('turns Web Mercator into latitude/longitude, and EPSG:4326 is latitude/longitude already', () => {
-    const p = toLatLon(3857, 333958.47, 6446275.84)!
+    const p = toLatLon('EPSG:3857', 333958.47, 6446275.84)!
     expect(p.lon).toBeCloseTo(3, 6)
     expect(p.lat).toBeCloseTo(50, 6)
-    expect(toLatLon(4326, 3.5, 50.25)).toEqual({ lat: 50.25, lon: 3.5 })
+    expect(toLatLon('EPSG:4326', 3.5, 50.25)).toEqual({ lat: 50.25, lon: 3.5 })
   })
 
   it('knows other codes only once looked up in the proj4 definitions list, and guesses none', async () => {
-    expect(crsDefinition(2154)).toBeNull()
-    expect(toLatLon(31370, 150000, 170000)).toBeNull()
-    expect(needsCrsLookup([32631, null, 31370])).toBe(true)
-    expect(await loadCrsDefinitions([31370, 2154, 999999])).toBe(true)
-    expect(needsCrsLookup([31370, 2154, 999999])).toBe(false) // 999999 looked up, not found: stays unknown
-    expect(crsDefinition(999999)).toBeNull()
+    expect(crsDefinition('EPSG:2154')).toBeNull()
+    expect(toLatLon('EPSG:31370', 150000, 170000)).toBeNull()
+    expect(needsCrsLookup(['EPSG:32631', null, 'EPSG:31370'])).toBe(true)
+    expect(await loadCrsDefinitions(['EPSG:31370', 'EPSG:2154', 'EPSG:999999'])).toBe(true)
+    expect(needsCrsLookup(['EPSG:31370', 'EPSG:2154', 'EPSG:999999'])).toBe(false) // 999999 looked up, not found: stays unknown
+    expect(crsDefinition('EPSG:999999')).toBeNull()
     // Belgian Lambert 72 (its datum shift included) and Lambert-93, as GDAL's gdaltransform gives them.
-    const brussels = toLatLon(31370, 150000, 170000)!
+    const brussels = toLatLon('EPSG:31370', 150000, 170000)!
     expect(brussels.lon).toBeCloseTo(4.36875214090419, 8)
     expect(brussels.lat).toBeCloseTo(50.8404112831179, 8)
-    const france = toLatLon(2154, 700000, 6600000)!
+    const france = toLatLon('EPSG:2154', 700000, 6600000)!
     expect(france.lon).toBeCloseTo(3, 6)
     expect(france.lat).toBeCloseTo(46.5, 6)
     // …and reprojects between them.
-    expect(reprojectedMapping([150000, 1, 0, 170000, 0, -1], 31370, 32631)).not.toBeNull()
+    expect(reprojectedMapping([150000, 1, 0, 170000, 0, -1], 'EPSG:31370', 'EPSG:32631')).not.toBeNull()
   })
 
   it('measures ground metres per map unit: 1 / 0.9996 on the UTM central meridian, cos(latitude) on the ellipsoid for Web Mercator', () => {
-    expect(metresPerUnit(32631, 500000, 5592500, 100)!).toBeCloseTo(1 / 0.9996, 5)
+    expect(metresPerUnit('EPSG:32631', 500000, 5592500, 100)!).toBeCloseTo(1 / 0.9996, 5)
     const lat = (50 * Math.PI) / 180
     // A parallel's ground length over Mercator's a·Δλ: N(φ)·cos φ / a.
-    expect(metresPerUnit(3857, 333958.47, 6446275.84, 100)!).toBeCloseTo(Math.cos(lat) / Math.sqrt(1 - 0.00669437999014 * Math.sin(lat) ** 2), 5)
+    expect(metresPerUnit('EPSG:3857', 333958.47, 6446275.84, 100)!).toBeCloseTo(Math.cos(lat) / Math.sqrt(1 - 0.00669437999014 * Math.sin(lat) ** 2), 5)
   })
 
   it('draws a round scale bar no longer than asked', () => {
     expect(scaleBar(1, 120)).toEqual({ pixels: 100, label: '100 m' })
     expect(scaleBar(25, 120)).toEqual({ pixels: 80, label: '2 km' })
     expect(scaleBar(0.001, 120)).toEqual({ pixels: 100, label: '10 cm' })
-    expect(scaleBar(2, 120, false)).toEqual({ pixels: 100, label: '200 map units' })
+    expect(scaleBar(2, 120, 'map units')).toEqual({ pixels: 100, label: '200 map units' })
     expect(scaleBar(0)).toBeNull()
   })
 })

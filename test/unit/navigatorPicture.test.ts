@@ -18,7 +18,7 @@ function mercatorContent(): { x: number; y: number; width: number; height: numbe
     [518000, 5590000],
     [512000, 5594000],
     [518000, 5594000]
-  ].map(([x, y]) => transformPoint(32631, 3857, x!, y!)!)
+  ].map(([x, y]) => transformPoint('EPSG:32631', 'EPSG:3857', x!, y!)!)
   const xs = corners.map((c) => c.x)
   const ys = corners.map((c) => -c.y)
   return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) }

@@ -3,17 +3,19 @@ import type { GeoTransform, Georeference } from '../../src/shared/raster'
 import { Placements, viewAcrossCrs, type PlacedLayer } from '../../src/renderer/view/map/Placements'
 import { isKnownCrs, transformPoint } from '../../src/renderer/view/map/crs'
 
-const UTM31N = 32631
-const LAMBERT93 = 2154 // not built in: found in the definitions list
-const geo = (epsg: number | null, geoTransform: GeoTransform = [512000, 1, 0, 5594000, 0, -1]): Georeference => ({ geoTransform, rasterType: 'area', epsg, rotated: false })
+const UTM31N = 'EPSG:32631'
+const LAMBERT93 = 'EPSG:2154' // not built in: found in the definitions list
+const MERCATOR = 'EPSG:3857'
+/** Georeferencing that names an EPSG code (as a host before CrsInfo said it: `epsg` alone). */
+const geo = (id: string | null, geoTransform: GeoTransform = [512000, 1, 0, 5594000, 0, -1]): Georeference => ({ geoTransform, rasterType: 'area', epsg: id === null ? null : Number(id.slice(5)), rotated: false })
 const layer = (rasterId: string, georeference: Georeference | null): PlacedLayer => ({ rasterId, info: { georeference } })
 const never = (): Promise<boolean> => new Promise<boolean>(() => undefined)
 
 describe('Placements', () => {
   it('puts the view in the first georeferenced layer’s CRS and places each layer in the order given', () => {
     const placements = new Placements({ definitionsFound: () => undefined, loadDefinitions: never })
-    const placed = placements.place([layer('plain', null), layer('utm', geo(UTM31N)), layer('merc', geo(3857, [1e6, 1, 0, 6e6, 0, -1]))])
-    expect(placements.viewCrs).toEqual({ georeferenced: true, epsg: UTM31N })
+    const placed = placements.place([layer('plain', null), layer('utm', geo(UTM31N)), layer('merc', geo(MERCATOR, [1e6, 1, 0, 6e6, 0, -1]))])
+    expect(placements.viewCrs).toMatchObject({ georeferenced: true, id: UTM31N, epsg: 32631 })
     expect(placed.map((p) => p.kind)).toEqual(['pixels', 'map', 'reprojected'])
     expect(placements.placement('merc')).toBe(placed[2])
   })
@@ -21,12 +23,12 @@ describe('Placements', () => {
   it('takes the CRS a person chose while some layer is in it, and the first layer’s again once none is', () => {
     const placements = new Placements({ definitionsFound: () => undefined, loadDefinitions: never })
     const utm = layer('utm', geo(UTM31N))
-    const merc = layer('merc', geo(3857, [1e6, 1, 0, 6e6, 0, -1]))
-    placements.choose(3857)
+    const merc = layer('merc', geo(MERCATOR, [1e6, 1, 0, 6e6, 0, -1]))
+    placements.choose(MERCATOR)
     expect(placements.place([utm, merc]).map((p) => p.kind)).toEqual(['reprojected', 'map'])
-    expect(placements.viewCrs.epsg).toBe(3857)
+    expect(placements.viewCrs.id).toBe(MERCATOR)
     placements.place([utm])
-    expect(placements.viewCrs.epsg).toBe(UTM31N)
+    expect(placements.viewCrs.id).toBe(UTM31N)
   })
 
   it('forgets a removed layer’s placement', () => {
@@ -48,7 +50,7 @@ describe('Placements', () => {
 
   it('looks up a CRS it does not know, and says when a definition was found', async () => {
     const found = vi.fn()
-    const lookedUp: Array<Array<number | null>> = []
+    const lookedUp: Array<Array<string | null>> = []
     let answer: (added: boolean) => void = () => undefined
     const placements = new Placements({
       definitionsFound: found,
@@ -57,8 +59,8 @@ describe('Placements', () => {
         return new Promise<boolean>((resolve) => (answer = resolve))
       }
     })
-    placements.place([layer('utm', geo(UTM31N)), layer('other', geo(999_999))])
-    expect(lookedUp).toEqual([[UTM31N, 999_999]])
+    placements.place([layer('utm', geo(UTM31N)), layer('other', geo('EPSG:999999'))])
+    expect(lookedUp).toEqual([[UTM31N, 'EPSG:999999']])
     answer(true)
     await Promise.resolve()
     await Promise.resolve()
@@ -69,8 +71,8 @@ describe('Placements', () => {
     const found = vi.fn()
     const answers: Array<(added: boolean) => void> = []
     const placements = new Placements({ definitionsFound: found, loadDefinitions: () => new Promise<boolean>((resolve) => answers.push(resolve)) })
-    placements.place([layer('other', geo(999_998))])
-    placements.place([layer('other', geo(999_998))])
+    placements.place([layer('other', geo('EPSG:999998'))])
+    placements.place([layer('other', geo('EPSG:999998'))])
     answers[0]!(false)
     placements.close()
     answers[1]!(true)
@@ -98,16 +100,16 @@ describe('viewAcrossCrs', () => {
   const view = { centerX: 515800, centerY: -5591700, zoom: 0.5 }
 
   it('keeps the ground point at the centre', () => {
-    const next = viewAcrossCrs(view, UTM31N, 3857)!
-    const back = transformPoint(3857, UTM31N, next.centerX, -next.centerY)!
+    const next = viewAcrossCrs(view, UTM31N, MERCATOR)!
+    const back = transformPoint(MERCATOR, UTM31N, next.centerX, -next.centerY)!
     expect(back.x).toBeCloseTo(view.centerX, 3)
     expect(back.y).toBeCloseTo(-view.centerY, 3)
   })
 
   it('keeps the ground scale: 100 screen pixels eastward span the same ground before and after', () => {
-    const next = viewAcrossCrs(view, UTM31N, 3857)!
-    const centre = transformPoint(UTM31N, 3857, view.centerX, -view.centerY)!
-    const east = transformPoint(UTM31N, 3857, view.centerX + 100 / view.zoom, -view.centerY)!
+    const next = viewAcrossCrs(view, UTM31N, MERCATOR)!
+    const centre = transformPoint(UTM31N, MERCATOR, view.centerX, -view.centerY)!
+    const east = transformPoint(UTM31N, MERCATOR, view.centerX + 100 / view.zoom, -view.centerY)!
     expect(Math.hypot(east.x - centre.x, east.y - centre.y) * next.zoom).toBeCloseTo(100, 6)
     // Web Mercator stretches by 1 / cos(latitude) at about 50.5° N: the zoom shrinks by about that.
     expect(next.zoom / view.zoom).toBeGreaterThan(0.6)
@@ -115,7 +117,7 @@ describe('viewAcrossCrs', () => {
   })
 
   it('has no answer without a CRS before, or for a CRS it does not know: the caller fits', () => {
-    expect(viewAcrossCrs(view, null, 3857)).toBeNull()
-    expect(viewAcrossCrs(view, UTM31N, 999_997)).toBeNull()
+    expect(viewAcrossCrs(view, null, MERCATOR)).toBeNull()
+    expect(viewAcrossCrs(view, UTM31N, 'EPSG:999997')).toBeNull()
   })
 })

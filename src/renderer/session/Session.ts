@@ -14,6 +14,7 @@ import { arrangeLayerList } from '../ui/layerListOrder'
 import { browsePosition, uniqueNames, windowTitle } from '../ui/browsing'
 import { LayerShowing } from '../ui/LayerShowing'
 import { LayerOrder, type OpenBatch } from '../view/LayerOrder'
+import { fitTargets } from '../view/map/extent'
 import type { TileLayer } from '../view/TileLayer'
 import { LayerRecords } from './LayerRecords'
 import { FileOpener } from './openFiles'
@@ -166,7 +167,7 @@ export class Session {
     if (this.showing.mode === 'browse') {
       // Browsing fits the file shown (LayerShowing); nothing else to fit.
     } else if (placement.fit && (placement.fit.length === 1 || stillFitted)) {
-      viewer.fitLayers(placement.fit)
+      viewer.fitLayers(fitTargets(placement.fit.flatMap((id) => viewer.layer(id) ?? [])))
       this.fittedView = { ...viewer.view }
     } else if (placement.isNew && layer.visible && stillFitted) {
       // The user has not moved since the last fit: a layer added later is fitted with the others shown.

@@ -6,11 +6,12 @@
  * bands, or one band with a colour map; switching between the two brings back the last of each,
  * `displayMemory.ts`) and each shown band's stretch range.
  */
-import type { BandInfo, BandStatistics, RasterInfo } from '../../shared/raster'
+import type { BandInfo, BandStatistics, CrsSource, RasterInfo } from '../../shared/raster'
 import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
 import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
+import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
 
 export interface LayerActions {
   setVisible(rasterId: string, visible: boolean): void
@@ -332,8 +333,11 @@ export function infoRows(info: RasterInfo): Array<[string, string]> {
   const geo = info.georeference
   if (geo) {
     const gt = geo.geoTransform
-    rows.push(['CRS', geo.epsg !== null ? `EPSG:${geo.epsg}` : 'unknown'])
-    rows.push(['Origin', `${formatMapCoordinate(gt[0], geo.epsg)}, ${formatMapCoordinate(gt[3], geo.epsg)}`])
+    const crs = crsOfGeoreference(geo)
+    rows.push(['CRS', crs === null ? 'unknown' : crs.epsg !== null ? `EPSG:${crs.epsg}${crs.name && crs.name !== `EPSG:${crs.epsg}` ? ` (${crs.name})` : ''}` : crs.name || 'user-defined'])
+    if (crs && crs.source !== 'geokeys') rows.push(['CRS from', CRS_SOURCES[crs.source]])
+    const degrees = isGeographicCrs(crs?.id ?? null)
+    rows.push(['Origin', `${formatMapCoordinate(gt[0], degrees)}, ${formatMapCoordinate(gt[3], degrees)}`])
     rows.push(['Pixel size', `${formatValue(gt[1])} × ${formatValue(gt[5])}`])
     if (geo.rotated || gt[2] !== 0 || gt[4] !== 0) rows.push(['Rotation', `rotated (row term ${formatValue(gt[2])}, column term ${formatValue(gt[4])})`])
     rows.push(['Geotransform', gt.map(formatValue).join(', ')])
@@ -348,4 +352,12 @@ function infoTable(info: RasterInfo): HTMLElement {
   const table = element('dl', 'info-table')
   for (const [label, value] of infoRows(info)) table.append(element('dt', undefined, label), element('dd', undefined, value))
   return table
+}
+
+/** Where a CRS was read, as the info table says it. */
+const CRS_SOURCES: Record<CrsSource, string> = {
+  geokeys: 'the GeoTIFF keys',
+  prj: 'the .prj file beside it',
+  'aux-xml': "GDAL's .aux.xml beside it",
+  manual: 'set by hand (Set CRS…)'
 }

@@ -6,7 +6,7 @@
  * one progress bar per pyramid being built or file being uploaded).
  */
 import type { Georeference } from '../../shared/raster'
-import { formatLatLon, isKnownCrs, toLatLon } from '../view/map/crs'
+import { epsgId, epsgOfId, formatLatLon, isGeographicCrs, isKnownCrs, toLatLon } from '../view/map/crs'
 import type { ScaleBar } from '../view/map/scaleBar'
 import { element, formatMapCoordinate, formatValue, formatZoom, overviewNote } from './format'
 
@@ -23,7 +23,7 @@ export interface Readout {
   level?: number
   georeference?: Georeference | null
   /** The point in the view's CRS (world Y reversed back); absent when nothing is georeferenced. */
-  map?: { x: number; y: number; epsg: number | null }
+  map?: ReadoutMap
   /**
    * Each visible layer, top first: its values there (null outside it; undefined: not loaded yet).
    * Shown when there are several.
@@ -41,7 +41,7 @@ export class StatusBar {
   private readonly layerValues: HTMLElement
   private readonly scale: HTMLElement
   private readonly crs: HTMLSelectElement
-  private readonly crsListeners = new Set<(epsg: number) => void>()
+  private readonly crsListeners = new Set<(id: string) => void>()
   private readonly scaleLine: HTMLElement
   private readonly pending: HTMLElement
   private readonly graphics: HTMLElement
@@ -69,7 +69,7 @@ export class StatusBar {
     this.crs = element('select', 'status-crs', undefined, { 'data-testid': 'status-crs', 'aria-label': 'View CRS', title: "The view's coordinate reference system" })
     this.crs.hidden = true
     this.crs.addEventListener('change', () => {
-      for (const listener of this.crsListeners) listener(Number(this.crs.value))
+      for (const listener of this.crsListeners) listener(/^\d+$/.test(this.crs.value) ? epsgId(Number(this.crs.value)) : this.crs.value)
     })
     this.progressBox = element('span', 'status-progress-box')
     this.pending = element('span', 'status-pending', 'idle', { 'data-testid': 'status-pending' })
@@ -110,18 +110,19 @@ export class StatusBar {
    * Lists the CRSs the view can take (shown when there are several), `current` selected. Called
    * after every frame: the list is rebuilt only when it changes.
    */
-  setCrsChoices(choices: readonly number[], current: number | null): void {
-    const key = choices.join(',')
+  setCrsChoices(choices: ReadonlyArray<{ id: string; label: string }>, current: string | null): void {
+    const key = choices.map((c) => `${c.id}=${c.label}`).join('\n')
     if (this.crs.dataset.choices !== key) {
       this.crs.dataset.choices = key
-      this.crs.replaceChildren(...choices.map((c) => new Option(`EPSG:${c}`, String(c))))
+      // An EPSG code's value is the code itself ('3857'), as the picker has always said; another CRS's is its id.
+      this.crs.replaceChildren(...choices.map((c) => new Option(c.label, crsOptionValue(c.id))))
     }
     this.crs.hidden = choices.length < 2
-    if (current !== null && this.crs.value !== String(current)) this.crs.value = String(current)
+    if (current !== null && this.crs.value !== crsOptionValue(current)) this.crs.value = crsOptionValue(current)
   }
 
-  /** Calls `listener` with the EPSG code a person picks for the view. */
-  onCrsChange(listener: (epsg: number) => void): () => void {
+  /** Calls `listener` with the CRS (`CrsInfo.id`) a person picks for the view. */
+  onCrsChange(listener: (id: string) => void): () => void {
     this.crsListeners.add(listener)
     return () => this.crsListeners.delete(listener)
   }
@@ -138,7 +139,7 @@ export class StatusBar {
     const values = formatReadoutValues(readout.values)
     setText(this.value, values ? `${values}${readout.level ? ` (${overviewNote(readout.level)})` : ''}` : '')
     const map = readout.map
-    setText(this.map, map ? `${formatMapCoordinate(map.x, map.epsg)}, ${formatMapCoordinate(map.y, map.epsg)}${map.epsg ? ` (EPSG:${map.epsg})` : ''}` : '')
+    setText(this.map, map ? mapPointText(map) : '')
     setText(this.latLon, map ? latLonText(map) : '')
     const layers = readout.layers ?? []
     const text = layers.length > 1 ? layers.map((l) => `${l.name}: ${layerValueText(l.values)}`).join('\n') : ''
@@ -176,12 +177,43 @@ export class StatusBar {
   }
 }
 
-/** Latitude/longitude of a map point, or why there is none. */
-export function latLonText(map: { x: number; y: number; epsg: number | null }): string {
-  if (map.epsg === null) return 'CRS unknown'
-  if (!isKnownCrs(map.epsg)) return `CRS EPSG:${map.epsg} unknown`
-  const p = toLatLon(map.epsg, map.x, map.y)
+/** A point of the view's CRS under the cursor: its coordinates, its CRS's code, id and name. */
+export interface ReadoutMap {
+  x: number
+  y: number
+  epsg: number | null
+  /** The CRS's id (`CrsInfo.id`); absent: `EPSG:<epsg>`. */
+  crs?: string | null
+  /** How a person reads the CRS; absent: `EPSG:<epsg>`. */
+  label?: string | null
+}
+
+/** The id of a readout's CRS. */
+function readoutCrs(map: ReadoutMap): string | null {
+  return map.crs ?? (map.epsg !== null ? epsgId(map.epsg) : null)
+}
+
+/** "500000.00, 6000000.00 (EPSG:32631)": a map point, its CRS named (degrees with 6 decimals). */
+export function mapPointText(map: ReadoutMap): string {
+  const id = readoutCrs(map)
+  const degrees = isGeographicCrs(id)
+  const label = map.label ?? (map.epsg !== null ? epsgId(map.epsg) : null)
+  return `${formatMapCoordinate(map.x, degrees)}, ${formatMapCoordinate(map.y, degrees)}${label ? ` (${label})` : ''}`
+}
+
+/** Latitude/longitude of a map point, or why there is none: only a valid one is printed. */
+export function latLonText(map: ReadoutMap): string {
+  const id = readoutCrs(map)
+  if (id === null) return 'CRS unknown'
+  if (!isKnownCrs(id)) return `CRS ${map.label ?? id} unknown`
+  const p = toLatLon(id, map.x, map.y)
   return p ? formatLatLon(p) : ''
+}
+
+/** The picker's value of a CRS: an EPSG code's is the code ('3857'), another's its id. */
+function crsOptionValue(id: string): string {
+  const code = epsgOfId(id)
+  return code !== null ? String(code) : id
 }
 
 /** One layer's values in the per-layer readout: "no data" outside it, "…" while not loaded there. */

@@ -3,8 +3,7 @@
  * readout under the cursor for the clipboard.
  */
 import type { Readout } from './StatusBar'
-import { formatReadoutValues, latLonText } from './StatusBar'
-import { formatMapCoordinate } from './format'
+import { formatReadoutValues, latLonText, mapPointText } from './StatusBar'
 import type { Orientation } from '../view/screenOrientation'
 
 /**
@@ -51,7 +50,7 @@ export function readoutText(readout: Readout): string {
   if (values) parts.push(`value ${values}`)
   const map = readout.map
   if (map) {
-    parts.push(`map ${formatMapCoordinate(map.x, map.epsg)}, ${formatMapCoordinate(map.y, map.epsg)}${map.epsg ? ` (EPSG:${map.epsg})` : ''}`)
+    parts.push(`map ${mapPointText(map)}`)
     const latLon = latLonText(map)
     if (latLon) parts.push(latLon)
   }

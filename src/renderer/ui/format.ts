@@ -37,8 +37,8 @@ export function overviewNote(level: number): string {
 }
 
 /** Map coordinate: metres-like numbers with 2 decimals, degrees with 6. */
-export function formatMapCoordinate(value: number, epsg: number | null): string {
-  return epsg === 4326 || Math.abs(value) <= 360 ? value.toFixed(6) : value.toFixed(2)
+export function formatMapCoordinate(value: number, degrees: boolean): string {
+  return degrees || Math.abs(value) <= 360 ? value.toFixed(6) : value.toFixed(2)
 }
 
 /** Creates an element with a class, optional text and attributes. */

@@ -6,6 +6,7 @@
 import { messageOf } from '../../shared/errors'
 import { worldToMap } from '../../shared/geo/affine'
 import { isKnownCrs, metresPerUnit } from '../view/map/crs'
+import { fitTargets } from '../view/map/extent'
 import { scaleBar, type ScaleBar } from '../view/map/scaleBar'
 import { stageToCanvas } from '../view/screenOrientation'
 import type { Viewer } from '../view/Viewer'
@@ -34,11 +35,10 @@ export class ViewCommands {
 
   constructor(private readonly deps: ViewCommandDeps) {}
 
-  /** Fits the view to the layers shown (every layer when none is shown). */
+  /** Fits the view to the layers shown (see `fitTargets`). */
   fit(): void {
-    const { viewer } = this.deps
-    const visible = viewer.layers.filter((l) => l.visible).map((l) => l.rasterId)
-    viewer.fitLayers(visible.length > 0 ? visible : undefined)
+    const targets = fitTargets(this.deps.viewer.layers)
+    this.deps.viewer.fitLayers(targets.length > 0 ? targets : undefined)
   }
 
   /** Zooms by `factor` about the window's centre. */
@@ -138,21 +138,25 @@ export function readoutAt(viewer: Viewer, x: number, y: number): Readout {
   const crs = viewer.viewCrs
   return {
     ...(top ? { x: top.pixel.x, y: top.pixel.y, layer: top.layer.info.name, values: top.value?.values, level: top.value?.level, georeference: top.layer.info.georeference } : {}),
-    map: crs.georeferenced ? { ...worldToMap(probe.world), epsg: crs.epsg } : undefined,
+    map: crs.georeferenced ? { ...worldToMap(probe.world), epsg: crs.epsg, crs: crs.id, label: crs.name } : undefined,
     layers: probe.layers.map((l) => ({ name: l.layer.info.name, values: l.inside ? l.value?.values : null }))
   }
 }
 
-/** The scale bar of the view: ground metres when the view's CRS is known, map units when it is not; none without georeferencing. */
+/**
+ * The scale bar of the view: ground metres only in a known CRS (where the centre is inside it); in
+ * the top visible layer's pixels otherwise (no georeferencing, or a CRS Tessera does not know).
+ */
 export function viewScaleBar(viewer: Viewer): ScaleBar | null {
   const crs = viewer.viewCrs
-  if (!crs.georeferenced) return null
   const view = viewer.view
   const unitsPerScreenPixel = 1 / view.zoom
-  if (!isKnownCrs(crs.epsg)) return scaleBar(unitsPerScreenPixel, 120, false)
-  const centre = worldToMap({ x: view.centerX, y: view.centerY })
-  const metres = metresPerUnit(crs.epsg, centre.x, centre.y, unitsPerScreenPixel * 100)
-  return metres ? scaleBar(unitsPerScreenPixel * metres) : scaleBar(unitsPerScreenPixel, 120, false)
+  if (crs.georeferenced && isKnownCrs(crs.id)) {
+    const centre = worldToMap({ x: view.centerX, y: view.centerY })
+    const metres = metresPerUnit(crs.id, centre.x, centre.y, unitsPerScreenPixel * 100)
+    if (metres) return scaleBar(unitsPerScreenPixel * metres)
+  }
+  return scaleBar(1 / viewer.pixelZoom, 120, 'pixels')
 }
 
 /** Resolves once `done()` is true (checked every animation frame), or after `timeoutMs` whatever it says. */

@@ -22,7 +22,7 @@ import { viewOutline, type ViewState } from './TileScheduler'
 import { affineOutline, coveredLayers } from './occlusion'
 import { unitsPerPixel, type Point } from '../../shared/geo/affine'
 import { layersExtent } from './map/extent'
-import { crsChoices, type LayerPlacement, type ViewCrs } from './map/placement'
+import { crsChoices, type CrsChoice, type LayerPlacement, type ViewCrs } from './map/placement'
 import { Placements, viewAcrossCrs } from './map/Placements'
 import { screenToWorld } from './layerView'
 import { Previews } from './Previews'
@@ -172,26 +172,26 @@ export class Viewer {
     return this.layerList.find((l) => l.rasterId === rasterId)
   }
 
-  /** The CRS of the world: the first georeferenced layer's (bottom first). */
+  /** The CRS of the world: the first georeferenced layer's, until a person picks another (`setViewCrs`). */
   get viewCrs(): ViewCrs {
     return this.placements.viewCrs
   }
 
-  /** The CRSs the view can take: each georeferenced layer's EPSG code, once. */
-  get crsChoices(): number[] {
+  /** The CRSs the view can take: each georeferenced layer's, once. */
+  get crsChoices(): CrsChoice[] {
     return crsChoices(this.layerList.map((l) => l.info))
   }
 
   /**
-   * Puts the view in EPSG:`epsg` (one of `crsChoices`): layers in it are placed by their
-   * geotransforms, the others reprojected; the ground point at the centre stays there, at the same
-   * ground scale.
+   * Puts the view in CRS `id` (one of `crsChoices`): layers in it are placed by their
+   * geotransforms, the others reprojected, and every layer's note follows; the ground point at the
+   * centre stays there, at the same ground scale.
    */
-  setViewCrs(epsg: number): void {
-    const before = this.viewCrs.epsg
-    if (epsg === before || !this.crsChoices.includes(epsg)) return
-    const next = viewAcrossCrs(this.camera.view, before, epsg)
-    this.placements.choose(epsg)
+  setViewCrs(id: string): void {
+    const before = this.viewCrs.id
+    if (id === before || !this.crsChoices.some((c) => c.id === id)) return
+    const next = viewAcrossCrs(this.camera.view, before, id)
+    this.placements.choose(id)
     this.placeLayers()
     if (next) this.camera.setView(next)
     else this.fitLayers()
@@ -204,9 +204,18 @@ export class Viewer {
     return this.placements.placement(rasterId)
   }
 
-  /** Zoom in screen pixels per pixel of the finest layer (what "100 %" means). */
+  /**
+   * Zoom in screen pixels per pixel of the top visible layer, at the view's centre (what "100 %"
+   * means: the layer a person looks at, not the finest one, which may be hidden or far finer).
+   */
   get pixelZoom(): number {
-    return this.camera.view.zoom * this.camera.unitsPerPixel
+    const view = this.camera.view
+    const top = [...this.layerList].reverse().find((l) => l.visible) ?? this.layerList.at(-1)
+    const mapping = top ? this.placement(top.rasterId)?.mapping : undefined
+    if (!mapping) return view.zoom * this.camera.unitsPerPixel
+    const local = mapping.affine ?? mapping.localAffine(mapping.toPixel({ x: view.centerX, y: view.centerY }))
+    const units = unitsPerPixel(local)
+    return Number.isFinite(units) && units > 0 ? view.zoom * units : view.zoom * this.camera.unitsPerPixel
   }
 
   /**

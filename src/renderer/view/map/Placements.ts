@@ -1,14 +1,16 @@
 /**
- * The view's CRS and where each layer goes in it. The view is in the CRS a person picked
- * (`choose`, kept while some layer is in it) or else the first georeferenced layer's; each layer's
- * placement follows (`map/placement.ts`). A layer whose CRS is not built in sends for the CRS
- * definitions list once; when it brings a definition, the owner is told to place the layers again
+ * The view's CRS and where each layer goes in it. The view's CRS is chosen, not stumbled into: the
+ * first georeferenced layer's (of a known CRS when there is one), kept while some layer is in it
+ * whatever the order of the layers, and changed only when a person picks another (`choose`); each
+ * layer's placement follows (`map/placement.ts`). The definitions the host sent with the rasters
+ * are registered; a layer whose EPSG code is not built in sends for the CRS definitions list once,
+ * and when it brings a definition, the owner is told to place the layers again
  * (`definitionsFound`). No Pixi here: the viewer applies the placements to its layers and camera.
  */
 import { messageOf } from '../../../shared/errors'
 import type { Georeference } from '../../../shared/raster'
-import { loadCrsDefinitions, needsCrsLookup, transformPoint } from './crs'
-import { placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './placement'
+import { crsOfGeoreference, loadCrsDefinitions, needsCrsLookup, registerCrs, transformPoint } from './crs'
+import { PIXEL_VIEW, placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './placement'
 
 /** A layer as placement sees it: its id and its georeferencing. */
 export interface PlacedLayer {
@@ -19,14 +21,12 @@ export interface PlacedLayer {
 export interface PlacementsOptions {
   /** A CRS definition arrived after the layers were placed: place them again and tell the listeners. */
   definitionsFound(): void
-  /** Looks CRS codes up in the definitions list; resolves true when one was added. Default: `loadCrsDefinitions`. */
-  loadDefinitions?: (codes: Array<number | null>) => Promise<boolean>
+  /** Looks CRS ids (their EPSG codes) up in the definitions list; resolves true when one was added. Default: `loadCrsDefinitions`. */
+  loadDefinitions?: (ids: Array<string | null>) => Promise<boolean>
 }
 
 export class Placements {
-  private viewCrsValue: ViewCrs = { georeferenced: false, epsg: null }
-  /** The view's CRS a person picked (kept while some layer is in it); null: the first georeferenced layer's. */
-  private chosen: number | null = null
+  private viewCrsValue: ViewCrs = PIXEL_VIEW
   private readonly byRaster = new Map<string, LayerPlacement>()
   private readonly listeners = new Set<() => void>()
   private closed = false
@@ -43,9 +43,9 @@ export class Placements {
     return this.byRaster.get(rasterId)
   }
 
-  /** Picks the view's CRS; the next `place` puts the layers in it (if some layer is in it). */
-  choose(epsg: number): void {
-    this.chosen = epsg
+  /** Picks the view's CRS (a `CrsInfo.id`); the next `place` puts the layers in it (if some layer is in it). */
+  choose(id: string): void {
+    this.viewCrsValue = { ...this.viewCrsValue, id }
   }
 
   /**
@@ -53,13 +53,17 @@ export class Placements {
    * one's placement in the same order. A CRS not known yet is looked up in the background.
    */
   place(layers: readonly PlacedLayer[]): LayerPlacement[] {
-    this.viewCrsValue = viewCrsOf(layers.map((l) => l.info), this.chosen)
+    for (const layer of layers) {
+      const crs = crsOfGeoreference(layer.info.georeference)
+      if (crs) registerCrs(crs)
+    }
+    this.viewCrsValue = viewCrsOf(layers.map((l) => l.info), this.viewCrsValue.id)
     const placed = layers.map((layer) => {
       const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
       this.byRaster.set(layer.rasterId, placement)
       return placement
     })
-    this.lookUpUnknown(layers.map((l) => l.info.georeference?.epsg ?? null))
+    this.lookUpUnknown(layers.map((l) => crsOfGeoreference(l.info.georeference)?.id ?? null))
     return placed
   }
 
@@ -85,10 +89,10 @@ export class Placements {
     this.listeners.clear()
   }
 
-  private lookUpUnknown(codes: Array<number | null>): void {
-    if (!needsCrsLookup(codes)) return
+  private lookUpUnknown(ids: Array<string | null>): void {
+    if (!needsCrsLookup(ids)) return
     const load = this.options.loadDefinitions ?? loadCrsDefinitions
-    load(codes)
+    load(ids)
       .then((added) => {
         if (added && !this.closed) this.options.definitionsFound()
       })
@@ -104,11 +108,11 @@ export interface CameraPlace {
 }
 
 /**
- * The camera of `view` (world of EPSG:`from`) taken into the world of EPSG:`to`: the ground point at
+ * The camera of `view` (world of CRS `from`) taken into the world of CRS `to`: the ground point at
  * the centre stays at the centre, at the same ground scale (measured over 100 screen pixels
  * eastward). Null when there was no CRS before or either CRS cannot take the point: then fit.
  */
-export function viewAcrossCrs(view: CameraPlace, from: number | null, to: number): CameraPlace | null {
+export function viewAcrossCrs(view: CameraPlace, from: string | null, to: string): CameraPlace | null {
   if (from === null) return null
   const span = 100 / view.zoom
   // World y is −map y (shared/geo/affine.ts).

@@ -23,3 +23,15 @@ export function layersExtent(layers: ReadonlyArray<{ info: { width: number; heig
   }
   return { x: left, y: top, width: right - left, height: bottom - top }
 }
+
+/**
+ * The layers "fit all" shows: the visible ones (every one when none is visible), and among them,
+ * while some georeferenced layer is shown, only the georeferenced ones: a picture without
+ * georeferencing lies at the map origin, often a continent away, and fitting both shows neither.
+ */
+export function fitTargets(layers: ReadonlyArray<{ rasterId: string; visible: boolean; info: { georeference: unknown } }>): string[] {
+  const visible = layers.filter((l) => l.visible)
+  const shown = visible.length > 0 ? visible : layers
+  const georeferenced = shown.filter((l) => l.info.georeference)
+  return (georeferenced.length > 0 ? georeferenced : shown).map((l) => l.rasterId)
+}

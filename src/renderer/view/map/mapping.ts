@@ -33,14 +33,20 @@ export function affineMapping(affine: Affine): LayerMapping {
 }
 
 /**
- * The mapping of a layer of EPSG:`from` with geotransform `gt` into a view of EPSG:`to`, through
- * proj4js; null when either CRS is unknown to Tessera (then it is drawn without reprojection).
+ * The mapping of a layer of CRS `from` (a `CrsInfo.id`) with geotransform `gt` into a view of CRS
+ * `to`, through proj4js; null when either CRS is unknown to Tessera (then it is drawn without
+ * reprojection).
  */
-export function reprojectedMapping(gt: GeoTransform, from: number, to: number): LayerMapping | null {
+export function reprojectedMapping(gt: GeoTransform, from: string, to: string): LayerMapping | null {
   const source = crsDefinition(from)
   const target = crsDefinition(to)
   if (!source || !target) return null
-  const converter = proj4(source, target)
+  let converter: proj4.Converter
+  try {
+    converter = proj4(source, target)
+  } catch {
+    return null // a definition proj4js cannot take
+  }
   const layerToWorld = geoTransformToWorld(gt) // pixel → (layer map X, −layer map Y)
   const worldToLayer = invert(layerToWorld)
   const toWorld = (p: Point): Point => {

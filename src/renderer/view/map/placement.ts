@@ -7,16 +7,24 @@
  * it is not.
  */
 import { IDENTITY, pixelToWorld } from '../../../shared/geo/affine'
-import type { Georeference } from '../../../shared/raster'
+import type { CrsInfo, Georeference } from '../../../shared/raster'
+import { crsOfGeoreference, epsgId, isKnownCrs } from './crs'
 import { affineMapping, reprojectedMapping, type LayerMapping } from './mapping'
 
 /** The CRS the camera's world is in. */
 export interface ViewCrs {
   /** Some layer is georeferenced: world units are map units. */
   georeferenced: boolean
-  /** EPSG code of the view's CRS; null when no layer is georeferenced or the first one names none. */
+  /** The view's CRS (`CrsInfo.id`); null when no layer is georeferenced or the one that set the view names no CRS. */
+  id: string | null
+  /** Its EPSG code, when it has one. */
   epsg: number | null
+  /** Its name for people ("EPSG:31370", "NAD83 / Georgia East (ftUS)"); null without a CRS. */
+  name: string | null
 }
+
+/** A view without georeferencing: world units are the bottom layer's pixels. */
+export const PIXEL_VIEW: ViewCrs = { georeferenced: false, id: null, epsg: null, name: null }
 
 export type PlacementKind = 'map' | 'pixels' | 'reprojected' | 'unprojected'
 
@@ -34,24 +42,46 @@ export interface LayerPlacement {
   warning: boolean
 }
 
-/**
- * The view's CRS for layers listed bottom first: `chosen` when a person picked one that some layer
- * is in, else the first georeferenced layer's.
- */
-export function viewCrsOf(layers: ReadonlyArray<{ georeference: Georeference | null }>, chosen: number | null = null): ViewCrs {
-  if (chosen !== null && layers.some((l) => l.georeference?.epsg === chosen)) return { georeferenced: true, epsg: chosen }
-  const first = layers.find((l) => l.georeference)
-  return first ? { georeferenced: true, epsg: first.georeference!.epsg } : { georeferenced: false, epsg: null }
+/** The view in a layer's CRS (a georeferenced layer's; one that names no CRS gives a view of unknown CRS). */
+export function viewCrsFor(georeference: Georeference): ViewCrs {
+  const crs = crsOfGeoreference(georeference)
+  return { georeferenced: true, id: crs?.id ?? null, epsg: crs?.epsg ?? null, name: crs ? crsLabel(crs) : null }
 }
 
-/** The CRSs a view of these layers can take: the EPSG code of each georeferenced layer, once, bottom first. */
-export function crsChoices(layers: ReadonlyArray<{ georeference: Georeference | null }>): number[] {
-  const codes: number[] = []
+/**
+ * The view's CRS for layers listed in the order they were opened, as chosen, not stumbled into:
+ * `current` while some layer is still in it (reordering the layers never changes it), else the
+ * CRS of the first georeferenced layer whose CRS is known (a picture without georeferencing never
+ * sets it), else the first georeferenced layer's.
+ */
+export function viewCrsOf(layers: ReadonlyArray<{ georeference: Georeference | null }>, current: string | null = null): ViewCrs {
+  const georeferenced = layers.filter((l) => l.georeference).map((l) => l.georeference!)
+  if (georeferenced.length === 0) return PIXEL_VIEW
+  const kept = current === null ? undefined : georeferenced.find((g) => crsOfGeoreference(g)?.id === current)
+  if (kept) return viewCrsFor(kept)
+  const known = georeferenced.find((g) => isKnownCrs(crsOfGeoreference(g)?.id ?? null))
+  return viewCrsFor(known ?? georeferenced[0]!)
+}
+
+/** The CRSs a view of these layers can take: each georeferenced layer's, once, in the order given. */
+export function crsChoices(layers: ReadonlyArray<{ georeference: Georeference | null }>): CrsChoice[] {
+  const choices: CrsChoice[] = []
   for (const l of layers) {
-    const epsg = l.georeference?.epsg
-    if (epsg !== undefined && epsg !== null && !codes.includes(epsg)) codes.push(epsg)
+    const crs = crsOfGeoreference(l.georeference)
+    if (crs && !choices.some((c) => c.id === crs.id)) choices.push({ id: crs.id, label: crsLabel(crs) })
   }
-  return codes
+  return choices
+}
+
+/** One CRS the view can take: its id and how a person reads it. */
+export interface CrsChoice {
+  id: string
+  label: string
+}
+
+/** How a person reads a CRS: "EPSG:31370", or its name when it has no code ("Oblique Stereographic on Bessel 1841"). */
+export function crsLabel(crs: CrsInfo): string {
+  return crs.epsg !== null ? epsgId(crs.epsg) : crs.name || 'a user-defined CRS'
 }
 
 /** How a layer is placed in a view of CRS `view`. */
@@ -65,14 +95,16 @@ export function placeLayer(georeference: Georeference | null, view: ViewCrs): La
     }
   }
   const affine = affineMapping(pixelToWorld(georeference))
-  if (georeference.epsg === view.epsg) return { mapping: affine, kind: 'map', note: null, warning: false }
-  if (georeference.epsg !== null && view.epsg !== null) {
-    const reprojected = reprojectedMapping(georeference.geoTransform, georeference.epsg, view.epsg)
+  const crs = crsOfGeoreference(georeference)
+  const own = crs?.id ?? null
+  if (own === view.id) return { mapping: affine, kind: 'map', note: null, warning: false }
+  const theirs = view.id === null ? "the view's unknown CRS" : `the view's ${view.name ?? view.id}`
+  if (own !== null && view.id !== null) {
+    const reprojected = reprojectedMapping(georeference.geoTransform, own, view.id)
     if (reprojected) {
-      return { mapping: reprojected, kind: 'reprojected', note: `EPSG:${georeference.epsg} reprojected on the fly to the view's EPSG:${view.epsg}`, warning: false }
+      return { mapping: reprojected, kind: 'reprojected', note: `${crsLabel(crs!)} reprojected on the fly to ${theirs}`, warning: false }
     }
   }
-  const own = georeference.epsg === null ? 'Unknown CRS' : `EPSG:${georeference.epsg}`
-  const theirs = view.epsg === null ? "the view's unknown CRS" : `the view's EPSG:${view.epsg}`
-  return { mapping: affine, kind: 'unprojected', note: `${own} differs from ${theirs}: drawn without reprojection`, warning: true }
+  const label = crs === null ? 'Unknown CRS' : crsLabel(crs)
+  return { mapping: affine, kind: 'unprojected', note: `${label} differs from ${theirs}: drawn without reprojection`, warning: true }
 }

@@ -3,20 +3,24 @@
 export interface ScaleBar {
   /** Length of the bar on screen, CSS pixels. */
   pixels: number
-  /** "500 m", "2 km", "20 cm"; in map units for a CRS whose ground metres are unknown. */
+  /** "500 m", "2 km", "20 cm"; "200 px" in the layer's pixels where no ground length is known. */
   label: string
 }
 
+/** What a scale bar measures: ground metres (a known CRS), map units, or the layer's pixels. */
+export type ScaleUnit = 'metres' | 'map units' | 'pixels'
+
 /**
- * The longest round length (1, 2 or 5 × 10^n) that fits in `maxPixels` at `unitsPerPixel` ground
- * units per screen pixel. `metres`: the units are metres (labelled m/km/cm), else map units.
+ * The longest round length (1, 2 or 5 × 10^n) that fits in `maxPixels` at `unitsPerPixel` units
+ * per screen pixel, labelled in `unit` (metres as m/km/cm).
  */
-export function scaleBar(unitsPerPixel: number, maxPixels = 120, metres = true): ScaleBar | null {
+export function scaleBar(unitsPerPixel: number, maxPixels = 120, unit: ScaleUnit = 'metres'): ScaleBar | null {
   if (!(unitsPerPixel > 0) || !Number.isFinite(unitsPerPixel)) return null
   const most = unitsPerPixel * maxPixels
   const power = 10 ** Math.floor(Math.log10(most))
   const length = [5, 2, 1].map((m) => m * power).find((l) => l <= most) ?? power
-  return { pixels: length / unitsPerPixel, label: metres ? formatMetres(length) : `${trim(length)} map units` }
+  const label = unit === 'metres' ? formatMetres(length) : unit === 'pixels' ? `${trim(length)} px` : `${trim(length)} map units`
+  return { pixels: length / unitsPerPixel, label }
 }
 
 function formatMetres(m: number): string {
