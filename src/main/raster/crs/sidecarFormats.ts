@@ -157,8 +157,8 @@ function topLevelElements(text: string): { children: XmlElement[] } | { error: s
       stack.push({ name, attributes, text: '' })
     }
   }
-  if (text.slice(last).trim() !== '') return { error: 'it has text outside its root element' }
   if (stack.length > 0) return { error: `its <${stack.at(-1)!.name}> is never closed (the file is cut short?)` }
+  if (text.slice(last).trim() !== '') return { error: 'it has text outside its root element' }
   if (root === null) return { error: 'it has no XML element' }
   if (root !== 'PAMDataset') return { error: `its root element is <${root}>, not <PAMDataset>` }
   return { children }

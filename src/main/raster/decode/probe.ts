@@ -11,6 +11,7 @@ import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
 import { readTiffStructure } from './tiffStructure'
 import { displayBandsOf } from '../displayBands'
+import { georeferenceWithSidecars } from '../crs/sidecars'
 
 /** Longest side of the reduction that statistics of a non-TIFF value raster are computed on. */
 const STATISTICS_SIDE = 1024
@@ -26,7 +27,14 @@ const RANDOM_ACCESS_MAX_ROWS = 512
 /** Reads the header, the TIFF pages, masks and overviews, georeferencing, and the statistics of a value raster. */
 export async function probe(job: ProbeJob): Promise<ProbeResult> {
   forgetOpenedFiles()
-  return startsLikeTiff(job.path) ? probeTiff(job.path) : probeOther(job.path)
+  const result = startsLikeTiff(job.path) ? await probeTiff(job.path) : await probeOther(job.path)
+  return withSidecars(job.path, result)
+}
+
+/** The file's georeferencing with its side-cars (`.aux.xml`, world file, `.prj`) applied as GDAL applies them. */
+function withSidecars(path: string, result: ProbeResult): ProbeResult {
+  const { georeference, warnings } = georeferenceWithSidecars(path, result.format, result.georeference)
+  return { ...result, georeference, warnings: [...result.warnings, ...warnings] }
 }
 
 /** A TIFF: its layout read by geotiff.js decides the decoder (or the refusal) and the output. */
