@@ -33,6 +33,8 @@ import { Session } from './session/Session'
 import { routeBridgeEvents } from './session/routeEvents'
 import { OpeningTimeline } from './session/timeline'
 import { reportViewSize } from './session/viewSizeReport'
+import { CrsMemory } from './session/crsMemory'
+import { SetCrsDialog } from './ui/SetCrsDialog'
 
 async function main(): Promise<void> {
   const errors = new ErrorList(required('errors'))
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   const navigator = createNavigator(sidebar, viewer, commands, orientation, shownExtent)
   orientation.onChange((o) => navigator.setOrientation(o))
   const timeline = new OpeningTimeline()
+  const crsDialog = new SetCrsDialog(app, { search: (query) => bridge.calls['search-crs']({ query }), describe: (definition) => bridge.calls['describe-crs']({ definition }) })
   const session = new Session({
     bridge,
     viewer,
@@ -76,7 +79,9 @@ async function main(): Promise<void> {
     makeRows: (actions) => new LayersPanel(sidebar, actions),
     fitShown: () => commands.fit(),
     orientationSettled: () => commands.orientationSettled(),
-    mark: (step, name) => timeline.mark(step, name)
+    mark: (step, name) => timeline.mark(step, name),
+    askCrs: (name, current, done) => crsDialog.show(name, current, done),
+    crsMemory: new CrsMemory(pageStorage())
   })
   status.onCrsChange((epsg) => viewer.setViewCrs(epsg))
   const dropZone = new DropZone({ target: stage, onFiles: (files) => void session.files.open(files), onOpenDialog: hostOpenDialog(bridge, errors) })
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
     toggleSidebar,
     help: () => help.toggle()
   })
-  installKeyboard(keyActions({ session, commands, orientation, dropZone, help, errors, toggleSidebar }), () => session.showing.mode === 'browse')
+  installKeyboard(keyActions({ session, commands, orientation, dropZone, help, crsDialog, errors, toggleSidebar }), () => session.showing.mode === 'browse')
   session.onShown((shown) => {
     document.title = shown.title
     toolbar.setMode(shown.mode, shown.canBrowse, shown.position)
@@ -158,7 +163,7 @@ function createNavigator(sidebar: HTMLElement, viewer: Viewer, commands: ViewCom
 }
 
 /** What each shortcut of `ui/shortcuts.ts` does. */
-function keyActions(on: { session: Session; commands: ViewCommands; orientation: ViewOrientation; dropZone: DropZone; help: HelpOverlay; errors: ErrorList; toggleSidebar: () => void }): ShortcutHandlers {
+function keyActions(on: { session: Session; commands: ViewCommands; orientation: ViewOrientation; dropZone: DropZone; help: HelpOverlay; crsDialog: SetCrsDialog; errors: ErrorList; toggleSidebar: () => void }): ShortcutHandlers {
   const { session, commands, orientation } = on
   const { showing } = session
   return {
@@ -171,7 +176,7 @@ function keyActions(on: { session: Session; commands: ViewCommands; orientation:
     flip: () => orientation.flip(),
     fullscreen: () => commands.toggleFullscreen(),
     help: () => on.help.toggle(),
-    escape: () => (on.help.open ? on.help.hide() : on.errors.clear()),
+    escape: () => (on.crsDialog.open ? on.crsDialog.hide() : on.help.open ? on.help.hide() : on.errors.clear()),
     exportPng: () => void commands.exportPng(),
     copyReadout: () => commands.copyReadout(),
     toggleSidebar: on.toggleSidebar,
@@ -268,6 +273,15 @@ function trackPointer(stage: HTMLElement, orientation: ViewOrientation, viewer: 
     },
     { capture: true }
   )
+}
+
+/** The page's local storage, or null where it is forbidden (some private modes throw on access). */
+function pageStorage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
 }
 
 function required(id: string): HTMLElement {

@@ -8,7 +8,7 @@
  */
 import { type Check, type Shape, type ShapeOf, anyString, arrayOf, checkShape, fail, integer, oneOf, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
-import type { RasterInfo } from './raster'
+import type { CrsInfo, RasterInfo } from './raster'
 
 /** Compressed tile encodings a client may accept (raw is always accepted): see `TileHeader.encoding`. */
 export type TileEncoding = 'jpeg' | 'webp'
@@ -26,7 +26,11 @@ export const MESSAGE_LIMITS = {
   /** Encodings named in one `tile-encodings` call (a few known, repeats allowed). */
   maxTileEncodings: 8,
   /** Largest view side said by `view-size`, CSS pixels. */
-  maxViewSide: 65_536
+  maxViewSide: 65_536,
+  /** Longest CRS definition given by hand (a WKT of a compound CRS stays well under it). */
+  maxCrsDefinition: 16_384,
+  /** Longest CRS search text. */
+  maxCrsQuery: 200
 } as const
 
 /** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
@@ -60,6 +64,12 @@ export interface ServiceStats {
   tilesSent: number
   bytesSent: number
   openRasters: number
+}
+
+/** An EPSG CRS found by `search-crs`. */
+export interface CrsMatch {
+  epsg: number
+  name: string
 }
 
 /** A call: the checkers of its parameters, and (a type only) what it resolves to. */
@@ -107,7 +117,14 @@ export const CALLS = {
    * The compressed tile encodings this client decodes (`TileHeader.encoding`), replacing what it
    * said before; until it says any, and with [], every tile comes as raw samples.
    */
-  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg', 'webp'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') })
+  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg', 'webp'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') }),
+  /** EPSG CRSs whose code starts with, or whose name contains every word of, `query` (Set CRS…). */
+  'search-crs': call<CrsMatch[]>()({ query: text(MESSAGE_LIMITS.maxCrsQuery) }),
+  /**
+   * A CRS a person gives by hand (`EPSG:<n>`, a PROJ string or a WKT), described as a file's CRS is:
+   * its definition, the EPSG code it is equivalent to, its name (source 'manual').
+   */
+  'describe-crs': call<CrsInfo>()({ definition: text(MESSAGE_LIMITS.maxCrsDefinition) })
 }
 
 /** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */

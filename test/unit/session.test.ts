@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { BridgeEvents, TesseraBridge } from '../../src/renderer/bridge/types'
 import type { OpenedRaster, TileMessage } from '../../src/shared/protocol'
 import type { ErrorCode } from '../../src/shared/errors'
-import type { RasterInfo } from '../../src/shared/raster'
+import type { CrsInfo, RasterInfo } from '../../src/shared/raster'
 import type { Viewer } from '../../src/renderer/view/Viewer'
 import type { LayerEntry } from '../../src/renderer/ui/LayersPanel'
 import { Connection } from '../../src/renderer/session/Connection'
@@ -17,6 +17,7 @@ import { Session, type ShownState } from '../../src/renderer/session/Session'
 import { routeBridgeEvents } from '../../src/renderer/session/routeEvents'
 import { limitConcurrency } from '../../src/renderer/session/openFiles'
 import { withoutTileKey } from '../../src/renderer/session/tileErrors'
+import { CrsMemory } from '../../src/renderer/session/crsMemory'
 import { UPRIGHT, type Orientation } from '../../src/renderer/view/screenOrientation'
 
 function info(name: string, georeferenced = false): RasterInfo {
@@ -58,7 +59,7 @@ interface FakeLayer {
 /** A viewer of plain records: the stack bottom first, what was fitted, the tiles received. */
 function fakeViewer() {
   const layers: FakeLayer[] = []
-  const log = { fitted: [] as Array<string[] | undefined>, tiles: [] as string[], lost: 0 }
+  const log = { fitted: [] as Array<string[] | undefined>, tiles: [] as string[], lost: 0, crsSet: [] as Array<[string, string | null]> }
   let view = { centerX: 0, centerY: 0, zoom: 1, width: 800, height: 600 }
   const viewer = {
     get layers() {
@@ -82,6 +83,8 @@ function fakeViewer() {
       if (i >= 0) layers.splice(i, 1)
     },
     placement: () => undefined,
+    georeferenceOf: (id: string) => layers.find((l) => l.rasterId === id)?.info.georeference ?? null,
+    setLayerCrs: (id: string, crs: CrsInfo | null) => log.crsSet.push([id, crs?.id ?? null]),
     fitLayers: (ids?: readonly string[]) => {
       log.fitted.push(ids ? [...ids] : undefined)
       view = { ...view, zoom: view.zoom + 1 } // a fit moves the camera
@@ -149,6 +152,10 @@ function fakeOrientation() {
 }
 
 function setUp() {
+  return setUpWith(new CrsMemory(null))
+}
+
+function setUpWith(crsMemory: CrsMemory) {
   const { viewer, layers, log } = fakeViewer()
   const { bridge, emit, opens, closed } = fakeBridge()
   const messages: Array<{ title: string; message: string; key?: string }> = []
@@ -176,7 +183,9 @@ function setUp() {
     }),
     fitShown: () => viewer.fitLayers(),
     orientationSettled: () => Promise.resolve(),
-    mark: () => undefined
+    mark: () => undefined,
+    askCrs: () => undefined,
+    crsMemory
   })
   const shown: ShownState[] = []
   session.onShown((s) => shown.push(s))
@@ -333,6 +342,32 @@ describe('Session', () => {
     expect(closed).toEqual(['r1'])
     expect(layers).toEqual([])
     expect(session.records.get('r1')).toBeUndefined()
+  })
+})
+
+describe('Set CRS…', () => {
+  const LAMBERT72: CrsInfo = { id: 'EPSG:31370', epsg: 31370, proj4: '+proj=lcc +lat_0=90 +lon_0=4.36748666666667 +lat_1=51.1666672333333 +lat_2=49.8333339 +x_0=150000.013 +y_0=5400088.438 +ellps=intl +units=m +no_defs', name: 'BD72 / Belgian Lambert 72', source: 'manual' }
+
+  it('places the layer in the CRS chosen and remembers it for that file, which opens in it the next time', () => {
+    const stored = new Map<string, string>()
+    const store = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) }
+    const first = setUpWith(new CrsMemory(store))
+    first.session.add({ rasterId: 'r1', info: info('dem.tif', true) })
+    first.session.setLayerCrs('r1', LAMBERT72)
+    expect(first.log.crsSet).toEqual([['r1', 'EPSG:31370']])
+    const again = setUpWith(new CrsMemory(store))
+    again.session.add({ rasterId: 'r9', info: info('dem.tif', true) })
+    expect(again.log.crsSet).toEqual([['r9', 'EPSG:31370']])
+    // A picture without georeferencing has no CRS to set.
+    again.session.add({ rasterId: 'p', info: info('dem.tif') })
+    expect(again.log.crsSet).toEqual([['r9', 'EPSG:31370']])
+  })
+
+  it('forgets a stored value that is not a CRS', () => {
+    const stored = new Map<string, string>([['tessera.crs:dem.tif:1', '{"id":3}']])
+    const memory = new CrsMemory({ getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => void stored.set(k, v), removeItem: (k) => void stored.delete(k) })
+    expect(memory.recall({ name: 'dem.tif', fileSize: 1 })).toBeNull()
+    expect(stored.size).toBe(0)
   })
 })
 

@@ -16,6 +16,7 @@ import { sharedTileLoader } from './tileLoader'
 import { TileStreamer } from './TileStreamer'
 import { UploadStore } from './UploadStore'
 import type { ServiceSink, TextureServiceOptions } from './types'
+import { describeCrs, searchCrs } from './crsCatalog'
 
 interface OpenRasterEntry {
   raster: LiveRaster
@@ -192,7 +193,9 @@ export class TextureService {
     'tile-encodings': async ({ accept }) => {
       this.tiles.setAcceptedEncodings(accept)
       return {}
-    }
+    },
+    'search-crs': ({ query }) => searchCrs(query),
+    'describe-crs': ({ definition }) => describeCrs(definition)
   }
 
   /** The service's side of every notification of the protocol. */

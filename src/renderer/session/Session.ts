@@ -17,6 +17,9 @@ import { LayerOrder, type OpenBatch } from '../view/LayerOrder'
 import { fitTargets } from '../view/map/extent'
 import type { TileLayer } from '../view/TileLayer'
 import { LayerRecords } from './LayerRecords'
+import type { CrsInfo } from '../../shared/raster'
+import { crsOfGeoreference } from '../view/map/crs'
+import { crsLabel } from '../view/map/placement'
 import { FileOpener } from './openFiles'
 import { PerImageOrientation } from './PerImageOrientation'
 import type { LayerRows, SessionDeps, ShownState } from './types'
@@ -77,7 +80,11 @@ export class Session {
         viewer.requestFrame()
       },
       solo: (id) => this.showing.solo(id),
-      moveOnto: (id, targetId) => this.showing.moveOnto(id, targetId)
+      moveOnto: (id, targetId) => this.showing.moveOnto(id, targetId),
+      setCrs: (id) => {
+        const crs = crsOfGeoreference(viewer.georeferenceOf(id))
+        deps.askCrs(this.records.nameOf(id) ?? viewer.layer(id)?.info.name ?? 'the layer', crs ? crsLabel(crs) : null, (chosen) => this.setLayerCrs(id, chosen))
+      }
     })
     this.files = new FileOpener({
       bridge: deps.bridge,
@@ -150,6 +157,9 @@ export class Session {
     if (placement.isNew) {
       record.waitingForPixels = true
       record.batch = batch
+      // A CRS the person set for this file before: placed as they said.
+      const remembered = opened.info.georeference ? this.deps.crsMemory.recall(opened.info) : null
+      if (remembered) viewer.setLayerCrs(opened.rasterId, remembered)
     }
     this.rows.upsert(this.entryOf(layer))
     this.rows.setLoading(opened.rasterId, record.waitingForPixels)
@@ -201,11 +211,28 @@ export class Session {
     this.deps.bridge.close(rasterId).catch((error: unknown) => this.deps.messages.show('Could not close a layer', messageOf(error)))
   }
 
-  /** The entry of a layer's row: its info, display, placement note and unique name. */
+  /** The entry of a layer's row: its info (with the CRS it is placed by), display, placement note and unique name. */
   entryOf(layer: TileLayer): LayerEntry {
-    const placement = this.deps.viewer.placement(layer.rasterId)
+    const { viewer } = this.deps
+    const placement = viewer.placement(layer.rasterId)
     const note = placement?.note ? `${placement.warning ? '⚠ ' : ''}${placement.note}` : null
-    return { rasterId: layer.rasterId, info: layer.info, stretch: layer.display, placement: note, displayName: this.records.get(layer.rasterId)?.displayName ?? undefined }
+    const info = layer.info.georeference ? { ...layer.info, georeference: viewer.georeferenceOf(layer.rasterId) } : layer.info
+    return { rasterId: layer.rasterId, info, stretch: layer.display, placement: note, displayName: this.records.get(layer.rasterId)?.displayName ?? undefined }
+  }
+
+  /**
+   * Gives a layer the CRS a person set (Set CRS…): it is placed again at once, its row says so, and
+   * the choice is remembered for its file.
+   */
+  setLayerCrs(rasterId: string, crs: CrsInfo): void {
+    const { viewer } = this.deps
+    const layer = viewer.layer(rasterId)
+    if (!layer?.info.georeference) return
+    viewer.setLayerCrs(rasterId, crs)
+    this.deps.crsMemory.remember(layer.info, crs)
+    this.rows.upsert(this.entryOf(layer))
+    this.refreshPlacements()
+    this.layersChanged()
   }
 
   /** Names, title, browse position and navigator after any change of the layers or of which are shown. */

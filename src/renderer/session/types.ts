@@ -5,6 +5,8 @@ import type { ViewMode } from '../ui/browsing'
 import type { Viewer } from '../view/Viewer'
 import type { Connection } from './Connection'
 import type { Turnable } from './PerImageOrientation'
+import type { CrsMemory } from './crsMemory'
+import type { CrsInfo } from '../../shared/raster'
 
 /** The layers list as the session drives it (`ui/LayersPanel.ts`). */
 export interface LayerRows {
@@ -63,5 +65,9 @@ export interface SessionDeps {
   orientationSettled(): Promise<void>
   /** Records when a file reached a step of its opening (diagnostics). */
   mark(step: string, name: string): void
+  /** Asks a person for a layer's CRS (Set CRS…); `done` gets the CRS chosen, never called when cancelled. */
+  askCrs(layerName: string, current: string | null, done: (crs: CrsInfo) => void): void
+  /** Where the CRS set for each file is remembered. */
+  crsMemory: CrsMemory
 }
 

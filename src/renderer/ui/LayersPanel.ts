@@ -27,6 +27,8 @@ export interface LayerActions {
   moveOnto?(rasterId: string, targetId: string): void
   /** The layer clicked last (the one Alt+↑ / Alt+↓ move). */
   select?(rasterId: string): void
+  /** Opens Set CRS… for a georeferenced layer. */
+  setCrs?(rasterId: string): void
 }
 
 export interface LayerEntry {
@@ -167,7 +169,13 @@ export class LayersPanel {
     remove.addEventListener('click', () => this.actions.remove(rasterId))
     const zoomTo = element('button', 'layer-zoom', '⤢', { type: 'button', title: 'Zoom to layer', 'aria-label': `Zoom to ${shownName}`, 'data-testid': 'layer-zoom' })
     zoomTo.addEventListener('click', () => this.actions.zoomTo(rasterId))
-    head.append(visible, name, zoomTo, remove)
+    head.append(visible, name, zoomTo)
+    if (info.georeference && this.actions.setCrs) {
+      const setCrs = element('button', 'layer-crs', 'CRS…', { type: 'button', title: 'Set CRS…: give the layer another coordinate reference system', 'aria-label': `Set the CRS of ${shownName}`, 'data-testid': 'layer-set-crs' })
+      setCrs.addEventListener('click', () => this.actions.setCrs?.(rasterId))
+      head.append(setCrs)
+    }
+    head.append(remove)
 
     const opacityRow = element('label', 'layer-row')
     const opacity = element('input', 'layer-opacity', undefined, { type: 'range', min: '0', max: '1', step: '0.05', value: String(state.opacity) })

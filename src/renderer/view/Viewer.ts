@@ -9,7 +9,7 @@
  */
 import { Application, Container, RenderTexture, Sprite, Texture, Ticker } from 'pixi.js'
 import type { OpenedRaster, TileMessage } from '../../shared/protocol'
-import type { RasterInfo } from '../../shared/raster'
+import type { CrsInfo, Georeference, RasterInfo } from '../../shared/raster'
 import type { ErrorCode } from '../../shared/errors'
 import { Camera } from './Camera'
 import { TextureCache } from './TextureCache'
@@ -179,7 +179,25 @@ export class Viewer {
 
   /** The CRSs the view can take: each georeferenced layer's, once. */
   get crsChoices(): CrsChoice[] {
-    return crsChoices(this.layerList.map((l) => l.info))
+    return crsChoices(this.layerList.map((l) => ({ georeference: this.placements.georeferenceOf(l) })))
+  }
+
+  /** A layer's georeferencing as it is placed: its CRS the one a person set, if any, else the file's. */
+  georeferenceOf(rasterId: string): Georeference | null {
+    const layer = this.layer(rasterId)
+    return layer ? this.placements.georeferenceOf(layer) : null
+  }
+
+  /**
+   * Gives a georeferenced layer the CRS a person set by hand (null: the file's own again), and
+   * places every layer again at once (the view's CRS follows when it was that layer's).
+   */
+  setLayerCrs(rasterId: string, crs: CrsInfo | null): void {
+    if (!this.layer(rasterId)?.info.georeference) return
+    this.placements.setCrs(rasterId, crs)
+    this.placeLayers()
+    this.placements.changed()
+    this.requestFrame()
   }
 
   /**

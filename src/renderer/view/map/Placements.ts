@@ -8,7 +8,7 @@
  * (`definitionsFound`). No Pixi here: the viewer applies the placements to its layers and camera.
  */
 import { messageOf } from '../../../shared/errors'
-import type { Georeference } from '../../../shared/raster'
+import type { CrsInfo, Georeference } from '../../../shared/raster'
 import { crsOfGeoreference, loadCrsDefinitions, needsCrsLookup, registerCrs, transformPoint } from './crs'
 import { PIXEL_VIEW, placeLayer, viewCrsOf, type LayerPlacement, type ViewCrs } from './placement'
 
@@ -28,6 +28,8 @@ export interface PlacementsOptions {
 export class Placements {
   private viewCrsValue: ViewCrs = PIXEL_VIEW
   private readonly byRaster = new Map<string, LayerPlacement>()
+  /** CRSs a person set by hand (Set CRS…), by layer: they replace what the file says. */
+  private readonly setByHand = new Map<string, CrsInfo>()
   private readonly listeners = new Set<() => void>()
   private closed = false
 
@@ -48,28 +50,43 @@ export class Placements {
     this.viewCrsValue = { ...this.viewCrsValue, id }
   }
 
+  /** Gives a georeferenced layer the CRS a person set (null: the file's own again); the next `place` puts it there. */
+  setCrs(rasterId: string, crs: CrsInfo | null): void {
+    if (crs) this.setByHand.set(rasterId, crs)
+    else this.setByHand.delete(rasterId)
+  }
+
+  /** A layer's georeferencing with the CRS a person set in place of the file's; null without georeferencing. */
+  georeferenceOf(layer: PlacedLayer): Georeference | null {
+    const own = layer.info.georeference
+    const crs = this.setByHand.get(layer.rasterId)
+    return own && crs ? { ...own, epsg: crs.epsg, crs } : own
+  }
+
   /**
    * Places `layers` (bottom first) in the view's CRS, which may change with them, and returns each
    * one's placement in the same order. A CRS not known yet is looked up in the background.
    */
   place(layers: readonly PlacedLayer[]): LayerPlacement[] {
-    for (const layer of layers) {
-      const crs = crsOfGeoreference(layer.info.georeference)
+    const georeferences = layers.map((l) => this.georeferenceOf(l))
+    for (const georeference of georeferences) {
+      const crs = crsOfGeoreference(georeference)
       if (crs) registerCrs(crs)
     }
-    this.viewCrsValue = viewCrsOf(layers.map((l) => l.info), this.viewCrsValue.id)
-    const placed = layers.map((layer) => {
-      const placement = placeLayer(layer.info.georeference, this.viewCrsValue)
+    this.viewCrsValue = viewCrsOf(georeferences.map((georeference) => ({ georeference })), this.viewCrsValue.id)
+    const placed = layers.map((layer, i) => {
+      const placement = placeLayer(georeferences[i]!, this.viewCrsValue)
       this.byRaster.set(layer.rasterId, placement)
       return placement
     })
-    this.lookUpUnknown(layers.map((l) => crsOfGeoreference(l.info.georeference)?.id ?? null))
+    this.lookUpUnknown(georeferences.map((g) => crsOfGeoreference(g)?.id ?? null))
     return placed
   }
 
   /** Forgets a removed layer's placement. */
   forget(rasterId: string): void {
     this.byRaster.delete(rasterId)
+    this.setByHand.delete(rasterId)
   }
 
   /** Calls `listener` when the layers were placed anew (a CRS picked, or found in the definitions list). Returns its removal. */
