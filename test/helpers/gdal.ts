@@ -89,6 +89,22 @@ export async function gdal(tool: string, args: string[]): Promise<string> {
   }
 }
 
+/**
+ * `gdaltransform …args` of `points` written to its standard input: the first two coordinates GDAL
+ * prints for each (longitude, latitude for `-t_srs EPSG:4326`: GDAL's tools keep the GIS order).
+ */
+export function gdalTransform(args: string[], points: readonly (readonly [number, number])[]): Promise<[number, number][]> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('gdaltransform', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`gdaltransform ${args.join(' ')} failed: ${(stderr || error.message).trim()}`))
+      const lines = stdout.trim().split('\n')
+      if (lines.length !== points.length) return reject(new Error(`gdaltransform ${args.join(' ')} printed ${lines.length} points for ${points.length}: ${stdout}`))
+      resolve(lines.map((line) => line.trim().split(/\s+/).slice(0, 2).map(Number) as [number, number]))
+    })
+    child.stdin!.end(points.map(([x, y]) => `${x} ${y}`).join('\n') + '\n')
+  })
+}
+
 /** `gdal_translate -q src dst …args`: writes `dst` and returns its path. */
 export async function translate(src: string, dst: string, args: string[] = []): Promise<string> {
   await gdal('gdal_translate', ['-q', ...args, src, dst])
