@@ -54,15 +54,15 @@ export const PROJ_ELLIPSOIDS: ReadonlyMap<string, NamedEllipsoid> = new Map([
 export interface DatumEntry {
   name: string
   ellipsoid: number
-  /** proj4js' `+datum=` name when it has one whose shift is not a plain Helmert (NAD27's grids). */
+  /** proj4js' `+datum=` name (WGS84, NAD83, NAD27: the last shifts by grids, not by a Helmert). */
   proj?: string
   towgs84: readonly number[] | null
 }
 
 /** Geodetic datums by EPSG code (GeogGeodeticDatumGeoKey). */
 export const DATUMS: ReadonlyMap<number, DatumEntry> = new Map<number, DatumEntry>([
-  [6326, { name: 'WGS 84', ellipsoid: 7030, towgs84: [0, 0, 0] }],
-  [6269, { name: 'NAD83', ellipsoid: 7019, towgs84: [0, 0, 0] }],
+  [6326, { name: 'WGS 84', ellipsoid: 7030, proj: 'WGS84', towgs84: [0, 0, 0] }],
+  [6269, { name: 'NAD83', ellipsoid: 7019, proj: 'NAD83', towgs84: [0, 0, 0] }],
   [6152, { name: 'NAD83(HARN)', ellipsoid: 7019, towgs84: [0, 0, 0] }],
   [6267, { name: 'NAD27', ellipsoid: 7008, proj: 'NAD27', towgs84: null }],
   [6258, { name: 'ETRS89', ellipsoid: 7019, towgs84: [0, 0, 0] }],

@@ -68,17 +68,22 @@ export function compareDefinitions(a: ProjDefinition, b: ProjDefinition): 'same'
 
 /**
  * The EPSG code whose definition is equivalent to `definition`, or null. An exact match (datum
- * shift included) wins over one whose datum is unstated on one side; among equals, the lowest code.
+ * shift included) wins over one whose datum is unstated on one side; among equals, one of the
+ * datum the definition names (NAD83, WGS84), then the lowest code.
  * Cost: the first call for a method parses that method's codes of the list (about 2 500 for
  * transverse Mercator); later calls compare against them only.
  */
 export function identifyEpsg(definition: ProjDefinition): number | null {
   const candidates = epsgCodesOfMethod(definition.method)
+  let same: number | null = null
   let fallback: number | null = null
   for (const { code, definition: known } of candidates) {
     const match = compareDefinitions(definition, known)
-    if (match === 'same') return code
+    if (match === 'same') {
+      if (definition.datum === undefined || known.datum === definition.datum) return code
+      same ??= code
+    }
     if (match === 'unknown-zero') fallback ??= code
   }
-  return fallback
+  return same ?? fallback
 }

@@ -23,9 +23,15 @@ export interface ProjDefinition {
   primeMeridian: number
   /** Metres per unit of the projected coordinates (1 for a geographic CRS). */
   toMeter: number
+  /**
+   * The datum's name when the definition names one (`+datum=NAD83`, a datum code in the keys):
+   * not part of the definition proj4js draws, only a preference between codes that draw the same
+   * (NAD83 / Alaska zone 1 over NAD83(NSRS2007) / Alaska zone 1).
+   */
+  datum?: string
 }
 
-/** Parameters each method takes, with PROJ's default when one is absent (lat_2 defaults to lat_1). */
+/** Parameters each method takes, with PROJ's default when one is absent (lat_2 defaults to lat_1, omerc's gamma to alpha). */
 const METHOD_PARAMETERS: Record<string, Record<string, number>> = {
   longlat: {},
   tmerc: { lat_0: 0, lon_0: 0, k_0: 1, x_0: 0, y_0: 0 },
@@ -78,8 +84,11 @@ export function normaliseDefinition(definition: ProjDefinition): ProjDefinition 
   for (const [name, value] of Object.entries(defaults)) {
     if (parameters[name] !== undefined) continue
     if (name === 'lat_2') parameters[name] = parameters.lat_1 ?? 0
+    else if (name === 'gamma') parameters[name] = parameters.alpha ?? 0
     else if (!Number.isNaN(value)) parameters[name] = value
   }
+  // A polar stereographic whose latitude of true scale is its pole is variant A: the scale says it all.
+  if (definition.method === 'stere' && Math.abs(Math.abs(parameters.lat_0 ?? 0) - 90) < 1e-12 && parameters.lat_ts === parameters.lat_0) delete parameters.lat_ts
   let towgs84 = definition.towgs84
   if (towgs84 && towgs84.length === 7 && towgs84.slice(3).every((v) => v === 0)) towgs84 = towgs84.slice(0, 3)
   return { ...definition, parameters, towgs84, flags: [...new Set(definition.flags)].sort() }
@@ -228,5 +237,7 @@ export function parseProjString(text: string): ProjDefinition {
     method = 'tmerc'
     Object.assign(parameters, { lat_0: 0, lon_0: zone * 6 - 183, k_0: 0.9996, x_0: 500000, y_0: values.has('south') ? 10000000 : 0 })
   }
-  return normaliseDefinition({ method, parameters, flags, ellipsoid: { a: ellipsoid.a, rf: ellipsoid.rf }, towgs84, nadgrids, primeMeridian, toMeter: method === 'longlat' ? 1 : toMeter })
+  const definition: ProjDefinition = { method, parameters, flags, ellipsoid: { a: ellipsoid.a, rf: ellipsoid.rf }, towgs84, nadgrids, primeMeridian, toMeter: method === 'longlat' ? 1 : toMeter }
+  if (datumName) definition.datum = datumName.toUpperCase()
+  return normaliseDefinition(definition)
 }

@@ -4,7 +4,9 @@
  * `geotiff` package without decoding pixels.
  */
 import { existsSync, statSync } from 'node:fs'
-import type { GeoTransform, Georeference } from '../../../shared/raster'
+import type { CrsInfo, GeoTransform, Georeference } from '../../../shared/raster'
+import { crsFromGeoKeys } from '../crs'
+import { shortHash } from '../crs/hash'
 import { type TiffDirectory, type TiffLayout, sampleTypeOfTiff } from '../tiffLayout'
 import { type GeoImage, openTiff } from './tiffFiles'
 
@@ -180,8 +182,22 @@ export function georeferenceOf(image: Pick<GeoImage, 'fileDirectory' | 'getGeoKe
   if (rasterType === 'point') {
     gt = [gt[0] - 0.5 * gt[1] - 0.5 * gt[2], gt[1], gt[2], gt[3] - 0.5 * gt[4] - 0.5 * gt[5], gt[4], gt[5]]
   }
-  const code = keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey
-  // 32767 is GeoTIFF's "user-defined": no EPSG code to give.
-  const epsg = typeof code === 'number' && code > 0 && code !== 32767 ? code : null
-  return { geoTransform: gt, rasterType, epsg, rotated: gt[2] !== 0 || gt[4] !== 0 }
+  const crs = crsOfKeys(keys)
+  return { geoTransform: gt, rasterType, epsg: crs?.epsg ?? null, crs, rotated: gt[2] !== 0 || gt[4] !== 0 }
+}
+
+/**
+ * The CRS the keys define in full (`crsFromGeoKeys`); a definition Tessera cannot read leaves the
+ * CRS unknown rather than failing the open, keeping the code the file names, if any.
+ */
+function crsOfKeys(keys: Record<string, unknown>): CrsInfo | null {
+  try {
+    return crsFromGeoKeys(keys)
+  } catch (error) {
+    const code = keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey
+    // 32767 is GeoTIFF's "user-defined": no EPSG code to give.
+    const epsg = typeof code === 'number' && code > 0 && code !== 32767 ? code : null
+    const reason = error instanceof Error ? error.message : String(error)
+    return { id: epsg !== null ? `EPSG:${epsg}` : `CUSTOM:${shortHash(JSON.stringify(keys))}`, epsg, proj4: null, name: epsg !== null ? `EPSG:${epsg}` : `Unknown CRS (${reason})`, source: 'geokeys' }
+  }
 }
