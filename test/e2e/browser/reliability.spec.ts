@@ -46,12 +46,23 @@ function connected(page: Page): Promise<boolean> {
 }
 
 
+/**
+ * The two command-line pictures (no georeferencing, given together) are browsed one at a time
+ * (issue 20); these tests are about both layers at once: b stacks them.
+ */
+async function stackTheBrowsedPictures(page: Page): Promise<void> {
+  await expect(page.getByTestId('toolbar-mode')).toHaveAttribute('data-mode', 'browse')
+  await page.keyboard.press('b')
+  await expect(page.getByTestId('toolbar-mode')).toHaveAttribute('data-mode', 'stack')
+}
+
 test.describe('reliability in a browser', () => {
   test('the WebSocket dropped mid-stream: the bridge reconnects, the command-line layers come back once, a dropped file is opened again, and the view is sharp again', async ({ page }) => {
     const problems = watchProblems(page)
     const server = await openWithCommandLineFiles(page)
     try {
       await waitForLayers(page, 2)
+      await stackTheBrowsedPictures(page)
       await waitForSharp(page)
       const before = await layerIds(page)
       expect(before).toHaveLength(2)
@@ -107,6 +118,7 @@ test.describe('reliability in a browser', () => {
     const server = await openWithCommandLineFiles(page)
     try {
       await waitForLayers(page, 2)
+      await stackTheBrowsedPictures(page)
       await waitForSharp(page)
       const random = seededRandom(20261124)
       let steps = 0
