@@ -99,37 +99,70 @@ export interface TileMesh {
 /** Most cells per side of a tile mesh (64² triangles pairs: enough for any tile of a sane CRS pair). */
 export const MAX_MESH_CELLS = 32
 
+/** A rectangle of a layer's full-resolution pixels (a tile). */
+export interface PixelRect {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/**
+ * Points of one tile already taken through its mapping, keyed by their place on a lattice of
+ * SAMPLE_LATTICE cells per side. Every vertex and cell centre of every mesh up to MAX_MESH_CELLS lies
+ * on it, and a grid's cell centres are the vertices of the grid twice as fine: kept between calls
+ * of `tileMesh` for one tile and one mapping, each point goes through proj4js once for all the
+ * tile's meshes, whatever zoom band asked for them.
+ */
+export type TileSamples = Map<number, Point>
+
+/** Cells per side of the lattice the samples of a tile are taken on (see TileSamples). */
+const SAMPLE_LATTICE = 2 * MAX_MESH_CELLS
+
 /**
  * The mesh of the pixel rectangle (x, y, width, height) of a layer through `toWorld`: a grid of
  * cells × cells quads, its cells doubled from 1 until the mesh is within `tolerance` world units of
  * the mapping (half a screen pixel at the current zoom) or MAX_MESH_CELLS is reached. Each quad is
  * two triangles, so the mesh is exact at its vertices and linear between them; the error is measured
- * at the cells' centres, where a triangle's interpolation strays most.
+ * at the cells' centres, where a triangle's interpolation strays most. `samples`, when given, holds
+ * the points of this rectangle through this `toWorld` that earlier calls took, and gets the new ones.
  */
-export function tileMesh(toWorld: (p: Point) => Point, rect: { x: number; y: number; width: number; height: number }, tolerance: number): TileMesh {
+export function tileMesh(toWorld: (p: Point) => Point, rect: PixelRect, tolerance: number, samples: TileSamples = new Map()): TileMesh {
+  const sample = (u: number, v: number): Point => {
+    const key = v * (SAMPLE_LATTICE + 1) + u
+    let point = samples.get(key)
+    if (!point) {
+      point = toWorld({ x: rect.x + (rect.width * u) / SAMPLE_LATTICE, y: rect.y + (rect.height * v) / SAMPLE_LATTICE })
+      samples.set(key, point)
+    }
+    return point
+  }
   let cells = 1
   for (;;) {
-    const grid = gridPoints(toWorld, rect, cells)
-    const error = meshError(toWorld, rect, cells, grid)
+    const grid = gridPoints(sample, cells)
+    const error = meshError(sample, cells, grid)
     if (error <= tolerance || cells >= MAX_MESH_CELLS || !Number.isFinite(error)) return buildMesh(cells, grid, error)
     cells *= 2
   }
 }
 
-function gridPoints(toWorld: (p: Point) => Point, rect: { x: number; y: number; width: number; height: number }, cells: number): Point[] {
+/** The (cells + 1)² vertices of a grid, row by row. */
+function gridPoints(sample: (u: number, v: number) => Point, cells: number): Point[] {
+  const step = SAMPLE_LATTICE / cells
   const points: Point[] = []
   for (let j = 0; j <= cells; j++) {
-    for (let i = 0; i <= cells; i++) points.push(toWorld({ x: rect.x + (rect.width * i) / cells, y: rect.y + (rect.height * j) / cells }))
+    for (let i = 0; i <= cells; i++) points.push(sample(i * step, j * step))
   }
   return points
 }
 
-function meshError(toWorld: (p: Point) => Point, rect: { x: number; y: number; width: number; height: number }, cells: number, grid: Point[]): number {
+function meshError(sample: (u: number, v: number) => Point, cells: number, grid: Point[]): number {
   let worst = 0
+  const half = SAMPLE_LATTICE / cells / 2
   const at = (i: number, j: number): Point => grid[j * (cells + 1) + i]!
   for (let j = 0; j < cells; j++) {
     for (let i = 0; i < cells; i++) {
-      const truth = toWorld({ x: rect.x + (rect.width * (i + 0.5)) / cells, y: rect.y + (rect.height * (j + 0.5)) / cells })
+      const truth = sample((2 * i + 1) * half, (2 * j + 1) * half)
       // Both triangles meet on the diagonal from (i, j) to (i+1, j+1): the centre is its midpoint.
       const a = at(i, j)
       const b = at(i + 1, j + 1)
