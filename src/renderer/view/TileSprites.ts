@@ -5,12 +5,14 @@
  * RGB). A cached tile whose texture was built for other bands than those shown now gets its texture
  * built again from its CPU samples before it is drawn. Drawn tiles are marked in use in the cache
  * so they are never evicted from under a sprite. A reprojected layer's tiles are meshes in world
- * units that follow its mapping within half a screen pixel, rebuilt finer when the zoom asks for it.
+ * units that follow its mapping within half a screen pixel, kept per zoom band (`TileMeshCache`): a
+ * zoom that asks for a finer mesh gives the tile's mesh the band's geometry, cached or built once.
  */
 
 import { Container, Mesh, MeshGeometry, Sprite } from 'pixi.js'
 import type { Point } from '../../shared/geo/affine'
-import { MAX_MESH_CELLS, tileMesh } from './map/mapping'
+import { MAX_MESH_CELLS } from './map/mapping'
+import { TileMeshCache, type CachedMesh } from './map/meshCache'
 import type { RasterInfo } from '../../shared/raster'
 import { messageOf } from '../../shared/errors'
 import { tileKey } from '../../shared/tiles'
@@ -20,11 +22,11 @@ import type { TileShading } from './StretchShader'
 import { rebuildTileTexture, type CachedTile, type TileDisplay } from './tileTextures'
 import type { TileCounters } from './TileRequester'
 
-/** A drawn tile: its sprite or mesh, and for a reprojected tile its own geometry and how far it strays (world units). */
+/** A drawn tile: its sprite or mesh, and for a reprojected tile the cached mesh it is drawn with (held until released). */
 interface Drawn {
   sprite: Container
   coord: TileCoord
-  warp?: { geometry: MeshGeometry; errorWorld: number; cells: number }
+  warp?: CachedMesh<MeshGeometry>
 }
 
 /** Half a screen pixel: the most a reprojected tile's mesh may stray from the reprojection. */
@@ -34,6 +36,14 @@ export class TileSprites {
   private sprites = new Map<string, Drawn>()
   /** Something drawn changed since the last `draw` (a sprite added, removed or restyled). */
   private changed = true
+  /**
+   * Meshes of a reprojected layer's tiles by zoom band, keyed by the tile's cache key. Before them a
+   * tile's mesh was built again whenever the zoom grew finer than it; the sprite and its GPU geometry with it.
+   */
+  private readonly meshes = new TileMeshCache<MeshGeometry>({
+    createGeometry: (mesh) => new MeshGeometry({ positions: mesh.positions, uvs: mesh.uvs, indices: mesh.indices }),
+    destroyGeometry: (geometry) => geometry.destroy()
+  })
 
   constructor(
     private readonly container: Container,
@@ -70,11 +80,9 @@ export class TileSprites {
       let entry = this.deps.cache.get(this.fullKey(coord))
       if (!entry) continue
       let drawn = this.sprites.get(key)
-      if (drawn?.warp && drawn.warp.cells < MAX_MESH_CELLS && drawn.warp.errorWorld * this.deps.worldZoom() > MESH_TOLERANCE_PX) {
-        // Zoomed in past what its mesh is good for: a finer one.
-        this.sprites.delete(key)
-        this.destroySprite(drawn)
-        drawn = undefined
+      if (drawn?.warp && drawn.warp.mesh.cells < MAX_MESH_CELLS && drawn.warp.mesh.errorWorld * this.deps.worldZoom() > MESH_TOLERANCE_PX) {
+        // Zoomed in past what its mesh is good for: the finer band's, on the same sprite.
+        this.rewarp(drawn, entry.value)
       }
       if (!drawn) {
         if (entry.value.tile.display !== this.deps.display()) entry = this.rebuild(entry)
@@ -106,6 +114,8 @@ export class TileSprites {
       if (!next.has(key)) this.destroySprite(drawn)
     }
     this.sprites = next
+    // A tile's meshes leave with its texture (evicted from the cache since the last change).
+    if (this.changed && this.meshes.size > 0) this.meshes.deleteWhere((fullKey) => !this.deps.cache.has(fullKey))
     const changed = this.changed
     this.changed = false
     return changed
@@ -119,12 +129,11 @@ export class TileSprites {
     const shading = this.deps.shading()
     const warp = this.deps.warp()
     if (warp) {
-      const zoom = this.deps.worldZoom()
-      const mesh = tileMesh(warp, { x, y, width: tile.width * scale.x, height: tile.height * scale.y }, MESH_TOLERANCE_PX / (zoom > 0 ? zoom : 1))
-      const geometry = new MeshGeometry({ positions: mesh.positions, uvs: mesh.uvs, indices: mesh.indices })
+      const cached = this.acquireMesh(coord, warp, { x, y, width: tile.width * scale.x, height: tile.height * scale.y })
+      const { geometry, mesh } = cached
       const sprite: Container = shading ? shading.createMesh(tile.texture, geometry) : new Mesh({ geometry, texture: tile.texture })
       sprite.position.set(mesh.origin.x, mesh.origin.y)
-      return { sprite, coord, warp: { geometry, errorWorld: mesh.errorWorld, cells: mesh.cells } }
+      return { sprite, coord, warp: cached }
     }
     if (shading) {
       const mesh = shading.createMesh(tile.texture)
@@ -136,6 +145,31 @@ export class TileSprites {
     sprite.position.set(x, y)
     sprite.scale.set(scale.x, scale.y)
     return { sprite, coord }
+  }
+
+  /** The mesh of a tile's pixel rectangle through `warp` fine enough for the zoom now (cached per band), held by the caller. */
+  private acquireMesh(coord: TileCoord, warp: (p: Point) => Point, rect: { x: number; y: number; width: number; height: number }): CachedMesh<MeshGeometry> {
+    const zoom = this.deps.worldZoom()
+    return this.meshes.acquire(this.fullKey(coord), rect, warp, MESH_TOLERANCE_PX / (zoom > 0 && Number.isFinite(zoom) ? zoom : 1))
+  }
+
+  /** Gives a drawn reprojected tile the mesh the zoom now asks for (the sprite stays; its geometry changes). */
+  private rewarp(drawn: Drawn, cached: CachedTile): void {
+    const warp = this.deps.warp()
+    if (!warp || !drawn.warp) return
+    const scale = levelScaleXY(this.deps.info(), drawn.coord.level)
+    const { tileSize } = this.deps.info()
+    const rect = { x: drawn.coord.col * tileSize * scale.x, y: drawn.coord.row * tileSize * scale.y, width: cached.tile.width * scale.x, height: cached.tile.height * scale.y }
+    const next = this.acquireMesh(drawn.coord, warp, rect)
+    if (next === drawn.warp) {
+      this.meshes.release(next) // the same mesh: held once already
+      return
+    }
+    ;(drawn.sprite as Mesh).geometry = next.geometry
+    drawn.sprite.position.set(next.mesh.origin.x, next.mesh.origin.y)
+    this.meshes.release(drawn.warp)
+    drawn.warp = next
+    this.changed = true
   }
 
   /**
@@ -168,14 +202,15 @@ export class TileSprites {
     this.container.removeChild(drawn.sprite)
     this.changed = true
     drawn.sprite.destroy({ children: false, texture: false, textureSource: false })
-    drawn.warp?.geometry.destroy() // its own, unlike the unit quad every plain tile shares
+    if (drawn.warp) this.meshes.release(drawn.warp) // the cache destroys its geometry, unlike the unit quad every plain tile shares
     this.deps.cache.setInUse(this.fullKey(drawn.coord), false)
   }
 
-  /** Removes every sprite. */
+  /** Removes every sprite, and the reprojected tiles' meshes (the mapping, the bands or the layer are going). */
   clear(): void {
     for (const drawn of this.sprites.values()) this.destroySprite(drawn)
     this.sprites.clear()
+    this.meshes.clear()
   }
 
   /** The tile's key in the texture cache, which all layers share. */
