@@ -216,7 +216,10 @@ describe('openRaster: images kept in memory', () => {
     const values = writeFloatGeoTiff(path, 300, 260)
     const source = await openRaster(path, opts())
     expect(source.info).toMatchObject({ tileChannels: 1, sampleType: 'float32' })
-    expect(source.info.georeference).toEqual({ geoTransform: [500000, 2, 0, 6000000, 0, -2], rasterType: 'area', epsg: 32631, rotated: false })
+    expect(source.info.georeference).toMatchObject({ geoTransform: [500000, 2, 0, 6000000, 0, -2], rasterType: 'area', epsg: 32631, rotated: false })
+    // Its CRS in full since issue 21: the code it names, with its definition.
+    expect(source.info.georeference?.crs).toMatchObject({ id: 'EPSG:32631', epsg: 32631, source: 'geokeys' })
+    expect(source.info.georeference?.crs?.proj4).toMatch(/\+proj=utm \+zone=31|\+proj=tmerc/)
     const tile = await source.readTile(0, 0, 0)
     expect(tile.data).toBeInstanceOf(Float32Array)
     expect(Array.from(tile.data.slice(256, 260))).toEqual(Array.from(values.slice(300, 304)))
