@@ -45,12 +45,13 @@ export async function writeCrsFiles(dir: string): Promise<CrsFiles> {
   if (!existsSync(files.geographic)) await gdal('gdalwarp', ['-q', '-t_srs', 'EPSG:4326', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', map.hillshade, files.geographic])
   if (!existsSync(files.localTm)) await gdal('gdalwarp', ['-q', '-t_srs', LOCAL_TM, '-tr', '2', '2', '-dstalpha', '-co', 'TILED=YES', '-of', 'GTiff', map.hillshade, files.localTm])
   if (!existsSync(files.noCrs)) {
-    // Through PNG, which keeps no CRS; the geotransform given again.
+    // Through PNG, which keeps no CRS (nor a .aux.xml beside it: PAM off); the geotransform given again.
     const png = join(dir, 'hillshade-no-crs.png')
-    await gdal('gdal_translate', ['-q', '-of', 'PNG', map.hillshade, png])
+    const noPam = ['--config', 'GDAL_PAM_ENABLED', 'NO']
+    await gdal('gdal_translate', ['-q', ...noPam, '-of', 'PNG', map.hillshade, png])
     const right = HILLSHADE.left + HILLSHADE.width * HILLSHADE.pixel
     const bottom = HILLSHADE.top - HILLSHADE.height * HILLSHADE.pixel
-    await gdal('gdal_translate', ['-q', '-of', 'GTiff', '-co', 'TILED=YES', '-a_ullr', String(HILLSHADE.left), String(HILLSHADE.top), String(right), String(bottom), png, files.noCrs])
+    await gdal('gdal_translate', ['-q', ...noPam, '-of', 'GTiff', '-co', 'TILED=YES', '-a_ullr', String(HILLSHADE.left), String(HILLSHADE.top), String(right), String(bottom), png, files.noCrs])
   }
   return files
 }

@@ -49,6 +49,7 @@ describe('describeCrs', () => {
   it('refuses what is not a CRS, naming it', async () => {
     await expect(describeCrs('not a crs')).rejects.toMatchObject({ code: 'bad-message', message: expect.stringContaining('not a crs') })
     await expect(describeCrs('EPSG:999999')).rejects.toMatchObject({ code: 'bad-message' })
+    await expect(describeCrs('+proj=nonsense')).rejects.toMatchObject({ code: 'bad-message', message: expect.stringContaining('+proj=nonsense') })
   })
 })
 

@@ -7,6 +7,7 @@
  * side's `crsFromDefinition`, so that a CRS set by hand is built exactly as one read from a file.
  */
 import { readFile } from 'node:fs/promises'
+import proj4 from 'proj4'
 import { createRequire } from 'node:module'
 import type { CrsMatch } from '../../shared/calls'
 import { TesseraError, messageOf } from '../../shared/errors'
@@ -80,6 +81,11 @@ export async function describeCrs(definition: string): Promise<CrsInfo> {
     throw new TesseraError('bad-message', `Cannot use ${JSON.stringify(text.slice(0, 60))} as a CRS: ${messageOf(error)}`)
   }
   if (!crs.proj4) throw new TesseraError('bad-message', `Cannot use ${crs.name || given} as a CRS: Tessera has no definition of it`)
+  try {
+    proj4(crs.proj4, 'EPSG:4326') // what the renderer will do with it: a projection proj4js lacks is refused here, where it is said
+  } catch (error) {
+    throw new TesseraError('bad-message', `Cannot use ${JSON.stringify(text.slice(0, 60))} as a CRS: ${messageOf(error) || 'proj4js cannot take it'}`)
+  }
   if (crs.epsg !== null && (crs.name === '' || crs.name === `EPSG:${crs.epsg}`)) {
     const name = await epsgName(crs.epsg)
     if (name) crs = { ...crs, name }
