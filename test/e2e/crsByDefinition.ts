@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
+import sharp from 'sharp'
 import { gdal } from '../helpers/gdal'
 import { expect, shoot, waitForLayers, waitForSharp } from './helpers'
 import { HILLSHADE, hillshadeColor, writeMapFiles, type MapFiles } from './mapSpace'
@@ -185,6 +186,20 @@ export async function expectReorderKeepsViewCrs(page: Page, drop: (paths: string
   await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2)
   await expect(page.getByTestId('status-map')).toContainText('(EPSG:32631)')
   await shoot(page, `${prefix}-crs-reordered`)
+  // The navigator shows the picture again in the new CRS (issue 20: it stayed blank), once the
+  // whole content is on screen and sharp: its centre is the hillshade, not the empty overview.
+  await page.getByTestId('view-fit').click()
+  await waitForSharp(page)
+  await expect(page.getByTestId('navigator')).toHaveAttribute('data-picture', 'true')
+  await expect.poll(async () => kindOf(await navigatorCentre(page)), { message: 'the navigator’s centre after the CRS change' }).not.toBe('other')
+}
+
+/** The colour at the centre of the navigator's overview. */
+async function navigatorCentre(page: Page): Promise<RGB> {
+  const png = await page.getByTestId('navigator-canvas').screenshot()
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  const i = (Math.floor(info.height / 2) * info.width + Math.floor(info.width / 2)) * info.channels
+  return [data[i]!, data[i + 1]!, data[i + 2]!]
 }
 
 /** Set CRS…: a layer of no CRS, drawn with a warning, is given EPSG:32631 and placed at once; the choice is remembered for its file. */
