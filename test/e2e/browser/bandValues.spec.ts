@@ -141,4 +141,29 @@ test.describe('original band values in a browser', () => {
     await pointAt(viewer, single, 270, 170)
     await expect(viewer.getByTestId('status-value')).toHaveText(sceneValues(270, 170).join(', '))
   })
+
+  test('a layer remembers its composite: bands 3-2-1 made by hand come back after one band is shown (issue 20)', async ({ viewer }) => {
+    const tif = writeGeoTiff(dir, 'scene-composite', 'UInt16', 3, (x, y, b) => sceneValues(x, y)[b]!, 0)
+    await dropFiles(viewer, [tif])
+    await waitForLayers(viewer, 1)
+    await waitForSharp(viewer)
+    await viewer.getByTestId('band-r').selectOption('2')
+    await viewer.getByTestId('band-g').selectOption('1')
+    await viewer.getByTestId('band-b').selectOption('0')
+    await waitForSharp(viewer)
+    const composite = await shoot(viewer, 'browser-uint16-composite-321')
+    await viewer.getByTestId('band-mode').selectOption('single')
+    await viewer.getByTestId('band-single').selectOption('1')
+    await waitForSharp(viewer)
+    await viewer.getByTestId('band-mode').selectOption('rgb')
+    await expect(viewer.getByTestId('band-r')).toHaveValue('2')
+    await expect(viewer.getByTestId('band-g')).toHaveValue('1')
+    await expect(viewer.getByTestId('band-b')).toHaveValue('0')
+    await waitForSharp(viewer)
+    const back = await shoot(viewer, 'browser-uint16-composite-321-again')
+    for (const [x, y] of [[20, 100], [270, 100], [150, 10], [150, 170]] as const) {
+      const [a, b] = [composite.image(x, y), back.image(x, y)]
+      expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!))), `pixel ${x},${y}: ${a.join(',')} then ${b.join(',')}`).toBeLessThanOrEqual(2)
+    }
+  })
 })
