@@ -67,9 +67,16 @@ export function compareDefinitions(a: ProjDefinition, b: ProjDefinition): 'same'
 }
 
 /**
+ * Codes EPSG deprecated for a successor that draws the same, which GDAL never names: EPSG:3785
+ * (Popular Visualisation CRS / Mercator) would otherwise win over EPSG:3857 as the lower code.
+ */
+const SUPERSEDED: ReadonlySet<number> = new Set([3785])
+
+/**
  * The EPSG code whose definition is equivalent to `definition`, or null. An exact match (datum
  * shift included) wins over one whose datum is unstated on one side; among equals, one of the
- * datum the definition names (NAD83, WGS84), then the lowest code.
+ * datum the definition names (NAD83, WGS84: GCS_WGS_1984 is EPSG:4326, not the lower 4130, as
+ * GDAL names it), then the lowest code; superseded codes are never named.
  * Cost: the first call for a method parses that method's codes of the list (about 2 500 for
  * transverse Mercator); later calls compare against them only.
  */
@@ -78,6 +85,7 @@ export function identifyEpsg(definition: ProjDefinition): number | null {
   let same: number | null = null
   let fallback: number | null = null
   for (const { code, definition: known } of candidates) {
+    if (SUPERSEDED.has(code)) continue
     const match = compareDefinitions(definition, known)
     if (match === 'same') {
       if (definition.datum === undefined || known.datum === definition.datum) return code
@@ -86,4 +94,12 @@ export function identifyEpsg(definition: ProjDefinition): number | null {
     if (match === 'unknown-zero') fallback ??= code
   }
   return same ?? fallback
+}
+
+/**
+ * True when `definition` is `known`'s but for its datum shift (a WKT that names its code and its
+ * datum but states no TOWGS84): then the code's definition, shift included, is the one to draw.
+ */
+export function sameButForShift(definition: ProjDefinition, known: ProjDefinition): boolean {
+  return compareDefinitions({ ...definition, towgs84: known.towgs84, nadgrids: known.nadgrids }, known) === 'same'
 }

@@ -1,10 +1,11 @@
 /**
  * WKT1 (OGC, as GDAL writes it, and ESRI's, as in `.prj` files) read into a PROJ definition: the
  * projection's name and parameters mapped to PROJ's, lengths turned into metres and angles into
- * degrees by the units the WKT states, the datum's TOWGS84 kept (or, for a datum named without one,
- * the zero shift of the datums that coincide with WGS 84). WKT2 is read only for its EPSG code.
+ * degrees by the units the WKT states, the datum's TOWGS84 kept (or, for a datum stated without one,
+ * the shift of the EPSG datum its code or name is: `wktDatums.ts`). WKT2 is read only for its EPSG code.
  */
-import { type ProjDefinition, normaliseDefinition } from './projDefinition'
+import { type ProjDefinition, normaliseDefinition, parseProjString } from './projDefinition'
+import { geographicCrsOfDatum, squashName as squash, wktDatumShift } from './wktDatums'
 
 /** A WKT node: `KEYWORD[arg, arg…]`. */
 export interface WktNode {
@@ -17,6 +18,10 @@ export interface WktCrs {
   definition: ProjDefinition | null
   name: string
   epsg: number | null
+  /** True when the WKT states its datum's shift (TOWGS84) rather than leaving it to its datum's name or code. */
+  shiftStated: boolean
+  /** The EPSG geographic CRS of its datum (by the datum's code or name), null when unknown: GDAL's name for a GEOGCS of that datum. */
+  datumCrs: number | null
 }
 
 /** Parses WKT's bracket syntax into nodes; throws, naming the place, when it is not well formed. */
@@ -85,9 +90,6 @@ function codeOf(node: WktNode): number | null {
   return Number.isInteger(code) && code > 0 ? code : null
 }
 
-/** A name without case, spaces or underscores, for matching WKT's many spellings. */
-const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '')
-
 /** WKT1 projection names (OGC and ESRI, squashed) → PROJ method. */
 const METHODS: Record<string, string> = {
   transversemercator: 'tmerc',
@@ -152,15 +154,6 @@ const PARAMETERS: Record<string, string> = {
   pseudostandardparallel1: 'pseudo_standard_parallel'
 }
 
-/** Datum names (squashed, ESRI's `D_` dropped) that coincide with WGS 84 at a proj4js scale: a zero shift. */
-const ZERO_SHIFT_DATUMS = new Set([
-  'wgs1984', 'worldgeodeticsystem1984', 'northamerican1983', 'northamericandatum1983', 'nad83', 'nad83harn', 'etrs1989',
-  'europeanterrestrialreferencesystem1989', 'europeanterrestrialreferencesystem1989ensemble', 'gda1994', 'geocentricdatumofaustralia1994',
-  'sirgas2000', 'sistemadereferenciageocentricoparalasamericas2000', 'nzgd2000', 'newzealandgeodeticdatum2000', 'rgf1993',
-  'reseaugeodesiquefrancais1993', 'jgd2000', 'japanesegeodeticdatum2000'
-])
-const NAD27_DATUMS = new Set(['northamerican1927', 'northamericandatum1927', 'nad27'])
-
 /**
  * Reads a WKT1 CRS (PROJCS or GEOGCS, OGC or ESRI) into its definition, name and EPSG code; a WKT2
  * CRS gives its name and code only. Throws, naming what is missing, when it cannot be read.
@@ -171,7 +164,7 @@ export function parseWkt(text: string): WktCrs {
   const name = textAt(root, 0)
   const epsg = codeOf(root)
   if (root.keyword !== 'PROJCS' && root.keyword !== 'GEOGCS') {
-    if (epsg !== null) return { definition: null, name, epsg }
+    if (epsg !== null) return { definition: null, name, epsg, shiftStated: false, datumCrs: null }
     throw new Error(`Expected a WKT1 PROJCS or GEOGCS (or a WKT2 CRS with an EPSG ID) but received ${root.keyword}`)
   }
   const geogcs = root.keyword === 'GEOGCS' ? root : child(root, 'GEOGCS')
@@ -184,18 +177,18 @@ export function parseWkt(text: string): WktCrs {
   const degreesPerUnit = (numberAt(child(geogcs, 'UNIT'), 1) ?? Math.PI / 180) * (180 / Math.PI)
   const primeMeridian = (numberAt(child(geogcs, 'PRIMEM'), 1) ?? 0) * degreesPerUnit
   const shift = child(datum!, 'TOWGS84')
-  let towgs84: number[] | null = shift ? shift.args.map(Number) : null
-  let nadgrids: string | null = null
-  if (!towgs84) {
-    const datumName = squash(textAt(datum, 0).replace(/^D_/i, ''))
-    if (ZERO_SHIFT_DATUMS.has(datumName)) towgs84 = [0, 0, 0]
-    else if (NAD27_DATUMS.has(datumName)) nadgrids = '@conus,@alaska,@ntv2_0.gsb,@ntv1_can.dat'
-  }
-  const base = { flags: [] as string[], ellipsoid: { a, rf }, towgs84, nadgrids, primeMeridian }
-  if (root.keyword === 'GEOGCS') return { definition: normaliseDefinition({ ...base, method: 'longlat', parameters: {}, toMeter: 1 }), name, epsg }
+  const shiftStated = shift !== undefined
+  const datumCrs = geographicCrsOfDatum(textAt(datum, 0), codeOf(datum!))
+  const datumShift = shift ? { towgs84: shift.args.map(Number), nadgrids: null } : wktDatumShift(textAt(datum, 0), codeOf(datum!), { a, rf })
+  const base = { flags: [] as string[], ellipsoid: { a, rf }, primeMeridian, ...datumShift }
+  if (root.keyword === 'GEOGCS') return { definition: normaliseDefinition({ ...base, method: 'longlat', parameters: {}, toMeter: 1 }), name, epsg, shiftStated, datumCrs }
 
+  // GDAL's WKT1 of a CRS WKT1 cannot say (EPSG:3857's spherical Mercator) carries its PROJ string, which GDAL reads instead.
+  const extension = children(root, 'EXTENSION').find((e) => textAt(e, 0).toUpperCase() === 'PROJ4')
+  if (extension) return { definition: parseProjString(textAt(extension, 1)), name, epsg, shiftStated: true, datumCrs }
   const projectionName = textAt(child(root, 'PROJECTION'), 0)
   const projection = squash(projectionName)
+  if (projection === 'mercatorauxiliarysphere') return { definition: auxiliarySphereMercator(root, name, { a, rf }, degreesPerUnit), name, epsg, shiftStated, datumCrs }
   const method = METHODS[projection]
   if (!method) throw new Error(`Expected a projection Tessera knows (Transverse_Mercator, Lambert_Conformal_Conic…) in the WKT of ${JSON.stringify(name)} but received ${JSON.stringify(projectionName)}`)
   const toMeter = numberAt(child(root, 'UNIT'), 1) ?? 1
@@ -248,7 +241,27 @@ export function parseWkt(text: string): WktCrs {
     parameters.lonc = parameters.lon_0
     delete parameters.lon_0
   }
-  return { definition: normaliseDefinition({ ...base, flags, method, parameters, toMeter }), name, epsg }
+  return { definition: normaliseDefinition({ ...base, flags, method, parameters, toMeter }), name, epsg, shiftStated, datumCrs }
+}
+
+/**
+ * ESRI's `Mercator_Auxiliary_Sphere` (its Web Mercator, as `gdalsrsinfo -o wkt_esri EPSG:3857`
+ * writes it): a spherical Mercator on a sphere of the datum's semi-major axis, its coordinates
+ * taken as WGS 84 ones unshifted, which is EPSG:3857's `+a=6378137 +b=6378137 +nadgrids=@null`.
+ * Only Auxiliary_Sphere_Type 0 (the semi-major axis) is that; GDAL reads no other either.
+ */
+function auxiliarySphereMercator(root: WktNode, name: string, ellipsoid: { a: number; rf: number }, degreesPerUnit: number): ProjDefinition {
+  const parameter = (key: string): number | undefined => numberAt(children(root, 'PARAMETER').find((p) => squash(textAt(p, 0)) === key), 1)
+  const sphereType = parameter('auxiliaryspheretype') ?? 0
+  if (sphereType !== 0) throw new Error(`Expected Auxiliary_Sphere_Type 0 (the semi-major axis, as Web Mercator) in the WKT of ${JSON.stringify(name)} but received ${sphereType}`)
+  const toMeter = numberAt(child(root, 'UNIT'), 1) ?? 1
+  const parameters = {
+    lat_ts: (parameter('standardparallel1') ?? 0) * degreesPerUnit,
+    lon_0: (parameter('centralmeridian') ?? 0) * degreesPerUnit,
+    x_0: (parameter('falseeasting') ?? 0) * toMeter,
+    y_0: (parameter('falsenorthing') ?? 0) * toMeter
+  }
+  return normaliseDefinition({ method: 'merc', parameters, flags: [], ellipsoid: { a: ellipsoid.a, rf: 0 }, towgs84: null, nadgrids: '@null', primeMeridian: 0, toMeter })
 }
 
 /** True when `text` looks like WKT rather than a PROJ string or a code. */
