@@ -125,10 +125,9 @@ describe('side-car georeferencing, as GDAL reads it', () => {
     await expectAsGdal(path, info.georeference)
   })
 
-  // Fails today, and is kept to turn red when it passes (make it a plain `it` then): an ESRI .prj
-  // carries no TOWGS84 and crsFromDefinition does not yet identify D_Belge_1972 as EPSG:31370's
-  // datum, as GDAL does by its name; without the datum shift the pixels land ~100 m from GDAL's.
-  it.fails('places a JPEG by its .jgw and takes its CRS from an ESRI .prj', async () => {
+  // An ESRI .prj carries no TOWGS84: D_Belge_1972 is read, as GDAL reads it, as EPSG:31370's datum
+  // with its shift; without it the pixels would land ~100 m from GDAL's.
+  it('places a JPEG by its .jgw and takes its CRS from an ESRI .prj', async () => {
     const path = await make('brussels', ['-of', 'JPEG', '-co', 'WORLDFILE=YES'], { geoTransform: BRUSSELS }, 'jpg')
     renameSync(tmp.file('brussels.wld'), tmp.file('brussels.jgw'))
     rmSync(`${path}.aux.xml`, { force: true })
