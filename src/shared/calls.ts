@@ -6,7 +6,7 @@
  * must match them), and the bridge's proxy (`proxyCalls`). Adding a call touches this table and
  * the service's handler, nothing else.
  */
-import { type Check, type Shape, type ShapeOf, anyString, arrayOf, checkShape, fail, integer, oneOf, record, text } from './check'
+import { type Check, type Shape, type ShapeOf, anyString, arrayOf, between, checkShape, fail, integer, oneOf, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
 import type { CrsInfo, RasterInfo } from './raster'
 
@@ -30,7 +30,9 @@ export const MESSAGE_LIMITS = {
   /** Longest CRS definition given by hand (a WKT of a compound CRS stays well under it). */
   maxCrsDefinition: 16_384,
   /** Longest CRS search text. */
-  maxCrsQuery: 200
+  maxCrsQuery: 200,
+  /** Points of one `sample-values` call (a profile asks in batches of at most this). */
+  maxSamplePoints: 4096
 } as const
 
 /** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
@@ -72,6 +74,18 @@ export interface CrsMatch {
   name: string
 }
 
+/** A level-0 pixel position (column, row; fractional: the pixel is floor of each) of `sample-values`. */
+export interface SamplePoint {
+  x: number
+  y: number
+}
+
+/**
+ * What `sample-values` gives for one point: every band's value at level 0 (null for a band whose
+ * sample is no data; every band null where masked), or null outside the raster.
+ */
+export type SampledValues = Array<number | null> | null
+
 /** A call: the checkers of its parameters, and (a type only) what it resolves to. */
 export interface CallSpec<P extends Shape, R> {
   readonly params: P
@@ -85,6 +99,12 @@ function call<R>(): <P extends Shape>(params: P) => CallSpec<P, R> {
 }
 
 const id = text(MESSAGE_LIMITS.maxIdLength)
+
+const coordinate = between(-(2 ** 31), 2 ** 31)
+const samplePoint: Check<SamplePoint> = (value, name) => {
+  const p = record(value, name)
+  return { x: coordinate(p.x, `${name}.x`), y: coordinate(p.y, `${name}.y`) }
+}
 
 const tileRequest: Check<TileRequest> = (value, name) => {
   const t = record(value, name)
@@ -124,7 +144,12 @@ export const CALLS = {
    * A CRS a person gives by hand (`EPSG:<n>`, a PROJ string or a WKT), described as a file's CRS is:
    * its definition, the EPSG code it is equivalent to, its name (source 'manual').
    */
-  'describe-crs': call<CrsInfo>()({ definition: text(MESSAGE_LIMITS.maxCrsDefinition) })
+  'describe-crs': call<CrsInfo>()({ definition: text(MESSAGE_LIMITS.maxCrsDefinition) }),
+  /**
+   * The level-0 values of a raster of 'bands' tiles at pixel positions (a profile's samples), read
+   * from the file as GDAL reads them, whatever the renderer has cached: one entry per point.
+   */
+  'sample-values': call<SampledValues[]>()({ rasterId: id, points: arrayOf(samplePoint, MESSAGE_LIMITS.maxSamplePoints, 'points') })
 }
 
 /** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */

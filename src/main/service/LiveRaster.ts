@@ -20,9 +20,9 @@
 import type { ErrorInfo, EventMessage, TileRequest } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { tileKey } from '../../shared/tiles'
-import { CannotOpenError, messageOf } from '../../shared/errors'
+import { CannotOpenError, TesseraError, messageOf } from '../../shared/errors'
 import { FileVersion } from '../raster/fileVersion'
-import type { RasterSource } from '../raster/types'
+import type { DecodedTile, RasterSource } from '../raster/types'
 import { FileWatch, type FileWatchOptions } from './FileWatch'
 import type { TileStreamer } from './TileStreamer'
 import type { RasterOpener, ServiceSink } from './types'
@@ -109,6 +109,17 @@ export class LiveRaster {
     if (this.state === 'open') this.deps.tiles.request(this.rasterId, this.source!, tiles)
     else if (this.state === 'reloading') for (const tile of tiles) this.hold(tile)
     else for (const tile of tiles) this.refuse(tile, this.failure!)
+  }
+
+  /**
+   * Reads one tile of the current source directly, outside the loader (a few level-0 tiles for
+   * `sample-values`); refused while the file is being reopened or cannot be read.
+   */
+  readTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
+    if (this.closed) return Promise.reject(new TesseraError('unknown-raster', `Raster ${this.rasterId} (${this.path}) is closed`))
+    if (this.state === 'reloading') return Promise.reject(new TesseraError('overloaded', `${this.path} changed and is being opened again: ask again`))
+    if (this.state === 'gone') return Promise.reject(new TesseraError(this.failure!.code, this.failure!.message))
+    return this.source!.readTile(level, col, row, signal)
   }
 
   /** Tiles no longer wanted (every one of the raster but those of `keep`). */

@@ -17,6 +17,7 @@ import { TileStreamer } from './TileStreamer'
 import { UploadStore } from './UploadStore'
 import type { ServiceSink, TextureServiceOptions } from './types'
 import { describeCrs, searchCrs } from './crsCatalog'
+import { sampleValues } from './sampleValues'
 
 interface OpenRasterEntry {
   raster: LiveRaster
@@ -195,7 +196,11 @@ export class TextureService {
       return {}
     },
     'search-crs': ({ query }) => searchCrs(query),
-    'describe-crs': ({ definition }) => describeCrs(definition)
+    'describe-crs': ({ definition }) => describeCrs(definition),
+    'sample-values': ({ rasterId, points }) => {
+      const { raster } = this.raster(rasterId)
+      return sampleValues(raster.info, points, (level, col, row) => raster.readTile(level, col, row))
+    }
   }
 
   /** The service's side of every notification of the protocol. */
