@@ -11,6 +11,7 @@ import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/
 import { TextureService } from '../../src/main/service/TextureService'
 import type { ServerMessage } from '../../src/shared/protocol'
 import { type BadCase, type BadCorpus, generateBadCorpus } from '../fixtures/bad/generate'
+import { CLAIM_CAUSES } from '../fixtures/bad/claims'
 import { collector } from '../helpers/gc'
 import { fromRaw, gradient, tempDir } from '../helpers/images'
 import { MemorySink } from '../helpers/serviceFixtures'
@@ -26,7 +27,10 @@ const EXPECTED_CAUSE: Record<Exclude<BadCase, 'gif-thousands-of-frames' | 'trunc
   'tiff-absurd-tile-size': /its header is damaged or invalid \(.*tile size out of range\)/,
   'svg-external-refs': /its XML uses an entity that is not defined here \(external entities are never loaded\) \(.*Entity 'secret' not defined/,
   directory: /it is a directory/,
-  'symlink-loop': /symbolic link loop/
+  'symlink-loop': /symbolic link loop/,
+  netcdf: /it is a NetCDF file \(classic format\), not an image\. .*gdal_translate NETCDF:"model-output\.nc":<variable> model-output\.tif/,
+  'text-renamed-tif': /it is a text file \(first line: "Survey notes.*"\), not an image \(its name ends in \.tif, but its content is not a TIFF\)/,
+  ...CLAIM_CAUSES
 }
 
 const gc = collector()

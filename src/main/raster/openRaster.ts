@@ -8,6 +8,7 @@ import { CannotOpenError } from '../../shared/errors'
 import type { LevelSize } from '../../shared/raster'
 import { pyramidLevels } from '../../shared/tiles'
 import { getDefaultPools } from './decodePools'
+import { isAsciiGrid, openAsciiGrid } from './asciiGrid/openAsciiGrid'
 import type { PixelOutput, ProbeResult, SharedLevel } from './decode/jobs'
 import { type OpenOptions, defaultOpenOptions } from './options'
 import { stampOf } from './fileStamp'
@@ -22,6 +23,8 @@ import { Raster } from './Raster'
 import { jpegPassthroughLevels } from './jpegPassthrough'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
+import { claimRefusalOf } from './claimedSize'
+import { sniffedReasonOf } from './sniffFile'
 import type { RasterInfo, RasterSource } from './types'
 
 /**
@@ -69,13 +72,23 @@ export async function openRaster(path: string, options: OpenOptions = {}, versio
   pool.warm()
   backgroundPool.warm()
   const settings = { ...defaultOpenOptions, cacheDir: defaultCacheDir(), ...definedOnly(options) }
+  if (await isAsciiGrid(absolute)) {
+    // Text, read once into a tiled cache (asciiGrid/): no probe of libvips or geotiff.js reads it.
+    const gridVersion = version ?? new FileVersion(absolute, stampOf(file))
+    const served = gridVersion.stamp ?? stampOf(file)
+    const stamp = { path: absolute, size: served.size, mtimeMs: served.mtimeMs, tileSize: settings.tileSize }
+    return openAsciiGrid({ path: absolute, fileSize: file.size, version: gridVersion, stamp, pool, backgroundPool, options: settings })
+  }
+  // A size beyond the limits is refused from the header, before anything decodes it (issue 22).
+  const claimRefused = await claimRefusalOf(absolute, file.size, settings.maxPixels)
+  if (claimRefused) throw new CannotOpenError(absolute, claimRefused)
 
   const probe = await pool.run<ProbeResult>({ kind: 'probe', path: absolute }).catch(async (error: Error) => {
     const message = error.message
     const unsupported = /unsupported image format|is missing or of an unsupported/i.test(message)
     if (!unsupported) throw new CannotOpenError(absolute, plainCause(message))
     const looksLike = await signatureFormat(absolute)
-    const why = looksLike ? `it starts like a ${looksLike} file but cannot be read: it is truncated or damaged (${message})` : `not a supported image (${message})`
+    const why = looksLike ? `it starts like a ${looksLike} file but cannot be read: it is truncated or damaged (${message})` : ((await sniffedReasonOf(absolute)) ?? `not a supported image (${message})`)
     throw new CannotOpenError(absolute, why)
   })
   const strategy = chooseStrategy(probe, absolute, settings.maxPixels, settings.memoryMaxPixels)
