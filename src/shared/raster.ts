@@ -32,6 +32,30 @@ export interface BandStatistics {
   histogram?: number[]
 }
 
+/**
+ * The no-data value as samples of `type` hold it, which is how GDAL compares them: a float32 band's
+ * samples are float32, so "-3.4e+38" in GDAL_NODATA is `Math.fround(-3.4e38)` there; an integer
+ * band's no-data is truncated toward zero as GDAL's C++ cast does (1.4 in a Byte band matches 1);
+ * NaN stays NaN (every NaN sample is no data); a value the type cannot hold (-9999 in a Byte band)
+ * is kept as it is: no sample equals it.
+ */
+export function noDataInSampleType(noData: number | null, type: SampleType): number | null {
+  if (noData === null || Number.isNaN(noData)) return noData
+  if (type === 'float64') return noData
+  if (type === 'float32') return Math.fround(noData)
+  const [min, max] = INTEGER_RANGES[type]
+  return noData >= min && noData <= max ? Math.trunc(noData) : noData
+}
+
+const INTEGER_RANGES: Record<Exclude<SampleType, 'float32' | 'float64'>, [number, number]> = {
+  uint8: [0, 255],
+  int8: [-128, 127],
+  uint16: [0, 65_535],
+  int16: [-32_768, 32_767],
+  uint32: [0, 4_294_967_295],
+  int32: [-2_147_483_648, 2_147_483_647]
+}
+
 /** Bins of a band's histogram. */
 export const HISTOGRAM_BINS = 64
 

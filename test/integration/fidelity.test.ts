@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
-import type { GeoTransform, RasterInfo, SampleType, TileKind } from '../../src/shared/raster'
+import { type GeoTransform, type RasterInfo, type SampleType, type TileKind, noDataInSampleType } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
 import { tempDir } from '../helpers/images'
 
@@ -93,7 +93,8 @@ async function gdalReference(path: string): Promise<Reference> {
   const [width, height] = info.size
   const bands = info.bands.length
   const sampleType = gdal.sampleTypeOf(info)
-  const noData = gdal.noDataOf(info)
+  // GDAL compares samples with its no-data in the band's own type (a float32 band's with its float32 rounding).
+  const noData = noDataInSampleType(gdal.noDataOf(info), sampleType)
   const values = await gdal.gdalRead(path, tmp.dir, [], { signedBytes: sampleType === 'int8' })
   expect([values.width, values.height, values.bands], 'GDAL read of the whole raster').toEqual([width, height, bands])
   const mask = gdal.allValid(info) ? null : ((await gdal.gdalRead(path, tmp.dir, ['-b', 'mask'])).data as Uint8Array)
@@ -690,6 +691,27 @@ describe('fidelity: no-data', () => {
     expect(source.info.bandInfo[0]!.statistics!.min, 'no-data is not the minimum').toBeGreaterThan(0)
     await expectReducedMean(source, ref, 1, floatTolerance(ref))
     await expectReducedWithinValidRange(source, ref)
+  })
+
+  it('compares a Float32 grid with its no-data −3.4e+38 as float32, as GDAL does: no-data pixels are not values, nor the minimum', async () => {
+    // GDAL writes the no-data as the text "-3.4e+38"; the pixels hold its float32 rounding.
+    const path = await make('float-nodata-f32', gdal.floatWithHoles(W, H, -3.4e38), ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'], { noData: -3.4e38 })
+    const { source, ref } = await expectAsGdal(path)
+    expect(source.info.noData, 'no-data in the band\'s type').toBe(Math.fround(-3.4e38))
+    const statistics = source.info.bandInfo[0]!.statistics!
+    expect(statistics.min, 'no-data is not the minimum').toBeGreaterThan(0)
+    expect(statistics.p2, 'nor in the stretch').toBeGreaterThan(0)
+    await expectReducedMean(source, ref, 1, floatTolerance(ref))
+  })
+
+  it('reports a Float32 grid\'s NaN no-data as NaN and leaves its NaN pixels out of values and statistics', async () => {
+    const path = await make('float-nodata-nan', gdal.floatWithHoles(W, H, Number.NaN), ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'], { noData: Number.NaN })
+    expect(gdal.noDataOf(await gdal.gdalInfo(path)), 'GDAL reads a NaN no-data').toBeNaN()
+    const { source } = await expectAsGdal(path)
+    expect(source.info.noData, 'no-data').toBeNaN()
+    const statistics = source.info.bandInfo[0]!.statistics!
+    expect(statistics.noData, 'no-data of the statistics').toBeNaN()
+    expect(Number.isFinite(statistics.min) && statistics.min > 0, `minimum ${statistics.min}`).toBe(true)
   })
 })
 

@@ -6,6 +6,7 @@
 import type { RawData, WebSocket } from 'ws'
 import type { ReplyMessage } from '../../shared/protocol'
 import type { ServiceSink } from '../service/types'
+import { fromWireJson, toWireJson } from '../../shared/wireJson'
 
 /** What the transport needs of a service (TextureService implements it). */
 export interface ReceivingService {
@@ -114,7 +115,7 @@ export function webSocketSink(socket: WebSocket, maxBufferedBytes: number = MAX_
   return {
     send(message) {
       if (socket.readyState !== socket.OPEN) return
-      socket.send(JSON.stringify(message), written)
+      socket.send(toWireJson(message), written)
       endIfNotReading()
     },
     sendTile({ prefix, pixels }) {
@@ -161,7 +162,7 @@ export function serveOverWebSocket(socket: WebSocket, service: ReceivingService,
     }
     let value: unknown
     try {
-      value = JSON.parse(toBytes(data).toString())
+      value = fromWireJson(toBytes(data).toString())
     } catch {
       sink.send({ type: 'error', error: { code: 'bad-message', message: 'Expected JSON text for message but received text that does not parse' } })
       return

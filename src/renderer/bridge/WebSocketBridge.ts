@@ -7,6 +7,7 @@
  */
 import { TesseraError, messageOf } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
+import { fromWireJson, toWireJson } from '../../shared/wireJson'
 import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage, TileEncoding } from '../../shared/protocol'
 import { BridgeBase } from './BridgeBase'
 import type { UploadProgress } from './types'
@@ -130,12 +131,12 @@ export class WebSocketBridge extends BridgeBase {
     if (this.disposed || !this.isOpen) throw new TesseraError('internal', `Connection lost before ${message.type} was sent`)
     return new Promise((resolve, reject) => {
       this.replies.set(message.id, { resolve, reject })
-      this.socket!.send(JSON.stringify(message))
+      this.socket!.send(toWireJson(message))
     })
   }
 
   protected sendNotify(message: NotifyMessage): void {
-    if (this.isOpen) this.socket!.send(JSON.stringify(message)) // dropped while disconnected: the viewer re-requests on 'open'
+    if (this.isOpen) this.socket!.send(toWireJson(message)) // dropped while disconnected: the viewer re-requests on 'open'
   }
 
   private connect(): void {
@@ -178,7 +179,7 @@ export class WebSocketBridge extends BridgeBase {
     }
     let message: unknown
     try {
-      message = JSON.parse(data)
+      message = fromWireJson(data)
     } catch {
       this.emitError({ code: 'bad-message', message: 'Expected JSON text from the host but received text that does not parse' })
       return

@@ -10,6 +10,7 @@ import type { BandInfo, BandStatistics, CrsSource, RasterInfo } from '../../shar
 import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
 import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
+import { centredRange } from './stretchRange'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
 
@@ -261,10 +262,10 @@ export class LayersPanel {
     const initial = this.initialRanges.get(entry.rasterId) ?? display.ranges.map((r) => ({ ...r }))
     this.initialRanges.set(entry.rasterId, initial)
     let colours: { refresh(): void } | null = null
+    const bandControls: Array<ReturnType<typeof bandStretchControls>> = []
     display.bands.forEach((band, i) => {
       const channel = ['Red', 'Green', 'Blue'][i]!
-      box.append(
-        bandStretchControls({
+      const controls = bandStretchControls({
           index: i,
           label: single ? 'Stretch' : `${['R', 'G', 'B'][i]} range`,
           fieldName: single ? 'Stretch' : channel,
@@ -276,14 +277,21 @@ export class LayersPanel {
             colours?.refresh()
           }
         })
-      )
+      bandControls.push(controls)
+      box.append(controls)
     })
     if (single) {
       const band = display.bands[0]
+      const currentRange = (): BandRange => this.items.get(entry.rasterId)?.entry.stretch?.ranges[band] ?? display.ranges[band] ?? { min: 0, max: 1 }
       const controls = colourMapControls(
         display.colormap,
-        () => this.items.get(entry.rasterId)?.entry.stretch?.ranges[band] ?? display.ranges[band] ?? { min: 0, max: 1 },
-        (colormap) => this.change(entry, { colormap })
+        currentRange,
+        (colormap) => this.change(entry, { colormap }),
+        bandStatistics(info, band),
+        () => {
+          const centred = centredRange(currentRange())
+          if (centred) bandControls[0]?.setRange(centred)
+        }
       )
       colours = controls
       box.append(controls.root)
@@ -299,7 +307,7 @@ function bandStatistics(info: RasterInfo, band: number): BandStatistics | null {
 
 /** True when two descriptions of a raster have the same bands in the same tiles (the layer kept its display). */
 function sameBands(a: RasterInfo, b: RasterInfo): boolean {
-  return a.bands === b.bands && a.tileKind === b.tileKind && a.tileChannels === b.tileChannels && a.tileMask === b.tileMask && a.noData === b.noData
+  return a.bands === b.bands && a.tileKind === b.tileKind && a.tileChannels === b.tileChannels && a.tileMask === b.tileMask && Object.is(a.noData, b.noData)
 }
 
 /** "Band 2 (green)", "Band 4: NIR", "Band 3: Red (red)": the file's description when it gives one, its colour interpretation when it says one. */

@@ -340,7 +340,7 @@ export class TileLayer {
       old.tileKind !== info.tileKind ||
       old.tileMask !== info.tileMask ||
       old.tileChannels !== info.tileChannels ||
-      old.noData !== info.noData ||
+      !Object.is(old.noData, info.noData) || // a NaN no-data is the same NaN
       old.bands !== info.bands
     ) {
       this.sprites.clear()

@@ -4,7 +4,7 @@
  * `geotiff` package without decoding pixels.
  */
 import { existsSync, statSync } from 'node:fs'
-import type { CrsInfo, GeoTransform, Georeference } from '../../../shared/raster'
+import { type CrsInfo, type GeoTransform, type Georeference, noDataInSampleType } from '../../../shared/raster'
 import { crsFromGeoKeys } from '../crs'
 import { shortHash } from '../crs/hash'
 import { type TiffDirectory, type TiffLayout, sampleTypeOfTiff } from '../tiffLayout'
@@ -27,7 +27,7 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
   const bands = image.getSamplesPerPixel()
   const sampleFormat = Number(arrayOf(directory.getValue('SampleFormat'))[0] ?? 1)
   const bitsPerSample = Number(arrayOf(directory.getValue('BitsPerSample'))[0] ?? 1)
-  const rawNoData = image.getGDALNoData()
+  const rawNoData = gdalNoData(directory.hasTag('GDAL_NODATA') ? directory.getValue('GDAL_NODATA') : undefined)
   const gdalMetadata: unknown = await directory.loadValue('GDAL_METADATA')
   const isMask = (d: TiffDirectory): boolean => (d.subfileType & 4) !== 0
   const full = first.directory
@@ -46,11 +46,26 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
     photometric: Number(directory.getValue('PhotometricInterpretation') ?? 1),
     extraSamples: arrayOf(directory.getValue('ExtraSamples')).map(Number),
     hasColorMap: directory.hasTag('ColorMap'),
-    noData: rawNoData === null || rawNoData === undefined || Number.isNaN(rawNoData) ? null : rawNoData,
+    // Compared with samples as GDAL compares them: in the band's own type (NaN kept: a NaN no-data is one).
+    noData: noDataInSampleType(rawNoData, sampleTypeOfTiff(sampleFormat, bitsPerSample) ?? 'float64'),
     gdalColorInterp: gdalColorInterpretations(gdalMetadata, bands),
     gdalDescriptions: gdalBandDescriptions(gdalMetadata, bands)
   }
   return { layout, georeference: georeferenceOf(image) }
+}
+
+/**
+ * The value of GDAL's GDAL_NODATA tag (ASCII, as GDAL prints it: "-9999", "-3.4e+38", "nan",
+ * "-inf"), or null when absent or not a number.
+ */
+export function gdalNoData(tag: unknown): number | null {
+  if (typeof tag !== 'string') return null
+  const text = tag.replace(/\0+$/, '').trim()
+  if (/^nan$/i.test(text)) return Number.NaN
+  const infinity = /^([+-]?)inf(inity)?$/i.exec(text)
+  if (infinity) return infinity[1] === '-' ? -Infinity : Infinity
+  const value = Number(text)
+  return text !== '' && !Number.isNaN(value) ? value : null
 }
 
 /**
