@@ -15,6 +15,7 @@ import { guardWebContents, secureWebPreferences } from './host/windowSecurity'
 import { TextureService } from './service/TextureService'
 import { ElectronTransport, type IpcMainLike } from './transport/electronIpc'
 import type { TrustedOrigin } from './transport/senderCheck'
+import { dialogExtensions } from '../shared/readableFormats'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const indexHtml = join(here, '../renderer/index.html')
@@ -28,7 +29,7 @@ let transport: ElectronTransport | null = null
 let recent: RecentFiles | null = null
 
 const OPEN_FILTERS = [
-  { name: 'Images and rasters', extensions: ['tif', 'tiff', 'jpg', 'jpeg', 'png', 'webp', 'avif', 'gif', 'svg', 'heic'] },
+  { name: 'Images and rasters', extensions: dialogExtensions() },
   { name: 'All files', extensions: ['*'] }
 ]
 

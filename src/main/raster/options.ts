@@ -31,6 +31,8 @@ export interface OpenOptions {
    * (`DeferredStart`); default `DEFERRED_START_DEFAULTS`. Tests set it to start at once or never.
    */
   deferFullDecode?: { quietMs?: number; latestMs?: number }
+  /** ESRI ASCII grids of fewer bytes are read whole before they open, larger ones show a quick overview first; default 8 MB (`asciiGrid/openAsciiGrid.ts`). */
+  asciiGridReadWholeBelow?: number
   /** Progress (0…1) of the background pyramid build; not called when a cached pyramid is reused. */
   onProgress?: (fraction: number) => void
   /** Called once the built pyramid serves tiles; `info.pyramidReady` is then true. */

@@ -4,12 +4,13 @@
  * browser). Several files dropped at once open as several layers.
  */
 import { element } from './format'
+import { acceptList } from '../../shared/readableFormats'
 
 /** What Tessera opens, for people. */
 export const OPENABLE = 'PNG, JPEG, TIFF / GeoTIFF (tiled, pyramidal, 16-bit, float), WebP, AVIF, HEIF, GIF, SVG'
 
-/** The file picker's type filter (the same extensions as the Electron dialog's). */
-export const OPEN_ACCEPT = '.tif,.tiff,.png,.jpg,.jpeg,.webp,.avif,.heic,.heif,.gif,.svg,image/*'
+/** The file picker's type filter: what Tessera reads (`readableFormats.ts`, the Electron dialog's too), and any image. */
+export const OPEN_ACCEPT = `${acceptList()},image/*`
 
 export interface DropZoneOptions {
   /** The window area that accepts drops and shows the highlight. */

@@ -6,7 +6,7 @@
  * knows only that a job has a `kind` (`pool/workerMessages.ts`).
  */
 import type { TileEncoding } from '../../../shared/protocol'
-import type { BandInfo, Georeference, SampleType } from '../../../shared/raster'
+import type { BandInfo, BandStatistics, Georeference, SampleType } from '../../../shared/raster'
 import type { TestJob } from '../../pool/workerMessages'
 import type { TiffDirectory } from '../tiffLayout'
 
@@ -170,8 +170,51 @@ export interface JpegTileJob {
   fallback: RegionJob
 }
 
+/**
+ * Read an ESRI ASCII grid's header and side-cars, decide its sample type as GDAL does, and make a
+ * quick decimated overview of level `overviewLevel` from rows sampled across the file
+ * (`asciiGrid/probeGrid.ts`); no overview for a file under `overviewMinBytes` (read whole at once).
+ */
+export interface AsciiGridProbeJob {
+  kind: 'ascii-grid-probe'
+  path: string
+  tileSize: number
+  overviewMaxSide: number
+  overviewMinBytes: number
+  /** The header and side-cars only (the grid is cached): no overview, no scan for the type. */
+  headerOnly?: boolean
+}
+
+/** What `AsciiGridProbeJob` finds. */
+export interface AsciiGridProbe {
+  width: number
+  height: number
+  sampleType: 'int32' | 'float32'
+  /** False when a file too large to scan was taken as Int32 from a sample: the full read may find a decimal value. */
+  typeCertain: boolean
+  /** NODATA_value as GDAL reads it (a double), and as written. */
+  noData: number | null
+  noDataText: string | null
+  georeference: Georeference
+  warnings: string[]
+  /** Levels from `overviewLevel` down, decimated from sampled rows; null when the grid is read whole first. */
+  overview: SharedLevel[] | null
+  overviewLevel: number
+  statistics: BandStatistics | null
+}
+
+/** Parse an ESRI ASCII grid whole, streaming, into a tiled pyramidal TIFF at `outPath` (posting progress 0…1). */
+export interface AsciiGridBuildJob {
+  kind: 'ascii-grid-build'
+  path: string
+  outPath: string
+  tileSize: number
+  /** The type the probe decided; an Int32 guess found wrong is read again as Float32 (the result says which). */
+  sampleType: 'int32' | 'float32'
+}
+
 /** Every job the decode worker runs; the pool's test hooks (`TestJob`) too, in workers started with them. */
-export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | TestJob
+export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
 export interface TilePixels {

@@ -1,6 +1,8 @@
 /** Worker side: runs one decode job and says which buffers to transfer with its result. */
 import type { JobOutcome } from '../../pool/serveJobs'
 import type { DecodeJob, TilePixels } from './jobs'
+import { buildAsciiGrid } from '../asciiGrid/buildGrid'
+import { probeAsciiGrid } from '../asciiGrid/probeGrid'
 import { readJpegTile } from './jpegTile'
 import { probe } from './probe'
 import { buildPyramid } from './pyramid'
@@ -28,6 +30,10 @@ export async function runJob(job: DecodeJob, progress: (fraction: number) => voi
       return { value: await probe(job), transfer: [] }
     case 'build-pyramid':
       return { value: await buildPyramid(job, progress), transfer: [] }
+    case 'ascii-grid-probe':
+      return { value: probeAsciiGrid(job), transfer: [] }
+    case 'ascii-grid-build':
+      return { value: await buildAsciiGrid(job, progress), transfer: [] }
     default:
       throw new Error(`Unknown decode job ${job.kind}`)
   }
