@@ -6,9 +6,10 @@
  */
 import type { BandStatistics } from '../../shared/raster'
 import type { BandRange } from '../view/bandPixels'
-import { COLORMAPS, colormapTable, isColormap, type ColormapName } from '../view/colormaps'
-import { element, formatValue } from './format'
+import { COLORMAPS, DIVERGING_COLORMAPS, colormapName, colormapParts, colormapTable, isColormap, type ColormapName } from '../view/colormaps'
+import { element } from './format'
 import { axisPosition, parseRange, presetOf, stretchPresets, valueAxis } from './stretchRange'
+import { dragRange, formatAtPrecision, valueDecimals } from './valuePrecision'
 
 export interface BandStretchOptions {
   /** Index among the shown bands (0 for a single band; 0–2 for R, G, B). */
@@ -23,10 +24,13 @@ export interface BandStretchOptions {
   apply(range: BandRange): void
 }
 
-/** The controls of one band's range. */
-export function bandStretchControls(options: BandStretchOptions): HTMLElement {
+/** The controls of one band's range; `setRange` sets it as a person would (fields, axis, layer). */
+export function bandStretchControls(options: BandStretchOptions): HTMLElement & { setRange(range: BandRange): void } {
   const { index, stats } = options
   let range = options.range
+  // Numbers shown to the data's precision (integers for an integer band); a drag sets them so too.
+  const decimals = valueDecimals(stats)
+  const formatValue = (value: number): string => formatAtPrecision(value, decimals)
   const box = element('div', 'stretch-band', undefined, { 'data-testid': `stretch-band-${index}` })
   const min = element('input', 'stretch-min', undefined, {
     type: 'text', inputmode: 'decimal', value: formatValue(range.min), 'aria-label': `${options.fieldName} minimum`, 'data-testid': `stretch-min-${index}`
@@ -124,18 +128,58 @@ export function bandStretchControls(options: BandStretchOptions): HTMLElement {
     if (chosen) setRange(chosen.range)
   })
   reset.addEventListener('click', () => setRange(options.initial))
+  // Dragging across the axis (the histogram) sets the range from where the drag began to where it is.
+  axis.dataset.decimals = String(decimals)
+  axis.addEventListener('pointerdown', (down) => {
+    if (down.button !== 0) return
+    down.preventDefault()
+    const box = axis.getBoundingClientRect()
+    const fraction = (e: PointerEvent): number => (box.width > 0 ? (e.clientX - box.left) / box.width : 0)
+    const a = valueAxis(stats, range)
+    const start = fraction(down)
+    axis.setPointerCapture(down.pointerId)
+    axis.classList.add('dragging')
+    const move = (e: PointerEvent): void => setRange(dragRange(a, start, fraction(e), decimals))
+    const end = (e: PointerEvent): void => {
+      move(e)
+      axis.classList.remove('dragging')
+      axis.removeEventListener('pointermove', move)
+      axis.removeEventListener('pointerup', end)
+      axis.removeEventListener('pointercancel', end)
+    }
+    axis.addEventListener('pointermove', move)
+    axis.addEventListener('pointerup', end)
+    axis.addEventListener('pointercancel', end)
+  })
+  axis.title = 'Drag across the histogram to set the stretch range'
   show()
   box.append(row, error, presetRow, axis, axisLabels, note)
-  return box
+  return Object.assign(box, { setRange })
 }
 
-/** The colour map picker of a single band and its legend: the colour bar from the range's minimum to its maximum. */
-export function colourMapControls(colormap: ColormapName, range: () => BandRange, apply: (name: ColormapName) => void): { root: HTMLElement; refresh(): void } {
+/**
+ * The colour map picker of a single band, its Invert box, and its legend: the colour bar from the
+ * range's minimum to its maximum, the numbers to the data's precision (`stats`). Choosing a
+ * diverging map calls `centre` (its range centred on 0, for differences), when given.
+ */
+export function colourMapControls(
+  colormap: ColormapName,
+  range: () => BandRange,
+  apply: (name: ColormapName) => void,
+  stats?: BandStatistics | null,
+  centre?: () => void
+): { root: HTMLElement; refresh(): void } {
+  const decimals = valueDecimals(stats)
+  const formatValue = (value: number): string => formatAtPrecision(value, decimals)
   const root = element('div', 'stretch-colours')
   const picker = element('select', 'stretch-colormap', undefined, { 'aria-label': 'Colour map', 'data-testid': 'stretch-colormap' })
-  for (const name of COLORMAPS) picker.append(new Option(name, name, false, name === colormap))
-  const row = element('label', 'layer-row')
-  row.append(element('span', 'row-label', 'Colours'), picker)
+  for (const name of COLORMAPS) picker.append(new Option(name, name, false, name === colormapParts(colormap).base))
+  const invert = element('input', 'stretch-invert', undefined, { type: 'checkbox', 'aria-label': 'Invert the colour map', 'data-testid': 'stretch-invert' })
+  invert.checked = colormapParts(colormap).inverted
+  const invertLabel = element('label', 'stretch-invert-label', undefined, { title: 'Read the colour map from its other end' })
+  invertLabel.append(invert, element('span', undefined, 'Invert'))
+  const row = element('div', 'layer-row')
+  row.append(element('span', 'row-label', 'Colours'), picker, invertLabel)
   const legend = element('div', 'legend', undefined, { 'data-testid': 'legend' })
   const bar = element('canvas', 'legend-bar', undefined, { width: '256', height: '1' })
   const labels = element('div', 'legend-labels', undefined, { 'data-testid': 'legend-labels' })
@@ -147,15 +191,20 @@ export function colourMapControls(colormap: ColormapName, range: () => BandRange
     if (ctx) ctx.putImageData(new ImageData(new Uint8ClampedArray(table), 256, 1), 0, 0)
     const r = range()
     const mid = (r.min + r.max) / 2
-    labels.replaceChildren(element('span', undefined, formatValue(r.min)), element('span', undefined, formatValue(Number(mid.toPrecision(6)))), element('span', undefined, formatValue(r.max)))
+    labels.replaceChildren(element('span', undefined, formatValue(r.min)), element('span', undefined, formatValue(mid)), element('span', undefined, formatValue(r.max)))
     legend.dataset.colormap = current
   }
-  picker.addEventListener('change', () => {
-    if (!isColormap(picker.value)) return
-    current = picker.value
+  const choose = (picked: boolean): void => {
+    const base = picker.value
+    if (!isColormap(base)) return
+    current = colormapName(colormapParts(base).base, invert.checked)
     apply(current)
+    // A diverging map just picked shows differences: its centre colour at 0.
+    if (picked && DIVERGING_COLORMAPS.has(colormapParts(current).base)) centre?.()
     refresh()
-  })
+  }
+  picker.addEventListener('change', () => choose(true))
+  invert.addEventListener('change', () => choose(false))
   refresh()
   root.append(row, legend)
   return { root, refresh }

@@ -59,3 +59,9 @@ export function presetOf(presets: readonly StretchPreset[], range: BandRange): P
   const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
   return presets.find((p) => close(p.range.min, range.min) && close(p.range.max, range.max))?.id ?? null
 }
+
+/** The range centred on 0 that holds `range` (a diverging colour map's: differences, 0 in the middle); null when it has no extent. */
+export function centredRange(range: BandRange): BandRange | null {
+  const half = Math.max(Math.abs(range.min), Math.abs(range.max))
+  return half > 0 && Number.isFinite(half) ? { min: -half, max: half } : null
+}
