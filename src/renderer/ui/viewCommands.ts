@@ -8,9 +8,12 @@ import { worldToMap } from '../../shared/geo/affine'
 import { isKnownCrs, metresPerUnit } from '../view/map/crs'
 import { fitTargets } from '../view/map/extent'
 import { scaleBar, type ScaleBar } from '../view/map/scaleBar'
-import { stageToCanvas } from '../view/screenOrientation'
+import { stageToCanvas, type Orientation } from '../view/screenOrientation'
+import type { ViewState } from '../view/TileScheduler'
 import type { Viewer } from '../view/Viewer'
 import { copyText, downloadPng, orientedCopy, readoutText } from './exportView'
+import { downloadText, georeferenceSideCars, type SideCar } from './georeferencedExport'
+import { readoutTsv } from './readoutTable'
 import type { Readout } from './StatusBar'
 import type { ViewOrientation } from './ViewOrientation'
 
@@ -82,6 +85,7 @@ export class ViewCommands {
     const scale = this.deps.exportScale()
     const before = viewer.view
     let picture: HTMLCanvasElement
+    let placed: { view: ViewState; canvasPixelsPerScreen: number; orientation: Orientation }
     try {
       if (scale !== 1) {
         this.deps.toast(`Rendering the view at ${scale}×…`)
@@ -92,6 +96,8 @@ export class ViewCommands {
       }
       viewer.frameNow() // renders now: the canvas is read in this same task
       picture = orientedCopy(viewer.app.canvas, orientation.current)
+      // Where the picture lies on the map: the camera as drawn, the canvas's pixels per screen pixel.
+      placed = { view: viewer.view, canvasPixelsPerScreen: viewer.app.canvas.width / viewer.view.width, orientation: orientation.current }
     } finally {
       if (scale !== 1) {
         orientation.setRenderScale(1)
@@ -101,15 +107,21 @@ export class ViewCommands {
       this.exporting = false
     }
     const name = `${(document.title.split(' — ')[0] ?? 'view').replace(/\s+\(\d+ of \d+\)$/, '').replace(/\.[^.]+$/, '')}-view${scale === 1 ? '' : `-${scale}x`}.png`
+    const sideCars: SideCar[] = georeferenceSideCars(name, placed.view, placed.orientation, { width: picture.width, height: picture.height, canvasPixelsPerScreen: placed.canvasPixelsPerScreen }, viewer.viewCrs)
     try {
       await downloadPng(picture, name)
-      this.deps.toast(`Saved the view as ${name} (${picture.width} × ${picture.height})`)
+      for (const file of sideCars) downloadText(file)
+      const with_ = sideCars.length > 0 ? ` with ${sideCars.map((f) => f.fileName.slice(f.fileName.indexOf('.', name.length - 4))).join(', ')}` : ''
+      this.deps.toast(`Saved the view as ${name} (${picture.width} × ${picture.height})${with_}`)
     } catch (error) {
       this.deps.messages.show('Could not save the view', messageOf(error))
     }
   }
 
-  /** Copies the coordinates and values under the cursor. */
+  /**
+   * Copies the coordinates and values under the cursor as tab-separated values (a header row and
+   * one row: x, y, lat, lon, one column per visible layer) that paste into a spreadsheet.
+   */
   copyReadout(): void {
     const pointer = this.deps.pointer()
     const { viewer } = this.deps
@@ -117,9 +129,9 @@ export class ViewCommands {
       this.deps.toast('Point at the image first: c copies what is under the cursor')
       return
     }
-    const text = readoutText(readoutAt(viewer, pointer.x, pointer.y))
-    copyText(text)
-      .then(() => this.deps.toast(`Copied: ${text}`))
+    const readout = readoutAt(viewer, pointer.x, pointer.y)
+    copyText(readoutTsv(readout))
+      .then(() => this.deps.toast(`Copied: ${readoutText(readout)}`))
       .catch((error: unknown) => this.deps.messages.show('Could not copy the readout', messageOf(error)))
   }
 
