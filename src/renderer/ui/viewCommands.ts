@@ -111,8 +111,8 @@ export class ViewCommands {
     try {
       await downloadPng(picture, name)
       for (const file of sideCars) downloadText(file)
-      const with_ = sideCars.length > 0 ? ` with ${sideCars.map((f) => f.fileName.slice(f.fileName.indexOf('.', name.length - 4))).join(', ')}` : ''
-      this.deps.toast(`Saved the view as ${name} (${picture.width} × ${picture.height})${with_}`)
+      const placedBy = sideCars.length > 0 ? `, placed on the map by ${sideCars.map((f) => f.fileName).join(', ')}` : ''
+      this.deps.toast(`Saved the view as ${name} (${picture.width} × ${picture.height})${placedBy}`)
     } catch (error) {
       this.deps.messages.show('Could not save the view', messageOf(error))
     }
