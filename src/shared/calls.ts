@@ -6,7 +6,7 @@
  * must match them), and the bridge's proxy (`proxyCalls`). Adding a call touches this table and
  * the service's handler, nothing else.
  */
-import { type Check, type Shape, type ShapeOf, anyString, arrayOf, between, checkShape, fail, integer, oneOf, record, text } from './check'
+import { type Check, type Shape, type ShapeOf, anyString, arrayOf, between, checkShape, fail, integer, oneOf, optional, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
 import type { CrsInfo, RasterInfo } from './raster'
 
@@ -122,7 +122,8 @@ const tileRequest: Check<TileRequest> = (value, name) => {
 
 /** Calls, renderer → service: each gets exactly one reply (`reply` or `reply-error`). */
 export const CALLS = {
-  open: call<OpenedRaster>()({ path: text(MESSAGE_LIMITS.maxPathLength) }),
+  // `name`: the file as the person gave it (a dropped file's own name), which a failure's message names instead of the path.
+  open: call<OpenedRaster>()({ path: text(MESSAGE_LIMITS.maxPathLength), name: optional(text(MESSAGE_LIMITS.maxNameLength)) }),
   'upload-begin': call<{ uploadId: string }>()({ name: text(MESSAGE_LIMITS.maxNameLength), size: integer(MESSAGE_LIMITS.maxUploadSize) }),
   'upload-end': call<OpenedRaster>()({ uploadId: id }),
   close: call<Record<string, never>>()({ rasterId: id }),

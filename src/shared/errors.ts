@@ -47,9 +47,18 @@ export class CannotOpenError extends TesseraError {
     readonly path: string,
     readonly reason: string
   ) {
-    super('open-failed', `Cannot open ${path}: ${reason}`)
+    super('open-failed', cannotOpenMessage(path, reason))
     this.name = 'CannotOpenError'
   }
+}
+
+/**
+ * "Cannot open <file>: <reason>", the one message of a file that does not open, whatever the route
+ * (command line, Open dialog, drop): `file` as the person gave it — the path typed or picked, a
+ * dropped file's own name, never a temporary upload's path.
+ */
+export function cannotOpenMessage(file: string, reason: string): string {
+  return `Cannot open ${file}: ${reason.trim().replace(/\s*:\s*$/, '')}`
 }
 
 /** Short, printable form of any value for an error message (strings quoted, long values cut). */

@@ -63,7 +63,7 @@ describe('TextureService', () => {
     expect(refused).toMatchObject({
       type: 'reply-error',
       id: 3,
-      error: { code: 'overloaded', message: 'Cannot open big.tif: 2 rasters are already open on this connection; close one first' }
+      error: { code: 'overloaded', message: `Cannot open ${fixtures.tiledTiff}: 2 rasters are already open on this connection; close one first` }
     })
     expect(service.stats().openRasters).toBe(2)
     await call(service, { type: 'close', id: 4, rasterId: first.rasterId })

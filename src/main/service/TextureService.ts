@@ -4,9 +4,9 @@
  * pyramid progress, and answers calls. It takes a sink and never knows which transport carries it.
  * Every incoming message is validated here first; a malformed one gets an error reply, never a crash.
  */
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { type ServiceCalls, type ServiceNotifications, handleCall, handleNotify } from '../../shared/calls'
-import { CannotOpenError, TesseraError, expectedMessage, messageOf, toErrorInfo } from '../../shared/errors'
+import { CannotOpenError, TesseraError, cannotOpenMessage, expectedMessage, messageOf, toErrorInfo } from '../../shared/errors'
 import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
 import type { OpenBatchSlot, OpenedRaster, ReplyMessage, ServiceStats } from '../../shared/protocol'
@@ -126,8 +126,8 @@ export class TextureService {
    * pushes `raster-opened` (with `batch`, its place among files given together). Rejects with a
    * TesseraError('open-failed') naming the file.
    */
-  async openHostPath(path: string, batch?: OpenBatchSlot): Promise<OpenedRaster> {
-    const opened = await this.open(path, null)
+  async openHostPath(path: string, batch?: OpenBatchSlot, shownAs: string = path): Promise<OpenedRaster> {
+    const opened = await this.open(path, null, shownAs)
     this.sink.send({ type: 'raster-opened', rasterId: opened.rasterId, info: opened.info, ...(batch ? { batch } : {}) })
     this.startRaster(opened)
     return opened
@@ -161,17 +161,19 @@ export class TextureService {
 
   /** The service's side of every call of the protocol (`calls.ts`), by name. */
   private readonly calls: ServiceCalls = {
-    open: async ({ path }) => {
+    open: async ({ path, name }) => {
       if (!this.options.mayOpenPath(path)) {
         throw new TesseraError('not-allowed', `Opening ${path} by path is not allowed: drop or upload the file instead`)
       }
-      return this.open(path, null)
+      return this.open(path, null, name ?? path)
     },
     'upload-begin': async ({ name, size }) => ({ uploadId: await this.uploadStore().begin(name, size) }),
     'upload-end': async ({ uploadId }) => {
-      const path = await this.uploadStore().end(uploadId)
+      const store = this.uploadStore()
+      const name = store.nameOf(uploadId)
+      const path = await store.end(uploadId)
       try {
-        return await this.open(path, path)
+        return await this.open(path, path, name ?? basename(path))
       } catch (error) {
         await this.uploads?.remove(path)
         throw error
@@ -209,21 +211,22 @@ export class TextureService {
     'cancel-obsolete': ({ rasterId, keep }) => this.raster(rasterId).raster.cancelObsolete(keep)
   }
 
-  private async open(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
+  /** Opens `path`; a failure names the file `shownAs`, as the person gave it. */
+  private async open(path: string, uploadedPath: string | null, shownAs: string): Promise<OpenedRaster> {
     const { maxOpenRasters } = this.options
     if (this.rasters.size + this.opening >= maxOpenRasters) {
       if (uploadedPath) await this.uploads?.remove(uploadedPath)
-      throw new TesseraError('overloaded', `Cannot open ${basename(path)}: ${maxOpenRasters} rasters are already open on this connection; close one first`)
+      throw new TesseraError('overloaded', `Cannot open ${shownAs}: ${maxOpenRasters} rasters are already open on this connection; close one first`)
     }
     this.opening++
     try {
-      return await this.openCounted(path, uploadedPath)
+      return await this.openCounted(path, uploadedPath, shownAs)
     } finally {
       this.opening--
     }
   }
 
-  private async openCounted(path: string, uploadedPath: string | null): Promise<OpenedRaster> {
+  private async openCounted(path: string, uploadedPath: string | null, shownAs: string): Promise<OpenedRaster> {
     const rasterId = `r${++this.sequence}`
     const raster = new LiveRaster(rasterId, path, {
       sink: this.sink,
@@ -238,7 +241,7 @@ export class TextureService {
     try {
       await raster.open()
     } catch (error) {
-      throw new TesseraError('open-failed', openFailureMessage(error, path, uploadedPath !== null))
+      throw new TesseraError('open-failed', openFailureMessage(error, path, shownAs))
     }
     if (this.closed) {
       await raster.close()
@@ -303,15 +306,15 @@ function stripUndefined<T extends object>(options: T): Partial<T> {
 }
 
 /**
- * The message a person reads when a file does not open: it names the file (an upload by the name
- * it was dropped with, not its temporary path) and ends on the cause, not on libvips' dangling ':'.
+ * The message a person reads when a file does not open, the same by every route: it names the file
+ * as the person gave it (`shownAs`: the path typed or picked, a dropped file's own name, never an
+ * upload's temporary path) and ends on the cause, not on libvips' dangling ':'.
  */
-export function openFailureMessage(error: unknown, path: string, uploaded: boolean): string {
-  if (error instanceof CannotOpenError) {
-    return `Cannot open ${uploaded ? basename(error.path) : error.path}: ${error.reason.trim().replace(/\s*:\s*$/, '')}`
-  }
+export function openFailureMessage(error: unknown, path: string, shownAs: string): string {
+  if (error instanceof CannotOpenError) return cannotOpenMessage(shownAs, error.reason)
   // An opener of the host's own (not `openRaster`) may throw any error: name the file around it.
-  let message = messageOf(error).trim().replace(/\s*:\s*$/, '')
-  if (!message.includes(path)) message = `Could not open ${path}: ${message}`
-  return uploaded ? message.split(path).join(basename(path)) : message
+  const message = messageOf(error)
+  const absolute = resolve(path)
+  const named = [path, absolute].find((p) => message.includes(p))
+  return named ? message.split(named).join(shownAs).trim().replace(/\s*:\s*$/, '') : cannotOpenMessage(shownAs, message)
 }

@@ -89,6 +89,11 @@ export class UploadStore {
     })
   }
 
+  /** The name the file of an upload in progress was given (a dropped file's own name), or undefined. */
+  nameOf(uploadId: string): string | undefined {
+    return this.uploads.get(uploadId)?.name
+  }
+
   /** Waits for every write, closes the file and resolves with its path; rejects when bytes are missing. */
   async end(uploadId: string): Promise<string> {
     const upload = this.get(uploadId)

@@ -117,8 +117,8 @@ export abstract class BridgeBase implements TesseraBridge {
   }
 
   // The renderer's names for the calls it makes most (the `calls` proxy has every one).
-  openPath(path: string): Promise<OpenedRaster> {
-    return this.calls.open({ path })
+  openPath(path: string, name?: string): Promise<OpenedRaster> {
+    return this.calls.open(name === undefined ? { path } : { path, name })
   }
 
   async close(rasterId: string): Promise<void> {

@@ -53,7 +53,7 @@ export class PreloadBridge extends BridgeBase {
     const path = this.api.pathForFile(file)
     if (!path) throw new TesseraError('not-allowed', `Expected a file from disk for ${file.name} but it has no path`)
     onProgress?.({ name: file.name, sentBytes: file.size, totalBytes: file.size })
-    return this.openPath(path)
+    return this.openPath(path, file.name)
   }
 
   showOpenDialog(): Promise<OpenedRaster[]> {

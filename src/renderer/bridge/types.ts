@@ -42,7 +42,8 @@ export interface TesseraBridge {
   /** Every call of the protocol (`calls.ts`), one method each; the methods below name the common ones. */
   readonly calls: ServiceCalls
   /** Opens a file the host may read (a dropped file's path in Electron, a path given to `serve`). */
-  openPath(path: string): Promise<OpenedRaster>
+  /** Opens a host path; `name` is how a failure names the file (a dropped file's own name), else the path. */
+  openPath(path: string, name?: string): Promise<OpenedRaster>
   /**
    * Opens a file the user dropped or picked. Electron resolves its path (webUtils.getPathForFile);
    * the browser uploads its bytes in chunks, reporting progress.
