@@ -15,13 +15,16 @@
  *   (top-left, middle, bottom-right edge): "exact", or the largest absolute difference of a sample
  *   (within ±3 is the contract for JPEG and lossy WebP), and any pixel whose validity (mask,
  *   no-data, alpha) differs from GDAL's mask.
+ * ESRI ASCII grids (2000² and 10000², Float32 text written by GDAL) are opened twice each, with an
+ * empty cache and then from it: time to open, to first pixels (the coarsest tile) and to full
+ * resolution (the text read whole into the cache, then a level-0 tile).
  * Sizes are moderate (1500 × 1000, 1.5 Mpx) except the realistic striped Int16 DEM (8000 × 8000,
  * GDAL's default strips, decoded in place with an overview decoded in the background) and a
  * 6000 × 4000 tiled DEM without overviews (24 Mpx: its coarse levels come from a background
  * overview too). --quick halves the sides. Files are in the page cache (just written), so opens
  * are warm-cache opens.
  * No baseline: the figures are Tessera's own. GDAL is the reference of the pixels, not of the
- * times. Run: node --import tsx bench/fidelity.ts [--quick]. Writes bench/results/fidelity.json.
+ * times. Run: node --import tsx bench/fidelity.ts [--quick] [--ascii-grids]. Writes bench/results/fidelity.json.
  */
 import { registerModulePathHook } from './modulePathHook'
 import { isQuick, printCells, round, writeSuiteResult, type ResultRow } from './report'
@@ -286,6 +289,51 @@ async function measure(kind: Kind, pool: ReturnType<typeof createDecodePool>, ba
   return measured
 }
 
+/** ESRI ASCII grids written by GDAL (`-of AAIGrid`), Float32 water depths with no-data: sides of the bench's rows. */
+const ASCII_GRID_SIDES = quick ? [1000, 5000] : [2000, 10000]
+
+/**
+ * An ASCII grid opened twice: first with an empty cache (a quick overview, then the whole text
+ * read into the cache in the background), then from its cache. Each row: time to open, to the
+ * first pixels (the coarsest tile, asked as soon as the open resolves) and to full resolution (the
+ * grid read whole, `onPyramidReady`, and the middle level-0 tile read), ms from the start of the open.
+ */
+async function measureAsciiGrid(side: number, pool: ReturnType<typeof createDecodePool>, background: ReturnType<typeof createDecodePool>): Promise<Measured[]> {
+  const made = performance.now()
+  const path = await gdal.gdalRaster(dir, `grid-${side}`, gdal.floatWithHoles(side, side), ['-of', 'AAIGrid'], { noData: -9999, geoTransform: UTM, srs: 'EPSG:32631' }, 'asc')
+  console.log(`  (GDAL wrote the ${side}² grid, ${round(statSync(path).size / 1e6)} MB, in ${round(ms(made) / 1000)} s)`)
+  const cacheDir = join(dir, `grid-cache-${side}`)
+  const rows: Measured[] = []
+  for (const open of ['first open', 'cached open']) {
+    const start = performance.now()
+    let ready!: () => void
+    const whole = new Promise<void>((resolve) => (ready = resolve))
+    const source = await openRaster(path, { pool, backgroundPool: background, cacheDir, onPyramidReady: () => ready(), onPyramidError: () => ready() })
+    const openMs = ms(start)
+    const { levels, tileSize } = source.info
+    const coarse = (await source.readTile(levels.length - 1, 0, 0), ms(start))
+    if (!source.info.pyramidReady) await whole
+    const middle = [Math.floor(Math.ceil(levels[0]!.width / tileSize) / 2), Math.floor(Math.ceil(levels[0]!.height / tileSize) / 2)] as const
+    const fine = (await source.readTile(0, middle[0], middle[1]), ms(start))
+    const i = source.info
+    rows.push({
+      kind: `ESRI ASCII grid Float32, ${open} (level-0 ms: read whole)`,
+      size: `${side}×${side}`,
+      fileMB: round(statSync(path).size / 1e6),
+      result: `${i.tileKind} ${i.sampleType}×${i.bands}, ${i.strategy}${i.pyramidReady ? '' : ' (not read whole)'}`,
+      refused: false,
+      openMs: [openMs],
+      coarsestMs: [coarse],
+      level0Ms: [fine],
+      levels: levels.length,
+      check: await checkLevel0(path, source),
+      tolerance: 0
+    })
+    await source.close()
+  }
+  return rows
+}
+
 function fidelityText(m: Measured): string {
   if (m.refused) return '— (refused)'
   const c = m.check!
@@ -312,11 +360,18 @@ try {
   pool.warm()
   background.warm()
   await Promise.all([pool.run({ kind: 'probe', path: warmFile }), pool.run({ kind: 'probe', path: warmFile }), background.run({ kind: 'probe', path: warmFile })])
-  for (const kind of kinds) {
+  // --ascii-grids: only the ESRI ASCII grid rows.
+  for (const kind of process.argv.includes('--ascii-grids') ? [] : kinds) {
     const started = performance.now()
     const m = await measure(kind, pool, background)
     measured.push(m)
     console.log(`  ${m.kind}: open ${round(median(m.openMs))} ms — ${m.result} — ${fidelityText(m)} (${round(ms(started) / 1000)} s with GDAL's side)`)
+  }
+  for (const side of ASCII_GRID_SIDES) {
+    for (const m of await measureAsciiGrid(side, pool, background)) {
+      measured.push(m)
+      console.log(`  ${m.kind} ${m.size}: open ${round(m.openMs[0]!)} ms, first pixels ${round(m.coarsestMs[0]!)} ms, full resolution ${round(m.level0Ms[0]!)} ms — ${m.result} — ${fidelityText(m)}`)
+    }
   }
 } finally {
   await Promise.all([pool.close(), background.close()])

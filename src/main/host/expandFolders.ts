@@ -9,7 +9,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 
 /** Extensions of the files a folder stands for (lower case, without the dot). */
-export const IMAGE_EXTENSIONS: readonly string[] = ['tif', 'tiff', 'jpg', 'jpeg', 'png', 'webp', 'avif', 'gif', 'svg', 'heic', 'heif']
+export const IMAGE_EXTENSIONS: readonly string[] = ['tif', 'tiff', 'jpg', 'jpeg', 'png', 'webp', 'avif', 'gif', 'svg', 'heic', 'heif', 'asc']
 
 const names = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
 

@@ -86,7 +86,7 @@ async function writeGrid(job: AsciiGridBuildJob, partial: string, sampleType: Gr
         while (i < limit && !isSpace(buffer[i]!)) i++
         if (rowIndex === nrows) throw new AsciiGridFormatError(line, `no more values after the ${nrows} rows of ${ncols} the header gives, but found "${tokenText(buffer, start, i)}"`)
         valueLine = line
-        const value = parseNumber(buffer, start, i)
+        const value = parseNumber(buffer, start, i, !integer)
         if (invalidToken) throw new AsciiGridFormatError(line, `a number but found "${tokenText(buffer, start, i)}"`)
         if (integer && floatSyntax) throw new DecimalInIntegerGrid()
         row[col++] = value

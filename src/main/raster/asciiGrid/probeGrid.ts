@@ -129,7 +129,8 @@ function sampleRows(fd: number, size: number, header: AsciiGridHeader, target: {
   let float = false
   for (let y = 0; y < target.height; y++) {
     const row = Math.min(nrows - 1, Math.floor(((y + 0.5) * nrows) / target.height))
-    const offset = Math.max(dataStart, Math.floor(dataStart + row * rowBytes) - 1)
+    // The last rows are looked for a few rows before the end: the resynchronisation must find a line after the offset.
+    const offset = Math.max(dataStart, Math.floor(dataStart + Math.min(row, nrows - 3) * rowBytes) - 1)
     let length = readSync(fd, buffer, 0, buffer.length, offset)
     let start = offset === dataStart ? 0 : buffer.indexOf(10) + 1
     if (offset !== dataStart && start === 0) return null
@@ -143,13 +144,7 @@ function sampleRows(fd: number, size: number, header: AsciiGridHeader, target: {
       end = buffer.indexOf(10, start)
     }
     if (end < 0 || end > length) end = length
-    if (start >= end) {
-      // The last line of the file: take the one before it.
-      if (offset === dataStart) return null
-      end = buffer.lastIndexOf(10, start - 2)
-      start = buffer.lastIndexOf(10, end - 1) + 1
-      if (end <= 0) return null
-    }
+    if (start >= end) return null
     let token = 0
     let next = 0
     let i = start
@@ -161,7 +156,7 @@ function sampleRows(fd: number, size: number, header: AsciiGridHeader, target: {
       const tokenStart = i
       while (i < end && !isSpace(buffer[i]!)) i++
       if (token === columns[next]) {
-        const value = parseNumber(buffer, tokenStart, i)
+        const value = parseNumber(buffer, tokenStart, i, true)
         if (invalidToken) {
           throw new AsciiGridFormatError(approximateLine(header, offset, rowBytes), `a number but found "${tokenText(buffer, tokenStart, i)}"`)
         }

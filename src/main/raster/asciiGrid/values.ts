@@ -19,8 +19,10 @@ const FAST_DIGITS = 15
  * The double that bytes[start, end) denote (correctly rounded, as strtod), or NaN with
  * `invalidToken` set. Clinger's fast path (a mantissa of at most 15 digits and a power of ten of at
  * most 22, one exact operand each: one IEEE operation, correctly rounded); `Number()` otherwise.
+ * With `float32`, the value is only wanted rounded to float (a Float32 grid): longer mantissas take
+ * a fast path too, and the float is returned.
  */
-export function parseNumber(bytes: Uint8Array, start: number, end: number): number {
+export function parseNumber(bytes: Uint8Array, start: number, end: number, float32 = false): number {
   invalidToken = false
   floatSyntax = false
   let i = start
@@ -75,7 +77,16 @@ export function parseNumber(bytes: Uint8Array, start: number, end: number): numb
     scale += exponentNegative ? -exponent : exponent
   }
   if (i !== end) return invalid()
-  if (significant > FAST_DIGITS || scale < -22 || scale > 22) return slowPath(bytes, start, end)
+  if (significant > FAST_DIGITS || scale < -22 || scale > 22) {
+    if (!float32 || scale < -300 || scale > 300) return slowPath(bytes, start, end)
+    // GDAL writes Float32 grids with 20 significant digits. The double computed here is within a
+    // few units of the last place of the exact one; rounded to float it is the same float unless
+    // the value lies within 1e-14 of halfway between two floats: checked, and then the slow path.
+    const approximate = scale >= 0 ? mantissa * 10 ** scale : mantissa / 10 ** -scale
+    const single = Math.fround(approximate)
+    if (Math.fround(approximate * (1 + 1e-14)) !== single || Math.fround(approximate * (1 - 1e-14)) !== single) return slowPath(bytes, start, end)
+    return negative ? -single : single
+  }
   const value = scale >= 0 ? mantissa * POWERS_OF_TEN[scale]! : mantissa / POWERS_OF_TEN[-scale]!
   return negative ? -value : value
 }
