@@ -98,6 +98,9 @@ describe('the calls of the protocol', () => {
     // Uploads are refused by a service without an upload directory: the call still reaches its handler.
     expect((await rejection(bridge.calls['upload-begin']({ name: 'a.png', size: 3 }))).code).toBe('not-allowed')
     expect((await rejection(bridge.calls['upload-end']({ uploadId: 'u1' }))).code).toBe('not-allowed')
+    // Set CRS…: the EPSG registry searched, a CRS described as a file's.
+    expect((await bridge.calls['search-crs']({ query: '2154' }))[0]).toMatchObject({ epsg: 2154 })
+    expect(await bridge.calls['describe-crs']({ definition: 'EPSG:32631' })).toMatchObject({ id: 'EPSG:32631', epsg: 32631, source: 'manual' })
     const called = new Set(bridge.sent.map((m) => m.type))
     for (const name of Object.keys(CALLS)) expect(called.has(name as never)).toBe(true)
   })
