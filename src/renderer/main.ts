@@ -101,6 +101,10 @@ async function main(): Promise<void> {
     toggleSidebar,
     help: () => help.toggle()
   })
+  // The profile and measure tools (issue 23): their own folder, loaded beside the rest.
+  void import('./ui/tools/installTools')
+    .then(({ installTools }) => installTools({ viewer, orientation, stage, toolbar: toolbar.root, calls: bridge.calls, errors, toast: (text) => toast.show(text) }))
+    .catch((error: unknown) => errors.show('The profile and measure tools could not start', messageOf(error)))
   installKeyboard(keyActions({ session, commands, orientation, dropZone, help, crsDialog, errors, toggleSidebar }), () => session.showing.mode === 'browse')
   session.onShown((shown) => {
     document.title = shown.title

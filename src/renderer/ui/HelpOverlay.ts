@@ -13,7 +13,7 @@ export class HelpOverlay {
     close.addEventListener('click', () => this.hide())
     box.append(close, element('h2', 'help-title', 'Keyboard and mouse'))
     const rows = helpRows(shortcuts)
-    for (const group of ['Files', 'View', 'Layers', 'Window'] as const) {
+    for (const group of ['Files', 'View', 'Layers', 'Tools', 'Window'] as const) {
       const inGroup = rows.filter((r) => r.group === group)
       if (inGroup.length === 0) continue
       const table = element('dl', 'help-table')

@@ -29,12 +29,16 @@ export type ShortcutAction =
   | 'panRight'
   | 'panUp'
   | 'panDown'
+  | 'toolProfile'
+  | 'toolDistance'
+  | 'toolArea'
+  | 'finishDrawing'
 
 export interface Shortcut {
   /** Keys as people read them ("Ctrl+O", "← / →"). */
   keys: string
   description: string
-  group: 'Files' | 'View' | 'Layers' | 'Window'
+  group: 'Files' | 'View' | 'Layers' | 'Tools' | 'Window'
   /** KeyboardEvent matches: `key` (case-sensitive as the event gives it) and modifiers; empty for gestures. */
   match: ReadonlyArray<{ key: string; ctrl?: boolean; alt?: boolean; shift?: boolean }>
   action?: ShortcutAction
@@ -70,6 +74,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Alt+↑ / Alt+↓', description: 'Move the selected layer up / down', group: 'Layers', match: [{ key: 'ArrowUp', alt: true }], action: 'layerUp' },
   { keys: 'Alt+↓', description: 'Move the selected layer down', group: 'Layers', match: [{ key: 'ArrowDown', alt: true }], action: 'layerDown' },
   { keys: 'Alt+click the eye', description: 'Show this layer alone (again: show all)', group: 'Layers', match: [] },
+  { keys: 'p', description: 'Profile along a line (again: leave the tool)', group: 'Tools', match: [{ key: 'p' }], action: 'toolProfile' },
+  { keys: 'm', description: 'Measure a distance (again: leave the tool)', group: 'Tools', match: [{ key: 'm' }], action: 'toolDistance' },
+  { keys: 'Shift+M', description: 'Measure an area (again: leave the tool)', group: 'Tools', match: [{ key: 'M', shift: true }], action: 'toolArea' },
+  { keys: 'Click', description: 'With a tool: add a point (drag still pans)', group: 'Tools', match: [] },
+  { keys: 'Double-click / Enter', description: 'With a tool: finish the line or polygon', group: 'Tools', match: [{ key: 'Enter' }], action: 'finishDrawing' },
+  { keys: 'Esc ', description: 'With a tool: cancel the line being drawn; again: leave the tool', group: 'Tools', match: [] },
   { keys: '?', description: 'This help', group: 'Window', match: [{ key: '?', shift: true }, { key: '?' }], action: 'help' },
   { keys: 'Esc', description: 'Close the help, dismiss the messages', group: 'Window', match: [{ key: 'Escape' }], action: 'escape' }
 ]
