@@ -26,7 +26,7 @@ import {
   text
 } from './check'
 import type { ErrorCode, ErrorInfo } from './errors'
-import { type BandInfo, type BandStatistics, type CrsInfo, type Georeference, HISTOGRAM_BINS, type LevelSize, type RasterInfo, type SampleType } from './raster'
+import { type BandInfo, type BandStatistics, type ClassName, type CrsInfo, type Georeference, HISTOGRAM_BINS, type LevelSize, type PaletteEntry, type RasterInfo, type SampleType } from './raster'
 
 /**
  * Files the host opens together (command line, File > Open with several files, a folder): the
@@ -121,6 +121,11 @@ const georeference = shape({
   rotated: boolean
 } satisfies { [K in keyof Georeference]-?: Check<Georeference[K]> })
 
+const paletteEntry: Check<PaletteEntry> = (value, name) => {
+  if (!Array.isArray(value) || value.length !== 4) fail('array of 4 colour components (r, g, b, a)', name, value)
+  return value.map((c, i) => integer(255)(c, `${name}[${i}]`)) as PaletteEntry
+}
+
 const displayBands: Check<RasterInfo['displayBands']> = (value, name) => {
   if (!Array.isArray(value) || (value.length !== 1 && value.length !== 3)) fail('array of 1 or 3 band indices', name, value)
   return value.map((band, i) => integer(maxBands)(band, `${name}[${i}]`)) as RasterInfo['displayBands']
@@ -151,7 +156,9 @@ const rasterInfo: Check<RasterInfo> = shape({
   statistics: nullable(bandStatistics),
   georeference: nullable(georeference),
   strategy: oneOf('tiled', 'memory', 'pyramid'),
-  pyramidReady: boolean
+  pyramidReady: boolean,
+  palette: optional(arrayOf(paletteEntry, 65_536, 'palette entries')),
+  classNames: optional(arrayOf(shape({ value: anyNumber, name: anyString('string') } satisfies { [K in keyof ClassName]: Check<ClassName[K]> }), 65_536, 'classes'))
 } satisfies { [K in keyof RasterInfo]-?: Check<RasterInfo[K]> })
 
 /** Events, service → renderer: the renderer checks each against its payload, and drops (and reports) what does not match. */
@@ -166,9 +173,10 @@ export const EVENTS = {
   'tile-failed': event({ rasterId: id, key: anyString('string tile key'), error: errorInfo }),
   /**
    * `rasterId` names the raster the error is about, when it is about one (its file changed or
-   * vanished); `batch`, the place of a file the host failed to open among files given together.
+   * vanished); `batch`, the place of a file the host failed to open among files given together,
+   * and `file`, that file as the host was given it (its path on the command line or in File > Open).
    */
-  error: event({ error: errorInfo, rasterId: optional(id), batch: optional(openBatchSlot) }, { replay: true })
+  error: event({ error: errorInfo, rasterId: optional(id), batch: optional(openBatchSlot), file: optional(text(MESSAGE_LIMITS.maxPathLength)) }, { replay: true })
 }
 
 type Events = typeof EVENTS

@@ -27,7 +27,13 @@ export const DROPPED_ERRORS: ReadonlyArray<{ name: BadCase; cause: RegExp }> = [
   { name: 'tiff-tile-offsets-past-end', cause: /past the end of the file .* truncated or damaged/ },
   { name: 'tiff-absurd-tile-size', cause: /its header is damaged or invalid \(.*tile size out of range\)/ },
   // The external entity is refused, not read: the SVG does not open (the secret never shows).
-  { name: 'svg-external-refs', cause: /its XML uses an entity that is not defined here \(external entities are never loaded\) \(.*Entity 'secret' not defined/ }
+  { name: 'svg-external-refs', cause: /its XML uses an entity that is not defined here \(external entities are never loaded\) \(.*Entity 'secret' not defined/ },
+  // Issue 22: what a file is, named, and what to do; sizes refused from the header, nothing decoded.
+  { name: 'netcdf', cause: /it is a NetCDF file .*gdal_translate NETCDF:"model-output\.nc"/ },
+  { name: 'text-renamed-tif', cause: /it is a text file .*its name ends in \.tif, but its content is not a TIFF/ },
+  { name: 'claim-striped-tiff', cause: /200000×200000 = 40 gigapixels .*above the limit of 1 gigapixel/ },
+  { name: 'claim-png', cause: /200000×200000 = 40 gigapixels, above the limit of 1 gigapixel/ },
+  { name: 'claim-webp', cause: /40 gigapixels, above the limit of 1 gigapixel/ }
 ]
 
 /** Cases a person can only name by path (no bytes to drop), and the cause each error must name. */

@@ -111,7 +111,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     files.forEach((file, index) => {
       const slot = { batch, index, size: files.length }
       service.openHostPath(file, slot).catch((error: unknown) => {
-        sink.send({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot })
+        sink.send({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot, file })
       })
     })
   }

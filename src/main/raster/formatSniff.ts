@@ -43,7 +43,7 @@ interface FileView extends SniffInput {
   ext: string
   /** The name without its directory, quoted for a shell command when it needs it. */
   quoted: string
-  /** The name with the extension changed to `.tif`, quoted likewise. */
+  /** The name with the extension changed to `.tif` (`-converted.tif` for a name that ends in .tif already), quoted likewise. */
   tif: string
   startsWith(signature: string | readonly number[], at?: number): boolean
   text: string | null
@@ -226,7 +226,8 @@ export function sniffFormat(input: SniffInput): SniffedFormat | null {
     ...input,
     ext,
     quoted: shellQuote(name),
-    tif: shellQuote(`${basename(name, extname(name))}.tif`),
+    // The output of a suggested conversion: never the input itself (a text file named x.tif gives x-converted.tif).
+    tif: shellQuote(`${basename(name, extname(name))}${/^\.tiff?$/i.test(extname(name)) ? '-converted' : ''}.tif`),
     startsWith: (signature, at = 0) => {
       const bytes = typeof signature === 'string' ? Array.from(signature, (c) => c.charCodeAt(0)) : signature
       if (input.head.length < at + bytes.length) return false

@@ -123,7 +123,7 @@ export class ElectronTransport {
         try {
           return await page.service.openHostPath(path, slot)
         } catch (error) {
-          page.port.postMessage({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot } satisfies EventMessage)
+          page.port.postMessage({ type: 'error', error: toErrorInfo(error, 'open-failed'), batch: slot, file: path } satisfies EventMessage)
           return null
         }
       })

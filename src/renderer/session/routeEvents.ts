@@ -59,9 +59,11 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
    * together gives up its place; a message about an open layer's file is that layer's one message
    * (its failed tiles say no more).
    */
-  const serviceError = (error: ErrorInfo, rasterId: string | undefined, slot: OpenBatchSlot | undefined): void => {
+  const serviceError = (error: ErrorInfo, rasterId: string | undefined, slot: OpenBatchSlot | undefined, file: string | undefined): void => {
     const batch = session.hostBatch(slot)
     if (batch && slot) session.failInBatch(batch, slot.index)
+    // A file the host failed to open (command line, File > Open): said as a dropped file's failure is.
+    if (file !== undefined) return void routes.messages.show(`Could not open ${file}`, error.message)
     const layer = (rasterId ? viewer.layer(rasterId) : undefined) ?? [...viewer.layers].reverse().find((l) => error.message.includes(l.info.name))
     if (!layer) return void routes.messages.show('Tessera service', error.message)
     session.records.ensure(layer.rasterId, layer.info.name).failed = true
@@ -94,7 +96,7 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
     bridge.on('raster-opened', ({ rasterId, info, batch }) => session.add({ rasterId, info }, session.hostBatch(batch), batch?.index ?? 0)),
     bridge.on('raster-updated', ({ rasterId, info }) => updated(rasterId, info)),
     bridge.on('progress', ({ rasterId, progress }) => routes.progress(rasterId, `Building the overviews of ${viewer.layer(rasterId)?.info.name ?? 'a file'}`, progress)),
-    bridge.on('error', ({ error, rasterId, batch }) => serviceError(error, rasterId, batch)),
+    bridge.on('error', ({ error, rasterId, batch, file }) => serviceError(error, rasterId, batch, file)),
     bridge.on('connection', connectionChanged)
   ]
   return () => offs.forEach((off) => off())
