@@ -35,6 +35,7 @@ import { OpeningTimeline } from './session/timeline'
 import { reportViewSize } from './session/viewSizeReport'
 import { CrsMemory } from './session/crsMemory'
 import { SetCrsDialog } from './ui/SetCrsDialog'
+import { installSwipe } from './ui/SwipeDivider'
 
 async function main(): Promise<void> {
   const errors = new ErrorList(required('errors'))
@@ -98,14 +99,16 @@ async function main(): Promise<void> {
     previous: () => showing.browse(-1),
     next: () => showing.browse(1),
     exportPng: () => void commands.exportPng(),
+    toggleSwipe: () => swipe.toggle(),
     toggleSidebar,
     help: () => help.toggle()
   })
+  const swipe = installSwipe(viewer, orientation, () => session.rows.selected, (on) => toolbar.setSwipe(on))
   // The profile and measure tools (issue 23): their own folder, loaded beside the rest.
   void import('./ui/tools/installTools')
     .then(({ installTools }) => installTools({ viewer, orientation, stage, toolbar: toolbar.root, calls: bridge.calls, errors, toast: (text) => toast.show(text) }))
     .catch((error: unknown) => errors.show('The profile and measure tools could not start', messageOf(error)))
-  installKeyboard(keyActions({ session, commands, orientation, dropZone, help, crsDialog, errors, toggleSidebar }), () => session.showing.mode === 'browse')
+  installKeyboard({ ...keyActions({ session, commands, orientation, dropZone, help, crsDialog, errors, toggleSidebar }), toggleSwipe: () => swipe.toggle() }, () => session.showing.mode === 'browse')
   session.onShown((shown) => {
     document.title = shown.title
     toolbar.setMode(shown.mode, shown.canBrowse, shown.position)

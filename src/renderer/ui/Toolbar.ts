@@ -13,6 +13,8 @@ export interface ToolbarActions {
   previous(): void
   next(): void
   exportPng(): void
+  /** Swipe between the selected layer and those under it (absent: no button). */
+  toggleSwipe?(): void
   toggleSidebar(): void
   help(): void
 }
@@ -24,6 +26,7 @@ export class Toolbar {
   private readonly position: HTMLElement
   private readonly opening: HTMLElement
   private readonly scale: HTMLSelectElement
+  private readonly swipe: HTMLButtonElement | null
 
   constructor(parent: HTMLElement, actions: ToolbarActions) {
     this.root = element('div', 'toolbar', undefined, { 'data-testid': 'toolbar', role: 'toolbar', 'aria-label': 'Tessera' })
@@ -47,12 +50,16 @@ export class Toolbar {
     this.opening.hidden = true
     this.scale = element('select', 'tool-scale', undefined, { 'aria-label': 'Resolution of the saved PNG', title: 'Resolution of the saved PNG', 'data-testid': 'export-scale' })
     for (const k of EXPORT_SCALES) this.scale.append(new Option(k === 1 ? 'Screen' : `${k}×`, String(k)))
+    const toggleSwipe = actions.toggleSwipe?.bind(actions)
+    this.swipe = toggleSwipe ? button('Swipe', 'Compare the selected layer with those under it: a divider to drag (w)', 'toolbar-swipe', toggleSwipe) : null
+    this.swipe?.setAttribute('aria-pressed', 'false')
     this.root.append(
       open,
       this.mode,
       this.browse,
       this.opening,
       element('span', 'tool-spacer'),
+      ...(this.swipe ? [this.swipe] : []),
       button('Save PNG', 'Save the view as PNG (Ctrl+S), at the resolution chosen beside', 'toolbar-export', () => actions.exportPng()),
       this.scale,
       button('Sidebar', 'Show / hide the sidebar (s)', 'toolbar-sidebar', () => actions.toggleSidebar()),
@@ -73,6 +80,12 @@ export class Toolbar {
     this.mode.disabled = !available
     this.browse.hidden = mode !== 'browse' || !available
     if (this.position.textContent !== position) this.position.textContent = position
+  }
+
+  /** Shows whether the swipe is on. */
+  setSwipe(on: boolean): void {
+    this.swipe?.setAttribute('aria-pressed', String(on))
+    this.swipe?.classList.toggle('tool-on', on)
   }
 
   /** Files on their way ("Opening dem.tif…"); an empty list hides it. */

@@ -17,6 +17,7 @@ export type ShortcutAction =
   | 'help'
   | 'escape'
   | 'exportPng'
+  | 'toggleSwipe'
   | 'copyReadout'
   | 'toggleSidebar'
   | 'layerUp'
@@ -53,6 +54,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '← / →', description: 'Previous / next file while browsing one at a time', group: 'Files', match: [{ key: 'ArrowLeft' }], action: 'previous', whenBrowsing: true },
   { keys: '→', description: 'Next file while browsing', group: 'Files', match: [{ key: 'ArrowRight' }], action: 'next', whenBrowsing: true },
   { keys: 'b', description: 'Browse one at a time / stack as layers', group: 'Files', match: [{ key: 'b' }], action: 'toggleBrowse' },
+  { keys: 'w', description: 'Swipe: the selected layer left of a divider, the layers under it right (drag the divider)', group: 'Layers', match: [{ key: 'w' }], action: 'toggleSwipe' },
   { keys: 'Ctrl+S', description: 'Save the view as PNG', group: 'Files', match: [{ key: 's', ctrl: true }, { key: 'S', ctrl: true }], action: 'exportPng' },
   { keys: 'c', description: 'Copy the coordinates and value under the cursor', group: 'Files', match: [{ key: 'c' }], action: 'copyReadout' },
   { keys: 'Drag', description: 'Pan', group: 'View', match: [] },

@@ -469,7 +469,8 @@ export class Viewer {
     const covered = coveredLayers(
       this.layerList.map((l) => ({
         visible: l.visible,
-        opaque: !mayShowThrough(l),
+        // A masked layer (the swipe, view/Swipe.ts) shows what is under it beside its mask.
+        opaque: !mayShowThrough(l) && !l.container.mask,
         polygon: l.mapping.affine ? affineOutline(l.mapping.affine, l.info.width, l.info.height) : null
       })),
       viewOutline(view)
