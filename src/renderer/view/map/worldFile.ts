@@ -30,14 +30,15 @@ export function pictureToMap(view: ViewState, orientation: Orientation, picture:
     const k = picture.canvasPixelsPerScreen
     return worldToMap(screenToWorld(view, { x: canvas.x / k, y: canvas.y / k }))
   }
+  // Steps measured across the whole picture: map coordinates are large, a one-pixel difference loses digits.
   const origin = at(0, 0)
-  const alongRow = at(1, 0)
-  const alongColumn = at(0, 1)
+  const alongRow = at(picture.width, 0)
+  const alongColumn = at(0, picture.height)
   return {
-    a: alongRow.x - origin.x,
-    b: alongRow.y - origin.y,
-    c: alongColumn.x - origin.x,
-    d: alongColumn.y - origin.y,
+    a: (alongRow.x - origin.x) / picture.width,
+    b: (alongRow.y - origin.y) / picture.width,
+    c: (alongColumn.x - origin.x) / picture.height,
+    d: (alongColumn.y - origin.y) / picture.height,
     tx: origin.x,
     ty: origin.y
   }
