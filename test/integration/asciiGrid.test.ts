@@ -132,6 +132,15 @@ describe('ESRI ASCII grid: read as GDAL reads it', () => {
     await expectValuesAsGdal(source, path)
   })
 
+  it('reads a grid whose rows are longer than the bytes the header is looked for in', async () => {
+    const path = tmp.file('long-rows.asc')
+    const row = (r: number): string => Array.from({ length: 20000 }, (_, c) => ((c * 7 + r) % 1000) / 8).join(' ')
+    writeFileSync(path, `ncols 20000\nnrows 3\nxllcorner 10\nyllcorner 20\ncellsize 5\n${row(0)}\n${row(1)}\n${row(2)}\n`)
+    const { source } = await openWhole(path)
+    await expectValuesAsGdal(source, path)
+    await expectGeoreferenceAsGdal(source, path)
+  })
+
   it('opens a large grid coarse first, with progress, then serves every value exactly', async () => {
     const path = await makeGrid('coarse-first', gdal.floatWithHoles(W, H), { geoTransform: UTM, noData: -9999 })
     const { source, progress, firstReady } = await openWhole(path, { asciiGridReadWholeBelow: 0, overviewMaxSide: 200 })

@@ -58,12 +58,13 @@ export function parseAsciiGridHeader(head: Uint8Array): AsciiGridHeader {
   let offset = 0
   let line = 1
   for (;;) {
-    const end = text.indexOf('\n', offset)
-    if (end < 0) throw new AsciiGridFormatError(line, `a header line (key and value) or the first row of values, within the first ${HEADER_READ_BYTES} bytes`)
     const first = text.charCodeAt(offset)
     const isLetter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122)
+    // The values start at the first line that does not begin with a letter (a row may be longer than `head`).
+    if (!isLetter && /^[ \t]*[^\s]/.test(text.slice(offset, offset + 256))) break
+    const end = text.indexOf('\n', offset)
+    if (end < 0) throw new AsciiGridFormatError(line, `a header line (key and value) or the first row of values, within the first ${HEADER_READ_BYTES} bytes`)
     const raw = text.slice(offset, end).trim()
-    if (!isLetter && raw !== '') break
     if (raw !== '') {
       const [key, value, ...rest] = raw.split(/\s+/)
       const name = key!.toLowerCase() as Key
