@@ -139,7 +139,7 @@ export class ViewCommands {
   orientationSettled(): Promise<void> {
     const { viewer, orientation } = this.deps
     const width = orientation.canvasHost.clientWidth
-    return until(() => Math.abs(viewer.view.width - width) <= 1, 1000)
+    return until(() => Math.abs(viewer.view.width - width) <= 1, 3000)
   }
 }
 
