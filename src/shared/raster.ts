@@ -170,4 +170,20 @@ export interface RasterInfo {
   strategy: RasterStrategy
   /** False while a background pyramid is being built (strategy 'pyramid'). */
   pyramidReady: boolean
+  /**
+   * A paletted raster (a land cover): its one band, in 'bands' tiles, is the class value, drawn
+   * through this colour table (entry = value; r, g, b, a 0–255 as GDAL reads it), as QGIS does.
+   */
+  palette?: PaletteEntry[]
+  /** The class names of the raster attribute table GDAL keeps beside the file (its `.aux.xml`), by value. */
+  classNames?: ClassName[]
+}
+
+/** One colour of a palette: r, g, b, a, each 0–255. */
+export type PaletteEntry = [number, number, number, number]
+
+/** A class of a raster attribute table: the pixel value and its name ("Mixed forest"). */
+export interface ClassName {
+  value: number
+  name: string
 }

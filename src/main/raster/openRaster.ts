@@ -5,7 +5,7 @@
 import { open, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { CannotOpenError } from '../../shared/errors'
-import type { LevelSize } from '../../shared/raster'
+import type { LevelSize, PaletteEntry } from '../../shared/raster'
 import { pyramidLevels } from '../../shared/tiles'
 import { getDefaultPools } from './decodePools'
 import { isAsciiGrid, openAsciiGrid } from './asciiGrid/openAsciiGrid'
@@ -203,8 +203,22 @@ function rasterInfo(path: string, fileSize: number, probe: ProbeResult, strategy
     ...(probe.compression ? { compression: probe.compression } : {}),
     warnings: probe.warnings,
     strategy,
-    pyramidReady: strategy !== 'pyramid'
+    pyramidReady: strategy !== 'pyramid',
+    ...paletteOf(probe, output),
+    ...(probe.classNames ? { classNames: probe.classNames } : {})
   }
+}
+
+/**
+ * A paletted raster's colour table ('bands' tiles of the class index): each 16-bit TIFF colour-map
+ * entry to 8 bits as GDAL reads it (a GDAL-written map is value × 257), opaque.
+ */
+function paletteOf(probe: ProbeResult, output: PixelOutput): Pick<RasterInfo, 'palette'> {
+  const map = probe.layout.colorMap
+  if (output.kind !== 'bands' || !map || probe.bandInfo[0]?.colorInterpretation !== 'palette') return {}
+  const entries = map.length / 3
+  const palette = Array.from({ length: entries }, (_, i): PaletteEntry => [Math.round(map[i]! / 257), Math.round(map[entries + i]! / 257), Math.round(map[2 * entries + i]! / 257), 255])
+  return { palette }
 }
 
 /** The cause of a file-system error, in words. */

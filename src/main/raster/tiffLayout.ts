@@ -56,6 +56,10 @@ export interface TiffLayout {
   gdalColorInterp: string[]
   /** The band descriptions GDAL recorded in its GDAL_METADATA tag ('' for a band without one); empty or absent when none. */
   gdalDescriptions?: string[]
+  /** Pages of the file (IFDs of its main chain that are neither overviews nor masks: GDAL's subdatasets); the first is shown. */
+  pages?: number
+  /** TIFF Predictor of the first image (1 none, 2 horizontal differencing, 3 floating point). */
+  predictor?: number
 }
 
 /** GDAL's names of TIFF compressions. */
@@ -87,8 +91,9 @@ export function compressionName(code: number): string {
 
 /** Codecs libvips (sharp's libtiff) decodes. ZSTD, LZMA and LERC are not among them: its libtiff reads their tiles as zeros. */
 const VIPS_CODECS = new Set([1, 5, 7, 8, 32773, 32946, 50001])
-/** Codecs geotiff.js decodes in the worker (its JPEG and WebP decoders need a browser: not these). */
-const GEOTIFF_CODECS = new Set([1, 5, 8, 32773, 32946, 34887, 50000])
+/** Codecs geotiff.js decodes in the worker: its JPEG decoder is JavaScript (its WebP one needs a browser: not that). */
+const GEOTIFF_CODECS = new Set([1, 5, 7, 8, 32773, 32946, 34887, 50000])
+const JPEG = 7
 
 /** Which decoder reads the pixels of a TIFF. */
 export type TiffDecoder = 'vips' | 'geotiff'
@@ -116,36 +121,121 @@ export function isPictureLayout(layout: TiffLayout): boolean {
 }
 
 /**
+ * True when the file is an 8-bit paletted raster without alpha band (a land cover, a classified
+ * scene): its tiles carry the class index, drawn through the colour table, as QGIS does.
+ */
+export function isPaletteLayout(layout: TiffLayout): boolean {
+  return layout.sampleType === 'uint8' && layout.bitsPerSample === 8 && layout.hasColorMap && colorInterpretations(layout).join(',') === 'palette'
+}
+
+/**
+ * False for a JPEG image libvips cannot decode: libvips decodes a TIFF's JPEG tiles itself and
+ * takes only one- or three-component streams, so the tiles of grey + alpha or RGBA pixels
+ * compressed together fail ("tiff2vips: decompress error"; GDAL reads them). Strips go through
+ * libtiff, which reads them.
+ */
+export function vipsReadsJpegOf(image: Pick<TiffDirectory, 'compression' | 'tiled' | 'planarSeparate' | 'samplesPerPixel'>): boolean {
+  return image.compression !== JPEG || !image.tiled || image.planarSeparate || image.samplesPerPixel === 1 || image.samplesPerPixel === 3
+}
+
+/**
  * The decoder of a TIFF, or the reason it cannot be read correctly (a sentence fragment that
- * follows "Cannot open <file>: "). libvips reads 8-bit pictures in the codecs it has; geotiff.js
- * everything else it can decode (every sample type, band-interleaved, ZSTD, LERC); a codec
- * neither decodes is refused by name rather than shown as zeros.
+ * follows "Cannot open <file>: ", naming the layout in words). libvips reads 8-bit pictures in
+ * the codecs it has; geotiff.js everything else it can decode (every sample type, band-interleaved,
+ * paletted rasters as their class index, JPEG tiles libvips fails on, ZSTD, LERC); a layout
+ * neither decodes is refused by name rather than shown as zeros or failing tile by tile.
  */
 export function chooseTiffDecoder(layout: TiffLayout): { decoder: TiffDecoder } | { refused: string } {
   const codecs = new Set(layout.images.map((image) => image.compression))
   const masks = new Set(layout.masks.map((mask) => mask.compression))
+  const convert = 'convert it with gdal_translate -co COMPRESS=DEFLATE'
   for (const code of masks) {
-    if (!GEOTIFF_CODECS.has(code)) return { refused: `its mask's ${compressionName(code)} compression is not supported` }
+    if (!GEOTIFF_CODECS.has(code)) return { refused: `its mask is compressed with ${codecInWords(code)}, which is not supported; ${convert}` }
+  }
+  const sizes = new Set(layout.images[0]?.bitsPerSample ?? [])
+  if (sizes.size > 1) {
+    return { refused: `its pixels are ${layout.bands} bands of mixed sizes (${layout.images[0]!.bitsPerSample.join(', ')} bits), which are not supported; convert it with gdal_translate -ot Byte` }
   }
   if (layout.sampleType === null) {
-    return { refused: `its sample format (SampleFormat ${layout.sampleFormat}, ${layout.bitsPerSample} bits) is not supported` }
+    return { refused: `its pixels are ${layoutInWords(layout)}, a sample type that is not supported; ${sampleTypeAdvice(layout)}` }
   }
-  const vipsCan = [...codecs].every((code) => VIPS_CODECS.has(code))
+  const vipsCan = [...codecs].every((code) => VIPS_CODECS.has(code)) && layout.images.every(vipsReadsJpegOf)
   // libvips reads no tiled separate planes: one such image (an .ovr) sends the whole file to geotiff.js.
   const separate = layout.planarSeparate || layout.images.some((image) => image.planarSeparate)
-  if (vipsCan && isPictureLayout(layout) && !separate) return { decoder: 'vips' }
+  if (vipsCan && isPictureLayout(layout) && !separate && !isPaletteLayout(layout)) return { decoder: 'vips' }
   const unsupported = [...codecs].find((code) => !GEOTIFF_CODECS.has(code))
-  if (unsupported === undefined) {
-    if (layout.bitsPerSample !== 8 && layout.bitsPerSample !== 16 && layout.bitsPerSample !== 32 && layout.bitsPerSample !== 64) {
-      return { refused: `its ${layout.bitsPerSample}-bit samples are not supported` }
-    }
-    return { decoder: 'geotiff' }
+  if (unsupported !== undefined) {
+    const what = vipsCan ? ', which is supported only for 8-bit grey or RGB pictures without no-data' : ', which is not supported'
+    return { refused: `its pixels are ${layoutInWords(layout)} compressed with ${codecInWords(unsupported)}${what}; ${convert}` }
   }
-  if (vipsCan) {
-    // A JPEG or WebP tile of a layout libvips does not show as GDAL reads it (a value raster, no-data).
-    return { refused: `its ${compressionName(unsupported)} compression is only supported for 8-bit grey or RGB images without no-data` }
+  if (layout.bitsPerSample !== 8 && layout.bitsPerSample !== 16 && layout.bitsPerSample !== 32 && layout.bitsPerSample !== 64) {
+    return { refused: `its pixels are ${layoutInWords(layout)}, a sample size that is not supported; ${sampleTypeAdvice(layout)}` }
   }
-  return { refused: `its ${compressionName(unsupported)} compression is not supported` }
+  if (layout.predictor === 2 && layout.bitsPerSample === 64) {
+    // geotiff.js undoes horizontal differencing of 8-, 16- and 32-bit samples only.
+    return { refused: `its pixels are ${layoutInWords(layout)} with horizontal differencing (PREDICTOR=2), which is not supported; convert it with gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=3` }
+  }
+  return { decoder: 'geotiff' }
+}
+
+/** What to do with a sample type Tessera does not read. */
+function sampleTypeAdvice(layout: TiffLayout): string {
+  if (layout.sampleFormat === 5 || layout.sampleFormat === 6) return 'convert its real part with gdal_translate -ot Float32'
+  return `convert it with gdal_translate -ot ${layout.sampleFormat === 3 || layout.bitsPerSample > 32 ? 'Float64' : layout.bitsPerSample > 16 ? 'Int32' : layout.bitsPerSample > 8 ? 'UInt16' : 'Byte'}`
+}
+
+/** Names of TIFF compressions for people. */
+const CODEC_WORDS: Record<number, string> = {
+  2: 'CCITT fax (modified Huffman RLE)',
+  3: 'CCITT fax (Group 3)',
+  4: 'CCITT fax (Group 4)',
+  6: 'old-style JPEG',
+  7: 'JPEG',
+  34661: 'JBIG',
+  34712: 'JPEG 2000',
+  34887: 'LERC',
+  34925: 'LZMA',
+  50000: 'ZSTD',
+  50001: 'WebP',
+  50002: 'JPEG XL',
+  52546: 'JPEG XL'
+}
+
+/** A TIFF compression for people: "CCITT fax (Group 4)", "LZMA", "compression code 65000". */
+export function codecInWords(code: number): string {
+  return CODEC_WORDS[code] ?? (COMPRESSION_NAMES[code] ? COMPRESSION_NAMES[code]! : `compression code ${code}`)
+}
+
+const SAMPLE_FORMAT_WORDS: Record<number, string> = { 1: '', 2: 'signed integer ', 3: 'floating-point ', 4: 'untyped ', 5: 'complex integer ', 6: 'complex floating-point ' }
+
+const PHOTOMETRIC_WORDS: Record<number, string> = {
+  0: 'grey',
+  1: 'grey',
+  2: 'RGB',
+  3: 'palette',
+  4: 'transparency mask',
+  5: 'CMYK',
+  6: 'YCbCr',
+  8: 'CIE L*a*b*',
+  9: 'ICC L*a*b*',
+  10: 'ITU L*a*b*',
+  32844: 'LogL',
+  32845: 'LogLuv',
+  32803: 'colour filter array',
+  34892: 'linear raw'
+}
+
+/**
+ * A TIFF's pixels in words, for refusals: "64-bit floating-point RGB", "1-bit grey", "16-bit
+ * signed integer grey (3 bands)", "8-bit RGB with alpha", "32-bit complex floating-point grey".
+ */
+export function layoutInWords(layout: Pick<TiffLayout, 'bitsPerSample' | 'sampleFormat' | 'photometric' | 'bands' | 'extraSamples'>): string {
+  const colour = PHOTOMETRIC_WORDS[layout.photometric] ?? `photometric ${layout.photometric}`
+  const colourBands = layout.photometric === PHOTOMETRIC.rgb || layout.photometric === PHOTOMETRIC.ycbcr ? 3 : layout.photometric === PHOTOMETRIC.separated ? 4 : 1
+  const alpha = layout.extraSamples.some((kind) => kind === 1 || kind === 2)
+  const rest = layout.bands - colourBands
+  const extra = rest <= 0 ? '' : rest === 1 && alpha ? ' with alpha' : ` (${layout.bands} bands)`
+  return `${layout.bitsPerSample}-bit ${SAMPLE_FORMAT_WORDS[layout.sampleFormat] ?? `SampleFormat ${layout.sampleFormat} `}${colour}${extra}`
 }
 
 /** GDAL's colour interpretation of each band: what GDAL_METADATA says, else what Photometric and ExtraSamples say. */

@@ -6,7 +6,7 @@
  * knows only that a job has a `kind` (`pool/workerMessages.ts`).
  */
 import type { TileEncoding } from '../../../shared/protocol'
-import type { BandInfo, BandStatistics, Georeference, SampleType } from '../../../shared/raster'
+import type { BandInfo, BandStatistics, ClassName, Georeference, SampleType } from '../../../shared/raster'
 import type { TestJob } from '../../pool/workerMessages'
 import type { TiffDirectory } from '../tiffLayout'
 
@@ -27,6 +27,8 @@ export type PixelDecoder = 'vips' | 'geotiff'
 export interface ReduceRule {
   noData: number | null
   validity: 'none' | 'alpha' | 'mask'
+  /** Class values (a palette's indices): a reduced pixel is its block's first valid one, never an average. */
+  nearest?: boolean
 }
 
 /** What the geotiff.js decoder needs to turn a file's samples into the output (see `decode/compose.ts`). */
@@ -269,6 +271,8 @@ export interface ProbeResult {
   lossless: boolean
   /** Damage found in a file that still decodes. */
   warnings: string[]
+  /** Class names of the raster attribute table in GDAL's `.aux.xml` beside the file, when it has one. */
+  classNames?: ClassName[] | null
   /** Decode the file through its damage (it is said in `warnings`): a truncated JPEG shows its first rows. */
   tolerant: boolean
 }

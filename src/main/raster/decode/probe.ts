@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import sharp from 'sharp'
 import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
 import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from './jobs'
-import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPictureLayout, type TiffDirectory, type TiffLayout } from '../tiffLayout'
+import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPaletteLayout, isPictureLayout, layoutInWords, type TiffDirectory, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { jpegDamage, pngDamage } from './damage'
 import { bandStatistics } from './statistics'
@@ -12,6 +12,7 @@ import { readTiffRect } from './tiffRegion'
 import { readTiffStructure } from './tiffStructure'
 import { displayBandsOf } from '../displayBands'
 import { georeferenceWithSidecars } from '../crs/sidecars'
+import { classNamesBeside } from '../rasterAttributeTable'
 
 /** Longest side of the reduction that statistics of a non-TIFF value raster are computed on. */
 const STATISTICS_SIDE = 1024
@@ -31,10 +32,14 @@ export async function probe(job: ProbeJob): Promise<ProbeResult> {
   return withSidecars(job.path, result)
 }
 
-/** The file's georeferencing with its side-cars (`.aux.xml`, world file, `.prj`) applied as GDAL applies them. */
+/**
+ * The file's georeferencing with its side-cars (`.aux.xml`, world file, `.prj`) applied as GDAL
+ * applies them, and the class names of the raster attribute table in its `.aux.xml` (a value raster's).
+ */
 function withSidecars(path: string, result: ProbeResult): ProbeResult {
   const { georeference, warnings } = georeferenceWithSidecars(path, result.format, result.georeference)
-  return { ...result, georeference, warnings: [...result.warnings, ...warnings] }
+  const classNames = result.output.kind === 'bands' ? classNamesBeside(path) : null
+  return { ...result, georeference, warnings: [...result.warnings, ...warnings], ...(classNames ? { classNames } : {}) }
 }
 
 /** A TIFF: its layout read by geotiff.js decides the decoder (or the refusal) and the output. */
@@ -55,11 +60,14 @@ async function probeTiff(path: string): Promise<ProbeResult> {
   const alphaBand = alphaBandOf(layout)
   const hasMask = layout.masks.length > 0
   const picture = isPictureLayout(layout)
+  // A paletted raster travels as its class index (the readout gives the class, as GDAL and QGIS
+  // do), drawn through its colour table (`layout.colorMap`) by the renderer.
+  const palette = isPaletteLayout(layout)
   // A single grey band (a scan, an 8-bit DEM) travels as its values, so that it can be stretched
   // and colour-mapped like any value raster; with a mask it stays a picture (alpha from the mask).
   const greyValues = picture && layout.bands === 1 && layout.photometric !== PHOTOMETRIC.palette && !hasMask
   const output: PixelOutput =
-    picture && !greyValues ? { kind: 'rgba8' } : { kind: 'bands', sampleType: layout.sampleType!, bands: layout.bands, mask: hasMask || alphaBand >= 0 }
+    picture && !greyValues && !palette ? { kind: 'rgba8' } : { kind: 'bands', sampleType: layout.sampleType!, bands: layout.bands, mask: hasMask || alphaBand >= 0 }
   const sampleLayout: SampleLayout = {
     bands: layout.bands,
     photometric: layout.photometric,
@@ -94,7 +102,8 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     decoder,
     output,
     layout: sampleLayout,
-    reduce: reduceRule(output, layout.noData, alphaBand >= 0 || hasMask),
+    // Class indices are never averaged: a reduced pixel is one of its block's (GDAL's NEAREST).
+    reduce: { ...reduceRule(output, layout.noData, alphaBand >= 0 || hasMask), ...(palette ? { nearest: true } : {}) },
     georeference,
     noData: layout.noData,
     hasMask,
@@ -106,12 +115,25 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     displayBands: displayBandsOf(interpretations, descriptions),
     compression: compressionName(full!.compression),
     lossless: full!.compression !== 7 && full!.compression !== 50001,
-    warnings: [],
+    warnings: pagesWarning(layout.pages ?? 1),
     tolerant: false
   }
   // libvips reads what it decodes (a JPEG-compressed grey scan); geotiff.js the rest, in full.
-  if (output.kind === 'bands') await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout))
+  if (output.kind === 'bands') {
+    await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout)).catch((error: unknown) => {
+      // A layout the decoders take and yet cannot decode is refused at open, named, never tile by tile.
+      const reason = error instanceof Error ? error.message : String(error)
+      if (/past the end of the file|truncated|damaged/i.test(reason)) throw error
+      throw new Error(`its pixels (${layoutInWords(layout)}, ${compressionName(full!.compression)} compression) could not be decoded`)
+    })
+  }
   return result
+}
+
+/** What a person is told of a TIFF of several pages: which one is shown, and how to get the others. */
+export function pagesWarning(pages: number): string[] {
+  if (pages <= 1) return []
+  return [`The file holds ${pages} pages; page 1 is shown, as GDAL reads it (extract another with gdal_translate GTIFF_DIR:<page>:<file> page.tif)`]
 }
 
 /** The IFD's tags alone (the layout's image also names its file). */

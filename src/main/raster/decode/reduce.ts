@@ -58,6 +58,12 @@ export function reduceBlocks<T extends Samples>(source: T, width: number, height
         }
       }
       const target = (oy * outWidth + ox) * channels
+      if (rule.nearest) {
+        // Class values: the block's first valid pixel, whole (never a mean of classes).
+        const from = validityChannel >= 0 && validPixels > 0 ? firstValid(source, width, channels, validityChannel, x0, x1, y0, y1) - validityChannel : firstValue(source, width, channels, noData, x0, x1, y0, y1)
+        for (let c = 0; c < channels; c++) out[target + c] = source[from + c]!
+        continue
+      }
       for (let c = 0; c < valueChannels; c++) {
         const n = counts[c]!
         out[target + c] = n === 0 ? fill : integer ? Math.round(sums[c]! / n) : sums[c]! / n
@@ -80,6 +86,18 @@ function firstValid(source: Samples, width: number, channels: number, channel: n
     }
   }
   return (y0 * width + x0) * channels + channel
+}
+
+/** Index of the first pixel of a block whose first sample is a value (not NaN nor no-data), else of its first pixel. */
+function firstValue(source: Samples, width: number, channels: number, noData: number | null, x0: number, x1: number, y0: number, y1: number): number {
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const at = (y * width + x) * channels
+      const value = source[at]!
+      if (value === value && value !== noData) return at
+    }
+  }
+  return (y0 * width + x0) * channels
 }
 
 /**

@@ -97,7 +97,7 @@ export function halve(level: SharedLevel, rule: ReduceRule = { noData: null, val
   const buffer = new SharedArrayBuffer(outWidth * outHeight * channels * BYTES_PER_SAMPLE[sampleType])
   const target = typedView(sampleType, buffer, 0, outWidth * outHeight * channels)
   // The common case (a picture without transparency) keeps its tight loop; everything else averages valid samples only.
-  if (source instanceof Uint8Array && rule.validity === 'none' && rule.noData === null) halveUint8(source, target as Uint8Array, width, height, channels)
+  if (source instanceof Uint8Array && rule.validity === 'none' && rule.noData === null && !rule.nearest) halveUint8(source, target as Uint8Array, width, height, channels)
   else target.set(reduceBlocks(source, width, height, channels, 2, rule).data as never)
   return { width: outWidth, height: outHeight, channels, sampleType, buffer }
 }

@@ -8,6 +8,7 @@ import { type CrsInfo, type GeoTransform, type Georeference, noDataInSampleType 
 import { crsFromGeoKeys } from '../crs'
 import { shortHash } from '../crs/hash'
 import { type TiffDirectory, type TiffLayout, sampleTypeOfTiff } from '../tiffLayout'
+import { decodeXmlText } from '../xmlText'
 import { type GeoImage, openTiff } from './tiffFiles'
 
 export interface TiffStructure {
@@ -31,9 +32,11 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
   const gdalMetadata: unknown = await directory.loadValue('GDAL_METADATA')
   const isMask = (d: TiffDirectory): boolean => (d.subfileType & 4) !== 0
   const full = first.directory
-  const images = [...main, ...external]
-    .filter(({ directory: d }) => !isMask(d) && (d === full || (d.subfileType & 1) !== 0 || d.width < full.width))
-    .map(({ directory: d, file }) => ({ ...d, file }))
+  // As GDAL: in the file, an IFD marked reduced-resolution is an overview and any other one a page
+  // of its own (a subdataset, not shown); every IFD of the external .ovr is an overview.
+  const overview = (d: TiffDirectory, file: string | null): boolean => !isMask(d) && (d === full || file !== null || (d.subfileType & 1) !== 0)
+  const images = [...main, ...external].filter(({ directory: d, file }) => overview(d, file)).map(({ directory: d, file }) => ({ ...d, file }))
+  const pages = main.filter(({ directory: d }) => (d.subfileType & 5) === 0).length
   const masks = [...main, ...external].filter(({ directory: d }) => isMask(d)).map(({ directory: d, file }) => ({ ...d, file }))
   const layout: TiffLayout = {
     images,
@@ -49,7 +52,9 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
     // Compared with samples as GDAL compares them: in the band's own type (NaN kept: a NaN no-data is one).
     noData: noDataInSampleType(rawNoData, sampleTypeOfTiff(sampleFormat, bitsPerSample) ?? 'float64'),
     gdalColorInterp: gdalColorInterpretations(gdalMetadata, bands),
-    gdalDescriptions: gdalBandDescriptions(gdalMetadata, bands)
+    gdalDescriptions: gdalBandDescriptions(gdalMetadata, bands),
+    pages,
+    predictor: Number((await directory.loadValue('Predictor')) ?? 1)
   }
   return { layout, georeference: georeferenceOf(image) }
 }
@@ -101,16 +106,6 @@ export function gdalBandDescriptions(xml: unknown, bands: number): string[] {
   }
   if (found.length === 0) return []
   return Array.from({ length: bands }, (_, band) => found[band] ?? '')
-}
-
-/** Text of an XML element with its five predefined entities and character references decoded. */
-function decodeXmlText(text: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (entity, name: string) => {
-    if (name[0] !== '#') return named[name.toLowerCase()] ?? entity
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
-    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : entity
-  })
 }
 
 type Located = { directory: TiffDirectory; file: string | null; image: GeoImage }
