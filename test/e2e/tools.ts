@@ -18,7 +18,7 @@ import { expect, frames, shoot, waitForLayers, waitForSharp } from './helpers'
 // A CommonJS (UMD) package: Node's ESM loader sees no named exports in it.
 const { Geodesic } = createRequire(import.meta.url)('geographiclib-geodesic') as typeof import('geographiclib-geodesic')
 
-export const TOOLS_DEM = { file: 'tools-dem.tif', width: 700, height: 500, left: 500000, top: 5600000, pixel: 10, noData: -9999 }
+export const TOOLS_DEM = { file: 'tools-dem.tif', noCrsFile: 'tools-dem-no-crs.tif', width: 700, height: 500, left: 500000, top: 5600000, pixel: 10, noData: -9999 }
 
 /** Writes the DEM into `dir` (once); returns its path. */
 export async function writeToolsDem(dir: string): Promise<string> {
@@ -32,8 +32,19 @@ export async function writeToolsDem(dir: string): Promise<string> {
   })
 }
 
+/** Writes the same DEM placed by its geotransform alone, no CRS (once); returns its path. */
+export async function writeToolsDemWithoutCrs(dir: string): Promise<string> {
+  const path = join(dir, TOOLS_DEM.noCrsFile)
+  if (existsSync(path)) return path
+  const { width, height, left, top, pixel, noData } = TOOLS_DEM
+  return gdalRaster(dir, 'tools-dem-no-crs', floatWithHoles(width, height, noData), ['--config', 'GDAL_PAM_ENABLED', 'NO', '-co', 'TILED=YES'], {
+    geoTransform: [left, pixel, 0, top, 0, -pixel],
+    noData
+  })
+}
+
 interface ToolsGlobals {
-  __tesseraDiagnostics: { mapToScreen(x: number, y: number): { x: number; y: number } }
+  __tesseraDiagnostics: { mapToScreen(x: number, y: number): { x: number; y: number }; worldView(): { zoom: number } }
 }
 
 /** The client (window) point where map point (x, y) is drawn. */
@@ -133,6 +144,23 @@ export async function expectProfileValues(page: Page, drop: (paths: string[]) =>
   }
 }
 
+/** How far (CSS pixels, the largest) each vertex drawn over the view is from where its map point is drawn now. */
+async function overlayOffsets(page: Page, points: Array<[number, number]>): Promise<number> {
+  const drawn = await page.getByTestId('tool-overlay').locator('circle.tool-vertex').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect()
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+    })
+  )
+  if (drawn.length !== points.length) return Number.POSITIVE_INFINITY
+  let worst = 0
+  for (const [i, [x, y]] of points.entries()) {
+    const at = await clientOf(page, x, y)
+    worst = Math.max(worst, Math.hypot(at.x - drawn[i]!.x, at.y - drawn[i]!.y))
+  }
+  return worst
+}
+
 /** GeographicLib's lengths (and area) of map points of EPSG:32631, taken to latitude/longitude by gdaltransform. */
 async function geographicLibFigures(points: Array<[number, number]>, polygon: boolean): Promise<{ segments: number[]; total: number; area: number | null }> {
   const lonLat = await gdalTransform(['-s_srs', 'EPSG:32631', '-t_srs', 'EPSG:4326'], points)
@@ -182,6 +210,16 @@ export async function expectMeasuredLineAndArea(page: Page, drop: (paths: string
   expect(Math.abs(m.total - lineReference.total)).toBeLessThan(0.01)
   await expect(page.getByTestId('tool-overlay').locator('text')).toHaveCount(3) // two segments and the total
   await shoot(page, `${shotName}-line`)
+  // The drawing follows the camera: zoomed in, each vertex is still drawn on its map point.
+  const zoom = (): Promise<number> => page.evaluate(() => (globalThis as unknown as ToolsGlobals).__tesseraDiagnostics.worldView().zoom)
+  const fitted = await zoom()
+  await page.keyboard.press('+')
+  await expect.poll(zoom, { timeout: 10_000 }).toBeCloseTo(fitted * 2, 6)
+  await frames(page, 2)
+  expect(await overlayOffsets(page, m.points)).toBeLessThan(1.5)
+  await page.keyboard.press('0') // fitted again, for the polygon
+  await expect.poll(async () => overlayOffsets(page, m.points), { timeout: 10_000 }).toBeLessThan(1.5)
+  await frames(page, 2)
 
   await page.keyboard.press('Shift+M')
   await expect(page.getByTestId('tool-area')).toHaveAttribute('aria-pressed', 'true')
@@ -204,4 +242,17 @@ export async function expectMeasuredLineAndArea(page: Page, drop: (paths: string
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('tool-area')).toHaveAttribute('aria-pressed', 'false')
   await expect(page.getByTestId('measure-panel')).toBeHidden()
+}
+
+/** On a DEM of no CRS, a measured line is planar, in map units, and says so: the plane's lengths of its map points. */
+export async function expectPlanarWithoutCrs(page: Page, drop: (paths: string[]) => Promise<void>, path: string): Promise<void> {
+  await openDem(page, drop, path)
+  await page.getByTestId('tool-distance').click()
+  await drawLine(page, [mapOfPixel(100, 100), mapOfPixel(400, 140), mapOfPixel(420, 400)], 'dblclick')
+  const m = await measured(page)
+  expect(m.method).toBe('planar, map units')
+  const planar = m.points.slice(1).map(([x, y], i) => Math.hypot(x - m.points[i]![0], y - m.points[i]![1]))
+  expect(m.segments).toEqual(planar)
+  expect(m.total).toBeCloseTo(planar[0]! + planar[1]!, 9)
+  await expect(page.getByTestId('measure-total')).toContainText('units')
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { cumulativeDistances, samplePolyline } from '../../src/renderer/ui/tools/profileSampling'
 import { profileCsv } from '../../src/renderer/ui/tools/profileCsv'
+import { sampleBatches } from '../../src/renderer/ui/tools/profileData'
 
 describe('samplePolyline', () => {
   it('samples at every multiple of the step along the line, across vertices, every vertex included', () => {
@@ -75,5 +76,28 @@ describe('profileCsv', () => {
       ]
     })
     expect(csv).toBe('distance_m,x,y,dem.tif,"depth, ""max"".tif"\r\n0,500000.25,5600000,331,6.554755687713623\r\n1.5,500001.75,5600000,,-0.1\r\n')
+  })
+})
+
+describe('sampleBatches', () => {
+  const size = { width: 1000, height: 600, tileSize: 256 }
+
+  it('keeps each batch within the most points and tiles of one sample-values call', () => {
+    const pixels = Array.from({ length: 1000 }, (_, i) => ({ x: i + 0.5, y: (i * 0.6) % 600 }))
+    const batches = sampleBatches(pixels, size, 300, 2)
+    expect(batches[0]![0]).toBe(0)
+    expect(batches.at(-1)![1]).toBe(1000)
+    batches.forEach(([start, end], i) => {
+      if (i > 0) expect(start).toBe(batches[i - 1]![1])
+      expect(end - start).toBeLessThanOrEqual(300)
+      const tiles = new Set(pixels.slice(start, end).map((p) => `${Math.floor(p.x / 256)}/${Math.floor(p.y / 256)}`))
+      expect(tiles.size).toBeLessThanOrEqual(2)
+    })
+  })
+
+  it('counts no tile for points outside the raster', () => {
+    const pixels = [{ x: -5, y: 3 }, { x: 1200, y: 3 }, { x: 3, y: 3 }, { x: 300, y: 3 }, { x: 3, y: 700 }]
+    expect(sampleBatches(pixels, size, 100, 2)).toEqual([[0, 5]])
+    expect(sampleBatches(pixels, size, 100, 1)).toEqual([[0, 3], [3, 5]])
   })
 })

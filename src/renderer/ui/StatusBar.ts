@@ -6,6 +6,7 @@
  * one progress bar per pyramid being built or file being uploaded).
  */
 import type { Georeference } from '../../shared/raster'
+import { type ClassReadout, cssColour } from '../view/paletteClasses'
 import { epsgId, epsgOfId, formatLatLon, isGeographicCrs, isKnownCrs, toLatLon } from '../view/map/crs'
 import type { ScaleBar } from '../view/map/scaleBar'
 import { element, formatMapCoordinate, formatValue, formatZoom, overviewNote } from './format'
@@ -21,6 +22,8 @@ export interface Readout {
   values?: Array<number | null>
   /** Pyramid level the values were read at (0 = full resolution). */
   level?: number
+  /** The class there, for a raster with a palette or a raster attribute table: its colour (a swatch) and name. */
+  classValue?: ClassReadout | null
   georeference?: Georeference | null
   /** The point in the view's CRS (world Y reversed back); absent when nothing is georeferenced. */
   map?: ReadoutMap
@@ -36,6 +39,8 @@ export class StatusBar {
   private readonly zoom: HTMLElement
   private readonly position: HTMLElement
   private readonly value: HTMLElement
+  private readonly classSwatch: HTMLElement
+  private readonly className: HTMLElement
   private readonly map: HTMLElement
   private readonly latLon: HTMLElement
   private readonly layerValues: HTMLElement
@@ -53,6 +58,11 @@ export class StatusBar {
     this.zoom = element('span', 'status-zoom', '–', { 'data-testid': 'status-zoom', title: 'Zoom' })
     this.position = element('span', 'status-position', '', { 'data-testid': 'status-position' })
     this.value = element('span', 'status-value', '', { 'data-testid': 'status-value' })
+    // A class's colour and name beside its value (a land cover: "52 ■ Shrub/Scrub").
+    this.classSwatch = element('span', 'status-class-swatch', '', { 'data-testid': 'status-class-swatch', 'aria-hidden': 'true' })
+    this.classSwatch.style.cssText = 'display:inline-block;width:0.9em;height:0.9em;border:1px solid var(--line);border-radius:2px;vertical-align:middle'
+    this.classSwatch.hidden = true
+    this.className = element('span', 'status-class', '', { 'data-testid': 'status-class' })
     this.map = element('span', 'status-map', '', { 'data-testid': 'status-map' })
     this.latLon = element('span', 'status-latlon', '', { 'data-testid': 'status-latlon' })
     // Every layer's value, one line each, in a box over the status bar's left end: a long stack
@@ -75,7 +85,7 @@ export class StatusBar {
     this.pending = element('span', 'status-pending', 'idle', { 'data-testid': 'status-pending' })
     this.graphics = element('span', 'status-graphics', '', { 'data-testid': 'status-graphics' })
     this.graphics.hidden = true
-    this.root.append(this.zoom, this.scale, this.position, this.value, this.crs, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.graphics, this.pending)
+    this.root.append(this.zoom, this.scale, this.position, this.value, this.classSwatch, this.className, this.crs, this.map, this.latLon, this.layerValues, element('span', 'status-spacer'), this.progressBox, this.graphics, this.pending)
     if (!this.root.style.position) this.root.style.position = 'relative' // the box of layer values sits over it
     parent.append(this.root)
   }
@@ -130,14 +140,16 @@ export class StatusBar {
   /** Shows what is under the cursor; null clears it (cursor off the view). */
   setReadout(readout: Readout | null): void {
     if (!readout) {
-      for (const el of [this.position, this.value, this.map, this.latLon, this.layerValues]) setText(el, '')
+      for (const el of [this.position, this.value, this.className, this.map, this.latLon, this.layerValues]) setText(el, '')
       this.layerValues.hidden = true
+      this.setClass(null)
       return
     }
     const covered = readout.x !== undefined && readout.y !== undefined
     setText(this.position, covered ? `x ${Math.floor(readout.x!)}  y ${Math.floor(readout.y!)}` : '')
     const values = formatReadoutValues(readout.values)
     setText(this.value, values ? `${values}${readout.level ? ` (${overviewNote(readout.level)})` : ''}` : '')
+    this.setClass(readout.classValue ?? null)
     const map = readout.map
     setText(this.map, map ? mapPointText(map) : '')
     setText(this.latLon, map ? latLonText(map) : '')
@@ -145,6 +157,15 @@ export class StatusBar {
     const text = layers.length > 1 ? layers.map((l) => `${l.name}: ${layerValueText(l.values)}`).join('\n') : ''
     setText(this.layerValues, text)
     if (this.layerValues.hidden !== (text === '')) this.layerValues.hidden = text === ''
+  }
+
+  /** The swatch of the class's colour and its name, or nothing. */
+  private setClass(found: ClassReadout | null): void {
+    const colour = found?.colour ? cssColour(found.colour) : ''
+    if (this.classSwatch.style.backgroundColor !== colour) this.classSwatch.style.backgroundColor = colour
+    if (this.classSwatch.hidden !== !colour) this.classSwatch.hidden = !colour
+    this.classSwatch.title = colour && found ? `class ${found.value}: ${colour}` : ''
+    setText(this.className, found?.name ?? '')
   }
 
   /** Tiles on their way: requested by this window and not arrived; `active` being decoded. */

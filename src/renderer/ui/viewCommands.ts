@@ -15,6 +15,7 @@ import { copyText, downloadPng, orientedCopy, readoutText } from './exportView'
 import { downloadText, georeferenceSideCars, type SideCar } from './georeferencedExport'
 import { readoutTsv } from './readoutTable'
 import type { Readout } from './StatusBar'
+import { classAt } from '../view/paletteClasses'
 import type { ViewOrientation } from './ViewOrientation'
 
 /** Share of the window's smaller side an arrow key pans. */
@@ -149,7 +150,17 @@ export function readoutAt(viewer: Viewer, x: number, y: number): Readout {
   const top = probe.layers.find((l) => l.inside)
   const crs = viewer.viewCrs
   return {
-    ...(top ? { x: top.pixel.x, y: top.pixel.y, layer: top.layer.info.name, values: top.value?.values, level: top.value?.level, georeference: top.layer.info.georeference } : {}),
+    ...(top
+      ? {
+          x: top.pixel.x,
+          y: top.pixel.y,
+          layer: top.layer.info.name,
+          values: top.value?.values,
+          level: top.value?.level,
+          georeference: top.layer.info.georeference,
+          classValue: classAt(top.layer.info, top.value?.values)
+        }
+      : {}),
     map: crs.georeferenced ? { ...worldToMap(probe.world), epsg: crs.epsg, crs: crs.id, label: crs.name } : undefined,
     layers: probe.layers.map((l) => ({ name: l.layer.info.name, values: l.inside ? l.value?.values : null }))
   }

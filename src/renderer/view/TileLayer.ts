@@ -120,7 +120,8 @@ export class TileLayer {
     const info = this.infoValue
     this.shadingValue?.destroy()
     this.shadingValue = null
-    if (info.tileKind !== 'bands') {
+    // A palette raster's class values are drawn through its colour table, as a picture is: nothing to stretch.
+    if (info.tileKind !== 'bands' || info.palette) {
       this.displayValue = null
       this.tileDisplayValue = tileDisplay(info, [0])
       return

@@ -12,10 +12,15 @@ import { BufferImageSource, Texture } from 'pixi.js'
 import type { TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import { displayFloats, pixelValues, type DisplayBands, type Validity } from './bandPixels'
+import { paletteBytes, paletteRgba } from './paletteClasses'
 import type { TileCoord } from './TileScheduler'
 
 /** How a layer turns its tiles into textures. */
-export type TileDisplay = { kind: 'rgba8' } | { kind: 'bands'; bands: DisplayBands; validity: Validity }
+export type TileDisplay =
+  | { kind: 'rgba8' }
+  | { kind: 'bands'; bands: DisplayBands; validity: Validity }
+  /** Class values drawn through a colour table (`paletteClasses.ts`): an RGBA8 texture, drawn as a sprite. */
+  | { kind: 'palette'; colours: Uint8Array; validity: Validity }
 
 /** A texture and the CPU copy of its values (for the readout under the cursor). */
 export interface TileTexture {
@@ -43,7 +48,8 @@ export interface CachedTile {
 }
 
 /** The display of a raster's tiles for the chosen bands. */
-export function tileDisplay(info: Pick<RasterInfo, 'tileKind' | 'tileMask' | 'noData'>, bands: DisplayBands): TileDisplay {
+export function tileDisplay(info: Pick<RasterInfo, 'tileKind' | 'tileMask' | 'noData' | 'palette'>, bands: DisplayBands): TileDisplay {
+  if (info.tileKind === 'bands' && info.palette) return { kind: 'palette', colours: paletteBytes(info.palette), validity: { mask: info.tileMask, noData: info.noData } }
   return info.tileKind === 'bands' ? { kind: 'bands', bands, validity: { mask: info.tileMask, noData: info.noData } } : { kind: 'rgba8' }
 }
 
@@ -60,6 +66,11 @@ export function rebuildTileTexture(tile: Pick<TileTexture, 'width' | 'height' | 
 
 function textureOf(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, display: TileDisplay): TileTexture {
   const { width, height, channels, values } = tile
+  if (display.kind === 'palette') {
+    const pixels = paletteRgba({ width, height, channels, values }, display.colours, display.validity)
+    const source = new BufferImageSource({ resource: pixels, width, height, format: 'rgba8unorm', autoGenerateMipmaps: false })
+    return { texture: new Texture({ source }), width, height, channels, values, display, bytes: pixels.byteLength + values.byteLength }
+  }
   if (display.kind === 'rgba8') {
     const pixels = values instanceof Uint8Array ? values : new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
     const source = new BufferImageSource({ resource: pixels, width, height, format: 'rgba8unorm', autoGenerateMipmaps: false })

@@ -5,13 +5,15 @@
  */
 import { requireGdal } from '../../helpers/gdal'
 import { dropFiles, imagePath, test } from '../helpers'
-import { expectMeasuredLineAndArea, expectProfileValues, writeToolsDem } from '../tools'
+import { expectMeasuredLineAndArea, expectPlanarWithoutCrs, expectProfileValues, writeToolsDem, writeToolsDemWithoutCrs } from '../tools'
 
 test.describe('profile and measure tools, in a browser', () => {
   let dem: string
+  let demWithoutCrs: string
   test.beforeAll(async () => {
     requireGdal() // CI installs gdal-bin: without it these fail with the reason, never skip
     dem = await writeToolsDem(imagePath(''))
+    demWithoutCrs = await writeToolsDemWithoutCrs(imagePath(''))
   })
 
   test("a profile's values at its vertices are gdallocationinfo's, and its CSV holds them", async ({ viewer }) => {
@@ -20,5 +22,9 @@ test.describe('profile and measure tools, in a browser', () => {
 
   test("a measured line and polygon give GeographicLib's figures", async ({ viewer }) => {
     await expectMeasuredLineAndArea(viewer, (paths) => dropFiles(viewer, paths), dem, 'tools-measure-browser')
+  })
+
+  test('a line measured on a DEM of no CRS is planar, in map units, and says so', async ({ viewer }) => {
+    await expectPlanarWithoutCrs(viewer, (paths) => dropFiles(viewer, paths), demWithoutCrs)
   })
 })

@@ -3,24 +3,25 @@
  * browser spec. Skipped with the reason "Electron binary not installed" where the binary is
  * missing — reported as skipped, never as passed.
  */
-import { test } from '@playwright/test'
+import { type Page, test } from '@playwright/test'
 import { requireGdal } from '../../helpers/gdal'
 import { dropFiles, expect, imagePath, watchProblems } from '../helpers'
-import { expectMeasuredLineAndArea, expectProfileValues, writeToolsDem } from '../tools'
+import { expectMeasuredLineAndArea, expectPlanarWithoutCrs, expectProfileValues, writeToolsDem, writeToolsDemWithoutCrs } from '../tools'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
 
 const scenarios = [
   ["a profile's values at its vertices are gdallocationinfo's", expectProfileValues, 'tools-profile-electron'],
-  ["a measured line and polygon give GeographicLib's figures", expectMeasuredLineAndArea, 'tools-measure-electron']
+  ["a measured line and polygon give GeographicLib's figures", expectMeasuredLineAndArea, 'tools-measure-electron'],
+  ['a line measured on a DEM of no CRS is planar, in map units', (page: Page, drop: (paths: string[]) => Promise<void>, dem: string) => expectPlanarWithoutCrs(page, drop, dem), 'planar']
 ] as const
 
 test.describe(`profile and measure tools, in Electron${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
   for (const [title, run, shot] of scenarios) {
     test(title, async () => {
       requireGdal()
-      const dem = await writeToolsDem(imagePath(''))
+      const dem = shot === 'planar' ? await writeToolsDemWithoutCrs(imagePath('')) : await writeToolsDem(imagePath(''))
       let problems: () => string[] = () => []
       const { electronApp, page } = await launchTessera([], async (p) => {
         problems = watchProblems(p)

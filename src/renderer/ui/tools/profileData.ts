@@ -60,7 +60,7 @@ export function finestPixelSize(layers: readonly TileLayer[], at: Point): number
  * Splits the samples (level-0 pixels of one raster) into consecutive batches of at most
  * `maxPoints` points that touch at most `maxTiles` tiles inside the raster each: [start, end) ranges.
  */
-export function sampleBatches(pixels: readonly SamplePoint[], size: { width: number; height: number; tileSize: number }, maxPoints = MESSAGE_LIMITS.maxSamplePoints, maxTiles = BATCH_TILES): Array<[number, number]> {
+export function sampleBatches(pixels: readonly SamplePoint[], size: { width: number; height: number; tileSize: number }, maxPoints: number = MESSAGE_LIMITS.maxSamplePoints, maxTiles: number = BATCH_TILES): Array<[number, number]> {
   const batches: Array<[number, number]> = []
   let start = 0
   let tiles = new Set<string>()
