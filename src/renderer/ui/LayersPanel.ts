@@ -10,6 +10,7 @@ import type { BandInfo, BandStatistics, CrsSource, RasterInfo } from '../../shar
 import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
 import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
+import { hillshadeControls } from './HillshadeControls'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
 
@@ -287,6 +288,8 @@ export class LayersPanel {
       )
       colours = controls
       box.append(controls.root)
+      // Shade the band as gdaldem hillshade does (alone, or × the colour map above).
+      box.append(hillshadeControls(display.hillshade, (hillshade) => this.change(entry, { hillshade })))
     }
     return box
   }

@@ -59,8 +59,11 @@ export function unitQuadGeometry(): Geometry {
 
 /** What draws the tiles of a value layer: one per layer, holding the uniforms its tiles share. */
 export interface TileShading {
-  /** A mesh drawing `texture` as a unit quad (scale it to the tile's size), or over `geometry` (aPosition, aUV) when given. */
-  createMesh(texture: Texture, geometry?: Geometry): Mesh<Geometry, Shader>
+  /**
+   * A mesh drawing `texture` as a unit quad (scale it to the tile's size), or over `geometry` (aPosition, aUV) when given;
+   * `levelScale`: level-0 pixels per pixel of the tile's level (what a hillshade needs of the tile's pixel size).
+   */
+  createMesh(texture: Texture, geometry?: Geometry, levelScale?: { x: number; y: number }): Mesh<Geometry, Shader>
   destroy(): void
 }
 

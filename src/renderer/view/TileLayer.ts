@@ -24,6 +24,9 @@ import {
 } from './TileScheduler'
 import { Stretch } from './StretchShader'
 import { RgbStretch } from './BandsShader'
+import { Hillshade } from './HillshadeShader'
+import { levelPixelSize } from './hillshade'
+import { crsOfGeoreference, isGeographicCrs } from './map/crs'
 import { createTileTexture, tileDisplay, tileValueAt, type CachedTile, type TileDisplay, type TileTexture } from './tileTextures'
 import { TileRequester, type TileCounters, type TileTransport } from './TileRequester'
 import {
@@ -73,8 +76,8 @@ export class TileLayer {
   private displayValue: LayerDisplay | null = null
   /** How tiles become textures; a new object whenever the bands shown change (cached tiles of another one are rebuilt when drawn). */
   private tileDisplayValue: TileDisplay = { kind: 'rgba8' }
-  /** What draws the tiles of a 'bands' raster: the stretch (one band) or the RGB stretch (three); null for sprites. */
-  private shadingValue: Stretch | RgbStretch | null = null
+  /** What draws the tiles of a 'bands' raster: the stretch (one band), the RGB stretch (three) or the hillshade; null for sprites. */
+  private shadingValue: Stretch | RgbStretch | Hillshade | null = null
   /** Every tile request of the layer, with its state and the generation it was asked in. */
   private readonly requester: TileRequester
   private readonly sprites: TileSprites
@@ -131,8 +134,19 @@ export class TileLayer {
     this.shadingValue = this.createShading(this.displayValue)
   }
 
-  private createShading(display: LayerDisplay): Stretch | RgbStretch {
+  private createShading(display: LayerDisplay): Stretch | RgbStretch | Hillshade {
     const range = (b: number): BandRange => display.ranges[b] ?? { min: 0, max: 1 }
+    if (display.hillshade && display.bands.length === 1) {
+      const geo = this.infoValue.georeference
+      return new Hillshade({
+        style: display.hillshade,
+        pixel: levelPixelSize(geo?.geoTransform ?? null, { x: 1, y: 1 }),
+        // In degrees: scaled as gdaldem -s 111120 (the georeference's own CRS, whatever the view's).
+        geographic: isGeographicCrs(crsOfGeoreference(geo)?.id ?? null),
+        ...range(display.bands[0]),
+        colormap: display.colormap
+      })
+    }
     if (display.bands.length === 1) {
       // No data is already NaN in the texture (the mask, the no-data value and NaN samples alike).
       return new Stretch({ ...range(display.bands[0]), colormap: display.colormap }, null)
@@ -210,14 +224,18 @@ export class TileLayer {
     const next = applyDisplayChange(current, change, tileBandCount(this.infoValue))
     this.displayValue = next
     const bandsChanged = next.bands !== current.bands
-    if (bandsChanged) {
-      this.tileDisplayValue = tileDisplay(this.infoValue, next.bands)
+    // Hillshaded tiles carry their neighbours' edges (a bordered texture): turning it on or off builds them again.
+    const shadedChanged = isHillshaded(next) !== isHillshaded(current)
+    if (bandsChanged || shadedChanged) {
+      this.tileDisplayValue = this.tileDisplayOf(next)
       this.sprites.clear() // their meshes sample the textures of the bands shown before
     }
     const range = (b: number): BandRange => next.ranges[b] ?? { min: 0, max: 1 }
-    if (bandsChanged && next.bands.length !== current.bands.length) {
+    if ((bandsChanged && next.bands.length !== current.bands.length) || shadedChanged) {
       this.shadingValue?.destroy()
       this.shadingValue = this.createShading(next)
+    } else if (this.shadingValue instanceof Hillshade && next.hillshade) {
+      this.shadingValue.set({ style: next.hillshade, ...range(next.bands[0]), colormap: next.colormap })
     } else if (this.shadingValue instanceof Stretch) {
       this.shadingValue.set({ ...range(next.bands[0]), colormap: next.colormap })
     } else if (this.shadingValue instanceof RgbStretch) {
@@ -382,6 +400,12 @@ export class TileLayer {
     this.shadingValue = null
   }
 
+  /** How tiles become textures for `display`: bordered by their neighbours' edges when hillshaded. */
+  private tileDisplayOf(display: LayerDisplay): TileDisplay {
+    const plain = tileDisplay(this.infoValue, display.bands)
+    return plain.kind === 'bands' && isHillshaded(display) ? { ...plain, border: true } : plain
+  }
+
   private visibleNow(view: ViewState): TileCoord[] {
     return planTiles(view, this.infoValue, { isLoaded: () => true, isInFlight: () => false }).visible
   }
@@ -395,4 +419,9 @@ export class TileLayer {
   private fullKey(tile: TileCoord): string {
     return tileKey({ rasterId: this.rasterId, level: tile.level, col: tile.col, row: tile.row })
   }
+}
+
+/** One band shown with a hillshade style. */
+function isHillshaded(display: LayerDisplay): boolean {
+  return display.hillshade !== undefined && display.bands.length === 1
 }

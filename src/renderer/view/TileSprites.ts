@@ -19,7 +19,9 @@ import { tileKey } from '../../shared/tiles'
 import type { CacheEntry, TextureCache } from './TextureCache'
 import { coordKey, levelScaleXY, type TileCoord } from './TileScheduler'
 import type { TileShading } from './StretchShader'
-import { rebuildTileTexture, type CachedTile, type TileDisplay } from './tileTextures'
+import { rebuildTileTexture, type CachedTile, type TileDisplay, type TileTexture } from './tileTextures'
+import { NEIGHBOUR_OFFSETS } from './hillshade'
+import type { TileSamples } from './bandPixels'
 import type { TileCounters } from './TileRequester'
 
 /** A drawn tile: its sprite or mesh, and for a reprojected tile the cached mesh it is drawn with (held until released). */
@@ -80,12 +82,19 @@ export class TileSprites {
       let entry = this.deps.cache.get(this.fullKey(coord))
       if (!entry) continue
       let drawn = this.sprites.get(key)
+      // A bordered (hillshaded) tile is built again when a neighbour came, left or changed since: no seam stays.
+      const neighbours = this.borderNeighbours(coord)
+      if (drawn && neighbours && staleBorder(entry.value.tile, neighbours)) {
+        this.sprites.delete(key)
+        this.destroySprite(drawn)
+        drawn = undefined
+      }
       if (drawn?.warp && drawn.warp.mesh.cells < MAX_MESH_CELLS && drawn.warp.mesh.errorWorld * this.deps.worldZoom() > MESH_TOLERANCE_PX) {
         // Zoomed in past what its mesh is good for: the finer band's, on the same sprite.
         this.rewarp(drawn, entry.value)
       }
       if (!drawn) {
-        if (entry.value.tile.display !== this.deps.display()) entry = this.rebuild(entry)
+        if (entry.value.tile.display !== this.deps.display() || (neighbours && staleBorder(entry.value.tile, neighbours))) entry = this.rebuild(entry, neighbours ?? undefined)
         if (!entry) continue
         drawn = this.createSprite(entry.value)
         drawn.sprite.zIndex = levelCount - coord.level
@@ -131,12 +140,12 @@ export class TileSprites {
     if (warp) {
       const cached = this.acquireMesh(coord, warp, { x, y, width: tile.width * scale.x, height: tile.height * scale.y })
       const { geometry, mesh } = cached
-      const sprite: Container = shading ? shading.createMesh(tile.texture, geometry) : new Mesh({ geometry, texture: tile.texture })
+      const sprite: Container = shading ? shading.createMesh(tile.texture, geometry, scale) : new Mesh({ geometry, texture: tile.texture })
       sprite.position.set(mesh.origin.x, mesh.origin.y)
       return { sprite, coord, warp: cached }
     }
     if (shading) {
-      const mesh = shading.createMesh(tile.texture)
+      const mesh = shading.createMesh(tile.texture, undefined, scale)
       mesh.position.set(x, y)
       mesh.scale.set(tile.width * scale.x, tile.height * scale.y)
       return { sprite: mesh, coord }
@@ -176,10 +185,10 @@ export class TileSprites {
    * Builds the texture of a cached tile again for the bands shown now, from the tile's CPU samples
    * (the old texture leaves with the replaced entry). Undefined if the cache could not keep it.
    */
-  private rebuild(entry: CacheEntry<CachedTile>): CacheEntry<CachedTile> | undefined {
+  private rebuild(entry: CacheEntry<CachedTile>, neighbours?: ReadonlyArray<TileSamples | null>): CacheEntry<CachedTile> | undefined {
     let tile
     try {
-      tile = rebuildTileTexture(entry.value.tile, this.deps.display())
+      tile = rebuildTileTexture(entry.value.tile, this.deps.display(), neighbours)
     } catch (error) {
       console.error(`Tile ${entry.key} cannot show the bands picked: ${messageOf(error)}`)
       return undefined
@@ -217,4 +226,17 @@ export class TileSprites {
   private fullKey(coord: TileCoord): string {
     return tileKey({ rasterId: this.rasterId, level: coord.level, col: coord.col, row: coord.row })
   }
+
+  /** The samples of the eight tiles around `coord` at its level (null: not cached), when the display borders its textures; else null. */
+  private borderNeighbours(coord: TileCoord): Array<TileSamples | null> | null {
+    const display = this.deps.display()
+    if (display.kind !== 'bands' || !display.border) return null
+    return NEIGHBOUR_OFFSETS.map(([dx, dy]) => this.deps.cache.peek(this.fullKey({ level: coord.level, col: coord.col + dx, row: coord.row + dy }))?.value.tile ?? null)
+  }
+}
+
+/** True when a bordered texture was built from other neighbours than those cached now (or is not bordered). */
+function staleBorder(tile: TileTexture, neighbours: ReadonlyArray<TileSamples | null>): boolean {
+  const from = tile.borderFrom
+  return !from || neighbours.some((n, i) => (n?.values ?? null) !== from[i])
 }

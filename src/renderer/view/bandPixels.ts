@@ -7,6 +7,7 @@
 import type { GeoTransform, RasterInfo } from '../../shared/raster'
 import type { TileMessage } from '../../shared/protocol'
 import type { ColormapName } from './colormaps'
+import { validHillshade, type HillshadeStyle } from './hillshade'
 
 /** The bands shown, 0-based: one (stretched through a colour map) or three (R, G, B, each stretched). */
 export type DisplayBands = [number] | [number, number, number]
@@ -240,6 +241,8 @@ export interface LayerDisplay {
   /** Stretch range of each band of the file (index = band). */
   ranges: BandRange[]
   colormap: ColormapName
+  /** Shaded as `gdaldem hillshade` (one band shown): absent or undefined, the stretch alone. */
+  hillshade?: HillshadeStyle
 }
 
 /**
@@ -252,6 +255,8 @@ export interface LayerDisplayChange {
   min?: number
   max?: number
   colormap?: ColormapName
+  /** A hillshade style, or null to stop shading. */
+  hillshade?: HillshadeStyle | null
 }
 
 /** The display after a change; invalid parts (unknown band, empty or reversed range) are ignored. */
@@ -271,5 +276,8 @@ export function applyDisplayChange(display: LayerDisplay, change: LayerDisplayCh
   }
   const legacy = { min: change.min ?? ranges[bands[0]]?.min ?? 0, max: change.max ?? ranges[bands[0]]?.max ?? 1 }
   if ((change.min !== undefined || change.max !== undefined) && validRange(legacy)) ranges[bands[0]] = legacy
-  return { bands, ranges, colormap: change.colormap ?? display.colormap }
+  const next: LayerDisplay = { bands, ranges, colormap: change.colormap ?? display.colormap }
+  const hillshade = change.hillshade === undefined ? display.hillshade : change.hillshade === null ? undefined : validHillshade(change.hillshade)
+  if (hillshade) next.hillshade = hillshade
+  return next
 }

@@ -16,7 +16,22 @@
  *   counts as the centre's height, as with `-compute_edges` (without it gdaldem leaves every
  *   neighbour of no data without shade too, which grows every hole by a pixel).
  */
-import { isNoDataSample, type TileSamples, type Validity } from './bandPixels'
+
+/** A tile's samples as received (`bandPixels.ts` TileSamples; not imported, which would close a cycle through `LayerDisplay`). */
+export interface TileSamples {
+  width: number
+  height: number
+  channels: number
+  values: ArrayLike<number>
+}
+
+/** What tells no data in a tile's samples (`bandPixels.ts` Validity). */
+export interface Validity {
+  mask: boolean
+  noData: number | null
+}
+
+const isNoDataSample = (v: number, noData: number | null): boolean => Number.isNaN(v) || (noData !== null && v === noData)
 
 /** How a value layer is shaded. */
 export interface HillshadeStyle {
@@ -235,4 +250,30 @@ export function validHillshade(style: Partial<HillshadeStyle>): HillshadeStyle {
     multidirectional: style.multidirectional ?? DEFAULT_HILLSHADE.multidirectional,
     withColour: style.withColour ?? DEFAULT_HILLSHADE.withColour
   }
+}
+
+/**
+ * The displayed band of a tile as a bordered float texture's values ((width + 2) × (height + 2),
+ * NaN = no data): its border from `neighbours` (the received samples of the eight tiles around it,
+ * in `NEIGHBOUR_OFFSETS` order, null where not loaded or beyond the raster), extrapolated where null.
+ */
+export function borderedBandFloats(
+  tile: TileSamples,
+  band: number,
+  validity: Validity,
+  neighbours: ReadonlyArray<TileSamples | null>
+): Float32Array {
+  const own = neighbourOfSamples(tile, band, validity)
+  const centre = new Float32Array(tile.width * tile.height)
+  for (let y = 0; y < tile.height; y++) for (let x = 0; x < tile.width; x++) centre[y * tile.width + x] = own.at(x, y)
+  return withBorder(centre, tile.width, tile.height, (dx, dy) => {
+    const n = neighbours[neighbourIndex(dx, dy)]
+    return n ? neighbourOfSamples(n, band, validity) : null
+  })
+}
+
+/** The place of neighbour (dx, dy) in `NEIGHBOUR_OFFSETS`. */
+export function neighbourIndex(dx: number, dy: number): number {
+  const i = (dy + 1) * 3 + (dx + 1)
+  return i > 4 ? i - 1 : i
 }

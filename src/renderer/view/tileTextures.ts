@@ -11,14 +11,18 @@
 import { BufferImageSource, Texture } from 'pixi.js'
 import type { TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
-import { displayFloats, pixelValues, type DisplayBands, type Validity } from './bandPixels'
+import { displayFloats, pixelValues, type DisplayBands, type TileSamples, type Validity } from './bandPixels'
 import { paletteBytes, paletteRgba } from './paletteClasses'
+import { borderedBandFloats } from './hillshade'
 import type { TileCoord } from './TileScheduler'
 
-/** How a layer turns its tiles into textures. */
+/**
+ * How a layer turns its tiles into textures. `border` (one band, hillshade): the texture is
+ * (w + 2) × (h + 2), its border the neighbours' edge texels (`hillshade.ts` `borderedBandFloats`).
+ */
 export type TileDisplay =
   | { kind: 'rgba8' }
-  | { kind: 'bands'; bands: DisplayBands; validity: Validity }
+  | { kind: 'bands'; bands: DisplayBands; validity: Validity; border?: boolean }
   /** Class values drawn through a colour table (`paletteClasses.ts`): an RGBA8 texture, drawn as a sprite. */
   | { kind: 'palette'; colours: Uint8Array; validity: Validity }
 
@@ -35,6 +39,8 @@ export interface TileTexture {
   display: TileDisplay
   /** GPU plus CPU bytes, for the cache budget. */
   bytes: number
+  /** A bordered texture: the samples of the eight neighbours its border was taken from (null: extrapolated), to know when to build it again. */
+  borderFrom?: ReadonlyArray<TileMessage['data'] | null>
 }
 
 /** What the shared cache holds for one tile. */
@@ -59,13 +65,36 @@ export function createTileTexture(tile: TileMessage, display: TileDisplay): Tile
   return textureOf({ width, height, channels, values: tile.data }, display)
 }
 
-/** The texture of samples already received, for another display (other bands): the CPU values are shared. */
-export function rebuildTileTexture(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, display: TileDisplay): TileTexture {
-  return textureOf(tile, display)
+/**
+ * The texture of samples already received, for another display (other bands) or, bordered, other
+ * neighbours (the eight tiles around it, in `NEIGHBOUR_OFFSETS` order): the CPU values are shared.
+ */
+export function rebuildTileTexture(
+  tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>,
+  display: TileDisplay,
+  neighbours: ReadonlyArray<TileSamples | null> = NO_NEIGHBOURS
+): TileTexture {
+  return textureOf(tile, display, neighbours)
 }
 
-function textureOf(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, display: TileDisplay): TileTexture {
+const NO_NEIGHBOURS: ReadonlyArray<TileSamples | null> = Array.from({ length: 8 }, () => null)
+
+function textureOf(tile: Pick<TileTexture, 'width' | 'height' | 'channels' | 'values'>, display: TileDisplay, neighbours = NO_NEIGHBOURS): TileTexture {
   const { width, height, channels, values } = tile
+  if (display.kind === 'bands' && display.border && display.bands.length === 1) {
+    const floats = borderedBandFloats(tile, display.bands[0], display.validity, neighbours)
+    const source = new BufferImageSource({
+      resource: floats,
+      width: width + 2,
+      height: height + 2,
+      format: 'r32float',
+      alphaMode: 'no-premultiply-alpha',
+      scaleMode: 'nearest',
+      autoGenerateMipmaps: false
+    })
+    const borderFrom = neighbours.map((n) => n?.values ?? null)
+    return { texture: new Texture({ source }), width, height, channels, values, display, bytes: floats.byteLength + values.byteLength, borderFrom }
+  }
   if (display.kind === 'palette') {
     const pixels = paletteRgba({ width, height, channels, values }, display.colours, display.validity)
     const source = new BufferImageSource({ resource: pixels, width, height, format: 'rgba8unorm', autoGenerateMipmaps: false })
