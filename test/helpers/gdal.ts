@@ -280,6 +280,8 @@ export interface SourceOptions {
   descriptions?: string[]
   /** Palette entries (r, g, b, a) of band 1. */
   colorTable?: [number, number, number, number][]
+  /** A raster attribute table of band 1: class value and name (GDAL keeps it in the `.aux.xml` of a GeoTIFF). */
+  attributeTable?: { value: number; name: string }[]
   /** Dataset metadata of the default domain (AREA_OR_POINT…). */
   metadata?: Record<string, string>
 }
@@ -332,6 +334,13 @@ export function writeSource(dir: string, name: string, grid: Grid, options: Sour
       lines.push('    <ColorTable>')
       for (const [r, g, bl, a] of options.colorTable) lines.push(`      <Entry c1="${r}" c2="${g}" c3="${bl}" c4="${a}"/>`)
       lines.push('    </ColorTable>')
+    }
+    if (b === 0 && options.attributeTable) {
+      lines.push('    <GDALRasterAttributeTable tableType="thematic">')
+      lines.push('      <FieldDefn index="0"><Name>Value</Name><Type>0</Type><Usage>5</Usage></FieldDefn>')
+      lines.push('      <FieldDefn index="1"><Name>Class_Name</Name><Type>2</Type><Usage>2</Usage></FieldDefn>')
+      options.attributeTable.forEach(({ value, name }, row) => lines.push(`      <Row index="${row}"><F>${value}</F><F>${xml(name)}</F></Row>`))
+      lines.push('    </GDALRasterAttributeTable>')
     }
     lines.push(`    <SourceFilename relativeToVRT="1">${xml(basename(raw))}</SourceFilename>`)
     lines.push(`    <ImageOffset>${b * grid.width * grid.height * size}</ImageOffset>`)

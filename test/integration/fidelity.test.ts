@@ -6,12 +6,15 @@
  * Tessera wrote. Sources are numbers computed in test/helpers/gdal.ts, wrapped in a VRT and
  * translated by GDAL; nothing big is committed.
  */
+import { existsSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
 import { type GeoTransform, type RasterInfo, type SampleType, type TileKind, noDataInSampleType } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
 import { tempDir } from '../helpers/images'
+import { classAt, paletteBytes, paletteRgba } from '../../src/renderer/view/paletteClasses'
+import { pixelValues } from '../../src/renderer/view/bandPixels'
 
 const tmp = tempDir('tessera-fidelity-')
 let pool: DecodePool
@@ -104,8 +107,11 @@ async function gdalReference(path: string): Promise<Reference> {
   // The contract: 8-bit grey/RGB/palette (± declared alpha) without no-data are images; all else value bands.
   // A single grey band without a mask travels as its values (stretchable); a palette is expanded.
   const greyValues = bands === 1 && interpretations[0] !== 'palette' && mask === null
+  // A paletted band travels as its class values (drawn through its colour table), as GDAL reads it.
+  const palette = bands === 1 && interpretations[0] === 'palette'
   const image =
     sampleType === 'uint8' &&
+    !palette &&
     noData === null &&
     !greyValues &&
     (bands === 1 || (bands === 2 && alphaBand === 1) || (bands === 3 && rgb) || (bands === 4 && rgb && alphaBand === 3))
@@ -213,6 +219,8 @@ async function expectLevel0(source: RasterSource, ref: Reference, tolerance = 0)
   const rows = Math.ceil(ref.height / tileSize)
   const diff = new Differences()
   const plane = ref.width * ref.height
+  // An alpha band coded in the JPEG stream with the colours is as lossy as they are.
+  const alphaTolerance = ref.alphaBand >= 0 && ref.info.metadata?.IMAGE_STRUCTURE?.COMPRESSION === 'JPEG' ? tolerance : 0
   for (let row = 0; row < rows; row++) {
     for (let col = 0; col < cols; col++) {
       const tile = await source.readTile(0, col, row)
@@ -234,7 +242,7 @@ async function expectLevel0(source: RasterSource, ref: Reference, tolerance = 0)
               diff.samples++
               const actual = tile.data[t + c]!
               const expected = rgba[i * 4 + c]!
-              if (!same(actual, expected, c === 3 ? 0 : tolerance)) diff.add(`${where} ${'RGBA'[c]}: Tessera ${actual}, GDAL ${expected}`)
+              if (!same(actual, expected, c === 3 ? alphaTolerance : tolerance)) diff.add(`${where} ${'RGBA'[c]}: Tessera ${actual}, GDAL ${expected}`)
             }
           } else {
             const invalid = ref.mask !== null && ref.mask[i] === 0
@@ -303,6 +311,63 @@ async function expectStatistics(info: RasterInfo, ref: Reference): Promise<void>
     expect(s.p2, `p2 within the range of band ${b + 1}`).toBeGreaterThanOrEqual(min)
     expect(s.p98, `p98 within the range of band ${b + 1}`).toBeLessThanOrEqual(max)
   }
+}
+
+/** The level-0 tiles of a palette raster drawn through its colour table (as the renderer does) against GDAL's `-expand rgb`. */
+async function expectPaletteDrawsAsExpanded(source: RasterSource, ref: Reference): Promise<void> {
+  const expanded = await gdal.gdalRead(ref.path, tmp.dir, ['-expand', 'rgb'])
+  const colours = paletteBytes(source.info.palette!)
+  const { tileSize, tileMask } = source.info
+  const plane = ref.width * ref.height
+  const diff = new Differences()
+  for (let row = 0; row < Math.ceil(ref.height / tileSize); row++) {
+    for (let col = 0; col < Math.ceil(ref.width / tileSize); col++) {
+      const tile = await source.readTile(0, col, row)
+      const rgba = paletteRgba({ width: tile.width, height: tile.height, channels: tile.channels, values: tile.data }, colours, { mask: tileMask, noData: source.info.noData })
+      const rect = tileRectOf(ref.width, ref.height, tileSize, col, row)
+      for (let y = 0; y < rect.height; y++) {
+        for (let x = 0; x < rect.width; x++) {
+          const i = (rect.top + y) * ref.width + rect.left + x
+          for (let c = 0; c < 3; c++) {
+            diff.samples++
+            const actual = rgba[(y * rect.width + x) * 4 + c]!
+            const expected = expanded.data[c * plane + i]!
+            if (actual !== expected) diff.add(`pixel (${rect.left + x}, ${rect.top + y}) ${'RGB'[c]}: drawn ${actual}, GDAL -expand rgb ${expected}`)
+          }
+        }
+      }
+    }
+  }
+  diff.expectNone('palette drawn')
+}
+
+/** Every sample of level 1 is one of the values of its 2 × 2 block at level 0: class values are never averaged. */
+async function expectReducedIsOneOfItsBlock(source: RasterSource, ref: Reference): Promise<void> {
+  const { tileSize } = source.info
+  const size = source.info.levels[1]!
+  const diff = new Differences()
+  for (let row = 0; row < Math.ceil(size.height / tileSize); row++) {
+    for (let col = 0; col < Math.ceil(size.width / tileSize); col++) {
+      const tile = await source.readTile(1, col, row)
+      const rect = tileRectOf(size.width, size.height, tileSize, col, row)
+      for (let y = 0; y < rect.height; y++) {
+        for (let x = 0; x < rect.width; x++) {
+          diff.samples++
+          const actual = tile.data[(y * rect.width + x) * tile.channels]!
+          const block: number[] = []
+          for (let dy = 0; dy < 2; dy++) {
+            for (let dx = 0; dx < 2; dx++) {
+              const fx = Math.min(ref.width - 1, 2 * (rect.left + x) + dx)
+              const fy = Math.min(ref.height - 1, 2 * (rect.top + y) + dy)
+              block.push(ref.values.data[fy * ref.width + fx]!)
+            }
+          }
+          if (!block.includes(actual)) diff.add(`level-1 pixel (${rect.left + x}, ${rect.top + y}): ${actual}, not one of its block's ${block.join(', ')}`)
+        }
+      }
+    }
+  }
+  diff.expectNone('level 1 of class values')
 }
 
 /** Opens `path`, compares info, every level-0 tile and statistics with GDAL. */
@@ -567,12 +632,15 @@ describe('fidelity: layouts', () => {
     await expectAsGdal(path)
   })
 
-  it('expands an 8-bit palette TIFF through its colour table as gdal_translate -expand rgb does', async () => {
+  it('reads an 8-bit palette TIFF as its class values with its colour table, which draws the pixels gdal_translate -expand rgb gives', async () => {
     const { grid, colorTable } = gdal.paletteImage(W, H)
     const path = await make('palette', grid, ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Palette'], colorTable })
     const { source, ref } = await expectAsGdal(path)
     expect(gdal.colorInterpretationOf(ref.info.bands[0]!)).toBe('palette')
-    expect(source.info).toMatchObject({ tileKind: 'rgba8', hasAlpha: false })
+    expect(source.info).toMatchObject({ tileKind: 'bands', tileChannels: 1, hasAlpha: false })
+    expect(source.info.palette?.slice(0, colorTable.length), "the colour table as gdalinfo gives it").toEqual(ref.info.bands[0]!.colorTable!.entries.slice(0, colorTable.length))
+    await expectPaletteDrawsAsExpanded(source, ref)
+    await expectReducedIsOneOfItsBlock(source, ref)
   })
 
   it('makes the pixels under an internal mask of an RGB TIFF transparent, at level 0 and reduced', async () => {
@@ -779,3 +847,87 @@ describe('fidelity: georeferencing', () => {
   })
 })
 
+
+describe('fidelity: every TIFF GDAL reads, or a refusal that names it (issue 22)', () => {
+  it('shows the first page of a multi-page TIFF of Float64 RGB pages, as GDAL reads it, and says how many pages there are', async () => {
+    const path = await make('pages-f64', gdal.valueGrid(W, H, 3, 'float64', 31), ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'PHOTOMETRIC=RGB'])
+    // A second page, smaller and of another type (a thumbnail): a page, not an overview of the first.
+    const second = gdal.writeSource(tmp.dir, 'pages-f64-second', gdal.rgbImage(120, 80), { colorInterp: ['Red', 'Green', 'Blue'] })
+    await gdal.translate(second, path, ['-co', 'APPEND_SUBDATASET=YES'])
+    const info = await gdal.gdalInfo(path)
+    expect(info.metadata?.SUBDATASETS?.SUBDATASET_2_NAME, 'GDAL sees two pages').toMatch(/GTIFF_DIR:2:/)
+    const { source } = await expectAsGdal(path)
+    expect(source.info.warnings.join(' '), 'the page count is said').toMatch(/2 pages; page 1 is shown/)
+  })
+
+  it('shows a single-page Float64 RGB raster with every band kept', async () => {
+    const path = await make('f64-rgb', gdal.valueGrid(W, H, 3, 'float64', 32), ['-co', 'PHOTOMETRIC=RGB'])
+    const { source } = await expectAsGdal(path)
+    expect(source.info).toMatchObject({ tileKind: 'bands', bands: 3, sampleType: 'float64', warnings: [] })
+  })
+
+  it('reads out a land cover\'s class values, colours and class names (colour table in the TIFF, attribute table in GDAL\'s .aux.xml)', async () => {
+    const classes = [
+      { value: 11, name: 'Open Water' },
+      { value: 21, name: 'Developed, Open Space' },
+      { value: 52, name: 'Shrub/Scrub' },
+      { value: 71, name: 'Grassland & Herbaceous' },
+      { value: 90, name: 'Woody Wetlands' }
+    ]
+    const data = new Uint8Array(W * H)
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[y * W + x] = classes[(Math.floor(x / 37) + Math.floor(y / 29)) % classes.length]!.value
+    const colorTable = Array.from({ length: 256 }, (_, i): [number, number, number, number] => [(i * 37) % 256, (i * 91) % 256, (i * 53) % 256, 255])
+    colorTable[52] = [204, 186, 125, 255]
+    const path = await make('landcover', { width: W, height: H, bands: 1, type: 'uint8', data }, ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'], { colorInterp: ['Palette'], colorTable, attributeTable: classes })
+    expect(existsSync(`${path}.aux.xml`), 'GDAL keeps the attribute table in the .aux.xml').toBe(true)
+    const { source, ref } = await expectAsGdal(path)
+    expect(source.info.classNames).toEqual(classes)
+    await expectPaletteDrawsAsExpanded(source, ref)
+    // The pixel GDAL reads as 52: its class, colour and name, as the readout builds them.
+    const at = Array.from(ref.values.data).indexOf(52)
+    const [x, y] = [at % W, Math.floor(at / W)]
+    const location = await gdal.gdal('gdallocationinfo', ['-valonly', path, String(x), String(y)])
+    expect(Number(location.trim()), 'gdallocationinfo').toBe(52)
+    const tile = await source.readTile(0, Math.floor(x / source.info.tileSize), Math.floor(y / source.info.tileSize))
+    const values = pixelValues({ width: tile.width, height: tile.height, channels: tile.channels, values: tile.data }, source.info, x % source.info.tileSize, y % source.info.tileSize)
+    expect(classAt(source.info, values)).toEqual({ value: 52, colour: [204, 186, 125, 255], name: 'Shrub/Scrub' })
+  })
+
+  it.each([
+    ['tiled', ['-co', 'TILED=YES']],
+    ['striped', ['-co', 'BLOCKYSIZE=16']]
+  ])('reads a %s TIFF of JPEG-compressed RGBA pixels (libvips fails on its tiles) within JPEG rounding of GDAL', async (layout, args) => {
+    const path = await make(`jpeg-rgba-${layout}`, gdal.rgbImage(W, H, true), [...args, '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB'], { colorInterp: ['Red', 'Green', 'Blue', 'Alpha'] })
+    expect((await gdal.gdalInfo(path)).metadata?.IMAGE_STRUCTURE?.COMPRESSION).toBe('JPEG')
+    const { source, ref } = await expectAsGdal(path, 2)
+    expect(ref.alphaBand).toBe(3)
+    expect(source.info).toMatchObject({ tileKind: 'rgba8', hasAlpha: true, compression: 'JPEG' })
+  })
+
+  it('reads a tiled TIFF of JPEG-compressed grey + alpha pixels within JPEG rounding of GDAL', async () => {
+    const grey = gdal.rgbImage(W, H, true)
+    const plane = W * H
+    const data = new Uint8Array(2 * plane)
+    data.set(grey.data.subarray(0, plane), 0)
+    data.set(grey.data.subarray(3 * plane, 4 * plane), plane)
+    const path = await make('jpeg-grey-alpha', { width: W, height: H, bands: 2, type: 'uint8', data }, ['-co', 'TILED=YES', '-co', 'COMPRESS=JPEG'], { colorInterp: ['Gray', 'Alpha'] })
+    const { source } = await expectAsGdal(path, 2)
+    expect(source.info).toMatchObject({ tileKind: 'rgba8', hasAlpha: true })
+  })
+
+  it.each([
+    ['1-bit grey in CCITT fax (Group 4)', () => make('fax4', { ...gdal.paletteImage(300, 200).grid, data: gdal.paletteImage(300, 200).grid.data.map((v) => v & 1) }, ['-co', 'NBITS=1', '-co', 'COMPRESS=CCITTFAX4']), /1-bit grey compressed with CCITT fax \(Group 4\)/],
+    ['64-bit floating-point RGB with PREDICTOR=2', () => make('f64-pred2', gdal.valueGrid(300, 200, 3, 'float64', 33), ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'PHOTOMETRIC=RGB']), /64-bit floating-point RGB with horizontal differencing/],
+    ['complex samples', () => gdal.translate(gdal.writeSource(tmp.dir, 'cfloat-src', gdal.valueGrid(300, 200, 1, 'float32', 34)), tmp.file('cfloat.tif'), ['-ot', 'CFloat32']), /64-bit complex floating-point grey/],
+    ['64-bit integers', () => gdal.translate(gdal.writeSource(tmp.dir, 'int64-src', gdal.valueGrid(300, 200, 1, 'int32', 35)), tmp.file('int64.tif'), ['-ot', 'Int64']), /64-bit signed integer grey/],
+    ['12-bit samples', () => make('nbits12', { ...gdal.valueGrid(300, 200, 1, 'uint16', 36), data: gdal.valueGrid(300, 200, 1, 'uint16', 36).data.map((v) => v >> 4) }, ['-co', 'NBITS=12']), /12-bit grey/]
+  ] as const)('refuses %s at open, naming the layout in words (GDAL reads it)', async (_what, write, words) => {
+    const path = await write()
+    expect((await gdal.gdalInfo(path)).size, 'GDAL reads the file').toEqual([300, 200])
+    const opening = openRaster(path, opts())
+    await expect(opening).rejects.toThrow(/Cannot open /)
+    await expect(opening).rejects.toThrow(words)
+    await expect(opening).rejects.toThrow(/not supported; (convert|take)/)
+    await expect(opening).rejects.not.toThrow(/Unsupported data format|bitsPerSample|Unknown compression|Predictor 2 not allowed/)
+  })
+})
