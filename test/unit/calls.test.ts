@@ -93,6 +93,8 @@ describe('the calls of the protocol', () => {
     expect(await bridge.calls['tile-encodings']({ accept: ['jpeg'] })).toEqual({})
     expect(await bridge.calls['view-size']({ width: 1020, height: 720 })).toEqual({})
     expect(await bridge.calls.stats({})).toMatchObject({ openRasters: 1, pending: 0 })
+    // The stub raster's tiles are colours: sample-values reaches its handler, which refuses them by name.
+    expect((await rejection(bridge.calls['sample-values']({ rasterId: opened.rasterId, points: [{ x: 1, y: 1 }] }))).code).toBe('not-allowed')
     expect(await bridge.calls.close({ rasterId: opened.rasterId })).toEqual({})
     expect(await bridge.stats()).toMatchObject({ openRasters: 0 })
     // Uploads are refused by a service without an upload directory: the call still reaches its handler.
