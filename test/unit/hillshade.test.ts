@@ -19,6 +19,7 @@ import {
   type HillshadeStyle,
   type NeighbourValues
 } from '../../src/renderer/view/hillshade'
+import { applyDisplayChange } from '../../src/renderer/view/bandPixels'
 
 const W = 40
 const H = 30
@@ -182,5 +183,22 @@ describe('a tile with its border', () => {
       const ours = shadeGrid(Float64Array.from(k9), 3, 3, k)[4]!
       expect(ours).toBeCloseTo(whole[y * 8 + 3]!, 6)
     }
+  })
+})
+
+describe('a layer display with a hillshade style', () => {
+  const display = { bands: [0] as [number], ranges: [{ min: 0, max: 100 }], colormap: 'grey' as const }
+
+  it('takes a style, keeps it through other changes, and drops it on null', () => {
+    const shaded = applyDisplayChange(display, { hillshade: { ...DEFAULT_HILLSHADE, azimuth: 90 } }, 1)
+    expect(shaded.hillshade?.azimuth).toBe(90)
+    const restretched = applyDisplayChange(shaded, { ranges: { 0: { min: 10, max: 20 } } }, 1)
+    expect(restretched.hillshade).toEqual(shaded.hillshade)
+    expect(applyDisplayChange(restretched, { hillshade: null }, 1).hillshade).toBeUndefined()
+  })
+
+  it('replaces what is out of range: azimuth taken modulo 360, altitude within 0–90, non-numbers by the defaults', () => {
+    const shaded = applyDisplayChange(display, { hillshade: { ...DEFAULT_HILLSHADE, azimuth: -45, altitude: 120, zFactor: Number.NaN } }, 1)
+    expect(shaded.hillshade).toEqual({ ...DEFAULT_HILLSHADE, azimuth: 315, altitude: 90, zFactor: 1 })
   })
 })
