@@ -63,7 +63,14 @@ export class DrawingOverlay {
       const b = ring[i + 1]
       if (a && b) root.append(label({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, text, 'tool-label'))
     })
-    if (drawing.totalLabel && screen.length > 0) root.append(label({ x: screen.at(-1)!.x + 8, y: screen.at(-1)!.y - 8 }, drawing.totalLabel, 'tool-label tool-total'))
+    if (drawing.totalLabel && screen.length > 0) {
+      // Beside the last point, on its left near the right edge of the view (the text stays on screen).
+      const last = screen.at(-1)!
+      const left = last.x > view.width - 120
+      const total = label({ x: last.x + (left ? -8 : 8), y: last.y - 8 }, drawing.totalLabel, 'tool-label tool-total')
+      if (left) total.style.textAnchor = 'end'
+      root.append(total)
+    }
     if (drawing.areaLabel && screen.length >= 3) {
       const c = screen.reduce((s, p) => ({ x: s.x + p.x / screen.length, y: s.y + p.y / screen.length }), { x: 0, y: 0 })
       root.append(label(c, drawing.areaLabel, 'tool-label tool-area'))
