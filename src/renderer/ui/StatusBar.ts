@@ -60,8 +60,8 @@ export class StatusBar {
     this.value = element('span', 'status-value', '', { 'data-testid': 'status-value' })
     // A class's colour and name beside its value (a land cover: "52 ■ Shrub/Scrub").
     this.classSwatch = element('span', 'status-class-swatch', '', { 'data-testid': 'status-class-swatch', 'aria-hidden': 'true' })
-    this.classSwatch.style.cssText = 'display:inline-block;width:0.9em;height:0.9em;border:1px solid var(--line);border-radius:2px;vertical-align:middle'
-    this.classSwatch.hidden = true
+    // Shown by its display (an inline display would override the hidden attribute).
+    this.classSwatch.style.cssText = 'display:none;width:0.9em;height:0.9em;border:1px solid var(--line);border-radius:2px;vertical-align:middle'
     this.className = element('span', 'status-class', '', { 'data-testid': 'status-class' })
     this.map = element('span', 'status-map', '', { 'data-testid': 'status-map' })
     this.latLon = element('span', 'status-latlon', '', { 'data-testid': 'status-latlon' })
@@ -163,7 +163,8 @@ export class StatusBar {
   private setClass(found: ClassReadout | null): void {
     const colour = found?.colour ? cssColour(found.colour) : ''
     if (this.classSwatch.style.backgroundColor !== colour) this.classSwatch.style.backgroundColor = colour
-    if (this.classSwatch.hidden !== !colour) this.classSwatch.hidden = !colour
+    const display = colour ? 'inline-block' : 'none'
+    if (this.classSwatch.style.display !== display) this.classSwatch.style.display = display
     this.classSwatch.title = colour && found ? `class ${found.value}: ${colour}` : ''
     setText(this.className, found?.name ?? '')
   }
