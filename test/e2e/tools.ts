@@ -5,7 +5,7 @@
  * `gdallocationinfo` reads at the same level-0 pixels (no data where GDAL reads the no-data value),
  * and its CSV holds the same values, with gaps across the hole. A line and a polygon measured on it
  * give the lengths and area GeographicLib computes here from the same map points, taken to
- * latitude/longitude by GDAL's `gdaltransform`.
+ * latitude/longitude by GDAL's `gdaltransform`. The drawing follows a zoom and a turn of the view.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -161,6 +161,36 @@ async function overlayOffsets(page: Page, points: Array<[number, number]>): Prom
   return worst
 }
 
+/**
+ * Hovers each vertex drawn over the view (those the panels leave uncovered, at least three) and
+ * reads the map point the status bar gives there: within `tolerance` map units of the vertex's.
+ */
+async function expectCornersUnderReadout(page: Page, points: Array<[number, number]>, tolerance: number): Promise<void> {
+  const centres = await page.getByTestId('tool-overlay').locator('circle.tool-vertex').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect()
+      const x = r.x + r.width / 2
+      const y = r.y + r.height / 2
+      return { x, y, onCanvas: document.elementFromPoint(x, y)?.tagName === 'CANVAS' }
+    })
+  )
+  expect(centres).toHaveLength(points.length)
+  let checked = 0
+  for (const [i, c] of centres.entries()) {
+    if (!c.onCanvas) continue
+    await page.mouse.move(c.x, c.y)
+    await expect
+      .poll(async () => {
+        const text = (await page.getByTestId('status-map').textContent()) ?? ''
+        const [x, y] = text.split(/[ ,]+/).map(Number)
+        return Math.max(Math.abs(x! - points[i]![0]), Math.abs(y! - points[i]![1]))
+      }, { timeout: 5000 })
+      .toBeLessThan(tolerance)
+    checked++
+  }
+  expect(checked).toBeGreaterThanOrEqual(3)
+}
+
 /** GeographicLib's lengths (and area) of map points of EPSG:32631, taken to latitude/longitude by gdaltransform. */
 async function geographicLibFigures(points: Array<[number, number]>, polygon: boolean): Promise<{ segments: number[]; total: number; area: number | null }> {
   const lonLat = await gdalTransform(['-s_srs', 'EPSG:32631', '-t_srs', 'EPSG:4326'], points)
@@ -235,6 +265,14 @@ export async function expectMeasuredLineAndArea(page: Page, drop: (paths: string
   expect(Math.abs(a.area! / areaReference.area! - 1), `area ${a.area} vs GeographicLib ${areaReference.area}`).toBeLessThan(1e-6)
   await expect(page.getByTestId('measure-area')).toContainText('km²')
   await shoot(page, `${shotName}-area`)
+
+  // The drawing follows a turn of the view: where each corner is drawn, the readout (the pointer
+  // mapped back through the turn) names its map point.
+  await page.keyboard.press('r')
+  await expect(page.getByTestId('canvas-host')).toHaveAttribute('data-rotation', '90')
+  await frames(page, 3)
+  await expectCornersUnderReadout(page, a.points, metresPerScreenPixel * 2)
+  await shoot(page, `${shotName}-area-turned`)
 
   // Esc clears the polygon, again leaves the tool.
   await page.keyboard.press('Escape')
