@@ -38,9 +38,13 @@ export class DrawingOverlay {
     host.append(this.root)
   }
 
-  /** Draws `drawing` under the camera `view`. */
-  draw(drawing: Drawing, view: ViewState): void {
+  /**
+   * Draws `drawing` under the camera `view`; labels are turned back by the view's `turn` (its
+   * quarter turns and mirror, see ViewOrientation), so that they read upright on screen.
+   */
+  draw(drawing: Drawing, view: ViewState, turn: { quarterTurns: number; flipped: boolean } = { quarterTurns: 0, flipped: false }): void {
     const root = this.root
+    const label = (p: Point, text: string, className: string): SVGTextElement => labelAt(p, text, className, turn)
     root.setAttribute('viewBox', `0 0 ${view.width} ${view.height}`)
     root.replaceChildren()
     const screen = drawing.vertices.map((p) => worldToScreen(view, p))
@@ -96,11 +100,17 @@ function circle(p: Point, r: number, className: string): SVGCircleElement {
   return c
 }
 
-function label(p: Point, text: string, className: string): SVGTextElement {
+function labelAt(p: Point, text: string, className: string, turn: { quarterTurns: number; flipped: boolean }): SVGTextElement {
   const t = document.createElementNS(SVG, 'text')
-  t.setAttribute('x', p.x.toFixed(1))
-  t.setAttribute('y', p.y.toFixed(1))
+  const x = p.x.toFixed(1)
+  const y = p.y.toFixed(1)
+  t.setAttribute('x', x)
+  t.setAttribute('y', y)
   t.setAttribute('class', className)
+  // The canvas' host is turned by CSS (rotate, then mirror): undo both about the label's anchor.
+  if (turn.quarterTurns % 4 !== 0 || turn.flipped) {
+    t.setAttribute('transform', `translate(${x} ${y})${turn.flipped ? ' scale(-1 1)' : ''} rotate(${-turn.quarterTurns * 90}) translate(${-p.x.toFixed(1)} ${-p.y.toFixed(1)})`)
+  }
   t.textContent = text
   return t
 }

@@ -68,6 +68,7 @@ export class Tools {
       close: () => this.setTool(null)
     })
     this.measurePanel = new MeasurePanel(stage, () => this.setTool(null))
+    deps.orientation.onChange(() => this.redraw())
     stage.addEventListener('pointerdown', (e) => {
       this.down = e.button === 0 && e.target instanceof HTMLCanvasElement ? { x: e.clientX, y: e.clientY, id: e.pointerId } : null
     })
@@ -226,7 +227,7 @@ export class Tools {
   private redraw(): void {
     // The world's units change with the view's CRS: a line drawn in another one is gone.
     if (this.vertices.length > 0 && this.deps.viewer.viewCrs.id !== this.crsId) this.setTool(this.activeTool)
-    this.overlay.draw(this.drawing(), this.deps.viewer.view)
+    this.overlay.draw(this.drawing(), this.deps.viewer.view, this.deps.orientation.current)
   }
 
   private drawing(): Drawing {
