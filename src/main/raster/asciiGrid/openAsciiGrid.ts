@@ -23,7 +23,7 @@ import { Raster } from '../Raster'
 import { RegionReader, SharedReader, regionSourceOf } from '../readers'
 import type { OpenContext } from '../strategy'
 import type { RasterInfo } from '../types'
-import { looksLikeAsciiGrid } from './header'
+import { looksLikeAsciiGrid } from '../decode/asciiGrid/header'
 
 /**
  * Grids of fewer bytes are read whole before they open (a 2000 × 2000 Float32 grid is ~30 MB of

@@ -175,7 +175,7 @@ export interface JpegTileJob {
 /**
  * Read an ESRI ASCII grid's header and side-cars, decide its sample type as GDAL does, and make a
  * quick decimated overview of level `overviewLevel` from rows sampled across the file
- * (`asciiGrid/probeGrid.ts`); no overview for a file under `overviewMinBytes` (read whole at once).
+ * (`decode/asciiGrid/probeGrid.ts`); no overview for a file under `overviewMinBytes` (read whole at once).
  */
 export interface AsciiGridProbeJob {
   kind: 'ascii-grid-probe'

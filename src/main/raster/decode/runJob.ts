@@ -1,8 +1,8 @@
 /** Worker side: runs one decode job and says which buffers to transfer with its result. */
 import type { JobOutcome } from '../../pool/serveJobs'
 import type { DecodeJob, TilePixels } from './jobs'
-import { buildAsciiGrid } from '../asciiGrid/buildGrid'
-import { probeAsciiGrid } from '../asciiGrid/probeGrid'
+import { buildAsciiGrid } from './asciiGrid/buildGrid'
+import { probeAsciiGrid } from './asciiGrid/probeGrid'
 import { readJpegTile } from './jpegTile'
 import { probe } from './probe'
 import { buildPyramid } from './pyramid'

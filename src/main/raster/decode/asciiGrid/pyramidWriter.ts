@@ -9,7 +9,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { deflate } from 'node:zlib'
-import type { LevelSize } from '../../../shared/raster'
+import type { LevelSize } from '../../../../shared/raster'
 
 const deflateAsync = promisify(deflate)
 

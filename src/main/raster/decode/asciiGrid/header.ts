@@ -7,7 +7,7 @@
  * cell further in); without either pair GDAL puts the top-left corner at (0, 0). `NODATA_value` is
  * read as a double. Pure: the worker gives it the first bytes of the file.
  */
-import type { GeoTransform } from '../../../shared/raster'
+import type { GeoTransform } from '../../../../shared/raster'
 
 /** What the header says. */
 export interface AsciiGridHeader {

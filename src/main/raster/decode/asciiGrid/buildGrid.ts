@@ -7,8 +7,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync, rmSync, renameSync, statSync } from 'node:fs'
 import { threadId } from 'node:worker_threads'
-import { pyramidLevels } from '../../../shared/tiles'
-import type { AsciiGridBuildJob } from '../decode/jobs'
+import { pyramidLevels } from '../../../../shared/tiles'
+import type { AsciiGridBuildJob } from '../jobs'
 import { AsciiGridFormatError, type AsciiGridHeader } from './header'
 import { readHeader } from './probeGrid'
 import { type GridSampleType, PyramidWriter } from './pyramidWriter'

@@ -15,13 +15,13 @@
  * lines has no quick overview and is read whole before it opens.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import type { Georeference } from '../../../shared/raster'
-import { BYTES_PER_SAMPLE } from '../../../shared/tileFrame'
-import { pyramidLevels } from '../../../shared/tiles'
-import { georeferenceWithSidecars } from '../crs/sidecars'
-import type { AsciiGridProbe, AsciiGridProbeJob, SharedLevel } from '../decode/jobs'
-import { halve } from '../decode/shared'
-import { bandStatistics } from '../decode/statistics'
+import type { Georeference } from '../../../../shared/raster'
+import { BYTES_PER_SAMPLE } from '../../../../shared/tileFrame'
+import { pyramidLevels } from '../../../../shared/tiles'
+import { georeferenceWithSidecars } from '../../crs/sidecars'
+import type { AsciiGridProbe, AsciiGridProbeJob, SharedLevel } from '../jobs'
+import { halve } from '../shared'
+import { bandStatistics } from '../statistics'
 import { AsciiGridFormatError, HEADER_READ_BYTES, parseAsciiGridHeader, type AsciiGridHeader } from './header'
 import { floatSyntax, invalidToken, isSpace, parseNumber, tokenText } from './values'
 
