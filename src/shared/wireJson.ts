@@ -14,12 +14,34 @@ export function toWireJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { [KEY]: String(v) } : v))
 }
 
-/** The value of JSON text written by `toWireJson` (plain JSON reads as `JSON.parse` reads it). Throws on text that does not parse. */
+/**
+ * The value of JSON text written by `toWireJson` (plain JSON reads as `JSON.parse` reads it). Throws
+ * on text that does not parse. The spelled numbers are put back by a walk with its own stack, not
+ * by a reviver: a reviver recurses, and a hostile message nested thousands deep (which JSON.parse
+ * itself reads) overflowed the call stack and was answered as text that does not parse.
+ */
 export function fromWireJson(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v
-    const spelled = (v as Record<string, unknown>)[KEY]
-    if (typeof spelled !== 'string' || Object.keys(v).length !== 1) return v
-    return spelled === 'NaN' ? Number.NaN : spelled === 'Infinity' ? Infinity : spelled === '-Infinity' ? -Infinity : v
-  })
+  const value: unknown = JSON.parse(text)
+  if (!text.includes(KEY)) return value
+  const root = { value }
+  const stack: Array<Record<string, unknown> | unknown[]> = [root]
+  while (stack.length > 0) {
+    const holder = stack.pop()!
+    for (const key of Object.keys(holder)) {
+      const v = (holder as Record<string, unknown>)[key]
+      if (typeof v !== 'object' || v === null) continue
+      const number = spelledNumber(v)
+      if (number !== undefined) (holder as Record<string, unknown>)[key] = number
+      else stack.push(v as Record<string, unknown> | unknown[])
+    }
+  }
+  return root.value
+}
+
+/** The number an object of the one key `$numberDouble` spells, or undefined for any other value. */
+function spelledNumber(v: object): number | undefined {
+  if (Array.isArray(v)) return undefined
+  const spelled = (v as Record<string, unknown>)[KEY]
+  if (typeof spelled !== 'string' || Object.keys(v).length !== 1) return undefined
+  return spelled === 'NaN' ? Number.NaN : spelled === 'Infinity' ? Infinity : spelled === '-Infinity' ? -Infinity : undefined
 }
