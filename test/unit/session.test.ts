@@ -17,6 +17,7 @@ import { Session, type ShownState } from '../../src/renderer/session/Session'
 import { routeBridgeEvents } from '../../src/renderer/session/routeEvents'
 import { limitConcurrency } from '../../src/renderer/session/openFiles'
 import { withoutTileKey } from '../../src/renderer/session/tileErrors'
+import { shownState } from '../../src/renderer/session/shownState'
 import { CrsMemory } from '../../src/renderer/session/crsMemory'
 import { UPRIGHT, type Orientation } from '../../src/renderer/view/screenOrientation'
 
@@ -445,5 +446,13 @@ describe('withoutTileKey', () => {
   it('takes the internal tile key out of a message', () => {
     expect(withoutTileKey('Cannot read tile r1/0/3/4 of dem.tif: bad block', 'r1/0/3/4')).toBe('Cannot read tile of dem.tif: bad block')
     expect(withoutTileKey('Decode failed (tile r1/0/3/4)', 'r1/0/3/4')).toBe('Decode failed')
+  })
+})
+
+describe('shownState', () => {
+  it('says the file browsed and its place, or the top file stacked, or nothing', () => {
+    expect(shownState(['a.png', 'b.png', 'c.png'], 'browse', 1)).toEqual({ layerCount: 3, mode: 'browse', canBrowse: true, title: 'b.png (2 of 3) — Tessera', position: '2 / 3  b.png', fileLabel: '2 / 3  b.png' })
+    expect(shownState(['a.png', 'b.png'], 'stack', 1)).toMatchObject({ title: 'b.png — Tessera', position: '', fileLabel: 'b.png' })
+    expect(shownState([], 'stack', -1)).toEqual({ layerCount: 0, mode: 'stack', canBrowse: false, title: 'Tessera', position: '', fileLabel: '' })
   })
 })

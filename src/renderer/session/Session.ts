@@ -11,7 +11,7 @@ import type { OpenBatchSlot, OpenedRaster } from '../../shared/protocol'
 import { messageOf } from '../../shared/errors'
 import type { LayerEntry } from '../ui/LayersPanel'
 import { arrangeLayerList } from '../ui/layerListOrder'
-import { browsePosition, uniqueNames, windowTitle } from '../ui/browsing'
+import { uniqueNames } from '../ui/browsing'
 import { LayerShowing } from '../ui/LayerShowing'
 import { LayerOrder, type OpenBatch } from '../view/LayerOrder'
 import { fitTargets } from '../view/map/extent'
@@ -23,6 +23,7 @@ import { crsLabel } from '../view/map/placement'
 import { FileOpener } from './openFiles'
 import { PerImageOrientation } from './PerImageOrientation'
 import type { LayerRows, SessionDeps, ShownState } from './types'
+import { shownState } from './shownState'
 
 export type { LayerRows, SessionDeps, SessionMessages, SessionUi, ShownState } from './types'
 
@@ -246,18 +247,7 @@ export class Session {
       record.displayName = names[i]!
       this.rows.upsert(this.entryOf(layer))
     })
-    const mode = this.showing.mode
-    const activeIndex = this.showing.activeIndex()
-    const active = activeIndex >= 0 ? { name: names[activeIndex]!, index: activeIndex, count: layers.length } : null
-    const position = active && mode === 'browse' ? browsePosition(active.index, active.count, active.name) : ''
-    this.shownListeners.emit({
-      layerCount: layers.length,
-      mode,
-      canBrowse: layers.length > 1,
-      title: windowTitle(active, mode),
-      position,
-      fileLabel: active ? (mode === 'browse' ? position : active.name) : ''
-    })
+    this.shownListeners.emit(shownState(names, this.showing.mode, this.showing.activeIndex()))
     viewer.requestFrame()
   }
 
