@@ -893,6 +893,16 @@ describe('fidelity: every TIFF GDAL reads, or a refusal that names it (issue 22)
     expect(classAt(source.info, values)).toEqual({ value: 52, colour: [204, 186, 125, 255], name: 'Shrub/Scrub' })
   })
 
+  it('reads GDAL\'s 12-bit (NBITS=12) UInt16 and half-precision (NBITS=16) Float32 samples as GDAL does', async () => {
+    const twelve = gdal.valueGrid(W, H, 1, 'uint16', 37)
+    const nbits12 = await make('nbits12', { ...twelve, data: twelve.data.map((v) => v >> 4) }, ['-co', 'TILED=YES', '-co', 'NBITS=12', '-co', 'COMPRESS=DEFLATE'])
+    const { source } = await expectAsGdal(nbits12)
+    expect(source.info).toMatchObject({ sampleType: 'uint16', tileKind: 'bands' })
+    const half = await make('nbits16-float', gdal.valueGrid(W, H, 1, 'float32', 38), ['-co', 'TILED=YES', '-co', 'NBITS=16'])
+    const read = await expectAsGdal(half)
+    expect(read.source.info).toMatchObject({ sampleType: 'float32', tileKind: 'bands' })
+  })
+
   it.each([
     ['tiled', ['-co', 'TILED=YES']],
     ['striped', ['-co', 'BLOCKYSIZE=16']]
@@ -920,7 +930,7 @@ describe('fidelity: every TIFF GDAL reads, or a refusal that names it (issue 22)
     ['64-bit floating-point RGB with PREDICTOR=2', () => make('f64-pred2', gdal.valueGrid(300, 200, 3, 'float64', 33), ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'PHOTOMETRIC=RGB']), /64-bit floating-point RGB with horizontal differencing/],
     ['complex samples', () => gdal.translate(gdal.writeSource(tmp.dir, 'cfloat-src', gdal.valueGrid(300, 200, 1, 'float32', 34)), tmp.file('cfloat.tif'), ['-ot', 'CFloat32']), /64-bit complex floating-point grey/],
     ['64-bit integers', () => gdal.translate(gdal.writeSource(tmp.dir, 'int64-src', gdal.valueGrid(300, 200, 1, 'int32', 35)), tmp.file('int64.tif'), ['-ot', 'Int64']), /64-bit signed integer grey/],
-    ['12-bit samples', () => make('nbits12', { ...gdal.valueGrid(300, 200, 1, 'uint16', 36), data: gdal.valueGrid(300, 200, 1, 'uint16', 36).data.map((v) => v >> 4) }, ['-co', 'NBITS=12']), /12-bit grey/]
+    ['4-bit samples', () => make('nbits4', { ...gdal.valueGrid(300, 200, 1, 'uint8', 36), data: gdal.valueGrid(300, 200, 1, 'uint8', 36).data.map((v) => v >> 4) }, ['-co', 'NBITS=4']), /4-bit grey/]
   ] as const)('refuses %s at open, naming the layout in words (GDAL reads it)', async (_what, write, words) => {
     const path = await write()
     expect((await gdal.gdalInfo(path)).size, 'GDAL reads the file').toEqual([300, 200])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseTiffDecoder, isPaletteLayout, layoutInWords, vipsReadsJpegOf, type TiffDirectory, type TiffLayout } from '../../src/main/raster/tiffLayout'
+import { chooseTiffDecoder, isPaletteLayout, layoutInWords, sampleTypeOfTiff, vipsReadsJpegOf, type TiffDirectory, type TiffLayout } from '../../src/main/raster/tiffLayout'
 import { pagesWarning } from '../../src/main/raster/decode/probe'
 
 function directory(overrides: Partial<TiffDirectory> = {}): TiffDirectory & { file: string | null } {
@@ -74,13 +74,24 @@ describe('chooseTiffDecoder', () => {
     ['a WebP value raster', layout({ noData: 0 }, { compression: 50001 }), /8-bit RGB compressed with WebP, which is supported only for 8-bit grey or RGB pictures/],
     ['64-bit horizontal differencing', layout({ sampleType: 'float64', sampleFormat: 3, bitsPerSample: 64, predictor: 2 }, { bitsPerSample: [64, 64, 64] }), /64-bit floating-point RGB with horizontal differencing \(PREDICTOR=2\)/],
     ['complex samples', layout({ bands: 1, photometric: 1, sampleType: null, sampleFormat: 6, bitsPerSample: 64 }, { samplesPerPixel: 1, bitsPerSample: [64] }), /64-bit complex floating-point grey, a sample type that is not supported; convert its real part/],
-    ['12-bit samples', layout({ bands: 1, photometric: 1, sampleType: null, bitsPerSample: 12 }, { samplesPerPixel: 1, bitsPerSample: [12] }), /12-bit grey, a sample type that is not supported; convert it with gdal_translate -ot UInt16/],
+    ['4-bit grey', layout({ bands: 1, photometric: 1, sampleType: null, bitsPerSample: 4 }, { samplesPerPixel: 1, bitsPerSample: [4] }), /4-bit grey, a sample type that is not supported; convert it with gdal_translate -ot Byte/],
+    ['12-bit signed integers', layout({ bands: 1, photometric: 1, sampleType: null, sampleFormat: 2, bitsPerSample: 12 }, { samplesPerPixel: 1, bitsPerSample: [12] }), /12-bit signed integer grey, a sample type that is not supported; convert it with gdal_translate -ot Int16/],
     ['bands of mixed sizes', layout({ bitsPerSample: 5 }, { bitsPerSample: [5, 6, 5] }), /3 bands of mixed sizes \(5, 6, 5 bits\)/],
     ['a mask in JBIG', layout({ masks: [directory({ compression: 34661, subfileType: 4 })] }), /its mask is compressed with JBIG/]
   ] as Array<[string, TiffLayout, RegExp]>)('refuses %s, naming the layout in words', (_what, given, words) => {
     const choice = chooseTiffDecoder(given)
     expect(choice).toHaveProperty('refused')
     expect((choice as { refused: string }).refused).toMatch(words)
+  })
+})
+
+describe('sampleTypeOfTiff', () => {
+  it('reads GDAL\'s NBITS samples as GDAL types them', () => {
+    expect(sampleTypeOfTiff(1, 12)).toBe('uint16')
+    expect(sampleTypeOfTiff(1, 24)).toBe('uint32')
+    expect(sampleTypeOfTiff(3, 16)).toBe('float32')
+    expect(sampleTypeOfTiff(1, 4)).toBeNull()
+    expect(sampleTypeOfTiff(2, 64)).toBeNull()
   })
 })
 

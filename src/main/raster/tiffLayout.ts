@@ -168,7 +168,7 @@ export function chooseTiffDecoder(layout: TiffLayout): { decoder: TiffDecoder } 
     const what = vipsCan ? ', which is supported only for 8-bit grey or RGB pictures without no-data' : ', which is not supported'
     return { refused: `its pixels are ${layoutInWords(layout)} compressed with ${codecInWords(unsupported)}${what}; ${convert}` }
   }
-  if (layout.bitsPerSample !== 8 && layout.bitsPerSample !== 16 && layout.bitsPerSample !== 32 && layout.bitsPerSample !== 64) {
+  if (layout.bitsPerSample < 8) {
     return { refused: `its pixels are ${layoutInWords(layout)}, a sample size that is not supported; ${sampleTypeAdvice(layout)}` }
   }
   if (layout.predictor === 2 && layout.bitsPerSample === 64) {
@@ -181,7 +181,9 @@ export function chooseTiffDecoder(layout: TiffLayout): { decoder: TiffDecoder } 
 /** What to do with a sample type Tessera does not read. */
 function sampleTypeAdvice(layout: TiffLayout): string {
   if (layout.sampleFormat === 5 || layout.sampleFormat === 6) return 'convert its real part with gdal_translate -ot Float32'
-  return `convert it with gdal_translate -ot ${layout.sampleFormat === 3 || layout.bitsPerSample > 32 ? 'Float64' : layout.bitsPerSample > 16 ? 'Int32' : layout.bitsPerSample > 8 ? 'UInt16' : 'Byte'}`
+  const signed = layout.sampleFormat === 2
+  const type = layout.sampleFormat === 3 || layout.bitsPerSample > 32 ? 'Float64' : layout.bitsPerSample > 16 ? (signed ? 'Int32' : 'UInt32') : layout.bitsPerSample > 8 || signed ? (signed ? 'Int16' : 'UInt16') : 'Byte'
+  return `convert it with gdal_translate -ot ${type}`
 }
 
 /** Names of TIFF compressions for people. */
@@ -283,5 +285,10 @@ export function sampleTypeOfTiff(sampleFormat: number, bitsPerSample: number): S
     '3:64': 'float64'
   }
   if (bitsPerSample === 1 && sampleFormat === 1) return 'uint8' // bilevel: read as 0/1 bytes… shown as a picture by libvips
+  // GDAL's NBITS: 9- to 15-bit and 17- to 31-bit unsigned samples read as UInt16 / UInt32, 16-bit
+  // floats (half precision) as Float32; geotiff.js unpacks them to those types.
+  if (sampleFormat === 1 && bitsPerSample > 8 && bitsPerSample < 16) return 'uint16'
+  if (sampleFormat === 1 && bitsPerSample > 16 && bitsPerSample < 32) return 'uint32'
+  if (sampleFormat === 3 && bitsPerSample === 16) return 'float32'
   return types[key] ?? null
 }
