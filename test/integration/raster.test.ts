@@ -263,7 +263,8 @@ describe('openRaster: bad input', () => {
   it('rejects a file that is not an image, saying so', async () => {
     const path = tmp.file('notes.png')
     await import('node:fs/promises').then((fs) => fs.writeFile(path, 'just some text, not pixels'))
-    await expect(openRaster(path, opts())).rejects.toThrow(new RegExp(`Cannot open ${path}: not a supported image`))
+    // Named for what it is since issue 22 (it was "not a supported image").
+    await expect(openRaster(path, opts())).rejects.toThrow(new RegExp(`Cannot open ${path}: it is a text (file|table)`))
   })
 
   it('rejects a truncated image when its pixels are decoded', async () => {
@@ -277,8 +278,9 @@ describe('openRaster: bad input', () => {
   it('refuses a non-tiled image above the pixel limit, naming the limit', async () => {
     const path = tmp.file('big-for-limit.png')
     await fromRaw(gradient(200, 100)).png().toFile(path)
+    // Refused from the header, before any decode, since issue 22.
     await expect(openRaster(path, opts({ maxPixels: 10_000 }))).rejects.toThrow(
-      `Image ${path} is 200×100 = 20000 pixels, above the limit of 10000 pixels for non-tiled images`
+      `Cannot open ${path}: it is 200×100 = 20000 pixels, above the limit of 10000 pixels for non-tiled images (its PNG header says so; nothing was decoded)`
     )
   })
 
