@@ -628,6 +628,11 @@ export const stretchScenarios: Array<{ title: string; run: (page: Page, prefix: 
       expectColor(px(1), [0x44, 0x01, 0x54], 'legend starts dark purple', 12)
       expectColor(px(info.width - 2), [0xfd, 0xe7, 0x25], 'legend ends yellow', 12)
       await page.screenshot({ path: `test-results/screenshots/${prefix}-stretch-legend-window.png` })
+      // A diverging map (differences) centres the stretch on 0, holding both its ends (issue 23).
+      await layer.getByTestId('stretch-colormap').selectOption('diverging')
+      const half = Math.max(Math.abs(Number(initial.min)), Math.abs(Number(initial.max)))
+      await expect.poll(async () => [Number(await min.inputValue()), Number(await max.inputValue())]).toEqual([-half, half])
+      await expect(legend).toHaveAttribute('data-colormap', 'diverging')
     }
   },
   {

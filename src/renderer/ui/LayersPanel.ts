@@ -11,6 +11,7 @@ import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, t
 import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
 import { hillshadeControls } from './HillshadeControls'
+import { centredRange } from './stretchRange'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
 
@@ -262,10 +263,10 @@ export class LayersPanel {
     const initial = this.initialRanges.get(entry.rasterId) ?? display.ranges.map((r) => ({ ...r }))
     this.initialRanges.set(entry.rasterId, initial)
     let colours: { refresh(): void } | null = null
+    const bandControls: Array<ReturnType<typeof bandStretchControls>> = []
     display.bands.forEach((band, i) => {
       const channel = ['Red', 'Green', 'Blue'][i]!
-      box.append(
-        bandStretchControls({
+      const controls = bandStretchControls({
           index: i,
           label: single ? 'Stretch' : `${['R', 'G', 'B'][i]} range`,
           fieldName: single ? 'Stretch' : channel,
@@ -277,14 +278,21 @@ export class LayersPanel {
             colours?.refresh()
           }
         })
-      )
+      bandControls.push(controls)
+      box.append(controls)
     })
     if (single) {
       const band = display.bands[0]
+      const currentRange = (): BandRange => this.items.get(entry.rasterId)?.entry.stretch?.ranges[band] ?? display.ranges[band] ?? { min: 0, max: 1 }
       const controls = colourMapControls(
         display.colormap,
-        () => this.items.get(entry.rasterId)?.entry.stretch?.ranges[band] ?? display.ranges[band] ?? { min: 0, max: 1 },
-        (colormap) => this.change(entry, { colormap })
+        currentRange,
+        (colormap) => this.change(entry, { colormap }),
+        bandStatistics(info, band),
+        () => {
+          const centred = centredRange(currentRange())
+          if (centred) bandControls[0]?.setRange(centred)
+        }
       )
       colours = controls
       box.append(controls.root)
