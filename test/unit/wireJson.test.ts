@@ -29,8 +29,11 @@ describe('wire JSON', () => {
 
   it('reads back what it writes, for any JSON value with non-finite numbers', () => {
     fc.assert(
-      fc.property(fc.jsonValue().map((v) => ({ v, n: [NaN, Infinity, -Infinity] })), (value) => {
-        expect(fromWireJson(toWireJson(value))).toEqual(value)
+      fc.property(fc.jsonValue(), (v) => {
+        const back = fromWireJson(toWireJson({ v, n: [NaN, Infinity, -Infinity] })) as { v: unknown; n: number[] }
+        // As plain JSON reads it back (JSON writes −0 as 0), and the non-finite numbers as they were.
+        expect(back.v).toEqual(JSON.parse(JSON.stringify(v)))
+        expect(back.n).toEqual([NaN, Infinity, -Infinity])
       }),
       { numRuns: 200 }
     )
