@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     askCrs: (name, current, done) => crsDialog.show(name, current, done),
     crsMemory: new CrsMemory(pageStorage())
   })
-  status.onCrsChange((epsg) => viewer.setViewCrs(epsg))
+  status.onCrsChange((id) => viewer.setViewCrs(id))
   const dropZone = new DropZone({ target: stage, onFiles: (files) => void session.files.open(files), onOpenDialog: hostOpenDialog(bridge, errors) })
   dropZone.setEmpty(true)
   installSidebarResizer(app, sidebar)
