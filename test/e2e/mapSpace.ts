@@ -186,7 +186,7 @@ function hillshadeEdges(shot: Shot, screen: (x: number, y: number) => { x: numbe
 export async function expectLayersOnTheGround(page: Page, prefix: string): Promise<GroundCheck[]> {
   await waitForLayers(page, 2)
   // Coloured (viridis) so that the DEM is never taken for the checkerboard's greys.
-  await page.getByLabel('Colour map').selectOption('viridis')
+  await page.getByLabel('Colour map', { exact: true }).selectOption('viridis')
   // A centre off the pixel grid: no ground line passes through screen pixel centres (an edge there is either pixel).
   await lookAt(page, CHECK_VIEW.x, CHECK_VIEW.y, CHECK_VIEW.zoom)
   await waitForSharp(page)

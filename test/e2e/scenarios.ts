@@ -292,7 +292,7 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       await expect(viewer.getByTestId('status-position')).toHaveText(`x ${at.x}  y ${at.y}`)
       await expect(viewer.getByTestId('status-value')).toHaveText(String(elevationValue(at.x, at.y)))
 
-      await viewer.getByLabel('Colour map').selectOption('viridis')
+      await viewer.getByLabel('Colour map', { exact: true }).selectOption('viridis')
       await frames(viewer, 2)
       const coloured = await shoot(viewer, `${prefix}-elevation-viridis`)
       const [r, g, b] = coloured.image(512, 384)

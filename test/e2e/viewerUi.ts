@@ -358,13 +358,16 @@ export const openingScenarios: Array<{ title: string; run: (page: Page, prefix: 
       await waitForSharp(page)
       expect(await titleOf(page)).toBe(`${green.file} (2 of 2) — Tessera`)
       const host = page.getByTestId('canvas-host')
-      // Turned a quarter: the 800 × 600 picture, 600 wide once turned, is fitted to the turned screen.
+      // Turned a quarter: the 800 × 600 picture is fitted to the turned screen (the camera's screen,
+      // its width and height swapped once turned: as the r, Shift+R and h scenario checks it).
+      const upright = await viewOf(page)
       await page.keyboard.press('r')
       await expect(host).toHaveAttribute('data-rotation', '90')
+      await expect.poll(async () => (await viewOf(page)).width).toBeCloseTo(upright.height, 0)
       await expect
         .poll(async () => {
           const v = await viewOf(page)
-          return v.zoom / (Math.min(v.width / green.height, v.height / green.width) * 0.95)
+          return v.zoom / (Math.min(v.width / green.width, v.height / green.height) * 0.95)
         })
         .toBeCloseTo(1, 4)
       // The next picture is upright: the turn was the green one's.
