@@ -5,32 +5,14 @@
  * Real workers; the cache proved by the file it leaves and by no read of the grid on a second open.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
+import { describe, expect, it } from 'vitest'
 import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
 import { cachePaths } from '../../src/main/raster/pyramidCache'
 import type { GeoTransform } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
-import { tempDir } from '../helpers/images'
+import { useRasterCorpus } from '../helpers/rasterCorpus'
 
-const tmp = tempDir('tessera-asciigrid-')
-let pool: DecodePool
-let background: DecodePool
-const opened: RasterSource[] = []
-const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
-
-beforeAll(() => {
-  gdal.requireGdal()
-  pool = createDecodePool({ size: 2, name: 'asciiGrid tile pool' })
-  background = createDecodePool({ size: 1, name: 'asciiGrid background pool' })
-})
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((source) => source.close()))
-})
-afterAll(async () => {
-  await Promise.all([pool?.close(), background?.close()])
-  tmp.cleanup()
-})
+const { tmp, opened, opts, pools } = useRasterCorpus('asciigrid')
 
 const W = 601
 const H = 403
@@ -168,7 +150,7 @@ describe('ESRI ASCII grid: read as GDAL reads it', () => {
     const cache = cachePaths(tmp.file('cache'), path, 256)
     expect(existsSync(cache.pyramid) && existsSync(cache.manifest)).toBe(true)
     const jobs: string[] = []
-    const watched = new Proxy(background, {
+    const watched = new Proxy(pools().background, {
       get(target, key, receiver) {
         if (key === 'run') return (job: { kind: string }, options?: unknown) => (jobs.push(job.kind), target.run(job as never, options as never))
         return Reflect.get(target, key, receiver) as unknown

@@ -5,32 +5,14 @@
  * stretched 2–98 % by default, 8-bit ones too; a grey 8-bit scan stays 0–255 and an RGB photo a
  * picture.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
-import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
+import { describe, expect, it } from 'vitest'
+import { openRaster, type RasterSource } from '../../src/main/raster'
 import { defaultBandRanges, defaultDisplayBands } from '../../src/renderer/view/bandPixels'
 import type { SampleType } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
-import { tempDir } from '../helpers/images'
+import { useRasterCorpus } from '../helpers/rasterCorpus'
 
-const tmp = tempDir('tessera-composite-')
-let pool: DecodePool
-let background: DecodePool
-const opened: RasterSource[] = []
-const opts = (): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache') })
-
-beforeAll(() => {
-  gdal.requireGdal()
-  pool = createDecodePool({ size: 2, name: 'composite tile pool' })
-  background = createDecodePool({ size: 1, name: 'composite background pool' })
-})
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((source) => source.close()))
-})
-afterAll(async () => {
-  await Promise.all([pool?.close(), background?.close()])
-  tmp.cleanup()
-})
+const { tmp, opened, opts } = useRasterCorpus('composite')
 
 const W = 301
 const H = 203

@@ -9,30 +9,13 @@
  */
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import proj4 from 'proj4'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
-import { openRaster, type RasterSource } from '../../src/main/raster'
+import { describe, expect, it } from 'vitest'
+import { openRaster } from '../../src/main/raster'
 import type { GeoTransform, Georeference, RasterInfo } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
-import { tempDir } from '../helpers/images'
+import { useRasterCorpus } from '../helpers/rasterCorpus'
 
-const tmp = tempDir('tessera-crs-sidecars-')
-let pool: DecodePool
-let background: DecodePool
-const opened: RasterSource[] = []
-
-beforeAll(() => {
-  gdal.requireGdal()
-  pool = createDecodePool({ size: 2, name: 'side-car tile pool' })
-  background = createDecodePool({ size: 1, name: 'side-car background pool' })
-})
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((source) => source.close()))
-})
-afterAll(async () => {
-  await Promise.all([pool?.close(), background?.close()])
-  tmp.cleanup()
-})
+const { tmp, opened, opts } = useRasterCorpus('crs-sidecars')
 
 const W = 300
 const H = 200
@@ -58,7 +41,7 @@ async function open(path: string): Promise<RasterInfo> {
     ready = resolve
     failed = reject
   })
-  const source = await openRaster(path, { pool, backgroundPool: background, cacheDir: tmp.file('cache'), onPyramidReady: () => ready(), onPyramidError: (error) => failed(error) })
+  const source = await openRaster(path, { ...opts(), onPyramidReady: () => ready(), onPyramidError: (error) => failed(error) })
   opened.push(source)
   if (!source.info.pyramidReady) await pyramid
   return source.info

@@ -7,34 +7,15 @@
  * translated by GDAL; nothing big is committed.
  */
 import { existsSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createDecodePool, type DecodePool } from '../../src/main/raster/decodePools'
-import { openRaster, type OpenOptions, type RasterSource } from '../../src/main/raster'
+import { describe, expect, it } from 'vitest'
+import { openRaster, type RasterSource } from '../../src/main/raster'
 import { type GeoTransform, type RasterInfo, type SampleType, type TileKind, noDataInSampleType } from '../../src/shared/raster'
 import * as gdal from '../helpers/gdal'
-import { tempDir } from '../helpers/images'
+import { useRasterCorpus } from '../helpers/rasterCorpus'
 import { classAt, paletteBytes, paletteRgba } from '../../src/renderer/view/paletteClasses'
 import { pixelValues } from '../../src/renderer/view/bandPixels'
 
-const tmp = tempDir('tessera-fidelity-')
-let pool: DecodePool
-let background: DecodePool
-const opts = (extra: OpenOptions = {}): OpenOptions => ({ pool, backgroundPool: background, cacheDir: tmp.file('cache'), ...extra })
-const opened: RasterSource[] = []
-
-beforeAll(() => {
-  // Fails every row with the reason when gdal-bin is missing (CI installs it), never skips.
-  gdal.requireGdal()
-  pool = createDecodePool({ size: 2, name: 'fidelity tile pool' })
-  background = createDecodePool({ size: 1, name: 'fidelity background pool' })
-})
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((source) => source.close()))
-})
-afterAll(async () => {
-  await Promise.all([pool?.close(), background?.close()])
-  tmp.cleanup()
-})
+const { tmp, opened, opts } = useRasterCorpus('fidelity')
 
 /** Default size: 3 × 2 tiles of 256 with odd edge tiles (89 × 147), and odd reduced sizes. */
 const W = 601
