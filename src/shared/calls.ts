@@ -18,6 +18,8 @@ export const MESSAGE_LIMITS = {
   maxTilesPerRequest: 20_000,
   maxKeepKeys: 200_000,
   maxPathLength: 4096,
+  /** Longest URL of `open-url` (a pre-signed object-store URL carries a long query). */
+  maxUrlLength: 8192,
   maxNameLength: 255,
   maxIdLength: 128,
   /** Largest file accepted for upload: 16 GiB. */
@@ -124,6 +126,11 @@ const tileRequest: Check<TileRequest> = (value, name) => {
 export const CALLS = {
   // `name`: the file as the person gave it (a dropped file's own name), which a failure's message names instead of the path.
   open: call<OpenedRaster>()({ path: text(MESSAGE_LIMITS.maxPathLength), name: optional(text(MESSAGE_LIMITS.maxNameLength)) }),
+  /**
+   * A GeoTIFF or COG at an `http:` or `https:` URL, read in place by range requests from the host
+   * (any other scheme is refused); resolves as `open` does, its info's `source` naming the URL.
+   */
+  'open-url': call<OpenedRaster>()({ url: text(MESSAGE_LIMITS.maxUrlLength) }),
   'upload-begin': call<{ uploadId: string }>()({ name: text(MESSAGE_LIMITS.maxNameLength), size: integer(MESSAGE_LIMITS.maxUploadSize) }),
   'upload-end': call<OpenedRaster>()({ uploadId: id }),
   close: call<Record<string, never>>()({ rasterId: id }),

@@ -26,7 +26,7 @@ import {
   text
 } from './check'
 import type { ErrorCode, ErrorInfo } from './errors'
-import { type BandInfo, type BandStatistics, type ClassName, type CrsInfo, type Georeference, HISTOGRAM_BINS, type LevelSize, type PaletteEntry, type RasterInfo, type SampleType } from './raster'
+import { type BandInfo, type BandStatistics, type ClassName, type CrsInfo, type Georeference, HISTOGRAM_BINS, type LevelSize, type PaletteEntry, type RasterInfo, type RemoteSource, type SampleType } from './raster'
 
 /**
  * Files the host opens together (command line, File > Open with several files, a folder): the
@@ -93,7 +93,8 @@ const bandStatistics = shape({
   stdDev: optional(anyNumber),
   noData: nullable(anyNumber),
   exact: optional(boolean),
-  histogram: optional(arrayOf(anyNumber, HISTOGRAM_BINS, 'bin counts'))
+  histogram: optional(arrayOf(anyNumber, HISTOGRAM_BINS, 'bin counts')),
+  classCounts: optional(arrayOf(integer(Number.MAX_SAFE_INTEGER), 65_536, 'class counts'))
 } satisfies { [K in keyof BandStatistics]-?: Check<BandStatistics[K]> })
 
 const bandInfo = shape({
@@ -131,6 +132,13 @@ const displayBands: Check<RasterInfo['displayBands']> = (value, name) => {
   return value.map((band, i) => integer(maxBands)(band, `${name}[${i}]`)) as RasterInfo['displayBands']
 }
 
+const remoteSource = shape({
+  url: text(MESSAGE_LIMITS.maxUrlLength),
+  size: integer(Number.MAX_SAFE_INTEGER),
+  lastModified: nullable(anyString('string')),
+  wholeBody: boolean
+} satisfies { [K in keyof RemoteSource]-?: Check<RemoteSource[K]> })
+
 /** Every field of a raster's info, down to its statistics and georeferencing. */
 const rasterInfo: Check<RasterInfo> = shape({
   name: anyString('string'),
@@ -158,7 +166,8 @@ const rasterInfo: Check<RasterInfo> = shape({
   strategy: oneOf('tiled', 'memory', 'pyramid'),
   pyramidReady: boolean,
   palette: optional(arrayOf(paletteEntry, 65_536, 'palette entries')),
-  classNames: optional(arrayOf(shape({ value: anyNumber, name: anyString('string') } satisfies { [K in keyof ClassName]: Check<ClassName[K]> }), 65_536, 'classes'))
+  classNames: optional(arrayOf(shape({ value: anyNumber, name: anyString('string') } satisfies { [K in keyof ClassName]: Check<ClassName[K]> }), 65_536, 'classes')),
+  source: optional(remoteSource)
 } satisfies { [K in keyof RasterInfo]-?: Check<RasterInfo[K]> })
 
 /** Events, service → renderer: the renderer checks each against its payload, and drops (and reports) what does not match. */

@@ -30,6 +30,8 @@ export interface BandStatistics {
   exact?: boolean
   /** Counts of the valid values in HISTOGRAM_BINS equal bins from min to max (max in the last). */
   histogram?: number[]
+  /** A paletted band's valid pixels per class value (index = value), over the pixels the figures above were taken from. */
+  classCounts?: number[]
 }
 
 /**
@@ -177,6 +179,20 @@ export interface RasterInfo {
   palette?: PaletteEntry[]
   /** The class names of the raster attribute table GDAL keeps beside the file (its `.aux.xml`), by value. */
   classNames?: ClassName[]
+  /** A raster read from a server by URL (`open-url`): where, and what the server said of the file. */
+  source?: RemoteSource
+}
+
+/** The server's file behind a raster opened by URL. */
+export interface RemoteSource {
+  /** The URL as the person gave it. */
+  url: string
+  /** Bytes, as the server said (also `RasterInfo.fileSize`). */
+  size: number
+  /** The file's date as the server said it (HTTP Last-Modified), or null. */
+  lastModified: string | null
+  /** True when the server ignored range requests and the (small) file was read whole. */
+  wholeBody: boolean
 }
 
 /** One colour of a palette: r, g, b, a, each 0–255. */

@@ -18,6 +18,7 @@ import { UploadStore } from './UploadStore'
 import type { ServiceSink, TextureServiceOptions } from './types'
 import { describeCrs, searchCrs } from './crsCatalog'
 import { sampleValues } from './sampleValues'
+import { isHttpUrl, urlSchemeOf } from '../raster/rasterUrl'
 
 interface OpenRasterEntry {
   raster: LiveRaster
@@ -167,6 +168,11 @@ export class TextureService {
       }
       return this.open(path, null, name ?? path)
     },
+    // The page (its connection holds the host's token) asks; the host fetches, never the page.
+    'open-url': async ({ url }) => {
+      if (!isHttpUrl(url)) throw new CannotOpenError(url, urlRefusal(url))
+      return this.open(url, null, url)
+    },
     'upload-begin': async ({ name, size }) => ({ uploadId: await this.uploadStore().begin(name, size) }),
     'upload-end': async ({ uploadId }) => {
       const store = this.uploadStore()
@@ -299,6 +305,12 @@ function guardSink(sink: ServiceSink): ServiceSink {
     // The transport's flow control, for the send queue (issue 14).
     ...(sink.flow ? { flow: sink.flow } : {})
   }
+}
+
+/** Why `open-url` refuses text that is not an http(s) URL: the host fetches nothing else (no `file:`). */
+function urlRefusal(text: string): string {
+  const scheme = urlSchemeOf(text)
+  return scheme ? `only http: and https: URLs are opened, not ${scheme}` : 'it is not an http: or https: URL'
 }
 
 function stripUndefined<T extends object>(options: T): Partial<T> {
