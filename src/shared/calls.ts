@@ -9,6 +9,7 @@
 import { type Check, type Shape, type ShapeOf, anyString, arrayOf, between, checkShape, fail, integer, oneOf, optional, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
 import type { CrsInfo, RasterInfo } from './raster'
+import { type WebCapabilities, type WebServiceKind, WEB_SERVICE_KINDS } from './webLayers'
 
 /** Compressed tile encodings a client may accept (raw is always accepted): see `TileHeader.encoding`. */
 export type TileEncoding = 'jpeg' | 'webp'
@@ -157,7 +158,32 @@ export const CALLS = {
    * The level-0 values of a raster of 'bands' tiles at pixel positions (a profile's samples), read
    * from the file as GDAL reads them, whatever the renderer has cached: one entry per point.
    */
-  'sample-values': call<SampledValues[]>()({ rasterId: id, points: arrayOf(samplePoint, MESSAGE_LIMITS.maxSamplePoints, 'points') })
+  'sample-values': call<SampledValues[]>()({ rasterId: id, points: arrayOf(samplePoint, MESSAGE_LIMITS.maxSamplePoints, 'points') }),
+  /**
+   * What a web map service offers (issue 25), read by the host: a WMS or WMTS GetCapabilities URL
+   * (the request's parameters added when the URL has none), or an XYZ/TMS template
+   * (`…/{z}/{x}/{y}.png`, `{-y}`, `{s}`), which answers one layer.
+   */
+  'web-capabilities': call<WebCapabilities>()({ url: text(MESSAGE_LIMITS.maxUrlLength) }),
+  /**
+   * Opens one layer of a web map service as a raster (resolves as `open` does, its info's `source`
+   * of kind 'web' naming the service, layer and attribution): tiles are the server's images of
+   * their map bounds. `viewCrs`: the view's CRS id, asked of a WMS when it offers it; `crs`, a
+   * CRS the person picked instead; `tileMatrixSet` picks a WMTS set.
+   */
+  'open-web-layer': call<OpenedRaster>()({
+    service: oneOf<WebServiceKind>(...WEB_SERVICE_KINDS),
+    url: text(MESSAGE_LIMITS.maxUrlLength),
+    layer: text(MESSAGE_LIMITS.maxUrlLength),
+    style: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    format: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    crs: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    tileMatrixSet: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    viewCrs: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    time: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    attribution: optional(text(MESSAGE_LIMITS.maxCrsDefinition)),
+    title: optional(text(MESSAGE_LIMITS.maxNameLength))
+  })
 }
 
 /** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */

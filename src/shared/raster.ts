@@ -2,6 +2,7 @@
  * What both processes know about an open raster. Built by `src/main/raster`, shown by the
  * renderer (layers list, info panel, stretch of single-band data).
  */
+import type { WebSource } from './webLayers'
 
 /** Sample type of the source's bands (and of 1-channel tiles on the wire). */
 export type SampleType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64'
@@ -179,9 +180,14 @@ export interface RasterInfo {
   palette?: PaletteEntry[]
   /** The class names of the raster attribute table GDAL keeps beside the file (its `.aux.xml`), by value. */
   classNames?: ClassName[]
-  /** A raster read from a server by URL (`open-url`): where, and what the server said of the file. */
-  source?: RemoteSource
+  /**
+   * A raster read from a server by URL (`open-url`): where, and what the server said of the file;
+   * or a web map layer (`open-web-layer`, `kind: 'web'`): its service, layer and attribution.
+   */
+  source?: RemoteSource | WebSource
 }
+
+export type { WebSource } from './webLayers'
 
 /** The server's file behind a raster opened by URL. */
 export interface RemoteSource {

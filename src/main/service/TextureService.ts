@@ -208,6 +208,13 @@ export class TextureService {
     'sample-values': ({ rasterId, points }) => {
       const { raster } = this.raster(rasterId)
       return sampleValues(raster.info, points, (level, col, row) => raster.readTile(level, col, row))
+    },
+    // Issue 25: the host side lands in src/main/web/; until then the calls refuse in words.
+    'web-capabilities': async ({ url }) => {
+      throw new TesseraError('open-failed', `Cannot read the capabilities of ${url}: web map layers are not built into this host yet`)
+    },
+    'open-web-layer': async ({ service, url, layer }) => {
+      throw new TesseraError('open-failed', `Cannot open ${service} layer ${layer} at ${url}: web map layers are not built into this host yet`)
     }
   }
 
