@@ -8,16 +8,18 @@
  * probe, decode-shared) that find every worker busy wait in the pool's `PoolLine`, which says what
  * a free worker runs next. A worker that throws, crashes or exits fails only its own job and is
  * replaced; cancelled work leaves the line, or has its result discarded while its worker (and its
- * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker.
+ * slot) stays busy until done, or (for long jobs, `terminateOnAbort`) ends its worker. A running
+ * job may ask the main thread questions (`askMain` in the worker): the creator's `answer` handler
+ * answers them with the job's own AbortSignal, aborted when the job is cancelled or ends.
  */
 import { availableParallelism } from 'node:os'
-import { expectedMessage } from '../../shared/errors'
+import { expectedMessage, messageOf } from '../../shared/errors'
 import type { Worker } from 'node:worker_threads'
 import type { LoadSlots } from '../loader/types'
 import { abortError } from './errors'
 import { DECODE_YIELD_MS, PoolLine, type LinePlace } from './PoolLine'
 import { spawnWorker } from './spawnWorker'
-import type { PoolJob, WorkerMessage, WorkerRequest } from './workerMessages'
+import type { AnswerHandler, AnswerMessage, PoolJob, WorkerMessage, WorkerRequest } from './workerMessages'
 
 /** The worker a pool runs: its script, and where each of its jobs waits in line. */
 export interface PoolWorker<Job extends PoolJob> {
@@ -25,6 +27,8 @@ export interface PoolWorker<Job extends PoolJob> {
   script: string | URL
   /** A job's place in the line when `run` is given none (`RunOptions.priority`). */
   linePlace: (job: Job) => LinePlace
+  /** Answers the questions its jobs ask the main thread (`askMain`); without it, every question is refused. */
+  answer?: AnswerHandler
 }
 
 export interface WorkerPoolOptions<Job extends PoolJob> {
@@ -79,6 +83,8 @@ interface Entry<Job> {
   /** Set once the caller has been answered (abort); a late result is then dropped. */
   settled: boolean
   unlisten: () => void
+  /** The signal of the questions the job asked, made at its first; aborted once the job is settled. */
+  asks: AbortController | null
 }
 
 interface Slot<Job> {
@@ -185,7 +191,8 @@ export class WorkerPool<Job extends PoolJob = PoolJob> implements LoadSlots {
         resolve: resolve as (value: unknown) => void,
         reject,
         settled: false,
-        unlisten: () => {}
+        unlisten: () => {},
+        asks: null
       }
       const signal = options.signal
       if (signal) {
@@ -238,6 +245,8 @@ export class WorkerPool<Job extends PoolJob = PoolJob> implements LoadSlots {
     if (entry.settled) return
     entry.settled = true
     entry.unlisten()
+    // Nobody waits for the job any more: what its questions started (range requests) may stop.
+    entry.asks?.abort(abortError(`Decode job ${entry.job.kind}`))
     if (error) entry.reject(error)
     else entry.resolve(value)
   }
@@ -285,6 +294,7 @@ export class WorkerPool<Job extends PoolJob = PoolJob> implements LoadSlots {
   }
 
   private onMessage(slot: Slot<Job>, message: WorkerMessage): void {
+    if (message.type === 'ask') return this.answerAsk(slot, message)
     const entry = slot.current
     if (!entry || entry.id !== message.id) return
     if (message.type === 'progress') {
@@ -298,12 +308,41 @@ export class WorkerPool<Job extends PoolJob = PoolJob> implements LoadSlots {
       this.settle(entry, null, message.value)
     } else {
       if (!entry.settled) this.counters.failed++
+      // Its name kept: an AbortError, or a FileChangedError of a file that changed under the job.
       const error = new Error(message.message)
-      if (message.name === 'AbortError') error.name = message.name
+      error.name = message.name
       this.settle(entry, error)
     }
     this.dispatch()
     this.slotFreed()
+  }
+
+  /**
+   * Answers a question of the job running on `slot` with the creator's handler, under the job's
+   * signal; a question of a job already settled (cancelled) is refused at once with an AbortError.
+   */
+  private answerAsk(slot: Slot<Job>, ask: Extract<WorkerMessage, { type: 'ask' }>): void {
+    const reply = (answer: AnswerMessage, transfer: ArrayBuffer[] = []): void => {
+      if (slot.dead) return
+      try {
+        slot.worker.postMessage(answer, transfer)
+      } catch (error) {
+        slot.worker.postMessage({ type: 'answer', askId: ask.askId, error: { name: 'Error', message: `The answer could not be sent: ${messageOf(error)}` } })
+      }
+    }
+    const refuse = (name: string, message: string): void => reply({ type: 'answer', askId: ask.askId, error: { name, message } })
+    const entry = slot.current
+    if (!entry || entry.id !== ask.id) return refuse('Error', 'The job that asked has ended')
+    if (entry.settled) return refuse('AbortError', `Decode job ${entry.job.kind} was aborted`)
+    const handler = this.worker.answer
+    if (!handler) return refuse('Error', `The ${this.name} answers no questions of its jobs`)
+    const signal = (entry.asks ??= new AbortController()).signal
+    Promise.resolve()
+      .then(() => handler(ask.question, signal))
+      .then(
+        (answer) => reply({ type: 'answer', askId: ask.askId, value: answer.value }, answer.transfer),
+        (error: unknown) => refuse(error instanceof Error ? error.name : 'Error', messageOf(error))
+      )
   }
 
   /** A worker died on its own: fail its job (only that one) and start a replacement. */
