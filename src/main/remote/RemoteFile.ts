@@ -1,0 +1,237 @@
+/**
+ * A file on an HTTP server read by ranges: reads served from the block cache, the missing blocks
+ * of one read fetched in as few requests as there are runs of adjacent blocks, requests in flight
+ * shared between reads and aborted when every read waiting for them was aborted.
+ */
+import type { BlockCache } from './BlockCache'
+import { BlockFetch, type Piece } from './BlockFetch'
+import { type ByteRange, blocksOf, bytesOfRun, runsOf } from './blockRuns'
+import { RemoteFileChangedError, RemoteReadError, abortError } from './errors'
+import { fetchRange } from './fetchRange'
+import type { HostLimiter } from './HostLimiter'
+import type { ResolvedRemoteOptions } from './options'
+import type { KnownFile } from './rangeAnswer'
+import type { RangeAnswer, RangeTarget, RequestEnv } from './rangeAttempt'
+
+export interface RemoteFileInfo {
+  /** As the person gave it. */
+  url: string
+  /** After redirects (a pre-signed URL), for logs only. */
+  resolvedUrl: string
+  /** Bytes, from Content-Range's total (or the whole body's length). */
+  size: number
+  /** ETag if any, else Last-Modified, else '': the raster's FileVersion key. */
+  version: string
+  /** HTTP date as the server said it. */
+  lastModified: string | null
+  contentType: string | null
+  /** True when the server ignored Range and the file (<= the whole-body limit) was read whole. */
+  wholeBody: boolean
+}
+
+export interface RemoteFileStats {
+  /** HTTP requests sent (redirect hops and retries included). */
+  requests: number
+  /** Body bytes received. */
+  bytes: number
+  /** Body bytes received while every caller of their request had aborted: 0 when cancellation works. */
+  bytesAfterAbort: number
+  /** Bytes of this file in the block cache now. */
+  cacheBytes: number
+}
+
+/** The counters a file's requests add to. */
+export interface RemoteCounters {
+  requests: number
+  bytes: number
+  bytesAfterAbort: number
+}
+
+let nextFileId = 1
+
+export class RemoteFile {
+  private readonly id = nextFileId++
+  private readonly inFlight = new Map<number, BlockFetch>()
+  private changed: RemoteFileChangedError | null = null
+  private closed = false
+  private readonly known: KnownFile
+
+  constructor(
+    private readonly fileInfo: RemoteFileInfo,
+    private readonly target: RangeTarget,
+    private readonly options: ResolvedRemoteOptions,
+    private readonly cache: BlockCache,
+    private readonly limiter: HostLimiter,
+    private readonly counters: RemoteCounters,
+    first: RangeAnswer
+  ) {
+    this.known = { size: fileInfo.size, version: fileInfo.version }
+    this.keep(first)
+  }
+
+  get info(): RemoteFileInfo {
+    return { ...this.fileInfo, resolvedUrl: this.target.resolvedUrl }
+  }
+
+  /** Bytes [offset, offset+length), clamped to the file's size. See `readRanges`. */
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return (await this.readRanges([{ offset, length }], signal))[0]!
+  }
+
+  /**
+   * The bytes of each range (clamped to the size): cached blocks at once, missing ones fetched,
+   * adjacent missing blocks of all the ranges merged into one request. Rejects with an AbortError
+   * as soon as `signal` aborts (the request itself is aborted only when no other read waits for
+   * it), a RemoteFileChangedError when the server's version is no longer the one opened, or a
+   * RemoteReadError naming the URL and the cause.
+   */
+  async readRanges(ranges: readonly ByteRange[], signal?: AbortSignal): Promise<Uint8Array[]> {
+    ranges.forEach(checkRange)
+    if (this.closed) throw new RemoteReadError(this.fileInfo.url, 'closed', 'the file was closed')
+    if (this.changed) throw this.changed
+    if (signal?.aborted) throw abortError(`Reading ${this.fileInfo.url}`)
+    const { blockSize } = this.options
+    const size = this.fileInfo.size
+    const pieces = new Map<number, Piece>()
+    const waitingFor = new Set<BlockFetch>()
+    const missing: number[] = []
+    for (const block of blocksOf(ranges, blockSize, size)) {
+      const cached = this.cache.get(this.id, block)
+      const fetching = this.inFlight.get(block)
+      if (cached) pieces.set(block, { offset: block * blockSize, bytes: cached })
+      else if (fetching) waitingFor.add(fetching)
+      else missing.push(block)
+    }
+    for (const run of runsOf(missing)) waitingFor.add(this.startFetch(run))
+    if (waitingFor.size > 0) {
+      const fetched = await this.waitFor([...waitingFor], signal)
+      fetched.forEach((piece, i) => {
+        const { run } = [...waitingFor][i]!
+        for (let block = run.first; block <= run.last; block++) if (!pieces.has(block)) pieces.set(block, piece)
+      })
+    }
+    return ranges.map((range) => assemble(range, size, blockSize, pieces))
+  }
+
+  stats(): RemoteFileStats {
+    return { ...this.counters, cacheBytes: this.cache.bytesOf(this.id) }
+  }
+
+  /** Aborts the requests in flight and frees the file's cached blocks. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    for (const fetch of new Set(this.inFlight.values())) fetch.controller.abort()
+    this.inFlight.clear()
+    this.cache.dropFile(this.id)
+  }
+
+  private startFetch(run: { first: number; last: number }): BlockFetch {
+    const fetch = new BlockFetch(run, (self) => this.fetchRun(self), (ended) => this.forget(ended))
+    for (let block = run.first; block <= run.last; block++) this.inFlight.set(block, fetch)
+    return fetch
+  }
+
+  private async fetchRun(fetch: BlockFetch): Promise<Piece> {
+    const env: RequestEnv = {
+      options: this.options,
+      limiter: this.limiter,
+      onRequest: () => this.counters.requests++,
+      onBytes: (count) => {
+        this.counters.bytes += count
+        if (fetch.abandoned) this.counters.bytesAfterAbort += count
+      }
+    }
+    const asked = bytesOfRun(fetch.run, this.options.blockSize, this.fileInfo.size)
+    try {
+      const answer = await fetchRange(this.target, asked, this.known, env, fetch.controller.signal)
+      if (answer.whole && answer.bytes.byteLength !== this.known.size) {
+        throw new RemoteFileChangedError(this.fileInfo.url, `its size ${this.known.size} became ${answer.bytes.byteLength}`)
+      }
+      if (!this.closed) this.keep(answer)
+      return { offset: answer.start, bytes: answer.bytes }
+    } catch (error) {
+      if (error instanceof RemoteFileChangedError) this.markChanged(error)
+      throw error
+    }
+  }
+
+  /** Keeps an answer's bytes as cache blocks (each its own copy: the cache counts what it holds). */
+  private keep(answer: RangeAnswer): void {
+    const { blockSize } = this.options
+    const end = answer.start + answer.bytes.byteLength
+    for (let at = answer.start; at < end; at += blockSize) {
+      // A short last piece is a block only when it ends the file.
+      const blockEnd = Math.min(at + blockSize, this.fileInfo.size)
+      if (blockEnd > end) break
+      this.cache.put(this.id, at / blockSize, answer.bytes.slice(at - answer.start, blockEnd - answer.start))
+    }
+  }
+
+  private forget(fetch: BlockFetch): void {
+    for (let block = fetch.run.first; block <= fetch.run.last; block++) {
+      if (this.inFlight.get(block) === fetch) this.inFlight.delete(block)
+    }
+  }
+
+  /** Once the server's file changed, every read says so, and nothing of the old version is served. */
+  private markChanged(error: RemoteFileChangedError): void {
+    if (this.changed) return
+    this.changed = error
+    for (const fetch of new Set(this.inFlight.values())) fetch.controller.abort()
+    this.inFlight.clear()
+    this.cache.dropFile(this.id)
+  }
+
+  /** The pieces of `fetches`, in order; an AbortError as soon as `signal` aborts (leaving every fetch). */
+  private waitFor(fetches: BlockFetch[], signal?: AbortSignal): Promise<Piece[]> {
+    const waiter = {}
+    for (const fetch of fetches) fetch.join(waiter)
+    const leaveAll = (): void => fetches.forEach((fetch) => fetch.leave(waiter))
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        leaveAll()
+        reject(abortError(`Reading ${this.fileInfo.url}`))
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      Promise.all(fetches.map((fetch) => fetch.promise)).then(
+        (pieces) => {
+          signal?.removeEventListener('abort', onAbort)
+          leaveAll()
+          resolve(pieces)
+        },
+        (error: unknown) => {
+          signal?.removeEventListener('abort', onAbort)
+          // The other runs of this read are not needed any more (unless another read waits for them).
+          leaveAll()
+          reject(error)
+        }
+      )
+    })
+  }
+}
+
+/** The bytes of `range` (clamped to `size`) copied from the pieces holding its blocks. */
+function assemble(range: ByteRange, size: number, blockSize: number, pieces: Map<number, Piece>): Uint8Array {
+  const start = Math.min(range.offset, size)
+  const end = Math.min(range.offset + range.length, size)
+  const out = new Uint8Array(end - start)
+  for (let at = start; at < end; ) {
+    const block = Math.floor(at / blockSize)
+    const piece = pieces.get(block)
+    if (!piece) throw new Error(`Internal error: block ${block} was neither cached nor fetched`)
+    const upTo = Math.min(end, (block + 1) * blockSize, piece.offset + piece.bytes.byteLength)
+    out.set(piece.bytes.subarray(at - piece.offset, upTo - piece.offset), at - start)
+    at = upTo
+  }
+  return out
+}
+
+function checkRange(range: ByteRange, index: number): void {
+  for (const name of ['offset', 'length'] as const) {
+    const value = range[name]
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new TypeError(`Expected a non-negative integer for ranges[${index}].${name} but received ${String(value)} of type ${typeof value}`)
+    }
+  }
+}

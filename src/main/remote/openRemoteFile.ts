@@ -1,0 +1,39 @@
+/** Opening a remote file: its URL checked, then one first GET of the header's bytes, which says its size and version. */
+import { fetchRange } from './fetchRange'
+import { type RemoteOptions, resolveRemoteOptions } from './options'
+import { parseRemoteUrl } from './remoteUrl'
+import type { RangeTarget } from './rangeAttempt'
+import { type RemoteCounters, RemoteFile } from './RemoteFile'
+import { sharedBlockCache, sharedHostLimiter } from './sharedClient'
+
+/**
+ * Opens `url` (http: or https: only, else a clear refusal) with one GET of at least `headerBytes`
+ * (16 KiB): the answer's Content-Range gives the size, its ETag (else Last-Modified) the version.
+ * A server that ignores Range has the file read whole when it is small enough (`info.wholeBody`).
+ */
+export async function openRemoteFile(url: string, options: RemoteOptions = {}): Promise<RemoteFile> {
+  const parsed = parseRemoteUrl(url)
+  const resolved = resolveRemoteOptions(options)
+  const cache = options.cache ?? sharedBlockCache()
+  const limiter = options.hostLimiter ?? sharedHostLimiter()
+  const target: RangeTarget = { url: parsed.href, resolvedUrl: parsed.href }
+  const counters: RemoteCounters = { requests: 0, bytes: 0, bytesAfterAbort: 0 }
+  const headerEnd = Math.ceil(resolved.headerBytes / resolved.blockSize) * resolved.blockSize
+  const env = {
+    options: resolved,
+    limiter,
+    onRequest: () => counters.requests++,
+    onBytes: (count: number) => (counters.bytes += count)
+  }
+  const first = await fetchRange(target, { start: 0, end: headerEnd }, null, env, options.signal)
+  const info = {
+    url,
+    resolvedUrl: target.resolvedUrl,
+    size: first.size,
+    version: first.version,
+    lastModified: first.lastModified,
+    contentType: first.contentType,
+    wholeBody: first.whole
+  }
+  return new RemoteFile(info, target, resolved, cache, limiter, counters, first)
+}
