@@ -35,6 +35,8 @@ import { OpeningTimeline } from './session/timeline'
 import { reportViewSize } from './session/viewSizeReport'
 import { CrsMemory } from './session/crsMemory'
 import { SetCrsDialog } from './ui/SetCrsDialog'
+import { OpenUrlDialog } from './ui/OpenUrlDialog'
+import { RecentUrls } from './session/recentUrls'
 import { installSwipe } from './ui/SwipeDivider'
 
 async function main(): Promise<void> {
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   const navigator = createNavigator(sidebar, viewer, commands, orientation, shownExtent)
   orientation.onChange((o) => navigator.setOrientation(o))
   const timeline = new OpeningTimeline()
+  const recentUrls = new RecentUrls(pageStorage())
   const crsDialog = new SetCrsDialog(app, { search: (query) => bridge.calls['search-crs']({ query }), describe: (definition) => bridge.calls['describe-crs']({ definition }) })
   const session = new Session({
     bridge,
@@ -82,10 +85,18 @@ async function main(): Promise<void> {
     orientationSettled: () => commands.orientationSettled(),
     mark: (step, name) => timeline.mark(step, name),
     askCrs: (name, current, done) => crsDialog.show(name, current, done),
-    crsMemory: new CrsMemory(pageStorage())
+    crsMemory: new CrsMemory(pageStorage()),
+    urlOpened: (url) => recentUrls.remember(url)
   })
   status.onCrsChange((id) => viewer.setViewCrs(id))
-  const dropZone = new DropZone({ target: stage, onFiles: (files) => void session.files.open(files), onOpenDialog: hostOpenDialog(bridge, errors) })
+  const urlDialog = new OpenUrlDialog(app, { open: (url) => void session.urls.open([url]), recent: () => recentUrls.list() })
+  const dropZone = new DropZone({
+    target: stage,
+    onFiles: (files) => void session.files.open(files),
+    onOpenDialog: hostOpenDialog(bridge, errors),
+    onUrl: (url) => void session.urls.open([url]),
+    onUrlRefused: (text, reason) => errors.show(`Cannot open ${text}`, reason)
+  })
   dropZone.setEmpty(true)
   installSidebarResizer(app, sidebar)
   const toggleSidebar = (): void => {
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
   const { showing } = session
   const toolbar = new Toolbar(required('toolbar'), {
     open: () => dropZone.openDialog(),
+    openUrl: () => urlDialog.show(),
     toggleBrowse: () => showing.toggle(),
     previous: () => showing.browse(-1),
     next: () => showing.browse(1),
@@ -108,7 +120,7 @@ async function main(): Promise<void> {
   void import('./ui/tools/installTools')
     .then(({ installTools }) => installTools({ viewer, orientation, stage, toolbar: toolbar.root, calls: bridge.calls, errors, toast: (text) => toast.show(text) }))
     .catch((error: unknown) => errors.show('The profile and measure tools could not start', messageOf(error)))
-  installKeyboard({ ...keyActions({ session, commands, orientation, dropZone, help, crsDialog, errors, toggleSidebar }), toggleSwipe: () => swipe.toggle() }, () => session.showing.mode === 'browse')
+  installKeyboard({ ...keyActions({ session, commands, orientation, dropZone, help, crsDialog, urlDialog, errors, toggleSidebar }), toggleSwipe: () => swipe.toggle() }, () => session.showing.mode === 'browse')
   session.onShown((shown) => {
     document.title = shown.title
     toolbar.setMode(shown.mode, shown.canBrowse, shown.position)
@@ -170,11 +182,12 @@ function createNavigator(sidebar: HTMLElement, viewer: Viewer, commands: ViewCom
 }
 
 /** What each shortcut of `ui/shortcuts.ts` does. */
-function keyActions(on: { session: Session; commands: ViewCommands; orientation: ViewOrientation; dropZone: DropZone; help: HelpOverlay; crsDialog: SetCrsDialog; errors: ErrorList; toggleSidebar: () => void }): ShortcutHandlers {
+function keyActions(on: { session: Session; commands: ViewCommands; orientation: ViewOrientation; dropZone: DropZone; help: HelpOverlay; crsDialog: SetCrsDialog; urlDialog: OpenUrlDialog; errors: ErrorList; toggleSidebar: () => void }): ShortcutHandlers {
   const { session, commands, orientation } = on
   const { showing } = session
   return {
     open: () => on.dropZone.openDialog(),
+    openUrl: () => on.urlDialog.show(),
     previous: () => showing.browse(-1),
     next: () => showing.browse(1),
     toggleBrowse: () => showing.toggle(),
@@ -183,7 +196,7 @@ function keyActions(on: { session: Session; commands: ViewCommands; orientation:
     flip: () => orientation.flip(),
     fullscreen: () => commands.toggleFullscreen(),
     help: () => on.help.toggle(),
-    escape: () => (on.crsDialog.open ? on.crsDialog.hide() : on.help.open ? on.help.hide() : on.errors.clear()),
+    escape: () => (on.urlDialog.open ? on.urlDialog.hide() : on.crsDialog.open ? on.crsDialog.hide() : on.help.open ? on.help.hide() : on.errors.clear()),
     exportPng: () => void commands.exportPng(),
     copyReadout: () => commands.copyReadout(),
     toggleSidebar: on.toggleSidebar,

@@ -116,9 +116,11 @@ function fakeViewer() {
 function fakeBridge() {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
   const opens: Array<{ file: File; resolve: (o: OpenedRaster) => void; reject: (e: Error) => void }> = []
+  const urlOpens: Array<{ url: string; resolve: (o: OpenedRaster) => void; reject: (e: Error) => void }> = []
   const closed: string[] = []
   const bridge = {
     kind: 'websocket' as const,
+    calls: { 'open-url': ({ url }: { url: string }) => new Promise<OpenedRaster>((resolve, reject) => urlOpens.push({ url, resolve, reject })) },
     on<E extends keyof BridgeEvents>(event: E, listener: (payload: BridgeEvents[E]) => void) {
       const set = listeners.get(event) ?? new Set()
       listeners.set(event, set)
@@ -133,7 +135,7 @@ function fakeBridge() {
   const emit = <E extends keyof BridgeEvents>(event: E, payload: BridgeEvents[E]): void => {
     for (const l of [...(listeners.get(event) ?? [])]) l(payload)
   }
-  return { bridge: bridge as unknown as TesseraBridge, emit, opens, closed }
+  return { bridge: bridge as unknown as TesseraBridge, emit, opens, urlOpens, closed }
 }
 
 function fakeOrientation() {
@@ -158,7 +160,7 @@ function setUp() {
 
 function setUpWith(crsMemory: CrsMemory) {
   const { viewer, layers, log } = fakeViewer()
-  const { bridge, emit, opens, closed } = fakeBridge()
+  const { bridge, emit, opens, urlOpens, closed } = fakeBridge()
   const messages: Array<{ title: string; message: string; key?: string }> = []
   const errors = { show: (title: string, message: string, options?: { key?: string }) => messages.push({ title, message, key: options?.key }), dismiss: () => undefined }
   const connection = new Connection(bridge, errors)
@@ -191,7 +193,7 @@ function setUpWith(crsMemory: CrsMemory) {
   const shown: ShownState[] = []
   session.onShown((s) => shown.push(s))
   routeBridgeEvents({ bridge, session, viewer: viewer as unknown as Viewer, messages: errors, progress: () => undefined })
-  return { session, viewer, layers, log, emit, opens, closed, messages, rows, toasts, shown, orientation }
+  return { session, viewer, layers, log, emit, opens, urlOpens, closed, messages, rows, toasts, shown, orientation }
 }
 
 const visibleNames = (layers: FakeLayer[]): string[] => layers.filter((l) => l.visible).map((l) => l.info.name)
@@ -326,6 +328,36 @@ describe('Session', () => {
     expect(layers).toEqual([])
     await flush()
     expect(opens.map((o) => o.file.name)).toEqual(['a.png', 'a.png'])
+  })
+
+  it('takes layers opened by URL down when the connection is lost and opens their URLs again when it is back', async () => {
+    const { session, emit, urlOpens, opens, layers } = setUp()
+    const done = session.urls.open(['http://h/dem.tif'])
+    await flush()
+    urlOpens[0]!.resolve({ rasterId: 'r-url', info: info('dem.tif') })
+    await done
+    expect(layers.map((l) => l.rasterId)).toEqual(['r-url'])
+    emit('connection', 'closed')
+    emit('connection', 'open')
+    expect(layers).toEqual([])
+    await flush()
+    expect(urlOpens.map((o) => o.url)).toEqual(['http://h/dem.tif', 'http://h/dem.tif'])
+    expect(opens).toEqual([]) // nothing uploaded
+    urlOpens[1]!.resolve({ rasterId: 'r-url-2', info: info('dem.tif') })
+    await flush()
+    expect(session.records.withUrls()).toEqual([{ rasterId: 'r-url-2', url: 'http://h/dem.tif' }])
+  })
+
+  it('says "Opening <name>…" while a URL opens', async () => {
+    const { session, urlOpens } = setUp()
+    const seen: Array<readonly string[]> = []
+    session.onOpening((names) => seen.push(names))
+    const done = session.urls.open(['http://h/a%20b.tif'])
+    await flush()
+    expect(seen.at(-1)).toEqual(['a b.tif'])
+    urlOpens[0]!.reject(new Error('Cannot open http://h/a%20b.tif: HTTP 404 Not Found'))
+    await done
+    expect(seen.at(-1)).toEqual([])
   })
 
   it('refuses a drop while disconnected, naming the files', async () => {

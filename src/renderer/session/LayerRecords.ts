@@ -1,6 +1,6 @@
 /**
  * What the session knows of each open layer, one record per layer: where it came from (the File
- * it was opened from, to open it again after a reconnection), how the person sees it named and
+ * or URL it was opened from, to open it again after a reconnection), how the person sees it named and
  * placed, whether it has drawn its first pixels, whether its reads failed, and how it is turned on
  * screen. The viewer owns the layer's pixels and camera; the service, its raster. Pure bookkeeping:
  * no DOM, no Pixi.
@@ -13,6 +13,8 @@ export interface LayerRecord {
   name: string
   /** A dropped or picked file: opened again from it when a new connection forgets the raster. */
   file: File | null
+  /** The URL a raster read from a server was opened from by this page (Open URL…, a drop, a paste): opened again from it after a reconnection. */
+  url: string | null
   /** The name the person sees: the file's, made unique among the layers ("dem.tif (2)"). */
   displayName: string | null
   /** The placement note last shown in the layer's row (the view's CRS changes with the layers). */
@@ -34,7 +36,7 @@ export class LayerRecords {
   ensure(rasterId: string, name: string): LayerRecord {
     let record = this.records.get(rasterId)
     if (!record) {
-      record = { rasterId, name, file: null, displayName: null, placementNote: null, waitingForPixels: false, failed: false, orientation: UPRIGHT, batch: null }
+      record = { rasterId, name, file: null, url: null, displayName: null, placementNote: null, waitingForPixels: false, failed: false, orientation: UPRIGHT, batch: null }
       this.records.set(rasterId, record)
     }
     return record
@@ -57,6 +59,11 @@ export class LayerRecords {
   /** Layers opened from a File (dropped or picked), with it. */
   withFiles(): Array<{ rasterId: string; file: File }> {
     return [...this.records.values()].flatMap((r) => (r.file ? [{ rasterId: r.rasterId, file: r.file }] : []))
+  }
+
+  /** Layers this page opened from a URL, with it. */
+  withUrls(): Array<{ rasterId: string; url: string }> {
+    return [...this.records.values()].flatMap((r) => (r.url !== null ? [{ rasterId: r.rasterId, url: r.url }] : []))
   }
 
   /** The name a person knows a layer by: its unique display name, else its file's name. */

@@ -21,6 +21,7 @@ import type { CrsInfo } from '../../shared/raster'
 import { crsOfGeoreference } from '../view/map/crs'
 import { crsLabel } from '../view/map/placement'
 import { FileOpener } from './openFiles'
+import { UrlOpener } from './openUrls'
 import { PerImageOrientation } from './PerImageOrientation'
 import type { LayerRows, SessionDeps, ShownState } from './types'
 import { shownState } from './shownState'
@@ -37,6 +38,8 @@ export class Session {
   readonly showing: LayerShowing
   readonly rows: LayerRows
   readonly files: FileOpener
+  /** Rasters opened by URL (Open URL…, a URL dropped or pasted): read by the host over HTTP. */
+  readonly urls: UrlOpener
   /** The camera as the last automatic fit left it: the view refits as files come, until the user moves. */
   private fittedView: View | null = null
   /** The files given together that are browsed one at a time because none of the first to open was georeferenced. */
@@ -97,6 +100,15 @@ export class Session {
       target: this,
       openingChanged: () => this.showOpening()
     })
+    this.urls = new UrlOpener({
+      openUrl: (url) => deps.bridge.calls['open-url']({ url }),
+      connection: deps.connection,
+      messages: deps.messages,
+      mark: deps.mark,
+      target: this,
+      opened: (url) => deps.urlOpened?.(url),
+      openingChanged: () => this.showOpening()
+    })
     this.orientations = new PerImageOrientation({
       view: deps.orientation,
       orientationOf: (id) => this.records.get(id)?.orientation,
@@ -144,17 +156,18 @@ export class Session {
 
   /**
    * Puts an opened raster in its slot (`index` of `batch`; on top when it came alone), lists it
-   * where it went, and fits the first view to all of its files opened so far. `file` is the File
-   * it was opened from, if any (opened again from it after a reconnection).
+   * where it went, and fits the first view to all of its files opened so far. `origin` is the File
+   * or the URL it was opened from, if any (opened again from it after a reconnection).
    */
-  add(opened: OpenedRaster, batch: OpenBatch | null = null, index = 0, file: File | null = null): TileLayer {
+  add(opened: OpenedRaster, batch: OpenBatch | null = null, index = 0, origin: File | string | null = null): TileLayer {
     const { viewer } = this.deps
     const wasEmpty = viewer.layers.length === 0
     const placement = this.order.place(batch ?? this.order.begin(1), batch ? index : 0, opened.rasterId)
     const layer = placement.isNew ? viewer.addLayer(opened, { below: placement.below, fit: false }) : viewer.addLayer(opened)
     const record = this.records.ensure(opened.rasterId, opened.info.name)
     record.name = opened.info.name
-    if (file) record.file = file
+    if (typeof origin === 'string') record.url = origin
+    else if (origin) record.file = origin
     if (placement.isNew) {
       record.waitingForPixels = true
       record.batch = batch
@@ -285,7 +298,7 @@ export class Session {
 
   /** Says which files are opening (uploading, or open and waiting for their first pixels). */
   showOpening(): void {
-    this.openingListeners.emit([...this.files.uploadingNames(), ...this.records.waitingNames()])
+    this.openingListeners.emit([...this.files.uploadingNames(), ...this.urls.openingNames(), ...this.records.waitingNames()])
   }
 
   /** Keeps each layer's row's placement note true (the view's CRS changes with the layers). */

@@ -16,7 +16,8 @@ import type { Connection } from './Connection'
 export interface OpenTarget {
   beginBatch(size: number): OpenBatch
   failInBatch(batch: OpenBatch, index: number): void
-  add(opened: OpenedRaster, batch: OpenBatch | null, index: number, file: File | null): unknown
+  /** `origin`: the File or the URL the raster was opened from (opened again from it after a reconnection). */
+  add(opened: OpenedRaster, batch: OpenBatch | null, index: number, origin: File | string | null): unknown
   isWaitingForPixels(rasterId: string): boolean
 }
 

@@ -1,8 +1,8 @@
 /**
  * Every event of the bridge, routed to the session's layers: tiles straight to the viewer (the
  * first ends a layer's opening), failed tiles by one route whatever their code, rasters the host
- * opened into their place, updates, progress, errors (a file the host failed to open gives up its
- * place), and the connection's loss and return.
+ * opened into their place, updates (a raster's whole-raster statistics too), progress, errors (a file the host failed to open gives up its
+ * place), and the connection's loss and return (files and URLs the page opened are opened again).
  */
 import type { Disposable, TesseraBridge } from '../bridge/types'
 import type { ErrorInfo } from '../../shared/errors'
@@ -10,6 +10,7 @@ import type { OpenBatchSlot } from '../../shared/protocol'
 import type { TileMessage } from '../../shared/protocol'
 import type { RasterInfo } from '../../shared/raster'
 import type { Viewer } from '../view/Viewer'
+import type { FinalStatistics } from '../view/finalStatistics'
 import { readErrorKey, type Session, type SessionMessages } from './Session'
 import { withoutTileKey } from './tileErrors'
 
@@ -54,6 +55,13 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
     if (info.pyramidReady) routes.progress(rasterId, '', 1)
   }
 
+  /** A raster's whole-raster statistics: its stretch follows them (unless set by the person), its row shows them. */
+  const statisticsFinal = (rasterId: string, update: FinalStatistics): void => {
+    viewer.updateStatistics(rasterId, update)
+    const layer = viewer.layer(rasterId)
+    if (layer) session.rows.upsert(session.entryOf(layer))
+  }
+
   /**
    * An error of the service or the connection. A file the host failed to open among files given
    * together gives up its place; a message about an open layer's file is that layer's one message
@@ -73,8 +81,8 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
   /**
    * Rasters belong to a connection. When it is lost, the layers wait; when a new one opens, the host
    * opens its command-line files again (same ids, same layers, served again when announced), and
-   * files the person dropped, unknown to the new connection (their ids may be given to other
-   * rasters), are taken down and opened again from the same Files.
+   * files the person dropped and URLs the page opened, unknown to the new connection (their ids may
+   * be given to other rasters), are taken down and opened again from the same Files and URLs.
    */
   const connectionChanged = (state: 'open' | 'closed'): void => {
     if (state === 'closed') {
@@ -86,8 +94,10 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
     if (!connectionLost) return
     connectionLost = false
     const dropped = session.records.withFiles().filter(({ rasterId }) => viewer.layer(rasterId) !== undefined)
-    for (const { rasterId } of dropped) session.forget(rasterId)
+    const byUrl = session.records.withUrls().filter(({ rasterId }) => viewer.layer(rasterId) !== undefined)
+    for (const { rasterId } of [...dropped, ...byUrl]) session.forget(rasterId)
     void session.files.open(dropped.map(({ file }) => file))
+    void session.urls.open(byUrl.map(({ url }) => url))
   }
 
   const offs = [
@@ -95,6 +105,7 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
     bridge.on('tile-failed', ({ rasterId, key, error }) => tileFailed(rasterId, key, error)),
     bridge.on('raster-opened', ({ rasterId, info, batch }) => session.add({ rasterId, info }, session.hostBatch(batch), batch?.index ?? 0)),
     bridge.on('raster-updated', ({ rasterId, info }) => updated(rasterId, info)),
+    bridge.on('info-update', ({ rasterId, bandInfo, statistics }) => statisticsFinal(rasterId, { bandInfo, statistics })),
     bridge.on('progress', ({ rasterId, progress }) => routes.progress(rasterId, `Building the overviews of ${viewer.layer(rasterId)?.info.name ?? 'a file'}`, progress)),
     bridge.on('error', ({ error, rasterId, batch, file }) => serviceError(error, rasterId, batch, file)),
     bridge.on('connection', connectionChanged)

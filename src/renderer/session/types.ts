@@ -69,5 +69,7 @@ export interface SessionDeps {
   askCrs(layerName: string, current: string | null, done: (crs: CrsInfo) => void): void
   /** Where the CRS set for each file is remembered. */
   crsMemory: CrsMemory
+  /** A URL opened (Open URL…'s recent list remembers it). */
+  urlOpened?(url: string): void
 }
 

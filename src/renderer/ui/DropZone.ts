@@ -1,10 +1,13 @@
 /**
  * Opening files: the empty-state drop zone (says what can be dropped), the highlight while files
  * are dragged over the window, and an Open button (the host's dialog in Electron, a file input in a
- * browser). Several files dropped at once open as several layers.
+ * browser). Several files dropped at once open as several layers. A URL dropped (a link, a
+ * browser's address bar) or pasted outside a text field opens too (`remoteUrls.ts` recognises it).
  */
 import { element } from './format'
 import { acceptList } from '../../shared/readableFormats'
+import { mayCarryUrl, recogniseUrl, urlFromDragData } from '../session/remoteUrls'
+import { typesText } from './Keyboard'
 
 /** What Tessera opens, for people. */
 export const OPENABLE = 'PNG, JPEG, TIFF / GeoTIFF (tiled, pyramidal, 16-bit, float), WebP, AVIF, HEIF, GIF, SVG'
@@ -18,6 +21,10 @@ export interface DropZoneOptions {
   onFiles: (files: File[]) => void
   /** Electron's native dialog, when there is one; otherwise a file input is used. */
   onOpenDialog?: () => void
+  /** An http(s) URL dropped or pasted (absent: only files are taken). */
+  onUrl?: (url: string) => void
+  /** A drop or paste of another scheme (`file:`, `ftp:`), or a drop of text that is no URL: what it was and why it does not open. */
+  onUrlRefused?: (text: string, reason: string) => void
 }
 
 export class DropZone {
@@ -50,6 +57,7 @@ export class DropZone {
     t.addEventListener('dragover', (e) => this.onDragOver(e))
     t.addEventListener('dragleave', () => this.onDragLeave())
     t.addEventListener('drop', (e) => this.onDrop(e))
+    if (options.onUrl) t.addEventListener('paste', (e) => this.onPaste(e))
   }
 
   /** Shows the empty state (no layer open) or hides it. */
@@ -71,14 +79,14 @@ export class DropZone {
   }
 
   private onDragEnter(event: DragEvent): void {
-    if (!hasFiles(event)) return
+    if (!this.accepts(event)) return
     event.preventDefault()
     this.depth++
     this.root.classList.add('dragging')
   }
 
   private onDragOver(event: DragEvent): void {
-    if (!hasFiles(event)) return
+    if (!this.accepts(event)) return
     event.preventDefault()
     if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy'
     this.root.classList.add('dragging')
@@ -90,15 +98,42 @@ export class DropZone {
   }
 
   private onDrop(event: DragEvent): void {
+    const data = event.dataTransfer
+    const files = [...(data?.files ?? [])]
+    // Text dropped into a text field is the field's (a URL into Open URL…'s field).
+    if (files.length === 0 && typesText(event.target)) return
     event.preventDefault()
     this.depth = 0
     this.root.classList.remove('dragging')
-    const files = [...(event.dataTransfer?.files ?? [])]
-    if (files.length > 0) this.options.onFiles(files)
+    if (files.length > 0) return this.options.onFiles(files)
+    if (!data || !this.options.onUrl) return
+    const found = urlFromDragData({ types: [...data.types], getData: (type) => data.getData(type) })
+    if (found.kind === 'url') this.options.onUrl(found.url)
+    else if (found.kind === 'refused') this.options.onUrlRefused?.(found.text, found.reason)
+    else if (mayCarryUrl([...data.types])) {
+      const text = (data.getData('text/plain') || data.getData('text/uri-list')).trim()
+      if (text !== '') this.options.onUrlRefused?.(text, 'expected files or an http:// or https:// URL')
+    }
   }
-}
 
-function hasFiles(event: DragEvent): boolean {
-  const types = event.dataTransfer?.types
-  return !types || [...types].includes('Files')
+  /**
+   * Ctrl+V outside a text field: a URL on the clipboard opens; another scheme is refused in words.
+   * Other text is left alone (a paste by mistake is not a request).
+   */
+  private onPaste(event: ClipboardEvent): void {
+    if (typesText(event.target) || !event.clipboardData) return
+    const found = recogniseUrl(event.clipboardData.getData('text/plain'))
+    if (found.kind === 'none') return
+    event.preventDefault()
+    if (found.kind === 'url') this.options.onUrl?.(found.url)
+    else this.options.onUrlRefused?.(found.text, found.reason)
+  }
+
+  /** True for a drag this zone takes: files, or (when URLs open) text that may be a URL. */
+  private accepts(event: DragEvent): boolean {
+    const types = event.dataTransfer?.types
+    if (!types) return true
+    const list = [...types]
+    return list.includes('Files') || (this.options.onUrl !== undefined && mayCarryUrl(list))
+  }
 }

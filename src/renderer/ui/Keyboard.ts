@@ -30,8 +30,8 @@ function usesArrows(target: EventTarget | null): boolean {
   return (el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'range') || ['separator', 'slider'].includes(el.getAttribute('role') ?? '')
 }
 
-/** True for an element that takes typed keys: text and number fields, lists, editable text. */
-function typesText(target: EventTarget | null): boolean {
+/** True for an element that takes typed keys: text and number fields, lists, editable text (also where pasted or dropped text goes). */
+export function typesText(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null
   if (!el || typeof el.tagName !== 'string') return false
   if (el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true

@@ -14,6 +14,7 @@ import { hillshadeControls } from './HillshadeControls'
 import { centredRange } from './stretchRange'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
+import { remoteSourceRows } from './remoteSourceRows'
 
 export interface LayerActions {
   setVisible(rasterId: string, visible: boolean): void
@@ -342,6 +343,7 @@ export function infoRows(info: RasterInfo): Array<[string, string]> {
     ['Mask', info.hasMask ? 'yes (masked pixels transparent)' : 'none'],
     ['Levels', `${info.levels.length} (tiles ${info.tileSize} px)`],
     ['File size', formatBytes(info.fileSize)],
+    ...remoteSourceRows(info.source),
     ['Source', info.strategy === 'pyramid' ? (info.pyramidReady ? 'pyramid built' : 'building pyramid…') : info.strategy]
   ]
   const bandInfo = info.bandInfo ?? []

@@ -1,5 +1,5 @@
 /**
- * The toolbar, always on screen: Open…, the way several files are shown (stacked as layers, or
+ * The toolbar, always on screen: Open… and Open URL…, the way several files are shown (stacked as layers, or
  * one at a time with previous / next and "2 / 5 name"), save the view as PNG, the sidebar, the help.
  */
 import { element } from './format'
@@ -9,6 +9,8 @@ export const EXPORT_SCALES = [1, 2, 4] as const
 
 export interface ToolbarActions {
   open(): void
+  /** Open URL…: a raster on a server (absent: no button). */
+  openUrl?(): void
   toggleBrowse(): void
   previous(): void
   next(): void
@@ -37,6 +39,8 @@ export class Toolbar {
     }
     const open = button('Open…', 'Open files (Ctrl+O)', 'toolbar-open', () => actions.open())
     open.classList.add('tool-primary')
+    const openUrl = actions.openUrl?.bind(actions)
+    const openUrlButton = openUrl ? button('Open URL…', 'Open a GeoTIFF or COG on a server by its http(s) URL (Ctrl+L)', 'toolbar-open-url', openUrl) : null
     this.mode = button('Stacked', 'Several files: stacked as layers, or one at a time (b)', 'toolbar-mode', () => actions.toggleBrowse())
     this.browse = element('span', 'tool-browse', undefined, { 'data-testid': 'toolbar-browse' })
     this.position = element('span', 'tool-position', '', { 'data-testid': 'browse-position' })
@@ -55,6 +59,7 @@ export class Toolbar {
     this.swipe?.setAttribute('aria-pressed', 'false')
     this.root.append(
       open,
+      ...(openUrlButton ? [openUrlButton] : []),
       this.mode,
       this.browse,
       this.opening,

@@ -7,6 +7,7 @@
 /** What a shortcut does, for the dispatcher; absent for keys the camera handles itself and for gestures. */
 export type ShortcutAction =
   | 'open'
+  | 'openUrl'
   | 'previous'
   | 'next'
   | 'toggleBrowse'
@@ -49,6 +50,7 @@ export interface Shortcut {
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+O', description: 'Open files', group: 'Files', match: [{ key: 'o', ctrl: true }, { key: 'O', ctrl: true }], action: 'open' },
+  { keys: 'Ctrl+L', description: 'Open a URL: a GeoTIFF or COG on a server (a URL dropped or pasted on the window opens too)', group: 'Files', match: [{ key: 'l', ctrl: true }, { key: 'L', ctrl: true }], action: 'openUrl' },
   { keys: 'PageUp / PageDown', description: 'Previous / next file, shown alone', group: 'Files', match: [{ key: 'PageUp' }], action: 'previous' },
   { keys: 'PageDown', description: 'Next file', group: 'Files', match: [{ key: 'PageDown' }], action: 'next' },
   { keys: '← / →', description: 'Previous / next file while browsing one at a time', group: 'Files', match: [{ key: 'ArrowLeft' }], action: 'previous', whenBrowsing: true },
