@@ -83,6 +83,11 @@ export class Session {
         deps.ui.pictureChanged()
         viewer.requestFrame()
       },
+      setHiddenClasses: (id, hidden) => {
+        viewer.layer(id)?.setHiddenClasses(hidden)
+        deps.ui.pictureChanged()
+        viewer.requestFrame()
+      },
       solo: (id) => this.showing.solo(id),
       moveOnto: (id, targetId) => this.showing.moveOnto(id, targetId),
       setCrs: (id) => {
@@ -231,7 +236,7 @@ export class Session {
     const placement = viewer.placement(layer.rasterId)
     const note = placement?.note ? `${placement.warning ? '⚠ ' : ''}${placement.note}` : null
     const info = layer.info.georeference ? { ...layer.info, georeference: viewer.georeferenceOf(layer.rasterId) } : layer.info
-    return { rasterId: layer.rasterId, info, stretch: layer.display, placement: note, displayName: this.records.get(layer.rasterId)?.displayName ?? undefined }
+    return { rasterId: layer.rasterId, info, stretch: layer.display, hiddenClasses: layer.hiddenClasses, placement: note, displayName: this.records.get(layer.rasterId)?.displayName ?? undefined }
   }
 
   /**

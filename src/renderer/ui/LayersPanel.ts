@@ -11,6 +11,7 @@ import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, t
 import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
 import { hillshadeControls } from './HillshadeControls'
+import { classLegend } from './ClassLegend'
 import { centredRange } from './stretchRange'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
@@ -32,6 +33,8 @@ export interface LayerActions {
   select?(rasterId: string): void
   /** Opens Set CRS… for a georeferenced layer. */
   setCrs?(rasterId: string): void
+  /** Hides these classes of a paletted layer (unticked in its class legend), shows the others. */
+  setHiddenClasses?(rasterId: string, hidden: ReadonlySet<number>): void
 }
 
 export interface LayerEntry {
@@ -43,6 +46,8 @@ export interface LayerEntry {
   placement?: string | null
   /** The name shown, unique among the layers ("dem.tif (2)"); the file's name when absent. */
   displayName?: string
+  /** A paletted layer's classes hidden now (unticked in its class legend). */
+  hiddenClasses?: ReadonlySet<number>
 }
 
 export class LayersPanel {
@@ -202,6 +207,12 @@ export class LayersPanel {
     }
     item.append(opacityRow)
     if (state.entry.stretch) item.append(this.displayControls(state.entry, state.entry.stretch))
+    const classes = classLegend(info, state.entry.hiddenClasses ?? new Set(), (hidden) => {
+      const current = this.items.get(rasterId)
+      if (current) current.entry = { ...current.entry, hiddenClasses: hidden }
+      this.actions.setHiddenClasses?.(rasterId, hidden)
+    })
+    if (classes) item.append(classes)
     item.append(details)
     return item
   }

@@ -78,6 +78,8 @@ export class TileLayer {
   private tileDisplayValue: TileDisplay = { kind: 'rgba8' }
   /** What draws the tiles of a 'bands' raster: the stretch (one band), the RGB stretch (three) or the hillshade; null for sprites. */
   private shadingValue: Stretch | RgbStretch | Hillshade | null = null
+  /** A paletted raster's classes unticked in its legend: drawn transparent. */
+  private hiddenClassesValue: ReadonlySet<number> = new Set()
   /** Every tile request of the layer, with its state and the generation it was asked in. */
   private readonly requester: TileRequester
   private readonly sprites: TileSprites
@@ -126,7 +128,7 @@ export class TileLayer {
     // A palette raster's class values are drawn through its colour table, as a picture is: nothing to stretch.
     if (info.tileKind !== 'bands' || info.palette) {
       this.displayValue = null
-      this.tileDisplayValue = tileDisplay(info, [0])
+      this.tileDisplayValue = tileDisplay(info, [0], this.hiddenClassesValue)
       return
     }
     this.displayValue = { bands: defaultDisplayBands(info), ranges: defaultBandRanges(info), colormap: 'grey' }
@@ -242,6 +244,23 @@ export class TileLayer {
       const [r, g, b] = next.bands as [number, number, number]
       this.shadingValue.set([range(r), range(g), range(b)])
     }
+  }
+
+  /** A paletted raster's classes that are not drawn (unticked in its legend). */
+  get hiddenClasses(): ReadonlySet<number> {
+    return this.hiddenClassesValue
+  }
+
+  /**
+   * Hides the classes `hidden` of a paletted raster (their pixels transparent) and shows the others
+   * again: every tile's texture is built again from its class values when next drawn (none is asked
+   * for again). No-op for any other raster.
+   */
+  setHiddenClasses(hidden: Iterable<number>): void {
+    if (!this.infoValue.palette || this.destroyed) return
+    this.hiddenClassesValue = new Set(hidden)
+    this.tileDisplayValue = tileDisplay(this.infoValue, [0], this.hiddenClassesValue)
+    this.sprites.clear() // their sprites show the textures of the classes shown before
   }
 
   /**

@@ -7,12 +7,18 @@
 import type { ClassName, PaletteEntry, RasterInfo } from '../../shared/raster'
 import { isNoDataSample, type TileSamples, type Validity } from './bandPixels'
 
-/** A colour table as RGBA8 bytes, entry i at 4·i (a value past its end is transparent). */
-export function paletteBytes(palette: readonly PaletteEntry[]): Uint8Array {
+/**
+ * A colour table as RGBA8 bytes, entry i at 4·i (a value past its end is transparent). The classes
+ * in `hidden` are transparent too: a class unticked in the legend is not drawn, as in QGIS.
+ */
+export function paletteBytes(palette: readonly PaletteEntry[], hidden: ReadonlySet<number> = NO_CLASSES): Uint8Array {
   const bytes = new Uint8Array(palette.length * 4)
   palette.forEach((entry, i) => bytes.set(entry, i * 4))
+  for (const value of hidden) if (Number.isInteger(value) && value >= 0 && value < palette.length) bytes[value * 4 + 3] = 0
   return bytes
 }
+
+const NO_CLASSES: ReadonlySet<number> = new Set()
 
 /**
  * The RGBA8 pixels of a tile of class values (band 0) through `colours` (`paletteBytes`): the

@@ -53,9 +53,9 @@ export interface CachedTile {
   displayed: boolean
 }
 
-/** The display of a raster's tiles for the chosen bands. */
-export function tileDisplay(info: Pick<RasterInfo, 'tileKind' | 'tileMask' | 'noData' | 'palette'>, bands: DisplayBands): TileDisplay {
-  if (info.tileKind === 'bands' && info.palette) return { kind: 'palette', colours: paletteBytes(info.palette), validity: { mask: info.tileMask, noData: info.noData } }
+/** The display of a raster's tiles for the chosen bands (a paletted raster's: without the classes `hiddenClasses`). */
+export function tileDisplay(info: Pick<RasterInfo, 'tileKind' | 'tileMask' | 'noData' | 'palette'>, bands: DisplayBands, hiddenClasses?: ReadonlySet<number>): TileDisplay {
+  if (info.tileKind === 'bands' && info.palette) return { kind: 'palette', colours: paletteBytes(info.palette, hiddenClasses), validity: { mask: info.tileMask, noData: info.noData } }
   return info.tileKind === 'bands' ? { kind: 'bands', bands, validity: { mask: info.tileMask, noData: info.noData } } : { kind: 'rgba8' }
 }
 

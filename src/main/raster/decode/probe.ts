@@ -6,7 +6,7 @@ import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } fro
 import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPaletteLayout, isPictureLayout, layoutInWords, type TiffDirectory, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { jpegDamage, pngDamage } from './damage'
-import { bandStatistics } from './statistics'
+import { bandStatistics, classCounts } from './statistics'
 import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
 import { readTiffStructure } from './tiffStructure'
@@ -72,7 +72,8 @@ async function probeTiff(path: string): Promise<ProbeResult> {
     bands: layout.bands,
     photometric: layout.photometric,
     alphaBand,
-    colorMap: picture && layout.photometric === PHOTOMETRIC.palette ? await colorMapOf(path) : null
+    // A land cover with a no-data value is no picture, and still has its colour table.
+    colorMap: (picture || palette) && layout.photometric === PHOTOMETRIC.palette ? await colorMapOf(path) : null
   }
   const randomAccess = (d: { tiled: boolean; blockHeight: number }): boolean => d.tiled || (decoder === 'geotiff' && d.blockHeight <= RANDOM_ACCESS_MAX_ROWS)
   const images: ProbeResult['images'] = layout.images.map((image) => ({
@@ -222,10 +223,12 @@ async function tiffStatistics(path: string, result: ProbeResult, layout: TiffLay
     if (whole) break
   }
   const exact = whole && chosen === layout.images[0]
-  result.bandInfo = result.bandInfo.map((band, index): BandInfo => ({
-    ...band,
-    statistics: { ...bandStatistics(bandOf(parts, channels, index, output.mask ? channels - 1 : -1), result.noData), exact }
-  }))
+  result.bandInfo = result.bandInfo.map((band, index): BandInfo => {
+    const values = bandOf(parts, channels, index, output.mask ? channels - 1 : -1)
+    // A paletted band's classes are counted too, over the same pixels: its legend lists the classes present.
+    const classes = band.colorInterpretation === 'palette' ? { classCounts: classCounts(values, result.noData) } : {}
+    return { ...band, statistics: { ...bandStatistics(values, result.noData), exact, ...classes } }
+  })
 }
 
 /** The values of band `band` of interleaved parts, NaN where the validity channel says masked. */

@@ -49,3 +49,22 @@ function histogram(values: ArrayLike<number>, noData: number | null, min: number
 
 /** Values whose percentiles are computed, at most. */
 const PERCENTILE_SAMPLES = 65_536
+
+/**
+ * How many valid pixels hold each class value, indexed by the value (a paletted band's classes, for
+ * its legend): NaN (masked) and the no-data value left out, as are values that are not a class index
+ * (negative, fractional, past MAX_CLASS_VALUE). Empty when no pixel is valid.
+ */
+export function classCounts(values: ArrayLike<number>, noData: number | null): number[] {
+  const counts: number[] = []
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!
+    if (value === noData || !(value >= 0 && value <= MAX_CLASS_VALUE) || !Number.isInteger(value)) continue
+    while (counts.length <= value) counts.push(0)
+    counts[value]!++
+  }
+  return counts
+}
+
+/** The largest class value counted: a TIFF colour table has at most 65,536 entries (16-bit indices). */
+export const MAX_CLASS_VALUE = 65_535
