@@ -69,6 +69,11 @@ export interface ServiceStats {
   tilesSent: number
   bytesSent: number
   openRasters: number
+  /**
+   * The host process's HTTP reads of remote files (issue 24), over every file it opened: requests,
+   * body bytes, and bytes received for requests every reader had withdrawn (the bench's figure).
+   */
+  remote: { requests: number; bytes: number; bytesAfterAbort: number }
 }
 
 /** An EPSG CRS found by `search-crs`. */

@@ -4,7 +4,7 @@ import { type RemoteOptions, resolveRemoteOptions } from './options'
 import { parseRemoteUrl } from './remoteUrl'
 import type { RangeTarget } from './rangeAttempt'
 import { type RemoteCounters, RemoteFile } from './RemoteFile'
-import { sharedBlockCache, sharedHostLimiter } from './sharedClient'
+import { processCounters, sharedBlockCache, sharedHostLimiter } from './sharedClient'
 
 /**
  * Opens `url` (http: or https: only, else a clear refusal) with one GET of at least `headerBytes`
@@ -17,7 +17,7 @@ export async function openRemoteFile(url: string, options: RemoteOptions = {}): 
   const cache = options.cache ?? sharedBlockCache()
   const limiter = options.hostLimiter ?? sharedHostLimiter()
   const target: RangeTarget = { url: parsed.href, resolvedUrl: parsed.href }
-  const counters: RemoteCounters = { requests: 0, bytes: 0, bytesAfterAbort: 0 }
+  const counters: RemoteCounters = processCounters()
   const headerEnd = Math.ceil(resolved.headerBytes / resolved.blockSize) * resolved.blockSize
   const env = {
     options: resolved,

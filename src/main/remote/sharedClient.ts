@@ -2,6 +2,7 @@
 import { BlockCache } from './BlockCache'
 import { HostLimiter } from './HostLimiter'
 import { DEFAULT_CACHE_BYTES, DEFAULT_REQUESTS_PER_HOST } from './options'
+import type { RemoteCounters } from './RemoteFile'
 
 let cache: BlockCache | null = null
 let limiter: HostLimiter | null = null
@@ -16,4 +17,25 @@ export function sharedBlockCache(): BlockCache {
 export function sharedHostLimiter(): HostLimiter {
   limiter ??= new HostLimiter(DEFAULT_REQUESTS_PER_HOST)
   return limiter
+}
+
+/** The counters of every remote file this process opened (a few numbers each, kept after close). */
+const everyFileCounters = new Set<RemoteCounters>()
+
+/** New counters for a file opened now, counted in the process's totals. */
+export function processCounters(): RemoteCounters {
+  const counters: RemoteCounters = { requests: 0, bytes: 0, bytesAfterAbort: 0 }
+  everyFileCounters.add(counters)
+  return counters
+}
+
+/** The process's totals over every remote file it opened: requests, body bytes, bytes received after every reader aborted (the bench's figure). */
+export function processRemoteTotals(): RemoteCounters {
+  const totals: RemoteCounters = { requests: 0, bytes: 0, bytesAfterAbort: 0 }
+  for (const c of everyFileCounters) {
+    totals.requests += c.requests
+    totals.bytes += c.bytes
+    totals.bytesAfterAbort += c.bytesAfterAbort
+  }
+  return totals
 }

@@ -15,10 +15,16 @@ import { LiveRaster } from './LiveRaster'
 import { sharedTileLoader } from './tileLoader'
 import { TileStreamer } from './TileStreamer'
 import { UploadStore } from './UploadStore'
-import type { ServiceSink, TextureServiceOptions } from './types'
+import type { RasterOpener, ServiceSink, TextureServiceOptions } from './types'
+import type { RasterSource } from '../raster/types'
+import { getDefaultPools } from '../raster/decodePools'
+import { readWebCapabilities } from '../web/capabilities'
+import { openWebLayer, webLayerLabel } from '../web/openWebLayer'
+import { sharedTileCache } from '../web/tileCache'
 import { describeCrs, searchCrs } from './crsCatalog'
 import { sampleValues } from './sampleValues'
 import { isHttpUrl, urlSchemeOf } from '../raster/rasterUrl'
+import { processRemoteTotals } from '../remote'
 
 interface OpenRasterEntry {
   raster: LiveRaster
@@ -136,7 +142,7 @@ export class TextureService {
 
   /** Counters of this service. */
   stats(): ServiceStats {
-    return { ...this.tiles.counters(), openRasters: this.rasters.size }
+    return { ...this.tiles.counters(), openRasters: this.rasters.size, remote: processRemoteTotals() }
   }
 
   /** Ids of the rasters open now. */
@@ -209,12 +215,24 @@ export class TextureService {
       const { raster } = this.raster(rasterId)
       return sampleValues(raster.info, points, (level, col, row) => raster.readTile(level, col, row))
     },
-    // Issue 25: the host side lands in src/main/web/; until then the calls refuse in words.
+    // Issue 25: web map layers; the host fetches, through the process's web cache (src/main/web/).
     'web-capabilities': async ({ url }) => {
-      throw new TesseraError('open-failed', `Cannot read the capabilities of ${url}: web map layers are not built into this host yet`)
+      try {
+        return await readWebCapabilities(url, sharedTileCache())
+      } catch (error) {
+        throw new TesseraError('open-failed', `Cannot read the capabilities of ${url}: ${messageOf(error)}`)
+      }
     },
-    'open-web-layer': async ({ service, url, layer }) => {
-      throw new TesseraError('open-failed', `Cannot open ${service} layer ${layer} at ${url}: web map layers are not built into this host yet`)
+    'open-web-layer': async (params) => {
+      const label = webLayerLabel(params)
+      // A web layer has no file to watch: its one "open" is the layer opened here.
+      const opener = async (): Promise<RasterSource> => openWebLayer(params, sharedTileCache(), getDefaultPools().tiles)
+      try {
+        return await this.open(label, null, label, opener)
+      } catch (error) {
+        const cause = messageOf(error).replace(/^Cannot open [^:]*:\s*/, '')
+        throw new TesseraError('open-failed', `Cannot open ${label}: ${cause}`)
+      }
     }
   }
 
@@ -225,7 +243,7 @@ export class TextureService {
   }
 
   /** Opens `path`; a failure names the file `shownAs`, as the person gave it. */
-  private async open(path: string, uploadedPath: string | null, shownAs: string): Promise<OpenedRaster> {
+  private async open(path: string, uploadedPath: string | null, shownAs: string, opener?: RasterOpener): Promise<OpenedRaster> {
     const { maxOpenRasters } = this.options
     if (this.rasters.size + this.opening >= maxOpenRasters) {
       if (uploadedPath) await this.uploads?.remove(uploadedPath)
@@ -233,20 +251,21 @@ export class TextureService {
     }
     this.opening++
     try {
-      return await this.openCounted(path, uploadedPath, shownAs)
+      return await this.openCounted(path, uploadedPath, shownAs, opener)
     } finally {
       this.opening--
     }
   }
 
-  private async openCounted(path: string, uploadedPath: string | null, shownAs: string): Promise<OpenedRaster> {
+  /** `opener`: a raster that is not a file (a web layer), opened once and never watched. */
+  private async openCounted(path: string, uploadedPath: string | null, shownAs: string, opener?: RasterOpener): Promise<OpenedRaster> {
     const rasterId = `r${++this.sequence}`
     const raster = new LiveRaster(rasterId, path, {
       sink: this.sink,
       tiles: this.tiles,
-      openRaster: this.options.openRaster,
+      openRaster: opener ?? this.options.openRaster,
       // An upload is a temporary copy that only the service writes: nothing to watch.
-      watch: uploadedPath === null && this.options.watchFiles,
+      watch: uploadedPath === null && opener === undefined && this.options.watchFiles,
       debounceMs: this.options.fileChangeDebounceMs,
       maxHeld: this.options.maxPending,
       viewSize: () => this.viewSize

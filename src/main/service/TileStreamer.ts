@@ -29,7 +29,7 @@ const NO_LOAD = (): null => null
  * Tile counters of one service. `withdrawnBeforeSent`: decoded tiles that a withdrawal dropped from
  * the send queue (never sent; also counted in `cancelled`); it rides along in the `stats` reply.
  */
-export type TileCounters = Omit<ServiceStats, 'openRasters'> & { withdrawnBeforeSent: number }
+export type TileCounters = Omit<ServiceStats, 'openRasters' | 'remote'> & { withdrawnBeforeSent: number }
 
 export interface TileStreamerOptions {
   /** The loader this service's tiles go through (shared by every service of the process). */
