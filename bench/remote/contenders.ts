@@ -1,0 +1,199 @@
+/**
+ * The browser side shared by the `remote` and `web` suites: a Tessera page on a fresh `npm run
+ * serve` host (fresh process: its block cache and HTTP client start empty) and an OpenLayers page,
+ * each in its own browser context of the same Chromium, opened on a layer and timed in the page
+ * (from the moment the open is asked to the first frame with pixels of it, and to sharp), then
+ * driven through a walk by bench/view/driver.js (the `view` suite's, the same code for both).
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Browser, BrowserContext, Page } from '@playwright/test'
+import { startServeProcess, type ServeProcess } from '../../test/helpers/serveProcess'
+import { WINDOW } from '../browser'
+import type { Step } from '../view/script'
+
+const DRIVER = readFileSync(resolve('bench/view/driver.js'), 'utf8')
+const TESSERA_ADAPTER = readFileSync(resolve('bench/view/tessera-adapter.js'), 'utf8')
+
+/** What the driver returns (bench/view/driver.js), the part these suites read. */
+export interface DriverResult {
+  settles: Array<{ label: string; ms: number | null; capMs: number; counted: boolean }>
+  decoded: number
+  displayed: number | null
+  stillBusy: boolean
+  longestTaskInMotionMs: number
+}
+
+/** Times of an open, ms from the moment it was asked for. */
+export interface OpenTimes {
+  firstPixelsMs: number | null
+  sharpMs: number | null
+}
+
+export interface OpenedPage {
+  page: Page
+  /** Page errors and console errors seen so far (taken: each is reported once). */
+  problems: () => string[]
+  close(): Promise<void>
+}
+
+async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: WINDOW })
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+  })
+  return { context, page, problems }
+}
+
+// ---- Tessera -------------------------------------------------------------------------------------
+
+/**
+ * Watches, in Tessera's page, an open asked for by the Enter of Open URL… (a capture listener: it
+ * runs before the dialog's own) or by `__benchWatch.asked()`: the first frame where a tile of it is
+ * displayed, and the first where the view is sharp.
+ */
+const TESSERA_WATCH = `(() => {
+  const d = window.__tesseraDiagnostics
+  const w = (window.__benchWatch = { openAt: 0, firstPixelsAt: 0, sharpAt: 0, asked() { if (!w.openAt) w.openAt = performance.now() } })
+  window.addEventListener('keydown', (e) => { if (e.key === 'Enter') w.asked() }, true)
+  const layers = d.layers().length
+  const tick = () => {
+    if (w.openAt && d.layers().length > layers) {
+      const s = d.stats()
+      if (!w.firstPixelsAt && s.displayed > 0) w.firstPixelsAt = performance.now()
+      if (w.firstPixelsAt && !w.sharpAt && s.sharp) w.sharpAt = performance.now()
+    }
+    if (!w.sharpAt) requestAnimationFrame(tick)
+  }
+  requestAnimationFrame(tick)
+})()`
+
+export interface TesseraPage extends OpenedPage {
+  serve: ServeProcess
+  /** The service's counters (ServiceStats, with `remote` when the host says it). */
+  serviceStats(): Promise<Record<string, unknown>>
+}
+
+/** A fresh host and a page of it with diagnostics, connected and ready. */
+export async function openTessera(browser: Browser): Promise<TesseraPage> {
+  const serve = await startServeProcess(process.cwd(), [], 240_000)
+  try {
+    const { context, page, problems } = await newPage(browser)
+    await page.goto(`${serve.url}&diagnostics`)
+    await page.waitForFunction(() => {
+      const g = globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } }; __tesseraDiagnostics?: { connected(): boolean } }
+      return g.document.body.dataset.ready === 'true' && g.__tesseraDiagnostics?.connected() === true
+    }, undefined, { timeout: 60_000 })
+    return {
+      page,
+      serve,
+      problems: () => problems.splice(0),
+      serviceStats: () => page.evaluate('window.__tesseraDiagnostics.service()') as Promise<Record<string, unknown>>,
+      close: async () => {
+        await context.close()
+        await serve.stop()
+      }
+    }
+  } catch (error) {
+    await serve.stop()
+    throw error
+  }
+}
+
+/** The viewer element's size in Tessera's window (the window minus its panels): the OpenLayers pages get the same. */
+export async function tesseraViewSize(browser: Browser): Promise<{ width: number; height: number }> {
+  const t = await openTessera(browser)
+  try {
+    const view = (await t.page.evaluate('window.__tesseraDiagnostics.view()')) as { width: number; height: number }
+    return { width: Math.round(view.width), height: Math.round(view.height) }
+  } finally {
+    await t.close()
+  }
+}
+
+/** Waits for the open watched by TESSERA_WATCH to be sharp (or `timeoutMs`), and returns its times. */
+async function watchedTimes(page: Page, timeoutMs: number): Promise<OpenTimes> {
+  await page.waitForFunction('window.__benchWatch.sharpAt > 0', undefined, { timeout: timeoutMs, polling: 50 }).catch(() => undefined)
+  const w = (await page.evaluate('({ ...window.__benchWatch })')) as { openAt: number; firstPixelsAt: number; sharpAt: number }
+  return { firstPixelsMs: w.firstPixelsAt ? w.firstPixelsAt - w.openAt : null, sharpMs: w.sharpAt ? w.sharpAt - w.openAt : null }
+}
+
+/** Opens `url` as a person does: Ctrl+L, the URL typed in Open URL…, Enter. */
+export async function tesseraOpenUrl(t: TesseraPage, url: string, timeoutMs: number): Promise<OpenTimes> {
+  await t.page.evaluate(TESSERA_WATCH)
+  await t.page.locator('canvas').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined)
+  await t.page.keyboard.press('Control+L')
+  const input = t.page.getByTestId('open-url-input')
+  await input.waitFor({ state: 'visible', timeout: 10_000 })
+  await input.fill(url)
+  await input.press('Enter')
+  return watchedTimes(t.page, timeoutMs)
+}
+
+/**
+ * Opens a layer by calling `open` in the page (a function of the page's own, e.g. a web layer's
+ * dialog), timed from the call.
+ */
+export async function tesseraOpenBy(t: TesseraPage, open: () => Promise<void>, timeoutMs: number): Promise<OpenTimes> {
+  await t.page.evaluate(TESSERA_WATCH)
+  await t.page.evaluate('window.__benchWatch.asked()')
+  await open()
+  return watchedTimes(t.page, timeoutMs)
+}
+
+/** Installs the driver and Tessera's adapter (after the layer is open). */
+export async function tesseraReadyToDrive(t: TesseraPage): Promise<void> {
+  await t.page.evaluate(TESSERA_ADAPTER)
+  await t.page.evaluate(DRIVER)
+}
+
+// ---- OpenLayers ----------------------------------------------------------------------------------
+
+export interface OlPage extends OpenedPage {
+  counts(): Promise<Record<string, number>>
+}
+
+/** An OpenLayers page (`/remote.html` or `/web.html` of the page server) of the viewer's size, opened on `options`, timed. */
+export async function openOpenLayers(
+  browser: Browser,
+  pageUrl: string,
+  options: Record<string, unknown>,
+  timeoutMs: number
+): Promise<{ ol: OlPage; times: OpenTimes }> {
+  const { context, page, problems } = await newPage(browser)
+  await page.goto(pageUrl)
+  await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.ready === 'true', undefined, { timeout: 30_000 })
+  const opened = (await page.evaluate(`window.__benchOpen(${JSON.stringify(options)})`)) as { ok: boolean; error?: string }
+  if (!opened.ok) problems.push(`OpenLayers could not open ${JSON.stringify(options)}: ${opened.error}`)
+  await page
+    .waitForFunction('window.__benchCounts.completeAt > 0 && window.__benchCounts.firstPixelsAt > 0', undefined, { timeout: timeoutMs, polling: 50 })
+    .catch(() => undefined)
+  const c = (await page.evaluate('({ ...window.__benchCounts })')) as Record<string, number>
+  await page.evaluate(DRIVER)
+  const ol: OlPage = {
+    page,
+    problems: () => problems.splice(0),
+    counts: () => page.evaluate('({ ...window.__benchCounts })') as Promise<Record<string, number>>,
+    close: () => context.close()
+  }
+  return { ol, times: { firstPixelsMs: c.firstPixelsAt ? c.firstPixelsAt - c.openAt! : null, sharpMs: c.completeAt && c.firstPixelsAt ? c.completeAt - c.openAt! : null } }
+}
+
+// ---- driving -------------------------------------------------------------------------------------
+
+/** Runs `steps` in the page with the view suite's driver. */
+export function drive(page: Page, steps: Step[], quick: boolean): Promise<DriverResult> {
+  return page.evaluate(([s, o]) => (globalThis as unknown as { __benchDriver: { run(s: unknown, o: unknown): Promise<DriverResult> } }).__benchDriver.run(s, o), [
+    steps,
+    { drainCapMs: quick ? 2_000 : 5_000, sampleMs: 1_000 }
+  ] as const)
+}
+
+/** A walk's time-to-sharp: the sum of its counted settle points, a point not sharp in time counted as its cap; and how many were not. */
+export function walkTime(result: DriverResult): { ms: number; censored: number } {
+  const counted = result.settles.filter((s) => s.counted)
+  return { ms: counted.reduce((sum, s) => sum + (s.ms ?? s.capMs), 0), censored: counted.filter((s) => s.ms === null).length }
+}
