@@ -38,6 +38,9 @@ import { SetCrsDialog } from './ui/SetCrsDialog'
 import { OpenUrlDialog } from './ui/OpenUrlDialog'
 import { RecentUrls } from './session/recentUrls'
 import { installSwipe } from './ui/SwipeDivider'
+import { WebLayers } from './session/webLayers'
+import { AddMapLayerDialog } from './ui/AddMapLayerDialog'
+import { Attribution } from './ui/Attribution'
 
 async function main(): Promise<void> {
   const errors = new ErrorList(required('errors'))
@@ -90,6 +93,10 @@ async function main(): Promise<void> {
   })
   status.onCrsChange((id) => viewer.setViewCrs(id))
   const urlDialog = new OpenUrlDialog(app, { open: (url) => void session.urls.open([url]), recent: () => recentUrls.list() })
+  // Web map layers (WMS, WMTS, XYZ): added by the dialog, saved and reopened, their attribution in the view's corner.
+  const webLayers = new WebLayers({ bridge, session, viewer, storage: pageStorage(), messages: errors })
+  const mapLayerDialog = new AddMapLayerDialog(app, { capabilities: (url) => bridge.calls['web-capabilities']({ url }), add: (params) => webLayers.add(params), viewCrs: () => viewer.viewCrs.id })
+  const attribution = new Attribution(stage)
   const dropZone = new DropZone({
     target: stage,
     onFiles: (files) => void session.files.open(files),
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
   const toolbar = new Toolbar(required('toolbar'), {
     open: () => dropZone.openDialog(),
     openUrl: () => urlDialog.show(),
+    addMapLayer: () => mapLayerDialog.show(),
     toggleBrowse: () => showing.toggle(),
     previous: () => showing.browse(-1),
     next: () => showing.browse(1),
@@ -120,13 +128,15 @@ async function main(): Promise<void> {
   void import('./ui/tools/installTools')
     .then(({ installTools }) => installTools({ viewer, orientation, stage, toolbar: toolbar.root, calls: bridge.calls, errors, toast: (text) => toast.show(text) }))
     .catch((error: unknown) => errors.show('The profile and measure tools could not start', messageOf(error)))
-  installKeyboard({ ...keyActions({ session, commands, orientation, dropZone, help, crsDialog, urlDialog, errors, toggleSidebar }), toggleSwipe: () => swipe.toggle() }, () => session.showing.mode === 'browse')
+  installKeyboard({ ...keyActions({ session, commands, orientation, dropZone, help, crsDialog, urlDialog, mapLayerDialog, errors, toggleSidebar }), toggleSwipe: () => swipe.toggle() }, () => session.showing.mode === 'browse')
   session.onShown((shown) => {
     document.title = shown.title
     toolbar.setMode(shown.mode, shown.canBrowse, shown.position)
     fileLabel.textContent = shown.fileLabel
     dropZone.setEmpty(shown.layerCount === 0)
     navigator.invalidate()
+    attribution.show(viewer.layers)
+    webLayers.update()
   })
   session.onOpening((names) => {
     toolbar.setOpening(names)
@@ -134,6 +144,7 @@ async function main(): Promise<void> {
   })
   session.layersChanged()
   routeBridgeEvents({ bridge, session, viewer, messages: errors, progress: (id, label, fraction) => status.setProgress(id, label, fraction) })
+  void webLayers.restore()
 
   // Status: zoom and activity after each frame, readout on pointer moves and after frames.
   const activity = new ServiceActivity({ pending: () => viewer.stats().pending, serviceStats: () => bridge.stats(), show: (pending, active) => status.setActivity(pending, active) })
@@ -148,6 +159,7 @@ async function main(): Promise<void> {
     status.setScale(viewer.layers.length > 0 ? viewScaleBar(viewer) : null)
     status.setCrsChoices(viewer.crsChoices, viewer.viewCrs.id)
     activity.show()
+    webLayers.update()
     updateReadout()
   })
   if (diagnosticsRequested()) {
@@ -182,12 +194,13 @@ function createNavigator(sidebar: HTMLElement, viewer: Viewer, commands: ViewCom
 }
 
 /** What each shortcut of `ui/shortcuts.ts` does. */
-function keyActions(on: { session: Session; commands: ViewCommands; orientation: ViewOrientation; dropZone: DropZone; help: HelpOverlay; crsDialog: SetCrsDialog; urlDialog: OpenUrlDialog; errors: ErrorList; toggleSidebar: () => void }): ShortcutHandlers {
+function keyActions(on: { session: Session; commands: ViewCommands; orientation: ViewOrientation; dropZone: DropZone; help: HelpOverlay; crsDialog: SetCrsDialog; urlDialog: OpenUrlDialog; mapLayerDialog: AddMapLayerDialog; errors: ErrorList; toggleSidebar: () => void }): ShortcutHandlers {
   const { session, commands, orientation } = on
   const { showing } = session
   return {
     open: () => on.dropZone.openDialog(),
     openUrl: () => on.urlDialog.show(),
+    addMapLayer: () => on.mapLayerDialog.show(),
     previous: () => showing.browse(-1),
     next: () => showing.browse(1),
     toggleBrowse: () => showing.toggle(),
@@ -196,7 +209,7 @@ function keyActions(on: { session: Session; commands: ViewCommands; orientation:
     flip: () => orientation.flip(),
     fullscreen: () => commands.toggleFullscreen(),
     help: () => on.help.toggle(),
-    escape: () => (on.urlDialog.open ? on.urlDialog.hide() : on.crsDialog.open ? on.crsDialog.hide() : on.help.open ? on.help.hide() : on.errors.clear()),
+    escape: () => (on.mapLayerDialog.open ? on.mapLayerDialog.hide() : on.urlDialog.open ? on.urlDialog.hide() : on.crsDialog.open ? on.crsDialog.hide() : on.help.open ? on.help.hide() : on.errors.clear()),
     exportPng: () => void commands.exportPng(),
     copyReadout: () => commands.copyReadout(),
     toggleSidebar: on.toggleSidebar,

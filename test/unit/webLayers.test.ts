@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MAX_STORED_WEB_LAYERS, readWebLayers, webLayerParams, writeWebLayers, type StoredWebLayer } from '../../src/renderer/session/webLayerList'
-import { sameStatus, webLayerStatus } from '../../src/renderer/session/webLayerStatus'
+import { sameStatus, TileFailures, webLayerStatus } from '../../src/renderer/session/webLayerStatus'
 import { filterLayers, openParamsFor, preferredFormat, presetOf, timeOptions, WEB_LAYER_PRESETS, withTimeout } from '../../src/renderer/ui/webLayerChoice'
 import { attributionsOf } from '../../src/renderer/ui/Attribution'
+import { webSourceRows } from '../../src/renderer/ui/webSourceRows'
+import { shortcutFor } from '../../src/renderer/ui/shortcuts'
 import type { WebCapabilities, WebLayerChoice } from '../../src/shared/webLayers'
 import { validateClientMessage } from '../../src/shared/validate'
 
@@ -217,6 +219,29 @@ describe('a web layer’s row', () => {
   })
 })
 
+describe('TileFailures', () => {
+  it('counts each failed tile once, with the last failure’s words', () => {
+    const failures = new TileFailures()
+    failures.failed('r/0/0/0', 'HTTP 404')
+    failures.failed('r/0/0/0', 'HTTP 404')
+    failures.failed('r/0/1/0', 'HTTP 500 Internal Server Error')
+    expect(failures.count).toBe(2)
+    expect(failures.lastError).toBe('HTTP 500 Internal Server Error')
+  })
+
+  it('no longer counts a tile that arrived after all, and forgets the words once none counts', () => {
+    const failures = new TileFailures()
+    failures.failed('r/0/0/0', 'HTTP 503')
+    failures.failed('r/0/1/0', 'HTTP 503')
+    failures.arrived('r/0/0/0')
+    expect(failures.count).toBe(1)
+    expect(failures.lastError).toBe('HTTP 503')
+    failures.arrived('r/0/1/0')
+    failures.arrived('r/9/9/9')
+    expect([failures.count, failures.lastError]).toEqual([0, null])
+  })
+})
+
 describe('attributionsOf', () => {
   const layer = (attribution: string | null, visible = true) => ({ visible, info: { source: attribution === null ? undefined : { kind: 'web' as const, service: 'xyz' as const, url: 'u', layer: 'l', attribution } } })
 
@@ -226,5 +251,28 @@ describe('attributionsOf', () => {
 
   it('lists nothing for layers without one, or hidden', () => {
     expect(attributionsOf([layer(''), layer('X', false), layer(null)])).toEqual([])
+  })
+})
+
+describe('webSourceRows', () => {
+  it('says a web layer’s service, URL, layer and attribution, and nothing of a file', () => {
+    expect(webSourceRows({ kind: 'web', service: 'wmts', url: 'http://h/wmts', layer: 'ortho', attribution: '' })).toEqual([
+      ['Service', 'WMTS'],
+      ['URL', 'http://h/wmts'],
+      ['Layer', 'ortho'],
+      ['Attribution', 'none stated']
+    ])
+    expect(webSourceRows(undefined)).toEqual([])
+  })
+})
+
+describe('the shortcut of Add map layer…', () => {
+  const key = (k: string, shiftKey: boolean) => ({ key: k, ctrlKey: true, metaKey: false, altKey: false, shiftKey })
+
+  it('is Ctrl+Shift+L, with or without Caps Lock, and leaves Ctrl+L to Open URL…', () => {
+    expect(shortcutFor(key('L', true), false)?.action).toBe('addMapLayer')
+    expect(shortcutFor(key('l', true), false)?.action).toBe('addMapLayer')
+    expect(shortcutFor(key('l', false), false)?.action).toBe('openUrl')
+    expect(shortcutFor(key('L', false), false)?.action).toBe('openUrl')
   })
 })

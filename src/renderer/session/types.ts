@@ -7,6 +7,7 @@ import type { Connection } from './Connection'
 import type { Turnable } from './PerImageOrientation'
 import type { CrsMemory } from './crsMemory'
 import type { CrsInfo } from '../../shared/raster'
+import type { WebLayerStatus } from './webLayerStatus'
 
 /** The layers list as the session drives it (`ui/LayersPanel.ts`). */
 export interface LayerRows {
@@ -17,6 +18,10 @@ export interface LayerRows {
   setVisible(rasterId: string, visible: boolean): void
   setLoading(rasterId: string, loading: boolean): void
   setSelected(rasterId: string | null): void
+  /** Shows an opacity set by something else than its slider (a web layer reopened as saved). */
+  setOpacity?(rasterId: string, opacity: number): void
+  /** A web layer's service and state (loading, tiles failed, its error); null: none. */
+  setStatus?(rasterId: string, status: WebLayerStatus | null): void
 }
 
 /** Messages for a person (`ui/ErrorList.ts`): one per key at most. */

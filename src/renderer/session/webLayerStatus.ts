@@ -42,3 +42,34 @@ export function webLayerStatus(health: WebLayerHealth): WebLayerStatus {
 export function sameStatus(a: WebLayerStatus | null, b: WebLayerStatus | null): boolean {
   return a === b || (a !== null && b !== null && a.service === b.service && a.state === b.state && a.text === b.text)
 }
+
+/**
+ * The tiles of one web layer that failed and have not arrived since: a tile that fails again
+ * counts once, one that comes after all (the server is back) no longer counts. Keeps the last
+ * failure's message, the server's words.
+ */
+export class TileFailures {
+  private readonly keys = new Set<string>()
+  private last: string | null = null
+
+  /** Tile `key` failed with `message`. */
+  failed(key: string, message: string): void {
+    this.keys.add(key)
+    this.last = message
+  }
+
+  /** Tile `key` arrived: it no longer counts as failed. */
+  arrived(key: string): void {
+    this.keys.delete(key)
+    if (this.keys.size === 0) this.last = null
+  }
+
+  get count(): number {
+    return this.keys.size
+  }
+
+  /** The last failure's message while some tile counts as failed, else null. */
+  get lastError(): string | null {
+    return this.last
+  }
+}

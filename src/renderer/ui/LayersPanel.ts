@@ -15,7 +15,10 @@ import { classLegend } from './ClassLegend'
 import { centredRange } from './stretchRange'
 import { element, formatBytes, formatMapCoordinate, formatValue } from './format'
 import { crsOfGeoreference, isGeographicCrs } from '../view/map/crs'
+import { serviceLabel } from './webLayerChoice'
 import { remoteSourceRows } from './remoteSourceRows'
+import { webSourceRows } from './webSourceRows'
+import type { WebLayerStatus } from '../session/webLayerStatus'
 
 export interface LayerActions {
   setVisible(rasterId: string, visible: boolean): void
@@ -61,6 +64,8 @@ export class LayersPanel {
   /** Each value layer's last RGB composite and last single band, brought back when switched to again. */
   private readonly memories = new Map<string, DisplayMemory>()
   private readonly loading = new Set<string>()
+  /** Each web layer's service and state (`setStatus`). */
+  private readonly statuses = new Map<string, WebLayerStatus>()
 
   constructor(
     parent: HTMLElement,
@@ -93,6 +98,7 @@ export class LayersPanel {
     this.items.get(rasterId)?.item.remove()
     this.items.delete(rasterId)
     this.loading.delete(rasterId)
+    this.statuses.delete(rasterId)
     this.initialRanges.delete(rasterId)
     this.memories.delete(rasterId)
     if (this.selectedId === rasterId) this.selectedId = null
@@ -114,6 +120,23 @@ export class LayersPanel {
     if (loading) this.loading.add(rasterId)
     else this.loading.delete(rasterId)
     this.items.get(rasterId)?.item.classList.toggle('layer-loading', loading)
+  }
+
+  /** Shows an opacity set by something else than its slider (a web layer reopened as saved). */
+  setOpacity(rasterId: string, opacity: number): void {
+    const state = this.items.get(rasterId)
+    if (!state) return
+    state.opacity = opacity
+    const slider = state.item.querySelector<HTMLInputElement>('.layer-opacity')
+    if (slider) slider.value = String(opacity)
+  }
+
+  /** Shows a web layer's service and state: tiles on their way, tiles failed with the server's words, its error. */
+  setStatus(rasterId: string, status: WebLayerStatus | null): void {
+    if (status) this.statuses.set(rasterId, status)
+    else this.statuses.delete(rasterId)
+    const line = this.items.get(rasterId)?.item.querySelector('.layer-status')
+    if (line) line.replaceWith(statusLine(status))
   }
 
   /** The layer clicked last, if it is still open. */
@@ -177,8 +200,10 @@ export class LayersPanel {
     remove.addEventListener('click', () => this.actions.remove(rasterId))
     const zoomTo = element('button', 'layer-zoom', '⤢', { type: 'button', title: 'Zoom to layer', 'aria-label': `Zoom to ${shownName}`, 'data-testid': 'layer-zoom' })
     zoomTo.addEventListener('click', () => this.actions.zoomTo(rasterId))
-    head.append(visible, name, zoomTo)
-    if (info.georeference && this.actions.setCrs) {
+    const web = info.source?.kind === 'web' ? info.source : null
+    // A web layer's CRS is the one the server serves it in: nothing to set by hand.
+    head.append(visible, ...(web ? [element('span', 'layer-service', serviceLabel(web.service), { 'data-testid': 'layer-service', title: web.url })] : []), name, zoomTo)
+    if (info.georeference && this.actions.setCrs && !web) {
       const setCrs = element('button', 'layer-crs', 'CRS…', { type: 'button', title: 'Set CRS…: give the layer another coordinate reference system', 'aria-label': `Set the CRS of ${shownName}`, 'data-testid': 'layer-set-crs' })
       setCrs.addEventListener('click', () => this.actions.setCrs?.(rasterId))
       head.append(setCrs)
@@ -198,6 +223,7 @@ export class LayersPanel {
     details.addEventListener('toggle', () => this.remember(rasterId, { infoOpen: details.open }))
     details.append(element('summary', undefined, 'Info'), infoTable(info))
     item.append(head)
+    if (web) item.append(statusLine(this.statuses.get(rasterId) ?? null))
     for (const warning of info.warnings ?? []) {
       item.append(element('p', 'layer-warning', `⚠ ${warning}`, { 'data-testid': 'layer-warning', role: 'status', title: warning }))
     }
@@ -341,6 +367,14 @@ export function formatStatistics(s: BandStatistics): string {
   return parts.join(', ') + (s.exact === false ? ' (approximate)' : '')
 }
 
+/** A web layer's state under its name ("loading 3 tiles…", "2 tiles failed: …"); empty when all is in. */
+function statusLine(status: WebLayerStatus | null): HTMLElement {
+  const text = status?.text ?? ''
+  const line = element('p', `layer-status layer-status-${status?.state ?? 'ready'}`, text, { 'data-testid': 'layer-status', role: 'status', title: text })
+  line.hidden = text === ''
+  return line
+}
+
 /** The rows of a raster's description, label → value (pure: tested without the DOM). */
 export function infoRows(info: RasterInfo): Array<[string, string]> {
   const alphaBand = info.bandInfo?.some((b) => b.colorInterpretation === 'alpha')
@@ -355,6 +389,7 @@ export function infoRows(info: RasterInfo): Array<[string, string]> {
     ['Levels', `${info.levels.length} (tiles ${info.tileSize} px)`],
     ['File size', formatBytes(info.fileSize)],
     ...remoteSourceRows(info.source),
+    ...webSourceRows(info.source),
     ['Source', info.strategy === 'pyramid' ? (info.pyramidReady ? 'pyramid built' : 'building pyramid…') : info.strategy]
   ]
   const bandInfo = info.bandInfo ?? []

@@ -11,6 +11,8 @@ export interface ToolbarActions {
   open(): void
   /** Open URL…: a raster on a server (absent: no button). */
   openUrl?(): void
+  /** Add map layer…: a WMS, WMTS or XYZ layer (absent: no button). */
+  addMapLayer?(): void
   toggleBrowse(): void
   previous(): void
   next(): void
@@ -41,6 +43,8 @@ export class Toolbar {
     open.classList.add('tool-primary')
     const openUrl = actions.openUrl?.bind(actions)
     const openUrlButton = openUrl ? button('Open URL…', 'Open a GeoTIFF or COG on a server by its http(s) URL (Ctrl+L)', 'toolbar-open-url', openUrl) : null
+    const addMapLayer = actions.addMapLayer?.bind(actions)
+    const addMapLayerButton = addMapLayer ? button('Add map layer…', 'Add a WMS, WMTS or XYZ map layer, or a basemap (Ctrl+Shift+L)', 'toolbar-add-map-layer', addMapLayer) : null
     this.mode = button('Stacked', 'Several files: stacked as layers, or one at a time (b)', 'toolbar-mode', () => actions.toggleBrowse())
     this.browse = element('span', 'tool-browse', undefined, { 'data-testid': 'toolbar-browse' })
     this.position = element('span', 'tool-position', '', { 'data-testid': 'browse-position' })
@@ -60,6 +64,7 @@ export class Toolbar {
     this.root.append(
       open,
       ...(openUrlButton ? [openUrlButton] : []),
+      ...(addMapLayerButton ? [addMapLayerButton] : []),
       this.mode,
       this.browse,
       this.opening,

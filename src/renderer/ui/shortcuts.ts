@@ -8,6 +8,7 @@
 export type ShortcutAction =
   | 'open'
   | 'openUrl'
+  | 'addMapLayer'
   | 'previous'
   | 'next'
   | 'toggleBrowse'
@@ -50,6 +51,8 @@ export interface Shortcut {
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+O', description: 'Open files', group: 'Files', match: [{ key: 'o', ctrl: true }, { key: 'O', ctrl: true }], action: 'open' },
+  // Before Ctrl+L: its 'L' (Caps Lock) would take Ctrl+Shift+L too.
+  { keys: 'Ctrl+Shift+L', description: 'Add a map layer: WMS, WMTS, XYZ, or a basemap', group: 'Files', match: [{ key: 'L', ctrl: true, shift: true }, { key: 'l', ctrl: true, shift: true }], action: 'addMapLayer' },
   { keys: 'Ctrl+L', description: 'Open a URL: a GeoTIFF or COG on a server (a URL dropped or pasted on the window opens too)', group: 'Files', match: [{ key: 'l', ctrl: true }, { key: 'L', ctrl: true }], action: 'openUrl' },
   { keys: 'PageUp / PageDown', description: 'Previous / next file, shown alone', group: 'Files', match: [{ key: 'PageUp' }], action: 'previous' },
   { keys: 'PageDown', description: 'Next file', group: 'Files', match: [{ key: 'PageDown' }], action: 'next' },
