@@ -42,7 +42,7 @@ export function useRemoteServer(name: string): RemoteServer {
   beforeAll(async () => {
     requireNginx()
     gdal.requireGdal()
-    // 1200² UInt16, DEFLATE, 256² tiles, overviews: about 1.6 MB of tiles of unequal sizes.
+    // 1200² UInt16, DEFLATE, 256² tiles, overviews: about 3.6 MB of tiles of unequal sizes.
     await gdal.gdalRaster(tmp.dir, 'dem-cog', gdal.valueGrid(1200, 1200, 1, 'uint16', 5), ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256'])
     cog = readFileSync(tmp.file(cogName))
     nginx = await startNginx(tmp.dir, { locations: [noRangeLocation('/norange/'), secureLinkLocation('/signed/', SIGNING_SECRET)] })
