@@ -16,7 +16,7 @@ export type DecodePool = WorkerPool<DecodeJob>
 export type DecodePools = SharedPools<DecodeJob>
 
 /** Jobs that make one tile (a few ms each): what the loader starts. */
-const TILE_JOBS: ReadonlySet<DecodeJob['kind']> = new Set(['region', 'cut', 'jpeg-tile'])
+const TILE_JOBS: ReadonlySet<DecodeJob['kind']> = new Set(['region', 'cut', 'jpeg-tile', 'decode-image'])
 
 /**
  * A decode job's place in its pool's line: a probe before everything else (issue 14: a fifth probe

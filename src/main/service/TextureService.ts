@@ -227,12 +227,8 @@ export class TextureService {
       const label = webLayerLabel(params)
       // A web layer has no file to watch: its one "open" is the layer opened here.
       const opener = async (): Promise<RasterSource> => openWebLayer(params, sharedTileCache(), getDefaultPools().tiles)
-      try {
-        return await this.open(label, null, label, opener)
-      } catch (error) {
-        const cause = messageOf(error).replace(/^Cannot open [^:]*:\s*/, '')
-        throw new TesseraError('open-failed', `Cannot open ${label}: ${cause}`)
-      }
+      // Fails as `Cannot open <SERVICE> layer <name> at <url>: <cause>` (openFailureMessage).
+      return this.open(label, null, label, opener)
     }
   }
 

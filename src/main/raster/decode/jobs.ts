@@ -215,8 +215,23 @@ export interface AsciiGridBuildJob {
   sampleType: 'int32' | 'float32'
 }
 
+/**
+ * Decode an encoded image received whole (a web map tile, `decode/imageBytes.ts`) into RGBA8: it
+ * must be imageWidth × imageHeight (the size asked of the server); its top-left width × height
+ * pixels are the tile. `url` names it in errors.
+ */
+export interface DecodeImageJob {
+  kind: 'decode-image'
+  url: string
+  bytes: ArrayBuffer
+  imageWidth: number
+  imageHeight: number
+  width: number
+  height: number
+}
+
 /** Every job the decode worker runs; the pool's test hooks (`TestJob`) too, in workers started with them. */
-export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | TestJob
+export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
 export interface TilePixels {

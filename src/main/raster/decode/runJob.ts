@@ -3,6 +3,7 @@ import type { JobOutcome } from '../../pool/serveJobs'
 import type { DecodeJob, TilePixels } from './jobs'
 import { buildAsciiGrid } from './asciiGrid/buildGrid'
 import { probeAsciiGrid } from './asciiGrid/probeGrid'
+import { decodeImageBytes } from './imageBytes'
 import { readJpegTile } from './jpegTile'
 import { probe } from './probe'
 import { buildPyramid } from './pyramid'
@@ -34,6 +35,8 @@ export async function runJob(job: DecodeJob, progress: (fraction: number) => voi
       return { value: probeAsciiGrid(job), transfer: [] }
     case 'ascii-grid-build':
       return { value: await buildAsciiGrid(job, progress), transfer: [] }
+    case 'decode-image':
+      return withPixels(await decodeImageBytes(job))
     default:
       throw new Error(`Unknown decode job ${job.kind}`)
   }

@@ -1,0 +1,103 @@
+/**
+ * Opens one layer of a web map service as a RasterSource (`open-web-layer`): its virtual pyramid
+ * (`layerGrids.ts`) described as a georeferenced RGBA raster, each tile read by `WebTileReader`.
+ * The source is the one `Raster` class of files, so that tile addresses are checked and errors
+ * name the layer as `<SERVICE> layer <name> at <url>`.
+ */
+import type { CrsInfo, RasterInfo } from '../../shared/raster'
+import type { WebServiceKind, WebSource } from '../../shared/webLayers'
+import { crsFromDefinition } from '../raster/crs'
+import type { DecodePool } from '../raster/decodePools'
+import { Raster } from '../raster/Raster'
+import { normalCrsId } from './axisOrder'
+import { fetchServiceDocument } from './capabilities'
+import { type LayerChoice, wmsLayerGrid, wmtsLayerGrid, xyzLayerGrid } from './layerGrids'
+import type { TileCache } from './tileCache'
+import type { WebGrid } from './webGrid'
+import { WebTileReader } from './webTileReader'
+
+export interface WebLayerRequest extends LayerChoice {
+  service: WebServiceKind
+  url: string
+  layer: string
+  attribution?: string
+  title?: string
+}
+
+/** How a person reads the layer's name in errors: "WMS layer ortho at http://…". */
+export function webLayerLabel(request: Pick<WebLayerRequest, 'service' | 'layer' | 'url'>): string {
+  return request.service === 'xyz' ? `XYZ layer ${request.url}` : `${request.service.toUpperCase()} layer ${request.layer} at ${request.url}`
+}
+
+/** Opens the layer; rejects with an Error whose message is the cause (the caller says which layer). */
+export async function openWebLayer(request: WebLayerRequest, cache: TileCache, pool: DecodePool, signal?: AbortSignal): Promise<Raster> {
+  let grid: WebGrid
+  let title = request.title ?? request.layer
+  let attribution = request.attribution ?? ''
+  let format = 'png'
+  if (request.service === 'xyz') {
+    grid = xyzLayerGrid(request.url)
+    title = request.title ?? new URL(request.url.replace(/\{[^}]*\}/g, '0')).host
+  } else {
+    const document = await fetchServiceDocument(request.url, cache, signal)
+    if (document.service !== request.service) throw new Error(`it is a ${document.service.toUpperCase()} service, not ${request.service.toUpperCase()}`)
+    if (document.service === 'wms') {
+      const layer = document.wms.layers.find((l) => l.name === request.layer)
+      grid = wmsLayerGrid(document.wms, request.layer, request)
+      title = request.title ?? layer?.title ?? request.layer
+      attribution ||= layer?.attribution || document.wms.attribution
+      format = formatName(request.format ?? document.wms.formats[0] ?? 'image/png')
+    } else {
+      const layer = document.wmts.layers.find((l) => l.identifier === request.layer)
+      grid = wmtsLayerGrid(document.wmts, request.layer, request)
+      title = request.title ?? layer?.title ?? request.layer
+      attribution ||= document.wmts.attribution
+      format = formatName(request.format ?? layer?.formats[0] ?? 'image/png')
+    }
+  }
+  const source: WebSource = { kind: 'web', service: request.service, url: request.url, layer: request.layer, attribution }
+  const info = webRasterInfo(grid, title, format, source)
+  return new Raster(info, webLayerLabel(request), new WebTileReader(grid, cache, pool))
+}
+
+/** 'png' of 'image/png; mode=8bit'. */
+function formatName(mime: string): string {
+  return mime.split(';')[0]!.trim().replace(/^image\//i, '').toLowerCase() || 'png'
+}
+
+/** The CRS of a grid: EPSG codes described as a file's are (CRS:84 is EPSG:4326 east-first, as the grid holds it). */
+export function gridCrs(crs: string): CrsInfo {
+  const id = crs.toUpperCase() === 'CRS:84' ? 'EPSG:4326' : normalCrsId(crs)
+  return crsFromDefinition(id, 'manual')
+}
+
+/** A web layer's description: an RGBA picture of its virtual pyramid, placed by its grid. */
+export function webRasterInfo(grid: WebGrid, name: string, format: string, source: WebSource): RasterInfo {
+  const crs = gridCrs(grid.crs)
+  return {
+    name,
+    format,
+    fileSize: 0,
+    width: grid.width,
+    height: grid.height,
+    tileSize: grid.tileSize,
+    levels: grid.levels,
+    bands: 4,
+    sampleType: 'uint8',
+    hasAlpha: true,
+    bandInfo: (['red', 'green', 'blue', 'alpha'] as const).map((colorInterpretation) => ({ colorInterpretation, statistics: null })),
+    noData: null,
+    hasMask: false,
+    displayBands: [0, 1, 2],
+    tileKind: 'rgba8',
+    tileMask: false,
+    warnings: [],
+    tileChannels: 4,
+    tileSampleType: 'uint8',
+    statistics: null,
+    georeference: { geoTransform: grid.geoTransform, rasterType: 'area', epsg: crs.epsg, crs, rotated: false },
+    strategy: 'tiled',
+    pyramidReady: true,
+    source
+  }
+}
