@@ -10,6 +10,7 @@ import { type Check, type Shape, type ShapeOf, anyString, arrayOf, between, chec
 import { type ImageLoadPriority, isPriority } from './priority'
 import type { CrsInfo, RasterInfo } from './raster'
 import { type WebCapabilities, type WebServiceKind, WEB_SERVICE_KINDS } from './webLayers'
+import { STAC_LIMITS, type StacDocument } from './stac'
 
 /** Compressed tile encodings a client may accept (raw is always accepted): see `TileHeader.encoding`. */
 export type TileEncoding = 'jpeg' | 'webp'
@@ -188,6 +189,18 @@ export const CALLS = {
     time: optional(text(MESSAGE_LIMITS.maxNameLength)),
     attribution: optional(text(MESSAGE_LIMITS.maxCrsDefinition)),
     title: optional(text(MESSAGE_LIMITS.maxNameLength))
+  }),
+  /**
+   * A STAC Item, Collection, Catalog or ItemCollection (issue 25) at an http(s) URL or a host path
+   * (paths only where `open` takes them), summarised with every href resolved: an Item's
+   * footprint and assets; a Collection's or Catalog's items (its own and its children's, one level
+   * down) a page at a time from `first`. `text`: the document itself, when the page has it (a file
+   * dropped in a browser); `href` then only names it and is the base of its relative hrefs.
+   */
+  'stac-read': call<StacDocument>()({
+    href: text(MESSAGE_LIMITS.maxUrlLength),
+    first: optional(integer(STAC_LIMITS.maxItems)),
+    text: optional(text(STAC_LIMITS.maxDocumentText))
   })
 }
 

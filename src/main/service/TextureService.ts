@@ -25,6 +25,7 @@ import { describeCrs, searchCrs } from './crsCatalog'
 import { sampleValues } from './sampleValues'
 import { isHttpUrl, urlSchemeOf } from '../raster/rasterUrl'
 import { processRemoteTotals } from '../remote'
+import { readStac } from '../stac'
 
 interface OpenRasterEntry {
   raster: LiveRaster
@@ -229,6 +230,14 @@ export class TextureService {
       const opener = async (): Promise<RasterSource> => openWebLayer(params, sharedTileCache(), getDefaultPools().tiles)
       // Fails as `Cannot open <SERVICE> layer <name> at <url>: <cause>` (openFailureMessage).
       return this.open(label, null, label, opener)
+    },
+    // Issue 25: a STAC document read by the host; a path only where `open` takes paths.
+    'stac-read': async ({ href, first, text }) => {
+      try {
+        return await readStac(href, { first, text, mayReadPath: (path) => this.options.mayOpenPath(path) })
+      } catch (error) {
+        throw new TesseraError('open-failed', messageOf(error))
+      }
     }
   }
 
