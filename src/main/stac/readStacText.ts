@@ -51,6 +51,8 @@ export async function readStacText(location: StacLocation, options: StacTextOpti
 }
 
 function mebibytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`
+  if (bytes < 1024 ** 2) return `${+(bytes / 1024).toFixed(1)} KiB`
   return `${+(bytes / 1024 ** 2).toFixed(1)} MiB`
 }
 
