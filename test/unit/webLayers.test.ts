@@ -139,6 +139,14 @@ describe('the choice of "Add map layer…"', () => {
     expect(params).toEqual({ service: 'xyz', url: osm.url, layer: osm.url, viewCrs: 'EPSG:3857', attribution: '© OpenStreetMap contributors', title: 'OpenStreetMap' })
   })
 
+  it('takes the attribution typed for an XYZ template over the preset’s, none when it is emptied', () => {
+    const osm = WEB_LAYER_PRESETS[0]!
+    const layer: WebLayerChoice = { name: osm.url, title: osm.url, crs: ['EPSG:3857'], styles: [], formats: [] }
+    const capabilities: WebCapabilities = { service: 'xyz', title: osm.url, layers: [layer] }
+    expect(openParamsFor(osm.url, capabilities, layer, { attribution: ' © Someone ' }, null, presetOf(osm.url)).attribution).toBe('© Someone')
+    expect(openParamsFor(osm.url, capabilities, layer, { attribution: '' }, null, presetOf(osm.url))).not.toHaveProperty('attribution')
+  })
+
   it('makes parameters the open-web-layer call accepts, a long title shortened', () => {
     const long = { ...ortho, title: 'T'.repeat(1000) }
     const params = openParamsFor(url, capabilities, long, {}, 'EPSG:2154')

@@ -213,8 +213,18 @@ export class AddMapLayerDialog {
       row.append(element('span', 'row-label', 'Time'), time, datalist)
       this.picks.append(row)
     }
+    // An XYZ template states no attribution: the person gives its provider's (a preset's is filled in).
+    let attribution: HTMLInputElement | null = null
+    if (this.loaded?.capabilities.service === 'xyz') {
+      attribution = element('input', 'crs-input map-layer-attribution', undefined, { type: 'text', 'aria-label': 'Attribution', 'data-testid': 'add-map-layer-attribution', placeholder: '© the tiles’ provider' })
+      attribution.value = presetOf(this.loaded.url)?.attribution ?? this.loaded.capabilities.attribution ?? ''
+      const row = element('label', 'layer-row')
+      row.append(element('span', 'row-label', 'Attribution'), attribution)
+      this.picks.append(row)
+    }
     return {
       read: () => ({
+        attribution: attribution?.value,
         style: style?.value || undefined,
         format: format?.value || undefined,
         crs: crs?.value || undefined,

@@ -72,12 +72,14 @@ export interface WebLayerPicks {
   crs?: string
   tileMatrixSet?: string
   time?: string
+  /** What the view shows beside an XYZ layer, as typed (its template states none): '' for none. */
+  attribution?: string
 }
 
 /**
  * The `open-web-layer` parameters of a layer picked from the capabilities read at `url`, asked
- * for a view in CRS `viewCrs` (null: the view has none yet, the host picks). A preset's
- * attribution stands for the service's (an XYZ template states none).
+ * for a view in CRS `viewCrs` (null: the view has none yet, the host picks). The attribution
+ * typed stands for any other, then a preset's for the service's (an XYZ template states none).
  */
 export function openParamsFor(url: string, capabilities: WebCapabilities, layer: WebLayerChoice, picks: WebLayerPicks, viewCrs: string | null, preset?: WebLayerPreset): WebLayerParams {
   const params: WebLayerParams = { service: capabilities.service, url: url.trim(), layer: layer.name }
@@ -90,7 +92,7 @@ export function openParamsFor(url: string, capabilities: WebCapabilities, layer:
   if (viewCrs) params.viewCrs = viewCrs
   const time = picks.time?.trim() || layer.time?.default
   if (time) params.time = time
-  const attribution = preset?.attribution ?? capabilities.attribution
+  const attribution = picks.attribution !== undefined ? picks.attribution.trim() : (preset?.attribution ?? capabilities.attribution)
   if (attribution) params.attribution = attribution
   const title = preset?.label ?? (layer.title || layer.name)
   if (title) params.title = title.slice(0, MESSAGE_LIMITS.maxNameLength) // a long title is only a label
@@ -102,11 +104,23 @@ export function presetOf(url: string): WebLayerPreset | undefined {
   return WEB_LAYER_PRESETS.find((p) => p.url === url.trim())
 }
 
+/** Timers for `withTimeout` (the page's, or a test's). */
+export interface Timers {
+  set(run: () => void, ms: number): unknown
+  clear(timer: unknown): void
+}
+
+/** The page's timers, called as functions (as methods of an object, the browser's throw "Illegal invocation"). */
+const PAGE_TIMERS: Timers = {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)
+}
+
 /**
  * Resolves as `promise` does, or rejects after `ms` with "No answer from <what> after <n> s": a
  * server that never answers leaves the dialog usable and says so, whatever the host's own limits.
  */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout }): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, timers: Timers = PAGE_TIMERS): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = timers.set(() => reject(new Error(`No answer from ${what} after ${Math.round(ms / 1000)} s`)), ms)
     promise.then(
