@@ -16,6 +16,8 @@ export interface Fault {
   headers?: Record<string, string>
   /** Forward without the Range header: the server answers 200 with the whole file. */
   ignoreRange?: boolean
+  /** Headers of the server's answer left out (`etag`…), lower case. */
+  dropHeaders?: string[]
   /** Gzip the server's body (a ranged answer included), with Content-Encoding: gzip. */
   gzip?: boolean
   /** Reset the connection (TCP RST) after this many body bytes. */
@@ -158,6 +160,7 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
     const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: request.method, path: request.url, headers }, (answer) => {
       record.status = answer.statusCode ?? 0
       const outHeaders = { ...answer.headers }
+      for (const name of fault?.dropHeaders ?? []) delete outHeaders[name]
       if (fault?.gzip) {
         const chunks: Buffer[] = []
         answer.on('data', (chunk: Buffer) => chunks.push(chunk))

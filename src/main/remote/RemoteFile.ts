@@ -65,7 +65,7 @@ export class RemoteFile {
     private readonly counters: RemoteCounters,
     first: RangeAnswer
   ) {
-    this.known = { size: fileInfo.size, version: fileInfo.version }
+    this.known = { size: fileInfo.size, etag: first.etag, lastModified: first.lastModified }
     this.keep(first)
   }
 
@@ -104,9 +104,10 @@ export class RemoteFile {
     }
     for (const run of runsOf(missing)) waitingFor.add(this.startFetch(run))
     if (waitingFor.size > 0) {
-      const fetched = await this.waitFor([...waitingFor], signal)
+      const fetches = [...waitingFor]
+      const fetched = await this.waitFor(fetches, signal)
       fetched.forEach((piece, i) => {
-        const { run } = [...waitingFor][i]!
+        const { run } = fetches[i]!
         for (let block = run.first; block <= run.last; block++) if (!pieces.has(block)) pieces.set(block, piece)
       })
     }

@@ -15,7 +15,8 @@ export interface AskedRange {
 /** What the file was when it opened; null for the first GET. */
 export interface KnownFile {
   size: number
-  version: string
+  etag: string | null
+  lastModified: string | null
 }
 
 /** What the body will be: exactly `length` bytes of the file from `start`, or the whole file. */
@@ -62,10 +63,7 @@ export function judgeAnswer(
   if (!DECODED_ENCODINGS.has(encoding)) {
     return fail(new RemoteReadError(url, 'bad-answer', `the server encoded its answer as "${encoding}", which Tessera does not decode`))
   }
-  const version = versionOf(headers)
-  if (known && known.version !== '' && version !== '' && version !== known.version) {
-    return fail(new RemoteFileChangedError(url, `version ${known.version} became ${version}`))
-  }
+  if (known) checkVersion(url, headers, known)
   const contentRange = headers.get('content-range')
   if (status === 416) {
     const total = /^bytes \*\/(\d+)$/i.exec(contentRange?.trim() ?? '')
@@ -98,6 +96,23 @@ export function judgeAnswer(
   if (length !== null && known && length !== known.size) return fail(new RemoteFileChangedError(url, `its size ${known.size} became ${length}`))
   if (length !== null && length > wholeBodyLimit) return fail(rangeIgnored(url, length, wholeBodyLimit))
   return { whole: true, length }
+}
+
+/**
+ * Throws RemoteFileChangedError when the answer's ETag differs from the one opened, or, when
+ * either lacks an ETag, its Last-Modified does: an ETag is compared with an ETag only (a CDN that
+ * drops it from one answer is no change), and an answer that says neither is trusted.
+ */
+function checkVersion(url: string, headers: Headers, known: KnownFile): void {
+  const etag = headers.get('etag')
+  if (etag !== null && known.etag !== null) {
+    if (etag !== known.etag) fail(new RemoteFileChangedError(url, `version ${known.etag} became ${etag}`))
+    return
+  }
+  const lastModified = headers.get('last-modified')
+  if (lastModified !== null && known.lastModified !== null && lastModified !== known.lastModified) {
+    fail(new RemoteFileChangedError(url, `last modified ${known.lastModified} became ${lastModified}`))
+  }
 }
 
 /** The refusal of a server that ignores Range for a file larger than Tessera reads whole. */

@@ -22,6 +22,7 @@ export interface RangeAnswer {
   size: number
   whole: boolean
   version: string
+  etag: string | null
   lastModified: string | null
   contentType: string | null
 }
@@ -88,6 +89,7 @@ export async function attemptRange(target: RangeTarget, asked: AskedRange, known
         size: expected.whole ? bytes.byteLength : expected.size,
         whole: expected.whole,
         version: versionOf(response.headers),
+        etag: response.headers.get('etag'),
         lastModified: response.headers.get('last-modified'),
         contentType: response.headers.get('content-type')
       }

@@ -198,6 +198,14 @@ describe('RemoteFile when the network is slow or breaks', () => {
     expect(file.stats().cacheBytes).toBe(0)
   })
 
+  it('takes an answer without the ETag for the same version when its Last-Modified is the same', async () => {
+    const file = await open(server.proxy().url(server.cogName))
+    server.proxy().queueFaults({ dropHeaders: ['etag'] })
+    expect(same(await file.read(25 * BLOCK, 100), 25 * BLOCK, 100)).toBe(true)
+    server.proxy().queueFaults({ dropHeaders: ['etag', 'last-modified'] })
+    expect(same(await file.read(27 * BLOCK, 100), 27 * BLOCK, 100)).toBe(true)
+  })
+
   it('reads an HTML page answered 200 without Range whole, as bytes (the open path says it is not a TIFF)', async () => {
     const html = '<!doctype html><html><body>Sign in to continue</body></html>'
     server.proxy().byPath.set('/login', {
