@@ -7,6 +7,7 @@ import { webSourceRows } from '../../src/renderer/ui/webSourceRows'
 import { shortcutFor } from '../../src/renderer/ui/shortcuts'
 import type { WebCapabilities, WebLayerChoice } from '../../src/shared/webLayers'
 import { validateClientMessage } from '../../src/shared/validate'
+import { fitTargets } from '../../src/renderer/view/map/extent'
 
 const wms: StoredWebLayer = {
   params: { service: 'wms', url: 'http://127.0.0.1:8080/wms?map=ortho', layer: 'ortho', format: 'image/png', viewCrs: 'EPSG:2154', title: 'Orthophoto' },
@@ -282,5 +283,23 @@ describe('the shortcut of Add map layer…', () => {
     expect(shortcutFor(key('l', true), false)?.action).toBe('addMapLayer')
     expect(shortcutFor(key('l', false), false)?.action).toBe('openUrl')
     expect(shortcutFor(key('L', false), false)?.action).toBe('openUrl')
+  })
+})
+
+describe('fitTargets with web map layers', () => {
+  const georeference = { crs: 'EPSG:3857' }
+  const web = (service: 'wms' | 'xyz') => ({ georeference, source: { kind: 'web', service } })
+  const layer = (rasterId: string, info: { georeference: unknown; source?: { kind: string; service?: string } }, visible = true) => ({ rasterId, visible, info })
+
+  it('fits the files shown, not the web layers around them', () => {
+    expect(fitTargets([layer('osm', web('xyz')), layer('wms', web('wms')), layer('dem', { georeference })])).toEqual(['dem'])
+  })
+
+  it('fits a WMS layer’s bounds, not an XYZ layer’s whole world, when only web layers are shown', () => {
+    expect(fitTargets([layer('osm', web('xyz')), layer('ortho', web('wms'))])).toEqual(['ortho'])
+  })
+
+  it('fits the world of an XYZ layer shown alone', () => {
+    expect(fitTargets([layer('osm', web('xyz')), layer('dem', { georeference }, false)])).toEqual(['osm'])
   })
 })

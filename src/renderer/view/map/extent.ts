@@ -28,10 +28,17 @@ export function layersExtent(layers: ReadonlyArray<{ info: { width: number; heig
  * The layers "fit all" shows: the visible ones (every one when none is visible), and among them,
  * while some georeferenced layer is shown, only the georeferenced ones: a picture without
  * georeferencing lies at the map origin, often a continent away, and fitting both shows neither.
+ * Web map layers (issue 25) are what lies around the data, not what a person came to see: they
+ * count only when no file's layer is shown, and an XYZ layer, whose extent is the whole world by
+ * construction, only when no other web layer is either (a basemap added beside an orthophoto
+ * must not zoom the view out to the planet).
  */
-export function fitTargets(layers: ReadonlyArray<{ rasterId: string; visible: boolean; info: { georeference: unknown } }>): string[] {
+export function fitTargets(layers: ReadonlyArray<{ rasterId: string; visible: boolean; info: { georeference: unknown; source?: { kind: string; service?: string } } }>): string[] {
   const visible = layers.filter((l) => l.visible)
   const shown = visible.length > 0 ? visible : layers
   const georeferenced = shown.filter((l) => l.info.georeference)
-  return (georeferenced.length > 0 ? georeferenced : shown).map((l) => l.rasterId)
+  const candidates = georeferenced.length > 0 ? georeferenced : shown
+  const files = candidates.filter((l) => l.info.source?.kind !== 'web')
+  const bounded = candidates.filter((l) => l.info.source?.kind !== 'web' || l.info.source.service !== 'xyz')
+  return (files.length > 0 ? files : bounded.length > 0 ? bounded : candidates).map((l) => l.rasterId)
 }
