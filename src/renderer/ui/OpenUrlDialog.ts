@@ -77,6 +77,7 @@ export class OpenUrlDialog {
 
   hide(): void {
     this.root.hidden = true
+    this.input.blur() // the window's shortcuts are the keys' again
   }
 
   /** Opens `text` when it is an http(s) URL (the dialog closes), else says why in the dialog. */

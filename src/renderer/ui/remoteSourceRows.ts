@@ -8,7 +8,7 @@ import { formatBytes } from './format'
 
 /** The info rows of a raster opened by URL; none for a local file or a web map layer (`kind: 'web'`, its own rows). */
 export function remoteSourceRows(source: RasterInfo['source']): Array<[string, string]> {
-  if (source === undefined || 'kind' in source) return []
+  if (source === undefined || !('size' in source)) return []
   const rows: Array<[string, string]> = [
     ['URL', source.url],
     ['Server size', `${formatBytes(source.size)} (${source.size.toLocaleString('en-US')} bytes)`],
