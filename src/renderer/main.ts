@@ -38,6 +38,7 @@ import { SetCrsDialog } from './ui/SetCrsDialog'
 import { OpenUrlDialog } from './ui/OpenUrlDialog'
 import { RecentUrls } from './session/recentUrls'
 import { installSwipe } from './ui/SwipeDivider'
+import { installStac } from './ui/installStac'
 import { WebLayers } from './session/webLayers'
 import { AddMapLayerDialog } from './ui/AddMapLayerDialog'
 import { Attribution } from './ui/Attribution'
@@ -92,16 +93,18 @@ async function main(): Promise<void> {
     urlOpened: (url) => recentUrls.remember(url)
   })
   status.onCrsChange((id) => viewer.setViewCrs(id))
-  const urlDialog = new OpenUrlDialog(app, { open: (url) => void session.urls.open([url]), recent: () => recentUrls.list() })
+  // STAC (issue 25): a .json URL or dropped file is read as a STAC document, its assets opened from the browser.
+  const stac = installStac({ bridge, session, viewer, orientation, stage, messages: errors })
+  const urlDialog = new OpenUrlDialog(app, { open: (url) => stac.openUrl(url), recent: () => recentUrls.list() })
   // Web map layers (WMS, WMTS, XYZ): added by the dialog, saved and reopened, their attribution in the view's corner.
   const webLayers = new WebLayers({ bridge, session, viewer, storage: pageStorage(), messages: errors })
   const mapLayerDialog = new AddMapLayerDialog(app, { capabilities: (url) => bridge.calls['web-capabilities']({ url }), add: (params) => webLayers.add(params), viewCrs: () => viewer.viewCrs.id })
   const attribution = new Attribution(stage)
   const dropZone = new DropZone({
     target: stage,
-    onFiles: (files) => void session.files.open(files),
+    onFiles: (files) => stac.openFiles(files),
     onOpenDialog: hostOpenDialog(bridge, errors),
-    onUrl: (url) => void session.urls.open([url]),
+    onUrl: (url) => stac.openUrl(url),
     onUrlRefused: (text, reason) => errors.show(`Cannot open ${text}`, reason)
   })
   dropZone.setEmpty(true)
