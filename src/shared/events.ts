@@ -162,6 +162,7 @@ const rasterInfo: Check<RasterInfo> = shape({
   tileChannels: integer(maxBands + 1),
   tileSampleType: sampleType,
   statistics: nullable(bandStatistics),
+  statisticsState: optional(oneOf('provisional', 'final')),
   georeference: nullable(georeference),
   strategy: oneOf('tiled', 'memory', 'pyramid'),
   pyramidReady: boolean,
@@ -176,6 +177,12 @@ export const EVENTS = {
   progress: event({ rasterId: id, phase: oneOf('pyramid'), progress: between(0, 1) }),
   /** A raster's info changed: its pyramid is ready, or its file changed and was opened again. */
   'raster-updated': event({ rasterId: id, info: rasterInfo }),
+  /**
+   * A raster's whole-raster statistics, once computed after its open (it opened with provisional
+   * ones, `RasterInfo.statisticsState`): every band's (`bandInfo`, by band) and the first shown
+   * band's (`statistics`), now 'final'. Said once per open of the file; never after its close.
+   */
+  'info-update': event({ rasterId: id, bandInfo: arrayOf(bandInfo, maxBands, 'bands'), statistics: nullable(bandStatistics), statisticsState: oneOf('final') }),
   /** A raster the host opened (command line, File menu); `batch` when it was given with others. */
   'raster-opened': event({ rasterId: id, info: rasterInfo, batch: optional(openBatchSlot) }, { replay: true }),
   /** A tile that will not come. Code 'overloaded': dropped by the service's cap, not failed — it may be asked for again. */

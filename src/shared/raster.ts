@@ -59,6 +59,9 @@ const INTEGER_RANGES: Record<Exclude<SampleType, 'float32' | 'float64'>, [number
   int32: [-2_147_483_648, 2_147_483_647]
 }
 
+/** Whether statistics are those of the whole raster ('final') or of a sample read at open ('provisional'). */
+export type StatisticsState = 'provisional' | 'final'
+
 /** Bins of a band's histogram. */
 export const HISTOGRAM_BINS = 64
 
@@ -169,6 +172,13 @@ export interface RasterInfo {
   tileSampleType: SampleType
   /** Statistics of the first displayed band (value rasters), for the default stretch; null for colour images. */
   statistics: BandStatistics | null
+  /**
+   * Whether the bands' statistics are the whole raster's ('final') or provisional: a value raster
+   * opens with statistics of a few blocks spread over it (or its smallest overview), so that it
+   * opens as fast as a picture; the whole-raster ones follow in an `info-update` event. Absent
+   * from a host that predates it: final.
+   */
+  statisticsState?: StatisticsState
   georeference: Georeference | null
   strategy: RasterStrategy
   /** False while a background pyramid is being built (strategy 'pyramid'). */

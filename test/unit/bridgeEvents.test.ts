@@ -60,6 +60,13 @@ const samples: { [E in EventName]: { good: EventMessage<E>; bad: Array<[unknown,
       [{ type: 'raster-updated', rasterId: 'r1', info: { ...info, displayBands: [0, 1] } }, 'raster-updated.info.displayBands']
     ]
   },
+  'info-update': {
+    good: { type: 'info-update', rasterId: 'r1', bandInfo: info.bandInfo, statistics: info.statistics, statisticsState: 'final' },
+    bad: [
+      [{ type: 'info-update', rasterId: 'r1', bandInfo: info.bandInfo, statistics: info.statistics, statisticsState: 'provisional' }, 'info-update.statisticsState'],
+      [{ type: 'info-update', rasterId: 'r1', bandInfo: info.bandInfo, statistics: { ...info.statistics, p98: 'high' }, statisticsState: 'final' }, 'info-update.statistics.p98']
+    ]
+  },
   'raster-opened': {
     good: { type: 'raster-opened', rasterId: 'r2', info, batch: slot },
     bad: [
@@ -136,7 +143,7 @@ describe('the events table', () => {
     bridge.receive({ type: 'raster-closed', rasterId: 'r1' })
     bridge.receive(null)
     expect(heard.map(([name, payload]) => [name, (payload as BridgeEvents['error']).error.message])).toEqual([
-      ['error', 'Expected one of progress, raster-updated, raster-opened, tile-failed, error for type but received "raster-closed" of type string'],
+      ['error', 'Expected one of progress, raster-updated, info-update, raster-opened, tile-failed, error for type but received "raster-closed" of type string'],
       ['error', 'Expected object for message but received null of type null']
     ])
   })

@@ -13,6 +13,7 @@ export const rasterOpener: RasterOpener = (path, hooks, version) =>
       onProgress: hooks.onProgress,
       onPyramidReady: hooks.onInfo,
       onPyramidError: hooks.onError,
+      ...(hooks.onStatistics ? { onStatistics: hooks.onStatistics } : {}),
       ...(hooks.view ? { fitView: hooks.view } : {})
     },
     version

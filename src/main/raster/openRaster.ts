@@ -2,6 +2,7 @@
  * `openRaster`: probe a file in a worker, choose its strategy, and return the RasterSource that
  * serves its tiles. Nothing here decodes on the calling thread.
  */
+import type { Stats } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { CannotOpenError } from '../../shared/errors'
@@ -24,6 +25,7 @@ import { jpegPassthroughLevels } from './jpegPassthrough'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type OpenContext, chooseStrategy } from './strategy'
 import { claimRefusalOf } from './claimedSize'
+import { followWithFinalStatistics } from './finalStatistics'
 import { sniffedReasonOf } from './sniffFile'
 import type { RasterInfo, RasterSource } from './types'
 
@@ -97,7 +99,15 @@ export async function openRaster(path: string, options: OpenOptions = {}, versio
   // Taken before the probe: a change while opening fails the first tile, not silently.
   const fileVersion = version ?? new FileVersion(absolute, stampOf(file))
   const context: OpenContext = { path: absolute, version: fileVersion, probe, info, output, pool, backgroundPool, options: settings }
+  const raster = await openWithStrategy(context, strategy, file)
+  // Queued after what the strategy started in the background (an overview serving the first tiles).
+  followWithFinalStatistics(raster, context, settings.onStatistics)
+  return raster
+}
 
+/** The source of `context`'s file by its strategy: read in place, decoded in memory, or a pyramid. */
+async function openWithStrategy(context: OpenContext, strategy: RasterInfo['strategy'], file: Stats): Promise<Raster> {
+  const { path: absolute, version: fileVersion, probe, info, output, pool, backgroundPool, options: settings } = context
   switch (strategy) {
     case 'tiled': {
       const source = regionSourceOf(absolute, probe, output)
@@ -199,6 +209,7 @@ function rasterInfo(path: string, fileSize: number, probe: ProbeResult, strategy
     tileChannels: output.kind === 'rgba8' ? 4 : output.bands + (output.mask ? 1 : 0),
     tileSampleType: output.kind === 'rgba8' ? 'uint8' : output.sampleType,
     statistics: probe.bandInfo[probe.displayBands[0]]?.statistics ?? null,
+    statisticsState: probe.statisticsState,
     georeference: probe.georeference,
     ...(probe.compression ? { compression: probe.compression } : {}),
     warnings: probe.warnings,

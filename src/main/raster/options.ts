@@ -39,6 +39,11 @@ export interface OpenOptions {
   onPyramidReady?: (info: RasterInfo) => void
   /** Called when the build fails; tiles keep coming from the overview. */
   onPyramidError?: (error: Error) => void
+  /**
+   * Called once with the info when the whole-raster statistics of a value raster that opened with
+   * provisional ones are in (`finalStatistics.ts`); never after the raster is closed.
+   */
+  onStatistics?: (info: RasterInfo) => void
 }
 
 export const defaultOpenOptions = {

@@ -291,6 +291,11 @@ export class LiveRaster {
           this.infoValue = info
           say({ type: 'raster-updated', rasterId: this.rasterId, info })
         },
+        onStatistics: (info) => {
+          if (!current()) return
+          this.infoValue = info
+          say({ type: 'info-update', rasterId: this.rasterId, bandInfo: info.bandInfo, statistics: info.statistics, statisticsState: 'final' })
+        },
         onError: (error) => {
           // A build that failed because the file changed under it is not news: the reopen follows.
           void version.unchanged().then((unchanged) => {

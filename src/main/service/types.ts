@@ -55,6 +55,8 @@ export interface RasterHooks {
   onInfo(info: RasterInfo): void
   /** The background work failed; tiles keep coming from what is available. */
   onError(error: Error): void
+  /** The whole-raster statistics of a raster that opened with provisional ones are in (`info.statisticsState` 'final'). */
+  onStatistics?(info: RasterInfo): void
   /** The view the raster opens in (CSS pixels of the renderer's viewer), when the renderer said (`view-size`). */
   view?: { width: number; height: number }
 }

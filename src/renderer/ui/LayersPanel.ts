@@ -7,7 +7,7 @@
  * `displayMemory.ts`) and each shown band's stretch range.
  */
 import type { BandInfo, BandStatistics, CrsSource, RasterInfo } from '../../shared/raster'
-import { applyDisplayChange, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
+import { applyDisplayChange, defaultBandRanges, tileBandCount, type BandRange, type DisplayBands, type LayerDisplay, type LayerDisplayChange } from '../view/bandPixels'
 import { NOTHING_REMEMBERED, switchMode, type DisplayMemory, type DisplayMode } from '../view/displayMemory'
 import { bandStretchControls, colourMapControls } from './StretchControls'
 import { hillshadeControls } from './HillshadeControls'
@@ -85,6 +85,10 @@ export class LayersPanel {
     if (old && !sameBands(old.entry.info, entry.info)) {
       this.memories.delete(entry.rasterId)
       this.initialRanges.delete(entry.rasterId)
+    }
+    // Its whole-raster statistics came: Reset goes to the stretch they give, no longer the provisional one.
+    if (old?.entry.info.statisticsState === 'provisional' && entry.info.statisticsState === 'final' && this.initialRanges.has(entry.rasterId)) {
+      this.initialRanges.set(entry.rasterId, defaultBandRanges(entry.info))
     }
     const state = { entry, visible: old?.visible ?? true, opacity: old?.opacity ?? 1, infoOpen: old?.infoOpen ?? false }
     const item = this.render(state)

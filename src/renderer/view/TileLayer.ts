@@ -3,6 +3,7 @@
  * (which asks, withdraws and tracks every request), keeps what arrives in the shared texture cache,
  * and draws the best tiles it has, coarse under fine (`TileSprites`).
  */
+import { type FinalStatistics, rangesFollowingStatistics, withFinalStatistics } from './finalStatistics'
 import { Container, Matrix } from 'pixi.js'
 import { IDENTITY, type Affine, type Point } from '../../shared/geo/affine'
 import { layerDisplacement, layerView } from './layerView'
@@ -385,6 +386,17 @@ export class TileLayer {
       this.deps.cache.deleteWhere((e) => e.value.rasterId === this.rasterId)
       this.resetDisplay()
     }
+  }
+
+  /**
+   * The raster's whole-raster statistics came (`info-update`): its info takes them, and every band
+   * whose range the person has not set follows them (`finalStatistics.ts`). No tile is asked again.
+   */
+  updateStatistics(update: FinalStatistics): void {
+    const before = this.infoValue
+    this.infoValue = withFinalStatistics(before, update)
+    const ranges = this.displayValue ? rangesFollowingStatistics(this.displayValue, before, this.infoValue) : null
+    if (ranges) this.setStretch({ ranges })
   }
 
   /**

@@ -7,6 +7,7 @@
  * (`Previews.ts`), the checkerboards under the layers (`Backdrops.ts`) and the view's CRS with each
  * layer's placement in it (`map/Placements.ts`).
  */
+import type { FinalStatistics } from './finalStatistics'
 import { Application, Container, RenderTexture, Sprite, Texture, Ticker } from 'pixi.js'
 import type { OpenedRaster, TileMessage } from '../../shared/protocol'
 import type { CrsInfo, Georeference, RasterInfo } from '../../shared/raster'
@@ -379,6 +380,12 @@ export class Viewer {
   tileFailed(rasterId: string, key: string, code?: ErrorCode): void {
     this.layer(rasterId)?.tileFailed(key, code)
     this.requestFrame({ render: false })
+  }
+
+  /** A raster's whole-raster statistics came: its layer's stretch follows them where the person has not set it. */
+  updateStatistics(rasterId: string, update: FinalStatistics): void {
+    this.layer(rasterId)?.updateStatistics(update)
+    this.requestFrame({ render: true })
   }
 
   updateInfo(rasterId: string, info: RasterInfo): void {

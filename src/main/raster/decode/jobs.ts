@@ -6,7 +6,7 @@
  * knows only that a job has a `kind` (`pool/workerMessages.ts`).
  */
 import type { TileEncoding } from '../../../shared/protocol'
-import type { BandInfo, BandStatistics, ClassName, Georeference, SampleType } from '../../../shared/raster'
+import type { BandInfo, BandStatistics, ClassName, Georeference, SampleType, StatisticsState } from '../../../shared/raster'
 import type { TestJob } from '../../pool/workerMessages'
 import type { TiffDirectory } from '../tiffLayout'
 
@@ -132,9 +132,20 @@ export interface DecodeSharedJob {
   source?: { image: ImageSelector; mask: ImageSelector | null; width: number; height: number; scale: number }
 }
 
-/** Read the header of a file: sizes, bands, pages, tiling, georeferencing, statistics. */
+/**
+ * Read the header of a file: sizes, bands, pages, tiling, georeferencing, statistics. The
+ * statistics of a value raster are provisional (a few blocks spread over it, or its smallest
+ * overview: the open does not wait for more) unless `statistics` is 'final' (the whole-raster pass).
+ */
 export interface ProbeJob {
   kind: 'probe'
+  path: string
+  statistics?: 'provisional' | 'final'
+}
+
+/** The whole-raster statistics of a value raster, one entry per band (null for a band without): run after the open, in the background lane. */
+export interface StatisticsJob {
+  kind: 'statistics'
   path: string
 }
 
@@ -231,7 +242,7 @@ export interface DecodeImageJob {
 }
 
 /** Every job the decode worker runs; the pool's test hooks (`TestJob`) too, in workers started with them. */
-export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | TestJob
+export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | StatisticsJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
 export interface TilePixels {
@@ -280,6 +291,8 @@ export interface ProbeResult {
   noData: number | null
   hasMask: boolean
   bandInfo: BandInfo[]
+  /** 'final' when the bands' statistics are the whole-raster ones (or there are none), 'provisional' when a `statistics` job follows. */
+  statisticsState: StatisticsState
   displayBands: [number] | [number, number, number]
   compression: string | null
   /** The source's own coding loses nothing (a pyramid of it must not either). */

@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import sharp from 'sharp'
 import type { BandInfo, ColorInterpretation } from '../../../shared/raster'
-import type { PixelOutput, ProbeJob, ProbeResult, ReduceRule, SampleLayout } from './jobs'
+import type { PixelOutput, PixelRect, ProbeJob, ProbeResult, ReduceRule, SampleLayout, StatisticsJob } from './jobs'
 import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, compressionName, isPaletteLayout, isPictureLayout, layoutInWords, type TiffDirectory, type TiffLayout } from '../tiffLayout'
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { jpegDamage, pngDamage } from './damage'
@@ -22,14 +22,27 @@ const STATISTICS_SIDE = 1024
  * decoding at open; exact min/max for rasters up to 2000².
  */
 const STATISTICS_MAX_DECODE = 4_000_000
+/**
+ * Pixels read at most for the provisional statistics a value raster opens with: blocks spread
+ * evenly over the finest image (or the smallest overview read whole), about what a picture's open
+ * costs. A 5000 × 4000 Float32 DEM in strips waited 3 s for its 4-megapixel pass at open.
+ */
+const PROVISIONAL_MAX_DECODE = 262_144
 /** Strips of at most this many rows are read in place like tiles; taller ones need a whole decode. */
 const RANDOM_ACCESS_MAX_ROWS = 512
 
 /** Reads the header, the TIFF pages, masks and overviews, georeferencing, and the statistics of a value raster. */
 export async function probe(job: ProbeJob): Promise<ProbeResult> {
   forgetOpenedFiles()
-  const result = startsLikeTiff(job.path) ? await probeTiff(job.path) : await probeOther(job.path)
+  const statistics = job.statistics ?? 'provisional'
+  const result = startsLikeTiff(job.path) ? await probeTiff(job.path, statistics) : await probeOther(job.path)
   return withSidecars(job.path, result)
+}
+
+/** The whole-raster statistics of every band (the `statistics` job, after the open): the probe's, with the final pass. */
+export async function finalStatistics(job: StatisticsJob): Promise<BandInfo['statistics'][]> {
+  const result = await probe({ kind: 'probe', path: job.path, statistics: 'final' })
+  return result.bandInfo.map((band) => band.statistics)
 }
 
 /**
@@ -43,7 +56,7 @@ function withSidecars(path: string, result: ProbeResult): ProbeResult {
 }
 
 /** A TIFF: its layout read by geotiff.js decides the decoder (or the refusal) and the output. */
-async function probeTiff(path: string): Promise<ProbeResult> {
+async function probeTiff(path: string, statistics: 'provisional' | 'final'): Promise<ProbeResult> {
   const { layout, georeference } = await readTiffStructure(path)
   const choice = chooseTiffDecoder(layout)
   if ('refused' in choice) throw new Error(choice.refused)
@@ -113,6 +126,7 @@ async function probeTiff(path: string): Promise<ProbeResult> {
       statistics: null,
       ...(descriptions[band] ? { description: descriptions[band] } : {})
     })),
+    statisticsState: 'final',
     displayBands: displayBandsOf(interpretations, descriptions),
     compression: compressionName(full!.compression),
     lossless: full!.compression !== 7 && full!.compression !== 50001,
@@ -121,7 +135,7 @@ async function probeTiff(path: string): Promise<ProbeResult> {
   }
   // libvips reads what it decodes (a JPEG-compressed grey scan); geotiff.js the rest, in full.
   if (output.kind === 'bands') {
-    await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout)).catch((error: unknown) => {
+    await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout, statistics)).catch((error: unknown) => {
       // A layout the decoders take and yet cannot decode is refused at open, named, never tile by tile.
       const reason = error instanceof Error ? error.message : String(error)
       if (/past the end of the file|truncated|damaged/i.test(reason)) throw error
@@ -174,6 +188,7 @@ async function probeOther(path: string): Promise<ProbeResult> {
     noData: null,
     hasMask: false,
     bandInfo: interpretations.slice(0, output.kind === 'bands' ? colour : channels).map((colorInterpretation) => ({ colorInterpretation, statistics: null })),
+    statisticsState: 'final',
     displayBands: colour >= 3 ? [0, 1, 2] : [0],
     compression: null,
     lossless: isLosslessFormat(path, metadata.format),
@@ -199,36 +214,69 @@ async function colorMapOf(path: string): Promise<number[] | null> {
 }
 
 /**
- * Statistics of every band over the whole raster: the finest image read whole when it is small
- * enough (exact when that is the full resolution), else a strided pass over its block rows.
+ * Statistics of every band. 'final': over the whole raster, the finest image read whole when it is
+ * small enough (exact when that is the full resolution), else a strided pass over its block rows.
+ * 'provisional': the finest image when it is tiny (then they are final), else the smallest image
+ * read whole when it is small, else blocks spread evenly over the finest image.
  */
-async function tiffStatistics(path: string, result: ProbeResult, layout: TiffLayout): Promise<void> {
+async function tiffStatistics(path: string, result: ProbeResult, layout: TiffLayout, mode: 'provisional' | 'final'): Promise<void> {
   const output = result.output
   if (output.kind !== 'bands') return
   const bySize = [...layout.images].sort((a, b) => b.width * b.height - a.width * a.height)
-  const chosen = bySize.find((image) => image.width * image.height <= STATISTICS_MAX_DECODE) ?? bySize.at(-1)!
+  const pixels = (image: TiffLayout['images'][number]): number => image.width * image.height
+  const finest = bySize[0]!
+  const provisional = mode === 'provisional' && pixels(finest) > PROVISIONAL_MAX_DECODE
+  const budget = provisional ? PROVISIONAL_MAX_DECODE : STATISTICS_MAX_DECODE
+  const chosen = provisional ? (pixels(bySize.at(-1)!) <= budget ? bySize.at(-1)! : finest) : (bySize.find((image) => pixels(image) <= budget) ?? bySize.at(-1)!)
   const mask = layout.masks.find((m) => m.width === chosen.width && m.height === chosen.height && m.file === chosen.file)
   const image = { page: chosen.index, ...(chosen.file ? { file: chosen.file } : {}) }
   const maskSelector = mask ? { page: mask.index, ...(mask.file ? { file: mask.file } : {}) } : null
-  const whole = chosen.width * chosen.height <= STATISTICS_MAX_DECODE
-  const rowsPerRead = Math.max(1, chosen.blockHeight)
-  const blockRows = Math.ceil(chosen.height / rowsPerRead)
-  const stride = whole ? 1 : Math.max(1, Math.ceil((chosen.width * chosen.height) / STATISTICS_MAX_DECODE))
+  const whole = pixels(chosen) <= budget
+  const rects = whole ? [{ left: 0, top: 0, width: chosen.width, height: chosen.height }] : provisional ? spreadBlocks({ ...chosen, blockWidth: chosen.tiled ? chosen.tileWidth : chosen.width }, budget) : strideBlockRows(chosen, budget)
   const channels = output.bands + (output.mask ? 1 : 0)
   const parts: ArrayLike<number>[] = []
-  for (let row = 0; row < blockRows; row += stride) {
-    const top = row * rowsPerRead
-    const rect = whole ? { left: 0, top: 0, width: chosen.width, height: chosen.height } : { left: 0, top, width: chosen.width, height: Math.min(rowsPerRead, chosen.height - top) }
-    parts.push(await readTiffRect({ path, image, mask: maskSelector, rect, layout: result.layout, output }))
-    if (whole) break
-  }
+  for (const rect of rects) parts.push(await readTiffRect({ path, image, mask: maskSelector, rect, layout: result.layout, output }))
   const exact = whole && chosen === layout.images[0]
+  result.statisticsState = provisional ? 'provisional' : 'final'
   result.bandInfo = result.bandInfo.map((band, index): BandInfo => {
     const values = bandOf(parts, channels, index, output.mask ? channels - 1 : -1)
     // A paletted band's classes are counted too, over the same pixels: its legend lists the classes present.
     const classes = band.colorInterpretation === 'palette' ? { classCounts: classCounts(values, result.noData) } : {}
     return { ...band, statistics: { ...bandStatistics(values, result.noData), exact, ...classes } }
   })
+}
+
+/** Every `stride`-th block row of `image` (whole rows of blocks), so that about `budget` pixels are read. */
+function strideBlockRows(image: TiffLayout['images'][number], budget: number): PixelRect[] {
+  const rowsPerRead = Math.max(1, image.blockHeight)
+  const blockRows = Math.ceil(image.height / rowsPerRead)
+  const stride = Math.max(1, Math.ceil((image.width * image.height) / budget))
+  const rects: PixelRect[] = []
+  for (let row = 0; row < blockRows; row += stride) {
+    const top = row * rowsPerRead
+    rects.push({ left: 0, top, width: image.width, height: Math.min(rowsPerRead, image.height - top) })
+  }
+  return rects
+}
+
+/**
+ * Blocks (tiles, or strips) of `image` spread evenly over it, in reading order, about `budget`
+ * pixels in all (one block at least): a sample of the whole raster that decodes nothing twice.
+ */
+export function spreadBlocks(image: { width: number; height: number; blockWidth: number; blockHeight: number }, budget: number): PixelRect[] {
+  const blockWidth = Math.max(1, Math.min(image.width, image.blockWidth))
+  const blockHeight = Math.max(1, Math.min(image.height, image.blockHeight))
+  const across = Math.ceil(image.width / blockWidth)
+  const blocks = across * Math.ceil(image.height / blockHeight)
+  const wanted = Math.max(1, Math.min(blocks, Math.floor(budget / (blockWidth * blockHeight))))
+  const rects: PixelRect[] = []
+  for (let i = 0; i < wanted; i++) {
+    const block = Math.floor(((i + 0.5) * blocks) / wanted)
+    const left = (block % across) * blockWidth
+    const top = Math.floor(block / across) * blockHeight
+    rects.push({ left, top, width: Math.min(blockWidth, image.width - left), height: Math.min(blockHeight, image.height - top) })
+  }
+  return rects
 }
 
 /** The values of band `band` of interleaved parts, NaN where the validity channel says masked. */

@@ -5,7 +5,7 @@ import { buildAsciiGrid } from './asciiGrid/buildGrid'
 import { probeAsciiGrid } from './asciiGrid/probeGrid'
 import { decodeImageBytes } from './imageBytes'
 import { readJpegTile } from './jpegTile'
-import { probe } from './probe'
+import { finalStatistics, probe } from './probe'
 import { buildPyramid } from './pyramid'
 import { readRegion } from './region'
 import { cutShared, decodeShared } from './shared'
@@ -29,6 +29,8 @@ export async function runJob(job: DecodeJob, progress: (fraction: number) => voi
       return { value: await decodeShared(job), transfer: [] }
     case 'probe':
       return { value: await probe(job), transfer: [] }
+    case 'statistics':
+      return { value: await finalStatistics(job), transfer: [] }
     case 'build-pyramid':
       return { value: await buildPyramid(job, progress), transfer: [] }
     case 'ascii-grid-probe':

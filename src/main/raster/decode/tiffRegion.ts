@@ -6,6 +6,10 @@ import type { ImageSelector, PixelOutput, PixelRect, ReduceRule, SampleLayout } 
 import { composeSamples } from './compose'
 import { reduceBlocks } from './reduce'
 import { openTiff } from './tiffFiles'
+import { registerLzwDecoder } from './lzw'
+
+// geotiff.js' own LZW decoder took 12 s of a striped Float32 DEM's 15 s to its first tile (lzw.ts).
+registerLzwDecoder()
 
 type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array
 
