@@ -1,0 +1,279 @@
+/**
+ * Web layers against real servers (issue 25): MapServer's WMS behind fcgiwrap and nginx, and a
+ * gdal2tiles pyramid served by nginx as XYZ, TMS and WMTS. Tiles are read through the layer's
+ * RasterSource (cache, HTTP client, decode pool) and compared with GDAL's own pictures.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDecodePool, type DecodePool } from '../../../src/main/raster/decodePools'
+import type { DecodedTile } from '../../../src/main/raster/types'
+import { Raster } from '../../../src/main/raster/Raster'
+import { fetchServiceDocument, readWebCapabilities } from '../../../src/main/web/capabilities'
+import { wmsLayerGrid } from '../../../src/main/web/layerGrids'
+import { webRasterInfo } from '../../../src/main/web/openWebLayer'
+import { WebTileReader } from '../../../src/main/web/webTileReader'
+import { startFaultProxy } from '../../helpers/faultProxy'
+import { openWebLayer } from '../../../src/main/web/openWebLayer'
+import { TileCache } from '../../../src/main/web/tileCache'
+import { gdal, readEnvi, requireGdal } from '../../helpers/gdal'
+import { type MapServerProcess, type WmsData, startMapServer, writeWmsData } from '../../helpers/mapserver'
+import { type NginxServer, startNginx } from '../../helpers/nginx'
+import { type XyzPyramid, writeXyzPyramid } from '../../helpers/xyzPyramid'
+
+let dir: string
+let data: WmsData
+let pyramid: XyzPyramid
+let mapserver: MapServerProcess
+let nginx: NginxServer
+let pool: DecodePool
+let cacheDir: string
+const opened: Raster[] = []
+
+const tileLocations = (root: string): string[] => [
+  `location /cached/ { alias ${root}/; add_header Cache-Control "max-age=3600"; }`,
+  `location /nostore/ { alias ${root}/; add_header Cache-Control "no-store"; }`,
+  `location /revalidate/ { alias ${root}/; add_header Cache-Control "no-cache"; }`
+]
+
+beforeAll(async () => {
+  requireGdal()
+  dir = mkdtempSync(join(tmpdir(), 'tessera-web-'))
+  data = await writeWmsData(dir)
+  pyramid = await writeXyzPyramid(dir)
+  mapserver = await startMapServer(data)
+  nginx = await startNginx(dir, { locations: [mapserver.location('/wms'), ...tileLocations(dir)], serverLines: ['types { image/png png; text/xml xml; }'] })
+  pool = createDecodePool({ size: 1 })
+  cacheDir = mkdtempSync(join(tmpdir(), 'tessera-web-cache-'))
+}, 180_000)
+
+afterAll(async () => {
+  await Promise.all(opened.map((raster) => raster.close()))
+  await nginx?.stop()
+  await mapserver?.stop()
+  await pool?.close()
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(cacheDir, { recursive: true, force: true })
+})
+
+let cacheCount = 0
+/** A cache of its own per test: what one test fetched does not serve another. */
+const freshCache = (): TileCache => new TileCache({ dir: join(cacheDir, String(++cacheCount)), maxBytes: 64 * 1024 * 1024 })
+
+async function open(request: Parameters<typeof openWebLayer>[0], cache = freshCache()): Promise<Raster> {
+  const raster = await openWebLayer(request, cache, pool)
+  opened.push(raster)
+  return raster
+}
+
+/** RGB of a decoded RGBA tile at (x, y). */
+const rgbAt = (tile: DecodedTile, x: number, y: number): number[] => Array.from(tile.data.subarray((y * tile.width + x) * 4, (y * tile.width + x) * 4 + 3))
+
+describe('WMS: MapServer', () => {
+  it('reads the capabilities of the real server: layers, their CRSs, the attribution', async () => {
+    const caps = await readWebCapabilities(nginx.url('/wms'), freshCache())
+    expect(caps.service).toBe('wms')
+    expect(caps.version).toBe('1.3.0')
+    expect(caps.layers.map((l) => l.name)).toEqual(['tessera', 'ortho', 'dem'])
+    expect(caps.layers.find((l) => l.name === 'dem')!.crs).toEqual(['EPSG:31370', 'EPSG:3857', 'EPSG:4326', 'EPSG:32631'])
+    expect(caps.attribution).toBe('Test data (c) Tessera')
+  })
+
+  it('serves tiles equal to gdalwarp of the same source onto the same grid (mean |Δ| stated)', async () => {
+    const raster = await open({ service: 'wms', url: nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:31370', format: 'image/png' })
+    const { info } = raster
+    expect(info.georeference!.crs!.id).toBe('EPSG:31370')
+    expect(info.source).toEqual({ kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'ortho', attribution: 'Orthophoto (c) a test survey' })
+    // Level 3: 1.12 m pixels, near the source's 1 m; tile (1, 0).
+    const level = 3
+    const [gx, size, , gy] = info.georeference!.geoTransform
+    const px = size * 2 ** level
+    const tile = await raster.readTile(level, 1, 0)
+    const minX = gx + 256 * px
+    const maxY = gy
+    const out = join(dir, 'warp.envi')
+    await gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-te', String(minX), String(maxY - tile.height * px), String(minX + tile.width * px), String(maxY), '-ts', String(tile.width), String(tile.height), '-of', 'ENVI', data.ortho, out])
+    const warped = readEnvi(out)
+    let sum = 0
+    let count = 0
+    const plane = warped.width * warped.height
+    for (let y = 0; y < tile.height; y++) {
+      for (let x = 0; x < tile.width; x++) {
+        if (tile.data[(y * tile.width + x) * 4 + 3] === 0) continue
+        for (let b = 0; b < 3; b++) {
+          sum += Math.abs(tile.data[(y * tile.width + x) * 4 + b]! - (warped.data[b * plane + y * warped.width + x] as number))
+          count++
+        }
+      }
+    }
+    const mean = sum / count
+    console.log(`[web] WMS tile vs gdalwarp -r near: mean |Δ| ${mean.toFixed(3)} over ${count / 3} pixels`)
+    // The source changes by < 0.5 level per pixel: a nearest-neighbour pick one pixel off differs by under 1.
+    expect(count).toBeGreaterThan(10_000)
+    expect(mean).toBeLessThan(1)
+  })
+
+  it('gives the same pixels in 1.3.0 and 1.1.1 with EPSG:4326 (axis order)', async () => {
+    const v13 = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'), layer: 'ortho', crs: 'EPSG:4326' })
+    const v11 = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1'), layer: 'ortho', crs: 'EPSG:4326' })
+    expect(v13.info.georeference!.geoTransform).toEqual(v11.info.georeference!.geoTransform)
+    const level = v13.info.levels.length - 1
+    const [a, b] = await Promise.all([v13.readTile(level, 0, 0), v11.readTile(level, 0, 0)])
+    expect(a.width).toBe(b.width)
+    let opaque = 0
+    for (let i = 3; i < a.data.length; i += 4) if (a.data[i] === 255) opaque++
+    expect(opaque).toBeGreaterThan(100)
+    expect(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength))).toBe(true)
+  })
+
+  it("says a ServiceException's text as the tile's error, never a picture", async () => {
+    // The capabilities as the server wrote them, but a layer it does not have: its GetMap is refused.
+    const cache = freshCache()
+    const document = await fetchServiceDocument(nginx.url('/wms'), cache)
+    if (document.service !== 'wms') throw new Error('expected a WMS')
+    const wms = { ...document.wms, layers: document.wms.layers.map((l) => (l.name === 'ortho' ? { ...l, name: 'nosuchlayer' } : l)) }
+    const grid = wmsLayerGrid(wms, 'nosuchlayer', { viewCrs: 'EPSG:31370' })
+    const raster = new Raster(webRasterInfo(grid, 'x', 'png', { kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'nosuchlayer', attribution: '' }), 'WMS layer nosuchlayer', new WebTileReader(grid, cache, pool))
+    opened.push(raster)
+    await expect(raster.readTile(grid.levels.length - 1, 0, 0)).rejects.toThrow(/Cannot read tile .* of WMS layer nosuchlayer: the server refused .*LAYERS=nosuchlayer.*: LayerNotDefined: msWMSLoadGetMapParams\(\): WMS server error\. Invalid layer\(s\) given in the LAYERS parameter/)
+  })
+
+  it('aborts the HTTP request of a withdrawn tile (a server 200 ms slow)', { timeout: 20_000 }, async () => {
+    const proxy = await startFaultProxy(nginx.port)
+    try {
+      proxy.always = { latencyMs: 200 }
+      // An XYZ layer: MapServer writes its own host and port into the GetMap URL, which would bypass the proxy.
+      const url = proxy.url('/xyz/{z}/{x}/{y}.png')
+      const raster = await open({ service: 'xyz', url, layer: url })
+      const before = proxy.requests.length
+      const controller = new AbortController()
+      const [ox, size, , oy] = raster.info.georeference!.geoTransform
+      const [x, y] = pyramid.centreOf(4, 4)
+      const px = size * 2 ** 2
+      const read = raster.readTile(2, Math.floor((x - ox) / px / 256), Math.floor((oy - y) / px / 256), controller.signal)
+      // Withdrawn once the proxy holds the GetMap (its answer is 200 ms away).
+      while (proxy.requests.length === before) await new Promise((r) => setTimeout(r, 5))
+      controller.abort()
+      await expect(read).rejects.toMatchObject({ name: 'AbortError' })
+      await proxy.idle()
+      const getMaps = proxy.requests.slice(before)
+      expect(getMaps).toHaveLength(1)
+      expect(getMaps[0]!.clientClosedEarly).toBe(true)
+    } finally {
+      await proxy.close()
+    }
+  })
+})
+
+describe('a server that goes away', () => {
+  it('fails its tiles with the cause at once; the other layers keep working', async () => {
+    const other = await startNginx(dir)
+    const url = other.url('/xyz/{z}/{x}/{y}.png')
+    const gone = await open({ service: 'xyz', url, layer: url })
+    const kept = await open({ service: 'xyz', url: nginx.url('/xyz/{z}/{x}/{y}.png'), layer: nginx.url('/xyz/{z}/{x}/{y}.png') })
+    await other.stop()
+    const [x, y] = pyramid.centreOf(1, 1)
+    const address = (raster: Raster): [number, number, number] => {
+      const [ox, size, , oy] = raster.info.georeference!.geoTransform
+      const px = size * 2 ** 2
+      return [2, Math.floor((x - ox) / px / 256), Math.floor((oy - y) / px / 256)]
+    }
+    await expect(gone.readTile(...address(gone))).rejects.toThrow(/connection refused by 127\.0\.0\.1:\d+/)
+    const tile = await kept.readTile(...address(kept))
+    expect(tile.width).toBe(256)
+  })
+})
+
+describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
+  /** Checks every block centre: the tile of `level` holding it has the block's colour there. */
+  async function groundPoints(raster: Raster, level: number): Promise<number> {
+    const [ox, size, , oy] = raster.info.georeference!.geoTransform
+    const px = size * 2 ** level
+    let worst = 0
+    for (let j = 0; j < pyramid.blocks; j++) {
+      for (let i = 0; i < pyramid.blocks; i++) {
+        const [x, y] = pyramid.centreOf(i, j)
+        const col = Math.floor((x - ox) / px)
+        const row = Math.floor((oy - y) / px)
+        const tile = await raster.readTile(level, Math.floor(col / 256), Math.floor(row / 256))
+        const got = rgbAt(tile, col % 256, row % 256)
+        const want = pyramid.colourOf(i, j)
+        worst = Math.max(worst, ...got.map((v, b) => Math.abs(v - want[b]!)))
+      }
+    }
+    return worst
+  }
+
+  /** The block edge x = block 4's left side, found along the row of block centres (3, 3) at `level`: its error in screen pixels. */
+  async function edgeError(raster: Raster, level: number): Promise<number> {
+    const [ox, size, , oy] = raster.info.georeference!.geoTransform
+    const px = size * 2 ** level
+    const edgeX = pyramid.transform[0] + 4 * pyramid.blockPixels * pyramid.transform[1]
+    const [, y] = pyramid.centreOf(3, 3)
+    const row = Math.floor((oy - y) / px)
+    const expectedCol = (edgeX - ox) / px
+    const start = Math.floor(expectedCol) - 6
+    const left = pyramid.colourOf(3, 3)
+    for (let col = start; col < start + 12; col++) {
+      const tile = await raster.readTile(level, Math.floor(col / 256), Math.floor(row / 256))
+      if (rgbAt(tile, col % 256, row % 256)[0] !== left[0]) return Math.abs(col - expectedCol)
+    }
+    throw new Error('no edge found')
+  }
+
+  it.each([
+    ['XYZ', () => ({ service: 'xyz' as const, url: nginx.url('/xyz/{z}/{x}/{y}.png'), layer: nginx.url('/xyz/{z}/{x}/{y}.png') })],
+    ['TMS', () => ({ service: 'xyz' as const, url: nginx.url('/tms/{z}/{x}/{-y}.png'), layer: nginx.url('/tms/{z}/{x}/{-y}.png') })],
+    ['WMTS', () => ({ service: 'wmts' as const, url: nginx.url('/wmts/WMTSCapabilities.xml'), layer: 'blocks' })]
+  ])('%s tiles sit on the ground: every block centre has its colour, the block edge within a pixel', async (name, request) => {
+    const raster = await open(request())
+    expect(raster.info.georeference!.crs!.id).toBe('EPSG:3857')
+    // XYZ level 0 is zoom 19; WMTS's is its finest matrix, 17.
+    const level = name === 'WMTS' ? 0 : 19 - pyramid.maxZoom
+    const worst = await groundPoints(raster, level)
+    const edge = await edgeError(raster, level)
+    console.log(`[web] ${name}: worst colour error at 64 block centres ${worst}; block edge found ${edge.toFixed(2)} px from its place (zoom ${pyramid.maxZoom})`)
+    expect(worst).toBe(0)
+    expect(edge).toBeLessThanOrEqual(1)
+  })
+
+  it('says a missing tile is HTTP 404, naming its URL', async () => {
+    const url = nginx.url('/xyz/{z}/{x}/{y}.png')
+    const raster = await open({ service: 'xyz', url, layer: url })
+    // Zoom 19 was never written.
+    await expect(raster.readTile(0, 268_000, 178_000)).rejects.toThrow(/Cannot read tile 0\/268000\/178000 of XYZ layer .*: .*\/19\/268000\/178000\.png answered HTTP 404 Not Found/)
+  })
+})
+
+describe('the disk cache follows HTTP caching', () => {
+  const tileRequests = (prefix: string): number => nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix)).length
+
+  async function readTwice(prefix: string): Promise<{ requests: number; statuses: number[] }> {
+    const url = nginx.url(`${prefix}xyz/{z}/{x}/{y}.png`)
+    const cache = freshCache()
+    const [x, y] = pyramid.centreOf(2, 2)
+    nginx.clearAccessLog()
+    for (let pass = 0; pass < 2; pass++) {
+      const raster = await open({ service: 'xyz', url, layer: url }, cache)
+      const [ox, size, , oy] = raster.info.georeference!.geoTransform
+      const px = size * 2 ** 2
+      await raster.readTile(2, Math.floor((x - ox) / px / 256), Math.floor((oy - y) / px / 256))
+    }
+    await new Promise((r) => setTimeout(r, 100))
+    const entries = nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix))
+    return { requests: tileRequests(prefix), statuses: entries.map((e) => e.status) }
+  }
+
+  it('serves a second read of a max-age tile without a request', async () => {
+    expect(await readTwice('/cached/')).toEqual({ requests: 1, statuses: [200] })
+  })
+
+  it('asks again for a no-store tile', async () => {
+    expect(await readTwice('/nostore/')).toEqual({ requests: 2, statuses: [200, 200] })
+  })
+
+  it('revalidates a no-cache tile with its ETag: the server answers 304', async () => {
+    expect(await readTwice('/revalidate/')).toEqual({ requests: 2, statuses: [200, 304] })
+  })
+})
