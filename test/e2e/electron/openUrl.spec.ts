@@ -1,0 +1,39 @@
+/**
+ * Issue 24 in the built Electron app: the scenario of the browser spec (test/e2e/openUrl.ts), the
+ * page's `open-url` carried by the preload to the main process, which reads the COG from nginx.
+ * Skipped with the reason "Electron binary not installed" where the binary is missing — reported
+ * as skipped, never as passed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from '@playwright/test'
+import { requireGdal } from '../../helpers/gdal'
+import { requireNginx } from '../../helpers/nginx'
+import { expect, imagePath, watchProblems } from '../helpers'
+import { PYRAMID, QUAD } from '../images'
+import { expectOpenUrlScenario, serveCogs } from '../openUrl'
+import { electronBinaryAvailable, launchTessera } from './electronApp'
+
+test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
+
+test.describe(`open a raster by URL, in Electron${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
+  test('Ctrl+L opens a COG served by nginx: drawn, panned, zoomed, its info; a 404 is said and the next URL, dropped, opens', async () => {
+    requireGdal()
+    requireNginx()
+    const root = mkdtempSync(join(tmpdir(), 'tessera-e2e-url-'))
+    const cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    let problems: () => string[] = () => []
+    const { electronApp, page } = await launchTessera([], async (p) => {
+      problems = watchProblems(p)
+    })
+    try {
+      await expectOpenUrlScenario(page, cogs, 'electron')
+      expect(problems()).toEqual([])
+    } finally {
+      await electronApp.close()
+      await cogs.server.stop()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
