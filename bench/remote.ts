@@ -202,10 +202,11 @@ async function viewCounts(ctx: Ctx, cog: RemoteCog, walk: Walk, dataStart: numbe
     await tesseraOpenUrl(t, urlOf(ctx, cog), OPEN_TIMEOUT_MS)
     await tesseraReadyToDrive(t)
     // The fitted view GDAL reads (Tessera's own fit may differ by a pixel or so).
-    await t.page.evaluate(`window.__benchAdapter.setView(${JSON.stringify(walk.views[0]!.view)})`)
+    await t.page.evaluate(`window.__benchAdapter.setView(${JSON.stringify(walk.views[0]!.view)}); window.__tesseraDiagnostics.frameNow()`)
     await step()
     for (const { view } of walk.views.slice(1)) {
-      await t.page.evaluate(`window.__benchAdapter.setView(${JSON.stringify(view)})`)
+      // Placed, then a frame run at once: its requests are asked for before the wait for idle begins.
+      await t.page.evaluate(`window.__benchAdapter.setView(${JSON.stringify(view)}); window.__tesseraDiagnostics.frameNow()`)
       await step()
     }
   } finally {

@@ -18,7 +18,7 @@ box.style.height = `${Number(params.get('h')) || 800}px`
 
 const counts = { started: 0, decoded: 0, failed: 0, movedAt: 0, completeAt: 0, openAt: 0, firstPixelsAt: 0 }
 
-window.__benchOpen = ({ service, url, layer: layerName, format, view: start }) => {
+window.__benchOpen = ({ service, url, layer: layerName, format, extent }) => {
   counts.openAt = performance.now()
   const common = { transition: 0, crossOrigin: null }
   const source =
@@ -32,8 +32,10 @@ window.__benchOpen = ({ service, url, layer: layerName, format, view: start }) =
   layer.on('postrender', () => {
     if (counts.firstPixelsAt === 0 && counts.decoded > 0) counts.firstPixelsAt = performance.now()
   })
-  const view = new View({ projection: 'EPSG:3857', center: [start.centerX, -start.centerY], resolution: 1 / start.zoom, constrainResolution: false, smoothResolutionConstraint: false, showFullExtent: true })
+  const view = new View({ projection: 'EPSG:3857', constrainResolution: false, smoothResolutionConstraint: false, showFullExtent: true })
   const map = new Map({ target: box, layers: [layer], controls: [], interactions: [], view })
+  // The view Tessera opens the layer at: its extent fitted (a WMS layer's bounding box; the world for XYZ).
+  view.fit(extent, { size: map.getSize() })
   map.on('rendercomplete', () => (counts.completeAt = performance.now()))
   counts.movedAt = performance.now()
   window.__benchAdapter = {

@@ -1,0 +1,264 @@
+/**
+ * Benchmark suite `web` (issue 25): web map layers — a WMS layer and an XYZ layer — walked at
+ * 50 ms of latency, against OpenLayers' `TileWMS` and `XYZ` sources on the same servers in the same
+ * Chromium, in one run.
+ *
+ * Servers (bench/web/fixtures.ts, made once in bench/.cache/web): MapServer (Debian's mapserv
+ * under fcgiwrap, test/helpers/mapserver.ts) serving the `remote` suite's RGB COG (EPSG:3857, 1 m)
+ * as the WMS layer `ortho`, and an XYZ pyramid of the same COG written by GDAL's gdal2tiles.py,
+ * both behind Debian's nginx (test/helpers/nginx.ts) and the fault proxy adding 50 ms before every
+ * request (test/helpers/faultProxy.ts).
+ * For each layer, Tessera (a fresh `npm run serve` host and page per run, the layer added through
+ * Add map layer…, timed from the click on Add) and OpenLayers (`ol/source/TileWMS` or `ol/source/XYZ`
+ * in a canvas tile layer, opened at the same view: the WMS layer's bounding box, the world for
+ * XYZ) each run the same walk (bench/remote/walk.ts over the COG's area, driven by
+ * bench/view/driver.js): time-to-sharp = the sum of its waits for sharp. Goal ≤ 0.8× OpenLayers,
+ * judged in GPU mode (the software mode reported), as the `view` suite does.
+ * Tiles fetched for views already left: every tile request nginx logged during the walk (an XYZ
+ * tile by its z/x/y, a GetMap by its BBOX and WIDTH), against the views the walk settled at. A
+ * tile is of a settled view when it meets that view's extent at that view's level or the one
+ * above (a resolution over half and at most three times the view's metres per screen pixel: the
+ * level drawn, and the parents that fill its holes); every other tile was fetched for a view
+ * crossed and left. Goal: ≤ 10 % of the tiles fetched.
+ * Run: node --import tsx bench/web.ts [--quick] [--modes=gpu]. Writes bench/results/web.json (only
+ * when both modes ran).
+ */
+import { loadavg } from 'node:os'
+import { resolve } from 'node:path'
+import { chromium } from '@playwright/test'
+import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
+import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, type Mode } from './browser'
+import { ensureRemoteCogs } from './remote/cogs'
+import { ensureWebFixtures } from './web/fixtures'
+import { panZoomWalk, type Walk } from './remote/walk'
+import { startPageServer } from './remote/pageServer'
+import { drive, openOpenLayers, openTessera, tesseraAddMapLayer, tesseraReadyToDrive, tesseraViewSize, walkTime, type OpenTimes } from './remote/contenders'
+import { corsLocation, startNginx, type AccessEntry } from '../test/helpers/nginx'
+import { startFaultProxy } from '../test/helpers/faultProxy'
+import { startMapServer } from '../test/helpers/mapserver'
+import { settleCapMs, type Step, type View } from './view/script'
+
+const quick = isQuick()
+const LATENCY_MS = 50
+const ALL_MODES: Mode[] = ['gpu', 'software']
+const modesArg = process.argv.find((a) => a.startsWith('--modes='))?.slice('--modes='.length).split(',')
+const MODES: Mode[] = ALL_MODES.filter((m) => modesArg?.includes(m) ?? true)
+const MODE_LABEL: Record<Mode, string> = { gpu: 'GPU (emulated)', software: 'software' }
+const OPEN_TIMEOUT_MS = quick ? 30_000 : 60_000
+/** Half the Web Mercator world's side, metres. */
+const HALF_WORLD = Math.PI * 6378137
+const suiteStart = performance.now()
+const progress = (what: string): void => {
+  process.stderr.write(`[web ${((performance.now() - suiteStart) / 1000).toFixed(1)} s] ${what}\n`)
+}
+
+type LayerKind = 'wms' | 'xyz'
+const LAYER_LABEL: Record<LayerKind, string> = { wms: 'WMS (MapServer)', xyz: 'XYZ (gdal2tiles on nginx)' }
+
+// ---- tiles of the access log ---------------------------------------------------------------------
+
+interface TileFootprint {
+  minX: number
+  minY: number
+  maxX: number
+  maxY: number
+  /** Metres per tile pixel. */
+  res: number
+}
+
+/** The footprint (EPSG:3857) of a logged tile request, or null when it is not one (capabilities) or not in EPSG:3857. */
+function footprintOf(entry: AccessEntry): TileFootprint | null | 'other-crs' {
+  const xyz = /\/xyz\/(\d+)\/(\d+)\/(\d+)\.png$/.exec(entry.uri)
+  if (xyz) {
+    const [z, x, y] = [Number(xyz[1]), Number(xyz[2]), Number(xyz[3])]
+    const size = (2 * HALF_WORLD) / 2 ** z
+    return { minX: -HALF_WORLD + x * size, maxX: -HALF_WORLD + (x + 1) * size, maxY: HALF_WORLD - y * size, minY: HALF_WORLD - (y + 1) * size, res: size / 256 }
+  }
+  const query = entry.request.split(' ')[1]?.split('?')[1]
+  if (!query) return null
+  const params = new Map([...new URLSearchParams(query)].map(([k, v]) => [k.toUpperCase(), v]))
+  if (params.get('REQUEST')?.toUpperCase() !== 'GETMAP') return null
+  const crs = (params.get('CRS') ?? params.get('SRS') ?? '').toUpperCase()
+  if (crs !== 'EPSG:3857' && crs !== 'EPSG:900913') return 'other-crs'
+  const [minX, minY, maxX, maxY] = (params.get('BBOX') ?? '').split(',').map(Number) as [number, number, number, number]
+  return { minX, minY, maxX, maxY, res: (maxX - minX) / Number(params.get('WIDTH')) }
+}
+
+/** The view's extent (EPSG:3857) and metres per screen pixel; world units are map X, −map Y. */
+function extentOf(view: View, width: number, height: number): TileFootprint {
+  const halfW = width / 2 / view.zoom
+  const halfH = height / 2 / view.zoom
+  return { minX: view.centerX - halfW, maxX: view.centerX + halfW, minY: -view.centerY - halfH, maxY: -view.centerY + halfH, res: 1 / view.zoom }
+}
+
+/** Tiles fetched, and of them those for no settled view (see the header); requests in another CRS are counted apart. */
+function leftTiles(entries: AccessEntry[], views: View[], size: { width: number; height: number }): { tiles: number; left: number; otherCrs: number } {
+  const extents = views.map((v) => extentOf(v, size.width, size.height))
+  let tiles = 0
+  let left = 0
+  let otherCrs = 0
+  for (const entry of entries) {
+    if (entry.method === 'OPTIONS') continue
+    const f = footprintOf(entry)
+    if (f === null) continue
+    if (f === 'other-crs') {
+      otherCrs++
+      continue
+    }
+    tiles++
+    const kept = extents.some((e) => f.res > e.res / 2 && f.res <= 3 * e.res && f.minX < e.maxX && f.maxX > e.minX && f.minY < e.maxY && f.maxY > e.minY)
+    if (!kept) left++
+  }
+  return { tiles, left, otherCrs }
+}
+
+// ---- the suite -----------------------------------------------------------------------------------
+
+interface WalkRun {
+  open: OpenTimes
+  walkMs: number
+  censored: number
+  settles: Array<{ label: string; ms: number | null }>
+  tiles: number
+  left: number
+  otherCrs: number
+  problems: string[]
+}
+
+const { cogs } = await ensureRemoteCogs(resolve('bench/.cache/remote'), quick)
+const ortho = cogs.find((c) => c.kind === 'rgb')!
+const started = performance.now()
+const fixtures = await ensureWebFixtures(resolve('bench/.cache/web'), ortho, quick)
+if (performance.now() - started > 5000) progress(`wrote the XYZ pyramid (gdal2tiles) in ${((performance.now() - started) / 1000).toFixed(0)} s (cached for the next runs)`)
+const mapserver = await startMapServer(fixtures.wms)
+const nginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz/'), mapserver.location('/wms')] })
+const proxy = await startFaultProxy(nginx.port)
+proxy.always = { latencyMs: LATENCY_MS }
+const pages = await startPageServer(resolve('bench/.cache'))
+const capabilitiesUrl: Record<LayerKind, string> = {
+  wms: proxy.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'),
+  xyz: proxy.url('/xyz/{z}/{x}/{y}.png')
+}
+const results = new Map<Mode, Map<LayerKind, { tessera: WalkRun; ol: WalkRun }>>()
+const notes: string[] = []
+const loads: number[] = [loadavg()[0]!]
+let viewSize = { width: 0, height: 0 }
+
+async function settledLog(): Promise<AccessEntry[]> {
+  await proxy.idle(30_000)
+  await new Promise((r) => setTimeout(r, 150))
+  return nginx.accessLog()
+}
+
+/** The walk's steps for a web layer: to the area's fit first (waited for, not counted), then the walk. */
+function webSteps(walk: Walk): Step[] {
+  return [{ type: 'move', view: walk.views[0]!.view }, { type: 'settle', label: 'fit (set-up)', capMs: settleCapMs(quick) * 2, counted: false }, ...walk.steps]
+}
+
+try {
+  for (const mode of MODES) {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS[mode]], headless: true })
+    try {
+      if (viewSize.width === 0) {
+        progress('starting a serve host to measure the viewer element (builds first if the sources changed)')
+        viewSize = await tesseraViewSize(browser)
+        progress(`viewer element ${viewSize.width}×${viewSize.height}`)
+      }
+      const byLayer = new Map<LayerKind, { tessera: WalkRun; ol: WalkRun }>()
+      results.set(mode, byLayer)
+      for (const [index, kind] of (['wms', 'xyz'] as const).entries()) {
+        // The finest zoom walked: the pyramid's finest level for XYZ; for the WMS, 1.19 m a pixel (zoom 17).
+        const finestRes = kind === 'xyz' ? (2 * HALF_WORLD) / 256 / 2 ** fixtures.maxZoom : (2 * HALF_WORLD) / 256 / 2 ** 17
+        const walk = panZoomWalk({ left: 0, top: 0, width: ortho.side, height: ortho.side, viewWidth: viewSize.width, viewHeight: viewSize.height, maxZoom: 1 / finestRes }, quick)
+        const views = walk.views.map((v) => v.view)
+        const runs: Partial<{ tessera: WalkRun; ol: WalkRun }> = {}
+        for (const who of index % 2 === 0 ? (['tessera', 'ol'] as const) : (['ol', 'tessera'] as const)) {
+          progress(`[${MODE_LABEL[mode]}] ${LAYER_LABEL[kind]}: ${who === 'tessera' ? 'Tessera' : 'OpenLayers'} open and walk`)
+          let run: WalkRun
+          if (who === 'tessera') {
+            const t = await openTessera(browser)
+            try {
+              const open = await tesseraAddMapLayer(t, capabilitiesUrl[kind], kind === 'wms' ? 'ortho' : null, OPEN_TIMEOUT_MS)
+              await tesseraReadyToDrive(t)
+              await t.page.evaluate('window.__benchAdapter.setView = (v) => window.__tesseraDiagnostics.setWorldView(v)')
+              const mark = (await settledLog()).length
+              const result = await drive(t.page, webSteps(walk), quick)
+              const counted = leftTiles((await settledLog()).slice(mark), views, viewSize)
+              run = { open, walkMs: walkTime(result).ms, censored: walkTime(result).censored, settles: result.settles.filter((s) => s.counted).map((s) => ({ label: s.label, ms: s.ms })), ...counted, problems: t.problems() }
+            } finally {
+              await t.close()
+            }
+          } else {
+            const extent = kind === 'wms' ? fixtures.extent : [-HALF_WORLD, -HALF_WORLD, HALF_WORLD, HALF_WORLD]
+            const { ol, times } = await openOpenLayers(
+              browser,
+              `${pages.origin}/web.html?w=${viewSize.width}&h=${viewSize.height}`,
+              { service: kind, url: kind === 'wms' ? proxy.url('/wms') : capabilitiesUrl.xyz, layer: 'ortho', format: 'image/png', extent },
+              OPEN_TIMEOUT_MS
+            )
+            try {
+              const mark = (await settledLog()).length
+              const result = await drive(ol.page, webSteps(walk), quick)
+              const counted = leftTiles((await settledLog()).slice(mark), views, viewSize)
+              run = { open: times, walkMs: walkTime(result).ms, censored: walkTime(result).censored, settles: result.settles.filter((s) => s.counted).map((s) => ({ label: s.label, ms: s.ms })), ...counted, problems: ol.problems() }
+            } finally {
+              await ol.close()
+            }
+          }
+          loads.push(loadavg()[0]!)
+          progress(`  first pixels ${round(run.open.firstPixelsMs ?? NaN)} ms, sharp ${round(run.open.sharpMs ?? NaN)} ms; walk ${Math.round(run.walkMs)} ms${run.censored ? ` (${run.censored} not sharp in time)` : ''} [${run.settles.map((s) => s.ms ?? 'cap').join(', ')}]; ${run.tiles} tiles fetched, ${run.left} for views left${run.otherCrs ? `, ${run.otherCrs} GetMaps in another CRS` : ''}`)
+          for (const problem of new Set(run.problems)) notes.push(`[${MODE_LABEL[mode]}] ${LAYER_LABEL[kind]}, ${who === 'tessera' ? 'Tessera' : 'OpenLayers'}: ${problem}`)
+          runs[who] = run
+        }
+        byLayer.set(kind, runs as { tessera: WalkRun; ol: WalkRun })
+      }
+    } finally {
+      await browser.close()
+    }
+  }
+} finally {
+  await pages.close()
+  await proxy.close()
+  await nginx.stop()
+  await mapserver.stop()
+}
+
+// ---- rows ----------------------------------------------------------------------------------------
+
+const rows: ResultRow[] = []
+const row = (figure: string, value: number, unit: string, baseline: number | null, goal: string, met: boolean | null): void => {
+  rows.push({ figure, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratioOf(value, baseline), goal, met })
+}
+for (const mode of MODES) {
+  const m = `[${MODE_LABEL[mode]}]`
+  const judged = (text: string, met: boolean): [string, boolean | null] => (mode === 'gpu' ? [text, met] : [`${text} (judged in GPU mode)`, null])
+  for (const kind of ['wms', 'xyz'] as const) {
+    const r = results.get(mode)?.get(kind)
+    if (!r) continue
+    const { tessera: t, ol } = r
+    const ms = (v: number | null): number => v ?? OPEN_TIMEOUT_MS
+    const share = (x: WalkRun): number => (x.tiles > 0 ? (100 * x.left) / x.tiles : 0)
+    row(`${m} ${LAYER_LABEL[kind]}: time to first pixels after the open vs OpenLayers`, ms(t.open.firstPixelsMs), 'ms', ms(ol.open.firstPixelsMs), 'reported', null)
+    row(`${m} ${LAYER_LABEL[kind]}: time to sharp after the open vs OpenLayers`, ms(t.open.sharpMs), 'ms', ms(ol.open.sharpMs), 'reported', null)
+    row(`${m} ${LAYER_LABEL[kind]}: walk time-to-sharp (sum of ${t.settles.length} waits) vs OpenLayers`, t.walkMs, 'ms', ol.walkMs, ...judged('≤ 0.8×', t.walkMs <= 0.8 * ol.walkMs))
+    row(`${m} ${LAYER_LABEL[kind]}: tiles fetched for views already left, share of ${t.tiles} fetched (OpenLayers: of ${ol.tiles})`, share(t), '%', share(ol), ...judged('≤ 10 %', t.tiles > 0 && share(t) <= 10))
+    row(`${m} ${LAYER_LABEL[kind]}: tiles fetched during the walk vs OpenLayers`, t.tiles, 'tiles', ol.tiles, 'reported', null)
+  }
+}
+
+notes.unshift(
+  `One run on a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}); nginx behind a proxy adding ${LATENCY_MS} ms before every request; MapServer 8 (mapserv under fcgiwrap, 2 processes) for the WMS; the XYZ pyramid by gdal2tiles.py (zooms 0–${fixtures.maxZoom}, PNG) of the ${ortho.label} (EPSG:3857, 1 m); viewer element ${viewSize.width}×${viewSize.height} for both. Figures move by tens of per cent between runs: read the ratios.`,
+  'Browser modes: "GPU (emulated)" adds --use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist (goals judged there); "software" is Chromium\'s plain software compositing, reported.',
+  'Tessera: a fresh `npm run serve` host per run, the layer added with Add map layer… (URL, Load, the layer, Add), timed from the click on Add; the camera then placed in world units (setWorldView). OpenLayers 10: ol/source/TileWMS (WMS 1.3.0, PNG, 256 px tiles on its EPSG:3857 grid) or ol/source/XYZ in an ol/layer/Tile, no transition, opened at the view Tessera opens at (the WMS bounding box, the world for XYZ), timed from the source\'s creation; sharp = its rendercomplete after the last move. Both in a fresh browser context.',
+  `Walk (bench/remote/walk.ts over the COG's area, in EPSG:3857 metres): to the area's fit (waited for, not counted), then glides of 0.6–0.8 s and jumps (zoom in 6× fit, pan 2 screens, zoom to the finest — zoom ${fixtures.maxZoom} for XYZ, 1.19 m a pixel for WMS — fling 3 screens, jump at half that, zoom out to 2× fit, jump to the finest); time-to-sharp is the sum of the 7 waits, a wait not sharp within ${settleCapMs(quick) / 1000} s counting as that cap.`,
+  'Tiles fetched for views already left: nginx\'s access log during the walk (after the open), each tile (XYZ z/x/y, GetMap BBOX/WIDTH in EPSG:3857) against the 8 views the walk settled at: a tile is of a settled view when it meets its extent at a resolution over half and at most three times that view\'s metres per screen pixel (the level drawn and the parents filling its holes); all others count as fetched for views left. The coarsest always-wanted levels count as left too.'
+)
+
+printTable(rows)
+for (const note of notes) console.log(`\nNote: ${note}`)
+if (MODES.length < ALL_MODES.length) {
+  console.log('exploration run (--modes): nothing written')
+} else {
+  const details = Object.fromEntries([...results].map(([mode, byLayer]) => [mode, Object.fromEntries(byLayer)]))
+  console.log(`\nWrote ${writeSuiteResult('web', rows, { quick, notes, details })}`)
+}
