@@ -133,6 +133,7 @@ const displayBands: Check<RasterInfo['displayBands']> = (value, name) => {
 }
 
 const remoteSource = shape({
+  kind: oneOf('url'),
   url: text(MESSAGE_LIMITS.maxUrlLength),
   size: integer(Number.MAX_SAFE_INTEGER),
   lastModified: nullable(anyString('string')),

@@ -201,6 +201,8 @@ export type { WebSource } from './webLayers'
 
 /** The server's file behind a raster opened by URL. */
 export interface RemoteSource {
+  /** Tells it from a web map layer's source (`WebSource`, kind 'web'). */
+  kind: 'url'
   /** The URL as the person gave it. */
   url: string
   /** Bytes, as the server said (also `RasterInfo.fileSize`). */

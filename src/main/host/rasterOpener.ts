@@ -2,12 +2,12 @@
  * Adapts the raster module (`openRaster` and its shared decode pools) to what a TextureService
  * needs: one `RasterOpener`, the tile-worker count for the loader, and shutdown of the pools.
  */
-import { closeDefaultPool, getDefaultPools, openRaster } from '../raster'
+import { closeDefaultPool, getDefaultPools, openRasterLocation } from '../raster'
 import type { RasterOpener } from '../service/types'
 
-/** Opens a raster through the raster module, forwarding pyramid progress, readiness and failure. */
+/** Opens a raster (a path, or an http(s) URL) through the raster module, forwarding pyramid progress, readiness and failure. */
 export const rasterOpener: RasterOpener = (path, hooks, version) =>
-  openRaster(
+  openRasterLocation(
     path,
     {
       onProgress: hooks.onProgress,

@@ -8,6 +8,7 @@ import { LinePriority } from '../pool/PoolLine'
 import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../pool/WorkerPool'
 import decodeWorkerPath from './decode/decode.worker?modulePath'
 import type { DecodeJob } from './decode/jobs'
+import { answerDecodeQuestion } from './remoteFiles'
 
 /** A pool of decode workers. */
 export type DecodePool = WorkerPool<DecodeJob>
@@ -30,9 +31,10 @@ export function linePriority(job: DecodeJob): number {
 /**
  * The decode worker as a pool runs it. Its script is the bundled worker's chunk (electron-vite's
  * `?modulePath`: a path beside the main bundle, in development, `out/main` and `npm run serve`
- * alike), or the TypeScript source under Vitest (`vitest.config.ts`), started through tsx.
+ * alike), or the TypeScript source under Vitest (`vitest.config.ts`), started through tsx. Its jobs
+ * ask the main thread for the bytes of files on servers (`remoteFiles.ts` answers).
  */
-export const decodeWorker: PoolWorker<DecodeJob> = { script: decodeWorkerPath, linePlace: linePriority }
+export const decodeWorker: PoolWorker<DecodeJob> = { script: decodeWorkerPath, linePlace: linePriority, answer: answerDecodeQuestion }
 
 /** A pool of decode workers (tests, benchmarks, a caller that wants its own lane). */
 export function createDecodePool(options: Omit<WorkerPoolOptions<DecodeJob>, 'worker'> = {}): DecodePool {

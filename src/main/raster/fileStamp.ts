@@ -13,6 +13,8 @@ export interface FileStamp {
   size: number
   mtimeMs: number
   ino: number
+  /** A file on a server (`remoteFiles.ts`): its ETag or Last-Modified, which a replacement changes. */
+  tag?: string
 }
 
 export function stampOf(stats: Stats): FileStamp {
@@ -27,7 +29,7 @@ export function readStamp(path: string): Promise<FileStamp | null> {
 /** True when both name the same version of a file, or neither names any. */
 export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
   if (a === null || b === null) return a === b
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.tag === b.tag
 }
 
 /** Thrown by a raster whose file changed since it was opened; the service reopens the file instead of reporting a failure. */

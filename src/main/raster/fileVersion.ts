@@ -5,6 +5,13 @@
  * file changed, it says so for good: a raster never goes back to trusting its file.
  */
 import { type FileStamp, readStamp, sameStamp } from './fileStamp'
+import { isHttpUrl } from './rasterUrl'
+import { readRemoteStamp } from './remoteFiles'
+
+/** The stamp of the file at `path` now: on disk, or on its server (an http(s) URL: its ETag or Last-Modified). */
+function readStampOf(path: string): Promise<FileStamp | null> {
+  return isHttpUrl(path) ? readRemoteStamp(path) : readStamp(path)
+}
 
 export class FileVersion {
   private running: Promise<boolean> | null = null
@@ -12,7 +19,7 @@ export class FileVersion {
   private changed = false
 
   constructor(
-    /** The file (absolute, or as the opener was given it). */
+    /** The file (absolute, or as the opener was given it; a URL for a file on a server). */
     readonly path: string,
     /** Its stamp when this version was taken; null when there was no file. */
     readonly stamp: FileStamp | null
@@ -20,7 +27,7 @@ export class FileVersion {
 
   /** The version of the file at `path` now. */
   static async read(path: string): Promise<FileVersion> {
-    return new FileVersion(path, await readStamp(path))
+    return new FileVersion(path, await readStampOf(path))
   }
 
   /** True once a check found the file changed. */
@@ -61,7 +68,7 @@ export class FileVersion {
   }
 
   private begin(): Promise<boolean> {
-    const running = readStamp(this.path).then((now) => {
+    const running = readStampOf(this.path).then((now) => {
       if (this.running === running) this.running = null
       return this.matches(now)
     })

@@ -3,6 +3,8 @@
  * pool. Safe to import from the Electron main process and from a plain Node host.
  */
 export { openRaster } from './openRaster'
+export { openRasterLocation } from './openLocation'
+export { isHttpUrl, urlSchemeOf } from './rasterUrl'
 export { defaultOpenOptions } from './options'
 export type { OpenOptions } from './options'
 export { defaultCacheDir } from './pyramidCache'

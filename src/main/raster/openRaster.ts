@@ -188,7 +188,8 @@ async function openWithStrategy(context: OpenContext, strategy: RasterInfo['stra
   }
 }
 
-function rasterInfo(path: string, fileSize: number, probe: ProbeResult, strategy: RasterInfo['strategy'], output: PixelOutput, tileSize: number): RasterInfo {
+/** The info of a probed raster (its name the last part of `path`), before its strategy adds to it. */
+export function rasterInfo(path: string, fileSize: number, probe: ProbeResult, strategy: RasterInfo['strategy'], output: PixelOutput, tileSize: number): RasterInfo {
   return {
     name: basename(path),
     format: probe.format,

@@ -22,6 +22,7 @@ import type { RasterInfo } from '../../shared/raster'
 import { tileKey } from '../../shared/tiles'
 import { CannotOpenError, TesseraError, messageOf } from '../../shared/errors'
 import { FileVersion } from '../raster/fileVersion'
+import { isHttpUrl } from '../raster/rasterUrl'
 import type { DecodedTile, RasterSource } from '../raster/types'
 import { FileWatch, type FileWatchOptions } from './FileWatch'
 import type { TileStreamer } from './TileStreamer'
@@ -97,7 +98,8 @@ export class LiveRaster {
     if (this.closed || this.started) return
     this.started = true
     for (const message of this.unsaid.splice(0)) this.deps.sink.send(message)
-    if (!this.deps.watch) return
+    // A file on a server is not watched: a read of a replaced one fails as changed (its ETag), and that reopens it.
+    if (!this.deps.watch || isHttpUrl(this.path)) return
     this.watch = new FileWatch(this.path, () => this.fileEvent(), this.deps.watchOptions)
     // A change between the first stat and the watch made no event of its own.
     this.fileEvent()

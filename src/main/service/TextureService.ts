@@ -341,7 +341,7 @@ function guardSink(sink: ServiceSink): ServiceSink {
 /** Why `open-url` refuses text that is not an http(s) URL: the host fetches nothing else (no `file:`). */
 function urlRefusal(text: string): string {
   const scheme = urlSchemeOf(text)
-  return scheme ? `only http: and https: URLs are opened, not ${scheme}` : 'it is not an http: or https: URL'
+  return scheme ? `only http and https URLs are opened, not ${scheme.slice(0, -1)} URLs` : 'it is not an http or https URL'
 }
 
 function stripUndefined<T extends object>(options: T): Partial<T> {

@@ -31,10 +31,14 @@ function composeRgba8(samples: Samples, pixels: number, layout: SampleLayout, ma
       r = Math.round(colorMap[index]! / 257)
       g = Math.round(colorMap[entries + index]! / 257)
       b = Math.round(colorMap[2 * entries + index]! / 257)
-    } else if (photometric === PHOTOMETRIC.rgb || photometric === PHOTOMETRIC.ycbcr) {
+    } else if (photometric === PHOTOMETRIC.rgb) {
       r = samples[at]!
       g = samples[at + 1]!
       b = samples[at + 2]!
+    } else if (photometric === PHOTOMETRIC.ycbcr) {
+      // geotiff.js hands a YCbCr JPEG's samples as stored (a COG read by URL: libvips converts a
+      // local one): converted as libjpeg does (JFIF, full range), which GDAL reads through.
+      ;[r, g, b] = ycbcrToRgb(samples[at]!, samples[at + 1]!, samples[at + 2]!)
     } else {
       const grey = photometric === PHOTOMETRIC.minIsWhite ? 255 - samples[at]! : samples[at]!
       r = g = b = grey
@@ -47,6 +51,12 @@ function composeRgba8(samples: Samples, pixels: number, layout: SampleLayout, ma
     out[o + 3] = mask && mask[p] === 0 ? 0 : alpha
   }
   return out
+}
+
+/** One JFIF YCbCr pixel as RGB, rounded and clamped to 0–255 (libjpeg's jdcolor.c, in floating point). */
+export function ycbcrToRgb(y: number, cb: number, cr: number): [number, number, number] {
+  const clamp = (v: number): number => Math.min(255, Math.max(0, Math.round(v)))
+  return [clamp(y + 1.402 * (cr - 128)), clamp(y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128)), clamp(y + 1.772 * (cb - 128))]
 }
 
 /**

@@ -9,6 +9,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import type { JpegTileJob, TileBytes, TilePixels } from './jobs'
 import { readRegion } from './region'
 import { openTiff } from './tiffFiles'
+import { parseRemoteLocation } from './remoteLocation'
+import { readRemoteRange } from './remoteSource'
 
 /** A tile's bytes longer than this are not a tile of 256² (a damaged count): decoded instead. */
 const MAX_TILE_BYTES = 16 * 1024 * 1024
@@ -35,11 +37,11 @@ async function storedTile(job: JpegTileJob): Promise<Uint8Array | null> {
   const count = Number(await directory.loadValueIndexed('TileByteCounts', job.tileIndex))
   if (!(count > 4) || count > MAX_TILE_BYTES || !Number.isSafeInteger(offset)) return null
   if (job.encoding === 'webp') {
-    const stream = readAt(job.path, offset, count)
+    const stream = await readAt(job.path, offset, count)
     return isWebpFile(stream) ? stream : null
   }
   const tables = (await directory.loadValue('JPEGTables')) as ArrayLike<number> | undefined
-  const stream = readAt(job.path, offset, count)
+  const stream = await readAt(job.path, offset, count)
   return joinJpegTables(tables ? Uint8Array.from(tables) : null, stream)
 }
 
@@ -69,8 +71,13 @@ function startsWithSoi(bytes: Uint8Array): boolean {
   return bytes.byteLength >= 2 && bytes[0] === 0xff && bytes[1] === 0xd8
 }
 
-/** `length` bytes of the file at `offset` (fewer when the file is shorter: the stamp says whether it changed). */
-function readAt(path: string, offset: number, length: number): Uint8Array {
+/**
+ * `length` bytes of the file at `offset` (fewer when the file is shorter: the stamp says whether it
+ * changed); of a file on a server, asked of the main thread (which checks its version).
+ */
+async function readAt(path: string, offset: number, length: number): Promise<Uint8Array> {
+  const remote = parseRemoteLocation(path)
+  if (remote) return readRemoteRange(remote, offset, length)
   const bytes = new Uint8Array(length)
   const fd = openSync(path, 'r')
   try {

@@ -10,6 +10,7 @@ import { bandStatistics, classCounts } from './statistics'
 import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
 import { readTiffStructure } from './tiffStructure'
+import { isRemoteLocation } from './remoteLocation'
 import { displayBandsOf } from '../displayBands'
 import { georeferenceWithSidecars } from '../crs/sidecars'
 import { classNamesBeside } from '../rasterAttributeTable'
@@ -35,8 +36,10 @@ const RANDOM_ACCESS_MAX_ROWS = 512
 export async function probe(job: ProbeJob): Promise<ProbeResult> {
   forgetOpenedFiles()
   const statistics = job.statistics ?? 'provisional'
-  const result = startsLikeTiff(job.path) ? await probeTiff(job.path, statistics) : await probeOther(job.path)
-  return withSidecars(job.path, result)
+  // A file on a server is a TIFF (its opener checked its first bytes) and has no side-cars read beside it.
+  const remote = isRemoteLocation(job.path)
+  const result = remote || startsLikeTiff(job.path) ? await probeTiff(job.path, statistics) : await probeOther(job.path)
+  return remote ? result : withSidecars(job.path, result)
 }
 
 /** The whole-raster statistics of every band (the `statistics` job, after the open): the probe's, with the final pass. */
@@ -61,11 +64,14 @@ async function probeTiff(path: string, statistics: 'provisional' | 'final'): Pro
   const choice = chooseTiffDecoder(layout)
   if ('refused' in choice) throw new Error(choice.refused)
   const decoder = choice.decoder
+  // libvips reads files by path: a file on a server is read by geotiff.js alone, its bytes asked of
+  // the main thread (its readers decode with geotiff.js; `decoder` still says what the layout is).
+  const remote = isRemoteLocation(path)
   const [full] = layout.images
   // GDAL reads pixels in stored order; libvips reads the EXIF-style orientation of a picture (a scan) too.
   let orientation = 1
   let subifds = 0
-  if (decoder === 'vips') {
+  if (decoder === 'vips' && !remote) {
     const metadata = await openImage(path).metadata()
     orientation = metadata.orientation ?? 1
     subifds = metadata.subifds ?? 0
@@ -135,7 +141,7 @@ async function probeTiff(path: string, statistics: 'provisional' | 'final'): Pro
   }
   // libvips reads what it decodes (a JPEG-compressed grey scan); geotiff.js the rest, in full.
   if (output.kind === 'bands') {
-    await (decoder === 'vips' ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout, statistics)).catch((error: unknown) => {
+    await (decoder === 'vips' && !remote ? reducedStatistics(path, result, output) : tiffStatistics(path, result, layout, statistics)).catch((error: unknown) => {
       // A layout the decoders take and yet cannot decode is refused at open, named, never tile by tile.
       const reason = error instanceof Error ? error.message : String(error)
       if (/past the end of the file|truncated|damaged/i.test(reason)) throw error
@@ -225,14 +231,17 @@ async function tiffStatistics(path: string, result: ProbeResult, layout: TiffLay
   const bySize = [...layout.images].sort((a, b) => b.width * b.height - a.width * a.height)
   const pixels = (image: TiffLayout['images'][number]): number => image.width * image.height
   const finest = bySize[0]!
-  const provisional = mode === 'provisional' && pixels(finest) > PROVISIONAL_MAX_DECODE
-  const budget = provisional ? PROVISIONAL_MAX_DECODE : STATISTICS_MAX_DECODE
-  const chosen = provisional ? (pixels(bySize.at(-1)!) <= budget ? bySize.at(-1)! : finest) : (bySize.find((image) => pixels(image) <= budget) ?? bySize.at(-1)!)
+  // A file on a server: its smallest image only (as GDAL's approximate statistics), blocks spread
+  // over it when it is large; never the whole raster, whose requests are the cost. No pass follows.
+  const remote = isRemoteLocation(path)
+  const provisional = !remote && mode === 'provisional' && pixels(finest) > PROVISIONAL_MAX_DECODE
+  const budget = provisional || remote ? PROVISIONAL_MAX_DECODE : STATISTICS_MAX_DECODE
+  const chosen = remote ? bySize.at(-1)! : provisional ? (pixels(bySize.at(-1)!) <= budget ? bySize.at(-1)! : finest) : (bySize.find((image) => pixels(image) <= budget) ?? bySize.at(-1)!)
   const mask = layout.masks.find((m) => m.width === chosen.width && m.height === chosen.height && m.file === chosen.file)
   const image = { page: chosen.index, ...(chosen.file ? { file: chosen.file } : {}) }
   const maskSelector = mask ? { page: mask.index, ...(mask.file ? { file: mask.file } : {}) } : null
   const whole = pixels(chosen) <= budget
-  const rects = whole ? [{ left: 0, top: 0, width: chosen.width, height: chosen.height }] : provisional ? spreadBlocks({ ...chosen, blockWidth: chosen.tiled ? chosen.tileWidth : chosen.width }, budget) : strideBlockRows(chosen, budget)
+  const rects = whole ? [{ left: 0, top: 0, width: chosen.width, height: chosen.height }] : provisional || remote ? spreadBlocks({ ...chosen, blockWidth: chosen.tiled ? chosen.tileWidth : chosen.width }, budget) : strideBlockRows(chosen, budget)
   const channels = output.bands + (output.mask ? 1 : 0)
   const parts: ArrayLike<number>[] = []
   for (const rect of rects) parts.push(await readTiffRect({ path, image, mask: maskSelector, rect, layout: result.layout, output }))

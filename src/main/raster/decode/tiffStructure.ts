@@ -3,13 +3,14 @@
  * an external `.ovr`), its no-data and its georeferencing as gdalinfo reports them, read with the
  * `geotiff` package without decoding pixels.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { type CrsInfo, type GeoTransform, type Georeference, noDataInSampleType } from '../../../shared/raster'
 import { crsFromGeoKeys } from '../crs'
 import { shortHash } from '../crs/hash'
 import { type TiffDirectory, type TiffLayout, sampleTypeOfTiff } from '../tiffLayout'
 import { decodeXmlText } from '../xmlText'
-import { type GeoImage, openTiff } from './tiffFiles'
+import { type GeoImage, fileSizeOf, openTiff } from './tiffFiles'
+import { isRemoteLocation } from './remoteLocation'
 
 export interface TiffStructure {
   layout: TiffLayout
@@ -22,7 +23,8 @@ export async function readTiffStructure(path: string): Promise<TiffStructure> {
   const first = main[0]
   if (!first) throw new Error('the TIFF has no image')
   const ovrPath = `${path}.ovr`
-  const external = existsSync(ovrPath) ? await directoriesOf(ovrPath).catch(() => []) : []
+  // A file on a server has no `.ovr` looked for beside it (its overviews are internal: a COG's).
+  const external = !isRemoteLocation(path) && existsSync(ovrPath) ? await directoriesOf(ovrPath).catch(() => []) : []
   const image = first.image
   const directory = image.fileDirectory
   const bands = image.getSamplesPerPixel()
@@ -113,7 +115,7 @@ type Located = { directory: TiffDirectory; file: string | null; image: GeoImage 
 async function directoriesOf(path: string): Promise<Located[]> {
   const tiff = await openTiff(path)
   const count = await tiff.getImageCount()
-  const fileSize = statSync(path).size
+  const fileSize = fileSizeOf(path)
   const located: Located[] = []
   for (let index = 0; index < count; index++) {
     const image = await tiff.getImage(index)
