@@ -9,7 +9,7 @@
 import { type Check, type Shape, type ShapeOf, anyString, arrayOf, between, checkShape, fail, integer, oneOf, optional, record, text } from './check'
 import { type ImageLoadPriority, isPriority } from './priority'
 import type { CrsInfo, RasterInfo } from './raster'
-import { type WebCapabilities, type WebServiceKind, WEB_SERVICE_KINDS } from './webLayers'
+import { type WebCapabilities, type WebServiceKind, MAX_WEB_ZOOM, WEB_SERVICE_KINDS } from './webLayers'
 import { STAC_LIMITS, type StacDocument } from './stac'
 
 /** Compressed tile encodings a client may accept (raw is always accepted): see `TileHeader.encoding`. */
@@ -188,7 +188,10 @@ export const CALLS = {
     viewCrs: optional(text(MESSAGE_LIMITS.maxNameLength)),
     time: optional(text(MESSAGE_LIMITS.maxNameLength)),
     attribution: optional(text(MESSAGE_LIMITS.maxCrsDefinition)),
-    title: optional(text(MESSAGE_LIMITS.maxNameLength))
+    title: optional(text(MESSAGE_LIMITS.maxNameLength)),
+    // XYZ: the zooms the tiles exist at (default: the document's, else 0–19); none finer is asked for.
+    minZoom: optional(integer(MAX_WEB_ZOOM)),
+    maxZoom: optional(integer(MAX_WEB_ZOOM))
   }),
   /**
    * A STAC Item, Collection, Catalog or ItemCollection (issue 25) at an http(s) URL or a host path

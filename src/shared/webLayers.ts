@@ -4,6 +4,15 @@
  * (the "Add map layer…" dialog, the layer's row, the attribution).
  */
 
+/**
+ * The finest Web Mercator zoom an XYZ layer may have (TileJSON's default `maxzoom`): level 0 of
+ * its pyramid is then 256 · 2^30 pixels across, still exact in doubles.
+ */
+export const MAX_WEB_ZOOM = 30
+
+/** The zooms of an XYZ template when neither the person nor a document says: 0 to 19, as OpenStreetMap's. */
+export const DEFAULT_XYZ_ZOOMS = { minZoom: 0, maxZoom: 19 } as const
+
 /** The kinds of web map service Tessera reads. */
 export type WebServiceKind = 'wms' | 'wmts' | 'xyz'
 
@@ -31,6 +40,9 @@ export interface WebLayerChoice {
   tileMatrixSets?: string[]
   /** WMS: its time dimension, as the capabilities state it (values as the server wrote them). */
   time?: { default?: string; values?: string }
+  /** XYZ: the zooms it has, when its document states them (a TMS `tilemapresource.xml`, a TileJSON). */
+  minZoom?: number
+  maxZoom?: number
 }
 
 /** What `web-capabilities` answers. */

@@ -75,6 +75,12 @@ describe('the saved list of web layers', () => {
     expect(webLayerParams({ ...wms.params, title: 'x'.repeat(256) })).toMatch(/^expected its title as text but found "x{60}…"$/)
   })
 
+  it("keeps an XYZ layer's zoom range, and refuses one that is not a zoom", () => {
+    expect(webLayerParams({ ...wms.params, minZoom: 2, maxZoom: 17 })).toEqual({ ...wms.params, minZoom: 2, maxZoom: 17 })
+    expect(webLayerParams({ ...wms.params, maxZoom: 31 })).toBe('expected its maxZoom as a zoom from 0 to 30 but found 31 (number)')
+    expect(webLayerParams({ ...wms.params, minZoom: '3' })).toBe('expected its minZoom as a zoom from 0 to 30 but found "3"')
+  })
+
   it('keeps at most MAX_STORED_WEB_LAYERS, and says how many more were dropped', () => {
     const many = Array.from({ length: MAX_STORED_WEB_LAYERS + 3 }, () => wms)
     const read = readWebLayers(JSON.stringify({ layers: many }))
@@ -133,11 +139,11 @@ describe('the choice of "Add map layer…"', () => {
     expect(openParamsFor(url, { ...capabilities, service: 'wmts' }, wmts, { tileMatrixSet: 'LAMB93' }, null)).toMatchObject({ service: 'wmts', tileMatrixSet: 'LAMB93' })
   })
 
-  it('gives a preset its provider’s attribution and its name', () => {
+  it('gives a preset its provider’s attribution, its name and its zooms', () => {
     const osm = WEB_LAYER_PRESETS[0]!
     const layer: WebLayerChoice = { name: osm.url, title: osm.url, crs: ['EPSG:3857'], styles: [], formats: [] }
     const params = openParamsFor(osm.url, { service: 'xyz', title: osm.url, layers: [layer] }, layer, {}, 'EPSG:3857', presetOf(osm.url))
-    expect(params).toEqual({ service: 'xyz', url: osm.url, layer: osm.url, viewCrs: 'EPSG:3857', attribution: '© OpenStreetMap contributors', title: 'OpenStreetMap' })
+    expect(params).toEqual({ service: 'xyz', url: osm.url, layer: osm.url, viewCrs: 'EPSG:3857', attribution: '© OpenStreetMap contributors', title: 'OpenStreetMap', minZoom: 0, maxZoom: 19 })
   })
 
   it('takes the attribution typed for an XYZ template over the preset’s, none when it is emptied', () => {

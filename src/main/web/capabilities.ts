@@ -1,7 +1,8 @@
 /**
  * Reading a service's capabilities from its URL (`web-capabilities`): an XYZ template is its own
  * description; any other URL is fetched (a GetCapabilities request made of it when it names none)
- * through the web cache, and read as WMS or WMTS by its root element. Errors say what the URL
+ * through the web cache, and read as WMS or WMTS by its root element, or as an XYZ pyramid's own
+ * document (a TMS `tilemapresource.xml`, a TileJSON) that states its zooms. Errors say what the URL
  * answered ("HTTP 404", a ServiceException's text, "not a WMS or WMTS capabilities document").
  */
 import type { WebCapabilities, WebLayerChoice } from '../../shared/webLayers'
@@ -10,20 +11,21 @@ import { serviceExceptionText } from './serviceException'
 import type { TileCache } from './tileCache'
 import { crsIds, isWmsRoot, readWmsCapabilities, type WmsCapabilities } from './wmsCapabilities'
 import { readWmtsCapabilities, type WmtsCapabilities } from './wmtsCapabilities'
+import { type XyzLayerSpec, looksLikeJson, readTileJson, readTileMap } from './xyzDocument'
 import { isXyzTemplate, parseXyzTemplate } from './xyzTemplate'
 import { parseXml } from './xml'
 
-export type ServiceDocument = { service: 'wms'; wms: WmsCapabilities } | { service: 'wmts'; wmts: WmtsCapabilities }
+export type ServiceDocument = { service: 'wms'; wms: WmsCapabilities } | { service: 'wmts'; wmts: WmtsCapabilities } | { service: 'xyz'; xyz: XyzLayerSpec }
 
 /**
  * The URL of the capabilities of `url`: as given when it already asks (`REQUEST=`) or names a
- * document (`…/WMTSCapabilities.xml`); else GetCapabilities of the service it names (`SERVICE=`),
+ * document (`…/WMTSCapabilities.xml`, `…/tilemapresource.xml`, a TileJSON `…/tiles.json`); else GetCapabilities of the service it names (`SERVICE=`),
  * WMS by default.
  */
 export function capabilitiesUrl(url: string): string {
   const parsed = parseRemoteUrl(url)
   const keys = [...parsed.searchParams.keys()].map((key) => key.toUpperCase())
-  if (keys.includes('REQUEST') || /\.xml$/i.test(parsed.pathname)) return parsed.toString()
+  if (keys.includes('REQUEST') || /\.(xml|json)$/i.test(parsed.pathname)) return parsed.toString()
   const service = [...parsed.searchParams.entries()].find(([key]) => key.toUpperCase() === 'SERVICE')?.[1] ?? 'WMS'
   if (!keys.includes('SERVICE')) parsed.searchParams.append('SERVICE', service)
   parsed.searchParams.append('REQUEST', 'GetCapabilities')
@@ -38,6 +40,7 @@ export async function fetchServiceDocument(url: string, cache: TileCache, signal
   const exception = serviceExceptionText(text)
   if (answer.status !== 200) throw new Error(`the server answered HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}${exception ? `: ${exception}` : ''}`)
   if (exception) throw new Error(`the server refused GetCapabilities: ${exception}`)
+  if (looksLikeJson(text)) return { service: 'xyz', xyz: readTileJson(text, asked) }
   let parsed
   try {
     parsed = parseXml(text)
@@ -46,7 +49,8 @@ export async function fetchServiceDocument(url: string, cache: TileCache, signal
   }
   if (isWmsRoot(parsed.name)) return { service: 'wms', wms: readWmsCapabilities(parsed.name, parsed.root, asked) }
   if (parsed.name === 'Capabilities') return { service: 'wmts', wmts: readWmtsCapabilities(parsed.root, asked) }
-  throw new Error(`its answer is not a WMS or WMTS capabilities document (its root element is <${parsed.name}>)`)
+  if (parsed.name === 'TileMap') return { service: 'xyz', xyz: readTileMap(parsed.root, asked) }
+  throw new Error(`its answer is not a WMS or WMTS capabilities document nor a TMS tile map (its root element is <${parsed.name}>)`)
 }
 
 /** What `web-capabilities` answers for `url`. */
@@ -54,6 +58,7 @@ export async function readWebCapabilities(url: string, cache: TileCache, signal?
   if (isXyzTemplate(url)) {
     parseXyzTemplate(url)
     parseRemoteUrl(url.replace(/\{[^}]*\}/g, '0'))
+    // A bare template states no zooms: the layer opens at DEFAULT_XYZ_ZOOMS unless told others.
     return {
       service: 'xyz',
       title: new URL(url.replace(/\{[^}]*\}/g, '0')).host,
@@ -61,7 +66,23 @@ export async function readWebCapabilities(url: string, cache: TileCache, signal?
     }
   }
   const document = await fetchServiceDocument(url, cache, signal)
+  if (document.service === 'xyz') return xyzChoices(url, document.xyz)
   return document.service === 'wms' ? wmsChoices(document.wms) : wmtsChoices(document.wmts)
+}
+
+/** An XYZ pyramid's document: one layer, named by the document's URL (`open-web-layer` reads it again), with its zooms. */
+function xyzChoices(url: string, xyz: XyzLayerSpec): WebCapabilities {
+  const layer: WebLayerChoice = {
+    name: url,
+    title: xyz.title,
+    crs: ['EPSG:3857'],
+    styles: [],
+    formats: xyz.format ? [xyz.format] : [],
+    bbox84: xyz.bbox84 ? [...xyz.bbox84] : [-180, -85.0511287798, 180, 85.0511287798],
+    minZoom: xyz.minZoom,
+    maxZoom: xyz.maxZoom
+  }
+  return { service: 'xyz', title: xyz.title, layers: [layer], ...(xyz.attribution ? { attribution: xyz.attribution } : {}) }
 }
 
 function wmsChoices(wms: WmsCapabilities): WebCapabilities {

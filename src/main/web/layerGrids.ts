@@ -6,7 +6,7 @@
  *   MinScaleDenominator); GetMap in the version's axis order.
  * - WMTS: the set picked, else one in the view's CRS, else the first the layer links; matrices
  *   whose pixel size doubles from the finest one and that share its top-left corner are the levels.
- * - XYZ: Web Mercator, 256 px, level 0 = zoom `maxZoom`.
+ * - XYZ: `xyzGrid.ts`.
  */
 import proj4 from 'proj4'
 import { epsgCodeOf, isGeographic, normalCrsId, northingFirst } from './axisOrder'
@@ -14,7 +14,6 @@ import { epsgProjString } from '../raster/crs/epsgDefinitions'
 import { type MatrixGridSpec, type WebGrid, WMS_FINEST_SCALE, matrixGrid, wmsGrid } from './webGrid'
 import type { WmsCapabilities, WmsLayer } from './wmsCapabilities'
 import { type TileMatrix, type WmtsCapabilities, type WmtsLayer, metresPerUnit, pixelSizeOf } from './wmtsCapabilities'
-import { WEB_MERCATOR_HALF, parseXyzTemplate, xyzTileUrl } from './xyzTemplate'
 
 /** What the person picked for a layer (the `open-web-layer` call's options). */
 export interface LayerChoice {
@@ -151,22 +150,6 @@ function setParams(url: URL, params: readonly [string, string][]): void {
     for (const key of [...url.searchParams.keys()]) if (key.toUpperCase() === name) url.searchParams.delete(key)
   }
   for (const [name, value] of params) url.searchParams.append(name, value)
-}
-
-/** The grid of an XYZ/TMS template: EPSG:3857, 256 px, level 0 = zoom `maxZoom`. */
-export function xyzLayerGrid(templateUrl: string, maxZoom = 19): WebGrid {
-  const template = parseXyzTemplate(templateUrl)
-  const tileSize = 256
-  return matrixGrid({
-    crs: 'EPSG:3857',
-    topLeft: [-WEB_MERCATOR_HALF, WEB_MERCATOR_HALF],
-    pixelSize: (2 * WEB_MERCATOR_HALF) / (tileSize * 2 ** maxZoom),
-    tileSize,
-    matrixWidth: 2 ** maxZoom,
-    matrixHeight: 2 ** maxZoom,
-    levelCount: maxZoom + 1,
-    tileUrl: (level, col, row) => xyzTileUrl(template, maxZoom - level, col, row)
-  })
 }
 
 /** The grid of a WMTS layer (REST template when the server gives one for the format, else KVP). */

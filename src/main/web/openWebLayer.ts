@@ -5,16 +5,19 @@
  * name the layer as `<SERVICE> layer <name> at <url>`.
  */
 import type { CrsInfo, RasterInfo } from '../../shared/raster'
-import type { WebServiceKind, WebSource } from '../../shared/webLayers'
+import { DEFAULT_XYZ_ZOOMS, type WebServiceKind, type WebSource } from '../../shared/webLayers'
 import { crsFromDefinition } from '../raster/crs'
 import type { DecodePool } from '../raster/decodePools'
 import { Raster } from '../raster/Raster'
 import { normalCrsId } from './axisOrder'
 import { fetchServiceDocument } from './capabilities'
-import { type LayerChoice, wmsLayerGrid, wmtsLayerGrid, xyzLayerGrid } from './layerGrids'
+import { type LayerChoice, wmsLayerGrid, wmtsLayerGrid } from './layerGrids'
 import type { TileCache } from './tileCache'
 import type { WebGrid } from './webGrid'
 import { WebTileReader } from './webTileReader'
+import type { XyzLayerSpec } from './xyzDocument'
+import { type XyzZooms, xyzLayerGrid } from './xyzGrid'
+import { isXyzTemplate } from './xyzTemplate'
 
 export interface WebLayerRequest extends LayerChoice {
   service: WebServiceKind
@@ -22,6 +25,9 @@ export interface WebLayerRequest extends LayerChoice {
   layer: string
   attribution?: string
   title?: string
+  /** XYZ: the zooms its tiles exist at, over what its document says (default 0–19 for a bare template). */
+  minZoom?: number
+  maxZoom?: number
 }
 
 /** How a person reads the layer's name in errors: "WMS layer ortho at http://…". */
@@ -35,13 +41,19 @@ export async function openWebLayer(request: WebLayerRequest, cache: TileCache, p
   let title = request.title ?? request.layer
   let attribution = request.attribution ?? ''
   let format = 'png'
-  if (request.service === 'xyz') {
-    grid = xyzLayerGrid(request.url)
+  if (request.service === 'xyz' && isXyzTemplate(request.url)) {
+    grid = xyzLayerGrid(request.url, xyzZooms(DEFAULT_XYZ_ZOOMS, request))
     title = request.title ?? new URL(request.url.replace(/\{[^}]*\}/g, '0')).host
   } else {
     const document = await fetchServiceDocument(request.url, cache, signal)
     if (document.service !== request.service) throw new Error(`it is a ${document.service.toUpperCase()} service, not ${request.service.toUpperCase()}`)
-    if (document.service === 'wms') {
+    if (document.service === 'xyz') {
+      // A TMS tile map or a TileJSON: its template, zooms and box.
+      grid = xyzLayerGrid(document.xyz.template, xyzZooms(document.xyz, request))
+      title = request.title ?? document.xyz.title
+      attribution ||= document.xyz.attribution ?? ''
+      if (document.xyz.format) format = formatName(document.xyz.format)
+    } else if (document.service === 'wms') {
       const layer = document.wms.layers.find((l) => l.name === request.layer)
       grid = wmsLayerGrid(document.wms, request.layer, request)
       title = request.title ?? layer?.title ?? request.layer
@@ -58,6 +70,17 @@ export async function openWebLayer(request: WebLayerRequest, cache: TileCache, p
   const source: WebSource = { kind: 'web', service: request.service, url: request.url, layer: request.layer, attribution }
   const info = webRasterInfo(grid, title, format, source)
   return new Raster(info, webLayerLabel(request), new WebTileReader(grid, cache, pool))
+}
+
+/**
+ * The zooms an XYZ layer is opened at: the person's `minZoom`/`maxZoom` where given, else what
+ * its document (or the default) says; the document's box is kept.
+ */
+export function xyzZooms(stated: Pick<XyzLayerSpec, 'minZoom' | 'maxZoom' | 'bbox84'>, request: Pick<WebLayerRequest, 'minZoom' | 'maxZoom'>): XyzZooms {
+  const minZoom = request.minZoom ?? stated.minZoom
+  const maxZoom = request.maxZoom ?? stated.maxZoom
+  if (minZoom > maxZoom) throw new Error(`its zoom range is empty: minZoom ${minZoom} is above maxZoom ${maxZoom}`)
+  return { minZoom, maxZoom, ...(stated.bbox84 ? { bbox84: stated.bbox84 } : {}) }
 }
 
 /** 'png' of 'image/png; mode=8bit'. */

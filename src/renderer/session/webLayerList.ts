@@ -7,7 +7,7 @@
  * and writes.
  */
 import { MESSAGE_LIMITS, type CallParams } from '../../shared/calls'
-import { WEB_SERVICE_KINDS, type WebServiceKind } from '../../shared/webLayers'
+import { MAX_WEB_ZOOM, WEB_SERVICE_KINDS, type WebServiceKind } from '../../shared/webLayers'
 
 /**
  * What `open-web-layer` is given for one layer (src/shared/calls.ts): the service, the
@@ -97,6 +97,13 @@ export function webLayerParams(value: unknown): WebLayerParams | string {
     const v = value[field]
     if (v === undefined) continue
     if (typeof v !== 'string' || v.length > limit) return `expected its ${field} as text but found ${describe(v)}`
+    params[field] = v
+  }
+  // An XYZ layer's zoom range (a preset's), kept so that it reopens without asking beyond it.
+  for (const field of ['minZoom', 'maxZoom'] as const) {
+    const v = value[field]
+    if (v === undefined) continue
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_WEB_ZOOM) return `expected its ${field} as a zoom from 0 to ${MAX_WEB_ZOOM} but found ${describe(v)}`
     params[field] = v
   }
   return params

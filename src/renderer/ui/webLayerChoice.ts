@@ -14,6 +14,9 @@ export interface WebLayerPreset {
   url: string
   /** What its provider asks to be shown beside it. */
   attribution: string
+  /** The zooms its tiles exist at: none finer is asked for (the view magnifies the finest). */
+  minZoom: number
+  maxZoom: number
 }
 
 /**
@@ -21,12 +24,14 @@ export interface WebLayerPreset {
  * provider's terms ask for. Their servers are on the internet: without a network they fail, and say so.
  */
 export const WEB_LAYER_PRESETS: readonly WebLayerPreset[] = [
-  { label: 'OpenStreetMap', url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap contributors' },
-  { label: 'OpenTopoMap', url: 'https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png', attribution: 'Map data © OpenStreetMap contributors, SRTM; map style © OpenTopoMap (CC-BY-SA)' },
+  { label: 'OpenStreetMap', url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap contributors', minZoom: 0, maxZoom: 19 },
+  { label: 'OpenTopoMap', url: 'https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png', attribution: 'Map data © OpenStreetMap contributors, SRTM; map style © OpenTopoMap (CC-BY-SA)', minZoom: 0, maxZoom: 17 },
   {
     label: 'Esri World Imagery',
     url: 'https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}',
-    attribution: 'Tiles © Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community'
+    attribution: 'Tiles © Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community',
+    minZoom: 0,
+    maxZoom: 19
   }
 ]
 
@@ -94,6 +99,10 @@ export function openParamsFor(url: string, capabilities: WebCapabilities, layer:
   if (time) params.time = time
   const attribution = picks.attribution !== undefined ? picks.attribution.trim() : (preset?.attribution ?? capabilities.attribution)
   if (attribution) params.attribution = attribution
+  if (preset) {
+    params.minZoom = preset.minZoom
+    params.maxZoom = preset.maxZoom
+  }
   const title = preset?.label ?? (layer.title || layer.name)
   if (title) params.title = title.slice(0, MESSAGE_LIMITS.maxNameLength) // a long title is only a label
   return params

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cacheableHeaders, isFresh, refreshedHeaders, revalidationHeaders } from '../../../src/main/web/httpCaching'
 import { isXyzTemplate, parseXyzTemplate, xyzTileUrl } from '../../../src/main/web/xyzTemplate'
-import { xyzLayerGrid } from '../../../src/main/web/layerGrids'
+import { xyzLayerGrid } from '../../../src/main/web/xyzGrid'
 
 const now = Date.parse('2026-01-01T00:00:00Z')
 const headers = (init: Record<string, string>) => new Headers(init)
