@@ -4,6 +4,7 @@
  * do not. Chromium switches (`--foo`) are skipped.
  */
 import { resolve } from 'node:path'
+import { urlSchemeOf } from '../raster/rasterUrl'
 
 /** Absolute paths of the files named in `argv` (process.argv). `defaultApp` is `process.defaultApp`. */
 export function filesFromArgv(argv: readonly string[], options: { defaultApp: boolean; cwd?: string }): string[] {
@@ -17,7 +18,8 @@ export function filesFromArgv(argv: readonly string[], options: { defaultApp: bo
     }
     if (!afterDashes && arg.startsWith('-')) continue
     if (arg === '' || arg === '.') continue
-    files.push(resolve(options.cwd ?? process.cwd(), arg))
+    // A URL stays a URL (the raster opener reads http(s) by range, and refuses other schemes by name).
+    files.push(urlSchemeOf(arg) === null ? resolve(options.cwd ?? process.cwd(), arg) : arg)
   }
   return files
 }

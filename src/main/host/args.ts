@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { expectedMessage } from '../../shared/errors'
+import { urlSchemeOf } from '../raster/rasterUrl'
 
 /** What `serve` was asked to do; defaults in `SERVE_DEFAULTS`. */
 export interface ServeArgs {
@@ -37,7 +38,8 @@ export function parseServeArgs(argv: readonly string[], cwd: string = process.cw
     else if (flag === '--allow-paths') args.allowPaths = true
     else if (flag === '--') continue
     else if (flag.startsWith('--')) throw new TypeError(expectedMessage('--port, --host, --allow-paths or a file', 'option', arg))
-    else args.files.push(resolve(cwd, arg))
+    // A URL stays a URL (the raster opener reads http(s) by range, and refuses other schemes by name).
+    else args.files.push(urlSchemeOf(arg) === null ? resolve(cwd, arg) : arg)
   }
   return args
 }

@@ -14,6 +14,7 @@ import type { RasterOpener } from '../service/types'
 import { MAX_BUFFERED_BYTES, serveOverWebSocket, webSocketSink } from '../transport/websocket'
 import { toErrorInfo } from '../../shared/errors'
 import { readRendererCsp, staticFileHandler } from './staticFiles'
+import { urlSchemeOf } from '../raster/rasterUrl'
 
 /** Options of `startServeHost`. */
 export interface ServeHostOptions {
@@ -61,7 +62,7 @@ export const SERVE_LINE_PATTERN = /^Tessera serving at (http:\/\/[^\s/]+:(\d+)\/
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const host = options.host ?? '127.0.0.1'
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const files = (options.files ?? []).map((f) => resolve(f))
+  const files = (options.files ?? []).map((f) => (urlSchemeOf(f) === null ? resolve(f) : f))
   const allowed = new Set(files)
   const rendererDir = resolve(options.rendererDir)
   const services = new Set<TextureService>()
