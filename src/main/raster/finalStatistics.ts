@@ -16,13 +16,13 @@ import type { RasterInfo } from './types'
  * `onFinal` with the info, updated ('final'), once they are in. A failure is logged and changes
  * nothing: the provisional stretch stays.
  */
-export function followWithFinalStatistics(raster: Raster, context: Pick<OpenContext, 'path' | 'version' | 'backgroundPool' | 'info'>, onFinal?: (info: RasterInfo) => void): void {
+export function followWithFinalStatistics(raster: Raster, context: Pick<OpenContext, 'path' | 'version' | 'backgroundPool' | 'info' | 'backgroundQueued'>, onFinal?: (info: RasterInfo) => void): void {
   const { info } = context
   if (info.statisticsState !== 'provisional') return
   const withdraw = new AbortController()
   raster.onClose(() => withdraw.abort())
-  void context.backgroundPool
-    .run<BandInfo['statistics'][]>({ kind: 'statistics', path: context.path }, { signal: withdraw.signal })
+  void (context.backgroundQueued ?? Promise.resolve())
+    .then(() => context.backgroundPool.run<BandInfo['statistics'][]>({ kind: 'statistics', path: context.path }, { signal: withdraw.signal }))
     .then(async (statistics) => {
       if (raster.isClosed || !(await context.version.unchanged()) || raster.isClosed) return
       applyFinalStatistics(info, statistics)

@@ -16,9 +16,9 @@ import { stampOf } from './fileStamp'
 import { FileVersion } from './fileVersion'
 import { defaultCacheDir } from './pyramidCache'
 import { openPyramid } from './pyramidSource'
-import { decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
+import { inPlaceOverviewLevel, inPlaceOverviewReader } from './inPlaceOverview'
 import { quickOverviewLevel } from './quickOverview'
-import { FineWhenReadyReader, OverviewWhenReadyReader } from './whenReady'
+import { FineWhenReadyReader } from './whenReady'
 import { DEFERRED_START_DEFAULTS, DeferredStart } from './deferredStart'
 import { Raster } from './Raster'
 import { jpegPassthroughLevels } from './jpegPassthrough'
@@ -120,12 +120,12 @@ async function openWithStrategy(context: OpenContext, strategy: RasterInfo['stra
         raster.checkFile(fileVersion)
         return raster
       }
-      // Its coarse levels from an overview decoded once in the background (the file has none that serves them).
+      // Its coarse levels from an overview decoded once in the background (the file has none that
+      // serves them), a quick one first for short strips; the renderer asks their tiles again when the exact one replaces it.
       const build = new AbortController()
-      const overview = decodeInPlaceOverview(context, first, build.signal)
-      overview.catch(() => {}) // a failure serves those levels from the file itself
-      const makeReader = (levels: SharedLevel[]): SharedReader => new SharedReader(info.levels, info.tileSize, levels, first, pool, output)
-      const raster = new Raster(info, absolute, new OverviewWhenReadyReader(reader, first, overview, makeReader))
+      let raster: Raster | null = null
+      const replaced = (): void => void (raster && !raster.isClosed && settings.onPyramidReady?.(info))
+      raster = new Raster(info, absolute, inPlaceOverviewReader(context, reader, first, build.signal, replaced))
       raster.onClose(() => build.abort())
       raster.checkFile(fileVersion)
       return raster

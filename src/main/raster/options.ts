@@ -35,7 +35,11 @@ export interface OpenOptions {
   asciiGridReadWholeBelow?: number
   /** Progress (0…1) of the background pyramid build; not called when a cached pyramid is reused. */
   onProgress?: (fraction: number) => void
-  /** Called once the built pyramid serves tiles; `info.pyramidReady` is then true. */
+  /**
+   * Called once the built pyramid serves tiles (`info.pyramidReady` is then true), or once the exact
+   * overview of a raster read in place serves the coarse tiles its quick overview served: either
+   * way, tiles already served are to be asked again.
+   */
   onPyramidReady?: (info: RasterInfo) => void
   /** Called when the build fails; tiles keep coming from the overview. */
   onPyramidError?: (error: Error) => void

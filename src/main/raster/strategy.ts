@@ -17,6 +17,11 @@ export interface OpenContext {
   output: PixelOutput
   pool: DecodePool
   backgroundPool: DecodePool
+  /**
+   * Set by a strategy whose own background decode (an in-place overview) is queued later than the
+   * open: the whole-raster statistics wait for it, so that they queue behind it (`finalStatistics.ts`).
+   */
+  backgroundQueued?: Promise<void>
   options: Required<Pick<OpenOptions, 'cacheDir'>> & { -readonly [K in keyof typeof defaultOpenOptions]: number } & OpenOptions
 }
 

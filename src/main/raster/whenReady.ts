@@ -10,31 +10,61 @@ import type { TileEncoding } from '../../shared/protocol'
 import type { DecodedTile, LoadedTile } from './types'
 import type { DeferredStart } from './deferredStart'
 
+/** A quick, approximate overview that serves the levels of an exact one until that one is decoded. */
+export interface QuickOverview {
+  /** Its levels (null when it could not be made). */
+  overview: Promise<SharedLevel[] | null>
+  makeReader: (levels: SharedLevel[]) => SharedReader
+  /** Called once when the exact overview replaces it after it served a tile (its tiles are to be asked again). */
+  onReplaced: () => void
+}
+
 /**
  * Levels from `first` down come from the overview once it is decoded (a tile asked for before
  * waits for it: decoding the same pixels twice would only delay both); finer levels from `fine`.
- * If the overview fails, every level comes from `fine`.
+ * With a `quick` overview, those levels come from it while the exact one is decoded. If the
+ * overview fails, those levels come from `fine` (exact, each tile a reduction of the file's region).
  */
 export class OverviewWhenReadyReader implements TileReader {
   private coarse: TileReader | null = null
-  private readonly ready: Promise<TileReader | null>
+  private quickReader: TileReader | null = null
+  private quickServed = false
+  /** The exact overview's reader once it is decoded, or `fine` when it failed. */
+  private readonly ready: Promise<TileReader>
+  /** The first reader of those levels ready: the quick overview's or `ready`'s. */
+  private readonly firstReady: Promise<TileReader>
 
   constructor(
     private readonly fine: TileReader,
     private readonly first: number,
     overview: Promise<SharedLevel[]>,
-    makeReader: (levels: SharedLevel[]) => SharedReader
+    makeReader: (levels: SharedLevel[]) => SharedReader,
+    quick?: QuickOverview
   ) {
+    // A failed overview leaves those levels to the file itself, exact, as a quick one's would not be.
+    const replace = (reader: TileReader): TileReader => {
+      this.coarse = reader
+      if (this.quickServed) quick?.onReplaced()
+      return reader
+    }
     this.ready = overview.then(
-      (levels) => (this.coarse = makeReader(levels)),
-      () => null
+      (levels) => replace(makeReader(levels)),
+      () => replace(fine)
     )
+    const quickReady = quick ? quick.overview.then((levels) => (levels && !this.coarse ? (this.quickReader = quick.makeReader(levels)) : null), () => null) : Promise.resolve(null)
+    // Whichever is ready first.
+    this.firstReady = new Promise((resolve) => {
+      void quickReady.then((reader) => reader && resolve(reader))
+      void this.ready.then(resolve)
+    })
   }
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
     if (level < this.first) return this.fine.read(level, col, row, signal)
-    const coarse = this.coarse ?? (await abortable(this.ready, signal))
-    return (coarse ?? this.fine).read(level, col, row, signal)
+    if (!this.coarse && !this.quickReader) await abortable(this.firstReady, signal)
+    const reader = this.coarse ?? this.quickReader ?? this.fine
+    if (reader === this.quickReader) this.quickServed = true
+    return reader.read(level, col, row, signal)
   }
 
   /** The file's finer levels may keep their stored tiles; the overview's levels are decoded pixels. */

@@ -133,6 +133,32 @@ export interface DecodeSharedJob {
 }
 
 /**
+ * Fill rows [rows.from, rows.to) of `levels[0]` (and the matching rows of every coarser level of
+ * `levels`, shared buffers the caller made) from rows of `image` sampled across it: for each row of
+ * the level, the rows of the one block (strip) that holds the middle of its `factor` source rows,
+ * reduced (valid samples only, `decode/reduce.ts`). A quick overview of a striped raster read in
+ * place (`decode/sampledOverview.ts`); several jobs fill one overview, each its band of rows.
+ */
+export interface SampledOverviewJob {
+  kind: 'sampled-overview'
+  path: string
+  image: ImageSelector
+  mask: ImageSelector | null
+  imageWidth: number
+  imageHeight: number
+  /** Rows per strip (or tile height) of `image`: the rows one decode gives. */
+  blockHeight: number
+  /** Halvings from `image` to `levels[0]`, as a factor (a power of two). */
+  factor: number
+  levels: SharedLevel[]
+  /** Rows of levels[0] to fill; `from` a multiple of 2^(levels.length − 1), so that each coarser level's rows are whole. */
+  rows: { from: number; to: number }
+  layout: SampleLayout
+  output: PixelOutput
+  reduce: ReduceRule
+}
+
+/**
  * Read the header of a file: sizes, bands, pages, tiling, georeferencing, statistics. The
  * statistics of a value raster are provisional (a few blocks spread over it, or its smallest
  * overview: the open does not wait for more) unless `statistics` is 'final' (the whole-raster pass).
@@ -242,7 +268,7 @@ export interface DecodeImageJob {
 }
 
 /** Every job the decode worker runs; the pool's test hooks (`TestJob`) too, in workers started with them. */
-export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | ProbeJob | StatisticsJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | TestJob
+export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | SampledOverviewJob | ProbeJob | StatisticsJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
 export interface TilePixels {

@@ -7,6 +7,7 @@ import { PHOTOMETRIC, alphaBandOf, chooseTiffDecoder, colorInterpretations, comp
 import { openImage, sampleTypeOfDepth, toPixels, typedView } from './pixels'
 import { jpegDamage, pngDamage } from './damage'
 import { bandStatistics, classCounts } from './statistics'
+import { classStatisticsOverEveryPixel } from './classCountPass'
 import { forgetOpenTiffs, openTiff } from './tiffFiles'
 import { readTiffRect } from './tiffRegion'
 import { readTiffStructure } from './tiffStructure'
@@ -42,10 +43,26 @@ export async function probe(job: ProbeJob): Promise<ProbeResult> {
   return remote ? result : withSidecars(job.path, result)
 }
 
-/** The whole-raster statistics of every band (the `statistics` job, after the open): the probe's, with the final pass. */
+/**
+ * The whole-raster statistics of every band (the `statistics` job, after the open): the probe's, with
+ * the final pass; a paletted band's classes counted over every pixel where that pass read a sample.
+ */
 export async function finalStatistics(job: StatisticsJob): Promise<BandInfo['statistics'][]> {
   const result = await probe({ kind: 'probe', path: job.path, statistics: 'final' })
-  return result.bandInfo.map((band) => band.statistics)
+  const statistics: BandInfo['statistics'][] = []
+  for (const [band, info] of result.bandInfo.entries()) {
+    const output = result.output
+    const [full] = result.images
+    const sampled = info.colorInterpretation === 'palette' && info.statistics?.exact === false
+    if (!sampled || output.kind !== 'bands' || !full) {
+      statistics.push(info.statistics)
+      continue
+    }
+    const mask = result.masks.find((m) => m.width === full.width && m.height === full.height && m.selector.file === full.selector.file)
+    const read = { path: job.path, image: full.selector, mask: mask?.selector ?? null, width: full.width, height: full.height, blockHeight: full.directory?.blockHeight ?? full.height }
+    statistics.push(await classStatisticsOverEveryPixel({ ...read, layout: result.layout, output, band, noData: result.noData }))
+  }
+  return statistics
 }
 
 /**

@@ -8,6 +8,7 @@ import { readJpegTile } from './jpegTile'
 import { finalStatistics, probe } from './probe'
 import { buildPyramid } from './pyramid'
 import { readRegion } from './region'
+import { sampleOverviewRows } from './sampledOverview'
 import { cutShared, decodeShared } from './shared'
 
 const withPixels = (pixels: TilePixels): JobOutcome => ({ value: pixels, transfer: [pixels.buffer] })
@@ -27,6 +28,10 @@ export async function runJob(job: DecodeJob, progress: (fraction: number) => voi
     case 'decode-shared':
       // SharedArrayBuffers are shared, not transferred.
       return { value: await decodeShared(job), transfer: [] }
+    case 'sampled-overview':
+      // Written into the caller's shared buffers: nothing to send back.
+      await sampleOverviewRows(job)
+      return { value: null, transfer: [] }
     case 'probe':
       return { value: await probe(job), transfer: [] }
     case 'statistics':

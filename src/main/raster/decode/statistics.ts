@@ -68,3 +68,42 @@ export function classCounts(values: ArrayLike<number>, noData: number | null): n
 
 /** The largest class value counted: a TIFF colour table has at most 65,536 entries (16-bit indices). */
 export const MAX_CLASS_VALUE = 65_535
+
+/**
+ * The statistics of a class band from its class counts over every pixel (`classCounts`): exact,
+ * percentiles included, as `bandStatistics` would give over those pixels (its percentile at rank
+ * floor(q · (n − 1)) of the sorted values), without holding the pixels.
+ */
+export function statisticsOfClassCounts(counts: readonly number[], noData: number | null): BandStatistics {
+  let count = 0
+  let sum = 0
+  let squares = 0
+  let min = Infinity
+  let max = -Infinity
+  counts.forEach((n, value) => {
+    if (n === 0) return
+    count += n
+    sum += n * value
+    squares += n * value * value
+    min = Math.min(min, value)
+    max = Math.max(max, value)
+  })
+  if (count === 0) return { min: 0, max: 0, p2: 0, p98: 0, noData, exact: true, classCounts: [...counts] }
+  const at = (q: number): number => {
+    const rank = Math.floor(q * (count - 1))
+    let seen = 0
+    for (let value = min; value <= max; value++) {
+      seen += counts[value] ?? 0
+      if (seen > rank) return value
+    }
+    return max
+  }
+  const histogram = new Array<number>(HISTOGRAM_BINS).fill(0)
+  const scale = max > min ? HISTOGRAM_BINS / (max - min) : 0
+  counts.forEach((n, value) => {
+    if (n > 0) histogram[Math.min(HISTOGRAM_BINS - 1, Math.floor((value - min) * scale))]! += n
+  })
+  const mean = sum / count
+  const stdDev = Math.sqrt(Math.max(0, squares / count - mean * mean))
+  return { min, max, p2: at(0.02), p98: at(0.98), p0_5: at(0.005), p99_5: at(0.995), mean, stdDev, noData, histogram, exact: true, classCounts: [...counts] }
+}
