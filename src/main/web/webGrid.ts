@@ -23,8 +23,11 @@ export interface WebGrid {
   height: number
   tileSize: number
   levels: LevelSize[]
-  /** The request for tile (level, col, row) of `levels`; its rect is `tileRect(levels[level], tileSize, col, row)`. */
-  request(level: number, col: number, row: number): WebTileRequest
+  /**
+   * The request for tile (level, col, row) of `levels`; its rect is `tileRect(levels[level], tileSize, col, row)`.
+   * Null: the layer states that it has nothing there (outside its box): a transparent tile, no request.
+   */
+  request(level: number, col: number, row: number): WebTileRequest | null
 }
 
 /** Level 0 of a WMS layer stops at this many pixels a side: a world layer at 1:500 would be 2^31. */
@@ -87,7 +90,8 @@ export interface MatrixGridSpec {
   matrixHeight: number
   /** How many levels the server has (level L exists for L < levelCount). */
   levelCount: number
-  tileUrl(level: number, col: number, row: number): string
+  /** The URL of a tile, or null when the server has none there. */
+  tileUrl(level: number, col: number, row: number): string | null
 }
 
 export function matrixGrid(spec: MatrixGridSpec): WebGrid {
@@ -101,6 +105,9 @@ export function matrixGrid(spec: MatrixGridSpec): WebGrid {
     height,
     tileSize: spec.tileSize,
     levels,
-    request: (level, col, row) => ({ url: spec.tileUrl(level, col, row), imageWidth: spec.tileSize, imageHeight: spec.tileSize })
+    request(level, col, row) {
+      const url = spec.tileUrl(level, col, row)
+      return url === null ? null : { url, imageWidth: spec.tileSize, imageHeight: spec.tileSize }
+    }
   }
 }

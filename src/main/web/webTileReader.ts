@@ -23,6 +23,8 @@ export class WebTileReader implements TileReader {
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
     const request = this.grid.request(level, col, row)
     const rect = tileRect(this.grid.levels[level]!, this.grid.tileSize, col, row)
+    // Outside what the layer says it has: transparent, without asking (a pyramid has no tile there, a 404).
+    if (request === null) return { width: rect.width, height: rect.height, channels: 4, data: new Uint8Array(rect.width * rect.height * 4) }
     const answer = await this.cache.fetchCached(request.url, { signal })
     const body = imageBody(request.url, answer)
     // Copied into a buffer of its own: the job crosses into a worker.

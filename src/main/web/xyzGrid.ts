@@ -3,7 +3,8 @@
  * exist at. Level 0 is `maxZoom`, so no finer tile is ever asked for (the renderer magnifies level
  * 0, as for any raster); the coarsest level is `minZoom`. When the layer's box is known, the
  * pyramid covers only the tiles of `minZoom` that meet it: a pyramid of a city from zoom 15 is a
- * few tiles at its coarsest, not 2^15 across the world, and nothing outside it is asked for.
+ * few tiles at its coarsest, not 2^15 across the world; and a finer tile that does not meet the
+ * box is transparent without a request (gdal2tiles writes no tile there: it would be a 404).
  */
 import { DEFAULT_XYZ_ZOOMS, MAX_WEB_ZOOM } from '../../shared/webLayers'
 import { type WebGrid, matrixGrid } from './webGrid'
@@ -55,7 +56,13 @@ export function xyzLayerGrid(templateUrl: string, zooms: XyzZooms = DEFAULT_XYZ_
     tileUrl: (level, col, row) => {
       const z = maxZoom - level
       const scale = 2 ** (z - minZoom)
-      return xyzTileUrl(template, z, col + range.col0 * scale, row + range.row0 * scale)
+      const x = col + range.col0 * scale
+      const y = row + range.row0 * scale
+      if (zooms.bbox84) {
+        const own = tileRangeOf(zooms.bbox84, z)
+        if (x < own.col0 || x > own.col1 || y < own.row0 || y > own.row1) return null
+      }
+      return xyzTileUrl(template, z, x, y)
     }
   })
 }

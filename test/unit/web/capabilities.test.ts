@@ -77,7 +77,7 @@ describe('WMS GetMap', () => {
   it('writes 1.3.0 EPSG:4326 boxes latitude first and 1.1.1 longitude first', () => {
     const bboxOf = (version: '1.3.0' | '1.1.1') => {
       const grid = wmsLayerGrid(wms(version), 'ortho', { crs: 'EPSG:4326' })
-      const url = new URL(grid.request(grid.levels.length - 1, 0, 0).url)
+      const url = new URL(grid.request(grid.levels.length - 1, 0, 0)!.url)
       return { bbox: url.searchParams.get('BBOX')!.split(',').map(Number), url }
     }
     const v13 = bboxOf('1.3.0')
@@ -96,7 +96,7 @@ describe('WMS GetMap', () => {
     expect(grid.geoTransform[1]).toBeCloseTo(0.14, 12)
     expect(grid.width).toBe(Math.ceil(512 / 0.14))
     const lastCol = Math.ceil(grid.width / 256) - 1
-    const edge = new URL(grid.request(0, lastCol, 0).url)
+    const edge = new URL(grid.request(0, lastCol, 0)!.url)
     expect(Number(edge.searchParams.get('WIDTH'))).toBe(grid.width - lastCol * 256)
     expect(edge.searchParams.get('LAYERS')).toBe('ortho')
     expect(edge.searchParams.get('FORMAT')).toBe('image/png')
@@ -141,8 +141,8 @@ describe('WMTS capabilities', () => {
     expect(matrixLevels(set.matrices, set.crs).map((m) => m.identifier)).toEqual(['3', '2', '1', '0'])
     const grid = wmtsLayerGrid(caps, 'ortho', {})
     expect(grid.width).toBe(8 * 256)
-    expect(grid.request(1, 2, 3).url).toBe('http://127.0.0.1:8080/xyz/2/2/3.png')
-    const kvp = new URL(wmtsLayerGrid(caps, 'ortho', { format: 'image/jpeg', style: 'infrared' }).request(0, 5, 6).url)
+    expect(grid.request(1, 2, 3)!.url).toBe('http://127.0.0.1:8080/xyz/2/2/3.png')
+    const kvp = new URL(wmtsLayerGrid(caps, 'ortho', { format: 'image/jpeg', style: 'infrared' }).request(0, 5, 6)!.url)
     expect(Object.fromEntries(kvp.searchParams)).toMatchObject({ SERVICE: 'WMTS', REQUEST: 'GetTile', LAYER: 'ortho', STYLE: 'infrared', FORMAT: 'image/jpeg', TILEMATRIXSET: 'GoogleMapsCompatible', TILEMATRIX: '3', TILECOL: '5', TILEROW: '6' })
   })
 

@@ -115,8 +115,8 @@ describe('the pyramid of an XYZ layer', () => {
     const grid = xyzLayerGrid(template, { minZoom: 3, maxZoom: 6 })
     expect(grid.levels).toHaveLength(4)
     expect(grid.geoTransform[1]).toBeCloseTo((2 * WEB_MERCATOR_HALF) / (256 * 2 ** 6), 9)
-    expect(grid.request(0, 5, 7).url).toBe('http://h/6/5/7.png')
-    expect(grid.request(3, 7, 7).url).toBe('http://h/3/7/7.png')
+    expect(grid.request(0, 5, 7)!.url).toBe('http://h/6/5/7.png')
+    expect(grid.request(3, 7, 7)!.url).toBe('http://h/3/7/7.png')
     expect(grid.levels[3]).toEqual({ width: 256 * 8, height: 256 * 8 })
   })
 
@@ -124,7 +124,7 @@ describe('the pyramid of an XYZ layer', () => {
     const grid = xyzLayerGrid(template)
     expect(grid.levels).toHaveLength(20)
     expect(grid.geoTransform[0]).toBeCloseTo(-WEB_MERCATOR_HALF, 6)
-    expect(grid.request(19, 0, 0).url).toBe('http://h/0/0/0.png')
+    expect(grid.request(19, 0, 0)!.url).toBe('http://h/0/0/0.png')
   })
 
   it('covers only the tiles of its box at minZoom, and asks for their server addresses at every zoom', () => {
@@ -136,12 +136,36 @@ describe('the pyramid of an XYZ layer', () => {
     const cols = range.col1 - range.col0 + 1
     const rows = range.row1 - range.row0 + 1
     expect(grid.levels[2]).toEqual({ width: cols * 256, height: rows * 256 })
-    expect(grid.request(2, 0, 0).url).toBe(`http://h/15/${range.col0}/${range.row0}.png`)
-    expect(grid.request(0, 1, 2).url).toBe(`http://h/17/${range.col0 * 4 + 1}/${range.row0 * 4 + 2}.png`)
+    expect(grid.request(2, 0, 0)!.url).toBe(`http://h/15/${range.col0}/${range.row0}.png`)
+    const z17 = tileRangeOf(bbox84, 17)
+    expect(grid.request(0, z17.col0 - range.col0 * 4, z17.row0 - range.row0 * 4)!.url).toBe(`http://h/17/${z17.col0}/${z17.row0}.png`)
     // The grid's corner is that tile's corner.
     const span = (2 * WEB_MERCATOR_HALF) / 2 ** 15
     expect(grid.geoTransform[0]).toBeCloseTo(-WEB_MERCATOR_HALF + range.col0 * span, 6)
     expect(grid.geoTransform[3]).toBeCloseTo(WEB_MERCATOR_HALF - range.row0 * span, 6)
+  })
+
+  it('asks for no tile of a finer zoom that misses the box (the pyramid has none there)', () => {
+    const bbox84 = [4.35686, 50.7758, 4.36376, 50.78019] as const
+    const grid = xyzLayerGrid(template, { minZoom: 15, maxZoom: 17, bbox84 })
+    const own = tileRangeOf(bbox84, 17)
+    const z15 = tileRangeOf(bbox84, 15)
+    let asked = 0
+    let empty = 0
+    const { cols, rows } = { cols: grid.levels[0]!.width / 256, rows: grid.levels[0]!.height / 256 }
+    for (let row = 0; row < rows; row++) {
+      for (let col = 0; col < cols; col++) {
+        const request = grid.request(0, col, row)
+        const x = col + z15.col0 * 4
+        const y = row + z15.row0 * 4
+        const inside = x >= own.col0 && x <= own.col1 && y >= own.row0 && y <= own.row1
+        expect(request === null).toBe(!inside)
+        if (request) asked++
+        else empty++
+      }
+    }
+    expect(asked).toBe((own.col1 - own.col0 + 1) * (own.row1 - own.row0 + 1))
+    expect(empty).toBeGreaterThan(0)
   })
 
   it('takes a tile-boundary edge without the next tile', () => {
