@@ -6,7 +6,7 @@
  * stored tiles sent as they are, tiles withdrawn while their ranges are in flight (requests
  * aborted, no byte received after), and the refusals (an HTML page, a 404, another scheme).
  */
-import { writeFileSync } from 'node:fs'
+import { renameSync, utimesSync, writeFileSync } from 'node:fs'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openRasterLocation, type RasterSource } from '../../../src/main/raster'
@@ -216,6 +216,24 @@ describe('tiles withdrawn while their ranges are in flight', () => {
     proxy.always = null
     const tile = await source.readTile(0, 1, 2)
     expect([tile.width, tile.height]).toEqual([256, 256])
+  })
+})
+
+describe('a file replaced on the server while open', () => {
+  it("fails the next read of a block not yet fetched as a changed file's (the service then reopens it), and a new open serves the new pixels", async () => {
+    const url = await cog('replaced', gdal.valueGrid(W, H, 1, 'int16', 11), ['-co', 'COMPRESS=DEFLATE'])
+    const source = await open(url)
+    const before = await source.readTile(0, 0, 0)
+    // Written beside it, then renamed over it: nginx's ETag (time and size) changes.
+    await gdal.gdalRaster(tmp.dir, 'replaced-next', gdal.valueGrid(W, H, 1, 'int16', 12), ['-of', 'COG', '-co', 'BLOCKSIZE=256', '-co', 'COMPRESS=DEFLATE'])
+    utimesSync(tmp.file('replaced-next.tif'), new Date(), new Date(Date.now() + 5000))
+    renameSync(tmp.file('replaced-next.tif'), tmp.file('replaced.tif'))
+    await expect(source.readTile(0, 3, 2)).rejects.toMatchObject({ name: 'FileChangedError' })
+    const reopened = await open(url)
+    const after = await reopened.readTile(0, 0, 0)
+    const ref = await gdal.gdalRead(`/vsicurl/${url}`, tmp.dir, ['-srcwin', '0', '0', '256', '256'])
+    expect(Array.from(after.data.subarray(0, 1000))).toEqual(Array.from(ref.data.subarray(0, 1000)))
+    expect(Array.from(after.data.subarray(0, 1000))).not.toEqual(Array.from(before.data.subarray(0, 1000)))
   })
 })
 
