@@ -146,28 +146,31 @@ export class WebLayers {
     }
   }
 
-  /** Opens web layers again from their parameters (saved, or open before the connection was lost), bottom first. */
+  /**
+   * Opens web layers again from their parameters (saved, or open before the connection was lost),
+   * one after another, bottom first: the first one sets the view's CRS as it did when it was
+   * added, and each next one is asked in it (opened all at once, whichever server answered first
+   * would set it, another at each start).
+   */
   private async reopen(list: readonly StoredWebLayer[], why: 'saved' | 'reconnected'): Promise<void> {
     if (list.length === 0) return
     const { session, viewer, bridge, messages } = this.deps
     this.reopening++
     const batch = session.beginBatch(list.length)
-    const viewCrs = viewer.viewCrs.id
-    await Promise.all(
-      list.map(async (stored, i) => {
-        // Asked in the view's CRS of now when the view has one (a file opened first), else as before.
-        const params = viewCrs ? { ...stored.params, viewCrs } : stored.params
-        try {
-          const opened = await bridge.calls['open-web-layer'](params)
-          this.place(opened, params, batch, i, stored)
-        } catch (error) {
-          session.failInBatch(batch, i)
-          const name = params.title ?? params.layer
-          const after = why === 'saved' ? 'It is no longer among the saved map layers.' : 'It is closed.'
-          messages.show(`Could not open the map layer ${name} again`, `${messageOf(error)}. ${after}`)
-        }
-      })
-    )
+    for (const [i, stored] of list.entries()) {
+      // Asked in the view's CRS of now when the view has one (a file, or the layer under it), else as before.
+      const viewCrs = viewer.viewCrs.id
+      const params = viewCrs ? { ...stored.params, viewCrs } : stored.params
+      try {
+        const opened = await bridge.calls['open-web-layer'](params)
+        this.place(opened, params, batch, i, stored)
+      } catch (error) {
+        session.failInBatch(batch, i)
+        const name = params.title ?? params.layer
+        const after = why === 'saved' ? 'It is no longer among the saved map layers.' : 'It is closed.'
+        messages.show(`Could not open the map layer ${name} again`, `${messageOf(error).replace(/\.$/, '')}. ${after}`)
+      }
+    }
     this.reopening--
     this.update()
   }

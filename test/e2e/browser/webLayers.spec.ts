@@ -1,0 +1,249 @@
+/**
+ * Issue 25 in a browser against `npm run serve`: web map layers added through "Add map layer…"
+ * from real servers — Debian's MapServer (WMS, behind fcgiwrap and nginx) and a pyramid written
+ * by GDAL's own gdal2tiles.py served by nginx (XYZ). A WMS layer draws the orthophoto MapServer
+ * serves, an XYZ layer over it draws gdal2tiles' blocks, the view's corner says both attributions
+ * and follows what is shown, the list of web layers (order, visibility, opacity) comes back after
+ * a reload, and a server whose tiles are 404 says "n tiles failed" in its row while the other
+ * layer keeps drawing.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Locator, Page } from '@playwright/test'
+import { gdalTransform, requireGdal, rgbImage } from '../../helpers/gdal'
+import { startMapServer, writeWmsData, type MapServerProcess, type WmsData } from '../../helpers/mapserver'
+import { startNginx, type NginxServer } from '../../helpers/nginx'
+import { writeXyzPyramid, type XyzPyramid } from '../../helpers/xyzPyramid'
+import { expect, shoot, test, waitForLayers, waitForReady, waitForSharp } from '../helpers'
+import type { RGB } from '../images'
+
+/** What the XYZ layer of these tests is credited with (a template states none: typed in the dialog). */
+const BLOCKS_ATTRIBUTION = '© Blocks, the Tessera tests'
+
+test.describe('web map layers, in a browser', () => {
+  let dir: string
+  let wms: WmsData
+  let pyramid: XyzPyramid
+  let mapServer: MapServerProcess
+  let nginx: NginxServer
+
+  test.beforeAll(async () => {
+    requireGdal() // CI installs gdal-bin, python3-gdal, cgi-mapserver, fcgiwrap and nginx: without them these fail with the reason, never skip
+    dir = mkdtempSync(join(tmpdir(), 'tessera-web-layers-'))
+    chmodSync(dir, 0o755) // as root, MapServer and nginx run as nobody: they go through it
+    mkdirSync(join(dir, 'wms'))
+    mkdirSync(join(dir, 'tiles'))
+    wms = await writeWmsData(join(dir, 'wms'))
+    pyramid = await writeXyzPyramid(join(dir, 'tiles'))
+    mapServer = await startMapServer(wms)
+    nginx = await startNginx(dir, { locations: [mapServer.location('/wms')] })
+  })
+
+  test.afterAll(async () => {
+    await nginx?.stop()
+    await mapServer?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  const wmsUrl = (): string => nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities')
+  const xyzUrl = (): string => nginx.url('/tiles/xyz/{z}/{x}/{y}.png')
+
+  test('a WMS layer and an XYZ layer added through the dialog draw, credit their providers, and come back after a reload', async ({ viewer }) => {
+    // The WMS: its layers listed with title, name and CRSs; the orthophoto added.
+    await viewer.getByTestId('toolbar-add-map-layer').click()
+    const dialog = viewer.getByTestId('add-map-layer')
+    await expect(dialog).toBeVisible()
+    await dialog.getByTestId('add-map-layer-url').fill(wmsUrl())
+    await dialog.getByTestId('add-map-layer-load').click()
+    // The mapfile's named root layer (every layer drawn together), then its two layers.
+    await expect(dialog.getByTestId('add-map-layer-item')).toHaveCount(3)
+    expect(await dialog.getByTestId('add-map-layer-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-name')))).toEqual(['tessera', 'ortho', 'dem'])
+    const orthoItem = dialog.locator('[data-testid="add-map-layer-item"][data-name="ortho"]')
+    await expect(orthoItem).toContainText('Orthophoto')
+    await expect(orthoItem).toContainText('EPSG:31370')
+    await orthoItem.click()
+    await dialog.getByTestId('add-map-layer-add').click()
+    await expect(dialog).toBeHidden()
+    await waitForLayers(viewer, 1)
+    const wmsRow = viewer.getByTestId('layer').filter({ has: viewer.getByTestId('layer-service').filter({ hasText: 'WMS' }) })
+    await expect(wmsRow).toHaveCount(1)
+    await waitForSharp(viewer)
+    await expect(wmsRow.getByTestId('layer-status')).toBeHidden() // every tile in: nothing more to say
+    await expectOrthoAtCentre(viewer, wms, 'the WMS orthophoto at the centre of the view')
+
+    // The XYZ pyramid over it, credited as typed; the view stays on the orthophoto, not the planet.
+    await addXyz(viewer, xyzUrl(), BLOCKS_ATTRIBUTION)
+    await waitForLayers(viewer, 2)
+    const xyzRow = viewer.getByTestId('layer').first()
+    await expect(xyzRow.getByTestId('layer-service')).toHaveText('XYZ')
+    const wmsAttribution = await infoValue(wmsRow, 'Attribution')
+    expect(wmsAttribution).toMatch(/Orthophoto \(c\) a test survey|Test data \(c\) Tessera/) // the mapfile's, as the host read it
+    await expectAttribution(viewer, [BLOCKS_ATTRIBUTION, wmsAttribution])
+    await expectBlocks(viewer, pyramid, 'the XYZ blocks over the orthophoto')
+
+    // Hidden, the WMS leaves the corner; its opacity is set.
+    await wmsRow.locator('.layer-opacity').fill('0.5')
+    await wmsRow.locator('.layer-visible').uncheck()
+    await expectAttribution(viewer, [BLOCKS_ATTRIBUTION])
+
+    // After a reload: the same layers in the same order, the WMS hidden at half opacity, the blocks drawn.
+    await viewer.reload()
+    await waitForReady(viewer)
+    await waitForLayers(viewer, 2)
+    await expect(viewer.getByTestId('layer-service')).toHaveText(['XYZ', 'WMS'])
+    await expect(wmsRow.locator('.layer-visible')).not.toBeChecked()
+    await expect(wmsRow.locator('.layer-opacity')).toHaveValue('0.5')
+    await expectAttribution(viewer, [BLOCKS_ATTRIBUTION])
+    await expectBlocks(viewer, pyramid, 'the XYZ blocks after a reload')
+    await wmsRow.locator('.layer-visible').check()
+    await expectAttribution(viewer, [BLOCKS_ATTRIBUTION, wmsAttribution])
+  })
+
+  test('an XYZ server whose tiles are 404 says so in its row, and the WMS layer under it keeps drawing', async ({ viewer }) => {
+    await viewer.getByTestId('toolbar-add-map-layer').click()
+    const dialog = viewer.getByTestId('add-map-layer')
+    await dialog.getByTestId('add-map-layer-url').fill(wmsUrl())
+    await dialog.getByTestId('add-map-layer-load').click()
+    await dialog.locator('[data-testid="add-map-layer-item"][data-name="ortho"]').click()
+    await dialog.getByTestId('add-map-layer-add').click()
+    await waitForLayers(viewer, 1)
+    await waitForSharp(viewer)
+
+    await addXyz(viewer, nginx.url('/tiles/missing/{z}/{x}/{y}.png'), '')
+    await waitForLayers(viewer, 2)
+    const failing = viewer.getByTestId('layer').first()
+    await expect(failing.getByTestId('layer-service')).toHaveText('XYZ')
+    await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*404/)
+    expect(Number((await failing.getByTestId('layer-status').textContent())!.split(' ')[0])).toBeGreaterThan(0)
+
+    // The WMS draws the ground the view moves to (still on the orthophoto), through the failing layer above it.
+    const view = await worldView(viewer)
+    await setWorldView(viewer, { centerX: view.centerX + view.width / 8 / view.zoom, centerY: view.centerY + view.height / 8 / view.zoom, zoom: view.zoom * 2 })
+    await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 60_000, message: 'the WMS orthophoto drawn at the new centre' }).toBe(null)
+    await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*404/)
+  })
+})
+
+/** Adds an XYZ template through the dialog, credited with `attribution` (its one layer is picked at once). */
+async function addXyz(page: Page, url: string, attribution: string): Promise<void> {
+  await page.getByTestId('toolbar-add-map-layer').click()
+  const dialog = page.getByTestId('add-map-layer')
+  await dialog.getByTestId('add-map-layer-url').fill(url)
+  await dialog.getByTestId('add-map-layer-load').click()
+  await expect(dialog.getByTestId('add-map-layer-item')).toHaveCount(1)
+  await expect(dialog.getByTestId('add-map-layer-item')).toHaveAttribute('aria-selected', 'true')
+  await dialog.getByTestId('add-map-layer-attribution').fill(attribution)
+  await dialog.getByTestId('add-map-layer-add').click()
+  await expect(dialog).toBeHidden()
+}
+
+/** The lines of the attribution in the view's corner, the top layer's first (none: it is hidden). */
+async function expectAttribution(page: Page, lines: string[]): Promise<void> {
+  const corner = page.getByTestId('attribution')
+  if (lines.length === 0) return void (await expect(corner).toBeHidden())
+  await expect(corner).toBeVisible()
+  await expect(corner.locator('.map-attribution-line')).toHaveText(lines)
+}
+
+/** A value of a layer's Info table. */
+async function infoValue(row: Locator, label: string): Promise<string> {
+  const value = await row.locator('.info-table dt').filter({ hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]').textContent()
+  if (value === null) throw new Error(`Expected an ${label} row in the layer's info but found none`)
+  return value
+}
+
+/** The view's CRS as the status bar holds it ("EPSG:31370"). */
+async function viewCrs(page: Page): Promise<string> {
+  const value = await page.getByTestId('status-crs').inputValue()
+  return /^\d+$/.test(value) ? `EPSG:${value}` : value
+}
+
+/** The page's diagnostics used here: the camera in world units (map X, −map Y), and a map point's place on screen. */
+interface WorldDiagnostics {
+  __tesseraDiagnostics: {
+    worldView(): WorldView
+    setWorldView(view: { centerX: number; centerY: number; zoom: number }): void
+    mapToScreen(x: number, y: number): { x: number; y: number }
+  }
+}
+interface WorldView {
+  centerX: number
+  centerY: number
+  zoom: number
+  width: number
+  height: number
+}
+
+function worldView(page: Page): Promise<WorldView> {
+  return page.evaluate(() => (globalThis as unknown as WorldDiagnostics).__tesseraDiagnostics.worldView())
+}
+
+function setWorldView(page: Page, view: { centerX: number; centerY: number; zoom: number }): Promise<void> {
+  return page.evaluate((v) => (globalThis as unknown as WorldDiagnostics).__tesseraDiagnostics.setWorldView(v), view)
+}
+
+/** Where map points of the view's CRS are on the screen now. */
+function mapToScreen(page: Page, points: Array<[number, number]>): Promise<Array<{ x: number; y: number }>> {
+  return page.evaluate((ps) => ps.map(([x, y]) => (globalThis as unknown as WorldDiagnostics).__tesseraDiagnostics.mapToScreen(x, y)), points)
+}
+
+/** The orthophoto's colour at a point of EPSG:31370 (its own pixels: 1 m from 150000, 170000). */
+function orthoColour(wms: WmsData, x: number, y: number): RGB {
+  const [width, height] = wms.orthoSize
+  const image = rgbImage(width, height)
+  const t = wms.orthoTransform
+  const px = Math.floor((x - t[0]) / t[1])
+  const py = Math.floor((y - t[3]) / t[5])
+  if (px < 0 || py < 0 || px >= width || py >= height) throw new Error(`Expected a point on the orthophoto but ${x}, ${y} is off it`)
+  const plane = width * height
+  const i = py * width + px
+  const data = image.data as Uint8Array
+  return [data[i]!, data[plane + i]!, data[2 * plane + i]!]
+}
+
+/** Null when the screen's centre shows the orthophoto's colour there (within a resampling's rounding), else what it shows. */
+async function orthoOffAtCentre(page: Page, wms: WmsData): Promise<string | null> {
+  const view = await worldView(page)
+  const shot = await shoot(page, 'web-layers-ortho')
+  const crs = await viewCrs(page)
+  const [[x, y]] = await gdalTransform(['-s_srs', crs, '-t_srs', 'EPSG:31370'], [[view.centerX, -view.centerY]])
+  const expected = orthoColour(wms, x!, y!)
+  const actual = shot.at(view.width / 2, view.height / 2)
+  return actual.some((v, i) => Math.abs(v - expected[i]!) > 12) ? `screen ${actual.join(',')} vs orthophoto ${expected.join(',')} in ${crs}` : null
+}
+
+async function expectOrthoAtCentre(page: Page, wms: WmsData, where: string): Promise<void> {
+  expect(await orthoOffAtCentre(page, wms), where).toBe(null)
+}
+
+/**
+ * Moves the view over the gdal2tiles picture (the XYZ layer's only tiles) at about a screen pixel
+ * per source pixel, and waits until the centre of every block of the middle row shows the
+ * picture's colour there. Not "sharp": gdal2tiles writes only the tiles over its picture, and the
+ * others, asked for around it, fail (404) as they should.
+ */
+async function expectBlocks(page: Page, pyramid: XyzPyramid, where: string): Promise<void> {
+  const crs = await viewCrs(page)
+  const row = Math.floor(pyramid.blocks / 2)
+  const centres = Array.from({ length: pyramid.blocks }, (_v, i) => pyramid.centreOf(i, row))
+  const corners: Array<[number, number]> = [
+    [pyramid.transform[0], pyramid.transform[3]],
+    [pyramid.transform[0] + pyramid.width * pyramid.transform[1], pyramid.transform[3] + pyramid.height * pyramid.transform[5]]
+  ]
+  const inView = await gdalTransform(['-s_srs', 'EPSG:3857', '-t_srs', crs], [...corners, ...centres])
+  const [a, b] = inView
+  const view = await worldView(page)
+  const zoom = 0.9 * Math.min(view.width / Math.abs(b![0] - a![0]), view.height / Math.abs(b![1] - a![1]))
+  await setWorldView(page, { centerX: (a![0] + b![0]) / 2, centerY: -(a![1] + b![1]) / 2, zoom })
+  const blocksOff = async (): Promise<string[]> => {
+    const shot = await shoot(page, 'web-layers-blocks')
+    const onScreen = await mapToScreen(page, inView.slice(2))
+    return onScreen.flatMap((at, i) => {
+      const actual = shot.at(at.x, at.y)
+      const expected = pyramid.colourOf(i, row)
+      return actual.some((v, c) => Math.abs(v - expected[c]!) > 8) ? [`block ${i}, ${row} at ${Math.round(at.x)}, ${Math.round(at.y)}: screen ${actual.join(',')} vs picture ${expected.join(',')}`] : []
+    })
+  }
+  await expect.poll(blocksOff, { timeout: 90_000, intervals: [250, 500, 1000], message: `${where} (view in ${crs})` }).toEqual([])
+}
