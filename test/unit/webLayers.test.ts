@@ -8,6 +8,7 @@ import { shortcutFor } from '../../src/renderer/ui/shortcuts'
 import type { WebCapabilities, WebLayerChoice } from '../../src/shared/webLayers'
 import { validateClientMessage } from '../../src/shared/validate'
 import { fitTargets } from '../../src/renderer/view/map/extent'
+import { withoutTileKey } from '../../src/renderer/session/tileErrors'
 
 const wms: StoredWebLayer = {
   params: { service: 'wms', url: 'http://127.0.0.1:8080/wms?map=ortho', layer: 'ortho', format: 'image/png', viewCrs: 'EPSG:2154', title: 'Orthophoto' },
@@ -307,5 +308,12 @@ describe('fitTargets with web map layers', () => {
 
   it('fits the world of an XYZ layer shown alone', () => {
     expect(fitTargets([layer('osm', web('xyz')), layer('dem', { georeference }, false)])).toEqual(['osm'])
+  })
+})
+
+describe('a web tile’s error as its row says it', () => {
+  it('keeps a host named tile.… whole', () => {
+    const message = 'Cannot read tile r7/17/3/3 of XYZ layer https://tile.openstreetmap.org/{z}/{x}/{y}.png: cannot resolve host tile.openstreetmap.org (ENOTFOUND)'
+    expect(withoutTileKey(message, 'r7/17/3/3')).toBe('Cannot read tile of XYZ layer https://tile.openstreetmap.org/{z}/{x}/{y}.png: cannot resolve host tile.openstreetmap.org (ENOTFOUND)')
   })
 })
