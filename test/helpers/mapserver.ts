@@ -51,13 +51,26 @@ export async function writeWmsData(dir: string): Promise<WmsData> {
   let demMax = 0
   for (const v of demGrid.data as Int16Array) if (v !== -32768) demMax = Math.max(demMax, v)
   const mapfile = join(dir, 'tessera.map')
-  writeFileSync(mapfile, mapfileText(ortho, dem, demMax))
+  writeFileSync(mapfile, mapfileText(ortho, dem, demMax, null))
   const config = join(dir, 'mapserver.conf')
   writeFileSync(config, `CONFIG\n  ENV\n    MS_MAP_PATTERN "^${dir}/"\n    MS_MAPFILE "${mapfile}"\n  END\nEND\n`)
   return { dir, ortho, orthoTransform, orthoSize, dem, demTransform, demMax, mapfile, config }
 }
 
-function mapfileText(ortho: string, dem: string, demMax: number): string {
+/**
+ * Writes another mapfile of the same data, `<dir>/<name>.map`, whose capabilities give
+ * `onlineResource` as the URL of GetMap (MapServer writes its own host and port there otherwise,
+ * and a client follows it: a proxy in front of nginx would be bypassed). Ask for it with
+ * `?map=<the path returned>` (MS_MAP_PATTERN allows the data's folder); mapserv reads it at each
+ * request, so it may be written after the servers started.
+ */
+export function writeMapfile(data: WmsData, name: string, options: { onlineResource: string }): string {
+  const path = join(data.dir, `${name}.map`)
+  writeFileSync(path, mapfileText(data.ortho, data.dem, data.demMax, options.onlineResource))
+  return path
+}
+
+function mapfileText(ortho: string, dem: string, demMax: number, onlineResource: string | null): string {
   return `MAP
   NAME "tessera"
   EXTENT 150000 169616 150512 170000
@@ -68,7 +81,8 @@ function mapfileText(ortho: string, dem: string, demMax: number): string {
       "wms_title" "Tessera test WMS"
       "wms_srs" "EPSG:31370 EPSG:3857 EPSG:4326"
       "wms_enable_request" "*"
-      "wms_attribution_title" "Test data (c) Tessera"
+      "wms_attribution_title" "Test data (c) Tessera"${onlineResource ? `
+      "wms_onlineresource" "${onlineResource}"` : ''}
     END
   END
   OUTPUTFORMAT NAME "png" DRIVER "AGG/PNG" MIMETYPE "image/png" IMAGEMODE RGBA EXTENSION "png" END

@@ -2,9 +2,10 @@
  * A tile pyramid written by GDAL's own `gdal2tiles.py` for the tests of XYZ, TMS and WMTS layers
  * (issue 25): a picture of 8 × 8 coloured blocks in EPSG:3857 near Brussels, tiled at zooms
  * `minZoom`…`maxZoom` with nearest-neighbour resampling (a block's centre keeps its exact colour)
- * in the XYZ layout (`xyz/`) and the TMS one (`tms/`), plus a WMTS capabilities document
- * (`wmts/WMTSCapabilities.xml`, GoogleMapsCompatible, REST template relative to it) for the XYZ
- * tiles. Serve `dir` with `nginx.ts`. No test-runner imports.
+ * in the XYZ layout (`xyz/`) and the TMS one (`tms/`, with the `tilemapresource.xml` gdal2tiles
+ * writes), plus a WMTS capabilities document (`wmts/WMTSCapabilities.xml`, GoogleMapsCompatible,
+ * REST template relative to it) and a TileJSON document (`xyz/tiles.json`, zooms and bounds) for the
+ * XYZ tiles. Serve `dir` with `nginx.ts`. No test-runner imports.
  */
 import { execFile } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -64,6 +65,7 @@ export async function writeXyzPyramid(dir: string, minZoom = 15, maxZoom = 17): 
   }
   mkdirSync(join(dir, 'wmts'), { recursive: true })
   writeFileSync(join(dir, 'wmts', 'WMTSCapabilities.xml'), wmtsDocument(maxZoom))
+  writeFileSync(join(dir, 'xyz', 'tiles.json'), tileJson(transform, width, height, minZoom, maxZoom))
   return {
     dir,
     minZoom,
@@ -76,6 +78,15 @@ export async function writeXyzPyramid(dir: string, minZoom = 15, maxZoom = 17): 
     colourOf: blockColour,
     centreOf: (i, j) => [transform[0] + (i + 0.5) * blockPixels * transform[1], transform[3] + (j + 0.5) * blockPixels * transform[5]]
   }
+}
+
+/** A TileJSON 3.0.0 document for the XYZ tiles: a template relative to it, the zooms written, the picture's box in WGS 84. */
+function tileJson(transform: GeoTransform, width: number, height: number, minZoom: number, maxZoom: number): string {
+  const half = Math.PI * 6378137
+  const lon = (x: number): number => (x / half) * 180
+  const lat = (y: number): number => (Math.atan(Math.sinh((y / half) * Math.PI)) * 180) / Math.PI
+  const bounds = [lon(transform[0]), lat(transform[3] + height * transform[5]), lon(transform[0] + width * transform[1]), lat(transform[3])]
+  return JSON.stringify({ tilejson: '3.0.0', name: 'Blocks', tiles: ['{z}/{x}/{y}.png'], minzoom: minZoom, maxzoom: maxZoom, bounds, attribution: '&copy; <b>the Tessera tests</b>' })
 }
 
 /** A WMTS document for the XYZ tiles: GoogleMapsCompatible matrices 0…maxZoom, a REST template relative to the document. */

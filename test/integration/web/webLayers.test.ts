@@ -17,6 +17,8 @@ import { WebTileReader } from '../../../src/main/web/webTileReader'
 import { startFaultProxy } from '../../helpers/faultProxy'
 import { openWebLayer } from '../../../src/main/web/openWebLayer'
 import { TileCache } from '../../../src/main/web/tileCache'
+import proj4 from 'proj4'
+import { levelForZoom, tileGrid } from '../../../src/shared/tiles'
 import { gdal, readEnvi, requireGdal } from '../../helpers/gdal'
 import { type MapServerProcess, type WmsData, startMapServer, writeWmsData } from '../../helpers/mapserver'
 import { type NginxServer, startNginx } from '../../helpers/nginx'
@@ -80,38 +82,69 @@ describe('WMS: MapServer', () => {
     expect(caps.attribution).toBe('Test data (c) Tessera')
   })
 
+  /**
+   * Tile (col, row) of `level` compared with `gdalwarp -r near` of the orthophoto onto the tile's
+   * own grid in the layer's CRS (`-t_srs`): mean |Δ| over the RGB of the pixels the server drew;
+   * `shifted`, the same with GDAL's picture one pixel to the east (what a half-pixel misplacement
+   * would give), so that the bound is seen to be able to fail.
+   */
+  async function meanDeltaFromGdalwarp(raster: Raster, level: number, col: number, row: number, name: string): Promise<{ mean: number; shifted: number; pixels: number }> {
+    const { georeference } = raster.info
+    const [gx, size, , gy] = georeference!.geoTransform
+    const px = size * 2 ** level
+    const tile = await raster.readTile(level, col, row)
+    const minX = gx + col * 256 * px
+    const maxY = gy - row * 256 * px
+    const out = join(dir, `${name}.envi`)
+    const box = [minX, maxY - tile.height * px, minX + tile.width * px, maxY].map(String)
+    await gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-t_srs', georeference!.crs!.id, '-te', ...box, '-ts', String(tile.width), String(tile.height), '-of', 'ENVI', data.ortho, out])
+    const warped = readEnvi(out)
+    const plane = warped.width * warped.height
+    const delta = (shift: number): { mean: number; count: number } => {
+      let sum = 0
+      let count = 0
+      for (let y = 0; y < tile.height; y++) {
+        for (let x = 0; x + shift < tile.width; x++) {
+          if (tile.data[(y * tile.width + x) * 4 + 3] === 0) continue
+          for (let b = 0; b < 3; b++) {
+            sum += Math.abs(tile.data[(y * tile.width + x) * 4 + b]! - (warped.data[b * plane + y * warped.width + x + shift] as number))
+            count++
+          }
+        }
+      }
+      return { mean: sum / count, count }
+    }
+    const { mean, count } = delta(0)
+    return { mean, shifted: delta(1).mean, pixels: count / 3 }
+  }
+
   it('serves tiles equal to gdalwarp of the same source onto the same grid (mean |Δ| stated)', async () => {
     const raster = await open({ service: 'wms', url: nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:31370', format: 'image/png' })
     const { info } = raster
     expect(info.georeference!.crs!.id).toBe('EPSG:31370')
     expect(info.source).toEqual({ kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'ortho', attribution: 'Orthophoto (c) a test survey' })
     // Level 3: 1.12 m pixels, near the source's 1 m; tile (1, 0).
-    const level = 3
-    const [gx, size, , gy] = info.georeference!.geoTransform
-    const px = size * 2 ** level
-    const tile = await raster.readTile(level, 1, 0)
-    const minX = gx + 256 * px
-    const maxY = gy
-    const out = join(dir, 'warp.envi')
-    await gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-te', String(minX), String(maxY - tile.height * px), String(minX + tile.width * px), String(maxY), '-ts', String(tile.width), String(tile.height), '-of', 'ENVI', data.ortho, out])
-    const warped = readEnvi(out)
-    let sum = 0
-    let count = 0
-    const plane = warped.width * warped.height
-    for (let y = 0; y < tile.height; y++) {
-      for (let x = 0; x < tile.width; x++) {
-        if (tile.data[(y * tile.width + x) * 4 + 3] === 0) continue
-        for (let b = 0; b < 3; b++) {
-          sum += Math.abs(tile.data[(y * tile.width + x) * 4 + b]! - (warped.data[b * plane + y * warped.width + x] as number))
-          count++
-        }
-      }
-    }
-    const mean = sum / count
-    console.log(`[web] WMS tile vs gdalwarp -r near: mean |Δ| ${mean.toFixed(3)} over ${count / 3} pixels`)
+    const { mean, shifted, pixels } = await meanDeltaFromGdalwarp(raster, 3, 1, 0, 'warp31370')
+    console.log(`[web] WMS tile (EPSG:31370, its own CRS) vs gdalwarp -r near: mean |Δ| ${mean.toFixed(3)} over ${pixels} pixels (${shifted.toFixed(3)} one pixel off)`)
     // The source changes by < 0.5 level per pixel: a nearest-neighbour pick one pixel off differs by under 1.
-    expect(count).toBeGreaterThan(10_000)
+    expect(pixels).toBeGreaterThan(10_000)
     expect(mean).toBeLessThan(1)
+  })
+
+  it('serves tiles asked in EPSG:3857 equal to gdalwarp -t_srs EPSG:3857 of the same source onto the same grid (mean |Δ| stated)', async () => {
+    const raster = await open({ service: 'wms', url: nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:3857', format: 'image/png' })
+    expect(raster.info.georeference!.crs!.id).toBe('EPSG:3857')
+    // Level 3: 1.12 m Web Mercator pixels, 0.71 m on the ground at 50.8° N (the source's 1 m pixels are 1.58 m
+    // of Web Mercator there); tile (1, 1), inside the reprojected orthophoto.
+    const { mean, shifted, pixels } = await meanDeltaFromGdalwarp(raster, 3, 1, 1, 'warp3857')
+    console.log(`[web] WMS tile (EPSG:3857, reprojected by MapServer) vs gdalwarp -t_srs EPSG:3857 -r near: mean |Δ| ${mean.toFixed(3)} over ${pixels} pixels (${shifted.toFixed(3)} one pixel off)`)
+    expect(pixels).toBeGreaterThan(10_000)
+    // Both pick the source pixel nearest each target pixel's centre through PROJ (measured: 0.000,
+    // every pixel the same). The bound leaves room for an approximated transform moving a pick by
+    // one source pixel here and there; a grid one pixel off (`shifted`, 0.23: the target pixels are
+    // 0.71 m on the ground, finer than the source's 1 m) does not pass it.
+    expect(mean).toBeLessThan(0.1)
+    expect(shifted).toBeGreaterThan(0.1)
   })
 
   it('gives the same pixels in 1.3.0 and 1.1.1 with EPSG:4326 (axis order)', async () => {
@@ -225,17 +258,76 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
   it.each([
     ['XYZ', () => ({ service: 'xyz' as const, url: nginx.url('/xyz/{z}/{x}/{y}.png'), layer: nginx.url('/xyz/{z}/{x}/{y}.png') })],
     ['TMS', () => ({ service: 'xyz' as const, url: nginx.url('/tms/{z}/{x}/{-y}.png'), layer: nginx.url('/tms/{z}/{x}/{-y}.png') })],
-    ['WMTS', () => ({ service: 'wmts' as const, url: nginx.url('/wmts/WMTSCapabilities.xml'), layer: 'blocks' })]
+    ['WMTS', () => ({ service: 'wmts' as const, url: nginx.url('/wmts/WMTSCapabilities.xml'), layer: 'blocks' })],
+    ['TMS tile map', () => ({ service: 'xyz' as const, url: nginx.url('/tms/tilemapresource.xml'), layer: nginx.url('/tms/tilemapresource.xml') })],
+    ['TileJSON', () => ({ service: 'xyz' as const, url: nginx.url('/xyz/tiles.json'), layer: nginx.url('/xyz/tiles.json') })]
   ])('%s tiles sit on the ground: every block centre has its colour, the block edge within a pixel', async (name, request) => {
     const raster = await open(request())
     expect(raster.info.georeference!.crs!.id).toBe('EPSG:3857')
-    // XYZ level 0 is zoom 19; WMTS's is its finest matrix, 17.
-    const level = name === 'WMTS' ? 0 : 19 - pyramid.maxZoom
+    // A bare template's level 0 is zoom 19; WMTS's is its finest matrix, and a document's its maxZoom: 17.
+    const level = name === 'XYZ' || name === 'TMS' ? 19 - pyramid.maxZoom : 0
     const worst = await groundPoints(raster, level)
     const edge = await edgeError(raster, level)
     console.log(`[web] ${name}: worst colour error at 64 block centres ${worst}; block edge found ${edge.toFixed(2)} px from its place (zoom ${pyramid.maxZoom})`)
     expect(worst).toBe(0)
     expect(edge).toBeLessThanOrEqual(1)
+  })
+
+  it.each([
+    ['a TMS tilemapresource.xml (gdal2tiles wrote it)', '/tms/tilemapresource.xml', 'blocks.tif', undefined],
+    ['a TileJSON', '/xyz/tiles.json', 'Blocks', '© the Tessera tests']
+  ])('reads the zooms of %s: web-capabilities answers XYZ with the zooms the pyramid has', async (_name, path, title, attribution) => {
+    const caps = await readWebCapabilities(nginx.url(path), freshCache())
+    expect(caps).toMatchObject({ service: 'xyz', title, layers: [{ name: nginx.url(path), title, crs: ['EPSG:3857'], minZoom: pyramid.minZoom, maxZoom: pyramid.maxZoom }] })
+    expect(caps.attribution).toBe(attribution)
+    // The block picture's box, its corners taken to WGS 84 by PROJ (proj4js).
+    const toLonLat = proj4('EPSG:3857', 'EPSG:4326')
+    const [west, north] = toLonLat.forward([pyramid.transform[0], pyramid.transform[3]])
+    const [east, south] = toLonLat.forward([pyramid.transform[0] + pyramid.width * pyramid.transform[1], pyramid.transform[3] + pyramid.height * pyramid.transform[5]])
+    caps.layers[0]!.bbox84!.forEach((value, i) => expect(value).toBeCloseTo([west, south, east, north][i]!, 5))
+  })
+
+  it.each([
+    ['the TMS tile map', '/tms/tilemapresource.xml', '/tms/', {}],
+    ['the TileJSON', '/xyz/tiles.json', '/xyz/', {}],
+    ['the template told its zooms (open-web-layer minZoom/maxZoom)', '/xyz/{z}/{x}/{y}.png', '/xyz/', { minZoom: 15, maxZoom: 17 }]
+  ])('zooming in past the finest zoom, and out past the coarsest, of %s asks for no tile the pyramid lacks: no 404', async (_name, path, prefix, zooms) => {
+    const url = nginx.url(path)
+    const raster = await open({ service: 'xyz', url, layer: url, ...zooms })
+    const { levels, tileSize } = raster.info
+    expect(levels).toHaveLength(pyramid.maxZoom - pyramid.minZoom + 1)
+    // The renderer's level for a view at 1, 2, 8 and 64 screen pixels per level-0 pixel is level 0, zoom 17,
+    // magnified; at 1/64 (the whole country on screen) the coarsest, zoom 15.
+    for (const zoom of [1, 2, 8, 64]) expect(levelForZoom(zoom, levels.length)).toBe(0)
+    expect(levelForZoom(1 / 64, levels.length)).toBe(levels.length - 1)
+    // Every tile any view can ask for, at every level.
+    nginx.clearAccessLog()
+    const [x, y] = pyramid.centreOf(4, 4)
+    const [ox, size, , oy] = raster.info.georeference!.geoTransform
+    let tiles = 0
+    for (let level = 0; level < levels.length; level++) {
+      const { cols, rows } = tileGrid(levels[level]!, tileSize)
+      // A world grid (a bare template knows no box): the tile at the picture's centre; it has tiles
+      // around the picture that gdal2tiles never wrote (404s of another cause than zooms).
+      const px = size * 2 ** level
+      const cx = Math.floor((x - ox) / px / tileSize)
+      const cy = Math.floor((oy - y) / px / tileSize)
+      const bounded = cols * rows <= 64
+      for (let row = bounded ? 0 : cy; row <= (bounded ? rows - 1 : cy); row++) {
+        for (let col = bounded ? 0 : cx; col <= (bounded ? cols - 1 : cx); col++) {
+          const tile = await raster.readTile(level, col, row)
+          expect(tile.width).toBe(256)
+          tiles++
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100))
+    const log = nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix))
+    const zoomsAsked = new Set(log.map((entry) => Number(entry.uri.slice(prefix.length).split('/')[0])))
+    console.log(`[web] ${_name}: ${tiles} tiles read over zooms ${[...zoomsAsked].sort().join(', ')}, ${log.length} requests, statuses ${[...new Set(log.map((e) => e.status))].join(', ')}`)
+    expect(log.length).toBeGreaterThan(0)
+    expect([...zoomsAsked].every((z) => z >= pyramid.minZoom && z <= pyramid.maxZoom)).toBe(true)
+    expect(log.filter((entry) => entry.status !== 200)).toEqual([])
   })
 
   it('says a missing tile is HTTP 404, naming its URL', async () => {
