@@ -1,0 +1,172 @@
+/**
+ * Web layers under faults (issue 25), against MapServer's WMS behind fcgiwrap and nginx with the
+ * fault proxy in front. MapServer writes the GetMap address of its capabilities itself, and a
+ * client follows it (as QGIS does), so each proxy gets a mapfile of its own whose
+ * `wms_onlineresource` is the proxy: capabilities and GetMaps both go through it. The other layer
+ * of each test is the same server's DEM asked at nginx directly.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createDecodePool, type DecodePool } from '../../../src/main/raster/decodePools'
+import type { Raster } from '../../../src/main/raster/Raster'
+import { fetchServiceDocument } from '../../../src/main/web/capabilities'
+import { openWebLayer } from '../../../src/main/web/openWebLayer'
+import { TileCache } from '../../../src/main/web/tileCache'
+import { type FaultProxy, startFaultProxy } from '../../helpers/faultProxy'
+import { requireGdal } from '../../helpers/gdal'
+import { type MapServerProcess, type WmsData, startMapServer, writeMapfile, writeWmsData } from '../../helpers/mapserver'
+import { type NginxServer, startNginx } from '../../helpers/nginx'
+
+let dir: string
+let data: WmsData
+let mapserver: MapServerProcess
+let nginx: NginxServer
+let pool: DecodePool
+let cacheDir: string
+const opened: Raster[] = []
+const proxies: FaultProxy[] = []
+
+beforeAll(async () => {
+  requireGdal()
+  dir = mkdtempSync(join(tmpdir(), 'tessera-web-faults-'))
+  data = await writeWmsData(dir)
+  mapserver = await startMapServer(data)
+  nginx = await startNginx(dir, { locations: [mapserver.location('/wms')] })
+  pool = createDecodePool({ size: 1 })
+  cacheDir = mkdtempSync(join(tmpdir(), 'tessera-web-faults-cache-'))
+}, 120_000)
+
+afterEach(async () => {
+  await Promise.all(proxies.splice(0).map((proxy) => proxy.close()))
+})
+
+afterAll(async () => {
+  await Promise.all(opened.map((raster) => raster.close()))
+  await nginx?.stop()
+  await mapserver?.stop()
+  await pool?.close()
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(cacheDir, { recursive: true, force: true })
+})
+
+let count = 0
+const freshCache = (): TileCache => new TileCache({ dir: join(cacheDir, String(++count)), maxBytes: 64 * 1024 * 1024 })
+
+async function open(request: Parameters<typeof openWebLayer>[0]): Promise<Raster> {
+  const raster = await openWebLayer(request, freshCache(), pool)
+  opened.push(raster)
+  return raster
+}
+
+/** A proxy in front of nginx and the capabilities URL of a mapfile that names the proxy as its GetMap address. */
+async function proxiedWms(): Promise<{ proxy: FaultProxy; url: string }> {
+  const proxy = await startFaultProxy(nginx.port)
+  proxies.push(proxy)
+  const name = `proxied${++count}`
+  const mapfile = join(dir, `${name}.map`)
+  expect(writeMapfile(data, name, { onlineResource: proxy.url(`/wms?map=${mapfile}&`) })).toBe(mapfile)
+  return { proxy, url: proxy.url(`/wms?map=${mapfile}`) }
+}
+
+/** The orthophoto through `url`, and the DEM at nginx directly (the other layer), both in EPSG:31370. */
+async function twoLayers(url: string): Promise<{ ortho: Raster; dem: Raster }> {
+  const [ortho, dem] = await Promise.all([
+    open({ service: 'wms', url, layer: 'ortho', viewCrs: 'EPSG:31370', format: 'image/png' }),
+    open({ service: 'wms', url: nginx.url('/wms'), layer: 'dem', viewCrs: 'EPSG:31370', format: 'image/png' })
+  ])
+  return { ortho, dem }
+}
+
+const getMaps = (proxy: FaultProxy): number => proxy.requests.filter((r) => /REQUEST=GetMap/i.test(r.url)).length
+
+/** Settles `promise` and says whether it had settled when `check` ran (so an ordering, not a time, is asserted). */
+function tracked<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let done = false
+  const watched = promise.finally(() => (done = true))
+  watched.catch(() => undefined)
+  return { promise: watched, settled: () => done }
+}
+
+describe('WMS through the fault proxy', () => {
+  it("asks GetMap at the capabilities' own address, the proxy", async () => {
+    const { proxy, url } = await proxiedWms()
+    const document = await fetchServiceDocument(url, freshCache())
+    if (document.service !== 'wms') throw new Error('expected a WMS')
+    expect(document.wms.getMapUrl.startsWith(proxy.url('/wms?map='))).toBe(true)
+    const { ortho } = await twoLayers(url)
+    const tile = await ortho.readTile(ortho.info.levels.length - 1, 0, 0)
+    expect(tile.width).toBeGreaterThan(0)
+    expect(getMaps(proxy)).toBe(1)
+  })
+
+  it('sends at most 6 GetMaps at once to one host, answers them all, and holds no other host back', { timeout: 30_000 }, async () => {
+    const { proxy, url } = await proxiedWms()
+    const { ortho, dem } = await twoLayers(url)
+    proxy.reset()
+    proxy.always = { latencyMs: 200 }
+    // 18 tiles of level 2 (0.56 m pixels, 4 × 3 … tiles) and level 1: three rounds of six behind the 200 ms.
+    const addresses: [number, number, number][] = []
+    for (const level of [1, 2]) {
+      const { width, height } = ortho.info.levels[level]!
+      for (let row = 0; row < Math.ceil(height / 256) && addresses.length < 18; row++) {
+        for (let col = 0; col < Math.ceil(width / 256) && addresses.length < 18; col++) addresses.push([level, col, row])
+      }
+    }
+    expect(addresses).toHaveLength(18)
+    const all = Promise.all(addresses.map((address) => ortho.readTile(...address)))
+    // While they wait their turn, a tile of the other host (nginx itself) is not queued behind them.
+    while (getMaps(proxy) === 0) await new Promise((r) => setTimeout(r, 5))
+    await dem.readTile(dem.info.levels.length - 1, 0, 0)
+    const proxiedWhenTheOtherArrived = getMaps(proxy)
+    const tiles = await all
+    expect(tiles.every((tile) => tile.width > 0)).toBe(true)
+    await proxy.idle()
+    console.log(`[web] 18 GetMaps 200 ms slow: at most ${proxy.peakConcurrent()} at once at the proxy; ${proxiedWhenTheOtherArrived} had reached it when the other host's tile arrived`)
+    expect(getMaps(proxy)).toBe(18)
+    expect(proxy.peakConcurrent()).toBe(6)
+    expect(proxiedWhenTheOtherArrived).toBeLessThan(18)
+  })
+
+  it('with a server 200 ms slow: its tiles arrive, the other layer does not wait for them, a withdrawn GetMap is aborted', { timeout: 30_000 }, async () => {
+    const { proxy, url } = await proxiedWms()
+    const { ortho, dem } = await twoLayers(url)
+    proxy.reset()
+    proxy.always = { latencyMs: 200 }
+    const slow = tracked(ortho.readTile(3, 0, 0))
+    while (getMaps(proxy) === 0) await new Promise((r) => setTimeout(r, 5))
+    const other = await dem.readTile(dem.info.levels.length - 1, 0, 0)
+    expect(other.width).toBeGreaterThan(0)
+    expect(slow.settled()).toBe(false)
+    expect((await slow.promise).width).toBe(256)
+    // Withdrawn while the proxy holds it: the request is closed, not left to finish.
+    const controller = new AbortController()
+    const before = proxy.requests.length
+    const withdrawn = ortho.readTile(3, 1, 0, controller.signal)
+    while (proxy.requests.length === before) await new Promise((r) => setTimeout(r, 5))
+    controller.abort()
+    await expect(withdrawn).rejects.toMatchObject({ name: 'AbortError' })
+    await proxy.idle()
+    expect(proxy.requests.slice(before)).toHaveLength(1)
+    expect(proxy.requests[before]!.clientClosedEarly).toBe(true)
+  })
+
+  it('when the server goes away: its tiles fail at once naming the layer and the cause, in flight or asked after; the other layer keeps working', { timeout: 30_000 }, async () => {
+    const { proxy, url } = await proxiedWms()
+    const { ortho, dem } = await twoLayers(url)
+    const label = `WMS layer ortho at ${url}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    // One GetMap held by the server when it goes away.
+    proxy.always = { latencyMs: 10_000 }
+    const before = proxy.requests.length
+    const inFlight = ortho.readTile(3, 0, 0)
+    while (proxy.requests.length === before) await new Promise((r) => setTimeout(r, 5))
+    await proxy.close()
+    const failure = await inFlight.then(() => null, (error: Error) => error.message)
+    console.log(`[web] a GetMap in flight when its server went away: ${failure}`)
+    expect(failure).toMatch(new RegExp(`^Cannot read tile 3/0/0 of ${label}: .*(connection refused|reset|closed)`))
+    await expect(ortho.readTile(3, 1, 0)).rejects.toThrow(new RegExp(`^Cannot read tile 3/1/0 of ${label}: .*connection refused by 127\\.0\\.0\\.1:${proxy.port}`))
+    const kept = await dem.readTile(dem.info.levels.length - 1, 0, 0)
+    expect(kept.width).toBeGreaterThan(0)
+  })
+})
