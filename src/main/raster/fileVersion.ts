@@ -3,19 +3,30 @@
  * changed since. A service makes one per open (LiveRaster), hands it to the opener, and the readers
  * of the file check their reads against it; the service's watch asks it too. Once it has found the
  * file changed, it says so for good: a raster never goes back to trusting its file.
+ *
+ * A file on a server may also be impossible to check for a while (a 5xx, a reset, a timeout): that
+ * is neither a change nor a deletion, and the check says 'unknown' rather than guess. Only a server
+ * that answers that the file is not there (404, 410, another refusal of the request) makes it absent.
  */
 import { type FileStamp, readStamp, sameStamp } from './fileStamp'
 import { isHttpUrl } from './rasterUrl'
 import { readRemoteStamp } from './remoteFiles'
 
-/** The stamp of the file at `path` now: on disk, or on its server (an http(s) URL: its ETag or Last-Modified). */
+/**
+ * The stamp of the file at `path` now: on disk (null when there is none), or on its server (an
+ * http(s) URL: its ETag or Last-Modified; null when the server says it is not there). Rejects, for
+ * a URL only, when the server cannot say now (`readRemoteStamp`).
+ */
 function readStampOf(path: string): Promise<FileStamp | null> {
   return isHttpUrl(path) ? readRemoteStamp(path) : readStamp(path)
 }
 
+/** What a check found: the file is still this version, it changed (or went away), or its server could not say. */
+export type VersionCheck = 'unchanged' | 'changed' | 'unknown'
+
 export class FileVersion {
-  private running: Promise<boolean> | null = null
-  private queued: Promise<boolean> | null = null
+  private running: Promise<VersionCheck> | null = null
+  private queued: Promise<VersionCheck> | null = null
   private changed = false
 
   constructor(
@@ -25,7 +36,7 @@ export class FileVersion {
     readonly stamp: FileStamp | null
   ) {}
 
-  /** The version of the file at `path` now. */
+  /** The version of the file at `path` now; rejects (a URL only) with a CannotOpenError naming the cause when its server cannot say. */
   static async read(path: string): Promise<FileVersion> {
     return new FileVersion(path, await readStampOf(path))
   }
@@ -52,13 +63,23 @@ export class FileVersion {
   }
 
   /**
-   * Resolves true when the file is this version as of a moment after this call. Every caller is
-   * answered by a stat that started after it asked (one already under way may have looked before
-   * the caller's read ended), and callers that ask while one runs share the next: one stat per
-   * tile at most, and one per stat's duration when tiles end together. Never rejects.
+   * Resolves true when the file is not known to be another version as of a moment after this call:
+   * it is this version, or its server could not say (the read that asked fails with its own error
+   * instead of being taken for a change). Never rejects. See `check`.
    */
   unchanged(): Promise<boolean> {
-    if (this.changed) return Promise.resolve(false)
+    return this.check().then((found) => found !== 'changed')
+  }
+
+  /**
+   * What the file is as of a moment after this call. Every caller is answered by a stat (or a
+   * request) that started after it asked (one already under way may have looked before the
+   * caller's read ended), and callers that ask while one runs share the next: one stat per tile at
+   * most, and one per stat's duration when tiles end together. 'unknown' leaves the version as it
+   * was. Never rejects.
+   */
+  check(): Promise<VersionCheck> {
+    if (this.changed) return Promise.resolve('changed')
     if (!this.running) return this.begin()
     this.queued ??= this.running.then(() => {
       this.queued = null
@@ -67,11 +88,16 @@ export class FileVersion {
     return this.queued
   }
 
-  private begin(): Promise<boolean> {
-    const running = readStampOf(this.path).then((now) => {
-      if (this.running === running) this.running = null
-      return this.matches(now)
-    })
+  private begin(): Promise<VersionCheck> {
+    const running: Promise<VersionCheck> = readStampOf(this.path)
+      .then(
+        (now): VersionCheck => (this.matches(now) ? 'unchanged' : 'changed'),
+        (): VersionCheck => 'unknown'
+      )
+      .then((found) => {
+        if (this.running === running) this.running = null
+        return found
+      })
     this.running = running
     return running
   }

@@ -7,7 +7,8 @@
  * FileChangedError, which the service handles as a changed local file (it reopens the raster).
  */
 import type { Answer } from '../pool/workerMessages'
-import { type RemoteFile, type RemoteFileInfo, RemoteFileChangedError, type RemoteOptions, openRemoteFile } from '../remote'
+import { CannotOpenError, messageOf } from '../../shared/errors'
+import { type RemoteFile, type RemoteFileInfo, RemoteFileChangedError, RemoteReadError, type RemoteOptions, openRemoteFile } from '../remote'
 import { type ByteRange, isReadRangesQuestion } from './decode/remoteLocation'
 import { FileChangedError, type FileStamp } from './fileStamp'
 
@@ -126,13 +127,24 @@ export function remoteStampOf(info: Pick<RemoteFileInfo, 'size' | 'lastModified'
   return { size: info.size, mtimeMs: Number.isFinite(date) ? date : 0, ino: 0, tag: info.version }
 }
 
-/** The stamp of `url` on its server now, or null when it cannot be read (gone, or the server fails). */
+/**
+ * The stamp of `url` on its server now; null when the server says the file is not there for us (a
+ * 4xx other than 408 and 429: 404, 410, 403…). Rejects with a CannotOpenError naming the cause when
+ * the server cannot say now (a 5xx, 408, 429, a reset, a timeout, a DNS failure…): a brief outage is
+ * not a deletion, and a raster is not given up for it.
+ */
 export async function readRemoteStamp(url: string): Promise<FileStamp | null> {
   try {
     return remoteStampOf((await sharedRemoteFiles().current(url)).info)
-  } catch {
-    return null
+  } catch (error) {
+    if (error instanceof RemoteReadError && isAbsentStatus(error.status)) return null
+    throw new CannotOpenError(url, error instanceof RemoteReadError ? error.reason : messageOf(error))
   }
+}
+
+/** A status by which a server says the file is not there for this request, for good (not "try again later"). */
+function isAbsentStatus(status: number | null): boolean {
+  return status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429
 }
 
 /**

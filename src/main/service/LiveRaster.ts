@@ -5,8 +5,12 @@
  * - 'open': tiles come from the current source;
  * - 'reloading': the file changed; the old source is closed, its tiles in flight withdrawn, and
  *   requests are held until the file is open again, then asked of the new content;
- * - 'gone': the new content cannot be read (deleted, truncated…); every tile is refused with the
- *   error that names the file, until the file changes again and opens.
+ * - 'unreachable': a file on a server changed (or a failed read's check found it changed) and the
+ *   server failed while it was reopened (a 5xx, a reset, a timeout): the tiles held are refused with
+ *   that failure, and the reopen is tried again at the next request and after a while in any case.
+ *   Nothing says the raster is gone: it is not known to be;
+ * - 'gone': the new content cannot be read (deleted, truncated, a URL answering 404…); every tile
+ *   is refused with the error that names the file, until the file changes again and opens.
  * A change is noticed by a watch on the file (debounced: a rewrite comes as many events) or by a
  * tile read of a changed file (the source refuses it). Whether the file changed is known by the
  * one `FileVersion` of each open: taken before the file is opened, handed to the opener (its
@@ -43,7 +47,14 @@ export interface LiveRasterDeps {
   viewSize?: () => { width: number; height: number } | null
 }
 
-type State = 'open' | 'reloading' | 'gone'
+type State = 'open' | 'reloading' | 'unreachable' | 'gone'
+
+/**
+ * First wait before an unreachable server is asked again (unless a tile is asked first), doubled at
+ * each failure up to the last: a brief outage recovers in seconds, a long one costs a request a minute.
+ */
+const UNREACHABLE_RETRY_MS = 2000
+const UNREACHABLE_RETRY_MAX_MS = 60_000
 
 export class LiveRaster {
   private source: RasterSource | null = null
@@ -63,6 +74,8 @@ export class LiveRaster {
   private probing = false
   private reloading: Promise<void> | null = null
   private reloadAgain = false
+  /** Wait before the next reopen of an unreachable file (doubled at each failure, reset once open). */
+  private retryMs = UNREACHABLE_RETRY_MS
   private readonly held = new Map<string, TileRequest>()
 
   constructor(
@@ -78,7 +91,7 @@ export class LiveRaster {
     return this.infoValue
   }
 
-  /** 'open', 'reloading' or 'gone' (see the module's comment). */
+  /** 'open', 'reloading', 'unreachable' or 'gone' (see the module's comment). */
   get status(): State {
     return this.state
   }
@@ -108,6 +121,7 @@ export class LiveRaster {
   /** Tiles asked for by the renderer. */
   request(tiles: readonly TileRequest[]): void {
     if (this.closed) return
+    if (this.state === 'unreachable') this.retryReload()
     if (this.state === 'open') this.deps.tiles.request(this.rasterId, this.source!, tiles)
     else if (this.state === 'reloading') for (const tile of tiles) this.hold(tile)
     else for (const tile of tiles) this.refuse(tile, this.failure!)
@@ -120,7 +134,7 @@ export class LiveRaster {
   readTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
     if (this.closed) return Promise.reject(new TesseraError('unknown-raster', `Raster ${this.rasterId} (${this.path}) is closed`))
     if (this.state === 'reloading') return Promise.reject(new TesseraError('overloaded', `${this.path} changed and is being opened again: ask again`))
-    if (this.state === 'gone') return Promise.reject(new TesseraError(this.failure!.code, this.failure!.message))
+    if (this.state === 'gone' || this.state === 'unreachable') return Promise.reject(new TesseraError(this.failure!.code, this.failure!.message))
     return this.source!.readTile(level, col, row, signal)
   }
 
@@ -199,7 +213,14 @@ export class LiveRaster {
   }
 
   private async reloadOnce(): Promise<void> {
-    const next = await FileVersion.read(this.path)
+    let next: FileVersion
+    try {
+      next = await FileVersion.read(this.path)
+    } catch (error) {
+      // Only a server rejects: it could not say what the file is now.
+      if (!this.closed) this.unreachable(error)
+      return
+    }
     if (this.closed) return
     // An event about something else, or 'gone' and unchanged since it was said: nothing to do.
     if (this.state !== 'reloading' && !this.version!.knownChanged && next.sameAs(this.version!)) return
@@ -210,10 +231,12 @@ export class LiveRaster {
       source = await this.openSource(generation, next)
     } catch (error) {
       if (this.closed) return
-      const unchanged = await next.unchanged()
+      const found = await next.check()
       if (this.closed) return
       // Still being written: the event of the next write reopens it (and the timer, if none comes).
-      if (!unchanged) return this.scheduleReload()
+      if (found === 'changed') return this.scheduleReload()
+      // The server failed again (or still): the open's failure may be the same outage.
+      if (found === 'unknown') return this.unreachable(error)
       return this.fail(error, next)
     }
     if (this.closed) {
@@ -225,6 +248,7 @@ export class LiveRaster {
     this.version = next
     this.state = 'open'
     this.failure = null
+    this.retryMs = UNREACHABLE_RETRY_MS
     this.deps.sink.send({ type: 'raster-updated', rasterId: this.rasterId, info: source.info })
     const held = [...this.held.values()]
     this.held.clear()
@@ -242,14 +266,41 @@ export class LiveRaster {
     void this.closeSource()
   }
 
+  /**
+   * Enters 'unreachable': the held tiles are refused with the server's failure (their reads failed,
+   * as a tile of an open raster whose server fails does), and the reopen is tried again later.
+   */
+  private unreachable(error: unknown): void {
+    this.state = 'unreachable'
+    this.failure = { code: 'decode-failed', message: `Cannot read ${this.path}: ${causeOf(error)}; it is opened again once its server answers` }
+    for (const tile of this.held.values()) this.refuse(tile, this.failure)
+    this.held.clear()
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.retryReload()
+    }, this.retryMs)
+    this.retryMs = Math.min(this.retryMs * 2, UNREACHABLE_RETRY_MAX_MS)
+  }
+
+  /** From 'unreachable': holds the tiles asked from now on and reopens the file (after the debounce). */
+  private retryReload(): void {
+    if (this.closed || this.state !== 'unreachable') return
+    this.state = 'reloading'
+    this.scheduleReload()
+  }
+
   /** Enters 'gone': says why once, and refuses the held tiles and every later one. */
   private fail(error: unknown, found: FileVersion): void {
     this.state = 'gone'
     this.version = found
+    const remote = isHttpUrl(this.path)
     const failure: ErrorInfo =
       found.stamp === null
-        ? { code: 'file-deleted', message: `${this.path} was deleted or moved away while open; its tiles are no longer served` }
-        : { code: 'file-changed', message: `${this.path} changed on disk and can no longer be read: ${causeOf(error)}` }
+        ? remote
+          ? { code: 'file-deleted', message: `${this.path} is no longer on its server (${causeOf(error)}); its tiles are no longer served` }
+          : { code: 'file-deleted', message: `${this.path} was deleted or moved away while open; its tiles are no longer served` }
+        : { code: 'file-changed', message: `${this.path} changed ${remote ? 'on its server' : 'on disk'} and can no longer be read: ${causeOf(error)}` }
     const repeated = this.failure?.code === failure.code && this.failure.message === failure.message
     this.failure = failure
     for (const tile of this.held.values()) this.refuse(tile, failure)
