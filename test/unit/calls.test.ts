@@ -103,6 +103,11 @@ describe('the calls of the protocol', () => {
     // Set CRS…: the EPSG registry searched, a CRS described as a file's.
     expect((await bridge.calls['search-crs']({ query: '2154' }))[0]).toMatchObject({ epsg: 2154 })
     expect(await bridge.calls['describe-crs']({ definition: 'EPSG:32631' })).toMatchObject({ id: 'EPSG:32631', epsg: 32631, source: 'manual' })
+    // Remote sources: a scheme other than http(s) is refused by each handler before any network.
+    expect((await rejection(bridge.calls['open-url']({ url: 'ftp://example.org/dem.tif' }))).message).toMatch(/ftp:/)
+    expect((await rejection(bridge.calls['web-capabilities']({ url: 'ftp://example.org/wms' }))).message).toMatch(/ftp:/)
+    expect((await rejection(bridge.calls['open-web-layer']({ service: 'xyz', url: 'ftp://example.org/{z}/{x}/{y}.png', layer: 'xyz' }))).message).toMatch(/ftp:/)
+    expect((await rejection(bridge.calls['stac-read']({ href: 'ftp://example.org/catalog.json' }))).message).toMatch(/ftp:/)
     const called = new Set(bridge.sent.map((m) => m.type))
     for (const name of Object.keys(CALLS)) expect(called.has(name as never)).toBe(true)
   })

@@ -4,6 +4,7 @@
  * (from `{a-c}`-style ranges or the default a, b, c), and `{a-c}` / `{1-4}` written in the host.
  * Every XYZ layer is Web Mercator (EPSG:3857) in 256-px tiles.
  */
+import { parseRemoteUrl } from '../remote/remoteUrl'
 
 /** A parsed template: which subdomains `{s}` takes, and the text with a range written as `{s}`. */
 export interface XyzTemplate {
@@ -27,7 +28,10 @@ export function parseXyzTemplate(url: string): XyzTemplate {
     subdomains = Array.from({ length: end - start + 1 }, (_v, i) => String.fromCharCode(start + i))
     return '{s}'
   })
-  return { template, subdomains }
+  const parsed = { template, subdomains }
+  // Refused at the open, in words, rather than at every tile: its tiles must be URLs Tessera fetches.
+  parseRemoteUrl(xyzTileUrl(parsed, 0, 0, 0))
+  return parsed
 }
 
 /** The URL of tile (z, x, y), y counted from the north; the subdomain chosen by the tile, so a tile keeps its URL (and its cache entry). */
