@@ -18,6 +18,11 @@
  * Baseline, in the same run and the same browser: Chromium's own `<img>` paint of the same files
  * (an object URL of the same File objects; load, then two animation frames): goal first pixels
  * ≤ 2× that; goals sharp ≤ 0.5 s for one file and ≤ 1.5 s for five.
+ * Value raster vs picture (issue 23): a 5000 × 4000 relief written by GDAL as a Float32 DEM and as its
+ * 8-bit twin in the same layout (GDAL's default strips, LZW, PREDICTOR=2; bench/drop/dems.ts), each
+ * dropped alone, alternately: open to first pixels (from the file's upload done, when the host
+ * opens it, to its first tile drawn: a TIFF has no preview) of the DEM over the twin's, goal ≤ 1.5×;
+ * and from the drop (the upload of a file ten times larger included), reported.
  * Each case runs 5 times (3 with --quick) on a fresh page, alternating with the baseline; figures
  * are medians.
  * Run: node --import tsx bench/drop.ts [--quick]. Writes bench/results/drop.json.
@@ -28,6 +33,7 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { startServeProcess } from '../test/helpers/serveProcess'
 import { ensurePhotoAs, ensurePhotoJpeg, ensureWithExifThumbnail } from './drop/images'
+import { ensureDemTwins } from './drop/dems'
 import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, WINDOW } from './browser'
 
 const quick = isQuick()
@@ -210,6 +216,9 @@ const five = [
   await ensurePhotoAs(cache, 'tiff', 2000, 1500, 24),
   await ensurePhotoAs(cache, 'jpeg', 3264, 2448, 25)
 ]
+const twins = await ensureDemTwins(cache, 5000, 4000)
+/** The value raster's goal: its open to first pixels at most this many times its 8-bit twin's. */
+const TWIN_GOAL = 1.5
 progress('starting the serve host (builds first if the sources changed)')
 const serve = await startServeProcess(process.cwd(), [], 240_000)
 const origin = new URL(serve.url).origin
@@ -222,6 +231,9 @@ const cases = [
   { name: 'the same 4096² JPEG with an EXIF thumbnail (160², as a camera writes it)', paths: camera, sharpGoalMs: null }
 ]
 const measured: Array<{ name: string; sharpGoalMs: number | null; tessera: DropTimes[]; img: ImgTimes[] }> = []
+const twinTimes: Record<'float32' | 'byte', DropTimes[]> = { float32: [], byte: [] }
+/** From the file's upload done (the host opens it) to its first tile drawn; the cap when it never drew. */
+const openToFirstTile = (t: DropTimes): number => (t.firstTileMs === null || t.steps.sent === undefined ? CAP_MS : t.firstTileMs - t.steps.sent)
 try {
   for (const c of cases) {
     const entry = { name: c.name, sharpGoalMs: c.sharpGoalMs, tessera: [] as DropTimes[], img: [] as ImgTimes[] }
@@ -242,6 +254,13 @@ try {
       progress(`${c.name}, run ${run + 1}: Tessera first pixels ${round(t.firstPixelsMs ?? NaN)} ms, first tile ${round(t.firstTileMs ?? NaN)} ms, sharp ${round(t.sharpMs ?? NaN)} ms (last file ${Object.entries(t.steps).map(([k, v]) => `${k} ${v}`).join(', ')}); <img> first paint ${round(i.firstPaintMs)} ms, all ${round(i.allPaintedMs)} ms`)
     }
     measured.push(entry)
+  }
+  for (let run = 0; run < RUNS; run++) {
+    const order = run % 2 ? (['byte', 'float32'] as const) : (['float32', 'byte'] as const)
+    for (const kind of order) twinTimes[kind].push(await dropOnTessera(browser, serve.url, [twins[kind]]))
+    loads.push(loadavg()[0]!)
+    const times = (t: DropTimes): string => `open to first tile ${round(openToFirstTile(t))} ms, drop to first tile ${round(t.firstTileMs ?? NaN)} ms`
+    progress(`DEM twins, run ${run + 1}: Float32 ${times(twinTimes.float32.at(-1)!)}; 8-bit ${times(twinTimes.byte.at(-1)!)}`)
   }
 } finally {
   await browser.close()
@@ -270,6 +289,14 @@ for (const m of measured) {
   if (m.sharpGoalMs === null) row(sharpFigure, sharp, 'ms', imgAll, 'reported', null)
   else row(sharpFigure, sharp, 'ms', imgAll, `≤ ${m.sharpGoalMs} ms`, sharp <= m.sharpGoalMs)
 }
+{
+  const dem = median(twinTimes.float32.map(openToFirstTile))
+  const picture = median(twinTimes.byte.map(openToFirstTile))
+  row('Float32 DEM 5000×4000 (striped LZW + PREDICTOR=2, 47.6 MB): open to first pixels vs its 8-bit twin (same layout, 4.6 MB)', dem, 'ms', picture, `≤ ${TWIN_GOAL}×`, dem <= TWIN_GOAL * picture)
+  const fromDrop = median(twinTimes.float32.map((t) => t.firstTileMs ?? CAP_MS))
+  row('Float32 DEM 5000×4000: drop to first pixels (its upload included) vs its 8-bit twin', fromDrop, 'ms', median(twinTimes.byte.map((t) => t.firstTileMs ?? CAP_MS)), 'reported', null)
+  row('Float32 DEM 5000×4000: drop to sharp (the exact overview in place of the quick one) vs its 8-bit twin', median(twinTimes.float32.map((t) => t.sharpMs ?? CAP_MS)), 'ms', median(twinTimes.byte.map((t) => t.sharpMs ?? CAP_MS)), 'reported', null)
+}
 notes.unshift(
   `Medians of ${RUNS} runs a case, each on a fresh page, alternating with the <img> baseline, in one run on a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average over the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}). Chromium with GPU compositing emulated (--use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist).`,
   'Tessera is timed from the drop event in the page: upload over the WebSocket, probe, decode (in memory up to 25 Mpx, else an overview and a background pyramid), tiles streamed and drawn. First pixels: the first frame showing pixels of a dropped file, its preview (decoded by the page from the File, at most 2048 px a side) or a tile; first tile: the first frame with a tile drawn; sharp: every layer open, the view sharp and nothing pending, still so 300 ms later. <img>: object URLs of the same File objects, load then two animation frames.'
@@ -277,4 +304,4 @@ notes.unshift(
 
 printTable(rows)
 for (const note of notes) console.log(`\nNote: ${note}`)
-console.log(`\nWrote ${writeSuiteResult('drop', rows, { quick, notes, details: measured })}`)
+console.log(`\nWrote ${writeSuiteResult('drop', rows, { quick, notes, details: { measured, twins: twinTimes } })}`)

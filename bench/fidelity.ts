@@ -23,7 +23,12 @@
  * 6000 × 4000 tiled DEM without overviews (24 Mpx: its coarse levels come from a background
  * overview too). --quick halves the sides. Files are in the page cache (just written), so opens
  * are warm-cache opens.
- * No baseline: the figures are Tessera's own. GDAL is the reference of the pixels, not of the
+ * Value raster vs picture (issue 23): a 5000 × 4000 relief written by GDAL as a Float32 DEM and as
+ * its 8-bit twin, same layout (GDAL's default strips, LZW, PREDICTOR=2: bench/drop/dems.ts, made once
+ * in bench/.cache; --quick: 2500 × 2000), opened alternately 3 times each; open-to-first-pixels (the
+ * coarsest tile, asked as soon as the open resolves) of the DEM over the twin's, in the same run:
+ * goal ≤ 1.5×.
+ * No other baseline: the figures are Tessera's own. GDAL is the reference of the pixels, not of the
  * times. Run: node --import tsx bench/fidelity.ts [--quick] [--ascii-grids]. Writes bench/results/fidelity.json.
  */
 import { registerModulePathHook } from './modulePathHook'
@@ -32,8 +37,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { resolve } from 'node:path'
 import * as gdal from '../test/helpers/gdal'
 import type { GeoTransform } from '../src/shared/raster'
+import { ensureDemTwins } from './drop/dems'
 
 registerModulePathHook()
 
@@ -289,6 +296,41 @@ async function measure(kind: Kind, pool: ReturnType<typeof createDecodePool>, ba
   return measured
 }
 
+/** The DEM twins' size; the goal of a value raster's first pixels over its 8-bit twin's. */
+const [TWIN_W, TWIN_H] = quick ? [2500, 2000] : [5000, 4000]
+const TWIN_GOAL = 1.5
+
+interface TwinTimes {
+  name: string
+  result: string
+  openMs: number[]
+  firstPixelsMs: number[]
+}
+
+/** Opens the Float32 DEM and its 8-bit twin alternately; open and first pixels (the coarsest tile) from the start of each open. */
+async function measureTwins(pool: ReturnType<typeof createDecodePool>, background: ReturnType<typeof createDecodePool>): Promise<TwinTimes[]> {
+  const twins = await ensureDemTwins(resolve('bench/.cache'), TWIN_W, TWIN_H)
+  const times: TwinTimes[] = [
+    { name: `Float32 DEM ${TWIN_W}×${TWIN_H}, striped LZW + PREDICTOR=2, no-data`, result: '', openMs: [], firstPixelsMs: [] },
+    { name: `8-bit twin ${TWIN_W}×${TWIN_H}, striped LZW + PREDICTOR=2`, result: '', openMs: [], firstPixelsMs: [] }
+  ]
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [index, path] of [twins.float32, twins.byte].entries()) {
+      const start = performance.now()
+      const source = await openRaster(path, { pool, backgroundPool: background, cacheDir: join(dir, 'twin-cache') })
+      times[index]!.openMs.push(ms(start))
+      await source.readTile(source.info.levels.length - 1, 0, 0)
+      times[index]!.firstPixelsMs.push(ms(start))
+      const i = source.info
+      times[index]!.result = `${i.tileKind} ${i.sampleType}×${i.bands}, ${i.strategy}`
+      await source.close()
+      // The closed raster's background work is withdrawn; its worker ends the job it runs before the next open.
+      await new Promise((done) => setTimeout(done, 300))
+    }
+  }
+  return times
+}
+
 /** ESRI ASCII grids written by GDAL (`-of AAIGrid`), Float32 water depths with no-data: sides of the bench's rows. */
 const ASCII_GRID_SIDES = quick ? [1000, 5000] : [2000, 10000]
 
@@ -354,6 +396,7 @@ console.log(`${version}; files in ${dir}`)
 const pool = createDecodePool({ size: 2, name: 'fidelity bench tile pool' })
 const background = createDecodePool({ size: 1, name: 'fidelity bench background pool' })
 const measured: Measured[] = []
+let twins: TwinTimes[] = []
 try {
   // Workers started and their modules loaded before the first figure, as the app's shared pools are.
   const warmFile = await kinds[0]!.build()
@@ -366,6 +409,10 @@ try {
     const m = await measure(kind, pool, background)
     measured.push(m)
     console.log(`  ${m.kind}: open ${round(median(m.openMs))} ms — ${m.result} — ${fidelityText(m)} (${round(ms(started) / 1000)} s with GDAL's side)`)
+  }
+  if (!process.argv.includes('--ascii-grids')) {
+    twins = await measureTwins(pool, background)
+    for (const t of twins) console.log(`  ${t.name}: open ${round(median(t.openMs))} ms, first pixels ${round(median(t.firstPixelsMs))} ms — ${t.result}`)
   }
   for (const side of ASCII_GRID_SIDES) {
     for (const m of await measureAsciiGrid(side, pool, background)) {
@@ -393,6 +440,26 @@ const rows: ResultRow[] = measured.map((m) => ({
   goal: m.refused ? 'refused, naming the codec' : m.tolerance ? `level 0 within ±${m.tolerance} of GDAL` : 'level 0 = GDAL',
   met: asGdal(m)
 }))
+const twinRatio = twins.length === 2 ? median(twins[0]!.firstPixelsMs) / median(twins[1]!.firstPixelsMs) : null
+if (twinRatio !== null) {
+  const [dem, picture] = twins as [TwinTimes, TwinTimes]
+  const twinHeaders = ['file', 'result', 'open ms', 'first pixels ms', 'ratio to the 8-bit twin', `goal ≤ ${TWIN_GOAL}×`]
+  const twinCells = [
+    [dem.name, dem.result, formatMs(dem.openMs), formatMs(dem.firstPixelsMs), `${round(twinRatio, 2)}×`, twinRatio <= TWIN_GOAL ? 'pass' : 'FAIL'],
+    [picture.name, picture.result, formatMs(picture.openMs), formatMs(picture.firstPixelsMs), '1×', '']
+  ]
+  console.log()
+  printCells(twinHeaders, twinCells, (c) => c === 0 || c === 1)
+  rows.push({
+    figure: `${dem.name}: open to first pixels (the coarsest tile), vs its 8-bit twin in the same layout`,
+    value: round(median(dem.firstPixelsMs)),
+    unit: 'ms',
+    baseline: round(median(picture.firstPixelsMs)),
+    ratio: round(twinRatio, 2),
+    goal: `≤ ${TWIN_GOAL}× the 8-bit twin`,
+    met: twinRatio <= TWIN_GOAL
+  })
+}
 const path = writeSuiteResult('fidelity', rows, {
   quick,
   table: { headers, rows: cells },
