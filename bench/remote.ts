@@ -16,7 +16,7 @@
  * - HTTP requests and bytes for the walk's views, Tessera against GDAL reading the same windows,
  *   both counted from nginx's access log: Tessera opens the URL (the fitted view) and jumps to each
  *   view in turn, waiting for sharp and for its loads to end; GDAL runs, per view,
- *   `gdal_translate -ovr <level − 1> -srcwin … /vsicurl/<url>` on the tiles of the level Tessera
+ *   `gdal_translate -oo OVERVIEW_LEVEL=<level − 1> -srcwin … /vsicurl/<url>` on the tiles of the level Tessera
  *   draws the view from (its planner's own functions). Each gdal_translate is a fresh process that
  *   reads the file's structure again; GDAL "in one session" counts its first run whole and only the
  *   tile reads of the others (a request whose range starts before the first tile's offset reads
@@ -334,7 +334,7 @@ notes.unshift(
   'Browser modes: "GPU (emulated)" adds --use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist (goals judged there); "software" is Chromium\'s plain software compositing, reported.',
   'Tessera: a fresh `npm run serve` host per run (empty block cache), the URL opened by Ctrl+L, Open URL…, Enter; timed from the Enter to the first frame showing a tile, and to sharp. OpenLayers: ol/source/GeoTIFF (geotiff.js, 64 KiB blocks, its worker decoders) and ol/layer/WebGLTile, its page on another origin (CORS), timed from the source\'s creation to its layer\'s first frame after a tile loaded, and to its rendercomplete. Both in a fresh browser context (empty HTTP cache).',
   `Walk (bench/remote/walk.ts, the same steps for both, run by bench/view/driver.js): glides of 0.6–0.8 s and jumps from the fitted view (zoom in 6× fit, pan 2 screens, zoom to 1:1, fling 3 screens, jump at 1:2, zoom out to 2× fit, jump to 1:1); time-to-sharp is the sum of the ${7} waits for sharp, a wait not sharp within ${settleCapMs(quick) / 1000} s counting as that cap.`,
-  `Requests and bytes: counted from nginx's access log (JSON, with the Range asked). Tessera: open (the fitted view), then a jump to each of the walk's views, each waited until sharp and idle. GDAL ${'3.6'}: per view, a fresh \`gdal_translate -ovr <level − 1> -srcwin …\` of the tiles of the level Tessera draws it from, via /vsicurl/ with ${Object.entries(GDAL_REMOTE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}. "GDAL in one session" counts its first view whole (it reads the file's structure) and only the tile reads of the others (ranges starting past the first tile's offset); the fresh-process totals are reported beside it.`,
+  `Requests and bytes: counted from nginx's access log (JSON, with the Range asked). Tessera: open (the fitted view), then a jump to each of the walk's views, each waited until sharp and idle. GDAL ${'3.6'}: per view, a fresh \`gdal_translate -oo OVERVIEW_LEVEL=<level − 1> -srcwin …\` (the window in the overview's pixels) of the tiles of the level Tessera draws it from, via /vsicurl/ with ${Object.entries(GDAL_REMOTE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}. "GDAL in one session" counts its first view whole (it reads the file's structure) and only the tile reads of the others (ranges starting past the first tile's offset); the fresh-process totals are reported beside it.`,
   'Bytes fetched for tiles already withdrawn: Tessera\'s host counter bytesAfterAbort (src/main/remote: body bytes received for a request all of whose readers had aborted), summed over its walks in both modes.'
 )
 

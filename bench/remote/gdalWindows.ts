@@ -2,7 +2,9 @@
  * GDAL's side of the `remote` suite: the window of a view in the level Tessera draws it from (its
  * planner's own functions: `levelForZoom`, `visibleRange`), and GDAL reading that window from the
  * same URL, at the same overview level, as a person would:
- * `gdal_translate -ovr N -srcwin x y w h /vsicurl/http://… out` with
+ * `gdal_translate -oo OVERVIEW_LEVEL=N -srcwin x y w h /vsicurl/http://… out` (the overview opened
+ * as the dataset, so the window is in its pixels: `-ovr N` would take -srcwin in full-resolution
+ * pixels and read a window 2^level times smaller, as the first runs of this suite did) with
  * GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR and CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.tif (no directory
  * listing, no side-car probing: only the file's own requests).
  */
@@ -67,7 +69,7 @@ export async function gdalReadWindow(url: string, window: Window, scratchDir: st
   try {
     await run(
       'gdal_translate',
-      ['-q', ...(window.level > 0 ? ['-ovr', String(window.level - 1)] : []), '-srcwin', String(window.x), String(window.y), String(window.width), String(window.height), `/vsicurl/${url}`, out],
+      ['-q', ...(window.level > 0 ? ['-oo', `OVERVIEW_LEVEL=${window.level - 1}`] : []), '-srcwin', String(window.x), String(window.y), String(window.width), String(window.height), `/vsicurl/${url}`, out],
       { env: { ...process.env, ...GDAL_REMOTE_ENV }, maxBuffer: 16 * 1024 * 1024 }
     )
   } catch (error) {

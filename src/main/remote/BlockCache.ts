@@ -24,6 +24,11 @@ export class BlockCache {
     return entry.bytes
   }
 
+  /** True when the block is held (its use not marked). */
+  has(fileId: number, block: number): boolean {
+    return this.blocks.has(`${fileId}:${block}`)
+  }
+
   /** Keeps `bytes` (not copied: give the cache its own) as the block, then evicts the least used past the budget. */
   put(fileId: number, block: number, bytes: Uint8Array): void {
     const key = `${fileId}:${block}`

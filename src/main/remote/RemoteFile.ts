@@ -1,17 +1,19 @@
 /**
  * A file on an HTTP server read by ranges: reads served from the block cache, the missing blocks
- * of one read fetched in as few requests as there are runs of adjacent blocks, requests in flight
- * shared between reads and aborted when every read waiting for them was aborted.
+ * of the reads arriving within a few milliseconds (`ReadBatch`) fetched together, one request per
+ * run of adjacent blocks (runs a small gap apart joined), requests in flight shared between reads
+ * and aborted when every read waiting for them was aborted.
  */
 import type { BlockCache } from './BlockCache'
 import { BlockFetch, type Piece } from './BlockFetch'
-import { type ByteRange, blocksOf, bytesOfRun, runsOf } from './blockRuns'
+import { type BlockRun, type ByteRange, blocksOf, bytesOfRun, mergeRuns, runsOf } from './blockRuns'
 import { RemoteFileChangedError, RemoteReadError, abortError } from './errors'
 import { fetchRange } from './fetchRange'
 import type { HostLimiter } from './HostLimiter'
 import type { ResolvedRemoteOptions } from './options'
 import type { KnownFile } from './rangeAnswer'
 import type { RangeAnswer, RangeTarget, RequestEnv } from './rangeAttempt'
+import { type Claim, ReadBatch } from './ReadBatch'
 
 export interface RemoteFileInfo {
   /** As the person gave it. */
@@ -55,6 +57,7 @@ export class RemoteFile {
   private changed: RemoteFileChangedError | null = null
   private closed = false
   private readonly known: KnownFile
+  private readonly batch: ReadBatch<BlockFetch>
 
   constructor(
     private readonly fileInfo: RemoteFileInfo,
@@ -67,6 +70,7 @@ export class RemoteFile {
   ) {
     this.known = { size: fileInfo.size, etag: first.etag, lastModified: first.lastModified }
     this.keep(first)
+    this.batch = new ReadBatch(options.coalesceMs, (claims) => this.plan(claims))
   }
 
   get info(): RemoteFileInfo {
@@ -80,7 +84,8 @@ export class RemoteFile {
 
   /**
    * The bytes of each range (clamped to the size): cached blocks at once, missing ones fetched,
-   * adjacent missing blocks of all the ranges merged into one request. Rejects with an AbortError
+   * with those of the other reads arriving within `coalesceMs`: adjacent missing blocks (or a gap
+   * of at most `mergeGapBytes` apart) of all of them in one request. Rejects with an AbortError
    * as soon as `signal` aborts (the request itself is aborted only when no other read waits for
    * it), a RemoteFileChangedError when the server's version is no longer the one opened, or a
    * RemoteReadError naming the URL and the cause.
@@ -102,7 +107,9 @@ export class RemoteFile {
       else if (fetching) waitingFor.add(fetching)
       else missing.push(block)
     }
-    for (const run of runsOf(missing)) waitingFor.add(this.startFetch(run))
+    if (missing.length > 0) {
+      for (const fetch of await this.batch.claim(missing, signal, `Reading ${this.fileInfo.url}`)) waitingFor.add(fetch)
+    }
     if (waitingFor.size > 0) {
       const fetches = [...waitingFor]
       const fetched = await this.waitFor(fetches, signal)
@@ -122,12 +129,30 @@ export class RemoteFile {
   close(): void {
     if (this.closed) return
     this.closed = true
+    this.batch.rejectAll(new RemoteReadError(this.fileInfo.url, 'closed', 'the file was closed'))
     for (const fetch of new Set(this.inFlight.values())) fetch.controller.abort()
     this.inFlight.clear()
     this.cache.dropFile(this.id)
   }
 
-  private startFetch(run: { first: number; last: number }): BlockFetch {
+  /**
+   * The fetches of the blocks the reads of a window still want: one per run of blocks neither
+   * cached nor in flight (runs at most `mergeGapBytes` apart joined), each read given those that
+   * bring its blocks (some already in flight, started by an earlier window).
+   */
+  private plan(claims: Claim<BlockFetch>[]): void {
+    if (this.closed) throw new RemoteReadError(this.fileInfo.url, 'closed', 'the file was closed')
+    if (this.changed) throw this.changed
+    const { blockSize, mergeGapBytes } = this.options
+    const wanted = new Set<number>()
+    for (const claim of claims) for (const block of claim.blocks) if (!this.inFlight.has(block)) wanted.add(block)
+    const mayFetch = (block: number): boolean => !this.inFlight.has(block) && !this.cache.has(this.id, block)
+    const runs: BlockRun[] = mergeRuns(runsOf([...wanted].sort((a, b) => a - b)), Math.floor(mergeGapBytes / blockSize), mayFetch)
+    for (const run of runs) this.startFetch(run)
+    for (const claim of claims) claim.resolve([...new Set(claim.blocks.map((block) => this.inFlight.get(block)!))])
+  }
+
+  private startFetch(run: BlockRun): BlockFetch {
     const fetch = new BlockFetch(run, (self) => this.fetchRun(self), (ended) => this.forget(ended))
     for (let block = run.first; block <= run.last; block++) this.inFlight.set(block, fetch)
     return fetch
@@ -179,6 +204,7 @@ export class RemoteFile {
   private markChanged(error: RemoteFileChangedError): void {
     if (this.changed) return
     this.changed = error
+    this.batch.rejectAll(error)
     for (const fetch of new Set(this.inFlight.values())) fetch.controller.abort()
     this.inFlight.clear()
     this.cache.dropFile(this.id)

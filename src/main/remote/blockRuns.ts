@@ -38,3 +38,24 @@ export function runsOf(blocks: readonly number[]): BlockRun[] {
 export function bytesOfRun(run: BlockRun, blockSize: number, size: number): { start: number; end: number } {
   return { start: run.first * blockSize, end: Math.min((run.last + 1) * blockSize, size) }
 }
+
+/**
+ * `runs` (sorted, apart) with the runs separated by at most `maxGapBlocks` blocks joined into one,
+ * the blocks between them fetched too, as GDAL merges the ranges of a window: fewer requests for a
+ * few more bytes. A gap is crossed only when every block in it `mayFetch` (not cached, not in flight:
+ * a block is never fetched twice).
+ */
+export function mergeRuns(runs: readonly BlockRun[], maxGapBlocks: number, mayFetch: (block: number) => boolean): BlockRun[] {
+  const merged: BlockRun[] = []
+  for (const run of runs) {
+    const last = merged[merged.length - 1]
+    if (last && run.first - last.last - 1 <= maxGapBlocks && gapFree(last.last + 1, run.first - 1, mayFetch)) last.last = run.last
+    else merged.push({ ...run })
+  }
+  return merged
+}
+
+function gapFree(first: number, last: number, mayFetch: (block: number) => boolean): boolean {
+  for (let block = first; block <= last; block++) if (!mayFetch(block)) return false
+  return true
+}

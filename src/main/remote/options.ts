@@ -6,8 +6,16 @@ const KiB = 1024
 const MiB = 1024 * KiB
 
 export interface RemoteOptions {
-  /** Bytes per cached block, and the alignment of requests; default 16 KiB (GDAL's /vsicurl/ chunk). */
+  /**
+   * Bytes per cached block, and the alignment of requests; default 4 KiB. GDAL's /vsicurl/ aligns
+   * to 16 KiB, but it reads a whole window at once; Tessera's reads are a tile's (a JPEG tile of a
+   * few KiB), for which 16 KiB at both ends fetched up to three times the tile.
+   */
   blockSize?: number
+  /** How long a read waits for the reads arriving after it, so that their blocks are fetched together; default 4 ms. */
+  coalesceMs?: number
+  /** Missing runs at most this many bytes apart are fetched in one request, the gap with them; default 16 KiB. */
+  mergeGapBytes?: number
   /** Bytes of the first GET (the TIFF header and, in a COG, its IFDs); default 16 KiB. */
   headerBytes?: number
   /** Time allowed to connect and receive an answer's headers; default 30 s. */
@@ -35,7 +43,9 @@ export interface RemoteOptions {
 export type ResolvedRemoteOptions = Required<Omit<RemoteOptions, 'cache' | 'hostLimiter' | 'signal'>>
 
 export const defaultRemoteOptions: ResolvedRemoteOptions = {
-  blockSize: 16 * KiB,
+  blockSize: 4 * KiB,
+  coalesceMs: 4,
+  mergeGapBytes: 16 * KiB,
   headerBytes: 16 * KiB,
   firstByteTimeoutMs: 30_000,
   stallTimeoutMs: 15_000,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BlockCache, openRemoteFile, type RemoteFile, type RemoteOptions } from '../../../src/main/remote'
+import { BlockCache, openRemoteFile, sharedHostLimiter, type RemoteFile, type RemoteOptions } from '../../../src/main/remote'
 import { isAbortError } from '../../../src/main/pool/errors'
 import { useRemoteServer } from './remoteServer'
 
@@ -153,9 +153,13 @@ describe('RemoteFile against nginx', () => {
     server.proxy().reset()
     server.proxy().always = { latencyMs: 200 }
     const busy = Array.from({ length: 6 }, (_, i) => file.read((100 + 2 * i) * BLOCK, 10))
+    await waitFor(() => server.proxy().requests.length === 6)
+    // Asked once the 6 slots are taken (reads of one window start in file order).
     const controller = new AbortController()
     const waiting = file.read(90 * BLOCK, 10, controller.signal)
-    await waitFor(() => server.proxy().requests.length === 6)
+    // Its window closes (4 ms) and its request waits for a slot.
+    await new Promise((r) => setTimeout(r, 30))
+    expect(sharedHostLimiter().active(new URL(server.proxy().url(server.cogName)).host)).toBe(6)
     controller.abort()
     expect(isAbortError(await waiting.catch((e: unknown) => e))).toBe(true)
     await Promise.all(busy)

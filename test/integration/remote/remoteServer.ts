@@ -24,7 +24,10 @@ export interface RemoteServer {
   cogName: string
   /** Files opened by the current test, closed after it. */
   opened: RemoteFile[]
-  /** Options with a private cache and host limit, short retry delays, and `extra`. */
+  /**
+   * Options with a private cache and host limit, short retry delays, 16 KiB blocks and no gap
+   * merging (the block arithmetic these tests state), and `extra`.
+   */
   opts: (extra?: RemoteOptions) => RemoteOptions
   /** The host limit of the current test. */
   limiter: () => HostLimiter
@@ -67,6 +70,6 @@ export function useRemoteServer(name: string): RemoteServer {
     cogName,
     opened,
     limiter: () => limiter,
-    opts: (extra = {}) => ({ cache: new BlockCache(64 * 1024 * 1024), hostLimiter: limiter, retryBaseDelayMs: 5, ...extra })
+    opts: (extra = {}) => ({ cache: new BlockCache(64 * 1024 * 1024), hostLimiter: limiter, retryBaseDelayMs: 5, blockSize: 16 * 1024, mergeGapBytes: 0, ...extra })
   }
 }
