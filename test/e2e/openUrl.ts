@@ -83,7 +83,7 @@ async function pasteText(page: Page, text: string): Promise<void> {
 }
 
 /** The layer's description, its Info opened. */
-async function layerInfo(page: Page, name: string): Promise<string> {
+export async function layerInfo(page: Page, name: string): Promise<string> {
   const row = page.getByTestId('layer').filter({ hasText: name })
   await row.locator('details.layer-info > summary').click()
   return (await row.locator('.info-table').innerText()).replace(/\s+/g, ' ')

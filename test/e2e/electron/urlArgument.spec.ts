@@ -1,0 +1,40 @@
+/**
+ * Issue 24 in the built Electron app: a URL among the app's arguments opens at start (the scenario
+ * of the browser spec, test/e2e/urlArgument.ts): the main process reads the COG from nginx and
+ * hands it to the page as a command-line path. Skipped with the reason "Electron binary not
+ * installed" where the binary is missing — reported as skipped, never as passed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from '@playwright/test'
+import { requireGdal } from '../../helpers/gdal'
+import { requireNginx } from '../../helpers/nginx'
+import { expect, imagePath, watchProblems } from '../helpers'
+import { PYRAMID, QUAD } from '../images'
+import { serveCogs } from '../openUrl'
+import { expectUrlArgumentOpened, urlArguments } from '../urlArgument'
+import { electronBinaryAvailable, launchTessera } from './electronApp'
+
+test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
+
+test.describe(`a URL on the command line, in Electron${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
+  test('tessera <URL> opens the COG at start: drawn, its info naming the URL; a 404 is said', async () => {
+    requireGdal()
+    requireNginx()
+    const root = mkdtempSync(join(tmpdir(), 'tessera-e2e-url-arg-'))
+    const cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    let problems: () => string[] = () => []
+    const { electronApp, page } = await launchTessera(urlArguments(cogs), async (p) => {
+      problems = watchProblems(p)
+    })
+    try {
+      await expectUrlArgumentOpened(page, cogs, 'electron')
+      expect(problems()).toEqual([])
+    } finally {
+      await electronApp.close()
+      await cogs.server.stop()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
