@@ -51,6 +51,9 @@ export interface RemoteCounters {
 
 let nextFileId = 1
 
+/** The most a read of the file's structure is grown by (`prefixBlocks`). */
+const PREFIX_GROWTH_LIMIT = 256 * 1024
+
 export class RemoteFile {
   private readonly id = nextFileId++
   private readonly inFlight = new Map<number, BlockFetch>()
@@ -58,6 +61,14 @@ export class RemoteFile {
   private closed = false
   private readonly known: KnownFile
   private readonly batch: ReadBatch<BlockFetch>
+  /**
+   * Blocks fetched (or asked for) from the start of the file without a gap: the first GET, then
+   * what followed it. A read continuing them reads the file's structure (IFDs, tile index arrays,
+   * then the smallest overview's tiles): its request is grown to as many blocks as they are, up to
+   * `PREFIX_GROWTH_LIMIT`, as GDAL reads 16 KiB then doubles: one request where geotiff.js asks
+   * for its IFDs 1 KiB at a time.
+   */
+  private prefixBlocks: number
 
   constructor(
     private readonly fileInfo: RemoteFileInfo,
@@ -70,6 +81,7 @@ export class RemoteFile {
   ) {
     this.known = { size: fileInfo.size, etag: first.etag, lastModified: first.lastModified }
     this.keep(first)
+    this.prefixBlocks = first.start === 0 ? Math.floor(first.bytes.byteLength / options.blockSize) : 0
     this.batch = new ReadBatch(options.coalesceMs, (claims) => this.plan(claims))
   }
 
@@ -148,7 +160,15 @@ export class RemoteFile {
     for (const claim of claims) for (const block of claim.blocks) if (!this.inFlight.has(block)) wanted.add(block)
     const mayFetch = (block: number): boolean => !this.inFlight.has(block) && !this.cache.has(this.id, block)
     const runs: BlockRun[] = mergeRuns(runsOf([...wanted].sort((a, b) => a - b)), Math.floor(mergeGapBytes / blockSize), mayFetch)
-    for (const run of runs) this.startFetch(run)
+    for (const run of runs) {
+      if (this.prefixBlocks > 0 && run.first === this.prefixBlocks) {
+        const lastBlock = Math.floor((this.fileInfo.size - 1) / blockSize)
+        const grownTo = Math.min(lastBlock, run.first + Math.min(this.prefixBlocks, Math.floor(PREFIX_GROWTH_LIMIT / blockSize)) - 1)
+        while (run.last < grownTo && mayFetch(run.last + 1)) run.last++
+        this.prefixBlocks = run.last + 1
+      }
+      this.startFetch(run)
+    }
     for (const claim of claims) claim.resolve([...new Set(claim.blocks.map((block) => this.inFlight.get(block)!))])
   }
 

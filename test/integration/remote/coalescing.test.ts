@@ -83,6 +83,20 @@ describe('RemoteFile coalesces concurrent reads', () => {
     expect(log.map((entry) => entry.range).sort()).toEqual([rangeHeader(at, at + GAP + BLOCK), rangeHeader(at + 3 * GAP, at + 3 * GAP + BLOCK)].sort())
   })
 
+  it('reads continuing the first GET (the structure: IFDs, tile arrays) grow as GDAL\'s do: as many bytes again as read from the start, no more than asked elsewhere', async () => {
+    const file = await open(server.nginx().url(server.cogName))
+    const header = defaultRemoteOptions.headerBytes
+    server.nginx().clearAccessLog()
+    // geotiff.js asks for an IFD 1 KiB at a time.
+    const got = await file.read(header + 100, 1024)
+    await file.read(2 * header + 10, 1024)
+    // Elsewhere: only the blocks asked.
+    await file.read(100 * BLOCK + 10, 100)
+    const log = await server.nginx().waitForAccessLog(3)
+    expect(log.map((entry) => entry.range)).toEqual([rangeHeader(header, 2 * header), rangeHeader(2 * header, 4 * header), rangeHeader(100 * BLOCK, 101 * BLOCK)])
+    expect(Buffer.from(got).equals(server.cog().subarray(header + 100, header + 1124))).toBe(true)
+  })
+
   it('a tile withdrawn before its window closes is not fetched: the others are, around it', async () => {
     const [, , middle] = row
     // Wide enough that the tiles on both sides are not joined across it.
