@@ -110,7 +110,7 @@ function parseHeader(json: Uint8Array): TileHeader {
     }
   }
   if (typeof h.rasterId !== 'string') throw new Error(expectedMessage('string', 'tile frame rasterId', h.rasterId))
-  if (h.encoding !== undefined && h.encoding !== 'jpeg' && h.encoding !== 'webp') throw new Error(`Unknown tile encoding ${JSON.stringify(h.encoding)} in tile frame`)
+  if (h.encoding !== undefined && h.encoding !== 'jpeg' && h.encoding !== 'webp' && h.encoding !== 'png') throw new Error(`Unknown tile encoding ${JSON.stringify(h.encoding)} in tile frame`)
   return header as TileHeader
 }
 

@@ -48,6 +48,24 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     expect(transfer).toEqual([frame.buffer])
   })
 
+  it('hands a PNG frame (a web server\'s own tile) to the decoder as png, and refuses an unknown encoding as a bad frame', async () => {
+    const seen: string[] = []
+    const decoder: TileDecoder = async (bytes, encoding, width, height) => {
+      seen.push(encoding)
+      return new Uint8Array(width * height * 4).fill(bytes[0]!)
+    }
+    const { receiver, out } = collect(decoder)
+    receiver.frame(encodeTileFrame(header(0, { encoding: 'png' }), new Uint8Array([7, 0, 0])))
+    receiver.frame(encodeTileFrame(header(1, { encoding: 'gif' as never }), new Uint8Array([7, 0, 0])))
+    await receiver.drained()
+    expect(seen).toEqual(['png'])
+    const [png, bad] = out.map((o) => o.message)
+    if (png?.kind !== 'tile') throw new Error(`expected a tile, got ${png?.kind}`)
+    expect(png.encoding).toBe('png')
+    expect([...png.tile.data]).toEqual(new Array(8).fill(7))
+    expect(bad).toMatchObject({ kind: 'bad-frame', message: expect.stringMatching(/Unknown tile encoding "gif"/) })
+  })
+
   it('decodes a JPEG frame to RGBA8 pixels, without the encoding in the header it hands on', async () => {
     const { receiver, out } = collect(fakeJpeg())
     receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([42, 0, 0])))

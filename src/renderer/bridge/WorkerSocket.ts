@@ -35,8 +35,8 @@ export class WorkerSocket {
   binaryType = 'arraybuffer'
   readyState = CONNECTING
   bufferedAmount = 0
-  /** The encodings the worker decodes: the service may send them. */
-  readonly decodes: readonly TileEncoding[] = ['jpeg', 'webp']
+  /** The encodings the worker decodes: the service may send them (PNG: a web map server's own tiles). */
+  readonly decodes: readonly TileEncoding[] = ['jpeg', 'webp', 'png']
   onopen: ((event: unknown) => void) | null = null
   onclose: ((event: unknown) => void) | null = null
   onerror: ((event: unknown) => void) | null = null

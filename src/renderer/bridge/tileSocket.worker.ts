@@ -2,7 +2,7 @@
  * The page's tile worker: the service's messages are received here, off the main thread. A page
  * busy drawing reads a WebSocket slowly (Chromium refills its pipe from a main-thread task: 46 MB/s
  * idle, 6 MB/s when a frame takes 20 ms); here the socket is read at once, frames are unpacked and
- * JPEG and WebP tiles decoded by the browser's decoders, and the main thread receives tiles ready to upload.
+ * JPEG, WebP and PNG tiles decoded by the browser's decoders, and the main thread receives tiles ready to upload.
  */
 import { messageOf } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
@@ -22,7 +22,11 @@ const post = (message: FromTileWorker, transfer: Transferable[] = []): void => s
 let canvas: OffscreenCanvas | null = null
 let context: OffscreenCanvasRenderingContext2D | null = null
 
-/** The browser's JPEG and WebP decoders: no colour conversion (as libvips: an image without a profile is sRGB), no premultiplying (opaque anyway). */
+/**
+ * The browser's JPEG, WebP and PNG decoders: no colour conversion (as libvips: an image without a profile is sRGB),
+ * no premultiplying (stored tiles are opaque; a web PNG's alpha goes through the 2D canvas, whose
+ * premultiplied store may round the colour of a partly transparent pixel by a level or two).
+ */
 const decodeTile: TileDecoder = async (bytes, encoding, width, height) => {
   const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${encoding}` }), {
     colorSpaceConversion: 'none',

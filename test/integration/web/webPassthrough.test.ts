@@ -1,0 +1,162 @@
+/**
+ * Web tiles passed through (issue 25): to a connection that decodes PNG/JPEG/WebP, a web layer's
+ * tile is the server's own image (MapServer's GetMap, a gdal2tiles PNG on nginx), the same pixels
+ * as the host's decode; raw otherwise. An XYZ tile the pyramid has not (a 404) is empty, not an
+ * error; a ServiceException is still refused in words.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TileEncoding } from '../../../src/shared/protocol'
+import { tileGrid, tileRect } from '../../../src/shared/tiles'
+import { createDecodePool, type DecodePool } from '../../../src/main/raster/decodePools'
+import { Raster } from '../../../src/main/raster/Raster'
+import { type DecodedTile, type EncodedTile, type LoadedTile, isEncodedTile } from '../../../src/main/raster/types'
+import { fetchServiceDocument } from '../../../src/main/web/capabilities'
+import { wmsLayerGrid } from '../../../src/main/web/layerGrids'
+import { openWebLayer, webRasterInfo } from '../../../src/main/web/openWebLayer'
+import { WebTileReader } from '../../../src/main/web/webTileReader'
+import { TileCache } from '../../../src/main/web/tileCache'
+import { requireGdal } from '../../helpers/gdal'
+import { type MapServerProcess, type WmsData, startMapServer, writeWmsData } from '../../helpers/mapserver'
+import { type NginxServer, startNginx } from '../../helpers/nginx'
+import { type XyzPyramid, writeXyzPyramid } from '../../helpers/xyzPyramid'
+
+let dir: string
+let data: WmsData
+let pyramid: XyzPyramid
+let mapserver: MapServerProcess
+let nginx: NginxServer
+let pool: DecodePool
+let cacheDir: string
+const opened: Raster[] = []
+const HALF = Math.PI * 6378137
+
+beforeAll(async () => {
+  requireGdal()
+  dir = mkdtempSync(join(tmpdir(), 'tessera-webpass-'))
+  data = await writeWmsData(dir)
+  pyramid = await writeXyzPyramid(dir)
+  mapserver = await startMapServer(data)
+  nginx = await startNginx(dir, { locations: [mapserver.location('/wms')], serverLines: ['types { image/png png; text/xml xml; }'] })
+  pool = createDecodePool({ size: 1 })
+  cacheDir = mkdtempSync(join(tmpdir(), 'tessera-webpass-cache-'))
+}, 180_000)
+
+afterAll(async () => {
+  await Promise.all(opened.map((raster) => raster.close()))
+  await nginx?.stop()
+  await mapserver?.stop()
+  await pool?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true })
+})
+
+let cacheCount = 0
+async function open(request: Parameters<typeof openWebLayer>[0]): Promise<Raster> {
+  // One cache per layer, long-lived answers: both reads of a tile are of the same bytes.
+  const raster = await openWebLayer(request, new TileCache({ dir: join(cacheDir, String(++cacheCount)), maxBytes: 64 * 1024 * 1024 }), pool)
+  opened.push(raster)
+  return raster
+}
+
+const accepting = (...encodings: TileEncoding[]): ReadonlySet<TileEncoding> => new Set(encodings)
+
+function encoded(tile: LoadedTile): EncodedTile {
+  if (!isEncodedTile(tile)) throw new Error('expected the server’s own image, got pixels')
+  return tile
+}
+
+function decoded(tile: LoadedTile): DecodedTile {
+  if (isEncodedTile(tile)) throw new Error(`expected pixels, got ${tile.encoding} bytes`)
+  return tile
+}
+
+/** The RGBA8 pixels of an encoded tile's top-left width × height, as a renderer decodes them. */
+async function pixelsOf(tile: EncodedTile): Promise<Uint8Array> {
+  const { data: rgba, info } = await sharp(tile.bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
+  const out = new Uint8Array(tile.width * tile.height * 4)
+  for (let y = 0; y < tile.height; y++) out.set(rgba.subarray(y * info.width * 4, (y * info.width + tile.width) * 4), y * tile.width * 4)
+  return out
+}
+
+describe('WMS tiles passed through (MapServer)', () => {
+  it('sends a GetMap PNG as the server answered it where PNG is accepted, raw otherwise: the same pixels, edge tiles at their own size', async () => {
+    const raster = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370' })
+    const { levels, tileSize } = raster.info
+    // Level 0's last column: an edge tile narrower than 256 (its GetMap asks for its own width).
+    const level = 0
+    const { cols } = tileGrid(levels[level]!, tileSize)
+    const col = cols - 1
+    const rect = tileRect(levels[level]!, tileSize, col, 0)
+    expect(rect.width).toBeLessThan(256)
+    const png = encoded(await raster.readTileAs(level, col, 0, accepting('jpeg', 'webp', 'png')))
+    expect(png.encoding).toBe('png')
+    expect([png.width, png.height]).toEqual([rect.width, rect.height])
+    const meta = await sharp(png.bytes).metadata()
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', rect.width, rect.height])
+    const raw = decoded(await raster.readTileAs(level, col, 0, accepting()))
+    expect([raw.width, raw.height, raw.channels]).toEqual([rect.width, rect.height, 4])
+    expect(Buffer.from(await pixelsOf(png)).equals(Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength))).toBe(true)
+    // A connection that decodes only JPEG/WebP gets the PNG server's tiles decoded.
+    expect(isEncodedTile(await raster.readTileAs(level, col, 0, accepting('jpeg', 'webp')))).toBe(false)
+  }, 60_000)
+
+  it('sends a GetMap JPEG as jpeg where JPEG is accepted', async () => {
+    const raster = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370', format: 'image/jpeg' })
+    const last = raster.info.levels.length - 1
+    const jpeg = encoded(await raster.readTileAs(last, 0, 0, accepting('jpeg', 'png')))
+    expect(jpeg.encoding).toBe('jpeg')
+    expect((await sharp(jpeg.bytes).metadata()).format).toBe('jpeg')
+    const raw = decoded(await raster.readTileAs(last, 0, 0, accepting('png')))
+    expect(Buffer.from(await pixelsOf(jpeg)).equals(Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength))).toBe(true)
+  }, 60_000)
+
+  it('still refuses a ServiceException in the server’s words when PNG is accepted', async () => {
+    // The capabilities as the server wrote them, but a layer it does not have: its GetMap is refused (an XML body).
+    const cache = new TileCache({ dir: join(cacheDir, String(++cacheCount)), maxBytes: 64 * 1024 * 1024 })
+    const document = await fetchServiceDocument(nginx.url('/wms'), cache)
+    if (document.service !== 'wms') throw new Error('expected a WMS')
+    const wms = { ...document.wms, layers: document.wms.layers.map((l) => (l.name === 'ortho' ? { ...l, name: 'nosuchlayer' } : l)) }
+    const grid = wmsLayerGrid(wms, 'nosuchlayer', { viewCrs: 'EPSG:31370' })
+    const source = { kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'nosuchlayer', attribution: '' } as const
+    const raster = new Raster(webRasterInfo(grid, 'x', 'png', source), 'WMS layer nosuchlayer', new WebTileReader(grid, cache, pool))
+    opened.push(raster)
+    await expect(raster.readTileAs(grid.levels.length - 1, 0, 0, accepting('png', 'jpeg', 'webp'))).rejects.toThrow(/of WMS layer nosuchlayer: the server refused .*LayerNotDefined/)
+  }, 60_000)
+})
+
+describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
+  const template = (): string => nginx.url('/xyz/{z}/{x}/{y}.png')
+
+  it('sends the pyramid’s PNG file itself where PNG is accepted, the same pixels as raw', async () => {
+    const raster = await open({ service: 'xyz', url: template(), layer: template() })
+    const z = pyramid.maxZoom
+    const level = raster.info.levels.length - 1 - z // level 0 is zoom 19 (the template's default range 0–19)
+    const [x, y] = pyramid.centreOf(4, 4)
+    const size = (2 * HALF) / 2 ** z
+    const col = Math.floor((x + HALF) / size)
+    const row = Math.floor((HALF - y) / size)
+    const png = encoded(await raster.readTileAs(level, col, row, accepting('png')))
+    expect(png.encoding).toBe('png')
+    expect(Buffer.from(png.bytes).equals(readFileSync(join(pyramid.dir, 'xyz', String(z), String(col), `${row}.png`)))).toBe(true)
+    const raw = decoded(await raster.readTile(level, col, row))
+    expect(Buffer.from(await pixelsOf(png)).equals(Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength))).toBe(true)
+  }, 60_000)
+
+  it('reads a tile the pyramid has not (HTTP 404) as an empty tile: transparent pixels raw, a transparent PNG when accepted', async () => {
+    const raster = await open({ service: 'xyz', url: template(), layer: template() })
+    const world = raster.info.levels.length - 1 // zoom 0: the pyramid starts finer, nginx answers 404
+    expect(pyramid.minZoom).toBeGreaterThan(0)
+    const raw = decoded(await raster.readTile(world, 0, 0))
+    expect([raw.width, raw.height, raw.channels]).toEqual([256, 256, 4])
+    expect(raw.data.every((v) => v === 0)).toBe(true)
+    const png = encoded(await raster.readTileAs(world, 0, 0, accepting('png')))
+    expect([png.encoding, png.width, png.height]).toEqual(['png', 256, 256])
+    expect(png.bytes.byteLength).toBeLessThan(1024)
+    expect((await pixelsOf(png)).every((v) => v === 0)).toBe(true)
+    expect(decoded(await raster.readTileAs(world, 0, 0, accepting('jpeg'))).data.every((v) => v === 0)).toBe(true)
+  }, 60_000)
+})
