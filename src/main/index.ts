@@ -1,7 +1,8 @@
 /**
  * The Electron app (thin: the logic lives in host/ and transport/, tested without Electron).
- * One hardened window; one TextureService per page over IPC + a MessagePort; File > Open, a
- * recent-files list, and files given on the command line (`tessera a.tif b.jpg`) open on start.
+ * One hardened window; one TextureService per page over IPC + a MessagePort; File > Open, Open
+ * URL… (the page's dialog, asked by a menu command), a recent-files list, and files or URLs given
+ * on the command line (`tessera a.tif https://…/dem.tif`) open on start.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, type MenuItemConstructorOptions } from 'electron'
 import { dirname, join } from 'node:path'
@@ -14,6 +15,7 @@ import { RecentFiles } from './host/recentFiles'
 import { guardWebContents, secureWebPreferences } from './host/windowSecurity'
 import { TextureService } from './service/TextureService'
 import { ElectronTransport, type IpcMainLike } from './transport/electronIpc'
+import { IPC, type MenuCommand } from '../shared/ipcChannels'
 import type { TrustedOrigin } from './transport/senderCheck'
 import { dialogExtensions } from '../shared/readableFormats'
 
@@ -48,6 +50,7 @@ function refreshMenu(): void {
   const template = buildMenuTemplate(
     {
       open: () => void chooseFiles().then(openInWindow),
+      openUrl: () => window?.webContents.send(IPC.menuCommand, 'open-url' satisfies MenuCommand),
       openRecent: (path) => void openInWindow([path]),
       clearRecent: () => {
         recent?.clear()

@@ -4,6 +4,7 @@
  * to the page with `window.postMessage({ type: 'tessera:port' }, '*', [port])`).
  * Shared by the preload (tsconfig.node.json) and the renderer's bridge (tsconfig.web.json).
  */
+import type { MenuCommand } from '../shared/ipcChannels'
 import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../shared/protocol'
 
 /** Data of the window message that carries the service's port. */
@@ -25,6 +26,8 @@ export interface TesseraPreloadApi {
   pathForFile(file: File): string
   /** Shows the native Open dialog; resolves with the rasters opened (also pushed as raster-opened). */
   showOpenDialog(): Promise<OpenedRaster[]>
+  /** Calls `listener` with each command of the application menu for the page (File > Open URL…: 'open-url'). */
+  onMenuCommand(listener: (command: MenuCommand) => void): void
 }
 
 declare global {

@@ -4,7 +4,7 @@
  * forwarded to the page with window.postMessage, so tiles never cross contextBridge.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import { IPC } from '../shared/ipcChannels'
+import { IPC, isMenuCommand } from '../shared/ipcChannels'
 import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../shared/protocol'
 import type { PortMessageData, TesseraPreloadApi } from './api'
 
@@ -23,7 +23,12 @@ const api: TesseraPreloadApi = {
     await ipcRenderer.invoke(IPC.connect)
   },
   pathForFile: (file: File) => webUtils.getPathForFile(file),
-  showOpenDialog: () => ipcRenderer.invoke(IPC.openDialog) as Promise<OpenedRaster[]>
+  showOpenDialog: () => ipcRenderer.invoke(IPC.openDialog) as Promise<OpenedRaster[]>,
+  onMenuCommand: (listener) => {
+    ipcRenderer.on(IPC.menuCommand, (_event, command: unknown) => {
+      if (isMenuCommand(command)) listener(command)
+    })
+  }
 }
 
 contextBridge.exposeInMainWorld('tessera', api)

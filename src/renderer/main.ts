@@ -96,6 +96,10 @@ async function main(): Promise<void> {
   // STAC (issue 25): a .json URL or dropped file is read as a STAC document, its assets opened from the browser.
   const stac = installStac({ bridge, session, viewer, orientation, stage, messages: errors })
   const urlDialog = new OpenUrlDialog(app, { open: (url) => stac.openUrl(url), recent: () => recentUrls.list() })
+  // Electron's File > Open URL… shows the same dialog (the preload forwards the menu's command).
+  window.tessera?.onMenuCommand((command) => {
+    if (command === 'open-url') urlDialog.show()
+  })
   // Web map layers (WMS, WMTS, XYZ): added by the dialog, saved and reopened, their attribution in the view's corner.
   const webLayers = new WebLayers({ bridge, session, viewer, storage: pageStorage(), messages: errors })
   const mapLayerDialog = new AddMapLayerDialog(app, { capabilities: (url) => bridge.calls['web-capabilities']({ url }), add: (params) => webLayers.add(params), viewCrs: () => viewer.viewCrs.id })

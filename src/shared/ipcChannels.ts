@@ -9,5 +9,16 @@ export const IPC = {
   /** main → preload: carries the MessagePort of the service. */
   port: 'tessera:port',
   /** invoke: shows the native Open dialog → OpenedRaster[]. */
-  openDialog: 'tessera:open-dialog'
+  openDialog: 'tessera:open-dialog',
+  /** main → preload: a command of the application menu for the page (a `MenuCommand`). */
+  menuCommand: 'tessera:menu-command'
 } as const
+
+/** What the application menu asks of the page: 'open-url' shows its Open URL… dialog. */
+export const MENU_COMMANDS = ['open-url'] as const
+export type MenuCommand = (typeof MENU_COMMANDS)[number]
+
+/** True for a command the page knows (the preload forwards nothing else). */
+export function isMenuCommand(value: unknown): value is MenuCommand {
+  return (MENU_COMMANDS as readonly unknown[]).includes(value)
+}

@@ -181,16 +181,20 @@ describe('recent files, argv, menu and window hardening', () => {
   it('builds a File menu with Open and Open Recent wired to its actions', async () => {
     const { buildMenuTemplate } = await import('../../src/main/host/menuTemplate')
     const calls: string[] = []
-    const template = buildMenuTemplate({ open: () => calls.push('open'), openRecent: (p) => calls.push(`recent ${p}`), clearRecent: () => calls.push('clear') }, ['/maps/a.tif'], 'linux')
+    const template = buildMenuTemplate(
+      { open: () => calls.push('open'), openUrl: () => calls.push('open-url'), openRecent: (p) => calls.push(`recent ${p}`), clearRecent: () => calls.push('clear') },
+      ['/maps/a.tif'],
+      'linux'
+    )
     const file = template[0]!.submenu!
     file[0]!.click!()
-    const recent = file[1]!.submenu!
+    const recent = file.find((item) => item.label === 'Open Recent')!.submenu!
     recent[0]!.click!()
     recent[2]!.click!()
     expect(file[0]).toMatchObject({ label: 'Open…', accelerator: 'CmdOrCtrl+O' })
     expect(recent[0]!.label).toBe('a.tif — /maps/a.tif')
     expect(calls).toEqual(['open', 'recent /maps/a.tif', 'clear'])
-    expect(buildMenuTemplate({ open() {}, openRecent() {}, clearRecent() {} }, [], 'darwin')[0]).toEqual({ role: 'appMenu' })
+    expect(buildMenuTemplate({ open() {}, openUrl() {}, openRecent() {}, clearRecent() {} }, [], 'darwin')[0]).toEqual({ role: 'appMenu' })
   })
 
   it('hardens every window: sandbox, isolation, no node, no webview, no navigation, no new window', async () => {

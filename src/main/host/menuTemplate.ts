@@ -1,11 +1,14 @@
 /**
  * The application menu as a plain template (Electron's MenuItemConstructorOptions shape), built
- * from callbacks so that tests read it without Electron: File > Open…, Open Recent, Close Window.
+ * from callbacks so that tests read it without Electron: File > Open…, Open URL…, Open Recent,
+ * Close Window.
  */
 import { basename } from 'node:path'
 
 /** One menu item, the subset of Electron's MenuItemConstructorOptions used here. */
 export interface MenuItemTemplate {
+  /** Found by `Menu.getMenuItemById` (the Electron specs click it so). */
+  id?: string
   label?: string
   role?: string
   type?: 'separator' | 'submenu' | 'normal'
@@ -17,6 +20,8 @@ export interface MenuItemTemplate {
 
 export interface MenuActions {
   open: () => void
+  /** Asks the page to show its Open URL… dialog (the page reads the URL; the host fetches it). */
+  openUrl: () => void
   openRecent: (path: string) => void
   clearRecent: () => void
 }
@@ -35,6 +40,7 @@ export function buildMenuTemplate(actions: MenuActions, recent: readonly string[
     label: 'File',
     submenu: [
       { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: actions.open },
+      { id: 'open-url', label: 'Open URL…', accelerator: 'CmdOrCtrl+L', click: actions.openUrl },
       { label: 'Open Recent', submenu: recentItems },
       { type: 'separator' },
       platform === 'darwin' ? { role: 'close' } : { role: 'quit' }
