@@ -7,7 +7,7 @@
  * Processes are stopped by their pid. No test-runner imports.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import type { GeoTransform } from '../../src/shared/raster'
@@ -124,7 +124,11 @@ export async function startMapServer(data: WmsData): Promise<MapServerProcess> {
   const socket = join(data.dir, 'fcgiwrap.sock')
   const asRoot = process.getuid?.() === 0
   if (asRoot) chownSync(data.dir, NOBODY, NOBODY)
+  await removeStaleSocket(socket)
+  // Its own process group: fcgiwrap's preforked children are stopped with it (signalled alone,
+  // they outlived it, holding the stderr pipe: the test or bench process never exited).
   const child = spawn(FCGIWRAP, ['-c', '2', '-s', `unix:${socket}`], {
+    detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { PATH: '/usr/bin:/bin', MAPSERVER_CONFIG_FILE: data.config },
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {})
@@ -176,14 +180,38 @@ async function waitForSocket(socket: string, child: ChildProcess, timeoutMs: num
   }
 }
 
+/** Stops fcgiwrap and its children: the process group it leads (its pid), SIGTERM then SIGKILL after 3 s. */
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal)
+    } catch {
+      // The group is gone already.
+    }
+  }
+  if (child.exitCode !== null || child.signalCode !== null) {
+    signalGroup('SIGTERM')
+    return Promise.resolve()
+  }
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000)
+    const kill = setTimeout(() => signalGroup('SIGKILL'), 3000)
     child.once('exit', () => {
       clearTimeout(kill)
       resolve()
     })
-    child.kill('SIGTERM')
+    signalGroup('SIGTERM')
   })
+}
+
+/** Removes a socket file nobody listens on (left by a run that was killed): fcgiwrap cannot bind over it. */
+async function removeStaleSocket(socket: string): Promise<void> {
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = connect(socket)
+    s.once('connect', () => {
+      s.destroy()
+      resolve(false)
+    })
+    s.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'))
+  })
+  if (refused) rmSync(socket, { force: true })
 }
