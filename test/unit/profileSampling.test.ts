@@ -1,4 +1,5 @@
 /** Profile sampling along a polyline and its CSV (issue 23). */
+import { formatSample } from '../../src/renderer/ui/format'
 import { describe, expect, it } from 'vitest'
 import { cumulativeDistances, samplePolyline } from '../../src/renderer/ui/tools/profileSampling'
 import { profileCsv } from '../../src/renderer/ui/tools/profileCsv'
@@ -99,5 +100,24 @@ describe('sampleBatches', () => {
     const pixels = [{ x: -5, y: 3 }, { x: 1200, y: 3 }, { x: 3, y: 3 }, { x: 300, y: 3 }, { x: 3, y: 700 }]
     expect(sampleBatches(pixels, size, 100, 2)).toEqual([[0, 5]])
     expect(sampleBatches(pixels, size, 100, 1)).toEqual([[0, 3], [3, 5]])
+  })
+})
+
+describe('formatSample', () => {
+  it('writes a Float32 sample as the shortest decimal that reads back as the same Float32', () => {
+    const samples = [10.735209465026855, Math.fround(0.1), Math.fround(-1234.5678), Math.fround(3.4e38), Math.fround(1e-40)]
+    for (const value of samples) {
+      const text = formatSample(value, 'float32')
+      expect(Math.fround(Number(text))).toBe(value)
+      expect(text.replace(/^-|\.|e.*$/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(9)
+    }
+    expect(formatSample(10.735209465026855, 'float32')).toBe('10.735209')
+    expect(formatSample(Math.fround(0.1), 'float32')).toBe('0.1')
+  })
+
+  it('leaves integers and Float64 samples as JavaScript writes them', () => {
+    expect(formatSample(10.735209465026855, 'float64')).toBe('10.735209465026855')
+    expect(formatSample(331, 'int16')).toBe('331')
+    expect(formatSample(-0.1, 'float64')).toBe('-0.1')
   })
 })

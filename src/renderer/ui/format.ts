@@ -28,6 +28,20 @@ export function formatValue(value: number): string {
 }
 
 /**
+ * A sample as its band holds it: a Float32 sample as the shortest decimal that reads back as the
+ * same Float32 (10.735209, not the 10.735209465026855 its double spelling gives, which claims
+ * digits the file never had), others as JavaScript writes them (exact for integers and Float64).
+ */
+export function formatSample(value: number, sampleType: string): string {
+  if (sampleType !== 'float32' || !Number.isFinite(value)) return String(value)
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(value.toPrecision(digits)))
+    if (Math.fround(Number(text)) === value) return text
+  }
+  return String(Number(value.toPrecision(9)))
+}
+
+/**
  * Where a value read from a reduced level comes from, in words: "from a 1:4 overview" for level 2
  * (each level halves the one before); empty at full resolution.
  */

@@ -4,7 +4,7 @@
  * there), and the CSV export. The cursor on the chart names the sample under it and marks it on
  * the view (`onHover`).
  */
-import { element } from '../format'
+import { element, formatSample } from '../format'
 import type { Profile } from './profileData'
 import { formatLength } from './measure'
 import { profileCsv } from './profileCsv'
@@ -145,7 +145,7 @@ export class ProfilePanel {
       cursor.setAttribute('x2', String(at))
       cursor.setAttribute('visibility', 'visible')
       const p = profile.points[index]!
-      readout.textContent = `${formatLength(profile.distances[index]!, profile.method)} · ${p.x.toFixed(2)}, ${p.y.toFixed(2)} · ${profile.columns.map((c) => `${c.name}: ${c.values[index] ?? 'no data'}`).join(' · ')}`
+      readout.textContent = `${formatLength(profile.distances[index]!, profile.method)} · ${p.x.toFixed(2)}, ${p.y.toFixed(2)} · ${profile.columns.map((c) => `${c.name}: ${formatSampleOrGap(c.values[index] ?? null, c.sampleType)}`).join(' · ')}`
       this.actions.onHover(index)
     })
     svg.addEventListener('pointerleave', () => {
@@ -170,7 +170,7 @@ export class ProfilePanel {
         const value = c.values[index] ?? null
         const pixel = c.pixels[index]!
         row.append(
-          element('td', 'profile-value', value === null ? 'no data' : String(value), {
+          element('td', 'profile-value', formatSampleOrGap(value, c.sampleType), {
             'data-testid': 'profile-vertex-value',
             'data-raster': c.rasterId,
             'data-col': String(pixel.x),
@@ -200,4 +200,9 @@ function nearestIndex(distances: readonly number[], d: number): number {
 
 function compact(v: number): string {
   return Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(4)
+}
+
+/** A profile value as its band holds it, or the gap's words. */
+function formatSampleOrGap(value: number | null, sampleType: string): string {
+  return value === null ? 'no data' : formatSample(value, sampleType)
 }

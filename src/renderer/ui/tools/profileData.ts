@@ -8,6 +8,7 @@
 import type { SamplePoint, SampledValues, ServiceCalls } from '../../../shared/calls'
 import { MESSAGE_LIMITS } from '../../../shared/calls'
 import { type Point, unitsPerPixel, worldToMap } from '../../../shared/geo/affine'
+import type { SampleType } from '../../../shared/raster'
 import type { TileLayer } from '../../view/TileLayer'
 import { type MeasureMethod, type ToLatLon, measure } from './measure'
 import { cumulativeDistances, samplePolyline } from './profileSampling'
@@ -19,6 +20,8 @@ export interface ProfileColumn {
   rasterId: string
   /** The layer's name, and its band when the raster has several ("rgb.tif band 2"). */
   name: string
+  /** The band's sample type: a Float32 value is written as the shortest decimal that reads back as it. */
+  sampleType: SampleType
   /** The value at each sample (null: no data, or outside the layer). */
   values: Array<number | null>
   /** Each sample's level-0 pixel of this layer (column, row: the floor of each). */
@@ -120,5 +123,5 @@ async function columnOf(layer: TileLayer, name: string, band: number, pixels: Sa
       values[start + i] = v?.[band] ?? null
     })
   }
-  return { rasterId: layer.rasterId, name, values, pixels: finite.map((p) => ({ x: Math.floor(p.x), y: Math.floor(p.y) })) }
+  return { rasterId: layer.rasterId, name, sampleType: layer.info.sampleType, values, pixels: finite.map((p) => ({ x: Math.floor(p.x), y: Math.floor(p.y) })) }
 }
