@@ -11,22 +11,30 @@
  */
 import { expectedMessage } from '../../shared/errors'
 import { LoaderClient, type DroppedRequest, type LoadEntry, type LoaderHost } from './LoaderClient'
-import type { AsyncImageLoaderOptions, LoadRequest, LoadSlots, LoaderClientOptions, LoaderCounters } from './types'
+import type { AsyncImageLoaderOptions, LoadLane, LoadRequest, LoadSlots, LoaderClientOptions, LoaderCounters } from './types'
 
 export type { DroppedRequest } from './LoaderClient'
+
+/** Of two pending entries of one client, the one its own order serves first (priority, rank, then the older). */
+function moreUrgent<T>(a: LoadEntry<T>, b: LoadEntry<T>): LoadEntry<T> {
+  return (a.priority - b.priority || a.rank - b.rank || a.sequence - b.sequence) <= 0 ? a : b
+}
 
 /** A load started by the loader, until it ends or is abandoned (stop, close, past the grace time). */
 interface RunningLoad<T> {
   readonly client: LoaderClient<T>
+  readonly lane: LoadLane
   ended: Promise<void>
   released: boolean
 }
 
 export class AsyncImageLoader<T> {
-  static readonly defaultOptions = { maxWorkers: 4, stopGraceMs: 1000 }
+  static readonly defaultOptions = { maxWorkers: 4, stopGraceMs: 1000, networkLoads: 16 }
 
-  /** Loads running at once. */
+  /** 'decode' loads running at once. */
   readonly maxWorkers: number
+  /** 'network' loads running at once, beside the 'decode' ones (`LoadRequest.lane`). */
+  readonly networkLoads: number
   private readonly slots: LoadSlots | null
   private readonly stopGraceMs: number
   /** The client that the loader's own request methods act on. */
@@ -35,6 +43,8 @@ export class AsyncImageLoader<T> {
   private readonly clients = new Set<LoaderClient<T>>()
   /** Loads started and not ended, cancelled ones included: their slot stays taken until they end. */
   private readonly running = new Set<RunningLoad<T>>()
+  /** Of `running`, those of the 'network' lane. */
+  private networkRunning = 0
   private readonly host: LoaderHost<T>
   private started = false
   /** Stops listening to `slots` (while started only: a stopped loader leaves no listener behind). */
@@ -51,7 +61,12 @@ export class AsyncImageLoader<T> {
     if (!(stopGraceMs >= 0)) {
       throw new TypeError(expectedMessage('non-negative number', 'stopGraceMs', stopGraceMs, String(stopGraceMs)))
     }
+    const networkLoads = options.networkLoads ?? AsyncImageLoader.defaultOptions.networkLoads
+    if (!Number.isInteger(networkLoads) || networkLoads < 1) {
+      throw new TypeError(expectedMessage('positive integer', 'networkLoads', networkLoads, String(networkLoads)))
+    }
     this.maxWorkers = maxWorkers
+    this.networkLoads = networkLoads
     this.stopGraceMs = stopGraceMs
     this.slots = options.slots ?? null
     this.host = { wake: () => this.schedulePump(), detach: (client) => this.detach(client) }
@@ -165,38 +180,49 @@ export class AsyncImageLoader<T> {
     })
   }
 
-  /** Starts loads while a slot is free: a worker of `slots` (when given), and one of `maxWorkers`. */
+  /**
+   * Starts loads while their lane has room: a 'decode' load needs a worker of `slots` (when given)
+   * and one of `maxWorkers`; a 'network' load one of `networkLoads`.
+   */
   private pump(): void {
-    while (this.started && this.running.size < this.maxWorkers && (this.slots === null || this.slots.freeSlots > 0)) {
-      const client = this.pick()
-      if (!client) return
-      this.run(client, client.next()!)
+    while (this.started) {
+      const decodeFree = this.running.size - this.networkRunning < this.maxWorkers && (this.slots === null || this.slots.freeSlots > 0)
+      const networkFree = this.networkRunning < this.networkLoads
+      if (!decodeFree && !networkFree) return
+      const chosen = this.pick(decodeFree, networkFree)
+      if (!chosen) return
+      this.run(chosen.client, chosen.entry)
     }
   }
 
   /**
-   * The client to serve next: the one whose head has the most urgent priority; among those at that
-   * priority, the one served longest ago. O(clients).
+   * The load to start next: of each client, the more urgent head of the lanes that have room; of
+   * those, the most urgent priority, and among equals the client served longest ago. O(clients).
    */
-  private pick(): LoaderClient<T> | null {
+  private pick(decodeFree: boolean, networkFree: boolean): { client: LoaderClient<T>; entry: LoadEntry<T> } | null {
     let best: LoaderClient<T> | null = null
+    let bestEntry: LoadEntry<T> | null = null
     let bestPriority = Infinity
     for (const client of this.clients) {
-      const entry = client.next()
+      const decode = decodeFree ? client.next('decode') : undefined
+      const network = networkFree ? client.next('network') : undefined
+      const entry = decode && network ? moreUrgent(decode, network) : (decode ?? network)
       if (!entry) continue
       if (entry.priority < bestPriority || (entry.priority === bestPriority && client.lastServed < best!.lastServed)) {
         best = client
+        bestEntry = entry
         bestPriority = entry.priority
       }
     }
-    return best
+    return best && bestEntry ? { client: best, entry: bestEntry } : null
   }
 
   private run(client: LoaderClient<T>, entry: LoadEntry<T>): void {
     client.begin(entry)
-    client.inFlight++
+    if (entry.lane === 'network') this.networkRunning++
+    else client.inFlight++
     client.lastServed = ++this.turn
-    const load: RunningLoad<T> = { client, ended: Promise.resolve(), released: false }
+    const load: RunningLoad<T> = { client, lane: entry.lane, ended: Promise.resolve(), released: false }
     this.running.add(load)
     load.ended = client.execute(entry).finally(() => this.end(load))
   }
@@ -206,7 +232,8 @@ export class AsyncImageLoader<T> {
     if (load.released) return
     load.released = true
     this.running.delete(load)
-    load.client.inFlight--
+    if (load.lane === 'network') this.networkRunning--
+    else load.client.inFlight--
     this.schedulePump()
   }
 

@@ -8,7 +8,7 @@ import { expectedMessage } from '../../shared/errors'
 import { ImageLoadPriority } from '../../shared/priority'
 import { IndexedHeap, type HeapSlot } from './IndexedHeap'
 import { TextureIndex, type TextureLink } from './TextureIndex'
-import type { LoadRequest, LoaderClientOptions, LoaderCounters } from './types'
+import type { LoadLane, LoadRequest, LoaderClientOptions, LoaderCounters } from './types'
 import { validateRequest } from './validateRequest'
 
 type Callback<T> = LoadRequest<T>['callback']
@@ -29,6 +29,8 @@ export interface LoadEntry<T> extends TextureLink, HeapSlot {
   /** Order of first scheduling: FIFO among equals. */
   readonly sequence: number
   bounds: LoadRequest<T>['bounds']
+  /** Its lane, as first scheduled (a join keeps it). */
+  readonly lane: LoadLane
   /** Set when the load starts. */
   controller: AbortController | null
   /** Its slot in the eviction order while pending, when the client tracks it (`trackLeastUrgent`). */
@@ -81,12 +83,13 @@ export class LoaderClient<T> {
   /** Loads of this client running at once, at most (cancelled ones count until they end). */
   readonly maxActive: number
   private readonly paused: () => boolean
-  /** Loads started and not ended, cancelled ones included: what `maxActive` bounds. Owned by the loader. */
+  /** 'decode' loads started and not ended, cancelled ones included: what `maxActive` bounds ('network' loads are not counted). Owned by the loader. */
   inFlight = 0
   /** When the loader last started a load of this client: round-robin among clients at equal priority. Owned by the loader. */
   lastServed = 0
 
-  private readonly queue = new IndexedHeap<LoadEntry<T>>(servedFirst)
+  /** Pending requests per lane (`LoadRequest.lane`), most urgent on top: a full lane never holds back the other. */
+  private readonly queues: Record<LoadLane, IndexedHeap<LoadEntry<T>>> = { decode: new IndexedHeap(servedFirst), network: new IndexedHeap(servedFirst) }
   /** The pending requests again, least urgent on top; null unless `trackLeastUrgent` (it costs a second heap operation per queue operation). */
   private readonly evictionQueue: IndexedHeap<EvictionSlot<T>> | null
   /** Pending and active (not cancelled) requests by id: dedup and join look here once. */
@@ -138,7 +141,7 @@ export class LoaderClient<T> {
       if (priority < known.priority || (priority === known.priority && rank !== known.rank)) {
         known.priority = priority
         known.rank = rank
-        this.queue.update(known)
+        this.queues[known.lane].update(known)
         if (known.evictionSlot) this.evictionQueue!.update(known.evictionSlot)
       }
       return
@@ -153,6 +156,7 @@ export class LoaderClient<T> {
       rank,
       sequence: this.sequence++,
       bounds: request.bounds,
+      lane: request.lane ?? 'decode',
       controller: null,
       evictionSlot: null,
       heapIndex: -1,
@@ -160,7 +164,7 @@ export class LoaderClient<T> {
       nextInTexture: null
     }
     this.entries.set(entry.id, entry)
-    this.queue.push(entry)
+    this.queues[entry.lane].push(entry)
     if (this.evictionQueue) this.evictionQueue.push((entry.evictionSlot = { entry, heapIndex: -1 }))
     this.byTexture.add(entry)
     this.host.wake()
@@ -242,7 +246,7 @@ export class LoaderClient<T> {
 
   /** Requests scheduled and neither started nor ended. O(1). */
   getPendingCount(): number {
-    return this.queue.size
+    return this.queues.decode.size + this.queues.network.size
   }
 
   /** Loads running and not cancelled. O(1). */
@@ -285,9 +289,13 @@ export class LoaderClient<T> {
 
   // ---- for the loader ---------------------------------------------------------------------------
 
-  /** The request this client would start next, if its cap lets it start one and it is not paused. O(1). */
-  next(): LoadEntry<T> | undefined {
-    return this.inFlight < this.maxActive && !this.paused() ? this.queue.peek() : undefined
+  /**
+   * The request of `lane` this client would start next, if it is not paused and, for a 'decode'
+   * load, its cap lets it start one ('network' loads are bounded by the loader alone). O(1).
+   */
+  next(lane: LoadLane = 'decode'): LoadEntry<T> | undefined {
+    if (this.paused() || (lane === 'decode' && this.inFlight >= this.maxActive)) return undefined
+    return this.queues[lane].peek()
   }
 
   /** Says that `paused()` may have turned false: the loader looks at this client's queue again. */
@@ -332,7 +340,7 @@ export class LoaderClient<T> {
 
   /** Takes a pending entry out of the queue (and out of the eviction order). O(log n). */
   private unqueue(entry: LoadEntry<T>): void {
-    this.queue.remove(entry)
+    this.queues[entry.lane].remove(entry)
     if (entry.evictionSlot) {
       this.evictionQueue!.remove(entry.evictionSlot)
       entry.evictionSlot = null

@@ -15,11 +15,23 @@ export interface LoadRequest<T> {
   /** Finer order inside a priority, lower first (e.g. distance to the view centre); default 0, then FIFO. */
   rank?: number
   bounds?: readonly [xmin: number, xmax: number, ymin: number, ymax: number]
+  /**
+   * Where the load spends its time. 'decode' (default): a worker of `slots`, bounded by `maxWorkers`
+   * and the client's `maxActive`. 'network': waiting on a server, holding no worker (a web map
+   * tile passed through as the server's bytes), bounded by `networkLoads` alone: on a 2-core host
+   * two decode lanes let two 50 ms tile requests run at once where a browser runs six per host.
+   */
+  lane?: LoadLane
 }
+
+/** The two kinds of load (see `LoadRequest.lane`). */
+export type LoadLane = 'decode' | 'network'
 
 export interface AsyncImageLoaderOptions {
   /** Loads running at once; default 4. */
   maxWorkers?: number
+  /** 'network' loads running at once, beside the others; default 16 (the HTTP client's per-host limit bounds each server). */
+  networkLoads?: number
   /**
    * The executor the loads run on, when it is shared or smaller than `maxWorkers` (the decode
    * pool): a load starts only when it has a free slot, so that it never queues work of its own.

@@ -14,6 +14,7 @@ export function validateRequest<T>(request: LoadRequest<T>): void {
   expect(typeof request.callback === 'function', 'function', 'callback', request.callback)
   if (request.priority !== undefined) expect(isPriority(request.priority), 'ImageLoadPriority 1, 2 or 3', 'priority', request.priority)
   if (request.rank !== undefined) expect(typeof request.rank === 'number' && !Number.isNaN(request.rank), 'number', 'rank', request.rank)
+  if (request.lane !== undefined) expect(request.lane === 'decode' || request.lane === 'network', "'decode' or 'network'", 'lane', request.lane)
 }
 
 // At module level, not inside validateRequest: scheduleLoad is hot (one call per tile per frame).

@@ -19,6 +19,12 @@ import type { ServiceSink } from './types'
 import { SendQueue, type QueuedTile } from './SendQueue'
 import { sampleTypeOf } from './tileSampleType'
 
+/** A web map layer's raster (`open-web-layer`): its tiles are a server's images. */
+function isWebSource(info: RasterSource['info']): boolean {
+  const source = info.source
+  return source !== undefined && 'kind' in source && source.kind === 'web'
+}
+
 const EMPTY = new Uint8Array(0)
 
 /** Scheduling a key again only joins its load: the first scheduling's callback answers it. */
@@ -246,6 +252,8 @@ export class TileStreamer {
       rank,
       // Where the tile lies on the ground, as the seed's requests carry it.
       bounds: tileMapBounds(georeference, levels, tileSize, tile.level, tile.col, tile.row),
+      // A web tile sent as the server's bytes waits on the server, holding no decode worker.
+      ...(accepted.size > 0 && isWebSource(source.info) ? { lane: 'network' as const } : {}),
       load: (signal) => {
         const now = fifo ? undefined : this.loader.request(key)
         if (now) asked = { level: tile.level, col: tile.col, row: tile.row, priority: now.priority, rank: now.rank }
