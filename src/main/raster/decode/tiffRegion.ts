@@ -7,9 +7,12 @@ import { composeSamples } from './compose'
 import { reduceBlocks } from './reduce'
 import { openTiff } from './tiffFiles'
 import { registerLzwDecoder } from './lzw'
+import { registerDeflateDecoder } from './deflate'
 
 // geotiff.js' own LZW decoder took 12 s of a striped Float32 DEM's 15 s to its first tile (lzw.ts).
 registerLzwDecoder()
+// pako's inflate took ~30 ms per 512² Float32 tile of a DEFLATE DEM COG; zlib a fraction of it (deflate.ts).
+registerDeflateDecoder()
 
 type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array
 
