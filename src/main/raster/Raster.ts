@@ -39,6 +39,20 @@ export class Raster implements RasterSource {
     this.version = version
   }
 
+  /**
+   * Set by `prefetchWith` (a raster read from a server): see `RasterSource.prefetch`. Absent on a
+   * file read from disk, so that the service does not prepare a prefetch for its tiles.
+   */
+  prefetch?: (level: number, col: number, row: number, signal: AbortSignal, urgency?: { priority: number; rank: number }) => void
+
+  /** Fetches the bytes of scheduled tiles ahead of their decode with `prefetch`: tiles of the pyramid, while the raster is open and unchanged. */
+  prefetchWith(prefetch: NonNullable<Raster['prefetch']>): void {
+    this.prefetch = (level, col, row, signal, urgency) => {
+      if (this.closed || this.version?.knownChanged || !isTileInPyramid(this.info.levels, this.info.tileSize, level, col, row)) return
+      prefetch(level, col, row, signal, urgency)
+    }
+  }
+
   /** Runs `closer` on close (abort a build, release shared pixels). */
   onClose(closer: () => void | Promise<void>): void {
     this.closers.push(closer)

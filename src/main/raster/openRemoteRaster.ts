@@ -8,7 +8,8 @@
  */
 import { CannotOpenError, messageOf } from '../../shared/errors'
 import type { RemoteSource } from '../../shared/raster'
-import { RemoteReadError } from '../remote'
+import { type RemoteFile, RemoteReadError } from '../remote'
+import { ImageLoadPriority } from '../../shared/priority'
 import { getDefaultPools } from './decodePools'
 import { claimRefusal, readClaimedSize } from './claimedSize'
 import type { ProbeResult, SharedLevel } from './decode/jobs'
@@ -22,6 +23,8 @@ import { Raster } from './Raster'
 import { nameOfUrl, urlSchemeOf } from './rasterUrl'
 import { RegionReader, SharedReader, regionSourceOf } from './readers'
 import { type RemoteLease, remoteStampOf, sharedRemoteFiles } from './remoteFiles'
+import { RemotePrefetcher } from './remotePrefetch'
+import { RemoteTileBytes } from './remoteTileBytes'
 import type { OpenContext } from './strategy'
 import type { RasterSource } from './types'
 import { OverviewWhenReadyReader } from './whenReady'
@@ -113,8 +116,24 @@ async function openLeased(url: string, lease: RemoteLease, options: OpenOptions,
     raster.onClose(() => build.abort())
   }
   raster.checkFile(fileVersion)
+  prefetchTiles(raster, file, reader, first)
   raster.onClose(() => lease.release())
   return raster
+}
+
+/**
+ * The bytes of a scheduled tile fetched at once (`remotePrefetch.ts`): the blocks its region job will
+ * read (`remoteTileBytes.ts`). Not for the levels served from the in-place overview (from `first`,
+ * when it is made): those never read the file tile by tile.
+ */
+function prefetchTiles(raster: Raster, file: RemoteFile, reader: RegionReader, first: number): void {
+  const tileBytes = new RemoteTileBytes(file)
+  const prefetcher = new RemotePrefetcher((ranges, signal) => file.readRanges(ranges, signal))
+  raster.prefetchWith((level, col, row, signal, urgency) => {
+    if (first >= 0 && level >= first) return
+    prefetcher.prefetch(() => tileBytes.rangesOf(reader.regionJob(level, col, row)), signal, urgency ?? { priority: ImageLoadPriority.NORMAL, rank: 0 })
+  })
+  raster.onClose(() => prefetcher.close())
 }
 
 /** The cause of a remote failure, without the "Cannot read <url>:" its message starts with. */

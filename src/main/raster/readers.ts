@@ -110,7 +110,8 @@ export class RegionReader implements TileReader {
     return encoded
   }
 
-  private regionJob(level: number, col: number, row: number): RegionJob {
+  /** The region job of tile (level, col, row): what its decode reads (a remote raster's prefetch reads the same blocks). */
+  regionJob(level: number, col: number, row: number): RegionJob {
     const source = this.source
     const image = source.images.filter((i) => i.scale <= level).at(-1)!
     const tile = tileRect(this.levels[level]!, this.tileSize, col, row)

@@ -47,6 +47,13 @@ export interface RasterSource {
    * answer with the stored tile; every other tile is `readTile`'s. Absent: `readTile` serves all.
    */
   readTileAs?(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile>
+  /**
+   * Starts fetching the bytes tile (level, col, row) will be decoded from, while its load waits for
+   * its turn (a raster read from a server: the tiles scheduled together are fetched together), until
+   * `signal` aborts (its request withdrawn, or its load ended). Absent where nothing is fetched (a
+   * file on disk). Never throws; decodes keep the loader's order.
+   */
+  prefetch?(level: number, col: number, row: number, signal: AbortSignal, urgency?: { priority: number; rank: number }): void
   /** Releases everything the source holds (cache handles, in-flight builds). Idempotent. */
   close(): Promise<void>
 }

@@ -245,6 +245,8 @@ export class TileStreamer {
     let asked = tile
     const accepted = this.accepted
     const { georeference, levels, tileSize } = source.info
+    // A remote raster's tile: its bytes fetched from now (with the other tiles scheduled now), until its load ends or is withdrawn.
+    const prefetch = source.prefetch ? new AbortController() : null
     this.loader.scheduleLoad({
       id: key,
       textureId: rasterId,
@@ -261,8 +263,12 @@ export class TileStreamer {
         if (accepted.size > 0 && source.readTileAs) return source.readTileAs(tile.level, tile.col, tile.row, accepted, signal)
         return source.readTile(tile.level, tile.col, tile.row, signal)
       },
-      callback: (result, error) => this.settle(key, rasterId, asked, result, error)
+      callback: (result, error) => {
+        prefetch?.abort()
+        this.settle(key, rasterId, asked, result, error)
+      }
     })
+    if (prefetch && !prefetch.signal.aborted) source.prefetch!(tile.level, tile.col, tile.row, prefetch.signal, { priority, rank })
   }
 
   private settle(key: string, rasterId: string, asked: TileRequest, tile: LoadedTile | null, error?: Error): void {

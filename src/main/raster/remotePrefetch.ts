@@ -1,0 +1,118 @@
+/**
+ * Main side: the bytes of a remote raster's tiles fetched when they are scheduled, not when a decode
+ * worker starts them. The service knows a view's whole tile list then: their reads, started in the
+ * same turn, reach the RemoteFile's batch window together and are fetched as one request per run of
+ * blocks (a row of tiles in a COG), as GDAL reads a window; the workers, started later in the
+ * loader's order, find their bytes in the block cache or join the request in flight. Decodes are
+ * not reordered: this only warms the cache. At most `maxTiles` tiles' bytes are asked for at once,
+ * the most urgent first, so that a flood of requests never fetches megabytes ahead; a tile whose
+ * request is withdrawn leaves (its bytes are fetched only if a wanted tile shares the request).
+ */
+import type { ByteRange } from './decode/remoteLocation'
+
+/** How urgent a scheduled tile is: the loader's order (lower priority value first, then lower rank). */
+export interface PrefetchUrgency {
+  priority: number
+  rank: number
+}
+
+export interface PrefetchOptions {
+  /** Tiles whose bytes are being fetched at once, at most. */
+  maxTiles: number
+  /** A tile whose decode reads more (a region reduced from a much finer image) is left to its worker. */
+  maxBytesPerTile: number
+}
+
+export const defaultPrefetchOptions: PrefetchOptions = { maxTiles: 16, maxBytesPerTile: 4 * 1024 * 1024 }
+
+interface Waiting {
+  ranges: () => Promise<ByteRange[] | null>
+  signal: AbortSignal
+  urgency: PrefetchUrgency
+  order: number
+  onAbort: () => void
+}
+
+export class RemotePrefetcher {
+  private readonly waiting = new Set<Waiting>()
+  private running = 0
+  private scheduled = false
+  private closed = false
+  private order = 0
+  private readonly options: PrefetchOptions
+
+  constructor(
+    /** Reads the ranges (the RemoteFile's `readRanges`) under the tile's signal. */
+    private readonly read: (ranges: ByteRange[], signal: AbortSignal) => Promise<unknown>,
+    options: Partial<PrefetchOptions> = {}
+  ) {
+    this.options = { ...defaultPrefetchOptions, ...options }
+  }
+
+  /**
+   * Fetches the bytes `ranges()` names (once its turn comes), until `signal` aborts. Never fails:
+   * a failed fetch is the decode's to report, when it reads the same bytes.
+   */
+  prefetch(ranges: () => Promise<ByteRange[] | null>, signal: AbortSignal, urgency: PrefetchUrgency): void {
+    if (this.closed || signal.aborted) return
+    const entry: Waiting = { ranges, signal, urgency, order: this.order++, onAbort: () => this.waiting.delete(entry) }
+    signal.addEventListener('abort', entry.onAbort, { once: true })
+    this.waiting.add(entry)
+    // The tiles of one `request` batch are scheduled in one turn: the most urgent of them start first.
+    if (!this.scheduled) {
+      this.scheduled = true
+      queueMicrotask(() => {
+        this.scheduled = false
+        this.pump()
+      })
+    }
+  }
+
+  /** Tiles waiting for their turn and tiles being fetched (tests). */
+  get counts(): { waiting: number; running: number } {
+    return { waiting: this.waiting.size, running: this.running }
+  }
+
+  /** Forgets the waiting tiles (those being fetched leave when their signals abort). Idempotent. */
+  close(): void {
+    this.closed = true
+    for (const entry of this.waiting) entry.signal.removeEventListener('abort', entry.onAbort)
+    this.waiting.clear()
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.options.maxTiles && this.waiting.size > 0) {
+      const next = mostUrgent(this.waiting)
+      this.waiting.delete(next)
+      next.signal.removeEventListener('abort', next.onAbort)
+      this.running++
+      void this.run(next).finally(() => {
+        this.running--
+        this.pump()
+      })
+    }
+  }
+
+  private async run(entry: Waiting): Promise<void> {
+    try {
+      const ranges = await entry.ranges()
+      if (!ranges || ranges.length === 0 || entry.signal.aborted) return
+      if (ranges.reduce((sum, r) => sum + r.length, 0) > this.options.maxBytesPerTile) return
+      await this.read(ranges, entry.signal)
+    } catch {
+      // Aborted (withdrawn), or failed: the decode reads the same bytes and reports its own failure.
+    }
+  }
+}
+
+function mostUrgent(waiting: Iterable<Waiting>): Waiting {
+  let best: Waiting | null = null
+  for (const entry of waiting) {
+    if (!best || compare(entry, best) < 0) best = entry
+  }
+  return best!
+}
+
+function compare(a: Waiting, b: Waiting): number {
+  return a.urgency.priority - b.urgency.priority || a.urgency.rank - b.urgency.rank || a.order - b.order
+}

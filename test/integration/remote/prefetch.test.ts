@@ -1,0 +1,167 @@
+/**
+ * A remote raster's tiles fetched when they are scheduled (issue 24's bench: each decode worker
+ * asked for its own tile's bytes when it started it, one or two at a time, so that a view cost 5–6×
+ * GDAL's requests): at the TextureService level, a view's tiles asked for in one `request` are
+ * fetched in one request per row of tiles (counted in nginx's access log), as GDAL reads a window,
+ * and decode to GDAL's /vsicurl/ pixels; tiles withdrawn while their bytes are in flight leave their
+ * requests (every one closed by the client, no byte received after) and are served when asked again.
+ */
+import { readFileSync } from 'node:fs'
+import { fromArrayBuffer } from 'geotiff'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { closeRasterRuntime, rasterOpener } from '../../../src/main/host/rasterOpener'
+import { resetSharedRemoteFiles, sharedRemoteFiles } from '../../../src/main/raster/remoteFiles'
+import { TextureService } from '../../../src/main/service/TextureService'
+import type { OpenedRaster, ServiceStats, TileRequest } from '../../../src/shared/protocol'
+import { decodeTileFrame } from '../../../src/shared/tileFrame'
+import { tileKey } from '../../../src/shared/tiles'
+import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy'
+import * as gdal from '../../helpers/gdal'
+import { tempDir } from '../../helpers/images'
+import { requireNginx, startNginx, type NginxServer } from '../../helpers/nginx'
+import { MemorySink, serviceCall } from '../../helpers/serviceFixtures'
+
+/** 8 × 6 tiles of 256 at level 0 (RGB with noise, DEFLATE: tiles of tens of KiB, so that rows of the view lie apart in the file). */
+const W = 2048
+const H = 1536
+const NAME = 'prefetch-rgb'
+const rgb = { colorInterp: ['Red', 'Green', 'Blue'] }
+/** The view: columns 2–5 of rows 1–3 at level 0. */
+const VIEW_COLS = [2, 3, 4, 5]
+const VIEW_ROWS = [1, 2, 3]
+
+const tmp = tempDir('tessera-remote-prefetch-')
+let nginx: NginxServer
+let proxy: FaultProxy
+/** Offset and length of each level-0 tile in the file, by index (row × 8 + col). */
+let tiles: Array<{ offset: number; length: number }> = []
+let ref: gdal.Grid
+const services: TextureService[] = []
+
+beforeAll(async () => {
+  requireNginx()
+  gdal.requireGdal()
+  resetSharedRemoteFiles({ retryBaseDelayMs: 5 })
+  const path = await gdal.gdalRaster(tmp.dir, NAME, gdal.valueGrid(W, H, 3, 'uint8', 9), ['-of', 'COG', '-co', 'BLOCKSIZE=256', '-co', 'COMPRESS=DEFLATE'], rgb)
+  const bytes = readFileSync(path)
+  const image = await (await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)).getImage(0)
+  const offsets = (await image.fileDirectory.loadValue('TileOffsets')) as ArrayLike<number>
+  const counts = (await image.fileDirectory.loadValue('TileByteCounts')) as ArrayLike<number>
+  tiles = Array.from(offsets, (offset, i) => ({ offset: Number(offset), length: Number(counts[i]) }))
+  nginx = await startNginx(tmp.dir)
+  proxy = await startFaultProxy(nginx.port)
+  ref = await gdal.gdalRead(`/vsicurl/${nginx.url(`/${NAME}.tif`)}`, tmp.dir)
+})
+
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((service) => service.close()))
+  proxy.reset()
+  // Each test starts from an empty block cache.
+  resetSharedRemoteFiles({ retryBaseDelayMs: 5 })
+})
+
+afterAll(async () => {
+  await proxy?.close()
+  await nginx?.stop()
+  resetSharedRemoteFiles()
+  await closeRasterRuntime()
+  tmp.cleanup()
+})
+
+function makeService(): { service: TextureService; sink: MemorySink } {
+  const sink = new MemorySink()
+  // Two decode loads at once, as the bench machine's tile pool runs.
+  const service = new TextureService({ sink, openRaster: rasterOpener, maxWorkers: 2 })
+  services.push(service)
+  return { service, sink }
+}
+
+const viewTiles = (): TileRequest[] =>
+  VIEW_ROWS.flatMap((row) => VIEW_COLS.map((col, i) => ({ level: 0, col, row, priority: 1 as const, rank: Math.abs(row - 2) * 4 + i })))
+
+/** Resolves once `predicate` holds, or fails after `ms` naming what was awaited. */
+async function within(ms: number, what: string, predicate: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`Not within ${ms} ms: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+const stats = (service: TextureService): Promise<ServiceStats> => serviceCall<ServiceStats>(service, { type: 'stats', id: 9 })
+
+/** Bytes [start, end] of a Range header. */
+function rangeOf(header: string): { start: number; end: number } {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(header)
+  if (!match) throw new Error(`Expected a range of bytes but the request asked ${JSON.stringify(header)}`)
+  return { start: Number(match[1]), end: Number(match[2]) }
+}
+
+describe("a remote raster's scheduled tiles", () => {
+  it("are fetched together: one request per row of the view's tiles, as GDAL reads a window, and decode to GDAL's pixels", async () => {
+    const url = nginx.url(`/${NAME}.tif`)
+    const { service, sink } = makeService()
+    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
+    // What the open reads (header, statistics) is done before the view is asked for.
+    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    nginx.clearAccessLog()
+    const asked = viewTiles()
+    await service.receive({ type: 'request', rasterId, tiles: asked })
+    await within(30_000, 'the view\'s tiles', () => sink.frames.length >= asked.length)
+    expect(sink.ofType('tile-failed')).toEqual([])
+
+    const dataStart = Math.min(...tiles.map((t) => t.offset))
+    const reads = (await nginx.waitForAccessLog(VIEW_ROWS.length)).filter((e) => e.method === 'GET' && rangeOf(e.range).start >= dataStart)
+    const shown = reads.map((e) => e.range).join(', ')
+    expect(reads.length, `requests for the view's tiles: ${shown}`).toBe(VIEW_ROWS.length)
+    for (const row of VIEW_ROWS) {
+      const first = tiles[row * 8 + VIEW_COLS[0]!]!
+      const last = tiles[row * 8 + VIEW_COLS.at(-1)!]!
+      const covering = reads.filter((e) => rangeOf(e.range).start <= first.offset && rangeOf(e.range).end >= last.offset + last.length - 1)
+      expect(covering.length, `one request holds row ${row}'s tiles (${first.offset}…${last.offset + last.length}): ${shown}`).toBe(1)
+    }
+
+    const plane = ref.width * ref.height
+    for (const frame of sink.frames) {
+      const tile = decodeTileFrame(frame)
+      const { col, row, width, height } = tile.header
+      let differ = 0
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const i = (row * 256 + y) * ref.width + col * 256 + x
+          const t = (y * width + x) * 4
+          if (tile.data[t] !== ref.data[i] || tile.data[t + 1] !== ref.data[plane + i] || tile.data[t + 2] !== ref.data[2 * plane + i] || tile.data[t + 3] !== 255) differ++
+        }
+      }
+      expect(differ, `pixels of tile ${tileKey(tile.header)} differing from GDAL's /vsicurl/ read`).toBe(0)
+    }
+  })
+
+  it('withdrawn while their bytes are in flight, leave their requests: no byte received after, and they come when asked again', async () => {
+    const url = proxy.url(`/${NAME}.tif`)
+    const { service, sink } = makeService()
+    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
+    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    proxy.reset()
+    proxy.always = { latencyMs: 400 }
+    await service.receive({ type: 'request', rasterId, tiles: viewTiles() })
+    await within(10_000, 'range requests in flight', () => proxy.active() >= VIEW_ROWS.length)
+    await service.receive({ type: 'cancel-obsolete', rasterId, keep: [] })
+    await proxy.idle(5000)
+    const gets = proxy.requests.filter((r) => r.method === 'GET')
+    // The rows of the view were asked for at once: more than the two tiles the decode workers had started.
+    expect(gets.length).toBeGreaterThanOrEqual(VIEW_ROWS.length)
+    expect(gets.every((r) => r.clientClosedEarly), 'every request was left by the client').toBe(true)
+    const [file] = sharedRemoteFiles().filesOf(url)
+    expect(file!.stats().bytesAfterAbort).toBe(0)
+    expect(sink.frames.length).toBe(0)
+
+    // Nothing is stuck: the view asked again comes, with the server answering at once.
+    proxy.always = null
+    await service.receive({ type: 'request', rasterId, tiles: viewTiles() })
+    await within(30_000, 'the view asked again', () => sink.frames.length >= viewTiles().length)
+    expect(sink.ofType('tile-failed')).toEqual([])
+    expect(file!.stats().bytesAfterAbort).toBe(0)
+  })
+})
