@@ -23,8 +23,9 @@
  * Run: node --import tsx bench/web.ts [--quick] [--modes=gpu]. Writes bench/results/web.json (only
  * when both modes ran).
  */
-import { loadavg } from 'node:os'
-import { resolve } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { chromium } from '@playwright/test'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, type Mode } from './browser'
@@ -135,6 +136,8 @@ const nginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz
 const proxy = await startFaultProxy(nginx.port)
 proxy.always = { latencyMs: LATENCY_MS }
 const pages = await startPageServer(resolve('bench/.cache'))
+/** The Tessera hosts' TMPDIRs (`withFreshWebCache`), removed at the end. */
+const hostTmpRoot = mkdtempSync(join(tmpdir(), 'tessera-web-bench-'))
 const capabilitiesUrl: Record<LayerKind, string> = {
   wms: proxy.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'),
   xyz: proxy.url('/xyz/{z}/{x}/{y}.png')
@@ -148,6 +151,23 @@ async function settledLog(): Promise<AccessEntry[]> {
   await proxy.idle(30_000)
   await new Promise((r) => setTimeout(r, 150))
   return nginx.accessLog()
+}
+
+/**
+ * Runs `open` (a host's start) with TMPDIR a new empty folder: the host's disk cache of web tiles
+ * (os.tmpdir()/tessera-web-cache) starts empty, as OpenLayers' fresh browser context does; tiles
+ * an earlier run fetched would otherwise be served without a request (nginx's Last-Modified makes
+ * them heuristically fresh).
+ */
+async function withFreshWebCache<T>(open: () => Promise<T>): Promise<T> {
+  const before = process.env.TMPDIR
+  process.env.TMPDIR = mkdtempSync(join(hostTmpRoot, 'run-'))
+  try {
+    return await open()
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before
+  }
 }
 
 /**
@@ -185,7 +205,7 @@ try {
           progress(`[${MODE_LABEL[mode]}] ${LAYER_LABEL[kind]}: ${who === 'tessera' ? 'Tessera' : 'OpenLayers'} open and walk`)
           let run: WalkRun
           if (who === 'tessera') {
-            const t = await openTessera(browser)
+            const t = await withFreshWebCache(() => openTessera(browser))
             try {
               const open = await tesseraAddMapLayer(t, capabilitiesUrl[kind], kind === 'wms' ? 'ortho' : null, OPEN_TIMEOUT_MS)
               await tesseraReadyToDrive(t)
@@ -226,6 +246,7 @@ try {
     }
   }
 } finally {
+  rmSync(hostTmpRoot, { recursive: true, force: true })
   await pages.close()
   await proxy.close()
   await nginx.stop()
@@ -258,7 +279,7 @@ for (const mode of MODES) {
 notes.unshift(
   `One run on a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}); nginx behind a proxy adding ${LATENCY_MS} ms before every request; MapServer 8 (mapserv under fcgiwrap, 2 processes) for the WMS; the XYZ pyramid by gdal2tiles.py (zooms 0–${fixtures.maxZoom}, PNG) of the ${ortho.label} (EPSG:3857, 1 m); viewer element ${viewSize.width}×${viewSize.height} for both. Figures move by tens of per cent between runs: read the ratios.`,
   'Browser modes: "GPU (emulated)" adds --use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist (goals judged there); "software" is Chromium\'s plain software compositing, reported.',
-  'Tessera: a fresh `npm run serve` host per run, the layer added with Add map layer… (URL, Load, the layer, Add), timed from the click on Add; the camera then placed in world units (setWorldView). OpenLayers 10: ol/source/TileWMS (WMS 1.3.0, PNG, 256 px tiles on its EPSG:3857 grid) or ol/source/XYZ in an ol/layer/Tile, no transition, opened at the view Tessera opens at (the WMS bounding box, the world for XYZ), timed from the source\'s creation; sharp = its rendercomplete after the last move. Both in a fresh browser context.',
+  'Tessera: a fresh `npm run serve` host per run (its disk cache of web tiles empty: a new TMPDIR), the layer added with Add map layer… (URL, Load, the layer, Add), timed from the click on Add; the camera then placed in world units (setWorldView). OpenLayers 10: ol/source/TileWMS (WMS 1.3.0, PNG, 256 px tiles on its EPSG:3857 grid) or ol/source/XYZ in an ol/layer/Tile, no transition, opened at the view Tessera opens at (the WMS bounding box, the world for XYZ), timed from the source\'s creation; sharp = its rendercomplete after the last move. Both in a fresh browser context.',
   `Walk (bench/remote/walk.ts over the COG's area, in EPSG:3857 metres): to the area's fit (waited for, not counted), then glides of 0.6–0.8 s and jumps (zoom in 6× fit, pan 2 screens, zoom to the finest — zoom ${fixtures.maxZoom} for XYZ, 1.19 m a pixel for WMS — fling 3 screens, jump at half that, zoom out to 2× fit, jump to the finest); time-to-sharp is the sum of the 7 waits, a wait not sharp within ${settleCapMs(quick) / 1000} s (XYZ) or ${WMS_SETTLE_CAP_MS / 1000} s (WMS: MapServer renders every GetMap; the same cap for both contenders) counting as that cap.`,
   'Tiles fetched for views already left: nginx\'s access log during the walk (after the open), each tile (XYZ z/x/y, GetMap BBOX/WIDTH in EPSG:3857) against the 8 views the walk settled at: a tile is of a settled view when it meets its extent at a resolution over half and at most three times that view\'s metres per screen pixel (the level drawn and the parents filling its holes); all others count as fetched for views left. The coarsest always-wanted levels count as left too.'
 )
