@@ -330,11 +330,16 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
     expect(log.filter((entry) => entry.status !== 200)).toEqual([])
   })
 
-  it('says a missing tile is HTTP 404, naming its URL', async () => {
+  it('takes a missing XYZ tile (HTTP 404) as an empty tile, as OpenLayers and QGIS do: a pyramid has no file where it has no data', async () => {
     const url = nginx.url('/xyz/{z}/{x}/{y}.png')
     const raster = await open({ service: 'xyz', url, layer: url })
+    nginx.clearAccessLog()
     // Zoom 19 was never written.
-    await expect(raster.readTile(0, 268_000, 178_000)).rejects.toThrow(/Cannot read tile 0\/268000\/178000 of XYZ layer .*: .*\/19\/268000\/178000\.png answered HTTP 404 Not Found/)
+    const tile = await raster.readTile(0, 268_000, 178_000)
+    expect([tile.width, tile.height, tile.channels]).toEqual([256, 256, 4])
+    expect(tile.data.every((v) => v === 0)).toBe(true)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(nginx.accessLog().map((e) => [e.uri, e.status])).toEqual([['/xyz/19/268000/178000.png', 404]])
   })
 })
 
