@@ -4,8 +4,9 @@
  * by GDAL's own gdal2tiles.py served by nginx (XYZ). A WMS layer draws the orthophoto MapServer
  * serves, an XYZ layer over it draws gdal2tiles' blocks, the view's corner says both attributions
  * and follows what is shown, the list of web layers (order, visibility, opacity) comes back after
- * a reload, and a server whose tiles are 404 says "n tiles failed" in its row while the other
- * layer keeps drawing.
+ * a reload, and a server that refuses its tiles (403, as a tile server without its key does) says
+ * "n tiles failed" in its row while the other layer keeps drawing. (A 404 of an XYZ server is an
+ * empty tile, not a failure: a pyramid has no file where it has no data.)
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,7 +38,7 @@ test.describe('web map layers, in a browser', () => {
     wms = await writeWmsData(join(dir, 'wms'))
     pyramid = await writeXyzPyramid(join(dir, 'tiles'))
     mapServer = await startMapServer(wms)
-    nginx = await startNginx(dir, { locations: [mapServer.location('/wms')] })
+    nginx = await startNginx(dir, { locations: [mapServer.location('/wms'), 'location /tiles/forbidden/ { return 403; }'] })
   })
 
   test.afterAll(async () => {
@@ -100,7 +101,7 @@ test.describe('web map layers, in a browser', () => {
     await expectAttribution(viewer, [BLOCKS_ATTRIBUTION, wmsAttribution])
   })
 
-  test('an XYZ server whose tiles are 404 says so in its row, and the WMS layer under it keeps drawing', async ({ viewer }) => {
+  test('an XYZ server that refuses its tiles (403) says so in its row, and the WMS layer under it keeps drawing', async ({ viewer }) => {
     await viewer.getByTestId('toolbar-add-map-layer').click()
     const dialog = viewer.getByTestId('add-map-layer')
     await dialog.getByTestId('add-map-layer-url').fill(wmsUrl())
@@ -110,18 +111,18 @@ test.describe('web map layers, in a browser', () => {
     await waitForLayers(viewer, 1)
     await waitForSharp(viewer)
 
-    await addXyz(viewer, nginx.url('/tiles/missing/{z}/{x}/{y}.png'), '')
+    await addXyz(viewer, nginx.url('/tiles/forbidden/{z}/{x}/{y}.png'), '')
     await waitForLayers(viewer, 2)
     const failing = viewer.getByTestId('layer').first()
     await expect(failing.getByTestId('layer-service')).toHaveText('XYZ')
-    await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*404/)
+    await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
     expect(Number((await failing.getByTestId('layer-status').textContent())!.split(' ')[0])).toBeGreaterThan(0)
 
     // The WMS draws the ground the view moves to (still on the orthophoto), through the failing layer above it.
     const view = await worldView(viewer)
     await setWorldView(viewer, { centerX: view.centerX + view.width / 8 / view.zoom, centerY: view.centerY + view.height / 8 / view.zoom, zoom: view.zoom * 2 })
     await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 60_000, message: 'the WMS orthophoto drawn at the new centre' }).toBe(null)
-    await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*404/)
+    await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
   })
 })
 
@@ -220,8 +221,8 @@ async function expectOrthoAtCentre(page: Page, wms: WmsData, where: string): Pro
 /**
  * Moves the view over the gdal2tiles picture (the XYZ layer's only tiles) at about a screen pixel
  * per source pixel, and waits until the centre of every block of the middle row shows the
- * picture's colour there. Not "sharp": gdal2tiles writes only the tiles over its picture, and the
- * others, asked for around it, fail (404) as they should.
+ * picture's colour there (gdal2tiles writes only the tiles over its picture; the others, asked for
+ * around it, are 404: empty tiles).
  */
 async function expectBlocks(page: Page, pyramid: XyzPyramid, where: string): Promise<void> {
   const crs = await viewCrs(page)
