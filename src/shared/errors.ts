@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'open-failed' // file missing, unreadable, not an image, too large…
   | 'decode-failed'
   | 'overloaded' // per-connection cap reached; least urgent requests dropped (a tile-failed with it may be asked for again)
+  | 'unavailable' // the server or the network failed for now (5xx, 408, 429, reset, refused, timeout, DNS): the same read may succeed later
   | 'file-changed' // an open file changed on disk and its new content cannot be read
   | 'file-deleted' // an open file was deleted or moved away
   | 'internal'

@@ -66,6 +66,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'open-failed': true,
   'decode-failed': true,
   overloaded: true,
+  unavailable: true,
   'file-changed': true,
   'file-deleted': true,
   internal: true
@@ -186,7 +187,10 @@ export const EVENTS = {
   'info-update': event({ rasterId: id, bandInfo: arrayOf(bandInfo, maxBands, 'bands'), statistics: nullable(bandStatistics), statisticsState: oneOf('final') }),
   /** A raster the host opened (command line, File menu); `batch` when it was given with others. */
   'raster-opened': event({ rasterId: id, info: rasterInfo, batch: optional(openBatchSlot) }, { replay: true }),
-  /** A tile that will not come. Code 'overloaded': dropped by the service's cap, not failed — it may be asked for again. */
+  /**
+   * A tile that will not come. Code 'overloaded': dropped by the service's cap, not failed — it may be
+   * asked for again; 'unavailable': its server or the network failed for now — asked again later.
+   */
   'tile-failed': event({ rasterId: id, key: anyString('string tile key'), error: errorInfo }),
   /**
    * `rasterId` names the raster the error is about, when it is about one (its file changed or

@@ -16,7 +16,7 @@ import { PerImageOrientation } from '../../src/renderer/session/PerImageOrientat
 import { Session, type ShownState } from '../../src/renderer/session/Session'
 import { routeBridgeEvents } from '../../src/renderer/session/routeEvents'
 import { limitConcurrency } from '../../src/renderer/session/openFiles'
-import { withoutTileKey } from '../../src/renderer/session/tileErrors'
+import { tileFailureText, withoutTileKey } from '../../src/renderer/session/tileErrors'
 import { shownState } from '../../src/renderer/session/shownState'
 import { CrsMemory } from '../../src/renderer/session/crsMemory'
 import { UPRIGHT, type Orientation } from '../../src/renderer/view/screenOrientation'
@@ -478,6 +478,16 @@ describe('withoutTileKey', () => {
   it('takes the internal tile key out of a message', () => {
     expect(withoutTileKey('Cannot read tile r1/0/3/4 of dem.tif: bad block', 'r1/0/3/4')).toBe('Cannot read tile of dem.tif: bad block')
     expect(withoutTileKey('Decode failed (tile r1/0/3/4)', 'r1/0/3/4')).toBe('Decode failed')
+  })
+})
+
+describe('tileFailureText', () => {
+  it('says that a tile whose server failed for now is asked again; any other failure as it is', () => {
+    const message = 'Cannot read tile r1/0/3/4 of http://h/dem.tif: Cannot read http://h/dem.tif: HTTP 503 Service Unavailable'
+    expect(tileFailureText({ code: 'unavailable', message }, 'r1/0/3/4')).toBe(
+      'Cannot read tile of http://h/dem.tif: Cannot read http://h/dem.tif: HTTP 503 Service Unavailable (asked again while it is on screen)'
+    )
+    expect(tileFailureText({ code: 'decode-failed', message: 'Cannot read tile r1/0/3/4 of dem.tif: bad block' }, 'r1/0/3/4')).toBe('Cannot read tile of dem.tif: bad block')
   })
 })
 

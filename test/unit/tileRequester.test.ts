@@ -4,6 +4,7 @@ import { TileRequester, type TileCounters } from '../../src/renderer/view/TileRe
 import { TileLatency } from '../../src/renderer/view/CameraMotion'
 import type { TileRequest } from '../../src/shared/protocol'
 import { ImageLoadPriority } from '../../src/shared/priority'
+import { isRetriedLater, retryDelayMs } from '../../src/renderer/view/tileRetry'
 
 function setup(options: { room?: number; fresh?: Set<string> } = {}) {
   const sent: TileRequest[][] = []
@@ -170,7 +171,8 @@ describe('TileRequester', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('plan' as const), cols: fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 6 }) }),
       fc.record({ kind: fc.constant('arrive' as const), col: fc.integer({ min: 0, max: 7 }) }),
-      fc.record({ kind: fc.constant('fail' as const), col: fc.integer({ min: 0, max: 7 }), overloaded: fc.boolean() }),
+      fc.record({ kind: fc.constant('fail' as const), col: fc.integer({ min: 0, max: 7 }), code: fc.constantFrom('overloaded' as const, 'decode-failed' as const, 'unavailable' as const) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 40_000 }) }),
       fc.record({ kind: fc.constant('generation' as const) }),
       fc.record({ kind: fc.constant('hide' as const) }),
       fc.record({ kind: fc.constant('reconnect' as const) }),
@@ -178,7 +180,7 @@ describe('TileRequester', () => {
     )
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (ops, room) => {
-        const { requester, sent, counters, fresh } = setup({ room })
+        const { requester, sent, counters, fresh, tick } = setup({ room })
         const inFlight = new Set<string>()
         for (const o of ops) {
           const before = sent.length
@@ -193,8 +195,10 @@ describe('TileRequester', () => {
             if (arrival.wanted || arrival.keep) fresh.add(key(o.col))
             inFlight.delete(key(o.col))
           } else if (o.kind === 'fail') {
-            requester.failed(key(o.col), o.overloaded ? 'overloaded' : 'decode-failed')
+            requester.failed(key(o.col), o.code)
             inFlight.delete(key(o.col))
+          } else if (o.kind === 'wait') {
+            tick(o.ms)
           } else if (o.kind === 'generation') {
             requester.nextGeneration()
             fresh.clear()
@@ -222,5 +226,169 @@ describe('TileRequester', () => {
       }),
       { numRuns: 2_000 }
     )
+  })
+})
+
+describe('TileRequester, a tile whose server failed for now (unavailable)', () => {
+  /** Fails tile `col`, in flight, with `code`. */
+  const fail = (requester: TileRequester, col: number, code: Parameters<TileRequester['failed']>[1] = 'unavailable'): void => {
+    expect(requester.stateOf(key(col))).toBe('requested')
+    requester.failed(key(col), code)
+  }
+  /** The planner's part: what it would ask for now (wanted and not outstanding), and the plan. */
+  const planWanting = (requester: TileRequester, cols: number[]): void => {
+    requester.plan(new Set(cols.map((c) => key(c))), cols.filter((c) => !requester.isOutstanding(key(c))).map((c) => req(c)))
+  }
+
+  it('is asked again by the first plan that wants it once its wait (1 s) has passed, not before', () => {
+    const { requester, sent, tick } = setup()
+    planWanting(requester, [0])
+    fail(requester, 0)
+    expect(requester.stateOf(key(0))).toBe('failed')
+    expect(requester.pendingCount).toBe(0)
+    tick(999)
+    expect(requester.isOutstanding(key(0))).toBe(true)
+    planWanting(requester, [0])
+    expect(sent).toHaveLength(1)
+    tick(1)
+    expect(requester.isOutstanding(key(0)), 'due: the planner asks for it').toBe(false)
+    planWanting(requester, [0])
+    expect(sent).toEqual([[req(0)], [req(0)]])
+    expect(requester.stateOf(key(0))).toBe('requested')
+  })
+
+  it('is not asked again while no plan wants it, and no frame is due for it; wanted again after its wait, it is asked at once', () => {
+    const { requester, sent, tick } = setup()
+    planWanting(requester, [0])
+    fail(requester, 0)
+    planWanting(requester, [1]) // the view moved away
+    expect(requester.nextRetryAt(), 'a tile no plan wants wakes no frame').toBeNull()
+    tick(5_000)
+    planWanting(requester, [1])
+    expect(sent.flat().filter((r) => r.col === 0)).toHaveLength(1)
+    planWanting(requester, [0, 1])
+    expect(sent.at(-1)).toEqual([req(0)])
+  })
+
+  it('says when a frame is due for the first tile the last plan wants (the viewer plans then), and nothing once it was asked', () => {
+    const { requester, tick } = setup()
+    planWanting(requester, [0, 1])
+    fail(requester, 0)
+    tick(300)
+    fail(requester, 1)
+    planWanting(requester, [0, 1])
+    expect(requester.nextRetryAt()).toBe(1000)
+    tick(700)
+    planWanting(requester, [0, 1]) // asks tile 0 again
+    expect(requester.stateOf(key(0))).toBe('requested')
+    expect(requester.nextRetryAt()).toBe(1300)
+    // A hidden or covered layer withdraws everything: no frame is due for it.
+    requester.withdrawAll()
+    expect(requester.nextRetryAt()).toBeNull()
+  })
+
+  it('waits twice as long after each failure in a row: 1 s, 2 s, 4 s … at most 30 s', () => {
+    const { requester, sent, tick } = setup()
+    planWanting(requester, [0])
+    const waits: number[] = []
+    for (let attempt = 0; attempt < 8; attempt++) {
+      fail(requester, 0)
+      expect(requester.nextRetryAt()).not.toBeNull()
+      // Just before its time it is not asked; at its time it is.
+      let waited = 0
+      while (requester.stateOf(key(0)) === 'failed' && waited < 60_000) {
+        tick(250)
+        waited += 250
+        planWanting(requester, [0])
+      }
+      waits.push(waited)
+      expect(requester.stateOf(key(0))).toBe('requested')
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000])
+    expect(sent).toHaveLength(9)
+  })
+
+  it('starts again from 1 s once it loads', () => {
+    const { requester, tick } = setup()
+    planWanting(requester, [0])
+    fail(requester, 0)
+    tick(1000)
+    planWanting(requester, [0])
+    fail(requester, 0) // second in a row: 2 s
+    tick(2000)
+    planWanting(requester, [0])
+    expect(requester.arrived(key(0))).toEqual({ wanted: true, generation: 0 })
+    expect(requester.stateOf(key(0))).toBeUndefined()
+    tick(10_000)
+    planWanting(requester, [0])
+    fail(requester, 0)
+    expect(requester.nextRetryAt()).toBe(13_000 + 1000)
+  })
+
+  it('is forgotten when the raster changes (asked at once, its count from 0)', () => {
+    const { requester, sent, tick } = setup()
+    planWanting(requester, [0])
+    fail(requester, 0)
+    tick(1000)
+    planWanting(requester, [0])
+    fail(requester, 0)
+    requester.nextGeneration()
+    planWanting(requester, [0])
+    expect(sent).toHaveLength(3)
+    fail(requester, 0)
+    expect(requester.nextRetryAt()).toBe(1000 + 1000)
+  })
+
+  it('goes as the flow allows, behind nothing: a due retry the flow holds back waits in the queue', () => {
+    const { requester, sent, room, tick } = setup({ room: 1 })
+    planWanting(requester, [0])
+    fail(requester, 0)
+    planWanting(requester, [0, 1]) // tile 1 takes the one place
+    expect(sent).toEqual([[req(0)], [req(1)]])
+    tick(1000)
+    planWanting(requester, [0, 1])
+    expect(sent).toHaveLength(2)
+    expect(requester.nextRetryAt(), 'due already: the arrival that frees the flow sends it').toBeNull()
+    room.value = 1
+    requester.arrived(key(1))
+    expect(sent.at(-1)).toEqual([req(0)])
+  })
+
+  it('is not asked again for any other failure: a decode error, a refused layout, a file deleted', () => {
+    for (const code of ['decode-failed', 'open-failed', 'file-deleted', 'internal', 'out-of-range'] as const) {
+      const { requester, sent, tick } = setup()
+      planWanting(requester, [0])
+      fail(requester, 0, code)
+      expect(requester.nextRetryAt(), code).toBeNull()
+      tick(60_000)
+      planWanting(requester, [0])
+      expect(sent, code).toHaveLength(1)
+      expect(requester.isOutstanding(key(0)), code).toBe(true)
+    }
+  })
+
+  it("an overloaded tile is still only no longer in flight: asked again by the next plan, with no wait", () => {
+    const { requester, sent } = setup()
+    planWanting(requester, [0])
+    fail(requester, 0, 'overloaded')
+    expect(requester.nextRetryAt()).toBeNull()
+    planWanting(requester, [0])
+    expect(sent).toEqual([[req(0)], [req(0)]])
+  })
+})
+
+describe('retryDelayMs', () => {
+  it('doubles from 1 s and stops at 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 100, 2000].map(retryDelayMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000])
+  })
+
+  it('refuses a count that is not a positive integer, naming it', () => {
+    expect(() => retryDelayMs(0)).toThrow('Expected a positive integer for failures but received 0')
+    expect(() => retryDelayMs(1.5)).toThrow(RangeError)
+  })
+
+  it('retries only unavailable', () => {
+    expect(isRetriedLater('unavailable')).toBe(true)
+    for (const code of ['overloaded', 'decode-failed', 'internal', undefined] as const) expect(isRetriedLater(code)).toBe(false)
   })
 })

@@ -224,6 +224,14 @@ describe('a web layer’s row', () => {
     expect(webLayerStatus({ ...base, failed: 1 }).text).toBe('1 tile failed')
   })
 
+  it('says which failed tiles are asked again (their server failed for now), until they load', () => {
+    const failed = { ...base, failed: 1, retrying: 1, lastError: 'HTTP 503 Service Unavailable' }
+    expect(webLayerStatus(failed)).toEqual({ service: 'WMS', state: 'failed', text: '1 tile failed: HTTP 503 Service Unavailable (asked again while on screen)' })
+    expect(webLayerStatus({ ...failed, failed: 3, retrying: 3 }).text).toBe('3 tiles failed: HTTP 503 Service Unavailable (all asked again while on screen)')
+    expect(webLayerStatus({ ...failed, failed: 3, retrying: 2 }).text).toBe('3 tiles failed: HTTP 503 Service Unavailable (2 asked again while on screen)')
+    expect(webLayerStatus({ ...failed, retrying: 0 }).text).toBe('1 tile failed: HTTP 503 Service Unavailable')
+  })
+
   it('says the layer’s own error first', () => {
     expect(webLayerStatus({ ...base, failed: 2, error: 'ServiceException: LayerNotDefined' }).text).toBe('ServiceException: LayerNotDefined')
   })
@@ -255,6 +263,18 @@ describe('TileFailures', () => {
     failures.arrived('r/0/1/0')
     failures.arrived('r/9/9/9')
     expect([failures.count, failures.lastError]).toEqual([0, null])
+  })
+
+  it('counts a tile asked again (failed for now) as failed until it arrives, and as retried only while its last failure was for now', () => {
+    const failures = new TileFailures()
+    failures.failed('r/0/0/0', 'HTTP 503', true)
+    failures.failed('r/0/0/0', 'HTTP 503', true) // its retry failed too: still one
+    failures.failed('r/0/1/0', 'HTTP 503', true)
+    expect([failures.count, failures.retrying]).toEqual([2, 2])
+    failures.failed('r/0/1/0', 'ServiceException: bad bbox') // then refused for good
+    expect([failures.count, failures.retrying]).toEqual([2, 1])
+    failures.arrived('r/0/0/0') // the server is back
+    expect([failures.count, failures.retrying]).toEqual([1, 0])
   })
 })
 

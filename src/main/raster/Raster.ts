@@ -3,9 +3,10 @@
  * delegates to the reader its strategy chose (a pyramid source switches reader when its pyramid
  * is ready).
  */
-import { messageOf } from '../../shared/errors'
+import { TesseraError, messageOf } from '../../shared/errors'
 import { isTileInPyramid, tileCoordKey } from '../../shared/tiles'
 import { abortError, isAbortError } from '../pool/errors'
+import { isServerUnavailable } from '../remote/errors'
 import { FileChangedError, isFileChangedError } from './fileStamp'
 import type { FileVersion } from './fileVersion'
 import type { TileReader } from './readers'
@@ -89,7 +90,10 @@ export class Raster implements RasterSource {
       if (isAbortError(error)) throw abortError(`Reading tile ${key} of ${this.path}`)
       if (isFileChangedError(error)) throw error
       if (this.version && !(await this.version.unchanged())) throw this.changedError(key)
-      throw new Error(`Cannot read tile ${key} of ${this.path}: ${messageOf(error)}`)
+      const message = `Cannot read tile ${key} of ${this.path}: ${messageOf(error)}`
+      // The server or the network failed for now: the renderer asks for the tile again later.
+      if (isServerUnavailable(error)) throw new TesseraError('unavailable', message)
+      throw new Error(message)
     }
   }
 

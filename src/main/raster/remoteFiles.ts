@@ -9,6 +9,7 @@
 import type { Answer } from '../pool/workerMessages'
 import { CannotOpenError, messageOf } from '../../shared/errors'
 import { type RemoteFile, type RemoteFileInfo, RemoteFileChangedError, RemoteReadError, type RemoteOptions, openRemoteFile } from '../remote'
+import { ServerUnavailableError, isServerUnavailable } from '../remote/errors'
 import { type ByteRange, isReadRangesQuestion } from './decode/remoteLocation'
 import { FileChangedError, type FileStamp } from './fileStamp'
 
@@ -163,6 +164,8 @@ export async function answerDecodeQuestion(question: unknown, signal: AbortSigna
   } catch (error) {
     // Named as a changed local file's read is: the service reopens the raster.
     if (error instanceof RemoteFileChangedError) throw new FileChangedError(error.message)
+    // Named for what it is (a worker keeps only an error's name): the tile fails 'unavailable', asked again later.
+    if (isServerUnavailable(error)) throw new ServerUnavailableError((error as Error).message)
     throw error
   }
   // Copies: the parts may be views of the block cache, whose buffers must stay.

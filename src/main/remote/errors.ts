@@ -1,4 +1,8 @@
-/** The errors of remote reads: each names the URL and the cause, and says whether a retry may help. */
+/**
+ * The errors of remote reads: each names the URL and the cause, and says whether a retry may help
+ * now (`retriable`, the reader's own retries) and whether the server failed only for now
+ * (`isServerUnavailable`: the tile is asked for again later).
+ */
 import { STATUS_CODES } from 'node:http'
 
 export { abortError, isAbortError } from '../pool/errors'
@@ -54,6 +58,45 @@ export function statusText(status: number, phrase: string): string {
 /** Statuses worth a retry: too many requests and server errors, but not "not implemented" ones. */
 export function isRetriableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501 && status !== 505)
+}
+
+/**
+ * The failures of the server or the network that pass (an outage, a restart, a full queue, a
+ * dropped connection): asking for the same bytes a moment later may succeed. Not a TLS error, a
+ * 4xx but 408/429, a bad answer or a changed file: those stay until something changes.
+ */
+const PASSING_FAILURES: ReadonlySet<RemoteFailure> = new Set(['dns', 'refused', 'reset', 'network', 'timeout', 'stalled', 'truncated'])
+
+/** Statuses of a server failing for now: 408, 429 and the 5xx but "not implemented" ones (as `isRetriableStatus`). */
+export function isUnavailableStatus(status: number): boolean {
+  return status === 408 || isRetriableStatus(status)
+}
+
+/** True when a failed read of `failure` (and HTTP `status`) may succeed later: see `PASSING_FAILURES`. */
+export function isPassingFailure(failure: RemoteFailure, status: number | null): boolean {
+  if (failure === 'http-status') return status !== null && isUnavailableStatus(status)
+  return PASSING_FAILURES.has(failure)
+}
+
+/**
+ * A read that failed because its server or the network failed for now (`isPassingFailure`), said
+ * in the words of the failure. Its name crosses the decode pool (a worker's error keeps only its
+ * name and message), so that the tile's failure is coded 'unavailable' and asked for again later.
+ */
+export class ServerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ServerUnavailableError'
+  }
+}
+
+/**
+ * True for a read that failed for now (`isPassingFailure`): a RemoteReadError of such a failure, or a
+ * ServerUnavailableError, here or from a worker (by its name). The other failures are the data's.
+ */
+export function isServerUnavailable(error: unknown): boolean {
+  if (error instanceof RemoteReadError) return isPassingFailure(error.failure, error.status)
+  return error instanceof Error && error.name === 'ServerUnavailableError'
 }
 
 interface Coded {

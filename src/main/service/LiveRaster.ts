@@ -272,7 +272,7 @@ export class LiveRaster {
    */
   private unreachable(error: unknown): void {
     this.state = 'unreachable'
-    this.failure = { code: 'decode-failed', message: `Cannot read ${this.path}: ${causeOf(error)}; it is opened again once its server answers` }
+    this.failure = { code: 'unavailable', message: `Cannot read ${this.path}: ${causeOf(error)}; it is opened again once its server answers` }
     for (const tile of this.held.values()) this.refuse(tile, this.failure)
     this.held.clear()
     if (this.timer) clearTimeout(this.timer)

@@ -4,7 +4,9 @@
  * image's encoding (`readAs`: PNG, JPEG, WebP), an image whose header states the asked size is sent
  * as the server's bytes, as OpenLayers hands them to the browser; otherwise it is decoded in the
  * tile pool into RGBA8 and cut to the tile. A ServiceException, an error status or a body that is
- * not an image of the asked size rejects with the server's words. A tile the layer has none of
+ * not an image of the asked size rejects with the server's words; a server failing for now (5xx,
+ * 408, 429, no ServiceException) as a ServerUnavailableError, which the tile's failure says as
+ * 'unavailable' (asked again later). A tile the layer has none of
  * (outside its stated box; a 404 or 204 of an XYZ server, which is how a pyramid says "nothing
  * here", as OpenLayers and QGIS read it) is empty: transparent, never an error.
  */
@@ -14,6 +16,7 @@ import type { DecodePool } from '../raster/decodePools'
 import type { TilePixels } from '../raster/decode/jobs'
 import { type TileReader, decodedTile } from '../raster/readers'
 import type { DecodedTile, EncodedTile, LoadedTile } from '../raster/types'
+import { ServerUnavailableError, isUnavailableStatus } from '../remote/errors'
 import { emptyPng } from './emptyPng'
 import { looksLikeXml, serviceExceptionText } from './serviceException'
 import type { TileCache, WebAnswer } from './tileCache'
@@ -96,7 +99,11 @@ export function imageBody(url: string, answer: WebAnswer): Uint8Array {
   const exception = xml ? serviceExceptionText(Buffer.from(answer.body).toString('utf8')) : null
   if (answer.status !== 200) {
     const status = `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`
-    throw new Error(`${url} answered ${status}${exception ? `: ${exception}` : ''}`)
+    const message = `${url} answered ${status}${exception ? `: ${exception}` : ''}`
+    // A server failing for now (5xx, 408, 429, its retries spent) is asked again later; one that says
+    // why in a ServiceException refused the request itself, and asking again would get the same.
+    if (!exception && isUnavailableStatus(answer.status)) throw new ServerUnavailableError(message)
+    throw new Error(message)
   }
   if (exception) throw new Error(`the server refused ${url}: ${exception}`)
   return answer.body

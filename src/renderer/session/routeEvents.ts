@@ -12,7 +12,7 @@ import type { RasterInfo } from '../../shared/raster'
 import type { Viewer } from '../view/Viewer'
 import type { FinalStatistics } from '../view/finalStatistics'
 import { readErrorKey, type Session, type SessionMessages } from './Session'
-import { withoutTileKey } from './tileErrors'
+import { tileFailureText } from './tileErrors'
 
 export interface EventRoutes {
   bridge: TesseraBridge
@@ -36,7 +36,8 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
 
   /**
    * A tile that will not come, one route whatever its code: the layer marks it (an 'overloaded'
-   * tile, dropped by the service's cap, is asked for again while the view needs it); a read that
+   * tile, dropped by the service's cap, is asked for again while the view needs it, and an
+   * 'unavailable' one, its server failing for now, after a wait: `tileRetry.ts`); a read that
    * failed is said once per layer.
    */
   const tileFailed = (rasterId: string, key: string, error: ErrorInfo): void => {
@@ -45,7 +46,7 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
     const record = session.records.get(rasterId)
     if (!record || record.failed) return // one message per layer is enough
     record.failed = true
-    routes.messages.show(`Could not read ${session.records.nameOf(rasterId) ?? 'a layer'}`, withoutTileKey(error.message, key), { key: readErrorKey(rasterId) })
+    routes.messages.show(`Could not read ${session.records.nameOf(rasterId) ?? 'a layer'}`, tileFailureText(error, key), { key: readErrorKey(rasterId) })
   }
 
   const updated = (rasterId: string, info: RasterInfo): void => {

@@ -15,6 +15,7 @@ import type { OpenBatch } from '../view/LayerOrder'
 import type { Viewer } from '../view/Viewer'
 import type { Session, SessionMessages } from './Session'
 import { withoutTileKey } from './tileErrors'
+import { isRetriedLater } from '../view/tileRetry'
 import { readWebLayers, WEB_LAYERS_STORAGE_KEY, writeWebLayers, type StoredWebLayer, type WebLayerParams } from './webLayerList'
 import { sameStatus, TileFailures, webLayerStatus, type WebLayerStatus } from './webLayerStatus'
 
@@ -59,7 +60,7 @@ export class WebLayers {
       bridge.on('tile-failed', ({ rasterId, key, error }) => {
         const state = this.layers.get(rasterId)
         if (!state || error.code === 'overloaded') return // dropped by the service's cap, asked again: not the server's failure
-        state.failures.failed(key, withoutTileKey(error.message, key))
+        state.failures.failed(key, withoutTileKey(error.message, key), isRetriedLater(error.code))
         this.update()
       }),
       bridge.on('error', ({ error, rasterId }) => {
@@ -117,7 +118,7 @@ export class WebLayers {
         if (!this.lost && this.reopening === 0) this.layers.delete(rasterId)
         continue
       }
-      const status = webLayerStatus({ service: state.params.service, pending: layer.pendingCount, failed: state.failures.count, lastError: state.failures.lastError, error: state.error })
+      const status = webLayerStatus({ service: state.params.service, pending: layer.pendingCount, failed: state.failures.count, retrying: state.failures.retrying, lastError: state.failures.lastError, error: state.error })
       if (sameStatus(state.status, status)) continue
       state.status = status
       session.rows.setStatus?.(rasterId, status)

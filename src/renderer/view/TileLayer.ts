@@ -30,6 +30,7 @@ import { levelPixelSize } from './hillshade'
 import { crsOfGeoreference, isGeographicCrs } from './map/crs'
 import { createTileTexture, tileDisplay, tileValueAt, type CachedTile, type TileDisplay, type TileTexture } from './tileTextures'
 import { TileRequester, type TileCounters, type TileTransport } from './TileRequester'
+import { prefetchHintsFor } from './prefetchHints'
 import {
   applyDisplayChange,
   defaultBandRanges,
@@ -103,7 +104,9 @@ export class TileLayer {
       counters: deps.counters,
       latency: deps.latency,
       room: () => deps.room(),
-      isFresh: (_key, tile) => this.isFresh(tile)
+      isFresh: (_key, tile) => this.isFresh(tile),
+      // A raster on a server: its plan's backlog is fetched ahead by the host (one request per row, as GDAL).
+      hints: prefetchHintsFor(this.rasterId, opened.info, deps.transport)
     })
     this.sprites = new TileSprites(this.container, this.rasterId, {
       cache: deps.cache,
@@ -196,6 +199,11 @@ export class TileLayer {
   /** Tiles requested and neither received, failed nor cancelled. */
   get pendingCount(): number {
     return this.requester.pendingCount
+  }
+
+  /** When a tile the view wants, failed for now (its server), may be asked again: a frame is due then. Null when none waits. */
+  get nextRetryAt(): number | null {
+    return this.destroyed ? null : this.requester.nextRetryAt()
   }
 
   get visible(): boolean {

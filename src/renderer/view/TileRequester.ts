@@ -5,17 +5,23 @@
  * and is told by its layer what the plan wants and what arrived.
  *
  *   queued ──send──▶ requested ──arrived──▶ loaded (the cache holds it from then on)
- *      │                 │ └────failed────▶ failed (not asked again until the raster changes)
+ *      │                 │ └────failed────▶ failed (not asked again until the raster changes;
+ *      │                 │                   ▲  │     'unavailable': asked again at `retryAt`)
+ *      │                 │                   └──┘ retryAt passed, still wanted: sent again
  *      └─ replanned      └──not kept──────▶ withdrawn (remembered, bounded: a late arrival still
  *         away: gone                                   times the latency)
  *
  * The generation is stamped when a tile is asked for: a tile asked before the raster changed
- * (a finished pyramid, a reload) that arrives after is not fresh, and is asked for again.
+ * (a finished pyramid, a reload) that arrives after is not fresh, and is asked for again. A tile
+ * whose server failed for now is asked again after a wait that doubles at each failure in a row
+ * (`tileRetry.ts`), only while a plan wants it; its record keeps the count until it loads.
  */
 import type { ErrorCode, TileRequest } from '../../shared/protocol'
 import type { TileLatency } from './CameraMotion'
 import { tileKey } from '../../shared/tiles'
 import { coordKey, type TileCoord } from './TileScheduler'
+import { isRetriedLater, retryDelayMs } from './tileRetry'
+import type { PlanHints } from './prefetchHints'
 
 /** Withdrawn tiles whose request time is kept (for the latency of those that arrive anyway). */
 const MAX_WITHDRAWN_REMEMBERED = 256
@@ -24,6 +30,8 @@ const MAX_WITHDRAWN_REMEMBERED = 256
 export interface TileTransport {
   requestTiles(rasterId: string, tiles: TileRequest[]): void
   cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void
+  /** A remote layer's backlog, whose bytes the host fetches ahead (`prefetchHints.ts`); absent: no hints. */
+  prefetch?(rasterId: string, tiles: TileRequest[]): void
 }
 
 /** Counters shared by all layers of a viewer (diagnostics). */
@@ -51,6 +59,10 @@ export interface TileRecord {
   readonly requestedAt: number
   /** The raster's generation when it was asked for: what an arrival of it is worth. */
   readonly generation: number
+  /** Failures for now ('unavailable') in a row, this request's included once failed: what the next wait grows from. */
+  failures: number
+  /** A 'failed' tile may be asked again from this time on (its server failed for now); null: not until the raster changes. */
+  retryAt: number | null
 }
 
 export interface TileRequesterDeps {
@@ -62,6 +74,8 @@ export interface TileRequesterDeps {
   room(): number
   /** The tile (`key`, the `coordKey` of `tile`) is held (cached) for the current generation: nothing to ask for. */
   isFresh(key: string, tile: TileCoord): boolean
+  /** Told each plan's backlog (a remote layer's `prefetch` hints); absent for other layers. */
+  hints?: PlanHints
   now?: () => number
 }
 
@@ -84,6 +98,8 @@ export class TileRequester {
   private queued: TileRequest[] = []
   /** How many records are 'requested' (read every frame and at every send: kept, not counted). */
   private requested = 0
+  /** What the last plan wanted (its `keep`): a failed tile waiting to be asked again wakes a frame only if in it. */
+  private lastKeep: ReadonlySet<string> = new Set()
   private servedValue = true
   private closed = false
   private readonly now: () => number
@@ -115,9 +131,28 @@ export class TileRequester {
     return this.records.get(key)?.state ?? this.withdrawn.get(key)?.state
   }
 
-  /** The tile is asked for or failed: the planner must not ask for it again. */
+  /**
+   * The tile is asked for, or failed and not to be asked again yet: the planner must not ask for it.
+   * A tile failed for now whose `retryAt` has passed is not: the next plan that wants it asks again.
+   */
   isOutstanding(key: string): boolean {
-    return this.records.has(key)
+    const record = this.records.get(key)
+    return record !== undefined && !this.isDue(record)
+  }
+
+  /**
+   * When the first tile that failed for now and that the last plan wanted may be asked again: a
+   * frame is due then, to plan and ask for it. Null when none waits (a due one that the flow holds
+   * back goes as tiles arrive, which plan again anyway).
+   */
+  nextRetryAt(): number | null {
+    let next: number | null = null
+    const now = this.now()
+    for (const key of this.lastKeep) {
+      const at = this.records.get(key)?.retryAt
+      if (at !== undefined && at !== null && at > now && (next === null || at < next)) next = at
+    }
+    return next
   }
 
   /**
@@ -127,6 +162,7 @@ export class TileRequester {
    */
   plan(keep: ReadonlySet<string>, wanted: TileRequest[]): void {
     if (this.closed) return
+    this.lastKeep = keep
     let obsolete = 0
     for (const [key, record] of this.records) {
       if (record.state !== 'requested' || keep.has(key)) continue
@@ -137,10 +173,11 @@ export class TileRequester {
       this.deps.counters.cancelled += obsolete
       this.deps.transport.cancelObsolete(this.rasterId, this.keptTileKeys(keep, wanted))
     }
-    // What is already asked for (or failed) waits for nothing: queued, a tile in flight would be
-    // asked for again the moment it arrives, before its layer has cached it.
-    this.queued = wanted.filter((request) => !this.records.has(coordKey(request)))
+    // What is already asked for (or failed, and not due again) waits for nothing: queued, a tile in
+    // flight would be asked for again the moment it arrives, before its layer has cached it.
+    this.queued = wanted.filter((request) => !this.isOutstanding(coordKey(request)))
     this.sendQueued()
+    this.deps.hints?.planned(keep, this.queued)
   }
 
   /**
@@ -173,13 +210,20 @@ export class TileRequester {
   /**
    * The service could not load a tile in flight: not asked for again until the raster changes. One
    * dropped by the service's cap ('overloaded') did not fail: it is only no longer in flight, and
-   * the next plan asks for it again if the view still needs it.
+   * the next plan asks for it again if the view still needs it. One whose server failed for now
+   * ('unavailable') is asked again by the first plan that wants it after its wait (`tileRetry.ts`).
    */
   failed(key: string, code?: ErrorCode): void {
     const record = this.records.get(key)
     if (record?.state !== 'requested') return
     if (code === 'overloaded') this.records.delete(key)
-    else record.state = 'failed'
+    else {
+      record.state = 'failed'
+      if (isRetriedLater(code)) {
+        record.failures++
+        record.retryAt = this.now() + retryDelayMs(record.failures)
+      }
+    }
     this.requested--
     this.sendQueued()
   }
@@ -187,12 +231,14 @@ export class TileRequester {
   /** A tile arrived but cannot be used (it does not match its raster): failed, not asked for again. */
   unusable(key: string): void {
     if (this.records.get(key)?.state === 'requested') this.requested--
-    this.records.set(key, { key, coord: this.records.get(key)?.coord ?? null, state: 'failed', requestedAt: this.now(), generation: this.generationValue })
+    this.records.set(key, { key, coord: this.records.get(key)?.coord ?? null, state: 'failed', requestedAt: this.now(), generation: this.generationValue, failures: 0, retryAt: null })
   }
 
   /** Withdraws everything in flight and queued (a hidden or covered layer): one `cancelObsolete` keeping nothing. */
   withdrawAll(): void {
     this.queued = []
+    this.deps.hints?.withdrawn()
+    this.lastKeep = new Set()
     let obsolete = 0
     for (const record of this.records.values()) {
       if (record.state !== 'requested') continue
@@ -217,6 +263,7 @@ export class TileRequester {
   suspend(): void {
     this.servedValue = false
     this.queued = []
+    this.deps.hints?.lost()
     this.records.clear()
     this.requested = 0
     this.withdrawn.clear()
@@ -244,7 +291,7 @@ export class TileRequester {
       if (requests.length >= room) break
       taken++
       const key = coordKey(request)
-      if (this.records.has(key) || this.deps.isFresh(key, request)) continue
+      if (this.isOutstanding(key) || this.deps.isFresh(key, request)) continue
       requests.push(request)
     }
     this.queued = this.queued.slice(taken)
@@ -253,11 +300,18 @@ export class TileRequester {
     for (const request of requests) {
       const key = coordKey(request)
       this.withdrawn.delete(key)
-      this.records.set(key, { key, coord: { level: request.level, col: request.col, row: request.row }, state: 'requested', requestedAt: now, generation: this.generationValue })
+      // A retry carries its failures in a row: its next wait, if it fails again, is longer.
+      const failures = this.records.get(key)?.failures ?? 0
+      this.records.set(key, { key, coord: { level: request.level, col: request.col, row: request.row }, state: 'requested', requestedAt: now, generation: this.generationValue, failures, retryAt: null })
       this.requested++
     }
     this.deps.counters.requested += requests.length
     this.deps.transport.requestTiles(this.rasterId, requests)
+  }
+
+  /** A failed tile whose wait has passed: the next plan that wants it asks for it again. */
+  private isDue(record: TileRecord): boolean {
+    return record.state === 'failed' && record.retryAt !== null && record.retryAt <= this.now()
   }
 
   /** Moves a requested tile to the withdrawn ones (bounded: the oldest are forgotten first). */

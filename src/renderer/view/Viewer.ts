@@ -95,6 +95,8 @@ export class Viewer {
   private renderedAt = -Infinity
   private readonly motion = new CameraMotion()
   private readonly latency = new TileLatency()
+  /** The frame a layer waits for: its first tile failed for now is due to be asked again then (`wakeForRetries`). */
+  private retryWake: { at: number; timer: ReturnType<typeof setTimeout> } | null = null
 
   private constructor(
     private readonly host: HTMLElement,
@@ -453,6 +455,8 @@ export class Viewer {
 
   destroy(): void {
     this.destroyedValue = true
+    if (this.retryWake) clearTimeout(this.retryWake.timer)
+    this.retryWake = null
     this.resizeObserver.disconnect()
     this.ticker.destroy()
     this.camera.destroy()
@@ -491,6 +495,7 @@ export class Viewer {
     // A frame in motion plans for the motion (see planTiles): plan again next frame, so that the
     // frame after the camera rests asks for what it shows even if nothing else happens by then
     // (unless this one is already sharp: a jump to a cached view is sharp the frame it is reached).
+    this.wakeForRetries()
     const outcome = frameOutcome({ complete: sharp, pending: this.pendingCount(), unsettled: this.motion.unsettled })
     this.sharp = sharp
     if (outcome.planAgain) this.dirty = true
@@ -508,6 +513,30 @@ export class Viewer {
       this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
     }
     for (const listener of this.frameListeners) listener()
+  }
+
+  /**
+   * Plans again when the first tile the layers wait to ask again (its server failed for now) is
+   * due: a still view has no other frame then, and its hole would stay after the server is back.
+   */
+  private wakeForRetries(): void {
+    let at: number | null = null
+    for (const layer of this.layerList) {
+      const next = layer.nextRetryAt
+      if (next !== null && (at === null || next < at)) at = next
+    }
+    if (this.retryWake?.at === at) return
+    if (this.retryWake) clearTimeout(this.retryWake.timer)
+    this.retryWake = null
+    if (at === null) return
+    const timer = setTimeout(
+      () => {
+        this.retryWake = null
+        if (!this.destroyedValue) this.requestFrame({ render: false })
+      },
+      Math.max(0, at - performance.now())
+    )
+    this.retryWake = { at, timer }
   }
 
   private pendingCount(): number {
