@@ -63,8 +63,11 @@ export interface FaultProxy {
   close: () => Promise<void>
 }
 
-/** Starts a proxy on a free loopback port forwarding to `127.0.0.1:upstreamPort`. */
-export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy> {
+/**
+ * Starts a proxy forwarding to `127.0.0.1:upstreamPort`, on a free loopback port or on `port` (a
+ * server coming back where it was: the port of a proxy closed before).
+ */
+export async function startFaultProxy(upstreamPort: number, port = 0): Promise<FaultProxy> {
   const queue: Fault[] = []
   const requests: ProxiedRequest[] = []
   const sockets = new Set<Socket>()
@@ -213,7 +216,13 @@ export async function startFaultProxy(upstreamPort: number): Promise<FaultProxy>
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   proxy.port = (server.address() as { port: number }).port
   return proxy
 }

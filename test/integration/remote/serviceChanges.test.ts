@@ -200,7 +200,8 @@ describe('a brief server failure during the check of a remote raster', () => {
     await request(service, sink, rasterId, [tile])
     const failed = sink.ofType('tile-failed').filter((m) => m.key === key)
     expect(failed).toHaveLength(1)
-    expect(failed[0]!.error.code).toBe('decode-failed')
+    // The server failed for now: the renderer asks for the tile again later.
+    expect(failed[0]!.error.code).toBe('unavailable')
     expect(failed[0]!.error.message).toContain(url)
     expect(failed[0]!.error.message).toContain('503')
     expect(errorsOf(sink, rasterId), 'no error says the raster is gone').toEqual([])
@@ -226,7 +227,8 @@ describe('a brief server failure during the check of a remote raster', () => {
     const tile = { level: 0, col: 1, row: 1, priority: 1 as const }
     await request(service, sink, rasterId, [tile])
     const failed = sink.ofType('tile-failed').filter((m) => m.key === tileKey({ rasterId, ...tile }))
-    expect(failed.map((m) => m.error.code)).toEqual(['decode-failed'])
+    // Its server failed for now ('unavailable'): the renderer asks for it again after a while.
+    expect(failed.map((m) => m.error.code)).toEqual(['unavailable'])
     expect(failed[0]!.error.message).toContain(`Cannot read ${url}: HTTP 503`)
     expect(errorsOf(sink, rasterId)).toEqual([])
 
@@ -237,6 +239,49 @@ describe('a brief server failure during the check of a remote raster', () => {
     for (const [frameKey, frame] of frames) expect(differences(frame, ref, info.tileSize).count, `tile ${frameKey}`).toBe(0)
     expect(sink.ofType('raster-updated').filter((m) => m.rasterId === rasterId), 'the same version: nothing to reopen').toEqual([])
     expect(errorsOf(sink, rasterId)).toEqual([])
+  })
+
+  it("a tile whose read the server refuses (400) is not 'unavailable': its request, not the server's state, is at fault", async () => {
+    await writeCog('refused-read', 7)
+    const url = proxy.url('/refused-read.tif')
+    const { service, sink } = makeService()
+    const { rasterId } = await openUrl(service, url)
+    await request(service, sink, rasterId, [{ level: 0, col: 0, row: 0, priority: 1 }])
+    // The tile's range request only: the check of the file's version that follows goes through.
+    proxy.queueFaults({ status: 400 })
+    const tile = { level: 0, col: 2, row: 2, priority: 1 as const }
+    await request(service, sink, rasterId, [tile])
+    const failed = sink.ofType('tile-failed').filter((m) => m.key === tileKey({ rasterId, ...tile }))
+    expect(failed.map((m) => m.error.code)).toEqual(['decode-failed'])
+    expect(failed[0]!.error.message).toContain(`Cannot read ${url}: HTTP 400`)
+    expect(errorsOf(sink, rasterId)).toEqual([])
+  })
+
+  it('a tile whose connection is refused (the server went away) is unavailable, and loads once the server is back', async () => {
+    await writeCog('refused-connection', 8)
+    const away = await startFaultProxy(nginx.port)
+    const url = away.url('/refused-connection.tif')
+    const { service, sink } = makeService()
+    const { rasterId, info } = await openUrl(service, url)
+    await request(service, sink, rasterId, [{ level: 0, col: 0, row: 0, priority: 1 }])
+    const port = away.port
+    await away.close()
+    const tile = { level: 0, col: 1, row: 2, priority: 1 as const }
+    await request(service, sink, rasterId, [tile])
+    const failed = sink.ofType('tile-failed').filter((m) => m.key === tileKey({ rasterId, ...tile }))
+    expect(failed.map((m) => m.error.code)).toEqual(['unavailable'])
+    expect(failed[0]!.error.message).toContain(`connection refused by 127.0.0.1:${port}`)
+    expect(errorsOf(sink, rasterId), 'not gone').toEqual([])
+    // Back on the same port: the tile asked again comes, as GDAL reads it.
+    const back = await startFaultProxy(nginx.port, port)
+    try {
+      const frames = await request(service, sink, rasterId, [tile])
+      const ref = await gdal.gdalRead(`/vsicurl/${url}`, tmp.dir)
+      expect(frames.size).toBe(1)
+      for (const [frameKey, frame] of frames) expect(differences(frame, ref, info.tileSize).count, `tile ${frameKey}`).toBe(0)
+    } finally {
+      await back.close()
+    }
   })
 
   it('a file deleted from the server (404) is gone, said once by its URL and status, and its tiles are refused', async () => {
