@@ -36,7 +36,9 @@ export const MESSAGE_LIMITS = {
   /** Longest CRS search text. */
   maxCrsQuery: 200,
   /** Points of one `sample-values` call (a profile asks in batches of at most this). */
-  maxSamplePoints: 4096
+  maxSamplePoints: 4096,
+  /** Tiles of one `prefetch` hint set (a remote layer's backlog: a view's worth, a few screens at most). */
+  maxPrefetchHints: 1024
 } as const
 
 /** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
@@ -210,7 +212,14 @@ export const CALLS = {
 /** Notifications, renderer → service: fire-and-forget, sent per frame; their errors come back as `error` events. */
 export const NOTIFICATIONS = {
   request: { rasterId: id, tiles: arrayOf(tileRequest, MESSAGE_LIMITS.maxTilesPerRequest, 'tile requests') },
-  'cancel-obsolete': { rasterId: id, keep: arrayOf(anyString('string tile key'), MESSAGE_LIMITS.maxKeepKeys, 'tile keys') }
+  'cancel-obsolete': { rasterId: id, keep: arrayOf(anyString('string tile key'), MESSAGE_LIMITS.maxKeepKeys, 'tile keys') },
+  /**
+   * A remote raster's backlog (issue 24): the tiles its plan wants that the renderer's flow control
+   * has not asked for yet, most urgent first, sent when that set changes. The host fetches their
+   * bytes (never decodes them) so that a view's whole plan reaches the server together, as GDAL
+   * reads a window; each set replaces the last (a tile left out is no longer fetched for it).
+   */
+  prefetch: { rasterId: id, tiles: arrayOf(tileRequest, MESSAGE_LIMITS.maxPrefetchHints, 'prefetch hints') }
 }
 
 type Calls = typeof CALLS

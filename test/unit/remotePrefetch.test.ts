@@ -80,6 +80,31 @@ describe('RemotePrefetcher', () => {
     expect(prefetcher.counts).toEqual({ waiting: 0, running: 0 })
   })
 
+  it('fetches at most maxBytes at once (one tile alone may pass it); a tile withdrawn while held back is never fetched', async () => {
+    const { read, asked } = controlledReads()
+    const prefetcher = new RemotePrefetcher(read, { maxTiles: 10, maxBytes: 25 })
+    const signal = new AbortController().signal
+    const withdrawn = new AbortController()
+    const big = () => Promise.resolve([{ offset: 0, length: 40 }])
+    prefetcher.prefetch(tile(1), signal, { priority: 1, rank: 0 })
+    prefetcher.prefetch(tile(2), signal, { priority: 1, rank: 1 })
+    prefetcher.prefetch(tile(3), withdrawn.signal, { priority: 1, rank: 2 })
+    prefetcher.prefetch(big, signal, { priority: 1, rank: 3 })
+    await turn()
+    expect(asked.map((a) => a.ranges[0]!.offset)).toEqual([1, 2])
+    withdrawn.abort()
+    asked[0]!.done()
+    await turn()
+    // 10 bytes run: the withdrawn tile left, the 40-byte tile waits until nothing runs.
+    expect(asked.map((a) => a.ranges[0]!.offset)).toEqual([1, 2])
+    asked[1]!.done()
+    await turn()
+    expect(asked.map((a) => a.ranges[0]!.offset)).toEqual([1, 2, 0])
+    asked[2]!.done()
+    await turn()
+    expect(prefetcher.counts).toEqual({ waiting: 0, running: 0 })
+  })
+
   it('after close, starts nothing', async () => {
     const { read, asked } = controlledReads()
     const prefetcher = new RemotePrefetcher(read)

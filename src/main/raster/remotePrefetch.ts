@@ -4,9 +4,12 @@
  * same turn, reach the RemoteFile's batch window together and are fetched as one request per run of
  * blocks (a row of tiles in a COG), as GDAL reads a window; the workers, started later in the
  * loader's order, find their bytes in the block cache or join the request in flight. Decodes are
- * not reordered: this only warms the cache. At most `maxTiles` tiles' bytes are asked for at once,
- * the most urgent first, so that a flood of requests never fetches megabytes ahead; a tile whose
- * request is withdrawn leaves (its bytes are fetched only if a wanted tile shares the request).
+ * not reordered: this only warms the cache. The tiles come from the service's requests and from the
+ * renderer's `prefetch` hints (the plan's tiles its flow control has not asked for yet), so that a
+ * view's whole plan, not only the 16 tiles in flight, reaches the batch together. At most `maxTiles`
+ * tiles and `maxBytes` bytes are being fetched at once, the most urgent first, so that a flood of
+ * requests never fetches tens of megabytes ahead; a tile whose request or hint is withdrawn leaves
+ * (its bytes are fetched only if a wanted tile shares the request).
  */
 import type { ByteRange } from './decode/remoteLocation'
 
@@ -19,11 +22,17 @@ export interface PrefetchUrgency {
 export interface PrefetchOptions {
   /** Tiles whose bytes are being fetched at once, at most. */
   maxTiles: number
+  /**
+   * Bytes being fetched at once, at most: a tile that would pass it waits for others to end (one
+   * tile alone may, up to `maxBytesPerTile`).
+   */
+  maxBytes: number
   /** A tile whose decode reads more (a region reduced from a much finer image) is left to its worker. */
   maxBytesPerTile: number
 }
 
-export const defaultPrefetchOptions: PrefetchOptions = { maxTiles: 16, maxBytesPerTile: 4 * 1024 * 1024 }
+/** A view of 1920 × 1080 wants 20–42 tiles of 256 (two levels): its whole plan fits. */
+export const defaultPrefetchOptions: PrefetchOptions = { maxTiles: 64, maxBytes: 16 * 1024 * 1024, maxBytesPerTile: 4 * 1024 * 1024 }
 
 interface Waiting {
   ranges: () => Promise<ByteRange[] | null>
@@ -36,6 +45,10 @@ interface Waiting {
 export class RemotePrefetcher {
   private readonly waiting = new Set<Waiting>()
   private running = 0
+  /** Bytes of the tiles being fetched now. */
+  private bytesRunning = 0
+  /** Tiles whose bytes would pass `maxBytes`: woken, one at a time, as fetches end. */
+  private readonly overBudget: Array<() => void> = []
   private scheduled = false
   private closed = false
   private order = 0
@@ -78,6 +91,7 @@ export class RemotePrefetcher {
     this.closed = true
     for (const entry of this.waiting) entry.signal.removeEventListener('abort', entry.onAbort)
     this.waiting.clear()
+    for (const wake of this.overBudget.splice(0)) wake()
   }
 
   private pump(): void {
@@ -97,11 +111,35 @@ export class RemotePrefetcher {
     try {
       const ranges = await entry.ranges()
       if (!ranges || ranges.length === 0 || entry.signal.aborted) return
-      if (ranges.reduce((sum, r) => sum + r.length, 0) > this.options.maxBytesPerTile) return
-      await this.read(ranges, entry.signal)
+      const bytes = ranges.reduce((sum, r) => sum + r.length, 0)
+      if (bytes > this.options.maxBytesPerTile) return
+      while (this.bytesRunning > 0 && this.bytesRunning + bytes > this.options.maxBytes) {
+        await this.fitsLater(entry.signal)
+        if (this.closed || entry.signal.aborted) return
+      }
+      this.bytesRunning += bytes
+      try {
+        await this.read(ranges, entry.signal)
+      } finally {
+        this.bytesRunning -= bytes
+        // Tiles held back by the byte bound try again (those that still do not fit wait anew).
+        for (const wake of this.overBudget.splice(0)) wake()
+      }
     } catch {
       // Aborted (withdrawn), or failed: the decode reads the same bytes and reports its own failure.
     }
+  }
+
+  /** Resolves when a fetch ends (the bytes may fit then) or `signal` aborts. */
+  private fitsLater(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        signal.removeEventListener('abort', wake)
+        resolve()
+      }
+      signal.addEventListener('abort', wake, { once: true })
+      this.overBudget.push(wake)
+    })
   }
 }
 

@@ -244,7 +244,12 @@ export class TextureService {
   /** The service's side of every notification of the protocol. */
   private readonly notifications: ServiceNotifications = {
     request: ({ rasterId, tiles }) => this.raster(rasterId).raster.request(tiles),
-    'cancel-obsolete': ({ rasterId, keep }) => this.raster(rasterId).raster.cancelObsolete(keep)
+    'cancel-obsolete': ({ rasterId, keep }) => this.raster(rasterId).raster.cancelObsolete(keep),
+    // A remote raster's backlog: its bytes fetched ahead, under the source its tiles were last requested of.
+    prefetch: ({ rasterId, tiles }) => {
+      this.raster(rasterId)
+      this.tiles.hint(rasterId, tiles)
+    }
   }
 
   /** Opens `path`; a failure names the file `shownAs`, as the person gave it. */

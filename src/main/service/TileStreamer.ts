@@ -74,6 +74,10 @@ export class TileStreamer {
   private tilesSent = 0
   private withdrawnBeforeSent = 0
   private readonly sendQueue: SendQueue
+  /** The source each remote raster's tiles were last requested of: where its `prefetch` hints go. */
+  private readonly prefetchSources = new Map<string, RasterSource>()
+  /** Each remote raster's hinted tiles (`hint`) by key, with the signal of their prefetch. */
+  private readonly hints = new Map<string, Map<string, AbortController>>()
 
   constructor(
     private readonly sink: ServiceSink,
@@ -125,6 +129,7 @@ export class TileStreamer {
    */
   request(rasterId: string, source: RasterSource, tiles: readonly TileRequest[]): void {
     const { levels, tileSize } = source.info
+    if (source.prefetch) this.prefetchSources.set(rasterId, source)
     for (const tile of tiles) {
       if (isTileInPyramid(levels, tileSize, tile.level, tile.col, tile.row)) this.schedule(rasterId, source, tile)
       else {
@@ -141,6 +146,53 @@ export class TileStreamer {
     // in between (the loader dispatches in a microtask), and one order decides for old and new alike.
     const excess = this.loader.getPendingCount() + this.loader.getActiveCount() - this.maxPending
     if (excess > 0) this.dropLeastUrgent(excess, source.info.name)
+  }
+
+  /**
+   * A remote raster's backlog (`prefetch` notification): the tiles its plan wants that the renderer
+   * has not asked for yet. Their bytes are fetched (`RasterSource.prefetch`, bounded there), never
+   * decoded, so that the whole plan reaches the server together; the tiles of the previous set
+   * left out of this one are aborted (their requests too, when no wanted tile shares them). Hints
+   * go to the source the raster's tiles were last requested of: none before a request, none in
+   * 'fifo' mode, none for a raster read from disk.
+   */
+  hint(rasterId: string, tiles: readonly TileRequest[]): void {
+    const source = this.prefetchSources.get(rasterId)
+    const before = this.hints.get(rasterId) ?? new Map<string, AbortController>()
+    const now = new Map<string, AbortController>()
+    if (source?.prefetch && this.scheduling === 'priority') {
+      const { levels, tileSize } = source.info
+      for (const tile of tiles) {
+        if (!isTileInPyramid(levels, tileSize, tile.level, tile.col, tile.row)) continue
+        const key = tileKey({ rasterId, ...tile })
+        if (now.has(key)) continue
+        const kept = before.get(key)
+        before.delete(key)
+        if (kept) {
+          now.set(key, kept)
+          continue
+        }
+        const controller = new AbortController()
+        now.set(key, controller)
+        source.prefetch(tile.level, tile.col, tile.row, controller.signal, { priority: tile.priority, rank: tile.rank ?? 0 })
+      }
+    }
+    for (const dropped of before.values()) dropped.abort()
+    if (now.size > 0) this.hints.set(rasterId, now)
+    else this.hints.delete(rasterId)
+  }
+
+  /** Aborts the raster's hinted prefetches but those of `keep`; with no `keep`, all, and forgets its source. */
+  private dropHints(rasterId: string, keep?: ReadonlySet<string>): void {
+    if (!keep) this.prefetchSources.delete(rasterId)
+    const hinted = this.hints.get(rasterId)
+    if (!hinted) return
+    for (const [key, controller] of hinted) {
+      if (keep?.has(key)) continue
+      controller.abort()
+      hinted.delete(key)
+    }
+    if (hinted.size === 0) this.hints.delete(rasterId)
   }
 
   /**
@@ -171,6 +223,7 @@ export class TileStreamer {
       return { level, col, row, priority, rank }
     })
     this.loader.cancelTexture(rasterId)
+    this.dropHints(rasterId)
     // Decoded from the old content and not sent yet: asked again of the new one.
     for (const queued of this.withdrawQueued(rasterId)) withdrawn.push(queued.request)
     return withdrawn
@@ -184,6 +237,7 @@ export class TileStreamer {
   cancelObsolete(rasterId: string, keep: readonly string[]): number {
     if (this.scheduling === 'fifo') return 0
     const keepSet = new Set(keep)
+    this.dropHints(rasterId, keepSet)
     const unsent = this.withdrawQueued(rasterId, keepSet).length
     this.withdrawnBeforeSent += unsent
     this.cancelled += unsent
@@ -192,6 +246,7 @@ export class TileStreamer {
 
   /** Cancels everything of a raster (closing it), whatever the scheduling mode. */
   cancelRaster(rasterId: string): number {
+    this.dropHints(rasterId)
     return this.loader.cancelTexture(rasterId) + this.withdrawQueued(rasterId).length
   }
 
@@ -221,6 +276,7 @@ export class TileStreamer {
    * the loader's grace time for loads that ignore their signal: it never hangs on one.
    */
   async close(): Promise<void> {
+    for (const rasterId of [...this.prefetchSources.keys(), ...this.hints.keys()]) this.dropHints(rasterId)
     const leaving = this.loader.close()
     this.sendQueue.close()
     await leaving

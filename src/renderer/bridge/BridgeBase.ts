@@ -133,6 +133,10 @@ export abstract class BridgeBase implements TesseraBridge {
     this.notifications['cancel-obsolete']({ rasterId, keep: [...keepKeys] })
   }
 
+  prefetch(rasterId: string, tiles: TileRequest[]): void {
+    this.notifications.prefetch({ rasterId, tiles })
+  }
+
   stats(): Promise<ServiceStats> {
     return this.calls.stats({})
   }

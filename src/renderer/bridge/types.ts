@@ -56,6 +56,8 @@ export interface TesseraBridge {
   requestTiles(rasterId: string, tiles: TileRequest[]): void
   /** Notification: cancel every pending/active tile of the raster whose key is not in `keepKeys`. */
   cancelObsolete(rasterId: string, keepKeys: Iterable<string>): void
+  /** Notification: a remote layer's backlog, whose bytes the host fetches ahead (replacing the last set). */
+  prefetch?(rasterId: string, tiles: TileRequest[]): void
   stats(): Promise<ServiceStats>
   /** 'fifo' switches the service's prioritisation and cancellation off (benchmark baseline). */
   configure(scheduling: SchedulingMode): Promise<void>
