@@ -152,6 +152,29 @@ describe('WMS through the fault proxy', () => {
     expect(proxy.requests[before]!.clientClosedEarly).toBe(true)
   })
 
+  it("a GetMap the server fails for now (503, its retries spent) is 'unavailable'; a ServiceException is not; the tile loads once the server answers", { timeout: 30_000 }, async () => {
+    const { proxy, url } = await proxiedWms()
+    const { ortho } = await twoLayers(url)
+    proxy.always = { status: 503 }
+    const failure = await ortho.readTile(3, 0, 0).then(() => null, (error: unknown) => error)
+    expect(failure).toMatchObject({ code: 'unavailable' })
+    expect((failure as Error).message).toMatch(/answered HTTP 503/)
+    proxy.always = {
+      respond: (request, response) => {
+        if (!/REQUEST=GetMap/i.test(request.url ?? '')) return false
+        response.writeHead(200, { 'content-type': 'application/vnd.ogc.se_xml' })
+        response.end('<?xml version="1.0"?><ServiceExceptionReport version="1.1.1"><ServiceException code="InvalidSRS">msWMSLoadGetMapParams(): bad SRS</ServiceException></ServiceExceptionReport>')
+        return true
+      }
+    }
+    const refused = await ortho.readTile(3, 0, 0).then(() => null, (error: unknown) => error)
+    expect((refused as Error).message).toMatch(/InvalidSRS|bad SRS/)
+    expect((refused as { code?: string }).code).not.toBe('unavailable')
+    proxy.always = null
+    const tile = await ortho.readTile(3, 0, 0)
+    expect(tile.width).toBeGreaterThan(0)
+  })
+
   it('when the server goes away: its tiles fail at once naming the layer and the cause, in flight or asked after; the other layer keeps working', { timeout: 30_000 }, async () => {
     const { proxy, url } = await proxiedWms()
     const { ortho, dem } = await twoLayers(url)
@@ -166,6 +189,8 @@ describe('WMS through the fault proxy', () => {
     console.log(`[web] a GetMap in flight when its server went away: ${failure}`)
     expect(failure).toMatch(new RegExp(`^Cannot read tile 3/0/0 of ${label}: .*(connection refused|reset|closed)`))
     await expect(ortho.readTile(3, 1, 0)).rejects.toThrow(new RegExp(`^Cannot read tile 3/1/0 of ${label}: .*connection refused by 127\\.0\\.0\\.1:${proxy.port}`))
+    // The server's failure, not the tile's: coded 'unavailable', the renderer asks for it again later.
+    await expect(ortho.readTile(3, 1, 0)).rejects.toMatchObject({ code: 'unavailable' })
     const kept = await dem.readTile(dem.info.levels.length - 1, 0, 0)
     expect(kept.width).toBeGreaterThan(0)
   })
