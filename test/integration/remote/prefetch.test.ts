@@ -165,3 +165,99 @@ describe("a remote raster's scheduled tiles", () => {
     expect(file!.stats().bytesAfterAbort).toBe(0)
   })
 })
+
+/** The renderer's flow control: 16 tiles in flight for all layers; the rest of the plan is its backlog. */
+const IN_FLIGHT = 16
+/** A view of 6 × 6 tiles (columns 1–6, every row), most urgent (nearest the centre) first. */
+const bigView = (): TileRequest[] => {
+  const view: TileRequest[] = []
+  for (let row = 0; row < 6; row++) for (let col = 1; col <= 6; col++) view.push({ level: 0, col, row, priority: 1, rank: Math.abs(row - 2.5) + Math.abs(col - 3.5) })
+  return view.sort((a, b) => a.rank! - b.rank!)
+}
+
+describe("a remote raster's backlog hinted by the renderer (prefetch)", () => {
+  it('a 36-tile view asked as 16 requests and 20 hints is fetched in one request per row, and decodes to GDAL\'s pixels', async () => {
+    const url = nginx.url(`/${NAME}.tif`)
+    const { service, sink } = makeService()
+    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
+    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    nginx.clearAccessLog()
+    const view = bigView()
+    const asked = view.slice(0, IN_FLIGHT)
+    const backlog = view.slice(IN_FLIGHT)
+    await service.receive({ type: 'request', rasterId, tiles: asked })
+    await service.receive({ type: 'prefetch', rasterId, tiles: backlog })
+    // As the renderer does: each arrival frees room for one more request of the backlog.
+    let next = 0
+    await within(30_000, 'the view\'s tiles', async () => {
+      while (next < backlog.length && sink.frames.length + IN_FLIGHT > asked.length + next) {
+        await service.receive({ type: 'request', rasterId, tiles: [backlog[next++]!] })
+      }
+      return sink.frames.length >= view.length
+    })
+    expect(sink.ofType('tile-failed')).toEqual([])
+
+    const dataStart = Math.min(...tiles.map((t) => t.offset))
+    const reads = (await nginx.waitForAccessLog(6)).filter((e) => e.method === 'GET' && rangeOf(e.range).start >= dataStart)
+    const shown = reads.map((e) => e.range).join(', ')
+    // One request per row of the view (two when the request and the hints reach the server apart).
+    expect(reads.length, `requests for the view's 36 tiles: ${shown}`).toBeLessThanOrEqual(7)
+    for (let row = 0; row < 6; row++) {
+      for (let col = 1; col <= 6; col++) {
+        const tile = tiles[row * 8 + col]!
+        const holding = reads.filter((e) => rangeOf(e.range).start <= tile.offset && rangeOf(e.range).end >= tile.offset + tile.length - 1)
+        expect(holding.length, `tile ${col},${row} fetched once: ${shown}`).toBe(1)
+      }
+    }
+    const wanted = new Set(view.map((t) => t.row * 8 + t.col))
+    const bytes = reads.reduce((sum, e) => sum + rangeOf(e.range).end - rangeOf(e.range).start + 1, 0)
+    const tileBytes = [...wanted].reduce((sum, i) => sum + tiles[i]!.length, 0)
+    expect(bytes, `bytes fetched for ${tileBytes} bytes of tiles: ${shown}`).toBeLessThanOrEqual(tileBytes * 1.2)
+
+    const plane = ref.width * ref.height
+    for (const frame of sink.frames) {
+      const tile = decodeTileFrame(frame)
+      const { col, row, width, height } = tile.header
+      let differ = 0
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const i = (row * 256 + y) * ref.width + col * 256 + x
+          const t = (y * width + x) * 4
+          if (tile.data[t] !== ref.data[i] || tile.data[t + 1] !== ref.data[plane + i] || tile.data[t + 2] !== ref.data[2 * plane + i]) differ++
+        }
+      }
+      expect(differ, `pixels of tile ${tileKey(tile.header)} differing from GDAL's /vsicurl/ read`).toBe(0)
+    }
+  })
+
+  it('dropped while their bytes are in flight (a later set without them), leave their requests: no byte received after', async () => {
+    const url = proxy.url(`/${NAME}.tif`)
+    const { service, sink } = makeService()
+    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
+    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    // A first tile asked and served: the host knows the raster's source.
+    await service.receive({ type: 'request', rasterId, tiles: [{ level: 0, col: 0, row: 5, priority: 1, rank: 0 }] })
+    await within(10_000, 'the first tile', () => sink.frames.length >= 1)
+    await within(10_000, 'the host idle', async () => (await stats(service)).active === 0)
+    proxy.reset()
+    proxy.always = { latencyMs: 400 }
+    await service.receive({ type: 'prefetch', rasterId, tiles: bigView() })
+    await within(10_000, 'range requests in flight', () => proxy.active() >= 5)
+    await service.receive({ type: 'prefetch', rasterId, tiles: [] })
+    await proxy.idle(5000)
+    const gets = proxy.requests.filter((r) => r.method === 'GET')
+    expect(gets.every((r) => r.clientClosedEarly), 'every request was left by the client').toBe(true)
+    const [file] = sharedRemoteFiles().filesOf(url)
+    expect(file!.stats().bytesAfterAbort).toBe(0)
+    expect(sink.frames.length).toBe(1)
+
+    // Hinted again and left alone, they are fetched; asked for, they decode.
+    proxy.always = null
+    await service.receive({ type: 'prefetch', rasterId, tiles: bigView() })
+    await service.receive({ type: 'request', rasterId, tiles: bigView().slice(0, 4) })
+    await within(30_000, 'the tiles asked', () => sink.frames.length >= 5)
+    expect(sink.ofType('tile-failed')).toEqual([])
+    expect(file!.stats().bytesAfterAbort).toBe(0)
+  })
+})
