@@ -54,10 +54,21 @@ export function pickWmsCrs(layer: WmsLayer, choice: LayerChoice): string {
   return picked
 }
 
-/** The layer's box in `crs`: its own BoundingBox there, else its WGS 84 box projected (edges densified). */
+/**
+ * The layer's box in `crs`: its own BoundingBox there, else a BoundingBox it states in another CRS
+ * Tessera knows (its data's own CRS, as MapServer writes it) projected, else its WGS 84 box
+ * projected (edges densified). The WGS 84 box comes last because servers may derive it through a
+ * ballpark datum shift: MapServer's for an EPSG:31370 layer lies ~100 m west and north of the
+ * data, and a pyramid over it cut the data's east and south edges off.
+ */
 export function wmsLayerBox(layer: WmsLayer, crs: string): { minX: number; minY: number; maxX: number; maxY: number } {
   const own = layer.boxes.find((box) => normalCrsId(box.crs) === normalCrsId(crs))
   if (own) return own
+  for (const box of layer.boxes) {
+    const epsg = epsgCodeOf(box.crs)
+    if (epsg === null || !epsgProjString(epsg)) continue
+    return projectBox([box.minX, box.minY, box.maxX, box.maxY], definitionOf(box.crs), crs)
+  }
   if (!layer.bbox84) throw new Error(`layer ${layer.name} states no bounding box in ${crs} nor in WGS 84`)
   return projectBox84(layer.bbox84, crs)
 }
@@ -65,25 +76,30 @@ export function wmsLayerBox(layer: WmsLayer, crs: string): { minX: number; minY:
 /** A WGS 84 box projected into `crs` (Web Mercator clamped at ±85.0511°): the box of 21 points per edge. */
 export function projectBox84(bbox84: readonly [number, number, number, number], crs: string): { minX: number; minY: number; maxX: number; maxY: number } {
   const [west, south0, east, north0] = bbox84
-  const definition = definitionOf(crs)
   const mercator = normalCrsId(crs) === 'EPSG:3857'
   const south = mercator ? Math.max(south0, -85.0511287798) : south0
   const north = mercator ? Math.min(north0, 85.0511287798) : north0
   if (isGeographic(crs)) return { minX: west, minY: south, maxX: east, maxY: north }
-  const transform = proj4('+proj=longlat +datum=WGS84 +no_defs', definition)
+  return projectBox([west, south, east, north], '+proj=longlat +datum=WGS84 +no_defs', crs)
+}
+
+/** A box [minX, minY, maxX, maxY] in the CRS of PROJ definition `from`, projected into `crs`: the box of 21 points per edge. */
+function projectBox(box: readonly [number, number, number, number], from: string, crs: string): { minX: number; minY: number; maxX: number; maxY: number } {
+  const [west, south, east, north] = box
+  const transform = proj4(from, definitionOf(crs))
   let minX = Infinity
   let minY = Infinity
   let maxX = -Infinity
   let maxY = -Infinity
   for (let i = 0; i <= 20; i++) {
     const t = i / 20
-    for (const [lon, lat] of [
+    for (const point of [
       [west + (east - west) * t, south],
       [west + (east - west) * t, north],
       [west, south + (north - south) * t],
       [east, south + (north - south) * t]
     ] as const) {
-      const [x, y] = transform.forward([lon, lat])
+      const [x, y] = transform.forward([...point])
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue
       minX = Math.min(minX, x)
       minY = Math.min(minY, y)
@@ -91,7 +107,7 @@ export function projectBox84(bbox84: readonly [number, number, number, number], 
       maxY = Math.max(maxY, y)
     }
   }
-  if (!(maxX > minX && maxY > minY)) throw new Error(`its WGS 84 box does not project into ${crs}`)
+  if (!(maxX > minX && maxY > minY)) throw new Error(`its box does not project into ${crs}`)
   return { minX, minY, maxX, maxY }
 }
 

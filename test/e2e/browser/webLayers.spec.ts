@@ -12,11 +12,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { gdalTransform, requireGdal, rgbImage } from '../../helpers/gdal'
+import { gdalRaster, gdalTransform, requireGdal, rgbImage } from '../../helpers/gdal'
 import { startMapServer, writeWmsData, type MapServerProcess, type WmsData } from '../../helpers/mapserver'
 import { startNginx, type NginxServer } from '../../helpers/nginx'
 import { writeXyzPyramid, type XyzPyramid } from '../../helpers/xyzPyramid'
-import { expect, shoot, test, waitForLayers, waitForReady, waitForSharp } from '../helpers'
+import { dropFiles, expect, shoot, test, waitForLayers, waitForReady, waitForSharp } from '../helpers'
+import type { GeoTransform } from '../../../src/shared/raster'
 import type { RGB } from '../images'
 
 /** What the XYZ layer of these tests is credited with (a template states none: typed in the dialog). */
@@ -123,6 +124,67 @@ test.describe('web map layers, in a browser', () => {
     await setWorldView(viewer, { centerX: view.centerX + view.width / 8 / view.zoom, centerY: view.centerY + view.height / 8 / view.zoom, zoom: view.zoom * 2 })
     await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 60_000, message: 'the WMS orthophoto drawn at the new centre' }).toBe(null)
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
+  })
+  test('a DEM file dropped over a WMS orthophoto and an XYZ basemap is drawn on top, at its place on the ground', async ({ viewer }) => {
+    // A DEM of the orthophoto's middle (EPSG:31370, 2 m pixels): a slope, no holes, drawn grey.
+    const demTransform: GeoTransform = [150150, 2, 0, 169900, 0, -2]
+    const [demWidth, demHeight] = [100, 75]
+    const data = new Int16Array(demWidth * demHeight)
+    for (let y = 0; y < demHeight; y++) for (let x = 0; x < demWidth; x++) data[y * demWidth + x] = 100 + x + y
+    const dem = await gdalRaster(dir, 'dem-over-ortho', { width: demWidth, height: demHeight, bands: 1, type: 'int16', data }, [], { geoTransform: demTransform, srs: 'EPSG:31370' })
+
+    await addXyz(viewer, xyzUrl(), BLOCKS_ATTRIBUTION)
+    await waitForLayers(viewer, 1)
+    await viewer.getByTestId('toolbar-add-map-layer').click()
+    const dialog = viewer.getByTestId('add-map-layer')
+    await dialog.getByTestId('add-map-layer-url').fill(wmsUrl())
+    await dialog.getByTestId('add-map-layer-load').click()
+    await dialog.locator('[data-testid="add-map-layer-item"][data-name="ortho"]').click()
+    await dialog.getByTestId('add-map-layer-add').click()
+    await waitForLayers(viewer, 2)
+    await dropFiles(viewer, [dem])
+    await waitForLayers(viewer, 3)
+    await expect(viewer.getByTestId('layer-service')).toHaveText(['WMS', 'XYZ']) // the DEM's row has none: a file
+
+    // The view on the orthophoto around the DEM, every layer sharp.
+    const crs = await viewCrs(viewer)
+    // The orthophoto's edges: MapServer's WGS 84 box of it lies ~100 m west and north of it; a layer
+    // placed by that box lost its east and south edges.
+    const nearEast: [number, number] = [150505, 169800]
+    const nearSouth: [number, number] = [150300, 169622]
+    const [[cx, cy], [dx, dy], [ox, oy], [ex, ey], [sx, sy]] = await gdalTransform(['-s_srs', 'EPSG:31370', '-t_srs', crs], [
+      [150250, 169800], // the DEM's centre
+      [150260, 169790], // inside the DEM, off its centre pixel
+      [150450, 169800], // on the orthophoto, east of the DEM
+      nearEast,
+      nearSouth
+    ])
+    const view = await worldView(viewer)
+    const span = Math.abs(ox! - cx!) * 2.4
+    await setWorldView(viewer, { centerX: cx!, centerY: -cy!, zoom: Math.min(view.width, view.height) / span })
+    await waitForSharp(viewer)
+    const shot = await shoot(viewer, 'web-layers-dem-over-wms-and-xyz')
+    const [onDem, onOrtho, onEast, onSouth] = await mapToScreen(viewer, [
+      [dx!, dy!],
+      [ox!, oy!],
+      [ex!, ey!],
+      [sx!, sy!]
+    ])
+    // On the DEM: its grey (a value layer drawn with the grey map), not the orthophoto's colour there.
+    const dem1 = shot.at(onDem!.x, onDem!.y)
+    expect(Math.max(...dem1) - Math.min(...dem1), `the DEM's grey at its place, got ${dem1.join(',')}`).toBeLessThanOrEqual(3)
+    const under = orthoColour(wms, 150260, 169790)
+    expect(dem1.some((v, i) => Math.abs(v - under[i]!) > 24), `the DEM drawn over the orthophoto (${dem1.join(',')} vs the orthophoto's ${under.join(',')})`).toBe(true)
+    // Beside it, the orthophoto as MapServer serves it, over the XYZ basemap.
+    const ortho1 = shot.at(onOrtho!.x, onOrtho!.y)
+    const expected = orthoColour(wms, 150450, 169800)
+    expect(ortho1.every((v, i) => Math.abs(v - expected[i]!) <= 12), `the orthophoto beside the DEM: ${ortho1.join(',')} vs ${expected.join(',')}`).toBe(true)
+    for (const [name, onScreen, [x, y]] of [['east', onEast!, nearEast], ['south', onSouth!, nearSouth]] as const) {
+      expect(onScreen.x >= 0 && onScreen.x < view.width && onScreen.y >= 0 && onScreen.y < view.height, `the point near the ${name} edge on screen`).toBe(true)
+      const edge = shot.at(onScreen.x, onScreen.y)
+      const colour = orthoColour(wms, x, y)
+      expect(edge.every((v, i) => Math.abs(v - colour[i]!) <= 12), `the orthophoto near its ${name} edge: ${edge.join(',')} vs ${colour.join(',')}`).toBe(true)
+    }
   })
 })
 

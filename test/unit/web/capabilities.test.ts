@@ -85,7 +85,25 @@ describe('WMS GetMap', () => {
     expect(v13.url.searchParams.get('CRS')).toBe('EPSG:4326')
     expect(v11.url.searchParams.get('SRS')).toBe('EPSG:4326')
     expect(v13.bbox).toEqual([v11.bbox[1], v11.bbox[0], v11.bbox[3], v11.bbox[2]])
-    expect(v11.bbox[0]).toBeCloseTo(4.367486, 6)
+    // The layer's EPSG:31370 box projected (GDAL's gdaltransform: 150000, 170000 → 4.368752°E).
+    expect(v11.bbox[0]).toBeCloseTo(4.368752, 5)
+  })
+
+  it.each(['1.3.0', '1.1.1'] as const)('covers the data of a layer stated in another CRS (%s): its own CRS box projected, not the WGS 84 box MapServer shifts ~100 m', (version) => {
+    // MapServer states the orthophoto's box in EPSG:31370 (150000 169488 150512 170000) and a WGS 84
+    // box ~100 m west and north of it; the pyramid asked in EPSG:3857 must hold the whole photo.
+    // Its corners in EPSG:3857 by GDAL's gdaltransform: (486327.264, 6593112.728), (487136.368, 6592301.355).
+    const grid = wmsLayerGrid(wms(version), 'ortho', { viewCrs: 'EPSG:3857' })
+    expect(grid.crs).toBe('EPSG:3857')
+    const [left, pixel, , top] = grid.geoTransform
+    const right = left + grid.width * pixel
+    const bottom = top - grid.height * pixel
+    expect(left).toBeCloseTo(486327.264, 0)
+    expect(top).toBeCloseTo(6593112.728, 0)
+    expect(right).toBeGreaterThanOrEqual(487136.368 - 0.5)
+    expect(right - 487136.368).toBeLessThan(2 * pixel + 1)
+    expect(bottom).toBeLessThanOrEqual(6592301.355 + 0.5)
+    expect(6592301.355 - bottom).toBeLessThan(2 * pixel + 1)
   })
 
   it('tiles the layer box at 1:500, edge tiles asked at their own size', () => {
