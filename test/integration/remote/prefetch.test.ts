@@ -261,3 +261,24 @@ describe("a remote raster's backlog hinted by the renderer (prefetch)", () => {
     expect(file!.stats().bytesAfterAbort).toBe(0)
   })
 })
+
+describe('prefetch hints that cannot be taken', () => {
+  it('an unknown raster, too many tiles, or a tile outside the pyramid: an error in words (or nothing fetched), and the service goes on', async () => {
+    const { service, sink } = makeService()
+    await service.receive({ type: 'prefetch', rasterId: 'no-such-raster', tiles: [] })
+    const tooMany = Array.from({ length: 1025 }, (_, col) => ({ level: 0, col, row: 0, priority: 1 }))
+    await service.receive({ type: 'prefetch', rasterId: 'no-such-raster', tiles: tooMany })
+    const errors = sink.ofType('error').map((e) => e.error)
+    expect(errors.map((e) => e.code)).toEqual(['unknown-raster', 'bad-message'])
+    expect(errors[0]!.message).toContain('no-such-raster')
+    expect(errors[1]!.message).toMatch(/prefetch hints|1024/)
+
+    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url: nginx.url(`/${NAME}.tif`) })
+    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    await service.receive({ type: 'request', rasterId, tiles: [{ level: 0, col: 0, row: 0, priority: 1, rank: 0 }] })
+    await service.receive({ type: 'prefetch', rasterId, tiles: [{ level: 0, col: 99, row: 0, priority: 1, rank: 0 }, { level: 40, col: 0, row: 0, priority: 1, rank: 0 }] })
+    await within(10_000, 'the tile asked', () => sink.frames.length >= 1)
+    expect(sink.ofType('tile-failed')).toEqual([])
+    expect(sink.ofType('error').length).toBe(2)
+  })
+})
