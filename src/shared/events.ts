@@ -109,7 +109,7 @@ const crsInfo = shape({
   epsg: nullable(count),
   proj4: nullable(text(8192)),
   name: anyString('string'),
-  source: oneOf('geokeys', 'prj', 'aux-xml', 'manual')
+  source: oneOf('geokeys', 'prj', 'aux-xml', 'manual', 'service')
 } satisfies { [K in keyof CrsInfo]-?: Check<CrsInfo[K]> })
 
 const georeference = shape({

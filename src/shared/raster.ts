@@ -72,8 +72,8 @@ export const HISTOGRAM_BINS = 64
  */
 export type GeoTransform = [number, number, number, number, number, number]
 
-/** Where a raster's CRS was read. */
-export type CrsSource = 'geokeys' | 'prj' | 'aux-xml' | 'manual'
+/** Where a raster's CRS was read ('service': the CRS a web map server serves the layer in). */
+export type CrsSource = 'geokeys' | 'prj' | 'aux-xml' | 'manual' | 'service'
 
 /**
  * A coordinate reference system as the file defines it (DESIGN.md §4: a CRS is a definition, not

@@ -27,7 +27,8 @@ import {
   type LayerDisplay
 } from '../../src/renderer/view/bandPixels'
 import { createTileTexture, rebuildTileTexture, tileDisplay } from '../../src/renderer/view/tileTextures'
-import { formatReadoutValues, formatSample } from '../../src/renderer/ui/StatusBar'
+import { formatReadoutValues } from '../../src/renderer/ui/StatusBar'
+import { formatSample } from '../../src/renderer/ui/format'
 import { bandLabel, infoRows } from '../../src/renderer/ui/LayersPanel'
 
 const ARRAYS: Record<SampleType, new (values: number[]) => TileMessage['data']> = {
@@ -292,6 +293,19 @@ describe('band display', () => {
     expect(bandLabel({ colorInterpretation: 'red', statistics: null, description: 'Red' }, 2)).toBe('Band 3: Red (red)')
     const described = info({ bandInfo: [{ colorInterpretation: 'gray', statistics: null, description: 'Elevation' }], statistics: null })
     expect(infoRows(described)).toContainEqual(['Band 1', 'Elevation; gray'])
+  })
+
+  it("describes a web layer by its server: the CRS it serves the layer in, and no file size", () => {
+    const crs = { id: 'EPSG:3857', epsg: 3857, proj4: null, name: 'WGS 84 / Pseudo-Mercator', source: 'service' as const }
+    const web = info({
+      fileSize: 0,
+      georeference: { geoTransform: [0, 1, 0, 0, 0, -1], rasterType: 'area', epsg: 3857, rotated: false, crs },
+      source: { kind: 'web', service: 'wms', url: 'http://example.org/wms', layer: 'ortho', attribution: '' }
+    } as Partial<RasterInfo>)
+    const rows = infoRows(web)
+    expect(rows).toContainEqual(['CRS from', 'the map server (the CRS it serves the layer in)'])
+    expect(rows.map(([label]) => label)).not.toContain('File size')
+    expect(infoRows(info({ fileSize: 2048 })).map(([label]) => label)).toContain('File size')
   })
 
   it('applies band picks and per-band ranges, ignoring invalid ones', () => {

@@ -92,7 +92,7 @@ function formatName(mime: string): string {
 /** The CRS of a grid: EPSG codes described as a file's are (CRS:84 is EPSG:4326 east-first, as the grid holds it). */
 export function gridCrs(crs: string): CrsInfo {
   const id = crs.toUpperCase() === 'CRS:84' ? 'EPSG:4326' : normalCrsId(crs)
-  return crsFromDefinition(id, 'manual')
+  return crsFromDefinition(id, 'service')
 }
 
 /** A web layer's description: an RGBA picture of its virtual pyramid, placed by its grid. */

@@ -391,7 +391,8 @@ export function infoRows(info: RasterInfo): Array<[string, string]> {
     ['No data', info.noData === null || info.noData === undefined ? 'none' : formatValue(info.noData)],
     ['Mask', info.hasMask ? 'yes (masked pixels transparent)' : 'none'],
     ['Levels', `${info.levels.length} (tiles ${info.tileSize} px)`],
-    ['File size', formatBytes(info.fileSize)],
+    // A web layer has no file: its server, URL and layer are its rows.
+    ...(info.source?.kind === 'web' ? [] : [['File size', formatBytes(info.fileSize)] as [string, string]]),
     ...remoteSourceRows(info.source),
     ...webSourceRows(info.source),
     ['Source', info.strategy === 'pyramid' ? (info.pyramidReady ? 'pyramid built' : 'building pyramid…') : info.strategy]
@@ -430,5 +431,6 @@ const CRS_SOURCES: Record<CrsSource, string> = {
   geokeys: 'the GeoTIFF keys',
   prj: 'the .prj file beside it',
   'aux-xml': "GDAL's .aux.xml beside it",
-  manual: 'set by hand (Set CRS…)'
+  manual: 'set by hand (Set CRS…)',
+  service: 'the map server (the CRS it serves the layer in)'
 }

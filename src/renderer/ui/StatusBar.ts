@@ -9,7 +9,7 @@ import type { Georeference } from '../../shared/raster'
 import { type ClassReadout, cssColour } from '../view/paletteClasses'
 import { epsgId, epsgOfId, formatLatLon, isGeographicCrs, isKnownCrs, toLatLon } from '../view/map/crs'
 import type { ScaleBar } from '../view/map/scaleBar'
-import { element, formatMapCoordinate, formatValue, formatZoom, overviewNote } from './format'
+import { element, formatMapCoordinate, formatSample, formatZoom, overviewNote } from './format'
 
 /** What is under the cursor. */
 export interface Readout {
@@ -253,22 +253,6 @@ export function formatReadoutValues(values: ReadonlyArray<number | null> | undef
   if (!values || values.length === 0) return ''
   if (values.every((v) => v === null)) return 'no data'
   return values.map((v) => (v === null ? 'no data' : formatSample(v))).join(', ')
-}
-
-/**
- * A sample as the file holds it: integers whole; a float32 sample with the fewest digits that read
- * back as the same float32 (350.6, not 350.600006); any other number with the fewest digits that
- * read back as the same double.
- */
-export function formatSample(value: number): string {
-  if (!Number.isFinite(value) || Number.isInteger(value)) return formatValue(value)
-  if (Math.fround(value) === value) {
-    for (let digits = 1; digits <= 9; digits++) {
-      const text = value.toPrecision(digits)
-      if (Math.fround(Number(text)) === value) return String(Number(text))
-    }
-  }
-  return String(value)
 }
 
 /** Called after every frame: writing the same text again would still replace the text node and invalidate layout. */

@@ -31,9 +31,13 @@ export function formatValue(value: number): string {
  * A sample as its band holds it: a Float32 sample as the shortest decimal that reads back as the
  * same Float32 (10.735209, not the 10.735209465026855 its double spelling gives, which claims
  * digits the file never had), others as JavaScript writes them (exact for integers and Float64).
+ * Without its sample type, a fraction a Float32 holds exactly is taken for one (the readout's
+ * values of several layers), an integer never (an Int32 sample stays whole).
  */
-export function formatSample(value: number, sampleType: string): string {
-  if (sampleType !== 'float32' || !Number.isFinite(value)) return String(value)
+export function formatSample(value: number, sampleType?: string): string {
+  if (!Number.isFinite(value)) return formatValue(value)
+  const float32 = sampleType === undefined ? !Number.isInteger(value) && Math.fround(value) === value : sampleType === 'float32'
+  if (!float32) return String(value)
   for (let digits = 1; digits < 9; digits++) {
     const text = String(Number(value.toPrecision(digits)))
     if (Math.fround(Number(text)) === value) return text

@@ -8,7 +8,7 @@
  */
 import { isGeographicCrs, toLatLon } from '../view/map/crs'
 import type { Readout } from './StatusBar'
-import { formatSample } from './StatusBar'
+import { formatSample } from './format'
 
 /** Header and row of the readout, tab-separated, ending with a line break. */
 export function readoutTsv(readout: Readout): string {
