@@ -6,7 +6,7 @@
  * string from where it was written before (an LZW string is always an earlier output followed by
  * one byte), so that the samples come out at the speed of a copy. Pure; the worker registers it.
  */
-import { BaseDecoder, addDecoder } from 'geotiff'
+import { registerBlockDecoder } from './blockDecoder'
 
 const CLEAR = 256
 const END = 257
@@ -82,28 +82,7 @@ function lengthOf(code: number, lengths: Uint16Array): number {
   return code < CLEAR ? 1 : lengths[code]!
 }
 
-/** geotiff.js' decoder interface over `decodeLzw` (the predictor is applied by geotiff.js after it). */
-class LzwDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBuffer): ArrayBuffer {
-    const decoded = decodeLzw(new Uint8Array(buffer), this.blockBytes())
-    return decoded.byteOffset === 0 && decoded.byteLength === decoded.buffer.byteLength ? (decoded.buffer as ArrayBuffer) : (decoded.slice().buffer as ArrayBuffer)
-  }
-
-  /** The bytes of a whole block, when its parameters say (chunky samples of whole bytes). */
-  private blockBytes(): number | undefined {
-    const { tileWidth, tileHeight, bitsPerSample, planarConfiguration } = this.parameters as { tileWidth: number; tileHeight: number; bitsPerSample: number | ArrayLike<number>; planarConfiguration: number }
-    const bits = typeof bitsPerSample === 'number' ? [bitsPerSample] : Array.from(bitsPerSample)
-    const pixelBits = planarConfiguration === 2 ? bits[0]! : bits.reduce((sum, b) => sum + b, 0)
-    const bytes = Math.ceil((tileWidth * pixelBits) / 8) * tileHeight
-    return Number.isFinite(bytes) && bytes > 0 ? bytes : undefined
-  }
-}
-
-let registered = false
-
 /** Makes geotiff.js decode LZW blocks with `decodeLzw` in this thread (idempotent). */
 export function registerLzwDecoder(): void {
-  if (registered) return
-  registered = true
-  addDecoder(5, () => Promise.resolve(LzwDecoder as never), undefined, false)
+  registerBlockDecoder([5], decodeLzw)
 }
