@@ -20,10 +20,10 @@
  * above (a resolution over half and at most three times the view's metres per screen pixel: the
  * level drawn, and the parents that fill its holes); every other tile was fetched for a view
  * crossed and left. Goal: ≤ 10 % of the tiles fetched.
- * Run: node --import tsx bench/web.ts [--quick] [--modes=gpu]. Writes bench/results/web.json (only
- * when both modes ran).
+ * Run: node --import tsx bench/web.ts [--quick] [--modes=gpu] [--layers=xyz]. Writes bench/results/web.json
+ * (only when both modes and both layers ran).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from '@playwright/test'
@@ -44,6 +44,9 @@ const LATENCY_MS = 50
 const ALL_MODES: Mode[] = ['gpu', 'software']
 const modesArg = process.argv.find((a) => a.startsWith('--modes='))?.slice('--modes='.length).split(',')
 const MODES: Mode[] = ALL_MODES.filter((m) => modesArg?.includes(m) ?? true)
+/** `--layers=xyz` (or wms): an exploration run of one layer (nothing written). */
+const layersArg = process.argv.find((a) => a.startsWith('--layers='))?.slice('--layers='.length).split(',')
+const LAYERS: Array<'wms' | 'xyz'> = (['wms', 'xyz'] as const).filter((k) => layersArg?.includes(k) ?? true)
 const MODE_LABEL: Record<Mode, string> = { gpu: 'GPU (emulated)', software: 'software' }
 const OPEN_TIMEOUT_MS = quick ? 30_000 : 60_000
 /** Half the Web Mercator world's side, metres. */
@@ -92,26 +95,78 @@ function extentOf(view: View, width: number, height: number): TileFootprint {
   return { minX: view.centerX - halfW, maxX: view.centerX + halfW, minY: -view.centerY - halfH, maxY: -view.centerY + halfH, res: 1 / view.zoom }
 }
 
+/**
+ * Why a tile counted as fetched for views left is not of a settled view: of the settled views it
+ * meets, it is coarser than the levels kept for all (`coarser`: a parent of a parent, a pinned
+ * level), finer than all (`finer`: a level no view of the walk reached, as a zoom overshot), or
+ * between them (`between`: a level crossed in a zoom); or it meets none (`elsewhere`: a view crossed
+ * in a pan).
+ */
+interface LeftKinds {
+  coarser: number
+  finer: number
+  between: number
+  elsewhere: number
+}
+
 /** Tiles fetched, and of them those for no settled view (see the header); requests in another CRS are counted apart. */
-function leftTiles(entries: AccessEntry[], views: View[], size: { width: number; height: number }): { tiles: number; left: number; otherCrs: number } {
+function leftTiles(
+  entries: AccessEntry[],
+  views: View[],
+  size: { width: number; height: number }
+): { tiles: number; left: number; otherCrs: number; leftKinds: LeftKinds; abandoned: number } {
   const extents = views.map((v) => extentOf(v, size.width, size.height))
   let tiles = 0
   let left = 0
   let otherCrs = 0
+  let abandoned = 0
+  const leftKinds: LeftKinds = { coarser: 0, finer: 0, between: 0, elsewhere: 0 }
   for (const entry of entries) {
     if (entry.method === 'OPTIONS') continue
     const f = footprintOf(entry)
     if (f === null) continue
+    // nginx's 499: the client closed the request before any answer was sent (a GetMap MapServer was
+    // still rendering when the tile was withdrawn): no byte of it was fetched. Counted apart.
+    if (entry.status === 499) {
+      abandoned++
+      continue
+    }
     if (f === 'other-crs') {
       otherCrs++
       continue
     }
     tiles++
-    const kept = extents.some((e) => f.res > e.res / 2 && f.res <= 3 * e.res && f.minX < e.maxX && f.maxX > e.minX && f.minY < e.maxY && f.maxY > e.minY)
-    if (!kept) left++
+    const meeting = extents.filter((e) => f.minX < e.maxX && f.maxX > e.minX && f.minY < e.maxY && f.maxY > e.minY)
+    const kept = meeting.some((e) => f.res > e.res / 2 && f.res <= 3 * e.res)
+    if (kept) continue
+    left++
+    if (meeting.length === 0) leftKinds.elsewhere++
+    else if (meeting.every((e) => f.res > 3 * e.res)) leftKinds.coarser++
+    else if (meeting.every((e) => f.res <= e.res / 2)) leftKinds.finer++
+    else leftKinds.between++
   }
-  return { tiles, left, otherCrs }
+  return { tiles, left, otherCrs, leftKinds, abandoned }
 }
+
+/**
+ * `WEB_BENCH_TRACE=<folder>`: Tessera's page records, at every frame of the walk, [epoch ms, centre
+ * x, centre y, zoom, pending tiles, measured tile latency, sharp (1/0), requested, cancelled,
+ * displayed], and the proxy each tile request's [URL, epoch ms forwarded to nginx (after the 50 ms),
+ * epoch ms its answer ended or the client closed]: `tessera-<mode>-<layer>.json` there, where a
+ * wait's time goes. Nothing is traced otherwise.
+ */
+const TRACE = process.env.WEB_BENCH_TRACE ?? null
+const TESSERA_TRACE = `(() => {
+  const d = window.__tesseraDiagnostics
+  const trace = (window.__benchTrace = [])
+  const tick = () => {
+    const s = d.stats()
+    const v = d.view()
+    trace.push([Math.round(performance.timeOrigin + performance.now()), Math.round(v.centerX ?? 0), Math.round(v.centerY ?? 0), +(v.zoom ?? 0).toPrecision(4), s.pending, s.latencyMs, s.sharp ? 1 : 0, s.requested, s.cancelled, s.displayed])
+    requestAnimationFrame(tick)
+  }
+  requestAnimationFrame(tick)
+})()`
 
 // ---- the suite -----------------------------------------------------------------------------------
 
@@ -123,6 +178,9 @@ interface WalkRun {
   tiles: number
   left: number
   otherCrs: number
+  leftKinds: LeftKinds
+  /** Tile requests the client abandoned before the server answered (nginx's 499): not fetched. */
+  abandoned: number
   problems: string[]
 }
 
@@ -134,7 +192,21 @@ if (performance.now() - started > 5000) progress(`wrote the XYZ pyramid (gdal2ti
 const mapserver = await startMapServer(fixtures.wms)
 const nginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz/'), mapserver.location('/wms')] })
 const proxy = await startFaultProxy(nginx.port)
-proxy.always = { latencyMs: LATENCY_MS }
+/** With WEB_BENCH_TRACE: every proxied request's URL, when it was forwarded and when it ended (epoch ms). */
+const proxyTrace: Array<[string, number, number]> = []
+proxy.always = {
+  latencyMs: LATENCY_MS,
+  ...(process.env.WEB_BENCH_TRACE
+    ? {
+        respond: (request, response) => {
+          const entry: [string, number, number] = [request.url ?? '', Date.now(), 0]
+          proxyTrace.push(entry)
+          response.once('close', () => (entry[2] = Date.now()))
+          return false
+        }
+      }
+    : {})
+}
 const pages = await startPageServer(resolve('bench/.cache'))
 /** The Tessera hosts' TMPDIRs (`withFreshWebCache`), removed at the end. */
 const hostTmpRoot = mkdtempSync(join(tmpdir(), 'tessera-web-bench-'))
@@ -196,6 +268,7 @@ try {
       const byLayer = new Map<LayerKind, { tessera: WalkRun; ol: WalkRun }>()
       results.set(mode, byLayer)
       for (const [index, kind] of (['wms', 'xyz'] as const).entries()) {
+        if (!LAYERS.includes(kind)) continue
         // The finest zoom walked: the pyramid's finest level for XYZ; for the WMS, 1.19 m a pixel (zoom 17).
         const finestRes = kind === 'xyz' ? (2 * HALF_WORLD) / 256 / 2 ** fixtures.maxZoom : (2 * HALF_WORLD) / 256 / 2 ** 17
         const walk = panZoomWalk({ left: 0, top: 0, width: ortho.side, height: ortho.side, viewWidth: viewSize.width, viewHeight: viewSize.height, maxZoom: 1 / finestRes }, quick)
@@ -211,7 +284,10 @@ try {
               await tesseraReadyToDrive(t)
               await t.page.evaluate('window.__benchAdapter.setView = (v) => window.__tesseraDiagnostics.setWorldView(v)')
               const mark = (await settledLog()).length
+              proxyTrace.splice(0)
+              if (TRACE) await t.page.evaluate(TESSERA_TRACE)
               const result = await drive(t.page, webSteps(walk, kind), quick)
+              if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}.json`), JSON.stringify({ frames: await t.page.evaluate('window.__benchTrace'), proxy: proxyTrace.splice(0) }))
               const counted = leftTiles((await settledLog()).slice(mark), views, viewSize)
               run = { open, walkMs: walkTime(result).ms, censored: walkTime(result).censored, settles: result.settles.filter((s) => s.counted).map((s) => ({ label: s.label, ms: s.ms })), ...counted, problems: t.problems() }
             } finally {
@@ -227,6 +303,7 @@ try {
             )
             try {
               const mark = (await settledLog()).length
+              proxyTrace.splice(0)
               const result = await drive(ol.page, webSteps(walk, kind), quick)
               const counted = leftTiles((await settledLog()).slice(mark), views, viewSize)
               run = { open: times, walkMs: walkTime(result).ms, censored: walkTime(result).censored, settles: result.settles.filter((s) => s.counted).map((s) => ({ label: s.label, ms: s.ms })), ...counted, problems: ol.problems() }
@@ -235,7 +312,7 @@ try {
             }
           }
           loads.push(loadavg()[0]!)
-          progress(`  first pixels ${round(run.open.firstPixelsMs ?? NaN)} ms, sharp ${round(run.open.sharpMs ?? NaN)} ms; walk ${Math.round(run.walkMs)} ms${run.censored ? ` (${run.censored} not sharp in time)` : ''} [${run.settles.map((s) => s.ms ?? 'cap').join(', ')}]; ${run.tiles} tiles fetched, ${run.left} for views left${run.otherCrs ? `, ${run.otherCrs} GetMaps in another CRS` : ''}`)
+          progress(`  first pixels ${round(run.open.firstPixelsMs ?? NaN)} ms, sharp ${round(run.open.sharpMs ?? NaN)} ms; walk ${Math.round(run.walkMs)} ms${run.censored ? ` (${run.censored} not sharp in time)` : ''} [${run.settles.map((s) => s.ms ?? 'cap').join(', ')}]; ${run.tiles} tiles fetched, ${run.left} for views left (${run.leftKinds.coarser} coarser than a settled view's, ${run.leftKinds.finer} finer, ${run.leftKinds.between} between, ${run.leftKinds.elsewhere} elsewhere)${run.abandoned ? `, ${run.abandoned} abandoned before the answer (499)` : ''}${run.otherCrs ? `, ${run.otherCrs} GetMaps in another CRS` : ''}`)
           for (const problem of new Set(run.problems)) notes.push(`[${MODE_LABEL[mode]}] ${LAYER_LABEL[kind]}, ${who === 'tessera' ? 'Tessera' : 'OpenLayers'}: ${problem}`)
           runs[who] = run
         }
@@ -281,12 +358,12 @@ notes.unshift(
   'Browser modes: "GPU (emulated)" adds --use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist (goals judged there); "software" is Chromium\'s plain software compositing, reported.',
   'Tessera: a fresh `npm run serve` host per run (its disk cache of web tiles empty: a new TMPDIR), the layer added with Add map layer… (URL, Load, the layer, Add), timed from the click on Add; the camera then placed in world units (setWorldView). OpenLayers 10: ol/source/TileWMS (WMS 1.3.0, PNG, 256 px tiles on its EPSG:3857 grid) or ol/source/XYZ in an ol/layer/Tile, no transition, opened at the view Tessera opens at (the WMS bounding box, the world for XYZ), timed from the source\'s creation; sharp = its rendercomplete after the last move. Both in a fresh browser context.',
   `Walk (bench/remote/walk.ts over the COG's area, in EPSG:3857 metres): to the area's fit (waited for, not counted), then glides of 0.6–0.8 s and jumps (zoom in 6× fit, pan 2 screens, zoom to the finest — zoom ${fixtures.maxZoom} for XYZ, 1.19 m a pixel for WMS — fling 3 screens, jump at half that, zoom out to 2× fit, jump to the finest); time-to-sharp is the sum of the 7 waits, a wait not sharp within ${settleCapMs(quick) / 1000} s (XYZ) or ${WMS_SETTLE_CAP_MS / 1000} s (WMS: MapServer renders every GetMap; the same cap for both contenders) counting as that cap.`,
-  'Tiles fetched for views already left: nginx\'s access log during the walk (after the open), each tile (XYZ z/x/y, GetMap BBOX/WIDTH in EPSG:3857) against the 8 views the walk settled at: a tile is of a settled view when it meets its extent at a resolution over half and at most three times that view\'s metres per screen pixel (the level drawn and the parents filling its holes); all others count as fetched for views left. The coarsest always-wanted levels count as left too.'
+  'Tiles fetched for views already left: nginx\'s access log during the walk (after the open), each tile (XYZ z/x/y, GetMap BBOX/WIDTH in EPSG:3857) against the 8 views the walk settled at: a tile is of a settled view when it meets its extent at a resolution over half and at most three times that view\'s metres per screen pixel (the level drawn and the parents filling its holes); all others count as fetched for views left. The coarsest always-wanted levels count as left too. A request the client abandoned before the server sent anything (nginx\'s status 499: a GetMap withdrawn while MapServer rendered it) fetched no byte and is not counted (its number is in the details, `abandoned`); one whose answer had begun is counted.'
 )
 
 printTable(rows)
 for (const note of notes) console.log(`\nNote: ${note}`)
-if (MODES.length < ALL_MODES.length) {
+if (MODES.length < ALL_MODES.length || LAYERS.length < 2) {
   console.log('exploration run (--modes): nothing written')
 } else {
   const details = Object.fromEntries([...results].map(([mode, byLayer]) => [mode, Object.fromEntries(byLayer)]))
