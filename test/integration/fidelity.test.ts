@@ -769,6 +769,9 @@ describe('fidelity: statistics', () => {
     // 5000 × 300: the extreme values sit in the corners (valueGrid), outside any central 4096-px window.
     const path = await make('stats-wide', gdal.valueGrid(5000, 300, 1, 'int16', 19), ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'])
     const { source, ref } = await expectAsGdal(path)
+    // It opens with statistics of a sample; those of the whole raster follow from the background
+    // lane (the info-update), written into its info: wait for them, whatever the machine's load.
+    await expect.poll(() => source.info.statisticsState ?? 'final', { timeout: 60_000 }).toBe('final')
     const statistics = source.info.bandInfo[0]!.statistics!
     expect(statistics.exact, 'a 1.5-megapixel raster is affordable: exact statistics').not.toBe(false)
     expect({ min: statistics.min, max: statistics.max }).toEqual(validRange(ref, 0))
