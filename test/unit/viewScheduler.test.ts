@@ -123,15 +123,24 @@ describe('planTiles', () => {
     expect(out.level).toBe(0) // what is drawn now: the zoom now
     expect(out.high.filter((t) => t.level === 1).map(coordKey).sort()).toEqual(coarser.map(coordKey).sort())
     expect(out.high.some((t) => t.level === 0)).toBe(false)
-    // Zooming in from level 1: the finer level, only where the smaller view will be.
+    // Each of its holes brings its parent (one level up from the hole, not from the level drawn now).
+    expect(out.high.filter((t) => t.level === 2).length).toBeGreaterThan(0)
+  })
+
+  it('while zooming in continuously asks for the smaller view the zoom will reach, at the level drawn now, never finer', () => {
+    // From level 1, by the time tiles arrive the zoom has doubled (level 0): a zoom that stops at
+    // the edge of level 1 never shows level 0, so level 1 is asked for, only where the view will be.
     const half = { ...view, zoom: 0.5 }
     const into = planTiles(half, geometry, state(), { zoomLead: 2 })
-    const finer = visibleTiles({ ...half, zoom: 1 }, geometry, 0)
+    const ahead = visibleTiles({ ...half, zoom: 1 }, geometry, 1)
+    const now = visibleTiles(half, geometry, 1)
     expect(into.level).toBe(1)
-    expect(into.high.filter((t) => t.level === 0).map(coordKey).sort()).toEqual(finer.map(coordKey).sort())
-    // Each of its holes brings its parent (one level up from the hole, not from the level drawn now).
-    expect(into.high.filter((t) => t.level === 1).length).toBeGreaterThan(0)
-    expect(into.high.some((t) => t.level === 2)).toBe(false)
+    expect(into.high.some((t) => t.level === 0)).toBe(false)
+    expect(into.high.filter((t) => t.level === 1).map(coordKey).sort()).toEqual(ahead.map(coordKey).sort())
+    expect(ahead.length).toBeLessThan(now.length)
+    // Once the camera is in level 0, level 0 is asked for.
+    const inFinest = planTiles({ ...view, zoom: 1 }, geometry, state(), { zoomLead: 1.5 })
+    expect(inFinest.high.some((t) => t.level === 0)).toBe(true)
   })
 
   it('with maxNewRequests asks for the pinned levels and only the most urgent few, but keeps wanting them all', () => {
