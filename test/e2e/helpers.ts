@@ -186,6 +186,16 @@ export async function setView(page: Page, view: { centerX: number; centerY: numb
   await page.evaluate((v) => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.setView(v), view)
 }
 
+/** Drags the view with the mouse from the viewer's centre: `moves` moves of (dx, dy) screen pixels each, then releases. */
+export async function dragFromCentre(page: Page, dx: number, dy: number, moves = 10): Promise<void> {
+  const box = (await page.getByTestId('viewer').boundingBox())!
+  const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+  await page.mouse.move(start.x, start.y)
+  await page.mouse.down()
+  for (let i = 1; i <= moves; i++) await page.mouse.move(start.x + dx * i, start.y + dy * i)
+  await page.mouse.up()
+}
+
 /** A screenshot of the viewer, decoded, with the view it was taken at. */
 export interface Shot {
   width: number

@@ -7,13 +7,15 @@
  * (text/uri-list, as a browser's link gives it) opens too, on top; a `file:` URL pasted on the
  * window is refused in words; the URLs opened are offered again, the one that failed is not. Written once for a page of either host.
  */
-import { mkdirSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { gdal } from '../helpers/gdal'
-import { startNginx, type NginxServer } from '../helpers/nginx'
-import { expect, expectColor, setView, shoot, stats, waitForLayers, waitForSharp } from './helpers'
-import { pyramidColor, quadColor } from './images'
+import { gdal, requireGdal } from '../helpers/gdal'
+import { requireNginx, startNginx, type NginxServer } from '../helpers/nginx'
+import { dragFromCentre, expect, expectColor, imagePath, setView, shoot, stats, waitForLayers, waitForSharp } from './helpers'
+import { PYRAMID, QUAD, pyramidColor } from './images'
+import { expectPyramidBlocks, expectPyramidChecker, expectQuadrants } from './knownPixels'
 
 /** Where the COGs are served from, and their URLs. */
 export interface UrlFixture {
@@ -27,27 +29,48 @@ export interface UrlFixture {
   missingUrl: string
 }
 
-/** Writes the COGs with GDAL into `root/cogs` and serves `root` with nginx (stop it with `server.stop()`). */
-export async function serveCogs(root: string, images: { pyramid: string; quad: string }): Promise<UrlFixture> {
-  const dir = join(root, 'cogs')
-  mkdirSync(dir, { recursive: true, mode: 0o755 })
-  const pyramidPath = join(dir, 'ortho cog.tif')
-  const quadPath = join(dir, 'quad-cog.tif')
-  const cog = ['-q', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256']
-  await gdal('gdal_translate', [...cog, images.pyramid, pyramidPath])
-  await gdal('gdal_translate', [...cog, images.quad, quadPath])
-  const server = await startNginx(root)
-  return {
-    server,
-    pyramidUrl: server.url('/cogs/ortho%20cog.tif'),
-    pyramidPath,
-    quadUrl: server.url('/cogs/quad-cog.tif'),
-    missingUrl: server.url('/cogs/missing.tif')
+/** The served COGs and the folder they are in: `close()` stops nginx and removes the folder. */
+export interface ServedCogs extends UrlFixture {
+  close(): Promise<void>
+}
+
+/**
+ * PYRAMID and QUAD written as COGs by GDAL into a new temporary folder (its `cogs/`), served by
+ * nginx. GDAL and nginx are required: without them this fails with the reason.
+ */
+export async function serveTestCogs(): Promise<ServedCogs> {
+  requireGdal()
+  requireNginx()
+  const root = mkdtempSync(join(tmpdir(), 'tessera-e2e-cogs-'))
+  const removeRoot = (): void => rmSync(root, { recursive: true, force: true })
+  try {
+    const dir = join(root, 'cogs')
+    mkdirSync(dir, { recursive: true, mode: 0o755 })
+    const pyramidPath = join(dir, 'ortho cog.tif')
+    const quadPath = join(dir, 'quad-cog.tif')
+    const cog = ['-q', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256']
+    await gdal('gdal_translate', [...cog, imagePath(PYRAMID.file), pyramidPath])
+    await gdal('gdal_translate', [...cog, imagePath(QUAD.file), quadPath])
+    const server = await startNginx(root)
+    return {
+      server,
+      pyramidUrl: server.url('/cogs/ortho%20cog.tif'),
+      pyramidPath,
+      quadUrl: server.url('/cogs/quad-cog.tif'),
+      missingUrl: server.url('/cogs/missing.tif'),
+      close: async () => {
+        await server.stop()
+        removeRoot()
+      }
+    }
+  } catch (error) {
+    removeRoot()
+    throw error
   }
 }
 
 /** Presses Ctrl+L, types `text` in Open URL… and presses Enter. */
-async function typeUrl(page: Page, text: string): Promise<void> {
+export async function typeUrl(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+L')
   const input = page.getByTestId('open-url-input')
   await expect(input).toBeVisible()
@@ -105,27 +128,22 @@ export async function expectOpenUrlScenario(page: Page, cogs: UrlFixture, prefix
   await expect(page.getByTestId('layer-name')).toHaveText('ortho cog.tif')
   await waitForSharp(page)
   const fitted = await shoot(page, `${prefix}-url-fit`)
-  for (const [bx, by] of [
-    [2, 2],
-    [8, 20],
-    [20, 8],
-    [29, 29]
-  ] as const) {
-    const x = bx * 256 + 128
-    const y = by * 256 + 128
-    expectColor(fitted.image(x, y), pyramidColor(x, y), `COG block ${bx},${by} at the fit`)
-  }
+  expectPyramidBlocks(
+    fitted,
+    [
+      [2, 2],
+      [8, 20],
+      [20, 8],
+      [29, 29]
+    ],
+    'at the fit, COG block'
+  )
 
   // A pan by the mouse: new blocks read from the server, the view sharp again with the right colours.
   await setView(page, { centerX: 2048, centerY: 2048, zoom: 0.5 })
   await waitForSharp(page)
   const before = await stats(page)
-  const box = (await page.getByTestId('viewer').boundingBox())!
-  const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
-  await page.mouse.move(start.x, start.y)
-  await page.mouse.down()
-  for (let i = 1; i <= 10; i++) await page.mouse.move(start.x - 30 * i, start.y - 20 * i)
-  await page.mouse.up()
+  await dragFromCentre(page, -30, -20)
   await waitForSharp(page)
   const after = await stats(page)
   expect(after.displayed).toBeGreaterThan(before.displayed)
@@ -139,9 +157,7 @@ export async function expectOpenUrlScenario(page: Page, cogs: UrlFixture, prefix
   await setView(page, { centerX: 5124, centerY: 3076, zoom: 4 })
   await waitForSharp(page)
   const crisp = await shoot(page, `${prefix}-url-400`)
-  for (let y = 3072; y < 3080; y++) {
-    for (let x = 5120; x < 5128; x++) expectColor(crisp.image(x, y), pyramidColor(x, y), `COG pixel ${x},${y}`, 3)
-  }
+  expectPyramidChecker(crisp, 5120, 3072, 'COG pixel')
 
   // The info: the URL as text, the server's size in bytes, the file's date (nginx's Last-Modified is its mtime).
   const file = statSync(cogs.pyramidPath)
@@ -165,15 +181,7 @@ export async function expectOpenUrlScenario(page: Page, cogs: UrlFixture, prefix
   await expect(page.getByTestId('layer-name').first()).toHaveText('quad-cog.tif')
   await page.getByTestId('layer').filter({ hasText: 'quad-cog.tif' }).getByTestId('layer-zoom').click()
   await waitForSharp(page)
-  const both = await shoot(page, `${prefix}-url-drop`)
-  for (const [x, y] of [
-    [900, 200],
-    [300, 600],
-    [900, 600],
-    [500, 300]
-  ] as const) {
-    expectColor(both.image(x, y), quadColor(x, y), `dropped COG at ${x},${y}`)
-  }
+  expectQuadrants(await shoot(page, `${prefix}-url-drop`), 'dropped COG')
 
   // A URL of another scheme pasted on the window (not in a text field): refused in words, nothing opened.
   await pasteText(page, 'file:///etc/passwd')

@@ -6,7 +6,8 @@
 import type { Page } from '@playwright/test'
 import { BIG_JPEG, CORRUPT, ELEVATION, GEO_FLOAT, PYRAMID, QUAD, bigJpegColor, elevationValue, pyramidColor, quadColor } from './images'
 import { join } from 'node:path'
-import { SCREENSHOTS, dropFiles, expect, expectColor, frames, imagePath, serviceStats, setView, shoot, stats, waitForLayers, waitForSharp } from './helpers'
+import { expectPyramidBlocks, expectPyramidChecker, expectQuadrants } from './knownPixels'
+import { SCREENSHOTS, dragFromCentre, dropFiles, expect, expectColor, frames, imagePath, serviceStats, setView, shoot, stats, waitForLayers, waitForSharp } from './helpers'
 
 /**
  * Drops the pyramidal TIFF, then the PNG (drawn on top), and waits for a sharp view of both. Two
@@ -61,26 +62,19 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       await expect(viewer.getByTestId('layers')).toContainText(PYRAMID.file)
       const shot = await shoot(viewer, `${prefix}-drop-fit`)
       // The PNG (on top): the centre of each quadrant.
-      for (const [x, y] of [
-        [900, 200],
-        [300, 600],
-        [900, 600],
-        [500, 300]
-      ] as const) {
-        expectColor(shot.image(x, y), quadColor(x, y), `PNG at ${x},${y}`)
-      }
+      expectQuadrants(shot, 'PNG')
       // The TIFF around it: block centres.
-      for (const [bx, by] of [
-        [8, 2],
-        [2, 8],
-        [20, 20],
-        [31, 0],
-        [0, 31]
-      ] as const) {
-        const x = bx * 256 + 128
-        const y = by * 256 + 128
-        expectColor(shot.image(x, y), pyramidColor(x, y), `TIFF block ${bx},${by}`)
-      }
+      expectPyramidBlocks(
+        shot,
+        [
+          [8, 2],
+          [2, 8],
+          [20, 20],
+          [31, 0],
+          [0, 31]
+        ],
+        'TIFF block'
+      )
       await expect(viewer.getByTestId('status-zoom')).toContainText('%')
     }
   },
@@ -103,9 +97,7 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       await setView(viewer, { centerX: 3076, centerY: 2052, zoom: 4 })
       await waitForSharp(viewer)
       const crisp = await shoot(viewer, `${prefix}-corner-400`)
-      for (let y = 2048; y < 2056; y++) {
-        for (let x = 3072; x < 3080; x++) expectColor(crisp.image(x, y), pyramidColor(x, y), `TIFF pixel ${x},${y}`, 3)
-      }
+      expectPyramidChecker(crisp, 3072, 2048, 'TIFF pixel')
     }
   },
   {
@@ -115,12 +107,7 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       await setView(viewer, { centerX: 2048, centerY: 2048, zoom: 1 })
       await waitForSharp(viewer)
       const before = await stats(viewer)
-      const box = (await viewer.getByTestId('viewer').boundingBox())!
-      const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
-      await viewer.mouse.move(start.x, start.y)
-      await viewer.mouse.down()
-      for (let i = 1; i <= 10; i++) await viewer.mouse.move(start.x - 40 * i, start.y - 25 * i)
-      await viewer.mouse.up()
+      await dragFromCentre(viewer, -40, -25)
       await waitForSharp(viewer)
       const after = await stats(viewer)
       const view = await currentView(viewer)

@@ -5,9 +5,9 @@
  * its file's pixels, its info shows the URL (text, not a link), and the 404 is said naming the URL.
  */
 import type { Page } from '@playwright/test'
-import { expect, expectColor, shoot, waitForLayers, waitForSharp } from './helpers'
+import { expect, shoot, waitForLayers, waitForSharp } from './helpers'
 import { layerInfo, type UrlFixture } from './openUrl'
-import { quadColor } from './images'
+import { expectQuadrants } from './knownPixels'
 
 /** The command line of the scenario: the COG, then a URL nginx answers 404. */
 export function urlArguments(cogs: UrlFixture): string[] {
@@ -19,15 +19,7 @@ export async function expectUrlArgumentOpened(page: Page, cogs: UrlFixture, pref
   await waitForLayers(page, 1)
   await expect(page.getByTestId('layer-name')).toHaveText('quad-cog.tif')
   await waitForSharp(page)
-  const shot = await shoot(page, `${prefix}-url-argument`)
-  for (const [x, y] of [
-    [900, 200],
-    [300, 600],
-    [900, 600],
-    [500, 300]
-  ] as const) {
-    expectColor(shot.image(x, y), quadColor(x, y), `COG given by URL at ${x},${y}`)
-  }
+  expectQuadrants(await shoot(page, `${prefix}-url-argument`), 'COG given by URL')
   const info = await layerInfo(page, 'quad-cog.tif')
   expect(info).toContain(`URL ${cogs.quadUrl}`)
   await expect(page.getByTestId('layer').locator('.info-table a')).toHaveCount(0)

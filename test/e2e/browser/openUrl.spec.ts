@@ -12,29 +12,18 @@ interface SocketGlobals {
   __tesseraDiagnostics: { connected(): boolean; dropConnection(): void }
 }
 
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { requireGdal } from '../../helpers/gdal'
-import { requireNginx } from '../../helpers/nginx'
-import { expect, imagePath, openTimeline, setView, stats, test, waitForLayers, waitForSharp } from '../helpers'
-import { PYRAMID, QUAD } from '../images'
-import { expectOpenUrlScenario, serveCogs, type UrlFixture } from '../openUrl'
+import { expect, openTimeline, setView, stats, test, waitForLayers, waitForSharp } from '../helpers'
+import { expectOpenUrlScenario, serveTestCogs, typeUrl, type ServedCogs } from '../openUrl'
 
 test.describe('open a raster by URL, in a browser', () => {
-  let root = ''
-  let cogs: UrlFixture | undefined
+  let cogs: ServedCogs | undefined
 
   test.beforeAll(async () => {
-    requireGdal()
-    requireNginx()
-    root = mkdtempSync(join(tmpdir(), 'tessera-e2e-url-'))
-    cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    cogs = await serveTestCogs()
   })
 
   test.afterAll(async () => {
-    await cogs?.server.stop()
-    if (root) rmSync(root, { recursive: true, force: true })
+    await cogs?.close()
   })
 
   test('Ctrl+L opens a COG served by nginx: drawn, panned, zoomed, its info; a 404 is said and the next URL, dropped, opens', async ({ viewer }) => {
@@ -43,9 +32,7 @@ test.describe('open a raster by URL, in a browser', () => {
 
   test('a layer opened by URL is opened again from its URL when the connection comes back', async ({ viewer }) => {
     const { server, pyramidUrl } = cogs!
-    await viewer.keyboard.press('Control+L')
-    await viewer.getByTestId('open-url-input').fill(pyramidUrl)
-    await viewer.getByTestId('open-url-input').press('Enter')
+    await typeUrl(viewer, pyramidUrl)
     await waitForLayers(viewer, 1)
     await waitForSharp(viewer)
     server.clearAccessLog()

@@ -7,40 +7,28 @@
  * person, the renderer asks for the failed tiles again and the view becomes whole with the file's
  * colours. GDAL and nginx are required: without them this fails with the reason.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy'
-import { requireGdal } from '../../helpers/gdal'
-import { requireNginx } from '../../helpers/nginx'
-import { expect, expectColor, imagePath, setView, shoot, stats, test, waitForLayers, waitForSharp } from '../helpers'
-import { PYRAMID, QUAD, pyramidColor } from '../images'
-import { serveCogs, type UrlFixture } from '../openUrl'
+import { expect, expectColor, setView, shoot, stats, test, waitForLayers, waitForSharp } from '../helpers'
+import { pyramidColor } from '../images'
+import { serveTestCogs, typeUrl, type ServedCogs } from '../openUrl'
 
 test.describe('a remote COG whose server fails for a while, in a browser', () => {
-  let root = ''
-  let cogs: UrlFixture | undefined
+  let cogs: ServedCogs | undefined
   let proxy: FaultProxy | undefined
 
   test.beforeAll(async () => {
-    requireGdal()
-    requireNginx()
-    root = mkdtempSync(join(tmpdir(), 'tessera-e2e-retry-'))
-    cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    cogs = await serveTestCogs()
     proxy = await startFaultProxy(cogs.server.port)
   })
 
   test.afterAll(async () => {
     await proxy?.close()
-    await cogs?.server.stop()
-    if (root) rmSync(root, { recursive: true, force: true })
+    await cogs?.close()
   })
 
   test('tiles that failed with 503 are asked again once the server is back, and the view becomes whole by itself', async ({ viewer }) => {
     const url = proxy!.url('/cogs/ortho%20cog.tif')
-    await viewer.keyboard.press('Control+L')
-    await viewer.getByTestId('open-url-input').fill(url)
-    await viewer.getByTestId('open-url-input').press('Enter')
+    await typeUrl(viewer, url)
     await waitForLayers(viewer, 1)
     await waitForSharp(viewer)
 

@@ -3,22 +3,13 @@
  * start, for the page's connection (the scenario is test/e2e/urlArgument.ts, shared with the
  * Electron twin). GDAL and nginx are required: without them this fails with the reason.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { requireGdal } from '../../helpers/gdal'
-import { requireNginx } from '../../helpers/nginx'
-import { expect, imagePath, startServe, test, waitForReady, watchProblems } from '../helpers'
-import { PYRAMID, QUAD } from '../images'
-import { serveCogs } from '../openUrl'
+import { expect, startServe, test, waitForReady, watchProblems } from '../helpers'
+import { serveTestCogs } from '../openUrl'
 import { expectUrlArgumentOpened, urlArguments } from '../urlArgument'
 
 test.describe('a URL on the command line, in a browser', () => {
   test('npm run serve -- <URL> opens the COG at start: drawn, its info naming the URL; a 404 is said', async ({ page }) => {
-    requireGdal()
-    requireNginx()
-    const root = mkdtempSync(join(tmpdir(), 'tessera-e2e-url-arg-'))
-    const cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    const cogs = await serveTestCogs()
     const server = await startServe(urlArguments(cogs))
     try {
       const problems = watchProblems(page)
@@ -28,8 +19,7 @@ test.describe('a URL on the command line, in a browser', () => {
       expect(problems()).toEqual([])
     } finally {
       await server.stop()
-      await cogs.server.stop()
-      rmSync(root, { recursive: true, force: true })
+      await cogs.close()
     }
   })
 })

@@ -4,25 +4,16 @@
  * Skipped with the reason "Electron binary not installed" where the binary is missing — reported
  * as skipped, never as passed.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test } from '@playwright/test'
-import { requireGdal } from '../../helpers/gdal'
-import { requireNginx } from '../../helpers/nginx'
-import { expect, imagePath, watchProblems } from '../helpers'
-import { PYRAMID, QUAD } from '../images'
-import { expectOpenUrlScenario, serveCogs } from '../openUrl'
+import { expect, watchProblems } from '../helpers'
+import { expectOpenUrlScenario, serveTestCogs } from '../openUrl'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
 test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
 
 test.describe(`open a raster by URL, in Electron${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
   test('Ctrl+L opens a COG served by nginx: drawn, panned, zoomed, its info; a 404 is said and the next URL, dropped, opens', async () => {
-    requireGdal()
-    requireNginx()
-    const root = mkdtempSync(join(tmpdir(), 'tessera-e2e-url-'))
-    const cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    const cogs = await serveTestCogs()
     let problems: () => string[] = () => []
     const { electronApp, page } = await launchTessera([], async (p) => {
       problems = watchProblems(p)
@@ -32,8 +23,7 @@ test.describe(`open a raster by URL, in Electron${electronBinaryAvailable() ? ''
       expect(problems()).toEqual([])
     } finally {
       await electronApp.close()
-      await cogs.server.stop()
-      rmSync(root, { recursive: true, force: true })
+      await cogs.close()
     }
   })
 })

@@ -5,15 +5,9 @@
  * Open URL… dialog, a menu command the preload forwards. Skipped with the reason "Electron binary not
  * installed" where the binary is missing — reported as skipped, never as passed.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test } from '@playwright/test'
-import { requireGdal } from '../../helpers/gdal'
-import { requireNginx } from '../../helpers/nginx'
-import { expect, imagePath, watchProblems } from '../helpers'
-import { PYRAMID, QUAD } from '../images'
-import { serveCogs } from '../openUrl'
+import { expect, watchProblems } from '../helpers'
+import { serveTestCogs } from '../openUrl'
 import { expectUrlArgumentOpened, urlArguments } from '../urlArgument'
 import { electronBinaryAvailable, launchTessera } from './electronApp'
 
@@ -21,10 +15,7 @@ test.skip(!electronBinaryAvailable(), 'Electron binary not installed')
 
 test.describe(`opening by URL in Electron: the command line, File > Open URL…${electronBinaryAvailable() ? '' : ' (skipped: Electron binary not installed)'}`, () => {
   test('tessera <URL> opens the COG at start: drawn, its info naming the URL; a 404 is said', async () => {
-    requireGdal()
-    requireNginx()
-    const root = mkdtempSync(join(tmpdir(), 'tessera-e2e-url-arg-'))
-    const cogs = await serveCogs(root, { pyramid: imagePath(PYRAMID.file), quad: imagePath(QUAD.file) })
+    const cogs = await serveTestCogs()
     let problems: () => string[] = () => []
     const { electronApp, page } = await launchTessera(urlArguments(cogs), async (p) => {
       problems = watchProblems(p)
@@ -34,8 +25,7 @@ test.describe(`opening by URL in Electron: the command line, File > Open URL…$
       expect(problems()).toEqual([])
     } finally {
       await electronApp.close()
-      await cogs.server.stop()
-      rmSync(root, { recursive: true, force: true })
+      await cogs.close()
     }
   })
 
