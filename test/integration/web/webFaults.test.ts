@@ -5,68 +5,31 @@
  * `wms_onlineresource` is the proxy: capabilities and GetMaps both go through it. The other layer
  * of each test is the same server's DEM asked at nginx directly.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createDecodePool, type DecodePool } from '../../../src/main/raster/decodePools'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Raster } from '../../../src/main/raster/Raster'
 import { fetchServiceDocument } from '../../../src/main/web/capabilities'
-import { openWebLayer } from '../../../src/main/web/openWebLayer'
-import { TileCache } from '../../../src/main/web/tileCache'
 import { type FaultProxy, startFaultProxy } from '../../helpers/faultProxy'
-import { requireGdal } from '../../helpers/gdal'
-import { type MapServerProcess, type WmsData, startMapServer, writeMapfile, writeWmsData } from '../../helpers/mapserver'
-import { type NginxServer, startNginx } from '../../helpers/nginx'
+import { writeMapfile } from '../../helpers/mapserver'
+import { useWebServices } from '../../helpers/webServices'
 
-let dir: string
-let data: WmsData
-let mapserver: MapServerProcess
-let nginx: NginxServer
-let pool: DecodePool
-let cacheDir: string
-const opened: Raster[] = []
+const web = useWebServices('web-faults')
+const { freshCache, open } = web
 const proxies: FaultProxy[] = []
-
-beforeAll(async () => {
-  requireGdal()
-  dir = mkdtempSync(join(tmpdir(), 'tessera-web-faults-'))
-  data = await writeWmsData(dir)
-  mapserver = await startMapServer(data)
-  nginx = await startNginx(dir, { locations: [mapserver.location('/wms')] })
-  pool = createDecodePool({ size: 1 })
-  cacheDir = mkdtempSync(join(tmpdir(), 'tessera-web-faults-cache-'))
-}, 120_000)
 
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((proxy) => proxy.close()))
 })
 
-afterAll(async () => {
-  await Promise.all(opened.map((raster) => raster.close()))
-  await nginx?.stop()
-  await mapserver?.stop()
-  await pool?.close()
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(cacheDir, { recursive: true, force: true })
-})
-
 let count = 0
-const freshCache = (): TileCache => new TileCache({ dir: join(cacheDir, String(++count)), maxBytes: 64 * 1024 * 1024 })
-
-async function open(request: Parameters<typeof openWebLayer>[0]): Promise<Raster> {
-  const raster = await openWebLayer(request, freshCache(), pool)
-  opened.push(raster)
-  return raster
-}
 
 /** A proxy in front of nginx and the capabilities URL of a mapfile that names the proxy as its GetMap address. */
 async function proxiedWms(): Promise<{ proxy: FaultProxy; url: string }> {
-  const proxy = await startFaultProxy(nginx.port)
+  const proxy = await startFaultProxy(web.nginx.port)
   proxies.push(proxy)
   const name = `proxied${++count}`
-  const mapfile = join(dir, `${name}.map`)
-  expect(writeMapfile(data, name, { onlineResource: proxy.url(`/wms?map=${mapfile}&`) })).toBe(mapfile)
+  const mapfile = join(web.dir, `${name}.map`)
+  expect(writeMapfile(web.data, name, { onlineResource: proxy.url(`/wms?map=${mapfile}&`) })).toBe(mapfile)
   return { proxy, url: proxy.url(`/wms?map=${mapfile}`) }
 }
 
@@ -74,7 +37,7 @@ async function proxiedWms(): Promise<{ proxy: FaultProxy; url: string }> {
 async function twoLayers(url: string): Promise<{ ortho: Raster; dem: Raster }> {
   const [ortho, dem] = await Promise.all([
     open({ service: 'wms', url, layer: 'ortho', viewCrs: 'EPSG:31370', format: 'image/png' }),
-    open({ service: 'wms', url: nginx.url('/wms'), layer: 'dem', viewCrs: 'EPSG:31370', format: 'image/png' })
+    open({ service: 'wms', url: web.nginx.url('/wms'), layer: 'dem', viewCrs: 'EPSG:31370', format: 'image/png' })
   ])
   return { ortho, dem }
 }

@@ -3,11 +3,8 @@
  * gdal2tiles pyramid served by nginx as XYZ, TMS and WMTS. Tiles are read through the layer's
  * RasterSource (cache, HTTP client, decode pool) and compared with GDAL's own pictures.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDecodePool, type DecodePool } from '../../../src/main/raster/decodePools'
+import { describe, expect, it } from 'vitest'
 import type { DecodedTile } from '../../../src/main/raster/types'
 import { Raster } from '../../../src/main/raster/Raster'
 import { fetchServiceDocument, readWebCapabilities } from '../../../src/main/web/capabilities'
@@ -15,23 +12,11 @@ import { wmsLayerGrid } from '../../../src/main/web/layerGrids'
 import { webRasterInfo } from '../../../src/main/web/openWebLayer'
 import { WebTileReader } from '../../../src/main/web/webTileReader'
 import { startFaultProxy } from '../../helpers/faultProxy'
-import { openWebLayer } from '../../../src/main/web/openWebLayer'
-import { TileCache } from '../../../src/main/web/tileCache'
 import proj4 from 'proj4'
 import { levelForZoom, tileGrid } from '../../../src/shared/tiles'
-import { gdal, readEnvi, requireGdal } from '../../helpers/gdal'
-import { type MapServerProcess, type WmsData, startMapServer, writeWmsData } from '../../helpers/mapserver'
-import { type NginxServer, startNginx } from '../../helpers/nginx'
-import { type XyzPyramid, writeXyzPyramid } from '../../helpers/xyzPyramid'
-
-let dir: string
-let data: WmsData
-let pyramid: XyzPyramid
-let mapserver: MapServerProcess
-let nginx: NginxServer
-let pool: DecodePool
-let cacheDir: string
-const opened: Raster[] = []
+import { gdal, readEnvi } from '../../helpers/gdal'
+import { startNginx } from '../../helpers/nginx'
+import { useWebServices } from '../../helpers/webServices'
 
 const tileLocations = (root: string): string[] => [
   `location /cached/ { alias ${root}/; add_header Cache-Control "max-age=3600"; }`,
@@ -39,42 +24,15 @@ const tileLocations = (root: string): string[] => [
   `location /revalidate/ { alias ${root}/; add_header Cache-Control "no-cache"; }`
 ]
 
-beforeAll(async () => {
-  requireGdal()
-  dir = mkdtempSync(join(tmpdir(), 'tessera-web-'))
-  data = await writeWmsData(dir)
-  pyramid = await writeXyzPyramid(dir)
-  mapserver = await startMapServer(data)
-  nginx = await startNginx(dir, { locations: [mapserver.location('/wms'), ...tileLocations(dir)], serverLines: ['types { image/png png; text/xml xml; }'] })
-  pool = createDecodePool({ size: 1 })
-  cacheDir = mkdtempSync(join(tmpdir(), 'tessera-web-cache-'))
-}, 180_000)
-
-afterAll(async () => {
-  await Promise.all(opened.map((raster) => raster.close()))
-  await nginx?.stop()
-  await mapserver?.stop()
-  await pool?.close()
-  rmSync(dir, { recursive: true, force: true })
-  rmSync(cacheDir, { recursive: true, force: true })
-})
-
-let cacheCount = 0
-/** A cache of its own per test: what one test fetched does not serve another. */
-const freshCache = (): TileCache => new TileCache({ dir: join(cacheDir, String(++cacheCount)), maxBytes: 64 * 1024 * 1024 })
-
-async function open(request: Parameters<typeof openWebLayer>[0], cache = freshCache()): Promise<Raster> {
-  const raster = await openWebLayer(request, cache, pool)
-  opened.push(raster)
-  return raster
-}
+const web = useWebServices('web', { pyramid: true, locations: tileLocations, serverLines: ['types { image/png png; text/xml xml; }'] })
+const { freshCache, open } = web
 
 /** RGB of a decoded RGBA tile at (x, y). */
 const rgbAt = (tile: DecodedTile, x: number, y: number): number[] => Array.from(tile.data.subarray((y * tile.width + x) * 4, (y * tile.width + x) * 4 + 3))
 
 describe('WMS: MapServer', () => {
   it('reads the capabilities of the real server: layers, their CRSs, the attribution', async () => {
-    const caps = await readWebCapabilities(nginx.url('/wms'), freshCache())
+    const caps = await readWebCapabilities(web.nginx.url('/wms'), freshCache())
     expect(caps.service).toBe('wms')
     expect(caps.version).toBe('1.3.0')
     expect(caps.layers.map((l) => l.name)).toEqual(['tessera', 'ortho', 'dem'])
@@ -95,9 +53,9 @@ describe('WMS: MapServer', () => {
     const tile = await raster.readTile(level, col, row)
     const minX = gx + col * 256 * px
     const maxY = gy - row * 256 * px
-    const out = join(dir, `${name}.envi`)
+    const out = join(web.dir, `${name}.envi`)
     const box = [minX, maxY - tile.height * px, minX + tile.width * px, maxY].map(String)
-    await gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-t_srs', georeference!.crs!.id, '-te', ...box, '-ts', String(tile.width), String(tile.height), '-of', 'ENVI', data.ortho, out])
+    await gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-t_srs', georeference!.crs!.id, '-te', ...box, '-ts', String(tile.width), String(tile.height), '-of', 'ENVI', web.data.ortho, out])
     const warped = readEnvi(out)
     const plane = warped.width * warped.height
     const delta = (shift: number): { mean: number; count: number } => {
@@ -119,10 +77,10 @@ describe('WMS: MapServer', () => {
   }
 
   it('serves tiles equal to gdalwarp of the same source onto the same grid (mean |Δ| stated)', async () => {
-    const raster = await open({ service: 'wms', url: nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:31370', format: 'image/png' })
+    const raster = await open({ service: 'wms', url: web.nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:31370', format: 'image/png' })
     const { info } = raster
     expect(info.georeference!.crs!.id).toBe('EPSG:31370')
-    expect(info.source).toEqual({ kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'ortho', attribution: 'Orthophoto (c) a test survey' })
+    expect(info.source).toEqual({ kind: 'web', service: 'wms', url: web.nginx.url('/wms'), layer: 'ortho', attribution: 'Orthophoto (c) a test survey' })
     // Level 3: 1.12 m pixels, near the source's 1 m; tile (1, 0).
     const { mean, shifted, pixels } = await meanDeltaFromGdalwarp(raster, 3, 1, 0, 'warp31370')
     console.log(`[web] WMS tile (EPSG:31370, its own CRS) vs gdalwarp -r near: mean |Δ| ${mean.toFixed(3)} over ${pixels} pixels (${shifted.toFixed(3)} one pixel off)`)
@@ -132,7 +90,7 @@ describe('WMS: MapServer', () => {
   })
 
   it('serves tiles asked in EPSG:3857 equal to gdalwarp -t_srs EPSG:3857 of the same source onto the same grid (mean |Δ| stated)', async () => {
-    const raster = await open({ service: 'wms', url: nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:3857', format: 'image/png' })
+    const raster = await open({ service: 'wms', url: web.nginx.url('/wms'), layer: 'ortho', viewCrs: 'EPSG:3857', format: 'image/png' })
     expect(raster.info.georeference!.crs!.id).toBe('EPSG:3857')
     // Level 3: 1.12 m Web Mercator pixels, 0.71 m on the ground at 50.8° N (the source's 1 m pixels are 1.58 m
     // of Web Mercator there); tile (1, 1), inside the reprojected orthophoto.
@@ -148,8 +106,8 @@ describe('WMS: MapServer', () => {
   })
 
   it('gives the same pixels in 1.3.0 and 1.1.1 with EPSG:4326 (axis order)', async () => {
-    const v13 = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'), layer: 'ortho', crs: 'EPSG:4326' })
-    const v11 = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1'), layer: 'ortho', crs: 'EPSG:4326' })
+    const v13 = await open({ service: 'wms', url: web.nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'), layer: 'ortho', crs: 'EPSG:4326' })
+    const v11 = await open({ service: 'wms', url: web.nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1'), layer: 'ortho', crs: 'EPSG:4326' })
     expect(v13.info.georeference!.geoTransform).toEqual(v11.info.georeference!.geoTransform)
     const level = v13.info.levels.length - 1
     const [a, b] = await Promise.all([v13.readTile(level, 0, 0), v11.readTile(level, 0, 0)])
@@ -163,17 +121,17 @@ describe('WMS: MapServer', () => {
   it("says a ServiceException's text as the tile's error, never a picture", async () => {
     // The capabilities as the server wrote them, but a layer it does not have: its GetMap is refused.
     const cache = freshCache()
-    const document = await fetchServiceDocument(nginx.url('/wms'), cache)
+    const document = await fetchServiceDocument(web.nginx.url('/wms'), cache)
     if (document.service !== 'wms') throw new Error('expected a WMS')
     const wms = { ...document.wms, layers: document.wms.layers.map((l) => (l.name === 'ortho' ? { ...l, name: 'nosuchlayer' } : l)) }
     const grid = wmsLayerGrid(wms, 'nosuchlayer', { viewCrs: 'EPSG:31370' })
-    const raster = new Raster(webRasterInfo(grid, 'x', 'png', { kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'nosuchlayer', attribution: '' }), 'WMS layer nosuchlayer', new WebTileReader(grid, cache, pool))
-    opened.push(raster)
+    const raster = new Raster(webRasterInfo(grid, 'x', 'png', { kind: 'web', service: 'wms', url: web.nginx.url('/wms'), layer: 'nosuchlayer', attribution: '' }), 'WMS layer nosuchlayer', new WebTileReader(grid, cache, web.pool))
+    web.closeAfter(raster)
     await expect(raster.readTile(grid.levels.length - 1, 0, 0)).rejects.toThrow(/Cannot read tile .* of WMS layer nosuchlayer: the server refused .*LAYERS=nosuchlayer.*: LayerNotDefined: msWMSLoadGetMapParams\(\): WMS server error\. Invalid layer\(s\) given in the LAYERS parameter/)
   })
 
   it('aborts the HTTP request of a withdrawn tile (a server 200 ms slow)', { timeout: 20_000 }, async () => {
-    const proxy = await startFaultProxy(nginx.port)
+    const proxy = await startFaultProxy(web.nginx.port)
     try {
       proxy.always = { latencyMs: 200 }
       // An XYZ layer: MapServer writes its own host and port into the GetMap URL, which would bypass the proxy.
@@ -182,7 +140,7 @@ describe('WMS: MapServer', () => {
       const before = proxy.requests.length
       const controller = new AbortController()
       const [ox, size, , oy] = raster.info.georeference!.geoTransform
-      const [x, y] = pyramid.centreOf(4, 4)
+      const [x, y] = web.pyramid.centreOf(4, 4)
       const px = size * 2 ** 2
       const read = raster.readTile(2, Math.floor((x - ox) / px / 256), Math.floor((oy - y) / px / 256), controller.signal)
       // Withdrawn once the proxy holds the GetMap (its answer is 200 ms away).
@@ -201,12 +159,12 @@ describe('WMS: MapServer', () => {
 
 describe('a server that goes away', () => {
   it('fails its tiles with the cause at once; the other layers keep working', async () => {
-    const other = await startNginx(dir)
+    const other = await startNginx(web.dir)
     const url = other.url('/xyz/{z}/{x}/{y}.png')
     const gone = await open({ service: 'xyz', url, layer: url })
-    const kept = await open({ service: 'xyz', url: nginx.url('/xyz/{z}/{x}/{y}.png'), layer: nginx.url('/xyz/{z}/{x}/{y}.png') })
+    const kept = await open({ service: 'xyz', url: web.nginx.url('/xyz/{z}/{x}/{y}.png'), layer: web.nginx.url('/xyz/{z}/{x}/{y}.png') })
     await other.stop()
-    const [x, y] = pyramid.centreOf(1, 1)
+    const [x, y] = web.pyramid.centreOf(1, 1)
     const address = (raster: Raster): [number, number, number] => {
       const [ox, size, , oy] = raster.info.georeference!.geoTransform
       const px = size * 2 ** 2
@@ -224,14 +182,14 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
     const [ox, size, , oy] = raster.info.georeference!.geoTransform
     const px = size * 2 ** level
     let worst = 0
-    for (let j = 0; j < pyramid.blocks; j++) {
-      for (let i = 0; i < pyramid.blocks; i++) {
-        const [x, y] = pyramid.centreOf(i, j)
+    for (let j = 0; j < web.pyramid.blocks; j++) {
+      for (let i = 0; i < web.pyramid.blocks; i++) {
+        const [x, y] = web.pyramid.centreOf(i, j)
         const col = Math.floor((x - ox) / px)
         const row = Math.floor((oy - y) / px)
         const tile = await raster.readTile(level, Math.floor(col / 256), Math.floor(row / 256))
         const got = rgbAt(tile, col % 256, row % 256)
-        const want = pyramid.colourOf(i, j)
+        const want = web.pyramid.colourOf(i, j)
         worst = Math.max(worst, ...got.map((v, b) => Math.abs(v - want[b]!)))
       }
     }
@@ -242,12 +200,12 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
   async function edgeError(raster: Raster, level: number): Promise<number> {
     const [ox, size, , oy] = raster.info.georeference!.geoTransform
     const px = size * 2 ** level
-    const edgeX = pyramid.transform[0] + 4 * pyramid.blockPixels * pyramid.transform[1]
-    const [, y] = pyramid.centreOf(3, 3)
+    const edgeX = web.pyramid.transform[0] + 4 * web.pyramid.blockPixels * web.pyramid.transform[1]
+    const [, y] = web.pyramid.centreOf(3, 3)
     const row = Math.floor((oy - y) / px)
     const expectedCol = (edgeX - ox) / px
     const start = Math.floor(expectedCol) - 6
-    const left = pyramid.colourOf(3, 3)
+    const left = web.pyramid.colourOf(3, 3)
     for (let col = start; col < start + 12; col++) {
       const tile = await raster.readTile(level, Math.floor(col / 256), Math.floor(row / 256))
       if (rgbAt(tile, col % 256, row % 256)[0] !== left[0]) return Math.abs(col - expectedCol)
@@ -256,19 +214,19 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
   }
 
   it.each([
-    ['XYZ', () => ({ service: 'xyz' as const, url: nginx.url('/xyz/{z}/{x}/{y}.png'), layer: nginx.url('/xyz/{z}/{x}/{y}.png') })],
-    ['TMS', () => ({ service: 'xyz' as const, url: nginx.url('/tms/{z}/{x}/{-y}.png'), layer: nginx.url('/tms/{z}/{x}/{-y}.png') })],
-    ['WMTS', () => ({ service: 'wmts' as const, url: nginx.url('/wmts/WMTSCapabilities.xml'), layer: 'blocks' })],
-    ['TMS tile map', () => ({ service: 'xyz' as const, url: nginx.url('/tms/tilemapresource.xml'), layer: nginx.url('/tms/tilemapresource.xml') })],
-    ['TileJSON', () => ({ service: 'xyz' as const, url: nginx.url('/xyz/tiles.json'), layer: nginx.url('/xyz/tiles.json') })]
+    ['XYZ', () => ({ service: 'xyz' as const, url: web.nginx.url('/xyz/{z}/{x}/{y}.png'), layer: web.nginx.url('/xyz/{z}/{x}/{y}.png') })],
+    ['TMS', () => ({ service: 'xyz' as const, url: web.nginx.url('/tms/{z}/{x}/{-y}.png'), layer: web.nginx.url('/tms/{z}/{x}/{-y}.png') })],
+    ['WMTS', () => ({ service: 'wmts' as const, url: web.nginx.url('/wmts/WMTSCapabilities.xml'), layer: 'blocks' })],
+    ['TMS tile map', () => ({ service: 'xyz' as const, url: web.nginx.url('/tms/tilemapresource.xml'), layer: web.nginx.url('/tms/tilemapresource.xml') })],
+    ['TileJSON', () => ({ service: 'xyz' as const, url: web.nginx.url('/xyz/tiles.json'), layer: web.nginx.url('/xyz/tiles.json') })]
   ])('%s tiles sit on the ground: every block centre has its colour, the block edge within a pixel', async (name, request) => {
     const raster = await open(request())
     expect(raster.info.georeference!.crs!.id).toBe('EPSG:3857')
     // A bare template's level 0 is zoom 19; WMTS's is its finest matrix, and a document's its maxZoom: 17.
-    const level = name === 'XYZ' || name === 'TMS' ? 19 - pyramid.maxZoom : 0
+    const level = name === 'XYZ' || name === 'TMS' ? 19 - web.pyramid.maxZoom : 0
     const worst = await groundPoints(raster, level)
     const edge = await edgeError(raster, level)
-    console.log(`[web] ${name}: worst colour error at 64 block centres ${worst}; block edge found ${edge.toFixed(2)} px from its place (zoom ${pyramid.maxZoom})`)
+    console.log(`[web] ${name}: worst colour error at 64 block centres ${worst}; block edge found ${edge.toFixed(2)} px from its place (zoom ${web.pyramid.maxZoom})`)
     expect(worst).toBe(0)
     expect(edge).toBeLessThanOrEqual(1)
   })
@@ -277,13 +235,13 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
     ['a TMS tilemapresource.xml (gdal2tiles wrote it)', '/tms/tilemapresource.xml', 'blocks.tif', undefined],
     ['a TileJSON', '/xyz/tiles.json', 'Blocks', '© the Tessera tests']
   ])('reads the zooms of %s: web-capabilities answers XYZ with the zooms the pyramid has', async (_name, path, title, attribution) => {
-    const caps = await readWebCapabilities(nginx.url(path), freshCache())
-    expect(caps).toMatchObject({ service: 'xyz', title, layers: [{ name: nginx.url(path), title, crs: ['EPSG:3857'], minZoom: pyramid.minZoom, maxZoom: pyramid.maxZoom }] })
+    const caps = await readWebCapabilities(web.nginx.url(path), freshCache())
+    expect(caps).toMatchObject({ service: 'xyz', title, layers: [{ name: web.nginx.url(path), title, crs: ['EPSG:3857'], minZoom: web.pyramid.minZoom, maxZoom: web.pyramid.maxZoom }] })
     expect(caps.attribution).toBe(attribution)
     // The block picture's box, its corners taken to WGS 84 by PROJ (proj4js).
     const toLonLat = proj4('EPSG:3857', 'EPSG:4326')
-    const [west, north] = toLonLat.forward([pyramid.transform[0], pyramid.transform[3]])
-    const [east, south] = toLonLat.forward([pyramid.transform[0] + pyramid.width * pyramid.transform[1], pyramid.transform[3] + pyramid.height * pyramid.transform[5]])
+    const [west, north] = toLonLat.forward([web.pyramid.transform[0], web.pyramid.transform[3]])
+    const [east, south] = toLonLat.forward([web.pyramid.transform[0] + web.pyramid.width * web.pyramid.transform[1], web.pyramid.transform[3] + web.pyramid.height * web.pyramid.transform[5]])
     caps.layers[0]!.bbox84!.forEach((value, i) => expect(value).toBeCloseTo([west, south, east, north][i]!, 5))
   })
 
@@ -292,17 +250,17 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
     ['the TileJSON', '/xyz/tiles.json', '/xyz/', {}],
     ['the template told its zooms (open-web-layer minZoom/maxZoom)', '/xyz/{z}/{x}/{y}.png', '/xyz/', { minZoom: 15, maxZoom: 17 }]
   ])('zooming in past the finest zoom, and out past the coarsest, of %s asks for no tile the pyramid lacks: no 404', async (_name, path, prefix, zooms) => {
-    const url = nginx.url(path)
+    const url = web.nginx.url(path)
     const raster = await open({ service: 'xyz', url, layer: url, ...zooms })
     const { levels, tileSize } = raster.info
-    expect(levels).toHaveLength(pyramid.maxZoom - pyramid.minZoom + 1)
+    expect(levels).toHaveLength(web.pyramid.maxZoom - web.pyramid.minZoom + 1)
     // The renderer's level for a view at 1, 2, 8 and 64 screen pixels per level-0 pixel is level 0, zoom 17,
     // magnified; at 1/64 (the whole country on screen) the coarsest, zoom 15.
     for (const zoom of [1, 2, 8, 64]) expect(levelForZoom(zoom, levels.length)).toBe(0)
     expect(levelForZoom(1 / 64, levels.length)).toBe(levels.length - 1)
     // Every tile any view can ask for, at every level.
-    nginx.clearAccessLog()
-    const [x, y] = pyramid.centreOf(4, 4)
+    web.nginx.clearAccessLog()
+    const [x, y] = web.pyramid.centreOf(4, 4)
     const [ox, size, , oy] = raster.info.georeference!.geoTransform
     let tiles = 0
     for (let level = 0; level < levels.length; level++) {
@@ -322,35 +280,35 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
       }
     }
     await new Promise((r) => setTimeout(r, 100))
-    const log = nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix))
+    const log = web.nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix))
     const zoomsAsked = new Set(log.map((entry) => Number(entry.uri.slice(prefix.length).split('/')[0])))
     console.log(`[web] ${_name}: ${tiles} tiles read over zooms ${[...zoomsAsked].sort().join(', ')}, ${log.length} requests, statuses ${[...new Set(log.map((e) => e.status))].join(', ')}`)
     expect(log.length).toBeGreaterThan(0)
-    expect([...zoomsAsked].every((z) => z >= pyramid.minZoom && z <= pyramid.maxZoom)).toBe(true)
+    expect([...zoomsAsked].every((z) => z >= web.pyramid.minZoom && z <= web.pyramid.maxZoom)).toBe(true)
     expect(log.filter((entry) => entry.status !== 200)).toEqual([])
   })
 
   it('takes a missing XYZ tile (HTTP 404) as an empty tile, as OpenLayers and QGIS do: a pyramid has no file where it has no data', async () => {
-    const url = nginx.url('/xyz/{z}/{x}/{y}.png')
+    const url = web.nginx.url('/xyz/{z}/{x}/{y}.png')
     const raster = await open({ service: 'xyz', url, layer: url })
-    nginx.clearAccessLog()
+    web.nginx.clearAccessLog()
     // Zoom 19 was never written.
     const tile = await raster.readTile(0, 268_000, 178_000)
     expect([tile.width, tile.height, tile.channels]).toEqual([256, 256, 4])
     expect(tile.data.every((v) => v === 0)).toBe(true)
     await new Promise((r) => setTimeout(r, 100))
-    expect(nginx.accessLog().map((e) => [e.uri, e.status])).toEqual([['/xyz/19/268000/178000.png', 404]])
+    expect(web.nginx.accessLog().map((e) => [e.uri, e.status])).toEqual([['/xyz/19/268000/178000.png', 404]])
   })
 })
 
 describe('the disk cache follows HTTP caching', () => {
-  const tileRequests = (prefix: string): number => nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix)).length
+  const tileRequests = (prefix: string): number => web.nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix)).length
 
   async function readTwice(prefix: string): Promise<{ requests: number; statuses: number[] }> {
-    const url = nginx.url(`${prefix}xyz/{z}/{x}/{y}.png`)
+    const url = web.nginx.url(`${prefix}xyz/{z}/{x}/{y}.png`)
     const cache = freshCache()
-    const [x, y] = pyramid.centreOf(2, 2)
-    nginx.clearAccessLog()
+    const [x, y] = web.pyramid.centreOf(2, 2)
+    web.nginx.clearAccessLog()
     for (let pass = 0; pass < 2; pass++) {
       const raster = await open({ service: 'xyz', url, layer: url }, cache)
       const [ox, size, , oy] = raster.info.georeference!.geoTransform
@@ -358,7 +316,7 @@ describe('the disk cache follows HTTP caching', () => {
       await raster.readTile(2, Math.floor((x - ox) / px / 256), Math.floor((oy - y) / px / 256))
     }
     await new Promise((r) => setTimeout(r, 100))
-    const entries = nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix))
+    const entries = web.nginx.accessLog().filter((entry) => entry.uri.startsWith(prefix))
     return { requests: tileRequests(prefix), statuses: entries.map((e) => e.status) }
   }
 

@@ -4,63 +4,25 @@
  * as the host's decode; raw otherwise. An XYZ tile the pyramid has not (a 404) is empty, not an
  * error; a ServiceException is still refused in words.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TileEncoding } from '../../../src/shared/protocol'
 import { tileGrid, tileRect } from '../../../src/shared/tiles'
-import { createDecodePool, type DecodePool } from '../../../src/main/raster/decodePools'
 import { Raster } from '../../../src/main/raster/Raster'
 import { type DecodedTile, type EncodedTile, type LoadedTile, isEncodedTile } from '../../../src/main/raster/types'
 import { fetchServiceDocument } from '../../../src/main/web/capabilities'
 import { wmsLayerGrid } from '../../../src/main/web/layerGrids'
-import { openWebLayer, webRasterInfo } from '../../../src/main/web/openWebLayer'
+import { webRasterInfo } from '../../../src/main/web/openWebLayer'
 import { WebTileReader } from '../../../src/main/web/webTileReader'
-import { TileCache } from '../../../src/main/web/tileCache'
-import { requireGdal } from '../../helpers/gdal'
-import { type MapServerProcess, type WmsData, startMapServer, writeWmsData } from '../../helpers/mapserver'
-import { type NginxServer, startNginx } from '../../helpers/nginx'
-import { type XyzPyramid, writeXyzPyramid } from '../../helpers/xyzPyramid'
+import { useWebServices } from '../../helpers/webServices'
 
-let dir: string
-let data: WmsData
-let pyramid: XyzPyramid
-let mapserver: MapServerProcess
-let nginx: NginxServer
-let pool: DecodePool
-let cacheDir: string
-const opened: Raster[] = []
 const HALF = Math.PI * 6378137
 
-beforeAll(async () => {
-  requireGdal()
-  dir = mkdtempSync(join(tmpdir(), 'tessera-webpass-'))
-  data = await writeWmsData(dir)
-  pyramid = await writeXyzPyramid(dir)
-  mapserver = await startMapServer(data)
-  nginx = await startNginx(dir, { locations: [mapserver.location('/wms')], serverLines: ['types { image/png png; text/xml xml; }'] })
-  pool = createDecodePool({ size: 1 })
-  cacheDir = mkdtempSync(join(tmpdir(), 'tessera-webpass-cache-'))
-}, 180_000)
-
-afterAll(async () => {
-  await Promise.all(opened.map((raster) => raster.close()))
-  await nginx?.stop()
-  await mapserver?.stop()
-  await pool?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true })
-})
-
-let cacheCount = 0
-async function open(request: Parameters<typeof openWebLayer>[0]): Promise<Raster> {
-  // One cache per layer, long-lived answers: both reads of a tile are of the same bytes.
-  const raster = await openWebLayer(request, new TileCache({ dir: join(cacheDir, String(++cacheCount)), maxBytes: 64 * 1024 * 1024 }), pool)
-  opened.push(raster)
-  return raster
-}
+// One cache per layer, long-lived answers: both reads of a tile are of the same bytes.
+const web = useWebServices('webpass', { pyramid: true, serverLines: ['types { image/png png; text/xml xml; }'] })
+const { freshCache, open } = web
 
 const accepting = (...encodings: TileEncoding[]): ReadonlySet<TileEncoding> => new Set(encodings)
 
@@ -84,7 +46,7 @@ async function pixelsOf(tile: EncodedTile): Promise<Uint8Array> {
 
 describe('WMS tiles passed through (MapServer)', () => {
   it('sends a GetMap PNG as the server answered it where PNG is accepted, raw otherwise: the same pixels, edge tiles at their own size', async () => {
-    const raster = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370' })
+    const raster = await open({ service: 'wms', url: web.nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370' })
     const { levels, tileSize } = raster.info
     // Level 0's last column: an edge tile narrower than 256 (its GetMap asks for its own width).
     const level = 0
@@ -105,7 +67,7 @@ describe('WMS tiles passed through (MapServer)', () => {
   }, 60_000)
 
   it('sends a GetMap JPEG as jpeg where JPEG is accepted', async () => {
-    const raster = await open({ service: 'wms', url: nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370', format: 'image/jpeg' })
+    const raster = await open({ service: 'wms', url: web.nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370', format: 'image/jpeg' })
     const last = raster.info.levels.length - 1
     const jpeg = encoded(await raster.readTileAs(last, 0, 0, accepting('jpeg', 'png')))
     expect(jpeg.encoding).toBe('jpeg')
@@ -116,32 +78,32 @@ describe('WMS tiles passed through (MapServer)', () => {
 
   it('still refuses a ServiceException in the server’s words when PNG is accepted', async () => {
     // The capabilities as the server wrote them, but a layer it does not have: its GetMap is refused (an XML body).
-    const cache = new TileCache({ dir: join(cacheDir, String(++cacheCount)), maxBytes: 64 * 1024 * 1024 })
-    const document = await fetchServiceDocument(nginx.url('/wms'), cache)
+    const cache = freshCache()
+    const document = await fetchServiceDocument(web.nginx.url('/wms'), cache)
     if (document.service !== 'wms') throw new Error('expected a WMS')
     const wms = { ...document.wms, layers: document.wms.layers.map((l) => (l.name === 'ortho' ? { ...l, name: 'nosuchlayer' } : l)) }
     const grid = wmsLayerGrid(wms, 'nosuchlayer', { viewCrs: 'EPSG:31370' })
-    const source = { kind: 'web', service: 'wms', url: nginx.url('/wms'), layer: 'nosuchlayer', attribution: '' } as const
-    const raster = new Raster(webRasterInfo(grid, 'x', 'png', source), 'WMS layer nosuchlayer', new WebTileReader(grid, cache, pool))
-    opened.push(raster)
+    const source = { kind: 'web', service: 'wms', url: web.nginx.url('/wms'), layer: 'nosuchlayer', attribution: '' } as const
+    const raster = new Raster(webRasterInfo(grid, 'x', 'png', source), 'WMS layer nosuchlayer', new WebTileReader(grid, cache, web.pool))
+    web.closeAfter(raster)
     await expect(raster.readTileAs(grid.levels.length - 1, 0, 0, accepting('png', 'jpeg', 'webp'))).rejects.toThrow(/of WMS layer nosuchlayer: the server refused .*LayerNotDefined/)
   }, 60_000)
 })
 
 describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
-  const template = (): string => nginx.url('/xyz/{z}/{x}/{y}.png')
+  const template = (): string => web.nginx.url('/xyz/{z}/{x}/{y}.png')
 
   it('sends the pyramid’s PNG file itself where PNG is accepted, the same pixels as raw', async () => {
     const raster = await open({ service: 'xyz', url: template(), layer: template() })
-    const z = pyramid.maxZoom
+    const z = web.pyramid.maxZoom
     const level = raster.info.levels.length - 1 - z // level 0 is zoom 19 (the template's default range 0–19)
-    const [x, y] = pyramid.centreOf(4, 4)
+    const [x, y] = web.pyramid.centreOf(4, 4)
     const size = (2 * HALF) / 2 ** z
     const col = Math.floor((x + HALF) / size)
     const row = Math.floor((HALF - y) / size)
     const png = encoded(await raster.readTileAs(level, col, row, accepting('png')))
     expect(png.encoding).toBe('png')
-    expect(Buffer.from(png.bytes).equals(readFileSync(join(pyramid.dir, 'xyz', String(z), String(col), `${row}.png`)))).toBe(true)
+    expect(Buffer.from(png.bytes).equals(readFileSync(join(web.pyramid.dir, 'xyz', String(z), String(col), `${row}.png`)))).toBe(true)
     const raw = decoded(await raster.readTile(level, col, row))
     expect(Buffer.from(await pixelsOf(png)).equals(Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength))).toBe(true)
   }, 60_000)
@@ -149,7 +111,7 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
   it('reads a tile the pyramid has not (HTTP 404) as an empty tile: transparent pixels raw, a transparent PNG when accepted', async () => {
     const raster = await open({ service: 'xyz', url: template(), layer: template() })
     const world = raster.info.levels.length - 1 // zoom 0: the pyramid starts finer, nginx answers 404
-    expect(pyramid.minZoom).toBeGreaterThan(0)
+    expect(web.pyramid.minZoom).toBeGreaterThan(0)
     const raw = decoded(await raster.readTile(world, 0, 0))
     expect([raw.width, raw.height, raw.channels]).toEqual([256, 256, 4])
     expect(raw.data.every((v) => v === 0)).toBe(true)
