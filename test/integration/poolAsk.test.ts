@@ -7,8 +7,10 @@ import { WorkerPool, type AnswerHandler } from '../../src/main/pool'
 import { askMain } from '../../src/main/pool/serveJobs'
 import { decodeWorker, type DecodePool } from '../../src/main/raster/decodePools'
 
+/** A pool of decode workers whose questions `answer` answers (none: the decode worker's own handler left out too). */
 function poolAnswering(answer?: AnswerHandler): DecodePool {
-  return new WorkerPool({ worker: { ...decodeWorker, ...(answer ? { answer } : {}) }, size: 1, testHooks: true })
+  const { answer: _decodeAnswers, ...worker } = decodeWorker
+  return new WorkerPool({ worker: { ...worker, ...(answer ? { answer } : {}) }, size: 1, testHooks: true })
 }
 
 describe('WorkerPool: questions of a running job', () => {

@@ -148,6 +148,8 @@ describe('the notifications of the protocol', () => {
     await expect.poll(() => tiles.length).toBe(1)
     expect(tiles[0]!.header).toMatchObject({ rasterId, level: 0, col: 1, row: 2 })
     bridge.cancelObsolete(rasterId, [])
+    // A local raster's hints reach their handler, which has nothing to fetch ahead.
+    bridge.prefetch(rasterId, [{ level: 0, col: 0, row: 0, priority: 1 }])
     expect(new Set(bridge.sent.map((m) => m.type))).toEqual(new Set(['open', ...Object.keys(NOTIFICATIONS)]))
   })
 

@@ -24,7 +24,8 @@ const TILE_JOBS: ReadonlySet<DecodeJob['kind']> = new Set(['region', 'cut', 'jpe
  * waited ~1 s behind four overviews), then tiles, then long decodes (an overview of a file opening).
  */
 export function linePriority(job: DecodeJob): number {
-  if (job.kind === 'probe') return LinePriority.probe
+  // Reading where a remote file's blocks are stored is part of its open: a person waits for it.
+  if (job.kind === 'probe' || job.kind === 'block-index') return LinePriority.probe
   return TILE_JOBS.has(job.kind) ? LinePriority.tile : LinePriority.decode
 }
 

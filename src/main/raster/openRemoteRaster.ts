@@ -12,7 +12,7 @@ import { type RemoteFile, RemoteReadError } from '../remote'
 import { ImageLoadPriority } from '../../shared/priority'
 import { getDefaultPools } from './decodePools'
 import { claimRefusal, readClaimedSize } from './claimedSize'
-import type { ProbeResult, SharedLevel } from './decode/jobs'
+import type { BlockIndex, ProbeResult, SharedLevel } from './decode/jobs'
 import { remoteLocation } from './decode/remoteLocation'
 import { FileVersion } from './fileVersion'
 import { decodeInPlaceOverview, inPlaceOverviewLevel } from './inPlaceOverview'
@@ -116,7 +116,7 @@ async function openLeased(url: string, lease: RemoteLease, options: OpenOptions,
     raster.onClose(() => build.abort())
   }
   raster.checkFile(fileVersion)
-  prefetchTiles(raster, file, reader, first)
+  await prefetchTiles(raster, file, reader, first, new RemoteTileBytes(location, (job) => pool.run<BlockIndex>(job)), pagesOf(decoded))
   raster.onClose(() => lease.release())
   return raster
 }
@@ -126,14 +126,23 @@ async function openLeased(url: string, lease: RemoteLease, options: OpenOptions,
  * read (`remoteTileBytes.ts`). Not for the levels served from the in-place overview (from `first`,
  * when it is made): those never read the file tile by tile.
  */
-function prefetchTiles(raster: Raster, file: RemoteFile, reader: RegionReader, first: number): void {
-  const tileBytes = new RemoteTileBytes(file)
+async function prefetchTiles(raster: Raster, file: RemoteFile, reader: RegionReader, first: number, tileBytes: RemoteTileBytes, pages: number[]): Promise<void> {
+  // Where the pages' blocks are stored, read before the first tile is asked for (one job per page,
+  // in the probes' place in line): a view's tiles scheduled at once are then fetched together.
+  // Without it the tiles are fetched by their decodes, one by one.
+  if (!(await tileBytes.load(pages))) return
   const prefetcher = new RemotePrefetcher((ranges, signal) => file.readRanges(ranges, signal))
   raster.prefetchWith((level, col, row, signal, urgency) => {
     if (first >= 0 && level >= first) return
     prefetcher.prefetch(() => tileBytes.rangesOf(reader.regionJob(level, col, row)), signal, urgency ?? { priority: ImageLoadPriority.NORMAL, rank: 0 })
   })
   raster.onClose(() => prefetcher.close())
+}
+
+/** The pages of the file that serve levels and masks (not those of another file or a sub-IFD). */
+function pagesOf(probe: ProbeResult): number[] {
+  const selectors = [...probe.images, ...probe.masks].map((image) => image.selector)
+  return [...new Set(selectors.filter((s) => s.file === undefined && s.subifd === undefined).map((s) => s.page ?? 0))]
 }
 
 /** The cause of a remote failure, without the "Cannot read <url>:" its message starts with. */

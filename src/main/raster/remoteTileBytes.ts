@@ -1,13 +1,12 @@
 /**
  * Main side: which bytes of a remote TIFF the decode of a tile will read — the stored blocks of its
  * region's image that the region covers, and those of the image's mask — from the file's own
- * TileOffsets and TileByteCounts, read by geotiff.js over the RemoteFile (the header is in the
- * block cache since the probe read it). What the prefetch of a scheduled tile fetches
+ * TileOffsets and TileByteCounts, read by geotiff.js in a decode worker (a 'block-index' job, over
+ * the ask channel: the header is in the block cache since the probe read it; geotiff.js stays out of
+ * the main process). What the prefetch of a scheduled tile fetches
  * (`remotePrefetch.ts`), so that a view's tiles are asked for together, as GDAL reads a window.
  */
-import { GeoTIFF } from 'geotiff'
-import type { RemoteFile } from '../remote'
-import type { ImageSelector, PixelRect } from './decode/jobs'
+import type { BlockIndex, BlockIndexJob, ImageSelector, PixelRect } from './decode/jobs'
 import type { ByteRange } from './decode/remoteLocation'
 
 /** What a tile's decode reads: `rect` of an image (it may reach past the image's edge), and its mask image. */
@@ -19,25 +18,20 @@ export interface TileRegion {
   mask: ImageSelector | null
 }
 
-/** An image's block grid and where each block is stored. */
-interface BlockIndex {
-  blockWidth: number
-  blockHeight: number
-  across: number
-  down: number
-  /** Blocks per band: the bands of a planar-separate image are stored one plane after another. */
-  planes: number
-  offsets: ArrayLike<number | bigint>
-  counts: ArrayLike<number | bigint>
-}
+/** A block index as `blocksOf` reads it (any list of offsets and counts). */
+export type BlockGrid = Omit<BlockIndex, 'offsets' | 'counts'> & { offsets: ArrayLike<number>; counts: ArrayLike<number> }
 
-type GeoTiffSource = Parameters<typeof GeoTIFF.fromSource>[0]
+/** Runs a block-index job in a decode worker (the tile pool's `run`). */
+export type RunBlockIndex = (job: BlockIndexJob) => Promise<BlockIndex>
 
 export class RemoteTileBytes {
-  private tiff: Promise<GeoTIFF> | null = null
   private readonly indexes = new Map<number, Promise<BlockIndex>>()
 
-  constructor(private readonly file: RemoteFile) {}
+  /** `location`: the remote file as its decode jobs name it (`remoteLocation`). */
+  constructor(
+    private readonly location: string,
+    private readonly run: RunBlockIndex
+  ) {}
 
   /**
    * The byte ranges of the blocks `region`'s decode reads, in file order; blocks stored empty
@@ -67,29 +61,19 @@ export class RemoteTileBytes {
     return index
   }
 
-  private async loadIndex(page: number): Promise<BlockIndex> {
-    this.tiff ??= GeoTIFF.fromSource(sourceOf(this.file))
-    const tiff = this.tiff
-    tiff.catch(() => this.tiff === tiff && (this.tiff = null))
-    const image = await (await tiff).getImage(page)
-    const directory = image.fileDirectory
-    const tiled = image.isTiled
-    const blockWidth = tiled ? image.getTileWidth() : image.getWidth()
-    const blockHeight = image.getTileHeight()
-    const [offsets, counts] = await Promise.all([
-      directory.loadValue(tiled ? 'TileOffsets' : 'StripOffsets'),
-      directory.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')
-    ])
-    if (!offsets || !counts) throw new Error(`Page ${page} of ${this.file.info.url} has no block offsets`)
-    const across = Math.ceil(image.getWidth() / blockWidth)
-    const down = Math.ceil(image.getHeight() / blockHeight)
-    const planes = image.planarConfiguration === 2 ? image.getSamplesPerPixel() : 1
-    return { blockWidth, blockHeight, across, down, planes, offsets: offsets as ArrayLike<number>, counts: counts as ArrayLike<number> }
+  /** Reads the indexes of `pages` now; false when one cannot be read (the decodes will say why). */
+  async load(pages: readonly number[]): Promise<boolean> {
+    const loaded = await Promise.allSettled(pages.map((page) => this.indexOf(page)))
+    return loaded.every((result) => result.status === 'fulfilled')
+  }
+
+  private loadIndex(page: number): Promise<BlockIndex> {
+    return this.run({ kind: 'block-index', path: this.location, page })
   }
 }
 
 /** The stored blocks of `index` that `rect` (inside the image) meets, in every plane. Pure. */
-export function blocksOf(index: BlockIndex, rect: PixelRect): ByteRange[] {
+export function blocksOf(index: BlockGrid, rect: PixelRect): ByteRange[] {
   const ranges: ByteRange[] = []
   const firstCol = Math.floor(rect.left / index.blockWidth)
   const lastCol = Math.min(index.across - 1, Math.floor((rect.left + rect.width - 1) / index.blockWidth))
@@ -105,23 +89,4 @@ export function blocksOf(index: BlockIndex, rect: PixelRect): ByteRange[] {
     }
   }
   return ranges
-}
-
-/** geotiff.js reading `file` through its block cache (the reads the header needs, never aborted). */
-function sourceOf(file: RemoteFile): GeoTiffSource {
-  const fetch = async (slices: ByteRange[]): Promise<ArrayBuffer[]> => {
-    const parts = await file.readRanges(slices.map(({ offset, length }) => ({ offset, length })))
-    return parts.map((part) => part.slice().buffer as ArrayBuffer)
-  }
-  return {
-    get fileSize() {
-      return file.info.size
-    },
-    fetch,
-    async fetchSlice(slice: ByteRange) {
-      const [data] = await fetch([slice])
-      return { ...slice, data: data! }
-    },
-    async close() {}
-  } as unknown as GeoTiffSource
 }

@@ -267,8 +267,31 @@ export interface DecodeImageJob {
   height: number
 }
 
+/**
+ * Where the blocks of page `page` of a TIFF are stored (its TileOffsets/StripOffsets and byte
+ * counts), read in a worker so that geotiff.js stays out of the main process: what the prefetch of
+ * a remote file's tiles fetches (`remoteTileBytes.ts`).
+ */
+export interface BlockIndexJob {
+  kind: 'block-index'
+  path: string
+  page: number
+}
+
+/** An image's block grid and where each block is stored (offsets and byte counts as doubles, transferred). */
+export interface BlockIndex {
+  blockWidth: number
+  blockHeight: number
+  across: number
+  down: number
+  /** Blocks per band: the bands of a planar-separate image are stored one plane after another. */
+  planes: number
+  offsets: Float64Array
+  counts: Float64Array
+}
+
 /** Every job the decode worker runs; the pool's test hooks (`TestJob`) too, in workers started with them. */
-export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | SampledOverviewJob | ProbeJob | StatisticsJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | TestJob
+export type DecodeJob = RegionJob | JpegTileJob | CutJob | DecodeSharedJob | SampledOverviewJob | ProbeJob | StatisticsJob | BuildPyramidJob | AsciiGridProbeJob | AsciiGridBuildJob | DecodeImageJob | BlockIndexJob | TestJob
 
 /** Pixels as they come back from a worker: the buffer is transferred. */
 export interface TilePixels {

@@ -7,6 +7,7 @@ import { decodeImageBytes } from './imageBytes'
 import { readJpegTile } from './jpegTile'
 import { finalStatistics, probe } from './probe'
 import { buildPyramid } from './pyramid'
+import { readBlockIndex } from './blockIndex'
 import { readRegion } from './region'
 import { sampleOverviewRows } from './sampledOverview'
 import { cutShared, decodeShared } from './shared'
@@ -44,6 +45,10 @@ export async function runJob(job: DecodeJob, progress: (fraction: number) => voi
       return { value: await buildAsciiGrid(job, progress), transfer: [] }
     case 'decode-image':
       return withPixels(await decodeImageBytes(job))
+    case 'block-index': {
+      const index = await readBlockIndex(job)
+      return { value: index, transfer: [index.offsets.buffer as ArrayBuffer, index.counts.buffer as ArrayBuffer] }
+    }
     default:
       throw new Error(`Unknown decode job ${job.kind}`)
   }
