@@ -93,6 +93,9 @@ async function main(): Promise<void> {
     urlOpened: (url) => recentUrls.remember(url)
   })
   status.onCrsChange((id) => viewer.setViewCrs(id))
+  // The session hears the bridge first: the events the host said before anyone listened (the
+  // command line's opens and errors) are kept for the first listener of each, and go to it alone.
+  routeBridgeEvents({ bridge, session, viewer, messages: errors, progress: (id, label, fraction) => status.setProgress(id, label, fraction) })
   // STAC (issue 25): a .json URL or dropped file is read as a STAC document, its assets opened from the browser.
   const stac = installStac({ bridge, session, viewer, orientation, stage, messages: errors })
   const urlDialog = new OpenUrlDialog(app, { open: (url) => stac.openUrl(url), recent: () => recentUrls.list() })
@@ -150,7 +153,6 @@ async function main(): Promise<void> {
     dropZone.setOpening(names)
   })
   session.layersChanged()
-  routeBridgeEvents({ bridge, session, viewer, messages: errors, progress: (id, label, fraction) => status.setProgress(id, label, fraction) })
   void webLayers.restore()
 
   // Status: zoom and activity after each frame, readout on pointer moves and after frames.
