@@ -5,24 +5,21 @@
  * and the server's size and date, and its tiles as GDAL reads the same URL; a URL the server
  * answers 404 is said in an error naming it and its status, in its place of the batch.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { SERVE_LINE_PATTERN } from '../../src/main/host/serveHost'
 import type { ServerMessage } from '../../src/shared/protocol'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import * as gdal from '../helpers/gdal'
 import { tempDir } from '../helpers/images'
 import { requireNginx, startNginx, type NginxServer } from '../helpers/nginx'
+import { startServeProcess, type ServeProcess } from '../helpers/serveProcess'
 
 const root = resolve(__dirname, '../..')
 const tmp = tempDir('tessera-serve-url-')
 let nginx: NginxServer
-let child: ChildProcess
-let stdout = ''
-let match: RegExpExecArray
+let serve: ServeProcess
 let cogUrl: string
 let missingUrl: string
 
@@ -35,30 +32,18 @@ beforeAll(async () => {
   nginx = await startNginx(tmp.dir)
   cogUrl = nginx.url('/dem.tif')
   missingUrl = nginx.url('/missing.tif')
-  child = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), '--port', '0', cogUrl, missingUrl], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stderr!.on('data', () => undefined)
-  match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const m = SERVE_LINE_PATTERN.exec(stdout)
-      if (m) resolve(m)
-    })
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before printing its URL`)))
-  })
+  serve = await startServeProcess(root, [cogUrl, missingUrl])
 }, 240_000)
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM')
-    await new Promise((resolve) => child.once('exit', resolve))
-  }
+  await serve?.stop()
   await nginx?.stop()
   tmp.cleanup()
 })
 
 describe('npm run serve with a URL on its command line', () => {
   it('opens the URL for a connection with the token: its info names the URL, size and date, and its tiles are as GDAL reads the URL', async () => {
-    const page = new URL(match[1]!)
+    const page = new URL(serve.url)
     const socket = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token')}`, { origin: page.origin })
     const messages: ServerMessage[] = []
     const frames: Uint8Array[] = []
