@@ -97,6 +97,32 @@ function rangeOf(header: string): { start: number; end: number } {
   return { start: Number(match[1]), end: Number(match[2]) }
 }
 
+/** A service with `url` opened, once what the open reads (header, statistics) is done. */
+async function openIdle(url: string): Promise<ReturnType<typeof makeService> & { rasterId: string }> {
+  const made = makeService()
+  const { rasterId } = await serviceCall<OpenedRaster>(made.service, { type: 'open-url', id: 1, url })
+  await within(10_000, 'the open is idle', async () => (await stats(made.service)).active === 0)
+  return { ...made, rasterId }
+}
+
+/** Every tile frame equals GDAL's /vsicurl/ read of the RGB COG (and is opaque, when `opaque`). */
+function expectGdalPixels(frames: readonly Uint8Array[], { opaque }: { opaque: boolean }): void {
+  const plane = ref.width * ref.height
+  for (const frame of frames) {
+    const tile = decodeTileFrame(frame)
+    const { col, row, width, height } = tile.header
+    let differ = 0
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (row * 256 + y) * ref.width + col * 256 + x
+        const t = (y * width + x) * 4
+        if (tile.data[t] !== ref.data[i] || tile.data[t + 1] !== ref.data[plane + i] || tile.data[t + 2] !== ref.data[2 * plane + i] || (opaque && tile.data[t + 3] !== 255)) differ++
+      }
+    }
+    expect(differ, `pixels of tile ${tileKey(tile.header)} differing from GDAL's /vsicurl/ read`).toBe(0)
+  }
+}
+
 describe("a remote raster's scheduled tiles", () => {
   it("are fetched together: one request per row of the view's tiles, as GDAL reads a window, and decode to GDAL's pixels", async () => {
     const url = nginx.url(`/${NAME}.tif`)
@@ -122,27 +148,12 @@ describe("a remote raster's scheduled tiles", () => {
       expect(covering.length, `one request holds row ${row}'s tiles (${first.offset}…${last.offset + last.length}): ${shown}`).toBe(1)
     }
 
-    const plane = ref.width * ref.height
-    for (const frame of sink.frames) {
-      const tile = decodeTileFrame(frame)
-      const { col, row, width, height } = tile.header
-      let differ = 0
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const i = (row * 256 + y) * ref.width + col * 256 + x
-          const t = (y * width + x) * 4
-          if (tile.data[t] !== ref.data[i] || tile.data[t + 1] !== ref.data[plane + i] || tile.data[t + 2] !== ref.data[2 * plane + i] || tile.data[t + 3] !== 255) differ++
-        }
-      }
-      expect(differ, `pixels of tile ${tileKey(tile.header)} differing from GDAL's /vsicurl/ read`).toBe(0)
-    }
+    expectGdalPixels(sink.frames, { opaque: true })
   })
 
   it('withdrawn while their bytes are in flight, leave their requests: no byte received after, and they come when asked again', async () => {
     const url = proxy.url(`/${NAME}.tif`)
-    const { service, sink } = makeService()
-    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
-    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    const { service, sink, rasterId } = await openIdle(url)
     proxy.reset()
     proxy.always = { latencyMs: 400 }
     await service.receive({ type: 'request', rasterId, tiles: viewTiles() })
@@ -178,9 +189,7 @@ const bigView = (): TileRequest[] => {
 describe("a remote raster's backlog hinted by the renderer (prefetch)", () => {
   it('a 36-tile view asked as 16 requests and 20 hints is fetched in one request per row, and decodes to GDAL\'s pixels', async () => {
     const url = nginx.url(`/${NAME}.tif`)
-    const { service, sink } = makeService()
-    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
-    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    const { service, sink, rasterId } = await openIdle(url)
     await new Promise((resolve) => setTimeout(resolve, 200))
     nginx.clearAccessLog()
     const view = bigView()
@@ -215,27 +224,12 @@ describe("a remote raster's backlog hinted by the renderer (prefetch)", () => {
     const tileBytes = [...wanted].reduce((sum, i) => sum + tiles[i]!.length, 0)
     expect(bytes, `bytes fetched for ${tileBytes} bytes of tiles: ${shown}`).toBeLessThanOrEqual(tileBytes * 1.2)
 
-    const plane = ref.width * ref.height
-    for (const frame of sink.frames) {
-      const tile = decodeTileFrame(frame)
-      const { col, row, width, height } = tile.header
-      let differ = 0
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const i = (row * 256 + y) * ref.width + col * 256 + x
-          const t = (y * width + x) * 4
-          if (tile.data[t] !== ref.data[i] || tile.data[t + 1] !== ref.data[plane + i] || tile.data[t + 2] !== ref.data[2 * plane + i]) differ++
-        }
-      }
-      expect(differ, `pixels of tile ${tileKey(tile.header)} differing from GDAL's /vsicurl/ read`).toBe(0)
-    }
+    expectGdalPixels(sink.frames, { opaque: false })
   })
 
   it('dropped while their bytes are in flight (a later set without them), leave their requests: no byte received after', async () => {
     const url = proxy.url(`/${NAME}.tif`)
-    const { service, sink } = makeService()
-    const { rasterId } = await serviceCall<OpenedRaster>(service, { type: 'open-url', id: 1, url })
-    await within(10_000, 'the open is idle', async () => (await stats(service)).active === 0)
+    const { service, sink, rasterId } = await openIdle(url)
     // A first tile asked and served: the host knows the raster's source.
     await service.receive({ type: 'request', rasterId, tiles: [{ level: 0, col: 0, row: 5, priority: 1, rank: 0 }] })
     await within(10_000, 'the first tile', () => sink.frames.length >= 1)
