@@ -84,11 +84,22 @@ export function isTileInPyramid(levels: readonly LevelSize[], tileSize: number, 
 }
 
 /**
- * Level of detail for a zoom given in screen pixels per full-resolution pixel: the coarsest level
- * whose pixels are still no larger than a screen pixel (so level 0 from 50 % up), clamped to the pyramid.
+ * How a zoom between two levels picks one: 'finer', the coarsest level whose pixels are still no
+ * larger than a screen pixel (a file's pixels are never magnified before the finest level); or
+ * 'nearest', the level whose resolution is nearest the view's (OpenLayers' default, and every web
+ * map's: a tile is drawn from 2/3 to 4/3 of its size, pre-rendered map tiles at about the size
+ * they were drawn for, and up to 2.25 times fewer of them to fetch between two levels).
  */
-export function levelForZoom(zoom: number, levelCount: number): number {
+export type LevelChoice = 'finer' | 'nearest'
+
+/**
+ * Level of detail for a zoom given in screen pixels per full-resolution pixel, by `choice`
+ * ('finer': level 0 from 50 % up; 'nearest': from 2/3 up), clamped to the pyramid.
+ */
+export function levelForZoom(zoom: number, levelCount: number, choice: LevelChoice = 'finer'): number {
   if (!(zoom > 0)) return levelCount - 1
-  const ideal = Math.floor(Math.log2(1 / zoom) + 1e-9)
+  const resolution = 1 / zoom
+  // Nearest in resolution: level L + 1 (twice L's) once the view's is past 1.5 times L's.
+  const ideal = choice === 'finer' ? Math.floor(Math.log2(resolution) + 1e-9) : Math.floor(Math.log2(resolution / 1.5) + 1e-9) + 1
   return Math.max(0, Math.min(levelCount - 1, ideal))
 }

@@ -203,4 +203,32 @@ describe('levelForZoom', () => {
       })
     )
   })
+
+  it.each([
+    [1, 0],
+    [0.7, 0],
+    [0.68, 0],
+    [0.6, 1],
+    [0.5, 1],
+    [0.34, 1],
+    [0.33, 2],
+    [0.125, 3],
+    [0.1, 3]
+  ])("'nearest' picks the level whose resolution is nearest the view's, as web maps do: zoom %s → level %s", (zoom, level) => {
+    expect(levelForZoom(zoom, 10, 'nearest')).toBe(level)
+  })
+
+  it("'nearest' is never further from the view's resolution than a neighbouring level, and never finer than 'finer' (property)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-4, max: 64, noNaN: true }), fc.integer({ min: 1, max: 20 }), (zoom, count) => {
+        const level = levelForZoom(zoom, count, 'nearest')
+        expect(level).toBeGreaterThanOrEqual(levelForZoom(zoom, count, 'finer'))
+        expect(level).toBeLessThan(count)
+        const resolution = 1 / zoom
+        const off = (l: number): number => Math.abs(2 ** l - resolution)
+        if (level > 0) expect(off(level)).toBeLessThanOrEqual(off(level - 1) + 1e-9)
+        if (level < count - 1) expect(off(level)).toBeLessThanOrEqual(off(level + 1) + 1e-9)
+      })
+    )
+  })
 })

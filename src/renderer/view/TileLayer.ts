@@ -13,6 +13,7 @@ import type { ErrorCode, OpenedRaster, TileMessage } from '../../shared/protocol
 import type { RasterInfo } from '../../shared/raster'
 import type { TextureCache } from './TextureCache'
 import { parseTileKey, tileKey } from '../../shared/tiles'
+import { fetchesFromServer, sourcePlanning } from './sourcePlanning'
 import { messageOf } from '../../shared/errors'
 import {
   coordKey,
@@ -43,13 +44,6 @@ import {
 } from './bandPixels'
 import type { Motion, TileLatency } from './CameraMotion'
 
-
-/**
- * Tile latency (request to arrival) above which a hole's parent is worth asking for: it covers
- * four holes for about the time its children take to come, which is nothing when they come within
- * a few frames (the bench counted such parents as a fifth of the tiles decoded in a fling).
- */
-const HOLE_PARENT_LATENCY_MS = 50
 
 export interface TileLayerDeps {
   transport: TileTransport
@@ -197,6 +191,11 @@ export class TileLayer {
   }
 
   /** Tiles requested and neither received, failed nor cancelled. */
+  /** Its tiles come from a server (a COG by URL, a web map layer), not from the host's decoders. */
+  get fetchesFromServer(): boolean {
+    return fetchesFromServer(this.infoValue)
+  }
+
   get pendingCount(): number {
     return this.requester.pendingCount
   }
@@ -297,8 +296,8 @@ export class TileLayer {
       view,
       this.infoValue,
       { isLoaded: (_key, tile) => this.isFresh(tile), isInFlight: (k) => this.requester.isOutstanding(k) },
-      // Parents of holes only when tiles take long enough for one to show before its children.
-      { ...motion, holeParents: this.deps.latency.ms > HOLE_PARENT_LATENCY_MS }
+      // How the layer's source (a file, a server) shapes the plan: hole parents, the level picked.
+      { ...motion, ...sourcePlanning(this.infoValue, this.deps.latency.ms) }
     )
     this.requester.plan(plan.keep, [...plan.high, ...plan.normal, ...plan.low])
     const cover = coverTiles(plan.visible, this.infoValue, (_key, tile) => this.deps.cache.has(this.fullKey(tile)))
@@ -446,7 +445,7 @@ export class TileLayer {
   }
 
   private visibleNow(view: ViewState): TileCoord[] {
-    return planTiles(view, this.infoValue, { isLoaded: () => true, isInFlight: () => false }).visible
+    return planTiles(view, this.infoValue, { isLoaded: () => true, isInFlight: () => false }, sourcePlanning(this.infoValue, this.deps.latency.ms)).visible
   }
 
   private isFresh(tile: TileCoord): boolean {

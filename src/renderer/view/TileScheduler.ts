@@ -20,7 +20,7 @@
 import { ImageLoadPriority } from '../../shared/priority'
 import type { TileRequest } from '../../shared/protocol'
 import type { LevelSize } from '../../shared/raster'
-import { levelForZoom, tileCoordKey, tileGrid } from '../../shared/tiles'
+import { levelForZoom, tileCoordKey, tileGrid, type LevelChoice } from '../../shared/tiles'
 
 /**
  * A view of a plane: the camera's in world units (DESIGN §4), or a layer's in its full-resolution
@@ -96,6 +96,8 @@ export interface PlanOptions {
    * ancestor) would show under it.
    */
   holeParents?: boolean
+  /** How a zoom between two levels picks one (`levelForZoom`); default 'finer'. */
+  levelChoice?: LevelChoice
 }
 
 /** Tiles to request, by priority, and every key still wanted (for `cancelObsolete`). */
@@ -193,7 +195,7 @@ export function visibleTiles(view: ViewState, geometry: PyramidGeometry, level: 
  * the number of tiles on screen.
  */
 export function planTiles(view: ViewState, geometry: PyramidGeometry, state: LoadState, options: PlanOptions = {}): TilePlan {
-  const level = levelForZoom(view.zoom, geometry.levels.length)
+  const level = levelForZoom(view.zoom, geometry.levels.length, options.levelChoice)
   const visible = visibleTiles(view, geometry, level)
   const plan: TilePlan = { level, visible, high: [], normal: [], low: [], keep: new Set() }
   const lists = { [ImageLoadPriority.HIGH]: plan.high, [ImageLoadPriority.NORMAL]: plan.normal, [ImageLoadPriority.LOW]: plan.low }
@@ -220,7 +222,7 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   // fetched for nothing (the web bench: a sixth of an XYZ walk's fetches). The finer level is asked
   // for once the camera is in it. Zooming out, the coarser level ahead costs a quarter as many
   // tiles and still serves as the parents of the view where the zoom stops.
-  const aheadLevel = ahead === view ? level : Math.max(level, levelForZoom(ahead.zoom, geometry.levels.length))
+  const aheadLevel = ahead === view ? level : Math.max(level, levelForZoom(ahead.zoom, geometry.levels.length, options.levelChoice))
   const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, aheadLevel)
   const holes: TileCoord[] = []
   for (const tile of wanted) {

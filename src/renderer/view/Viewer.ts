@@ -28,6 +28,7 @@ import { Placements, viewAcrossCrs } from './map/Placements'
 import { screenToWorld } from './layerView'
 import { Previews } from './Previews'
 import { Backdrops, mayShowThrough } from './Backdrops'
+import { inFlightRoom } from './sourcePlanning'
 
 export interface ViewerOptions {
   transport: TileTransport
@@ -271,12 +272,12 @@ export class Viewer {
       this.requestFrame()
       return existing
     }
-    const layer = new TileLayer(opened, {
+    const layer: TileLayer = new TileLayer(opened, {
       transport: this.options.transport,
       cache: this.cache,
       counters: this.counters,
       latency: this.latency,
-      room: () => (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) - this.pendingCount()
+      room: (): number => this.roomFor(layer)
     })
     const under = options.below ? this.layerList.findIndex((l) => l.rasterId === options.below) : -1
     const at = under >= 0 ? under : this.layerList.length
@@ -537,6 +538,11 @@ export class Viewer {
       Math.max(0, at - performance.now())
     )
     this.retryWake = { at, timer }
+  }
+
+  /** How many more tiles `layer` may put in flight (`inFlightRoom`: files and servers each have their budget). */
+  private roomFor(layer: TileLayer): number {
+    return inFlightRoom(this.layerList, layer.fetchesFromServer, this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)
   }
 
   private pendingCount(): number {

@@ -1,0 +1,61 @@
+/**
+ * How where a layer's tiles come from shapes its tile plan: from the host's decoders (a file) or
+ * from a server (a COG by URL, a web map layer: `RasterInfo.source`). Pure, so the rules are tested
+ * without a renderer.
+ */
+import type { RasterInfo } from '../../shared/raster'
+import type { LevelChoice } from '../../shared/tiles'
+
+/**
+ * Tile latency (request to arrival) above which a hole's parent is worth asking for: it covers
+ * four holes for about the time its children take to come, which is nothing when they come within
+ * a few frames (the bench counted such parents as a fifth of the tiles decoded in a fling).
+ */
+export const HOLE_PARENT_LATENCY_MS = 50
+
+/** The raster's tiles come from a server (a COG by URL, a web map layer), not from the host's decoders. */
+export function fetchesFromServer(info: RasterInfo): boolean {
+  return info.source !== undefined
+}
+
+/**
+ * The planner's options that follow from the layer's source:
+ * - hole parents: a file's when its tiles take long enough for a parent to show before its
+ *   children. A server's never, however long its tiles take: they share the host's six connections
+ *   with their children, so each parent puts the sharp view a round trip further off (a fifth of a
+ *   jump's requests), and fetches what the view does not keep (the coarser level was 42 % of a COG
+ *   walk's bytes beyond GDAL's window). The pinned coarsest levels still show under every hole, as
+ *   OpenLayers shows whatever coarser tile it holds.
+ * - the level: a web map layer's as web maps pick it ('nearest': its tiles were drawn for about
+ *   their size, and between two levels up to 2.25 times fewer are fetched); a file's, and a COG's,
+ *   never magnified ('finer').
+ */
+export function sourcePlanning(info: RasterInfo, latencyMs: number): { holeParents: boolean; levelChoice: LevelChoice } {
+  const fromServer = fetchesFromServer(info)
+  return {
+    holeParents: !fromServer && latencyMs > HOLE_PARENT_LATENCY_MS,
+    levelChoice: info.source?.kind === 'web' ? 'nearest' : 'finer'
+  }
+}
+
+/**
+ * Most tiles in flight for the layers whose tiles come from servers, counted apart from the files'.
+ * Such a tile waits in the host for one of the server's six connections, costing neither a decode
+ * nor a byte, and is withdrawn for free until its turn; under the files' 16, a jump's 20 tiles left
+ * those connections idle for a round trip through the page (70 ms of a 300 ms wait) while the page
+ * caught up with the arrivals and asked again.
+ */
+export const SERVER_MAX_IN_FLIGHT = 48
+
+/**
+ * How many more tiles a layer of one kind (from a server or not) may put in flight: its kind's
+ * budget less what the layers of its kind have in flight. The files' budget is `filesMaxInFlight`;
+ * the servers' is `SERVER_MAX_IN_FLIGHT`, or `filesMaxInFlight` when that is larger (Infinity: the
+ * FIFO baseline, everything at once).
+ */
+export function inFlightRoom(layers: Iterable<{ fetchesFromServer: boolean; pendingCount: number }>, fromServer: boolean, filesMaxInFlight: number): number {
+  const budget = fromServer ? Math.max(SERVER_MAX_IN_FLIGHT, filesMaxInFlight) : filesMaxInFlight
+  let pending = 0
+  for (const layer of layers) if (layer.fetchesFromServer === fromServer) pending += layer.pendingCount
+  return budget - pending
+}

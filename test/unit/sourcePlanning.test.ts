@@ -1,0 +1,89 @@
+/**
+ * How a layer's source shapes its plan (src/renderer/view/sourcePlanning.ts): a layer whose tiles
+ * come from a server asks for no hole parents and has its own in-flight budget; a web map layer
+ * picks the nearest level. Checked on the rules and on the plans they give.
+ */
+import { describe, expect, it } from 'vitest'
+import type { RasterInfo } from '../../src/shared/raster'
+import { pyramidLevels } from '../../src/shared/tiles'
+import { HOLE_PARENT_LATENCY_MS, SERVER_MAX_IN_FLIGHT, fetchesFromServer, inFlightRoom, sourcePlanning } from '../../src/renderer/view/sourcePlanning'
+import { coordKey, planTiles, pinnedLevels, type LoadState, type PyramidGeometry } from '../../src/renderer/view/TileScheduler'
+
+const size = 64 * 256
+const geometry: PyramidGeometry = { width: size, height: size, tileSize: 256, levels: pyramidLevels(size, size, 256) }
+const file = { source: undefined } as unknown as RasterInfo
+const cog = { source: { kind: 'url', url: 'http://127.0.0.1/a.tif', size: 1, lastModified: null, wholeBody: false } } as unknown as RasterInfo
+const web = { source: { kind: 'web' } } as unknown as RasterInfo
+
+/** The pinned levels loaded (as after an open): every hole shows something. */
+function pinnedLoaded(): LoadState {
+  const loaded = new Set<string>()
+  for (const level of pinnedLevels(geometry)) {
+    const { cols, rows } = { cols: Math.ceil(geometry.levels[level]!.width / 256), rows: Math.ceil(geometry.levels[level]!.height / 256) }
+    for (let row = 0; row < rows; row++) for (let col = 0; col < cols; col++) loaded.add(coordKey({ level, col, row }))
+  }
+  return { isLoaded: (key) => loaded.has(key), isInFlight: () => false }
+}
+
+describe('sourcePlanning', () => {
+  const slow = HOLE_PARENT_LATENCY_MS * 4
+
+  it('tells a server source (a COG by URL, a web map layer) from a file', () => {
+    expect([file, cog, web].map(fetchesFromServer)).toEqual([false, true, true])
+  })
+
+  it('asks for the parents of holes for a slow file only, never for a server source however slow', () => {
+    expect(sourcePlanning(file, slow).holeParents).toBe(true)
+    expect(sourcePlanning(file, HOLE_PARENT_LATENCY_MS / 2).holeParents).toBe(false)
+    expect(sourcePlanning(cog, slow).holeParents).toBe(false)
+    expect(sourcePlanning(web, slow).holeParents).toBe(false)
+  })
+
+  it("picks a web map layer's level as web maps do, a file's and a COG's never magnified", () => {
+    expect(sourcePlanning(web, slow).levelChoice).toBe('nearest')
+    expect(sourcePlanning(file, slow).levelChoice).toBe('finer')
+    expect(sourcePlanning(cog, slow).levelChoice).toBe('finer')
+  })
+
+  it("gives a COG's jump only the view's own level, a slow file's its parents too", () => {
+    // A jump to full resolution, the pinned levels loaded and nothing else.
+    const view = { centerX: size / 2 + 3000, centerY: size / 2 - 2000, zoom: 1, width: 1020, height: 740 }
+    const levelsAsked = (info: RasterInfo): Set<number> => new Set(planTiles(view, geometry, pinnedLoaded(), sourcePlanning(info, slow)).high.map((t) => t.level))
+    expect(levelsAsked(cog)).toEqual(new Set([0]))
+    expect(levelsAsked(file)).toEqual(new Set([0, 1]))
+  })
+
+  it('fetches a web layer between two levels at the nearest: a third of the tiles of the finer level (16 against 48)', () => {
+    // 0.55 screen pixels per full-resolution pixel: level 0 drawn at 55 % ('finer'), level 1 at 110 % ('nearest').
+    const view = { centerX: size / 2, centerY: size / 2, zoom: 0.55, width: 1020, height: 740 }
+    const plan = (info: RasterInfo): ReturnType<typeof planTiles> => planTiles(view, geometry, pinnedLoaded(), sourcePlanning(info, slow))
+    expect(plan(web).level).toBe(1)
+    expect(plan(cog).level).toBe(0)
+    expect(plan(web).visible.length * 3).toBeLessThanOrEqual(plan(cog).visible.length)
+  })
+})
+
+describe('inFlightRoom', () => {
+  /** The files' budget, the viewer's DEFAULT_MAX_IN_FLIGHT (Viewer.ts imports Pixi, which needs a browser). */
+  const DEFAULT_MAX_IN_FLIGHT = 16
+  const layers = [
+    { fetchesFromServer: false, pendingCount: 10 },
+    { fetchesFromServer: true, pendingCount: 30 },
+    { fetchesFromServer: true, pendingCount: 5 }
+  ]
+
+  it("counts each kind against its own budget: the files' tiles do not hold back a server's, nor the reverse", () => {
+    expect(inFlightRoom(layers, false, DEFAULT_MAX_IN_FLIGHT)).toBe(DEFAULT_MAX_IN_FLIGHT - 10)
+    expect(inFlightRoom(layers, true, DEFAULT_MAX_IN_FLIGHT)).toBe(SERVER_MAX_IN_FLIGHT - 35)
+    expect(SERVER_MAX_IN_FLIGHT).toBeGreaterThan(DEFAULT_MAX_IN_FLIGHT)
+  })
+
+  it('is unbounded for both in the FIFO baseline (Infinity)', () => {
+    expect(inFlightRoom(layers, false, Infinity)).toBe(Infinity)
+    expect(inFlightRoom(layers, true, Infinity)).toBe(Infinity)
+  })
+
+  it('is at most nothing once a kind has its budget in flight', () => {
+    expect(inFlightRoom([{ fetchesFromServer: true, pendingCount: SERVER_MAX_IN_FLIGHT + 2 }], true, DEFAULT_MAX_IN_FLIGHT)).toBe(-2)
+  })
+})
