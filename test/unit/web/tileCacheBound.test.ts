@@ -46,6 +46,8 @@ async function fetchAll(cache: TileCache, ...paths: string[]): Promise<string[]>
     expect(answer.status).toBe(200)
     expect(answer.body[0]).toBe(path.charCodeAt(1))
   }
+  // The answers are kept behind them: what the cache holds is read once written.
+  await cache.written()
   return served.slice(before)
 }
 
@@ -102,6 +104,19 @@ describe('TileCache: the byte bound and LRU eviction', () => {
     expect(reopened.stats().evicted).toBeGreaterThanOrEqual(2)
     expect(reopened.stats().bytes).toBeLessThanOrEqual(2 * BODY)
     expect(bodyBytesOnDisk(dir)).toBeLessThanOrEqual(2 * BODY)
+  })
+
+  it('answers without waiting for the disk, and a second read of the URL right after is served by the cache', async () => {
+    const dir = cacheDir()
+    const cache = new TileCache({ dir, maxBytes: 3 * BODY })
+    const before = served.length
+    // The second read is asked before the first answer's write can have finished: it waits for it.
+    const first = await cache.fetchCached(`${origin}/w`)
+    const second = await cache.fetchCached(`${origin}/w`)
+    expect([first.from, second.from]).toEqual(['network', 'cache'])
+    expect(served.slice(before)).toEqual(['/w'])
+    await cache.written()
+    expect(bodyBytesOnDisk(dir)).toBe(BODY)
   })
 
   it('with maxBytes 0 keeps nothing', async () => {
