@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome } from '../../src/renderer/view/CameraMotion'
+import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome, travel } from '../../src/renderer/view/CameraMotion'
 import type { ViewState } from '../../src/renderer/view/TileScheduler'
 
 const base: ViewState = { centerX: 5000, centerY: 5000, zoom: 1, width: 1000, height: 800 }
@@ -84,6 +84,52 @@ describe('CameraMotion', () => {
       expect(motion.update(at(0, 0, 1.26 ** tick), t + 16, 40)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity })
       expect(motion.update(at(0, 0, 1.26 ** tick), t + 32, 40).zoomLead).toBe(1)
     }
+  })
+})
+
+describe('a glide that slows down (a fling easing out)', () => {
+  /** A 3-view fling easing out (cubic) over 600 ms, a frame every 20 ms, tiles taking 200 ms. */
+  const fling = (): Array<{ t: number; x: number; lead: number; asks: boolean }> => {
+    const distance = 3 * base.width
+    const motion = new CameraMotion()
+    const frames = []
+    for (let t = 0; t <= 600; t += 20) {
+      const x = distance * (1 - (1 - t / 600) ** 3)
+      const result = motion.update(at(x), t, 200)
+      frames.push({ t, x, lead: result.lead.x, asks: result.maxNewRequests > 0 })
+    }
+    return frames
+  }
+
+  it('is led to where it slows to, not past it: the first frame that asks for tiles aims within 0.15 views of the stop', () => {
+    const frames = fling()
+    const first = frames.find((f) => f.t > 0 && f.asks)!
+    expect(Math.abs(first.x + first.lead - 3 * base.width)).toBeLessThan(0.15 * base.width)
+    // Every later lead stays short of the stop by little and never runs past it by more than a tenth of a view.
+    for (const f of frames.filter((g) => g.t >= first.t)) expect(f.x + f.lead).toBeLessThan(3.1 * base.width)
+  })
+
+  it('asks for tiles 100 ms sooner than its velocity alone would allow', () => {
+    const frames = fling()
+    const first = frames.find((f) => f.t > 0 && f.asks)!
+    // On velocity alone (v × 200 ms ≤ half a view), the cubic ease-out allows it from t ≈ 400 ms.
+    const velocityOnly = frames.find((f, i) => i > 0 && ((f.x - frames[i - 1]!.x) / 20) * 200 <= 0.5 * base.width)!
+    expect(first.t).toBeLessThanOrEqual(velocityOnly.t - 100)
+  })
+})
+
+describe('travel', () => {
+  it('is velocity × time for a steady or speeding-up axis', () => {
+    expect(travel(2, 0, 100)).toBe(200)
+    expect(travel(-2, -0.01, 100)).toBe(-200)
+    expect(travel(0, 5, 100)).toBe(0)
+  })
+
+  it('slows a decelerating axis down, and stops it where its velocity runs out', () => {
+    // 2 units/ms slowing by 0.01 units/ms²: 200 − 50 after 100 ms; stops after 200 ms, at 200 units.
+    expect(travel(2, -0.01, 100)).toBeCloseTo(150)
+    expect(travel(2, -0.01, 1000)).toBeCloseTo(200)
+    expect(travel(-2, 0.01, 1000)).toBeCloseTo(-200)
   })
 })
 

