@@ -4,12 +4,13 @@
 // size (?w=&h=). Bundled by esbuild (bench/web/pageServer.ts). Nothing opens until the bench calls
 // `__benchOpen(options)`, so that "first pixels" times the open, not the page's own load; the same
 // camera as Tessera's setView (image pixels: map X = x, map Y = −y, 1 m a pixel); sharp = a
-// rendercomplete after the last move; first pixels = the first frame the layer drew after a tile
+// rendercomplete, after the last move, of a frame showing the view as set (olRenderComplete.js); first pixels = the first frame the layer drew after a tile
 // had loaded.
 import Map from 'ol/Map.js'
 import View from 'ol/View.js'
 import GeoTIFF from 'ol/source/GeoTIFF.js'
 import TileLayer from 'ol/layer/WebGLTile.js'
+import { onRenderCompleteOfCurrentView } from './olRenderComplete.js'
 
 const params = new URLSearchParams(location.search)
 const box = document.getElementById('map')
@@ -39,7 +40,7 @@ window.__benchOpen = ({ url, kind, min, max }) => {
     if (counts.firstPixelsAt === 0 && counts.decoded > 0) counts.firstPixelsAt = performance.now()
   })
   const map = new Map({ target: box, layers: [layer], controls: [], interactions: [] })
-  map.on('rendercomplete', () => (counts.completeAt = performance.now()))
+  onRenderCompleteOfCurrentView(map, () => (counts.completeAt = performance.now()))
   return source.getView().then(
     (options) => {
       // Free zoom (no snapping to the COG's resolutions), no extent clamp: the camera is the bench's.

@@ -17,10 +17,13 @@ export interface PageServer {
 }
 
 const PAGES = { remote: 'bench/remote/olRemote.js', web: 'bench/web/olWeb.js' } as const
+/** What both pages import besides `ol`: a change to it bundles them again. */
+const SHARED = ['bench/remote/olRenderComplete.js']
 
 async function bundle(entry: string, out: string): Promise<string> {
   const olVersion = statSync(resolve('node_modules/ol/package.json')).mtimeMs
-  if (!existsSync(out) || statSync(out).mtimeMs < Math.max(statSync(entry).mtimeMs, olVersion)) {
+  const sources = [entry, ...SHARED.map((path) => resolve(path))].map((path) => statSync(path).mtimeMs)
+  if (!existsSync(out) || statSync(out).mtimeMs < Math.max(...sources, olVersion)) {
     await build({ entryPoints: [entry], bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', minify: true, outfile: out, logLevel: 'error' })
   }
   return out

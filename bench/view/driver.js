@@ -126,7 +126,7 @@
           await nextFrame()
         }
         if (step.hold) while (performance.now() < deadline) await nextFrame()
-        settles.push({ label: step.label, ms: sharpAt === null ? null : Math.round(sharpAt - lastMove), capMs: step.capMs, counted: step.counted !== false })
+        settles.push({ label: step.label, ms: sharpAt === null ? null : Math.round(sharpAt - lastMove), capMs: step.capMs, counted: step.counted !== false, at: performance.timeOrigin + lastMove })
       }
     }
     const frameStats = frames.stop()

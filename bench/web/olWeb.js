@@ -3,13 +3,15 @@
 // servers Tessera reads (MapServer, nginx, both behind the fault proxy), in a viewer element of
 // Tessera's size (?w=&h=). Bundled by esbuild (bench/remote/pageServer.ts). Nothing opens until the
 // bench calls `__benchOpen(options)`; the camera is Tessera's world view (map X, −map Y, screen px
-// per metre); sharp = a rendercomplete after the last move; every tile URL asked for is recorded,
+// per metre); sharp = a rendercomplete, after the last move, of a frame that shows the view as set
+// (bench/remote/olRenderComplete.js); every tile URL asked for is recorded,
 // for the count of tiles fetched for views already left.
 import Map from 'ol/Map.js'
 import View from 'ol/View.js'
 import TileLayer from 'ol/layer/Tile.js'
 import TileWMS from 'ol/source/TileWMS.js'
 import XYZ from 'ol/source/XYZ.js'
+import { onRenderCompleteOfCurrentView } from '../remote/olRenderComplete.js'
 
 const params = new URLSearchParams(location.search)
 const box = document.getElementById('map')
@@ -36,7 +38,7 @@ window.__benchOpen = ({ service, url, layer: layerName, format, extent }) => {
   const map = new Map({ target: box, layers: [layer], controls: [], interactions: [], view })
   // The view Tessera opens the layer at: its extent fitted (a WMS layer's bounding box; the world for XYZ).
   view.fit(extent, { size: map.getSize() })
-  map.on('rendercomplete', () => (counts.completeAt = performance.now()))
+  onRenderCompleteOfCurrentView(map, () => (counts.completeAt = performance.now()))
   counts.movedAt = performance.now()
   window.__benchAdapter = {
     setView(v) {
