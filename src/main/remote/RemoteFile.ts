@@ -53,6 +53,8 @@ let nextFileId = 1
 
 /** The most a read of the file's structure is grown by (`prefixBlocks`). */
 const PREFIX_GROWTH_LIMIT = 256 * 1024
+/** A read continuing the file's structure is grown by this many times what was read from the start (`prefixBlocks`). */
+const PREFIX_GROWTH = 3
 
 export class RemoteFile {
   private readonly id = nextFileId++
@@ -64,9 +66,12 @@ export class RemoteFile {
   /**
    * Blocks fetched (or asked for) from the start of the file without a gap: the first GET, then
    * what followed it. A read continuing them reads the file's structure (IFDs, tile index arrays,
-   * then the smallest overview's tiles): its request is grown to as many blocks as they are, up to
-   * `PREFIX_GROWTH_LIMIT`, as GDAL reads 16 KiB then doubles: one request where geotiff.js asks
-   * for its IFDs 1 KiB at a time.
+   * then the smallest overview's tiles): its request is grown to three times as many blocks as
+   * they are, up to `PREFIX_GROWTH_LIMIT` (16 KiB, then 64, then 256: one request where geotiff.js
+   * asks for its IFDs 1 KiB at a time). GDAL doubles, but reads only the parts of the tile index
+   * arrays it needs: doubling, the whole arrays of a 30000² COG took one request more than GDAL's
+   * structure reads (4 against 3); what quadrupling reads past them is the smallest overviews'
+   * tiles, which an open draws first.
    */
   private prefixBlocks: number
 
@@ -163,7 +168,7 @@ export class RemoteFile {
     for (const run of runs) {
       if (this.prefixBlocks > 0 && run.first === this.prefixBlocks) {
         const lastBlock = Math.floor((this.fileInfo.size - 1) / blockSize)
-        const grownTo = Math.min(lastBlock, run.first + Math.min(this.prefixBlocks, Math.floor(PREFIX_GROWTH_LIMIT / blockSize)) - 1)
+        const grownTo = Math.min(lastBlock, run.first + Math.min(PREFIX_GROWTH * this.prefixBlocks, Math.floor(PREFIX_GROWTH_LIMIT / blockSize)) - 1)
         while (run.last < grownTo && mayFetch(run.last + 1)) run.last++
         this.prefixBlocks = run.last + 1
       }
