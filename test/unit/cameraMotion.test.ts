@@ -75,6 +75,18 @@ describe('CameraMotion', () => {
     expect(result.zoomLead).toBe(0.5)
   })
 
+  it('asks at once for the view of a jump elsewhere, even one that changes the zoom (not held as a wheel tick)', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 100)
+    motion.update(at(0), 16, 100)
+    // Three views away at half the zoom, in one frame.
+    const jump = motion.update(at(6000, 0, 0.5), 32, 100)
+    expect(jump).toEqual({ zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity })
+    expect(motion.unsettled).toBe(false)
+    // A wheel tick there (the zoom steps, the centre moves a little) is still held a frame.
+    expect(motion.update(at(6010, 0, 0.6), 48, 100).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
+  })
+
   it('does not lead wheel ticks: a step, still frames, a step', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 40)

@@ -88,7 +88,17 @@ export class CameraMotion {
     const viewWidth = view.width / view.zoom
     const viewHeight = view.height / view.zoom
     const jumped = Math.abs(dx) > JUMP_VIEWS * viewWidth || Math.abs(dy) > JUMP_VIEWS * viewHeight
-    if (jumped || dt <= 0 || dt > MAX_FRAME_GAP_MS || (zooming && !continuous) || (!zooming && dx === 0 && dy === 0)) {
+    if (jumped) {
+      // A jump elsewhere (a go-to, the navigator, a fit) lands where it stays, whatever its zoom:
+      // its view is asked for at once, not a frame later as a wheel tick's (which the next tick
+      // passes by). Held a frame, a jump's requests left 60–100 ms after it on a loaded machine.
+      this.velocity = { x: 0, y: 0 }
+      this.acceleration = { x: 0, y: 0 }
+      this.zoomRate = 0
+      this.zoomChanged = false
+      return { ...NO_MOTION }
+    }
+    if (dt <= 0 || dt > MAX_FRAME_GAP_MS || (zooming && !continuous) || (!zooming && dx === 0 && dy === 0)) {
       // A frame without a move means the camera stopped; a zoom step moves the centre too
       // (towards the cursor), but tiles of a level in passing are not worth leading.
       this.velocity = { x: 0, y: 0 }
