@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CameraMotion, MAX_FRAME_GAP_MS, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome, travel } from '../../src/renderer/view/CameraMotion'
+import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome, travel } from '../../src/renderer/view/CameraMotion'
 import type { ViewState } from '../../src/renderer/view/TileScheduler'
 
 const base: ViewState = { centerX: 5000, centerY: 5000, zoom: 1, width: 1000, height: 800 }
@@ -85,17 +85,6 @@ describe('CameraMotion', () => {
     expect(motion.unsettled).toBe(false)
     // A wheel tick there (the zoom steps, the centre moves a little) is still held a frame.
     expect(motion.update(at(6010, 0, 0.6), 48, 100).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
-  })
-
-  it('leads a zoom glide drawn at 7 frames a second (frames 140 ms apart) as a glide, not as wheel ticks', () => {
-    const motion = new CameraMotion()
-    motion.update(at(0), 0, 200)
-    let result = motion.update(at(0, 0, 0.9), 140, 200)
-    for (let i = 2; i <= 4; i++) result = motion.update(at(0, 0, 0.9 ** i), 140 * i, 200)
-    expect(result.maxNewRequests).toBe(Infinity)
-    expect(result.zoomLead).toBeLessThan(1)
-    // Longer apart than that, the camera rested in between: a step again.
-    expect(motion.update(at(0, 0, 0.5), 140 * 4 + MAX_FRAME_GAP_MS + 1, 200).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
   })
 
   it('does not lead wheel ticks: a step, still frames, a step', () => {

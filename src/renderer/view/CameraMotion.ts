@@ -7,13 +7,8 @@
  */
 import type { ViewState } from './TileScheduler'
 
-/**
- * Frames further apart than this are not one motion: the camera rested in between (the viewer
- * draws no frame while nothing changes). A slow machine draws a glide's frames 100–150 ms apart
- * (Chromium compositing in software through SwiftShader, 7–10 frames a second): under a 100 ms
- * bound each frame of a zoom glide was a wheel tick, asking for nothing until it ended.
- */
-export const MAX_FRAME_GAP_MS = 250
+/** Frames further apart than this are not one motion: the camera rested in between. */
+const MAX_FRAME_GAP_MS = 100
 /** A move of more than this many views in one frame is a jump, not a pan: nothing to extrapolate. */
 const JUMP_VIEWS = 1
 /** Farthest look-ahead, in views; a camera that needs more outruns its tiles (ask for nothing new). */
