@@ -190,12 +190,12 @@ export class TileLayer {
     return this.mappingValue.toPixel(p)
   }
 
-  /** Tiles requested and neither received, failed nor cancelled. */
   /** Its tiles come from a server (a COG by URL, a web map layer), not from the host's decoders. */
   get fetchesFromServer(): boolean {
     return fetchesFromServer(this.infoValue)
   }
 
+  /** Tiles requested and neither received, failed nor cancelled. */
   get pendingCount(): number {
     return this.requester.pendingCount
   }
