@@ -6,7 +6,7 @@
  * loader's order, find their bytes in the block cache or join the request in flight. Decodes are
  * not reordered: this only warms the cache. The tiles come from the service's requests and from the
  * renderer's `prefetch` hints (the plan's tiles its flow control has not asked for yet), so that a
- * view's whole plan, not only the 16 tiles in flight, reaches the batch together. At most `maxTiles`
+ * view's whole plan, not only the tiles in flight, reaches the batch together. At most `maxTiles`
  * tiles and `maxBytes` bytes are being fetched at once, the most urgent first, so that a flood of
  * requests never fetches tens of megabytes ahead; a tile whose request or hint is withdrawn leaves
  * (its bytes are fetched only if a wanted tile shares the request).

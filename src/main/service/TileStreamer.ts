@@ -21,8 +21,7 @@ import { sampleTypeOf } from './tileSampleType'
 
 /** A web map layer's raster (`open-web-layer`): its tiles are a server's images. */
 function isWebSource(info: RasterSource['info']): boolean {
-  const source = info.source
-  return source !== undefined && 'kind' in source && source.kind === 'web'
+  return info.source?.kind === 'web'
 }
 
 const EMPTY = new Uint8Array(0)

@@ -1,9 +1,11 @@
 /**
  * A remote layer's `prefetch` hints (issue 24): the tiles its plan wants that the flow control has
  * not asked for yet (its backlog), told to the host so that it fetches their bytes with the tiles
- * in flight, as GDAL reads a window in a few requests, while decoded tiles still come 16 at a time.
- * The renderer allows 16 tiles in flight for all layers; a view wants 20–42: without hints the
- * rest reached the host one at a time as tiles arrived, each its own HTTP request.
+ * in flight, as GDAL reads a window in a few requests, while decoded tiles come as the flow
+ * allows. The renderer allows 48 tiles in flight for the layers read from servers
+ * (`SERVER_MAX_IN_FLIGHT`), and a view of a large screen over two levels wants more: without hints
+ * the rest reached the host one at a time as tiles arrived, each its own HTTP request (measured
+ * when the bound was 16).
  *
  * A set is sent only when it says something new: a backlog tile not hinted yet, or a hinted tile
  * the plan no longer wants (the host then stops fetching it). A hinted tile that left the backlog

@@ -103,12 +103,7 @@ test.describe('web map layers, in a browser', () => {
   })
 
   test('an XYZ server that refuses its tiles (403) says so in its row, and the WMS layer under it keeps drawing', async ({ viewer }) => {
-    await viewer.getByTestId('toolbar-add-map-layer').click()
-    const dialog = viewer.getByTestId('add-map-layer')
-    await dialog.getByTestId('add-map-layer-url').fill(wmsUrl())
-    await dialog.getByTestId('add-map-layer-load').click()
-    await dialog.locator('[data-testid="add-map-layer-item"][data-name="ortho"]').click()
-    await dialog.getByTestId('add-map-layer-add').click()
+    await addWmsOrtho(viewer, wmsUrl())
     await waitForLayers(viewer, 1)
     await waitForSharp(viewer)
 
@@ -135,12 +130,7 @@ test.describe('web map layers, in a browser', () => {
 
     await addXyz(viewer, xyzUrl(), BLOCKS_ATTRIBUTION)
     await waitForLayers(viewer, 1)
-    await viewer.getByTestId('toolbar-add-map-layer').click()
-    const dialog = viewer.getByTestId('add-map-layer')
-    await dialog.getByTestId('add-map-layer-url').fill(wmsUrl())
-    await dialog.getByTestId('add-map-layer-load').click()
-    await dialog.locator('[data-testid="add-map-layer-item"][data-name="ortho"]').click()
-    await dialog.getByTestId('add-map-layer-add').click()
+    await addWmsOrtho(viewer, wmsUrl())
     await waitForLayers(viewer, 2)
     await dropFiles(viewer, [dem])
     await waitForLayers(viewer, 3)
@@ -189,6 +179,16 @@ test.describe('web map layers, in a browser', () => {
 })
 
 /** Adds an XYZ template through the dialog, credited with `attribution` (its one layer is picked at once). */
+/** Adds the WMS layer `ortho` of the capabilities at `url` through Add map layer… (loaded, the layer picked). */
+async function addWmsOrtho(page: Page, url: string): Promise<void> {
+  await page.getByTestId('toolbar-add-map-layer').click()
+  const dialog = page.getByTestId('add-map-layer')
+  await dialog.getByTestId('add-map-layer-url').fill(url)
+  await dialog.getByTestId('add-map-layer-load').click()
+  await dialog.locator('[data-testid="add-map-layer-item"][data-name="ortho"]').click()
+  await dialog.getByTestId('add-map-layer-add').click()
+}
+
 async function addXyz(page: Page, url: string, attribution: string): Promise<void> {
   await page.getByTestId('toolbar-add-map-layer').click()
   const dialog = page.getByTestId('add-map-layer')

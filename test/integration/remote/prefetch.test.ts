@@ -68,6 +68,18 @@ afterAll(async () => {
   tmp.cleanup()
 })
 
+/**
+ * Every GET the proxy saw was left by the client before its answer ended, and the file at `url`
+ * received no byte for a request all of whose readers had left. Returns those GETs.
+ */
+function expectAllLeftUnread(url: string): typeof proxy.requests {
+  const gets = proxy.requests.filter((r) => r.method === 'GET')
+  expect(gets.every((r) => r.clientClosedEarly), 'every request was left by the client').toBe(true)
+  const [file] = sharedRemoteFiles().filesOf(url)
+  expect(file!.stats().bytesAfterAbort).toBe(0)
+  return gets
+}
+
 function makeService(): { service: TextureService; sink: MemorySink } {
   const sink = new MemorySink()
   // Two decode loads at once, as the bench machine's tile pool runs.
@@ -160,12 +172,8 @@ describe("a remote raster's scheduled tiles", () => {
     await within(10_000, 'range requests in flight', () => proxy.active() >= VIEW_ROWS.length)
     await service.receive({ type: 'cancel-obsolete', rasterId, keep: [] })
     await proxy.idle(5000)
-    const gets = proxy.requests.filter((r) => r.method === 'GET')
     // The rows of the view were asked for at once: more than the two tiles the decode workers had started.
-    expect(gets.length).toBeGreaterThanOrEqual(VIEW_ROWS.length)
-    expect(gets.every((r) => r.clientClosedEarly), 'every request was left by the client').toBe(true)
-    const [file] = sharedRemoteFiles().filesOf(url)
-    expect(file!.stats().bytesAfterAbort).toBe(0)
+    expect(expectAllLeftUnread(url).length).toBeGreaterThanOrEqual(VIEW_ROWS.length)
     expect(sink.frames.length).toBe(0)
 
     // Nothing is stuck: the view asked again comes, with the server answering at once.
@@ -173,7 +181,7 @@ describe("a remote raster's scheduled tiles", () => {
     await service.receive({ type: 'request', rasterId, tiles: viewTiles() })
     await within(30_000, 'the view asked again', () => sink.frames.length >= viewTiles().length)
     expect(sink.ofType('tile-failed')).toEqual([])
-    expect(file!.stats().bytesAfterAbort).toBe(0)
+    expect(sharedRemoteFiles().filesOf(url)[0]!.stats().bytesAfterAbort).toBe(0)
   })
 })
 
@@ -240,10 +248,7 @@ describe("a remote raster's backlog hinted by the renderer (prefetch)", () => {
     await within(10_000, 'range requests in flight', () => proxy.active() >= 5)
     await service.receive({ type: 'prefetch', rasterId, tiles: [] })
     await proxy.idle(5000)
-    const gets = proxy.requests.filter((r) => r.method === 'GET')
-    expect(gets.every((r) => r.clientClosedEarly), 'every request was left by the client').toBe(true)
-    const [file] = sharedRemoteFiles().filesOf(url)
-    expect(file!.stats().bytesAfterAbort).toBe(0)
+    expectAllLeftUnread(url)
     expect(sink.frames.length).toBe(1)
 
     // Hinted again and left alone, they are fetched; asked for, they decode.
@@ -252,7 +257,7 @@ describe("a remote raster's backlog hinted by the renderer (prefetch)", () => {
     await service.receive({ type: 'request', rasterId, tiles: bigView().slice(0, 4) })
     await within(30_000, 'the tiles asked', () => sink.frames.length >= 5)
     expect(sink.ofType('tile-failed')).toEqual([])
-    expect(file!.stats().bytesAfterAbort).toBe(0)
+    expect(sharedRemoteFiles().filesOf(url)[0]!.stats().bytesAfterAbort).toBe(0)
   })
 })
 
