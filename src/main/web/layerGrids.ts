@@ -3,7 +3,7 @@
  * (`WebGrid`): the CRS asked for, the format, the style, and each tile's URL.
  * - WMS: the view's CRS when the layer offers it, else the one picked, else EPSG:3857, then
  *   EPSG:4326 (or CRS:84), else the first offered; level 0 fine enough for 1:500 (or the layer's
- *   MinScaleDenominator); GetMap in the version's axis order.
+ *   MinScaleDenominator); 512-pixel GetMaps (`wmsTileSize`) in the version's axis order.
  * - WMTS: the set picked, else one in the view's CRS, else the first the layer links; matrices
  *   whose pixel size doubles from the finest one and that share its top-left corner are the levels.
  * - XYZ: `xyzGrid.ts`.
@@ -11,7 +11,7 @@
 import proj4 from 'proj4'
 import { epsgCodeOf, isGeographic, normalCrsId, northingFirst } from './axisOrder'
 import { epsgProjString } from '../raster/crs/epsgDefinitions'
-import { type MatrixGridSpec, type WebGrid, WMS_FINEST_SCALE, matrixGrid, wmsGrid } from './webGrid'
+import { type MatrixGridSpec, type WebGrid, WMS_FINEST_SCALE, matrixGrid, wmsGrid, wmsTileSize } from './webGrid'
 import type { WmsCapabilities, WmsLayer } from './wmsCapabilities'
 import { type TileMatrix, type WmtsCapabilities, type WmtsLayer, metresPerUnit, pixelSizeOf } from './wmtsCapabilities'
 
@@ -157,7 +157,7 @@ export function wmsLayerGrid(capabilities: WmsCapabilities, layerName: string, c
       setParams(url, params)
       return url.toString()
     }
-  })
+  }, wmsTileSize(capabilities.maxWidth, capabilities.maxHeight))
 }
 
 /** Sets each parameter, replacing one the URL already has in any letter case. */

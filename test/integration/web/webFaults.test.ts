@@ -11,6 +11,7 @@ import type { Raster } from '../../../src/main/raster/Raster'
 import { fetchServiceDocument } from '../../../src/main/web/capabilities'
 import { type FaultProxy, startFaultProxy } from '../../helpers/faultProxy'
 import { writeMapfile } from '../../helpers/mapserver'
+import { tileGrid, tileRect } from '../../../src/shared/tiles'
 import { useWebServices } from '../../helpers/webServices'
 
 const web = useWebServices('web-faults')
@@ -69,12 +70,12 @@ describe('WMS through the fault proxy', () => {
     const { ortho, dem } = await twoLayers(url)
     proxy.reset()
     proxy.always = { latencyMs: 200 }
-    // 18 tiles of level 2 (0.56 m pixels, 4 × 3 … tiles) and level 1: three rounds of six behind the 200 ms.
+    // 18 tiles of the finest levels: three rounds of six behind the 200 ms.
     const addresses: [number, number, number][] = []
-    for (const level of [1, 2]) {
-      const { width, height } = ortho.info.levels[level]!
-      for (let row = 0; row < Math.ceil(height / 256) && addresses.length < 18; row++) {
-        for (let col = 0; col < Math.ceil(width / 256) && addresses.length < 18; col++) addresses.push([level, col, row])
+    for (const level of [0, 1, 2]) {
+      const { cols, rows } = tileGrid(ortho.info.levels[level]!, ortho.info.tileSize)
+      for (let row = 0; row < rows && addresses.length < 18; row++) {
+        for (let col = 0; col < cols && addresses.length < 18; col++) addresses.push([level, col, row])
       }
     }
     expect(addresses).toHaveLength(18)
@@ -97,16 +98,16 @@ describe('WMS through the fault proxy', () => {
     const { ortho, dem } = await twoLayers(url)
     proxy.reset()
     proxy.always = { latencyMs: 200 }
-    const slow = tracked(ortho.readTile(3, 0, 0))
+    const slow = tracked(ortho.readTile(2, 0, 0))
     while (getMaps(proxy) === 0) await new Promise((r) => setTimeout(r, 5))
     const other = await dem.readTile(dem.info.levels.length - 1, 0, 0)
     expect(other.width).toBeGreaterThan(0)
     expect(slow.settled()).toBe(false)
-    expect((await slow.promise).width).toBe(256)
+    expect((await slow.promise).width).toBe(tileRect(ortho.info.levels[2]!, ortho.info.tileSize, 0, 0).width)
     // Withdrawn while the proxy holds it: the request is closed, not left to finish.
     const controller = new AbortController()
     const before = proxy.requests.length
-    const withdrawn = ortho.readTile(3, 1, 0, controller.signal)
+    const withdrawn = ortho.readTile(2, 1, 0, controller.signal)
     while (proxy.requests.length === before) await new Promise((r) => setTimeout(r, 5))
     controller.abort()
     await expect(withdrawn).rejects.toMatchObject({ name: 'AbortError' })
@@ -145,15 +146,15 @@ describe('WMS through the fault proxy', () => {
     // One GetMap held by the server when it goes away.
     proxy.always = { latencyMs: 10_000 }
     const before = proxy.requests.length
-    const inFlight = ortho.readTile(3, 0, 0)
+    const inFlight = ortho.readTile(2, 0, 0)
     while (proxy.requests.length === before) await new Promise((r) => setTimeout(r, 5))
     await proxy.close()
     const failure = await inFlight.then(() => null, (error: Error) => error.message)
     console.log(`[web] a GetMap in flight when its server went away: ${failure}`)
-    expect(failure).toMatch(new RegExp(`^Cannot read tile 3/0/0 of ${label}: .*(connection refused|reset|closed)`))
-    await expect(ortho.readTile(3, 1, 0)).rejects.toThrow(new RegExp(`^Cannot read tile 3/1/0 of ${label}: .*connection refused by 127\\.0\\.0\\.1:${proxy.port}`))
+    expect(failure).toMatch(new RegExp(`^Cannot read tile 2/0/0 of ${label}: .*(connection refused|reset|closed)`))
+    await expect(ortho.readTile(2, 1, 0)).rejects.toThrow(new RegExp(`^Cannot read tile 2/1/0 of ${label}: .*connection refused by 127\\.0\\.0\\.1:${proxy.port}`))
     // The server's failure, not the tile's: coded 'unavailable', the renderer asks for it again later.
-    await expect(ortho.readTile(3, 1, 0)).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(ortho.readTile(2, 1, 0)).rejects.toMatchObject({ code: 'unavailable' })
     const kept = await dem.readTile(dem.info.levels.length - 1, 0, 0)
     expect(kept.width).toBeGreaterThan(0)
   })

@@ -5,6 +5,7 @@ import { northingFirst, epsgCodeOf } from '../../../src/main/web/axisOrder'
 import { capabilitiesUrl } from '../../../src/main/web/capabilities'
 import { matrixLevels, pickWmsCrs, wmsLayerGrid, wmtsLayerGrid } from '../../../src/main/web/layerGrids'
 import { serviceExceptionText } from '../../../src/main/web/serviceException'
+import { wmsTileSize } from '../../../src/main/web/webGrid'
 import { readWmsCapabilities } from '../../../src/main/web/wmsCapabilities'
 import { pixelSizeOf, readWmtsCapabilities } from '../../../src/main/web/wmtsCapabilities'
 import { parseXml } from '../../../src/main/web/xml'
@@ -89,6 +90,19 @@ describe('WMS GetMap', () => {
     expect(v11.bbox[0]).toBeCloseTo(4.368752, 5)
   })
 
+  it("asks GetMaps no larger than the server's MaxWidth and MaxHeight", () => {
+    expect(wmsTileSize(null, null)).toBe(512)
+    expect(wmsTileSize(4096, 4096)).toBe(512)
+    expect(wmsTileSize(512, null)).toBe(512)
+    expect(wmsTileSize(null, 400)).toBe(256)
+    expect(wmsTileSize(300, 2048)).toBe(256)
+    expect(wmsTileSize(100, 100)).toBe(64)
+    expect(wmsTileSize(10, 10)).toBe(64)
+    const grid = wmsLayerGrid({ ...wms('1.3.0'), maxWidth: 256, maxHeight: 256 }, 'ortho', { viewCrs: 'EPSG:31370' })
+    expect(grid.tileSize).toBe(256)
+    expect(new URL(grid.request(0, 0, 0)!.url).searchParams.get('WIDTH')).toBe('256')
+  })
+
   it.each(['1.3.0', '1.1.1'] as const)('covers the data of a layer stated in another CRS (%s): its own CRS box projected, not the WGS 84 box MapServer shifts ~100 m', (version) => {
     // MapServer states the orthophoto's box in EPSG:31370 (150000 169488 150512 170000) and a WGS 84
     // box ~100 m west and north of it; the pyramid asked in EPSG:3857 must hold the whole photo.
@@ -106,16 +120,21 @@ describe('WMS GetMap', () => {
     expect(6592301.355 - bottom).toBeLessThan(2 * pixel + 1)
   })
 
-  it('tiles the layer box at 1:500, edge tiles asked at their own size', () => {
+  it('tiles the layer box at 1:500 in 512-pixel GetMaps, edge tiles asked at their own size', () => {
     const grid = wmsLayerGrid(wms('1.3.0'), 'ortho', { viewCrs: 'EPSG:31370' })
     expect(grid.crs).toBe('EPSG:31370')
     expect(grid.geoTransform[0]).toBe(150000)
     expect(grid.geoTransform[3]).toBe(170000)
     expect(grid.geoTransform[1]).toBeCloseTo(0.14, 12)
     expect(grid.width).toBe(Math.ceil(512 / 0.14))
-    const lastCol = Math.ceil(grid.width / 256) - 1
+    expect(grid.tileSize).toBe(512)
+    const inner = new URL(grid.request(0, 0, 0)!.url)
+    expect([inner.searchParams.get('WIDTH'), inner.searchParams.get('HEIGHT')]).toEqual(['512', '512'])
+    const [minX, , maxX] = inner.searchParams.get('BBOX')!.split(',').map(Number) as [number, number, number, number]
+    expect(maxX - minX).toBeCloseTo(512 * 0.14, 9)
+    const lastCol = Math.ceil(grid.width / 512) - 1
     const edge = new URL(grid.request(0, lastCol, 0)!.url)
-    expect(Number(edge.searchParams.get('WIDTH'))).toBe(grid.width - lastCol * 256)
+    expect(Number(edge.searchParams.get('WIDTH'))).toBe(grid.width - lastCol * 512)
     expect(edge.searchParams.get('LAYERS')).toBe('ortho')
     expect(edge.searchParams.get('FORMAT')).toBe('image/png')
   })
