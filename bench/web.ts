@@ -157,7 +157,8 @@ function leftTiles(
  * displayed], and the proxy each tile request's [URL, epoch ms forwarded to nginx (after the 50 ms),
  * epoch ms its answer ended or the client closed], with the walk's settles (`at`: epoch ms of the
  * move waited for): `tessera-<mode>-<layer>-<epoch>.json` there (and `ol-…` with the settles and
- * the proxy's record), where a wait's time goes. Nothing is traced otherwise.
+ * the proxy's record), where a wait's time goes; Tessera's page adds its long animation frames
+ * (`loaf`: [epoch ms, duration, render start, blocking, scripts]). Nothing is traced otherwise.
  */
 const TRACE = process.env.WEB_BENCH_TRACE ?? null
 const TESSERA_TRACE = `(() => {
@@ -170,6 +171,14 @@ const TESSERA_TRACE = `(() => {
     requestAnimationFrame(tick)
   }
   requestAnimationFrame(tick)
+  // Long animation frames, with the scripts that took their time: where a wait's gaps between frames go.
+  const loaf = (window.__benchLoaf = [])
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      loaf.push([Math.round(performance.timeOrigin + e.startTime), Math.round(e.duration), Math.round(e.renderStart ? e.renderStart - e.startTime : -1), Math.round(e.blockingDuration ?? 0),
+        (e.scripts ?? []).map((s) => [Math.round(s.duration), s.invoker, s.sourceFunctionName, (s.sourceURL ?? '').split('/').pop(), s.sourceCharPosition])])
+    }
+  }).observe({ type: 'long-animation-frame', buffered: false })
 })()`
 
 // ---- the suite -----------------------------------------------------------------------------------
@@ -278,7 +287,7 @@ async function tesseraWalk(browser: Browser, mode: Mode, kind: LayerKind, walk: 
     proxyTrace.splice(0)
     if (TRACE) await t.page.evaluate(TESSERA_TRACE)
     const result = await drive(t.page, webSteps(walk, kind), quick)
-    if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), proxy: proxyTrace.splice(0) }))
+    if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), loaf: await t.page.evaluate('window.__benchLoaf'), proxy: proxyTrace.splice(0) }))
     return walkRun(open, result, leftTiles((await settledLog()).slice(mark), walk.views.map((v) => v.view), viewSize), t.problems())
   } finally {
     await t.close()

@@ -133,12 +133,16 @@ export async function startFaultProxy(upstreamPort: number, port = 0): Promise<F
       active--
     }
     response.once('finish', end)
-    response.once('close', () => {
+    const closedEarly = (): void => {
       if (!response.writableFinished) record.clientClosedEarly = true
       end()
-    })
+    }
+    response.once('close', closedEarly)
+    // A pipelined request's answer waits its turn unattached to the socket: Node emits no 'close' on
+    // it when the client closes the connection, so the socket's own 'close' ends it.
+    request.socket.once('close', closedEarly)
     const go = (): void => {
-      if (response.destroyed) return
+      if (response.destroyed || ended) return
       if (fault?.respond?.(request, response)) {
         record.status = response.statusCode
         return

@@ -57,6 +57,21 @@ describe('Backdrops', () => {
     b.close()
   })
 
+  it('draws none under a web map layer, transparent or not: the map under it shows where its server draws nothing', () => {
+    const b = new backdrops.Backdrops()
+    b.add('r1', 10, 10)
+    const sprite = b.root.children[0]!
+    const web = { ...info(true), source: { kind: 'web', service: 'xyz', url: 'https://tiles.example/{z}/{x}/{y}.png', layer: 'osm', attribution: '' } } as unknown as RasterInfo
+    b.update([layer({ info: web })], 1)
+    expect(sprite.visible).toBe(false)
+    b.update([layer({ info: web, opacity: 0.5 })], 1)
+    expect(sprite.visible).toBe(false)
+    // The same pixels from a file keep theirs.
+    b.update([layer({ info: info(true) })], 1)
+    expect(sprite.visible).toBe(true)
+    b.close()
+  })
+
   it('destroys every checkerboard and the shared texture when closed, and may be closed again', () => {
     const b = new backdrops.Backdrops()
     b.add('r1', 10, 10)

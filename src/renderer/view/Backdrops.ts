@@ -3,6 +3,10 @@
  * transparent pixels show through. Each is placed with its layer's affine transform (none under a
  * reprojected layer, whose outline bends), drawn only where it can be seen (not under an opaque
  * layer, whose fill would double the work), and its squares keep one size on screen at any zoom.
+ * A web map layer has none: where its server draws nothing, what is under it shows, as in every
+ * map viewer (an XYZ basemap's rectangle is the world: its checkerboard was a second full-screen
+ * fill at every frame, under tiles that are opaque, and cost a tenth of the web walk's time on a
+ * software rasteriser).
  * The checker texture is shared; `close` frees it with the sprites.
  */
 import { BufferImageSource, Container, Matrix, Texture, TilingSprite } from 'pixi.js'
@@ -81,10 +85,10 @@ export function mayShowThrough(layer: { info: RasterInfo; opacity: number }): bo
   return !isOpaqueRaster(layer.info) || layer.opacity < 1
 }
 
-/** A layer's checkerboard is drawn when the layer is, and something under it can show. */
+/** A layer's checkerboard is drawn when the layer is, something under it can show, and it is a raster, not a web map layer. */
 export function backdropShown(layer: Pick<BackdropLayer, 'info' | 'opacity' | 'visible' | 'container'>): boolean {
   // Under an opaque raster the checkerboard is never seen: drawing it would double the fill work.
-  return layer.visible && mayShowThrough(layer) && layer.container.renderable
+  return layer.visible && mayShowThrough(layer) && layer.container.renderable && layer.info.source?.kind !== 'web'
 }
 
 /**
