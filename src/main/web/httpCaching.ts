@@ -13,6 +13,12 @@ export interface CachedHeaders {
   storedAt: number
   /** How long it is fresh from `storedAt` (ms); 0: revalidate before every use. */
   freshForMs: number
+  /**
+   * May stand in, stale, when the server cannot answer its revalidation (down, 5xx): not when it
+   * said no-cache, must-revalidate or proxy-revalidate (RFC 9111 §4.2.4). Absent in answers kept
+   * before it was recorded: taken as false.
+   */
+  servableStale?: boolean
 }
 
 /** Cache-Control's directives, lower-cased (`max-age` → '3600', `no-store` → ''). */
@@ -37,7 +43,8 @@ export function cacheableHeaders(headers: Headers, now: number): CachedHeaders |
   const lastModified = headers.get('last-modified')
   const freshForMs = control.has('no-cache') ? 0 : lifetimeMs(control, headers, now)
   if (freshForMs === 0 && !etag && !lastModified) return null
-  return { contentType: headers.get('content-type'), etag, lastModified, storedAt: now, freshForMs }
+  const servableStale = !['no-cache', 'must-revalidate', 'proxy-revalidate'].some((directive) => control.has(directive))
+  return { contentType: headers.get('content-type'), etag, lastModified, storedAt: now, freshForMs, servableStale }
 }
 
 /**
@@ -83,6 +90,7 @@ export function refreshedHeaders(kept: CachedHeaders, headers: Headers, now: num
     etag: headers.get('etag') ?? kept.etag,
     lastModified: headers.get('last-modified') ?? kept.lastModified,
     storedAt: now,
-    freshForMs: fresh?.freshForMs ?? 0
+    freshForMs: fresh?.freshForMs ?? 0,
+    servableStale: fresh?.servableStale ?? false
   }
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, stat, writeFile, rename } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { isServerUnavailable, isUnavailableStatus } from '../remote/errors'
 import { type HttpAnswer, type HttpGetOptions, httpGet } from '../remote/httpGet'
 import { type CachedHeaders, cacheableHeaders, isFresh, refreshedHeaders, revalidationHeaders } from './httpCaching'
 
@@ -25,8 +26,8 @@ export interface WebAnswer {
   statusText: string
   contentType: string | null
   body: Uint8Array
-  /** 'network': fetched; 'cache': fresh in the cache, no request; 'revalidated': the server said 304. */
-  from: 'network' | 'cache' | 'revalidated'
+  /** 'network': fetched; 'cache': fresh in the cache, no request; 'revalidated': the server said 304; 'stale': kept, its server failing for now. */
+  from: 'network' | 'cache' | 'revalidated' | 'stale'
 }
 
 interface Entry {
@@ -42,7 +43,7 @@ export class TileCache {
   private readonly entries = new Map<string, Entry>()
   private total = 0
   private ready: Promise<void> | null = null
-  private counters = { requests: 0, hits: 0, revalidated: 0, stored: 0, evicted: 0 }
+  private counters = { requests: 0, hits: 0, revalidated: 0, stale: 0, stored: 0, evicted: 0 }
   /** Answers being written, by key (`writeBehind`). */
   private readonly writing = new Map<string, Promise<void>>()
   private lastWrite: Promise<void> = Promise.resolve()
@@ -55,15 +56,17 @@ export class TileCache {
     }
   }
 
-  /** Requests sent, answers served from the cache without one, 304s, bodies stored and dropped. */
-  stats(): { requests: number; hits: number; revalidated: number; stored: number; evicted: number; bytes: number } {
+  /** Requests sent, answers served from the cache without one, 304s, stale stand-ins, bodies stored and dropped. */
+  stats(): { requests: number; hits: number; revalidated: number; stale: number; stored: number; evicted: number; bytes: number } {
     return { ...this.counters, bytes: this.total }
   }
 
   /**
    * The answer for `url`: a fresh kept one without a request; a stale one asked again with its
    * validators (a 304 serves the kept body); otherwise fetched, and kept when HTTP allows it and
-   * it is a 200. Rejects as `httpGet` does.
+   * it is a 200. A kept answer stands in, stale, when its revalidation finds the server failing for
+   * now (unreachable, 408/429/5xx after the retries) and its headers allow it. Otherwise rejects as
+   * `httpGet` does.
    */
   async fetchCached(url: string, options: HttpGetOptions = {}): Promise<WebAnswer> {
     await this.open()
@@ -77,7 +80,27 @@ export class TileCache {
     }
     const conditional = kept ? revalidationHeaders(kept.headers) : {}
     this.counters.requests++
-    const answer = await httpGet(url, { ...options, headers: { ...options.headers, ...conditional } })
+    // A kept answer stands in, stale, when its server fails for now (down, 5xx after the retries)
+    // and its headers allow it: a map whose server went away keeps the tiles it had, as a browser's
+    // offline page does, where deleting them left holes. The entry stays for the next try.
+    const staleStandIn = (): WebAnswer | null => {
+      if (!kept?.headers.servableStale) return null
+      this.touch(key)
+      this.counters.stale++
+      return { status: 200, statusText: 'OK', contentType: kept.headers.contentType, body: kept.body, from: 'stale' }
+    }
+    let answer: HttpAnswer
+    try {
+      answer = await httpGet(url, { ...options, headers: { ...options.headers, ...conditional } })
+    } catch (error) {
+      const stale = !options.signal?.aborted && isServerUnavailable(error) ? staleStandIn() : null
+      if (stale) return stale
+      throw error
+    }
+    if (isUnavailableStatus(answer.status)) {
+      const stale = staleStandIn()
+      if (stale) return stale
+    }
     if (answer.status === 304 && kept) {
       this.counters.revalidated++
       const refreshed = refreshedHeaders(kept.headers, answer.headers, Date.now())
@@ -89,7 +112,8 @@ export class TileCache {
     // Kept on disk behind the answer, not before it: the write took 14 ms (51 ms at the 90th
     // percentile) of each tile's way to the screen on a loaded machine. A read of the same URL waits for it.
     if (answer.status === 200) this.writeBehind(key, () => this.store(key, answer).catch((error: unknown) => console.error(`[web cache] keeping ${url}:`, error)))
-    else if (kept) await this.remove(key)
+    // Gone (404, 410…) or refused: the kept answer no longer holds. A server failing for now leaves it.
+    else if (kept && !isUnavailableStatus(answer.status)) await this.remove(key)
     return { status: answer.status, statusText: answer.statusText, contentType: answer.headers.get('content-type'), body: answer.body, from: 'network' }
   }
 
