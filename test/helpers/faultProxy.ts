@@ -127,20 +127,22 @@ export async function startFaultProxy(upstreamPort: number, port = 0): Promise<F
     active++
     peak = Math.max(peak, active)
     let ended = false
+    const socket = request.socket
     const end = (): void => {
       if (ended) return
       ended = true
       active--
+      socket.off('close', closedEarly)
     }
-    response.once('finish', end)
     const closedEarly = (): void => {
       if (!response.writableFinished) record.clientClosedEarly = true
       end()
     }
+    response.once('finish', end)
     response.once('close', closedEarly)
     // A pipelined request's answer waits its turn unattached to the socket: Node emits no 'close' on
     // it when the client closes the connection, so the socket's own 'close' ends it.
-    request.socket.once('close', closedEarly)
+    socket.once('close', closedEarly)
     const go = (): void => {
       if (response.destroyed || ended) return
       if (fault?.respond?.(request, response)) {
