@@ -11,6 +11,8 @@ import { scaleBar, type ScaleBar } from '../view/map/scaleBar'
 import { stageToCanvas, type Orientation } from '../view/screenOrientation'
 import type { ViewState } from '../view/TileScheduler'
 import type { Viewer } from '../view/Viewer'
+import { attributionsOf } from './Attribution'
+import { stampAttribution } from './attributionStamp'
 import { copyText, downloadPng, orientedCopy, readoutText } from './exportView'
 import { downloadText, georeferenceSideCars, type SideCar } from './georeferencedExport'
 import { readoutTsv } from './readoutTable'
@@ -77,7 +79,8 @@ export class ViewCommands {
   /**
    * Saves the view as a PNG, as on screen or drawn at 2× or 4× its pixels: the canvas is laid out
    * that many times larger (finer tiles where the file has them) and shown shrunk meanwhile, the
-   * camera zoomed by as much, and the canvas read once the view is sharp.
+   * camera zoomed by as much, and the canvas read once the view is sharp. The web layers'
+   * attribution is written in its corner, as the window shows it.
    */
   async exportPng(): Promise<void> {
     const { viewer, orientation } = this.deps
@@ -99,6 +102,8 @@ export class ViewCommands {
       picture = orientedCopy(viewer.app.canvas, orientation.current)
       // Where the picture lies on the map: the camera as drawn, the canvas's pixels per screen pixel.
       placed = { view: viewer.view, canvasPixelsPerScreen: viewer.app.canvas.width / viewer.view.width, orientation: orientation.current }
+      // The web layers' providers credited in the picture as in the window.
+      stampAttribution(picture, attributionsOf(viewer.layers), placed.canvasPixelsPerScreen)
     } finally {
       if (scale !== 1) {
         orientation.setRenderScale(1)

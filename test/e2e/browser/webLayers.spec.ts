@@ -3,7 +3,7 @@
  * from real servers — Debian's MapServer (WMS, behind fcgiwrap and nginx) and a pyramid written
  * by GDAL's own gdal2tiles.py served by nginx (XYZ). A WMS layer draws the orthophoto MapServer
  * serves, an XYZ layer over it draws gdal2tiles' blocks, the view's corner says both attributions
- * and follows what is shown, the list of web layers (order, visibility, opacity) comes back after
+ * and follows what is shown (and a saved picture of the view says them too), the list of web layers (order, visibility, opacity) comes back after
  * a reload, and a server that refuses its tiles (403, as a tile server without its key does) says
  * "n tiles failed" in its row while the other layer keeps drawing. (A 404 of an XYZ server is an
  * empty tile, not a failure: a pyramid has no file where it has no data.)
@@ -16,9 +16,10 @@ import { gdalRaster, gdalTransform, requireGdal, rgbImage } from '../../helpers/
 import { startMapServer, writeWmsData, type MapServerProcess, type WmsData } from '../../helpers/mapserver'
 import { startNginx, type NginxServer } from '../../helpers/nginx'
 import { writeXyzPyramid, type XyzPyramid } from '../../helpers/xyzPyramid'
-import { dropFiles, expect, shoot, test, waitForLayers, waitForReady, waitForSharp } from '../helpers'
+import { SCREENSHOTS, dropFiles, expect, shoot, test, waitForLayers, waitForReady, waitForSharp } from '../helpers'
 import type { GeoTransform } from '../../../src/shared/raster'
 import type { RGB } from '../images'
+import { pngColor } from '../viewerUi'
 
 /** What the XYZ layer of these tests is credited with (a template states none: typed in the dialog). */
 const BLOCKS_ATTRIBUTION = '© Blocks, the Tessera tests'
@@ -100,6 +101,23 @@ test.describe('web map layers, in a browser', () => {
     await expectBlocks(viewer, pyramid, 'the XYZ blocks after a reload')
     await wmsRow.locator('.layer-visible').check()
     await expectAttribution(viewer, [BLOCKS_ATTRIBUTION, wmsAttribution])
+
+    // The view saved as a PNG credits both providers in its corner, as the window does: a dark chip
+    // over the map, light text in it.
+    await waitForSharp(viewer)
+    const download = viewer.waitForEvent('download')
+    await viewer.keyboard.press('Control+s')
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    const saved = join(SCREENSHOTS, 'browser-web-saved-view.png')
+    await (await download).saveAs(saved)
+    const png = await pngColor(saved)
+    const chip = (x: number, y: number): RGB => png.at(png.width - x, png.height - y)
+    for (const [x, y] of [[2, 2], [3, 30], [2, 33]] as const) {
+      expect(Math.max(...chip(x, y)), `the chip's padding at ${x}, ${y} from the corner: ${chip(x, y).join(',')}`).toBeLessThanOrEqual(0.3 * 255 + 0.7 * 36 + 2)
+    }
+    let light = 0
+    for (let y = 4; y < 32; y++) for (let x = 8; x < 140; x++) if (Math.min(...chip(x, y)) >= 170) light++
+    expect(light, 'text pixels in the chip').toBeGreaterThan(20)
   })
 
   test('an XYZ server that refuses its tiles (403) says so in its row, and the WMS layer under it keeps drawing', async ({ viewer }) => {
