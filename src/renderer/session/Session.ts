@@ -23,6 +23,7 @@ import { crsLabel } from '../view/map/placement'
 import { FileOpener } from './openFiles'
 import { UrlOpener } from './openUrls'
 import { PerImageOrientation } from './PerImageOrientation'
+import { ReturningStack } from './returningStack'
 import type { LayerRows, SessionDeps, ShownState } from './types'
 import { shownState } from './shownState'
 
@@ -47,6 +48,8 @@ export class Session {
   /** Each picture browsed keeps its own turn of the view. */
   private readonly orientations: PerImageOrientation
   private readonly subscriptions: Disposable[] = []
+  /** The stack as the connection was lost: what is opened again goes back where it was. */
+  private readonly returning = new ReturningStack()
   private readonly shownListeners = new Listeners<[ShownState]>()
   private readonly openingListeners = new Listeners<[readonly string[]]>()
 
@@ -189,6 +192,8 @@ export class Session {
     }
     this.rows.setVisible(opened.rasterId, layer.visible)
     this.refreshPlacements()
+    // Opened again after a lost connection from the File or URL of a layer then: back in its place.
+    if (placement.isNew && origin !== null && this.returning.cameBack(opened.rasterId, { origin })) this.restack()
     arrangeLayerList(this.rows.root, viewer.layers.map((l) => l.rasterId))
     this.showOpening()
     this.layersChanged()
@@ -208,6 +213,32 @@ export class Session {
       this.deps.ui.progress(opened.rasterId, `Building the overviews of ${opened.info.name}`, 0)
     }
     return layer
+  }
+
+  /** The connection to the service is lost: the stack is remembered, for the layers opened again on the next one. */
+  connectionLost(): void {
+    this.returning.remember(
+      this.deps.viewer.layers.map((l) => {
+        const record = this.records.get(l.rasterId)
+        return { rasterId: l.rasterId, origin: record?.file ?? record?.url ?? null }
+      })
+    )
+  }
+
+  /** Layer `rasterId` was opened again (a web layer, from its parameters) in place of `replaced`, lost with the connection: back in its place. */
+  cameBackAs(replaced: string, rasterId: string): void {
+    if (!this.returning.cameBack(rasterId, { replaces: replaced })) return
+    this.restack()
+    arrangeLayerList(this.rows.root, this.deps.viewer.layers.map((l) => l.rasterId))
+    this.layersChanged()
+  }
+
+  /** Puts the layers in the order the lost connection left (those opened since stay on top). */
+  private restack(): void {
+    const { viewer } = this.deps
+    this.returning.order(viewer.layers.map((l) => l.rasterId)).forEach((id, index) => {
+      if (viewer.layers[index]?.rasterId !== id) viewer.moveLayer(id, index)
+    })
   }
 
   /** Takes a layer off the screen and the list (not off the service). */

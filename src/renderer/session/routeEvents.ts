@@ -87,7 +87,10 @@ export function routeBridgeEvents(routes: EventRoutes): Disposable {
    */
   const connectionChanged = (state: 'open' | 'closed'): void => {
     if (state === 'closed') {
-      if (!connectionLost) viewer.connectionLost()
+      if (!connectionLost) {
+        viewer.connectionLost()
+        session.connectionLost()
+      }
       connectionLost = true
       session.order.abandonNamed() // the host names its files again on the new connection
       return

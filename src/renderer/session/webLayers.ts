@@ -153,7 +153,7 @@ export class WebLayers {
    * added, and each next one is asked in it (opened all at once, whichever server answered first
    * would set it, another at each start).
    */
-  private async reopen(list: readonly StoredWebLayer[], why: 'saved' | 'reconnected'): Promise<void> {
+  private async reopen(list: ReadonlyArray<StoredWebLayer & { replaces?: string }>, why: 'saved' | 'reconnected'): Promise<void> {
     if (list.length === 0) return
     const { session, viewer, bridge, messages } = this.deps
     this.reopening++
@@ -165,6 +165,7 @@ export class WebLayers {
       try {
         const opened = await bridge.calls['open-web-layer'](params)
         this.place(opened, params, batch, i, stored)
+        if (stored.replaces) session.cameBackAs(stored.replaces, opened.rasterId)
       } catch (error) {
         session.failInBatch(batch, i)
         const name = params.title ?? params.layer
@@ -178,8 +179,8 @@ export class WebLayers {
 
   /**
    * Rasters belong to a connection: when a new one opens after a loss, the web layers open were
-   * forgotten by the host. They are taken down and opened again from their parameters, in their
-   * order, shown as they were.
+   * forgotten by the host. They are taken down and opened again from their parameters, shown as
+   * they were, each back in its place in the stack (`Session.cameBackAs`).
    */
   private connectionChanged(state: 'open' | 'closed'): void {
     if (state === 'closed') {
@@ -190,7 +191,7 @@ export class WebLayers {
     this.lost = false
     const { viewer, session } = this.deps
     const open = viewer.layers.filter((l) => this.layers.has(l.rasterId))
-    const list = open.map((l) => ({ params: this.layers.get(l.rasterId)!.params, visible: l.visible, opacity: l.opacity }))
+    const list = open.map((l) => ({ params: this.layers.get(l.rasterId)!.params, visible: l.visible, opacity: l.opacity, replaces: l.rasterId }))
     this.reopening++ // the list stays saved as it is while they open again
     for (const layer of open) {
       this.layers.delete(layer.rasterId)

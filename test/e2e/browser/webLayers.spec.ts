@@ -138,7 +138,7 @@ test.describe('web map layers, in a browser', () => {
     await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 60_000, message: 'the WMS orthophoto drawn at the new centre' }).toBe(null)
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
   })
-  test('a DEM file dropped over a WMS orthophoto and an XYZ basemap is drawn on top, at its place on the ground', async ({ viewer }) => {
+  test('a DEM file dropped over a WMS orthophoto and an XYZ basemap is drawn on top, at its place on the ground, and stays on top after a lost connection', async ({ viewer }) => {
     // A DEM of the orthophoto's middle (EPSG:31370, 2 m pixels): a slope, no holes, drawn grey.
     const demTransform: GeoTransform = [150150, 2, 0, 169900, 0, -2]
     const [demWidth, demHeight] = [100, 75]
@@ -193,10 +193,26 @@ test.describe('web map layers, in a browser', () => {
       const colour = orthoColour(wms, x, y)
       expect(edge.every((v, i) => Math.abs(v - colour[i]!) <= 12), `the orthophoto near its ${name} edge: ${edge.join(',')} vs ${colour.join(',')}`).toBe(true)
     }
+
+    // The connection lost and back: the DEM (opened again from the File dropped) and the two web
+    // layers (from their parameters) come back in the order they had, whichever opens first.
+    const namesBefore = await viewer.getByTestId('layer-name').allTextContents()
+    expect(namesBefore).toHaveLength(3)
+    await viewer.evaluate(() => (window as unknown as DiagnosticsGlobal).__tesseraDiagnostics.dropConnection())
+    await expect(viewer.locator('#errors')).toContainText('Connection to the Tessera service lost')
+    await expect.poll(() => viewer.evaluate(() => (window as unknown as DiagnosticsGlobal).__tesseraDiagnostics.connected()), { timeout: 30_000 }).toBe(true)
+    await waitForLayers(viewer, 3)
+    await expect(viewer.getByTestId('layer-name')).toHaveText(namesBefore)
+    await expect(viewer.getByTestId('layer-service')).toHaveText(['WMS', 'XYZ'])
+    await waitForSharp(viewer)
   })
 })
 
-/** Adds an XYZ template through the dialog, credited with `attribution` (its one layer is picked at once). */
+/** The diagnostics of the page (`?diagnostics`) these tests use. */
+interface DiagnosticsGlobal {
+  __tesseraDiagnostics: { dropConnection(): void; connected(): boolean }
+}
+
 /** Adds the WMS layer `ortho` of the capabilities at `url` through Add map layer… (loaded, the layer picked). */
 async function addWmsOrtho(page: Page, url: string): Promise<void> {
   await page.getByTestId('toolbar-add-map-layer').click()
@@ -207,6 +223,7 @@ async function addWmsOrtho(page: Page, url: string): Promise<void> {
   await dialog.getByTestId('add-map-layer-add').click()
 }
 
+/** Adds an XYZ template through the dialog, credited with `attribution` (its one layer is picked at once). */
 async function addXyz(page: Page, url: string, attribution: string): Promise<void> {
   await page.getByTestId('toolbar-add-map-layer').click()
   const dialog = page.getByTestId('add-map-layer')
