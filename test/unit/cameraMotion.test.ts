@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CameraMotion, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome, travel } from '../../src/renderer/view/CameraMotion'
+import { CameraMotion, LEAD_LIMIT, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome, travel } from '../../src/renderer/view/CameraMotion'
 import type { ViewState } from '../../src/renderer/view/TileScheduler'
 
 const base: ViewState = { centerX: 5000, centerY: 5000, zoom: 1, width: 1000, height: 800 }
@@ -32,16 +32,20 @@ describe('CameraMotion', () => {
     expect(motion.update(at(3100), 400, 100).lead).toEqual({ x: 0, y: 0 })
   })
 
-  it('never leads by more than half a view, and asks for nothing new while the camera outruns the latency', () => {
+  it('never leads by more than LEAD_LIMIT views, and asks for nothing new while the camera outruns the latency', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 10_000)
     const result = motion.update(at(900), 16, 10_000)
-    expect(result.lead.x).toBe(500)
+    expect(result.lead.x).toBe(LEAD_LIMIT * base.width)
     expect(result.maxNewRequests).toBe(0)
     // The same pan with a short latency (28 px/ms × 10 ms): what is asked for arrives while on screen.
     const quick = new CameraMotion()
     quick.update(at(0), 0, 10)
     expect(quick.update(at(900), 16, 10)).toMatchObject({ maxNewRequests: Infinity, lead: { x: 281.25, y: 0 } })
+    // A third of a view ahead by then: outrun (a quarter is not).
+    const third = new CameraMotion()
+    third.update(at(0), 0, 12)
+    expect(third.update(at(900), 16, 12).maxNewRequests).toBe(0)
   })
 
   it('is zooming only while the zoom changes from frame to frame: a still camera plans at once (no hold)', () => {
@@ -124,8 +128,8 @@ describe('a glide that slows down (a fling easing out)', () => {
   it('asks for tiles 100 ms sooner than its velocity alone would allow', () => {
     const frames = fling()
     const first = frames.find((f) => f.t > 0 && f.asks)!
-    // On velocity alone (v × 200 ms ≤ half a view), the cubic ease-out allows it from t ≈ 400 ms.
-    const velocityOnly = frames.find((f, i) => i > 0 && ((f.x - frames[i - 1]!.x) / 20) * 200 <= 0.5 * base.width)!
+    // On velocity alone (v × 200 ms ≤ LEAD_LIMIT views), the cubic ease-out allows it later.
+    const velocityOnly = frames.find((f, i) => i > 0 && ((f.x - frames[i - 1]!.x) / 20) * 200 <= LEAD_LIMIT * base.width)!
     expect(first.t).toBeLessThanOrEqual(velocityOnly.t - 100)
   })
 })
