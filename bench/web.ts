@@ -143,6 +143,7 @@ function leftTiles(
     const kept = meeting.some((e) => f.res > e.res / 2 && f.res <= 3 * e.res)
     if (kept) continue
     left++
+    if (process.env.WEB_LEFT_LOG) process.stderr.write(`LEFT ${entry.uri} meets ${meeting.map((e) => e.res.toFixed(2)).join(',')}\n`)
     if (meeting.length === 0) leftKinds.elsewhere++
     else if (meeting.every((e) => f.res > 3 * e.res)) leftKinds.coarser++
     else if (meeting.every((e) => f.res <= e.res / 2)) leftKinds.finer++
@@ -159,6 +160,8 @@ function leftTiles(
  * move waited for): `tessera-<mode>-<layer>-<epoch>.json` there (and `ol-…` with the settles and
  * the proxy's record), where a wait's time goes; Tessera's page adds its long animation frames
  * (`loaf`: [epoch ms, duration, render start, blocking, scripts]). Nothing is traced otherwise.
+ * `WEB_LEFT_LOG=1`: each tile counted as fetched for views left is printed (stderr) with the
+ * metres per pixel of the settled views it meets: which motion fetched it.
  */
 const TRACE = process.env.WEB_BENCH_TRACE ?? null
 const TESSERA_TRACE = `(() => {
