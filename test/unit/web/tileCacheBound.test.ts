@@ -4,45 +4,30 @@
  * cache folder of the test's own. What is kept is told by the server's request count, the cache's
  * counters and the files on disk.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import { tmpdir } from 'node:os'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TileCache } from '../../../src/main/web/tileCache'
+import { useLoopbackHttp } from '../../helpers/loopbackHttp'
 
 const BODY = 1000
-let server: Server
-let origin: string
-let root: string
 const served: string[] = []
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'tessera-cache-bound-'))
-  server = createServer((request, response) => {
-    served.push(request.url ?? '')
-    // /big: a body larger than any bound below; anything else BODY bytes of its own letter.
-    const size = request.url === '/big' ? 5 * BODY : BODY
-    response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': size, 'Cache-Control': 'max-age=3600' })
-    response.end(Buffer.alloc(size, (request.url ?? '/?').charCodeAt(1)))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-})
-
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve))
-  rmSync(root, { recursive: true, force: true })
+const http = useLoopbackHttp('cache-bound', (request, response) => {
+  served.push(request.url ?? '')
+  // /big: a body larger than any bound below; anything else BODY bytes of its own letter.
+  const size = request.url === '/big' ? 5 * BODY : BODY
+  response.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': size, 'Cache-Control': 'max-age=3600' })
+  response.end(Buffer.alloc(size, (request.url ?? '/?').charCodeAt(1)))
 })
 
 let count = 0
-const cacheDir = (): string => join(root, String(++count))
+const cacheDir = (): string => join(http.root, String(++count))
 
 /** Fetches each path through `cache`; returns the paths that reached the server. */
 async function fetchAll(cache: TileCache, ...paths: string[]): Promise<string[]> {
   const before = served.length
   for (const path of paths) {
-    const answer = await cache.fetchCached(`${origin}${path}`)
+    const answer = await cache.fetchCached(`${http.origin}${path}`)
     expect(answer.status).toBe(200)
     expect(answer.body[0]).toBe(path.charCodeAt(1))
   }
@@ -111,8 +96,8 @@ describe('TileCache: the byte bound and LRU eviction', () => {
     const cache = new TileCache({ dir, maxBytes: 3 * BODY })
     const before = served.length
     // The second read is asked before the first answer's write can have finished: it waits for it.
-    const first = await cache.fetchCached(`${origin}/w`)
-    const second = await cache.fetchCached(`${origin}/w`)
+    const first = await cache.fetchCached(`${http.origin}/w`)
+    const second = await cache.fetchCached(`${http.origin}/w`)
     expect([first.from, second.from]).toEqual(['network', 'cache'])
     expect(served.slice(before)).toEqual(['/w'])
     await cache.written()
