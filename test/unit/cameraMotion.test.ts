@@ -91,6 +91,21 @@ describe('CameraMotion', () => {
     expect(motion.update(at(6010, 0, 0.6), 48, 100).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
   })
 
+  it('asks at once for the view of a zoom by more than two levels in one frame, in place (a fit, 1:1), but holds a 2× step', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 100)
+    motion.update(at(0), 16, 100)
+    // The fit of a layer just opened: the same centre, the zoom divided by 1000.
+    expect(motion.update(at(0, 0, 0.001), 32, 100)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity })
+    expect(motion.unsettled).toBe(false)
+    motion.update(at(0, 0, 0.001), 48, 100)
+    // 1:1 from there, in place: 1000× in one frame.
+    expect(motion.update(at(0, 0, 1), 64, 100).maxNewRequests).toBe(Infinity)
+    motion.update(at(0, 0, 1), 80, 100)
+    // A zoom button's 2× step (one level) stays a step.
+    expect(motion.update(at(0, 0, 2), 96, 100)).toMatchObject({ zooming: true, maxNewRequests: REQUESTS_WHILE_ZOOMING })
+  })
+
   it('does not lead wheel ticks: a step, still frames, a step', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 40)

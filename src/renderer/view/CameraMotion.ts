@@ -11,6 +11,8 @@ import type { ViewState } from './TileScheduler'
 const MAX_FRAME_GAP_MS = 100
 /** A move of more than this many views in one frame is a jump, not a pan: nothing to extrapolate. */
 const JUMP_VIEWS = 1
+/** A zoom by more than this many pyramid levels (2: 4×) in one frame, after still frames, is a jump too. */
+const JUMP_LEVELS = 2
 /**
  * Farthest look-ahead, in views; a camera that needs more outruns its tiles (ask for nothing new).
  * At half a view, a pan's first frames asked for the columns it crossed a moment later: in the web
@@ -92,7 +94,11 @@ export class CameraMotion {
     const dy = view.centerY - last.view.centerY
     const viewWidth = view.width / view.zoom
     const viewHeight = view.height / view.zoom
-    const jumped = Math.abs(dx) > JUMP_VIEWS * viewWidth || Math.abs(dy) > JUMP_VIEWS * viewHeight
+    // A zoom by more than JUMP_LEVELS levels in one frame, after still frames, is no wheel tick (a
+    // tick is 1.15×): a fit, a zoom to a layer, 1:1. Held a frame as a tick, the fit of a layer
+    // just opened asked for its view's tiles a frame late (the web bench: 110 ms after the pinned levels).
+    const zoomJump = zooming && !continuous && Math.abs(Math.log2(view.zoom / last.view.zoom)) > JUMP_LEVELS
+    const jumped = zoomJump || Math.abs(dx) > JUMP_VIEWS * viewWidth || Math.abs(dy) > JUMP_VIEWS * viewHeight
     if (jumped) {
       // A jump elsewhere (a go-to, the navigator, a fit) lands where it stays, whatever its zoom:
       // its view is asked for at once, not a frame later as a wheel tick's (which the next tick
