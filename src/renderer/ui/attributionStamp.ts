@@ -76,15 +76,17 @@ function fitText(text: string, maxWidth: number, measure: (text: string) => numb
 export function stampAttribution(canvas: HTMLCanvasElement, lines: readonly string[], scale: number): void {
   const ctx = canvas.getContext('2d')
   if (!ctx) return
-  const font = (px: number): string => `${px}px system-ui, sans-serif`
-  ctx.font = font(FONT_PX * scale)
-  const layout = attributionStampLayout(lines, canvas.width, canvas.height, scale, (text) => ctx.measureText(text).width)
-  if (!layout) return
   ctx.save()
+  // Measured at the font it is drawn in; the copy's context may still be turned (`orientedCopy`).
   ctx.setTransform(1, 0, 0, 1, 0, 0)
+  ctx.font = `${FONT_PX * scale}px system-ui, sans-serif`
+  const layout = attributionStampLayout(lines, canvas.width, canvas.height, scale, (text) => ctx.measureText(text).width)
+  if (!layout) {
+    ctx.restore()
+    return
+  }
   ctx.fillStyle = 'rgba(32, 33, 36, 0.7)'
   ctx.fillRect(layout.box.x, layout.box.y, layout.box.width, layout.box.height)
-  ctx.font = font(layout.fontPx)
   ctx.fillStyle = '#e8eaed'
   ctx.textAlign = 'right'
   ctx.textBaseline = 'alphabetic'

@@ -5,8 +5,8 @@
  * layer, whose fill would double the work), and its squares keep one size on screen at any zoom.
  * A web map layer has none: where its server draws nothing, what is under it shows, as in every
  * map viewer (an XYZ basemap's rectangle is the world: its checkerboard was a second full-screen
- * fill at every frame, under tiles that are opaque, and cost a tenth of the web walk's time on a
- * software rasteriser).
+ * fill at every frame, under tiles that are opaque; the web bench's walk time did not tell the
+ * difference beyond its noise).
  * The checker texture is shared; `close` frees it with the sprites.
  */
 import { BufferImageSource, Container, Matrix, Texture, TilingSprite } from 'pixi.js'
