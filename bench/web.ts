@@ -21,7 +21,9 @@
  * above (a resolution over half and at most three times the view's metres per screen pixel: the
  * level drawn, and the parents that fill its holes); every other tile was fetched for a view
  * crossed and left. Goal: ≤ 10 % of the tiles fetched.
- * Run: node --import tsx bench/web.ts [--quick] [--modes=gpu] [--layers=xyz] [--repeats=N]. Writes bench/results/web.json
+ * Each layer is walked twice: over plain http (HTTP/1.1, the fault proxy adding the latency) and
+ * over https (nginx with HTTP/2, a TCP tunnel adding the same round trip), both contenders alike.
+ * Run: node --import tsx bench/web.ts [--quick] [--modes=gpu] [--layers=xyz] [--transports=https] [--repeats=N]. Writes bench/results/web.json
  * (only when both modes and both layers ran).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -37,6 +39,8 @@ import { startPageServer } from './remote/pageServer'
 import { drive, openOpenLayers, openTessera, tesseraAddMapLayer, tesseraReadyToDrive, tesseraViewSize, walkTime, type OpenTimes } from './remote/contenders'
 import { corsLocation, startNginx, type AccessEntry } from '../test/helpers/nginx'
 import { startFaultProxy } from '../test/helpers/faultProxy'
+import { startLatencyTunnel } from '../test/helpers/latencyTunnel'
+import { selfSignedCert } from '../test/helpers/selfSignedCert'
 import { startMapServer } from '../test/helpers/mapserver'
 import { settleCapMs, type Step, type View } from './view/script'
 
@@ -61,6 +65,18 @@ const progress = (what: string): void => {
 
 type LayerKind = 'wms' | 'xyz'
 const LAYER_LABEL: Record<LayerKind, string> = { wms: 'WMS (MapServer)', xyz: 'XYZ (gdal2tiles on nginx)' }
+/**
+ * How the contenders reach the servers: plain http (HTTP/1.1, six connections per host for both)
+ * through the fault proxy, or https through a TCP tunnel adding the same round trip, where the
+ * browser and Tessera's host both speak HTTP/2 when nginx offers it, as public tile servers do.
+ */
+type Transport = 'http' | 'https'
+const ALL_TRANSPORTS: Transport[] = ['http', 'https']
+const transportsArg = process.argv.find((a) => a.startsWith('--transports='))?.slice('--transports='.length).split(',')
+const TRANSPORTS: Transport[] = ALL_TRANSPORTS.filter((t) => transportsArg?.includes(t) ?? true)
+const TRANSPORT_LABEL: Record<Transport, string> = { http: 'http, HTTP/1.1', https: 'https, HTTP/2' }
+/** The key of a layer's results (`details` in web.json): the http ones keep the names of earlier runs. */
+const resultKey = (transport: Transport, kind: LayerKind): string => (transport === 'http' ? kind : `${kind}-https`)
 
 // ---- tiles of the access log ---------------------------------------------------------------------
 
@@ -215,6 +231,13 @@ if (performance.now() - started > 5000) progress(`wrote the XYZ pyramid (gdal2ti
 const mapserver = await startMapServer(fixtures.wms)
 const nginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz/'), mapserver.location('/wms')] })
 const proxy = await startFaultProxy(nginx.port)
+// The https servers: the same nginx locations with a self-signed certificate, trusted by Tessera's
+// hosts (NODE_EXTRA_CA_CERTS, read by each host at its start) and by the browser (--ignore-certificate-errors).
+const tls = selfSignedCert(resolve('bench/.cache/web/tls'))
+process.env.NODE_EXTRA_CA_CERTS = tls.certPath
+const secureNginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz/'), mapserver.location('/wms')], tls })
+const tunnel = await startLatencyTunnel(secureNginx.port, LATENCY_MS)
+const secureUrl = (path: string): string => `https://127.0.0.1:${tunnel.port}${path}`
 /** With WEB_BENCH_TRACE: every proxied request's URL, when it was forwarded and when it ended (epoch ms). */
 const proxyTrace: Array<[string, number, number]> = []
 proxy.always = {
@@ -233,19 +256,29 @@ proxy.always = {
 const pages = await startPageServer(resolve('bench/.cache'))
 /** The Tessera hosts' TMPDIRs (`withFreshWebCache`), removed at the end. */
 const hostTmpRoot = mkdtempSync(join(tmpdir(), 'tessera-web-bench-'))
-const capabilitiesUrl: Record<LayerKind, string> = {
-  wms: proxy.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'),
-  xyz: proxy.url('/xyz/{z}/{x}/{y}.png')
-}
-const results = new Map<Mode, Map<LayerKind, LayerResult>>()
+const urlOf = (transport: Transport, path: string): string => (transport === 'http' ? proxy.url(path) : secureUrl(path))
+const capabilitiesUrl = (transport: Transport, kind: LayerKind): string =>
+  urlOf(transport, kind === 'wms' ? '/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0' : '/xyz/{z}/{x}/{y}.png')
+const results = new Map<Mode, Map<string, LayerResult>>()
 const notes: string[] = []
 const loads: number[] = [loadavg()[0]!]
 let viewSize = { width: 0, height: 0 }
 
-async function settledLog(): Promise<AccessEntry[]> {
-  await proxy.idle(30_000)
-  await new Promise((r) => setTimeout(r, 150))
-  return nginx.accessLog()
+/** nginx's access log once the walk's requests have ended (the tunnel cannot see requests: the log stands still for 400 ms). */
+async function settledLog(transport: Transport): Promise<AccessEntry[]> {
+  if (transport === 'http') {
+    await proxy.idle(30_000)
+    await new Promise((r) => setTimeout(r, 150))
+    return nginx.accessLog()
+  }
+  const deadline = Date.now() + 30_000
+  let count = secureNginx.accessLog().length
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 400))
+    const now = secureNginx.accessLog()
+    if (now.length === count || Date.now() > deadline) return now
+    count = now.length
+  }
 }
 
 /**
@@ -280,38 +313,38 @@ function webSteps(walk: Walk, kind: LayerKind): Step[] {
 }
 
 /** One walk of Tessera over a web layer: a fresh host (empty tile cache) and page, the layer added, the walk driven. */
-async function tesseraWalk(browser: Browser, mode: Mode, kind: LayerKind, walk: Walk): Promise<WalkRun> {
+async function tesseraWalk(browser: Browser, mode: Mode, transport: Transport, kind: LayerKind, walk: Walk): Promise<WalkRun> {
   const t = await withFreshWebCache(() => openTessera(browser))
   try {
-    const open = await tesseraAddMapLayer(t, capabilitiesUrl[kind], kind === 'wms' ? 'ortho' : null, OPEN_TIMEOUT_MS)
+    const open = await tesseraAddMapLayer(t, capabilitiesUrl(transport, kind), kind === 'wms' ? 'ortho' : null, OPEN_TIMEOUT_MS)
     await tesseraReadyToDrive(t)
     await t.page.evaluate('window.__benchAdapter.setView = (v) => window.__tesseraDiagnostics.setWorldView(v)')
-    const mark = (await settledLog()).length
+    const mark = (await settledLog(transport)).length
     proxyTrace.splice(0)
     if (TRACE) await t.page.evaluate(TESSERA_TRACE)
     const result = await drive(t.page, webSteps(walk, kind), quick)
     if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), loaf: await t.page.evaluate('window.__benchLoaf'), proxy: proxyTrace.splice(0) }))
-    return walkRun(open, result, leftTiles((await settledLog()).slice(mark), walk.views.map((v) => v.view), viewSize), t.problems())
+    return walkRun(open, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize), t.problems())
   } finally {
     await t.close()
   }
 }
 
 /** One walk of OpenLayers over the same layer, in a fresh browser context. */
-async function openLayersWalk(browser: Browser, mode: Mode, kind: LayerKind, walk: Walk): Promise<WalkRun> {
+async function openLayersWalk(browser: Browser, mode: Mode, transport: Transport, kind: LayerKind, walk: Walk): Promise<WalkRun> {
   const extent = kind === 'wms' ? fixtures.extent : [-HALF_WORLD, -HALF_WORLD, HALF_WORLD, HALF_WORLD]
   const { ol, times } = await openOpenLayers(
     browser,
     `${pages.origin}/web.html?w=${viewSize.width}&h=${viewSize.height}`,
-    { service: kind, url: kind === 'wms' ? proxy.url('/wms') : capabilitiesUrl.xyz, layer: 'ortho', format: 'image/png', extent },
+    { service: kind, url: kind === 'wms' ? urlOf(transport, '/wms') : capabilitiesUrl(transport, 'xyz'), layer: 'ortho', format: 'image/png', extent },
     OPEN_TIMEOUT_MS
   )
   try {
-    const mark = (await settledLog()).length
+    const mark = (await settledLog(transport)).length
     proxyTrace.splice(0)
     const result = await drive(ol.page, webSteps(walk, kind), quick)
     if (TRACE) writeFileSync(join(TRACE, `ol-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, proxy: proxyTrace.splice(0) }))
-    return walkRun(times, result, leftTiles((await settledLog()).slice(mark), walk.views.map((v) => v.view), viewSize), ol.problems())
+    return walkRun(times, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize), ol.problems())
   } finally {
     await ol.close()
   }
@@ -355,17 +388,17 @@ function combineRuns(runs: readonly WalkRun[]): WalkRun {
 
 try {
   for (const mode of MODES) {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS[mode]], headless: true })
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS[mode], '--ignore-certificate-errors'], headless: true })
     try {
       if (viewSize.width === 0) {
         progress('starting a serve host to measure the viewer element (builds first if the sources changed)')
         viewSize = await tesseraViewSize(browser)
         progress(`viewer element ${viewSize.width}×${viewSize.height}`)
       }
-      const byLayer = new Map<LayerKind, LayerResult>()
+      const byLayer = new Map<string, LayerResult>()
       results.set(mode, byLayer)
-      for (const kind of ['wms', 'xyz'] as const) {
-        if (!LAYERS.includes(kind)) continue
+      for (const [transport, kind] of TRANSPORTS.flatMap((t) => LAYERS.map((k) => [t, k] as const))) {
+        const label = `${LAYER_LABEL[kind]} [${TRANSPORT_LABEL[transport]}]`
         // The finest zoom walked: the pyramid's finest level for XYZ; for the WMS, 1.19 m a pixel (zoom 17).
         const finestRes = kind === 'xyz' ? (2 * HALF_WORLD) / 256 / 2 ** fixtures.maxZoom : (2 * HALF_WORLD) / 256 / 2 ** 17
         const walk = panZoomWalk({ left: 0, top: 0, width: ortho.side, height: ortho.side, viewWidth: viewSize.width, viewHeight: viewSize.height, maxZoom: 1 / finestRes }, quick)
@@ -373,15 +406,15 @@ try {
         for (let repeat = 0; repeat < REPEATS; repeat++) {
           // Each contender goes first in every other round: neither always meets the machine as the other left it.
           for (const who of repeat % 2 === 0 ? (['tessera', 'ol'] as const) : (['ol', 'tessera'] as const)) {
-            progress(`[${MODE_LABEL[mode]}] ${LAYER_LABEL[kind]}: ${who === 'tessera' ? 'Tessera' : 'OpenLayers'} open and walk (${repeat + 1} of ${REPEATS})`)
-            const run = who === 'tessera' ? await tesseraWalk(browser, mode, kind, walk) : await openLayersWalk(browser, mode, kind, walk)
+            progress(`[${MODE_LABEL[mode]}] ${label}: ${who === 'tessera' ? 'Tessera' : 'OpenLayers'} open and walk (${repeat + 1} of ${REPEATS})`)
+            const run = who === 'tessera' ? await tesseraWalk(browser, mode, transport, kind, walk) : await openLayersWalk(browser, mode, transport, kind, walk)
             loads.push(loadavg()[0]!)
             progress(`  first pixels ${round(run.open.firstPixelsMs ?? NaN)} ms, sharp ${round(run.open.sharpMs ?? NaN)} ms; walk ${Math.round(run.walkMs)} ms${run.censored ? ` (${run.censored} not sharp in time)` : ''} [${run.settles.map((s) => s.ms ?? 'cap').join(', ')}]; ${run.tiles} tiles fetched, ${run.left} for views left (${run.leftKinds.coarser} coarser than a settled view's, ${run.leftKinds.finer} finer, ${run.leftKinds.between} between, ${run.leftKinds.elsewhere} elsewhere)${run.abandoned ? `, ${run.abandoned} abandoned before the answer (499)` : ''}${run.otherCrs ? `, ${run.otherCrs} GetMaps in another CRS` : ''}`)
-            for (const problem of new Set(run.problems)) notes.push(`[${MODE_LABEL[mode]}] ${LAYER_LABEL[kind]}, ${who === 'tessera' ? 'Tessera' : 'OpenLayers'}: ${problem}`)
+            for (const problem of new Set(run.problems)) notes.push(`[${MODE_LABEL[mode]}] ${label}, ${who === 'tessera' ? 'Tessera' : 'OpenLayers'}: ${problem}`)
             runs[who].push(run)
           }
         }
-        byLayer.set(kind, { tessera: combineRuns(runs.tessera), ol: combineRuns(runs.ol), runs })
+        byLayer.set(resultKey(transport, kind), { tessera: combineRuns(runs.tessera), ol: combineRuns(runs.ol), runs })
       }
     } finally {
       await browser.close()
@@ -391,7 +424,9 @@ try {
   rmSync(hostTmpRoot, { recursive: true, force: true })
   await pages.close()
   await proxy.close()
+  await tunnel.close()
   await nginx.stop()
+  await secureNginx.stop()
   await mapserver.stop()
 }
 
@@ -404,22 +439,23 @@ const row = (figure: string, value: number, unit: string, baseline: number | nul
 for (const mode of MODES) {
   const m = `[${MODE_LABEL[mode]}]`
   const judged = (text: string, met: boolean): [string, boolean | null] => (mode === 'gpu' ? [text, met] : [`${text} (judged in GPU mode)`, null])
-  for (const kind of ['wms', 'xyz'] as const) {
-    const r = results.get(mode)?.get(kind)
+  for (const [transport, kind] of ALL_TRANSPORTS.flatMap((t) => (['wms', 'xyz'] as const).map((k) => [t, k] as const))) {
+    const r = results.get(mode)?.get(resultKey(transport, kind))
     if (!r) continue
+    const layer = `${LAYER_LABEL[kind]} [${TRANSPORT_LABEL[transport]}]`
     const { tessera: t, ol } = r
     const ms = (v: number | null): number => v ?? OPEN_TIMEOUT_MS
     const share = (x: WalkRun): number => (x.tiles > 0 ? (100 * x.left) / x.tiles : 0)
-    row(`${m} ${LAYER_LABEL[kind]}: time to first pixels after the open vs OpenLayers`, ms(t.open.firstPixelsMs), 'ms', ms(ol.open.firstPixelsMs), 'reported', null)
-    row(`${m} ${LAYER_LABEL[kind]}: time to sharp after the open vs OpenLayers`, ms(t.open.sharpMs), 'ms', ms(ol.open.sharpMs), 'reported', null)
-    row(`${m} ${LAYER_LABEL[kind]}: walk time-to-sharp (sum of ${t.settles.length} waits) vs OpenLayers`, t.walkMs, 'ms', ol.walkMs, ...judged('≤ 0.8×', t.walkMs <= 0.8 * ol.walkMs))
-    row(`${m} ${LAYER_LABEL[kind]}: tiles fetched for views already left, share of ${t.tiles} fetched (OpenLayers: of ${ol.tiles})`, share(t), '%', share(ol), ...judged('≤ 10 %', t.tiles > 0 && share(t) <= 10))
-    row(`${m} ${LAYER_LABEL[kind]}: tiles fetched during the walk vs OpenLayers`, t.tiles, 'tiles', ol.tiles, 'reported', null)
+    row(`${m} ${layer}: time to first pixels after the open vs OpenLayers`, ms(t.open.firstPixelsMs), 'ms', ms(ol.open.firstPixelsMs), 'reported', null)
+    row(`${m} ${layer}: time to sharp after the open vs OpenLayers`, ms(t.open.sharpMs), 'ms', ms(ol.open.sharpMs), 'reported', null)
+    row(`${m} ${layer}: walk time-to-sharp (sum of ${t.settles.length} waits) vs OpenLayers`, t.walkMs, 'ms', ol.walkMs, ...judged('≤ 0.8×', t.walkMs <= 0.8 * ol.walkMs))
+    row(`${m} ${layer}: tiles fetched for views already left, share of ${t.tiles} fetched (OpenLayers: of ${ol.tiles})`, share(t), '%', share(ol), ...judged('≤ 10 %', t.tiles > 0 && share(t) <= 10))
+    row(`${m} ${layer}: tiles fetched during the walk vs OpenLayers`, t.tiles, 'tiles', ol.tiles, 'reported', null)
   }
 }
 
 notes.unshift(
-  `${REPEATS} walks per contender and layer, alternating who goes first; the times are their medians (the walk's sum, each wait, the open's) and the tiles those of all walks together (details: \`runs\`). On a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}); nginx behind a proxy adding ${LATENCY_MS} ms before every request; MapServer 8 (mapserv under fcgiwrap, 2 processes) for the WMS; the XYZ pyramid by gdal2tiles.py (zooms 0–${fixtures.maxZoom}, PNG) of the ${ortho.label} (EPSG:3857, 1 m); viewer element ${viewSize.width}×${viewSize.height} for both. Figures move by tens of per cent between runs: read the ratios.`,
+  `${REPEATS} walks per contender and layer, alternating who goes first; the times are their medians (the walk's sum, each wait, the open's) and the tiles those of all walks together (details: \`runs\`). On a shared ${process.env.CI ? 'CI' : '2-core'} machine (load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}); over http, nginx behind a proxy adding ${LATENCY_MS} ms before every request (HTTP/1.1, six connections a host for both); over https, nginx with TLS and http2 behind a TCP tunnel delaying every chunk by ${LATENCY_MS / 2} ms each way (a ${LATENCY_MS} ms round trip; both contenders on HTTP/2: Chromium with --ignore-certificate-errors, Tessera's host trusting the test certificate by NODE_EXTRA_CA_CERTS); a request withdrawn over the tunnel has usually reached nginx and been answered (the proxy holds it back the whole ${LATENCY_MS} ms, so a withdrawal there costs nothing), so more tiles count as fetched for views left over https, for both; MapServer 8 (mapserv under fcgiwrap, 2 processes) for the WMS; the XYZ pyramid by gdal2tiles.py (zooms 0–${fixtures.maxZoom}, PNG) of the ${ortho.label} (EPSG:3857, 1 m); viewer element ${viewSize.width}×${viewSize.height} for both. Figures move by tens of per cent between runs: read the ratios.`,
   'Browser modes: "GPU (emulated)" adds --use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist (goals judged there); "software" is Chromium\'s plain software compositing, reported.',
   'Tessera: a fresh `npm run serve` host per run (its disk cache of web tiles empty: a new TMPDIR), the layer added with Add map layer… (URL, Load, the layer, Add), timed from the click on Add; the camera then placed in world units (setWorldView). OpenLayers 10: ol/source/TileWMS (WMS 1.3.0, PNG, 256 px tiles on its EPSG:3857 grid) or ol/source/XYZ in an ol/layer/Tile, no transition, opened at the view Tessera opens at (the WMS bounding box, the world for XYZ), timed from the source\'s creation; sharp = its rendercomplete after the last move, of a frame that shows the view as set (OpenLayers dispatches the event from a timeout after its frame: a move made in between got the event of the frame before, which drew the old view, and counted as sharp before its tiles were asked for; a jump measured 39 ms). Both in a fresh browser context.',
   `Walk (bench/remote/walk.ts over the COG's area, in EPSG:3857 metres): to the area's fit (waited for, not counted), then glides of 0.6–0.8 s and jumps (zoom in 6× fit, pan 2 screens, zoom to the finest — zoom ${fixtures.maxZoom} for XYZ, 1.19 m a pixel for WMS — fling 3 screens, jump at half that, zoom out to 2× fit, jump to the finest); time-to-sharp is the sum of the 7 waits, a wait not sharp within ${settleCapMs(quick) / 1000} s (XYZ) or ${WMS_SETTLE_CAP_MS / 1000} s (WMS: MapServer renders every GetMap; the same cap for both contenders) counting as that cap.`,
@@ -428,7 +464,7 @@ notes.unshift(
 
 printTable(rows)
 for (const note of notes) console.log(`\nNote: ${note}`)
-if (MODES.length < ALL_MODES.length || LAYERS.length < 2) {
+if (MODES.length < ALL_MODES.length || LAYERS.length < 2 || TRANSPORTS.length < ALL_TRANSPORTS.length) {
   console.log('exploration run (--modes): nothing written')
 } else {
   const details = Object.fromEntries([...results].map(([mode, byLayer]) => [mode, Object.fromEntries(byLayer)]))

@@ -34,11 +34,13 @@ export interface NginxOptions {
   locations?: string[]
   /** Config lines of the `server` block outside any location (`add_header …`). */
   serverLines?: string[]
+  /** Serve https with HTTP/2 (and HTTP/1.1 by ALPN) with this certificate (`selfSignedCert`). */
+  tls?: { certPath: string; keyPath: string }
 }
 
 export interface NginxServer {
   port: number
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`) */
   origin: string
   /** `origin` + `path` */
   url: (path: string) => string
@@ -143,7 +145,7 @@ async function startOnce(binary: string, root: string, options: NginxOptions): P
   }
   const confPath = join(prefix, 'conf', 'nginx.conf')
   const locations = (options.locations ?? []).map((location) => location.split('$ROOT').join(root))
-  writeFileSync(confPath, config(prefix, root, port, locations, options.serverLines ?? []))
+  writeFileSync(confPath, config(prefix, root, port, locations, options.serverLines ?? [], options.tls))
   const child = spawn(binary, ['-p', prefix, '-c', confPath, '-e', join(prefix, 'logs', 'error.log'), '-g', 'daemon off;'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {})
@@ -161,11 +163,12 @@ async function startOnce(binary: string, root: string, options: NginxOptions): P
   }
   const accessPath = join(prefix, 'logs', 'access.log')
   let skip = 0
+  const scheme = options.tls ? 'https' : 'http'
   const accessLog = (): AccessEntry[] => parseAccessLog(readIfExists(accessPath)).slice(skip)
   const server: NginxServer = {
     port,
-    origin: `http://127.0.0.1:${port}`,
-    url: (path) => `http://127.0.0.1:${port}${path.startsWith('/') ? '' : '/'}${path}`,
+    origin: `${scheme}://127.0.0.1:${port}`,
+    url: (path) => `${scheme}://127.0.0.1:${port}${path.startsWith('/') ? '' : '/'}${path}`,
     root,
     prefix,
     pid: child.pid!,
@@ -191,7 +194,9 @@ async function startOnce(binary: string, root: string, options: NginxOptions): P
   return server
 }
 
-function config(prefix: string, root: string, port: number, locations: string[], serverLines: string[]): string {
+function config(prefix: string, root: string, port: number, locations: string[], serverLines: string[], tls: NginxOptions['tls']): string {
+  // nginx 1.22 (Debian 12) takes http2 on the listen line.
+  const listen = tls ? `listen 127.0.0.1:${port} ssl http2;\n    ssl_certificate ${tls.certPath};\n    ssl_certificate_key ${tls.keyPath};` : `listen 127.0.0.1:${port};`
   const temp = join(prefix, 'temp')
   return `worker_processes 1;
 pid ${join(prefix, 'logs', 'nginx.pid')};
@@ -211,7 +216,7 @@ http {
   keepalive_timeout 65;
   keepalive_requests 10000;
   server {
-    listen 127.0.0.1:${port};
+    ${listen}
     server_name localhost;
     root ${root};
 ${serverLines.map((line) => `    ${line}`).join('\n')}

@@ -1,7 +1,8 @@
 /**
  * At most N requests at once per host, for the whole process (a browser's 6): a FIFO semaphore per
  * host. Node's global fetch keeps connections alive and opens as many as there are requests, so
- * bounding the requests bounds the connections too.
+ * bounding the requests bounds the connections too. A host on HTTP/2 has one connection whatever
+ * the requests: its limit is widened to its session's streams (`setLimit`).
  */
 import { abortError } from './errors'
 
@@ -16,6 +17,8 @@ interface HostSlots {
 
 export class HostLimiter {
   private readonly hosts = new Map<string, HostSlots>()
+  /** Hosts whose connection carries more than one request at once (an HTTP/2 session): their own limit. */
+  private readonly widened = new Map<string, number>()
   private peak = 0
 
   constructor(readonly perHost: number) {
@@ -48,6 +51,25 @@ export class HostLimiter {
     })
   }
 
+  /**
+   * Requests of `host` allowed at once from now on: an HTTP/2 origin's concurrent streams, or null
+   * for the default again (its session closed). Waiting requests start at once when it widens.
+   */
+  setLimit(host: string, limit: number | null): void {
+    if (limit === null) this.widened.delete(host)
+    else {
+      if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`Expected a positive integer for limit but received ${String(limit)}`)
+      this.widened.set(host, limit)
+    }
+    const slots = this.hosts.get(host)
+    if (slots) this.grantFree(host, slots)
+  }
+
+  /** Requests of `host` allowed at once. */
+  limitOf(host: string): number {
+    return this.widened.get(host) ?? this.perHost
+  }
+
   /** Requests of `host` running now. */
   active(host: string): number {
     return this.hosts.get(host)?.active ?? 0
@@ -68,7 +90,7 @@ export class HostLimiter {
   }
 
   private grantFree(host: string, slots: HostSlots): void {
-    while (slots.active < this.perHost && slots.queue.length > 0) {
+    while (slots.active < this.limitOf(host) && slots.queue.length > 0) {
       const next = slots.queue.shift()!
       slots.active++
       this.peak = Math.max(this.peak, slots.active)

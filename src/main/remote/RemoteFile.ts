@@ -10,6 +10,7 @@ import { type BlockRun, type ByteRange, blocksOf, bytesOfRun, mergeRuns, runsOf 
 import { RemoteFileChangedError, RemoteReadError, abortError } from './errors'
 import { fetchRange } from './fetchRange'
 import type { HostLimiter } from './HostLimiter'
+import type { Http2Origins } from './http2Origins'
 import type { ResolvedRemoteOptions } from './options'
 import type { KnownFile } from './rangeAnswer'
 import type { RangeAnswer, RangeTarget, RequestEnv } from './rangeAttempt'
@@ -80,7 +81,7 @@ export class RemoteFile {
     private readonly target: RangeTarget,
     private readonly options: ResolvedRemoteOptions,
     private readonly cache: BlockCache,
-    private readonly limiter: HostLimiter,
+    private readonly client: { limiter: HostLimiter; origins: Http2Origins },
     private readonly counters: RemoteCounters,
     first: RangeAnswer
   ) {
@@ -186,7 +187,8 @@ export class RemoteFile {
   private async fetchRun(fetch: BlockFetch): Promise<Piece> {
     const env: RequestEnv = {
       options: this.options,
-      limiter: this.limiter,
+      limiter: this.client.limiter,
+      origins: this.client.origins,
       onRequest: () => this.counters.requests++,
       onBytes: (count) => {
         this.counters.bytes += count

@@ -10,7 +10,8 @@ import { RemoteReadError, abortError, isRetriableStatus, networkError } from './
 import type { HostLimiter } from './HostLimiter'
 import { readBody, seconds } from './readBody'
 import { parseRemoteUrl } from './remoteUrl'
-import { sharedHostLimiter } from './sharedClient'
+import type { Http2Origins } from './http2Origins'
+import { sharedHostLimiter, sharedOrigins } from './sharedClient'
 
 export interface HttpGetOptions {
   signal?: AbortSignal
@@ -27,6 +28,8 @@ export interface HttpGetOptions {
   retryBaseDelayMs?: number
   /** Default the process's limiter (6 per host), shared with remote files. */
   limiter?: HostLimiter
+  /** Default the process's HTTP/2 sessions (`sharedOrigins()`). */
+  origins?: Http2Origins
 }
 
 export interface HttpAnswer {
@@ -104,7 +107,7 @@ async function getOnce(url: string, hopUrl: string, settings: typeof httpGetDefa
   try {
     let response: Response
     try {
-      response = await fetch(hopUrl, { method: 'GET', redirect: 'manual', credentials: 'omit', signal: controller.signal, headers: options.headers })
+      response = await (options.origins ?? sharedOrigins()).fetch(hopUrl, { signal: controller.signal, headers: options.headers })
     } catch (error) {
       if (signal?.aborted) throw abortError(`Reading ${url}`)
       if (timedOut) throw new RemoteReadError(url, 'timeout', `no answer from ${new URL(hopUrl).host} within ${seconds(settings.firstByteTimeoutMs)}`)

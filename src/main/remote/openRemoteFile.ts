@@ -4,7 +4,7 @@ import { type RemoteOptions, resolveRemoteOptions } from './options'
 import { parseRemoteUrl } from './remoteUrl'
 import type { RangeTarget } from './rangeAttempt'
 import { type RemoteCounters, RemoteFile } from './RemoteFile'
-import { processCounters, sharedBlockCache, sharedHostLimiter } from './sharedClient'
+import { processCounters, sharedBlockCache, sharedHostLimiter, sharedOrigins } from './sharedClient'
 
 /**
  * Opens `url` (http: or https: only, else a clear refusal) with one GET of at least `headerBytes`
@@ -16,12 +16,14 @@ export async function openRemoteFile(url: string, options: RemoteOptions = {}): 
   const resolved = resolveRemoteOptions(options)
   const cache = options.cache ?? sharedBlockCache()
   const limiter = options.hostLimiter ?? sharedHostLimiter()
+  const origins = options.httpOrigins ?? sharedOrigins()
   const target: RangeTarget = { url: parsed.href, resolvedUrl: parsed.href }
   const counters: RemoteCounters = processCounters()
   const headerEnd = Math.ceil(resolved.headerBytes / resolved.blockSize) * resolved.blockSize
   const env = {
     options: resolved,
     limiter,
+    origins,
     onRequest: () => counters.requests++,
     onBytes: (count: number) => (counters.bytes += count)
   }
@@ -35,5 +37,5 @@ export async function openRemoteFile(url: string, options: RemoteOptions = {}): 
     contentType: first.contentType,
     wholeBody: first.whole
   }
-  return new RemoteFile(info, target, resolved, cache, limiter, counters, first)
+  return new RemoteFile(info, target, resolved, cache, { limiter, origins }, counters, first)
 }

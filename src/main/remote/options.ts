@@ -1,6 +1,7 @@
 /** Options of `openRemoteFile`, with their defaults stated once. */
 import type { BlockCache } from './BlockCache'
 import type { HostLimiter } from './HostLimiter'
+import type { Http2Origins } from './http2Origins'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -36,11 +37,13 @@ export interface RemoteOptions {
   cache?: BlockCache
   /** Requests at once per host; default the process's limiter (`sharedHostLimiter()`, 6 per host). */
   hostLimiter?: HostLimiter
+  /** HTTP/2 sessions of https origins; default the process's (`sharedOrigins()`). */
+  httpOrigins?: Http2Origins
   /** Aborts the opening (the first GET). */
   signal?: AbortSignal
 }
 
-export type ResolvedRemoteOptions = Required<Omit<RemoteOptions, 'cache' | 'hostLimiter' | 'signal'>>
+export type ResolvedRemoteOptions = Required<Omit<RemoteOptions, 'cache' | 'hostLimiter' | 'httpOrigins' | 'signal'>>
 
 export const defaultRemoteOptions: ResolvedRemoteOptions = {
   blockSize: 4 * KiB,

@@ -5,6 +5,7 @@
  */
 import { abortError, networkError, RemoteReadError } from './errors'
 import type { HostLimiter } from './HostLimiter'
+import type { Http2Origins } from './http2Origins'
 import type { ResolvedRemoteOptions } from './options'
 import { type AskedRange, type KnownFile, judgeAnswer, rangeIgnored, versionOf } from './rangeAnswer'
 import { readBody, seconds } from './readBody'
@@ -31,6 +32,8 @@ export interface RangeAnswer {
 export interface RequestEnv {
   options: ResolvedRemoteOptions
   limiter: HostLimiter
+  /** The HTTP/2 sessions of https origins (`RemoteOptions.httpOrigins`). */
+  origins: Http2Origins
   /** Called as each HTTP request is sent (redirect hops and retries included). */
   onRequest: () => void
   /** Called with each chunk's size as it arrives. */
@@ -125,10 +128,7 @@ async function sendOnce(url: string, hopUrl: string, asked: AskedRange, env: Req
   }
   try {
     env.onRequest()
-    const response = await fetch(hopUrl, {
-      method: 'GET',
-      redirect: 'manual',
-      credentials: 'omit',
+    const response = await env.origins.fetch(hopUrl, {
       signal: controller.signal,
       headers: { Range: `bytes=${asked.start}-${asked.end - 1}`, 'Accept-Encoding': 'identity' }
     })
