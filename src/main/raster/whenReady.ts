@@ -3,7 +3,7 @@
  * it (decoding the same pixels twice would only delay both), or leaves at once when its request
  * is withdrawn.
  */
-import { abortError } from '../pool/errors'
+import { abortable } from '../pool/errors'
 import type { SharedLevel } from './decode/jobs'
 import type { SharedReader, TileReader } from './readers'
 import type { TileEncoding } from '../../shared/protocol'
@@ -61,7 +61,7 @@ export class OverviewWhenReadyReader implements TileReader {
 
   async read(level: number, col: number, row: number, signal?: AbortSignal): Promise<DecodedTile> {
     if (level < this.first) return this.fine.read(level, col, row, signal)
-    if (!this.coarse && !this.quickReader) await abortable(this.firstReady, signal)
+    if (!this.coarse && !this.quickReader) await abortable(this.firstReady, signal, 'Waiting for the overview')
     const reader = this.coarse ?? this.quickReader ?? this.fine
     if (reader === this.quickReader) this.quickServed = true
     return reader.read(level, col, row, signal)
@@ -99,27 +99,8 @@ export class FineWhenReadyReader implements TileReader {
       return tile
     }
     this.start?.start()
-    const fine = this.ready ?? (await abortable(this.fine, signal))
+    const fine = this.ready ?? (await abortable(this.fine, signal, 'Waiting for the overview'))
     return fine.read(level, col, row, signal)
   }
 }
 
-/** `promise`, or an AbortError as soon as `signal` aborts. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError('Waiting for the overview'))
-    if (signal.aborted) return onAbort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      }
-    )
-  })
-}

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 
-export { abortError, isAbortError } from '../pool/errors'
+export { abortError, abortable, isAbortError } from '../pool/errors'
 
 /** The server's file is no longer the version opened (another ETag / Last-Modified, or another size). */
 export class RemoteFileChangedError extends Error {

@@ -15,6 +15,7 @@ import { connect as h2Connect, type ClientHttp2Session, type ClientHttp2Stream, 
 import { isIP } from 'node:net'
 import { Readable } from 'node:stream'
 import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls'
+import { abortable } from './errors'
 
 export interface OriginFetchInit {
   signal?: AbortSignal
@@ -79,7 +80,7 @@ export class Http2Origins {
     const h1 = (): Promise<Response> =>
       this.fetchH1(url, { method: 'GET', redirect: 'manual', credentials: 'omit', signal: init.signal, headers: init.headers })
     if (target.protocol !== 'https:' || this.closed || this.options.enabled === false) return h1()
-    const protocol = await withAbort(this.protocolOf(target), init.signal)
+    const protocol = await abortable(this.protocolOf(target), init.signal, `Connecting to ${target.host}`)
     if (protocol.kind === 'h1') return h1()
     return this.request(protocol.session, target, init)
   }
@@ -225,24 +226,4 @@ function lostSession(error: unknown): Error {
   const reset = new Error(`the HTTP/2 connection was lost (${code || (error as Error)?.message || 'closed'})`) as Error & { code: string }
   reset.code = 'ECONNRESET'
   return new TypeError('fetch failed', { cause: reset })
-}
-
-/** `promise`, or the signal's AbortError as soon as it aborts. */
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      }
-    )
-  })
 }

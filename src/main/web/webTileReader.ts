@@ -8,7 +8,9 @@
  * 408, 429, no ServiceException) as a ServerUnavailableError, which the tile's failure says as
  * 'unavailable' (asked again later). A tile the layer has none of
  * (outside its stated box; a 404 or 204 of an XYZ server, which is how a pyramid says "nothing
- * here", as OpenLayers and QGIS read it) is empty: transparent, never an error.
+ * here", as OpenLayers and QGIS read it) is empty: transparent, never an error. Past the server's
+ * deepest zoom (a template says 0–19, the server stops at 16) a missing tile is its nearest
+ * ancestor's part magnified, as map viewers overzoom, where it used to be a hole in the map.
  */
 import { tileRect } from '../../shared/tiles'
 import type { TileEncoding } from '../../shared/protocol'
@@ -16,7 +18,7 @@ import type { DecodePool } from '../raster/decodePools'
 import type { TilePixels } from '../raster/decode/jobs'
 import { type TileReader, decodedTile } from '../raster/readers'
 import type { DecodedTile, EncodedTile, LoadedTile } from '../raster/types'
-import { ServerUnavailableError, isUnavailableStatus } from '../remote/errors'
+import { ServerUnavailableError, abortable, isUnavailableStatus } from '../remote/errors'
 import { emptyPng } from './emptyPng'
 import { looksLikeXml, serviceExceptionText } from './serviceException'
 import type { TileCache, WebAnswer } from './tileCache'
@@ -26,12 +28,43 @@ import type { WebGrid, WebTileRequest } from './webGrid'
 export interface WebTileReaderOptions {
   /** A 404 (or 204) answer is an empty tile, not an error: XYZ/TMS pyramids have no file where they have no data. */
   missingIsEmpty?: boolean
+  /**
+   * With `missingIsEmpty`, on a grid whose level L + 1 halves level L (XYZ): a tile missing at a
+   * level finer than any the server has answered with an image is drawn from its nearest ancestor
+   * that has one (up to `MAX_OVERZOOM_LEVELS` up), that ancestor's part magnified.
+   */
+  overzoom?: boolean
+}
+
+/** Levels an overzoomed tile looks up for an ancestor: its part is then 4 pixels of a 256 tile, magnified 64×. */
+export const MAX_OVERZOOM_LEVELS = 6
+
+/** Longest wait of a 404 for the server's first image (`WebTileReader.fetch`). */
+const FIRST_IMAGE_WAIT_MS = 2000
+
+/** An ancestor's part of a tile past the server's deepest zoom: where in the ancestor's image, and how much magnified. */
+interface Magnify {
+  left: number
+  top: number
+  factor: number
 }
 
 /** What a tile's fetch gave: nothing there, or the image's bytes for its request. */
-type Fetched = { kind: 'empty' } | { kind: 'image'; request: WebTileRequest; body: Uint8Array }
+type Fetched = { kind: 'empty' } | { kind: 'image'; request: WebTileRequest; body: Uint8Array; magnify?: Magnify }
 
 export class WebTileReader implements TileReader {
+  /**
+   * The finest level the server answered with an image so far (level 0 is the finest of the grid):
+   * a tile missing at a finer one is past the server's deepest zoom, or outside its data, and
+   * looks for an ancestor; at this level or coarser it is just outside the data (a sparse pyramid).
+   */
+  private finestAnswered = Number.POSITIVE_INFINITY
+  /** Ancestors being fetched for overzoomed tiles, by URL: four siblings share one request. */
+  private readonly ancestors = new Map<string, Promise<WebAnswer>>()
+  /** Resolves when the server first answers with an image (`finestAnswered` known). */
+  private sawFirstImage: () => void = () => {}
+  private readonly firstImage = new Promise<void>((resolve) => (this.sawFirstImage = resolve))
+
   constructor(
     private readonly grid: WebGrid,
     private readonly cache: TileCache,
@@ -43,26 +76,29 @@ export class WebTileReader implements TileReader {
     const rect = this.rect(level, col, row)
     const fetched = await this.fetch(level, col, row, signal)
     if (fetched.kind === 'empty') return emptyPixels(rect.width, rect.height)
-    return this.decode(fetched.request, fetched.body, rect, signal)
+    return this.decode(fetched.request, fetched.body, rect, fetched.magnify, signal)
   }
 
   /** The server's own PNG/JPEG/WebP where `accept` has its encoding and its header says the asked size; else `read`'s pixels. */
   async readAs(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile> {
     const rect = this.rect(level, col, row)
     const fetched = await this.fetch(level, col, row, signal)
-    if (fetched.kind === 'empty') {
-      if (!accept.has('png')) return emptyPixels(rect.width, rect.height)
-      const empty: EncodedTile = { encoding: 'png', width: rect.width, height: rect.height, bytes: emptyPng(rect.width, rect.height) }
-      return empty
+    const empty = (): LoadedTile => (accept.has('png') ? ({ encoding: 'png', width: rect.width, height: rect.height, bytes: emptyPng(rect.width, rect.height) } satisfies EncodedTile) : emptyPixels(rect.width, rect.height))
+    if (fetched.kind === 'empty') return empty()
+    const { request, body, magnify } = fetched
+    if (magnify) {
+      // An ancestor's part outside the data (a sparse pyramid's edge) is sent as the few bytes of an
+      // empty PNG, not 256 KiB of transparent pixels.
+      const tile = await this.decode(request, body, rect, magnify, signal)
+      return isTransparent(tile) ? empty() : tile
     }
-    const { request, body } = fetched
     const header = await tileImageHeader(body)
     if (header && accept.has(header.encoding) && header.width === request.imageWidth && header.height === request.imageHeight) {
       // The tile is the image's top-left part (an edge tile of the virtual pyramid may be cut from a full server tile).
       const encoded: EncodedTile = { encoding: header.encoding, width: Math.min(rect.width, header.width), height: Math.min(rect.height, header.height), bytes: body }
       return encoded
     }
-    return this.decode(request, body, rect, signal)
+    return this.decode(request, body, rect, undefined, signal)
   }
 
   private rect(level: number, col: number, row: number): { width: number; height: number } {
@@ -74,19 +110,80 @@ export class WebTileReader implements TileReader {
     // Outside what the layer says it has: transparent, without asking (a pyramid has no tile there, a 404).
     if (request === null) return { kind: 'empty' }
     const answer = await this.cache.fetchCached(request.url, { signal })
-    if (this.options.missingIsEmpty && (answer.status === 404 || answer.status === 204)) return { kind: 'empty' }
-    return { kind: 'image', request, body: imageBody(request.url, answer) }
+    if (this.options.missingIsEmpty && isMissing(answer)) {
+      if (!this.options.overzoom) return { kind: 'empty' }
+      // A 404 that comes before any image (a layer just added) waits, briefly, to learn how deep the
+      // server answers: a sparse pyramid's 404s around its data at the opening zoom are then empty at
+      // once, where looking for their ancestors cost a request and a decode each.
+      if (!Number.isFinite(this.finestAnswered)) await abortable(firstOf(this.firstImage, FIRST_IMAGE_WAIT_MS), signal, `Reading ${request.url}`)
+      return level < this.finestAnswered ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
+    }
+    const body = imageBody(request.url, answer)
+    this.finestAnswered = Math.min(this.finestAnswered, level)
+    this.sawFirstImage()
+    return { kind: 'image', request, body }
   }
 
-  private async decode(request: WebTileRequest, body: Uint8Array, rect: { width: number; height: number }, signal?: AbortSignal): Promise<DecodedTile> {
+  /** The nearest ancestor with an image, and the tile's part of it; empty when none within `MAX_OVERZOOM_LEVELS`. */
+  private async ancestorPart(level: number, col: number, row: number, signal?: AbortSignal): Promise<Fetched> {
+    for (let up = 1; up <= MAX_OVERZOOM_LEVELS && level + up < this.grid.levels.length; up++) {
+      const request = this.grid.request(level + up, col >> up, row >> up)
+      if (request === null) break
+      const answer = await abortable(this.sharedFetch(request.url), signal, `Reading ${request.url}`)
+      if (isMissing(answer)) continue
+      const body = imageBody(request.url, answer)
+      const factor = 2 ** up
+      const part = this.grid.tileSize / factor
+      return { kind: 'image', request, body, magnify: { left: (col % factor) * part, top: (row % factor) * part, factor } }
+    }
+    return { kind: 'empty' }
+  }
+
+  /**
+   * One fetch of an ancestor for all the tiles that wait on it, not aborted when one of them is
+   * withdrawn (the others still wait; the HTTP client's timeouts bound it).
+   */
+  private sharedFetch(url: string): Promise<WebAnswer> {
+    let pending = this.ancestors.get(url)
+    if (!pending) {
+      pending = this.cache.fetchCached(url).finally(() => this.ancestors.delete(url))
+      this.ancestors.set(url, pending)
+    }
+    return pending
+  }
+
+  private async decode(request: WebTileRequest, body: Uint8Array, rect: { width: number; height: number }, magnify: Magnify | undefined, signal?: AbortSignal): Promise<DecodedTile> {
     // Copied into a buffer of its own: the job crosses into a worker.
     const bytes = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
     const pixels = await this.pool.run<TilePixels>(
-      { kind: 'decode-image', url: request.url, bytes, imageWidth: request.imageWidth, imageHeight: request.imageHeight, width: rect.width, height: rect.height },
+      { kind: 'decode-image', url: request.url, bytes, imageWidth: request.imageWidth, imageHeight: request.imageHeight, width: rect.width, height: rect.height, ...(magnify ? { magnify } : {}) },
       { signal }
     )
     return decodedTile(pixels)
   }
+}
+
+/** Resolves when `promise` does or after `ms`, whichever comes first (never rejects). */
+function firstOf(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    timer.unref?.()
+    void promise.then(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+/** How an XYZ/TMS server says it has no tile there. */
+function isMissing(answer: WebAnswer): boolean {
+  return answer.status === 404 || answer.status === 204
+}
+
+function isTransparent(tile: DecodedTile): boolean {
+  const { data } = tile
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return false
+  return true
 }
 
 function emptyPixels(width: number, height: number): DecodedTile {

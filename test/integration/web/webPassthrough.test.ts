@@ -121,4 +121,48 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
     expect((await pixelsOf(png)).every((v) => v === 0)).toBe(true)
     expect(decoded(await raster.readTileAs(world, 0, 0, accepting('jpeg'))).data.every((v) => v === 0)).toBe(true)
   }, 60_000)
+
+  /** Column and row at zoom `z` of the point (x, y) in EPSG:3857. */
+  const tileAt = (z: number, x: number, y: number): [number, number] => {
+    const size = (2 * HALF) / 2 ** z
+    return [Math.floor((x + HALF) / size), Math.floor((HALF - y) / size)]
+  }
+  const rgba = (tile: DecodedTile): Uint32Array => new Uint32Array(new Uint8Array(tile.data).buffer)
+
+  it('draws a tile past the pyramid’s deepest zoom from its ancestor’s part, magnified (overzoom), where it was a hole', async () => {
+    const raster = await open({ service: 'xyz', url: template(), layer: template() })
+    const last = raster.info.levels.length - 1 // level of zoom 0 (the template's range 0–19)
+    const deepest = web.pyramid.maxZoom
+    const [x, y] = web.pyramid.centreOf(4, 4)
+    const [pc, pr] = tileAt(deepest, x, y)
+    const parent = rgba(decoded(await raster.readTile(last - deepest, pc, pr)))
+    for (const below of [1, 2]) {
+      const z = deepest + below
+      const [col, row] = tileAt(z, x, y)
+      const factor = 2 ** below
+      const left = (col % factor) * (256 / factor)
+      const top = (row % factor) * (256 / factor)
+      const expected = new Uint32Array(256 * 256)
+      for (let v = 0; v < 256; v++) for (let u = 0; u < 256; u++) expected[v * 256 + u] = parent[(top + Math.floor(v / factor)) * 256 + left + Math.floor(u / factor)]!
+      const tile = decoded(await raster.readTile(last - z, col, row))
+      expect([tile.width, tile.height, tile.channels]).toEqual([256, 256, 4])
+      expect(Buffer.from(rgba(tile).buffer).equals(Buffer.from(expected.buffer))).toBe(true)
+      expect(expected.some((p) => p !== 0)).toBe(true) // the centre has data: not an empty tile by chance
+      // Not the server's bytes: where PNG is accepted too, the magnified pixels.
+      const asPng = decoded(await raster.readTileAs(last - z, col, row, accepting('png')))
+      expect(Buffer.from(rgba(asPng).buffer).equals(Buffer.from(expected.buffer))).toBe(true)
+    }
+  }, 60_000)
+
+  it('keeps a tile the pyramid has not within its zooms (outside its data) empty, and one past them with no ancestor within reach', async () => {
+    const raster = await open({ service: 'xyz', url: template(), layer: template() })
+    const last = raster.info.levels.length - 1
+    const deepest = web.pyramid.maxZoom
+    const [x, y] = web.pyramid.centreOf(4, 4)
+    await raster.readTile(last - deepest, ...tileAt(deepest, x, y)) // the server has answered at its deepest zoom
+    // Far from the data: 404 at every zoom.
+    const [fx, fy] = [x + 3_000_000, y - 3_000_000]
+    expect(decoded(await raster.readTile(last - deepest, ...tileAt(deepest, fx, fy))).data.every((v) => v === 0)).toBe(true)
+    expect(decoded(await raster.readTile(last - deepest - 1, ...tileAt(deepest + 1, fx, fy))).data.every((v) => v === 0)).toBe(true)
+  }, 60_000)
 })
