@@ -84,6 +84,7 @@ test.describe('web map layers, in a browser', () => {
     expect(wmsAttribution).toMatch(/Orthophoto \(c\) a test survey|Test data \(c\) Tessera/) // the mapfile's, as the host read it
     await expectAttribution(viewer, [BLOCKS_ATTRIBUTION, wmsAttribution])
     await expectBlocks(viewer, pyramid, 'the XYZ blocks over the orthophoto')
+    await expectBlockPastDeepestZoom(viewer, pyramid)
 
     // Hidden, the WMS leaves the corner; its opacity is set.
     await wmsRow.locator('.layer-opacity').fill('0.5')
@@ -344,4 +345,28 @@ async function expectBlocks(page: Page, pyramid: XyzPyramid, where: string): Pro
     })
   }
   await expect.poll(blocksOff, { timeout: 90_000, intervals: [250, 500, 1000], message: `${where} (view in ${crs})` }).toEqual([])
+}
+
+/**
+ * Zooms to about 8 screen pixels a metre over one block, past the pyramid's deepest zoom (17; the
+ * bare template says 0–19, so zooms 18 and 19 are asked for and answered 404), and waits until the
+ * block's colour is drawn there: zoom 17's tile magnified (overzoom), where a hole showed the
+ * orthophoto under it.
+ */
+async function expectBlockPastDeepestZoom(page: Page, pyramid: XyzPyramid): Promise<void> {
+  const crs = await viewCrs(page)
+  const [i, j] = [3, 4]
+  const [centre] = await gdalTransform(['-s_srs', 'EPSG:3857', '-t_srs', crs], [pyramid.centreOf(i, j)])
+  await setWorldView(page, { centerX: centre![0], centerY: -centre![1], zoom: 8 })
+  const expected = pyramid.colourOf(i, j)
+  const off = async (): Promise<string[]> => {
+    const shot = await shoot(page, 'web-layers-overzoom')
+    const [at] = await mapToScreen(page, [centre!])
+    return [[0, 0], [-24, -24], [24, 24], [-24, 24]].flatMap(([dx, dy]) => {
+      const actual = shot.at(at!.x + dx!, at!.y + dy!)
+      return actual.some((v, c) => Math.abs(v - expected[c]!) > 8) ? [`${dx}, ${dy} from the block's centre: screen ${actual.join(',')} vs picture ${expected.join(',')}`] : []
+    })
+  }
+  await expect.poll(off, { timeout: 60_000, intervals: [250, 500, 1000], message: `block ${i}, ${j} past the pyramid's deepest zoom (view in ${crs})` }).toEqual([])
+  expect((await worldView(page)).zoom).toBeCloseTo(8, 5)
 }
