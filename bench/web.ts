@@ -235,8 +235,11 @@ const proxy = await startFaultProxy(nginx.port)
 // hosts (NODE_EXTRA_CA_CERTS, read by each host at its start) and by the browser (--ignore-certificate-errors).
 const tls = selfSignedCert(resolve('bench/.cache/web/tls'))
 process.env.NODE_EXTRA_CA_CERTS = tls.certPath
-const secureNginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz/'), mapserver.location('/wms')], tls })
-const tunnel = await startLatencyTunnel(secureNginx.port, LATENCY_MS)
+// MapServer behind the tunnel writes the tunnel's port in its capabilities, as a server behind a
+// proxy is configured to (else its GetMap URL would name nginx's own port, which no client reaches).
+const tunnel = await startLatencyTunnel(0, LATENCY_MS)
+const secureNginx = await startNginx(fixtures.xyzDir, { locations: [corsLocation('/xyz/'), mapserver.location('/wms', tunnel.port)], tls })
+tunnel.upstreamPort = secureNginx.port
 const secureUrl = (path: string): string => `https://127.0.0.1:${tunnel.port}${path}`
 /** With WEB_BENCH_TRACE: every proxied request's URL, when it was forwarded and when it ended (epoch ms). */
 const proxyTrace: Array<[string, number, number]> = []

@@ -8,12 +8,14 @@ import { createServer, connect, type Socket } from 'node:net'
 
 export interface LatencyTunnel {
   port: number
+  /** Where new connections go (settable: a server may need the tunnel's port before it starts). */
+  upstreamPort: number
   /** Connections opened through the tunnel so far. */
   connections: () => number
   close: () => Promise<void>
 }
 
-/** Starts a tunnel on a free loopback port to `127.0.0.1:upstreamPort`, adding `roundTripMs` to every round trip. */
+/** Starts a tunnel on a free loopback port to `127.0.0.1:upstreamPort` (0: set `upstreamPort` before the first connection), adding `roundTripMs` to every round trip. */
 export async function startLatencyTunnel(upstreamPort: number, roundTripMs: number): Promise<LatencyTunnel> {
   const oneWay = roundTripMs / 2
   const sockets = new Set<Socket>()
@@ -30,7 +32,7 @@ export async function startLatencyTunnel(upstreamPort: number, roundTripMs: numb
   }
   const server = createServer((client) => {
     connections++
-    const upstream = connect(upstreamPort, '127.0.0.1')
+    const upstream = connect(tunnel.upstreamPort, '127.0.0.1')
     for (const socket of [client, upstream]) {
       socket.setNoDelay(true)
       sockets.add(socket)
@@ -43,12 +45,14 @@ export async function startLatencyTunnel(upstreamPort: number, roundTripMs: numb
     server.once('error', reject)
     server.listen(0, '127.0.0.1', resolve)
   })
-  return {
+  const tunnel: LatencyTunnel = {
     port: (server.address() as { port: number }).port,
+    upstreamPort,
     connections: () => connections,
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => server.close(resolve))
     }
   }
+  return tunnel
 }

@@ -112,8 +112,13 @@ export interface MapServerProcess {
   /** fcgiwrap's unix socket. */
   socket: string
   pid: number
-  /** The nginx location that serves the WMS at `path` (for `startNginx`'s `locations`). */
-  location(path?: string): string
+  /**
+   * The nginx location that serves the WMS at `path` (for `startNginx`'s `locations`). `publicPort`:
+   * the port clients reach it on when something stands in front of nginx (the bench's latency
+   * tunnel), so that its capabilities' URLs name it (MapServer writes SERVER_PORT and, with HTTPS
+   * on, https).
+   */
+  location(path?: string, publicPort?: number): string
   /** SIGTERM, then SIGKILL after 3 s; waits for the exit. Idempotent. */
   stop(): Promise<void>
 }
@@ -144,7 +149,7 @@ export async function startMapServer(data: WmsData): Promise<MapServerProcess> {
   return {
     socket,
     pid: child.pid!,
-    location: (path = '/wms') => `location = ${path} {
+    location: (path = '/wms', publicPort?: number) => `location = ${path} {
       fastcgi_pass unix:${socket};
       fastcgi_param SCRIPT_FILENAME ${MAPSERV};
       fastcgi_param QUERY_STRING $query_string;
@@ -153,7 +158,8 @@ export async function startMapServer(data: WmsData): Promise<MapServerProcess> {
       fastcgi_param CONTENT_LENGTH $content_length;
       fastcgi_param SCRIPT_NAME $uri;
       fastcgi_param SERVER_NAME $host;
-      fastcgi_param SERVER_PORT $server_port;
+      fastcgi_param SERVER_PORT ${publicPort ?? '$server_port'};
+      fastcgi_param HTTPS $https if_not_empty;
       fastcgi_param HTTP_HOST $http_host;
       fastcgi_param SERVER_PROTOCOL $server_protocol;
       fastcgi_param MAPSERVER_CONFIG_FILE ${data.config};

@@ -7,6 +7,7 @@
  */
 import type { WebStyle } from '../../shared/webLayers'
 import { normalCrsId, northingFirst } from './axisOrder'
+import { resolveServiceUrl } from './serviceUrl'
 import { type XmlElement, attribute, child, childText, childTexts, children, numberOf } from './xml'
 
 export type WmsVersion = '1.3.0' | '1.1.1'
@@ -159,7 +160,7 @@ function resolveUrl(href: string | undefined, base: string): string {
     url.search = ''
     return url.toString()
   }
-  return new URL(href, base).toString()
+  return resolveServiceUrl(href, base)
 }
 
 /** CRS ids as Tessera names them, duplicates dropped (`EPSG:4326` and its URN are one). */

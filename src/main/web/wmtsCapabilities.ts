@@ -6,6 +6,7 @@
  */
 import type { WebStyle } from '../../shared/webLayers'
 import { isGeographic, normalCrsId, northingFirst } from './axisOrder'
+import { resolveServiceUrl } from './serviceUrl'
 import { type XmlElement, attribute, child, childText, childTexts, children, numberOf } from './xml'
 
 export interface TileMatrix {
@@ -127,15 +128,15 @@ function kvpGetTileUrl(root: XmlElement, base: string): string | null {
   const encodings = (get: XmlElement): string[] => children(get, 'Constraint').flatMap((c) => childTexts(child(c, 'AllowedValues'), 'Value'))
   const kvp = gets.find((get) => encodings(get).includes('KVP')) ?? gets.find((get) => encodings(get).length === 0)
   const href = attribute(kvp, 'href')
-  return href ? new URL(href, base).toString() : null
+  return href ? resolveServiceUrl(href, base) : null
 }
 
 /** A template's fixed part resolved against the capabilities URL, its `{…}` kept as written. */
 function resolveTemplate(template: string, base: string): string {
-  if (template === '' || /^[a-z][a-z0-9+.-]*:/i.test(template)) return template
+  if (template === '') return template
   const placeholders: string[] = []
   const marked = template.replace(/\{[^}]*\}/g, (match) => `__tessera${placeholders.push(match) - 1}__`)
-  return new URL(marked, base).toString().replace(/__tessera(\d+)__/g, (_m, i: string) => placeholders[Number(i)]!)
+  return resolveServiceUrl(marked, base).replace(/__tessera(\d+)__/g, (_m, i: string) => placeholders[Number(i)]!)
 }
 
 /** Metres per unit of a CRS: the WMTS scale-denominator rule (OGC 07-057r7 §6.1.1, 0.28 mm pixels). */
