@@ -39,8 +39,12 @@ export interface WebTileReaderOptions {
 /** Levels an overzoomed tile looks up for an ancestor: its part is then 4 pixels of a 256 tile, magnified 64×. */
 export const MAX_OVERZOOM_LEVELS = 6
 
-/** Longest wait of a 404 for the server's first image (`WebTileReader.fetch`). */
-const FIRST_IMAGE_WAIT_MS = 2000
+/**
+ * How long a 404 at a level no image has come from yet waits for one (`WebTileReader.fetch`): an
+ * image at its level or finer says it is outside the data (a sparse pyramid: empty at once); none
+ * says the level is past the server's deepest zoom. The view shows the coarser stand-ins meanwhile.
+ */
+const DEPTH_WAIT_MS = 1500
 
 /** An ancestor's part of a tile past the server's deepest zoom: where in the ancestor's image, and how much magnified. */
 interface Magnify {
@@ -55,15 +59,16 @@ type Fetched = { kind: 'empty' } | { kind: 'image'; request: WebTileRequest; bod
 export class WebTileReader implements TileReader {
   /**
    * The finest level the server answered with an image so far (level 0 is the finest of the grid):
-   * a tile missing at a finer one is past the server's deepest zoom, or outside its data, and
-   * looks for an ancestor; at this level or coarser it is just outside the data (a sparse pyramid).
+   * a tile missing at this level or coarser is outside the data (a sparse pyramid); at a finer one
+   * it may be past the server's deepest zoom (`pastServerDepth`).
    */
   private finestAnswered = Number.POSITIVE_INFINITY
+  /** The coarsest level known past the server's deepest zoom (a wait for an image there ran out); -1: none. */
+  private pastDeepest = -1
+  /** 404s waiting for an image at their level or finer, by level. */
+  private readonly depthWaits = new Set<{ level: number; answered: () => void }>()
   /** Ancestors being fetched for overzoomed tiles, by URL: four siblings share one request. */
   private readonly ancestors = new Map<string, Promise<WebAnswer>>()
-  /** Resolves when the server first answers with an image (`finestAnswered` known). */
-  private sawFirstImage: () => void = () => {}
-  private readonly firstImage = new Promise<void>((resolve) => (this.sawFirstImage = resolve))
 
   constructor(
     private readonly grid: WebGrid,
@@ -112,16 +117,44 @@ export class WebTileReader implements TileReader {
     const answer = await this.cache.fetchCached(request.url, { signal })
     if (this.options.missingIsEmpty && isMissing(answer)) {
       if (!this.options.overzoom) return { kind: 'empty' }
-      // A 404 that comes before any image (a layer just added) waits, briefly, to learn how deep the
-      // server answers: a sparse pyramid's 404s around its data at the opening zoom are then empty at
-      // once, where looking for their ancestors cost a request and a decode each.
-      if (!Number.isFinite(this.finestAnswered)) await abortable(firstOf(this.firstImage, FIRST_IMAGE_WAIT_MS), signal, `Reading ${request.url}`)
-      return level < this.finestAnswered ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
+      return (await this.pastServerDepth(level, signal)) ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
     }
     const body = imageBody(request.url, answer)
-    this.finestAnswered = Math.min(this.finestAnswered, level)
-    this.sawFirstImage()
+    this.answered(level)
     return { kind: 'image', request, body }
+  }
+
+  /**
+   * Whether a 404 at `level` is past the server's deepest zoom (look for an ancestor) rather than
+   * outside its data (empty): an image at this level or finer says outside the data; a level known
+   * past the depth says past it; otherwise it waits `DEPTH_WAIT_MS` for such an image. A sparse
+   * pyramid's 404s around its data are thus empty without a request more, where looking for their
+   * ancestors cost a request and a decode each.
+   */
+  private async pastServerDepth(level: number, signal?: AbortSignal): Promise<boolean> {
+    if (level >= this.finestAnswered) return false
+    if (level <= this.pastDeepest) return true
+    let wait: { level: number; answered: () => void } | null = null
+    const imageCame = await abortable(
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), DEPTH_WAIT_MS)
+        timer.unref?.()
+        wait = { level, answered: () => (clearTimeout(timer), resolve(true)) }
+        this.depthWaits.add(wait)
+      }),
+      signal,
+      'Waiting to learn the server’s deepest zoom'
+    ).finally(() => wait && this.depthWaits.delete(wait))
+    if (imageCame || level >= this.finestAnswered) return false
+    this.pastDeepest = Math.max(this.pastDeepest, level)
+    return true
+  }
+
+  /** An image came at `level`: the server's data reaches it (no longer past its depth there). */
+  private answered(level: number): void {
+    this.finestAnswered = Math.min(this.finestAnswered, level)
+    if (level <= this.pastDeepest) this.pastDeepest = level - 1
+    for (const wait of this.depthWaits) if (wait.level >= level) wait.answered()
   }
 
   /** The nearest ancestor with an image, and the tile's part of it; empty when none within `MAX_OVERZOOM_LEVELS`. */
@@ -132,6 +165,7 @@ export class WebTileReader implements TileReader {
       const answer = await abortable(this.sharedFetch(request.url), signal, `Reading ${request.url}`)
       if (isMissing(answer)) continue
       const body = imageBody(request.url, answer)
+      this.answered(level + up)
       const factor = 2 ** up
       const part = this.grid.tileSize / factor
       return { kind: 'image', request, body, magnify: { left: (col % factor) * part, top: (row % factor) * part, factor } }
@@ -161,18 +195,6 @@ export class WebTileReader implements TileReader {
     )
     return decodedTile(pixels)
   }
-}
-
-/** Resolves when `promise` does or after `ms`, whichever comes first (never rejects). */
-function firstOf(promise: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    timer.unref?.()
-    void promise.then(() => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
 }
 
 /** How an XYZ/TMS server says it has no tile there. */

@@ -154,6 +154,23 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
     }
   }, 60_000)
 
+  it('keeps a 404 around the data at a zoom the server answers empty, without asking for its ancestors, even when it comes before any image', async () => {
+    const raster = await open({ service: 'xyz', url: template(), layer: template() })
+    const last = raster.info.levels.length - 1
+    const deepest = web.pyramid.maxZoom
+    const [x, y] = web.pyramid.centreOf(4, 4)
+    const far = tileAt(deepest, x + 3_000_000, y - 3_000_000)
+    web.nginx.clearAccessLog()
+    // Both asked at once: the 404 may come first; the image at its zoom says it is outside the data.
+    const [outside, inside] = await Promise.all([raster.readTile(last - deepest, ...far), raster.readTile(last - deepest, ...tileAt(deepest, x, y))])
+    expect(decoded(outside).data.every((v) => v === 0)).toBe(true)
+    expect(decoded(inside).data.some((v) => v !== 0)).toBe(true)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(web.nginx.accessLog().filter((e) => e.uri.startsWith('/xyz/')).map((e) => e.uri).sort()).toEqual(
+      [`/xyz/${deepest}/${far[0]}/${far[1]}.png`, `/xyz/${deepest}/${tileAt(deepest, x, y).join('/')}.png`].sort()
+    )
+  }, 60_000)
+
   it('keeps a tile the pyramid has not within its zooms (outside its data) empty, and one past them with no ancestor within reach', async () => {
     const raster = await open({ service: 'xyz', url: template(), layer: template() })
     const last = raster.info.levels.length - 1
