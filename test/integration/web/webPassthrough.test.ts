@@ -128,6 +128,12 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
     return [Math.floor((x + HALF) / size), Math.floor((HALF - y) / size)]
   }
   const rgba = (tile: DecodedTile): Uint32Array => new Uint32Array(new Uint8Array(tile.data).buffer)
+  /** The pyramid as a bare template's layer (zooms 0–19), the level of zoom 0, the pyramid's deepest zoom, and a point in its data. */
+  const pyramidLayer = async (): Promise<{ raster: Raster; last: number; deepest: number; x: number; y: number }> => {
+    const raster = await open({ service: 'xyz', url: template(), layer: template() })
+    const [x, y] = web.pyramid.centreOf(4, 4)
+    return { raster, last: raster.info.levels.length - 1, deepest: web.pyramid.maxZoom, x, y }
+  }
 
   it('draws a tile past the pyramid’s deepest zoom from its ancestor’s part, magnified (overzoom), where it was a hole', async () => {
     const raster = await open({ service: 'xyz', url: template(), layer: template() })
@@ -155,10 +161,7 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
   }, 60_000)
 
   it('keeps a 404 around the data at a zoom the server answers empty, without asking for its ancestors, even when it comes before any image', async () => {
-    const raster = await open({ service: 'xyz', url: template(), layer: template() })
-    const last = raster.info.levels.length - 1
-    const deepest = web.pyramid.maxZoom
-    const [x, y] = web.pyramid.centreOf(4, 4)
+    const { raster, last, deepest, x, y } = await pyramidLayer()
     const far = tileAt(deepest, x + 3_000_000, y - 3_000_000)
     web.nginx.clearAccessLog()
     // Both asked at once: the 404 may come first; the image at its zoom says it is outside the data.
@@ -172,10 +175,7 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
   }, 60_000)
 
   it('keeps a tile the pyramid has not within its zooms (outside its data) empty, and one past them with no ancestor within reach', async () => {
-    const raster = await open({ service: 'xyz', url: template(), layer: template() })
-    const last = raster.info.levels.length - 1
-    const deepest = web.pyramid.maxZoom
-    const [x, y] = web.pyramid.centreOf(4, 4)
+    const { raster, last, deepest, x, y } = await pyramidLayer()
     await raster.readTile(last - deepest, ...tileAt(deepest, x, y)) // the server has answered at its deepest zoom
     // Far from the data: 404 at every zoom.
     const [fx, fy] = [x + 3_000_000, y - 3_000_000]
