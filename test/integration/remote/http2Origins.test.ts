@@ -62,6 +62,10 @@ async function startH2(maxConcurrentStreams = 100): Promise<H2Server> {
       stream.session?.destroy()
       return
     }
+    if (path === '/goaway') {
+      // As nginx after http2_max_requests (1000): this stream is answered, no new one is taken.
+      stream.session?.goaway(0, stream.id)
+    }
     if (path === '/empty') {
       stream.respond({ ':status': 204 })
       stream.end()
@@ -173,6 +177,16 @@ describe('Http2Origins against an HTTP/2 server', () => {
     await new Promise((r) => setTimeout(r, 30))
     expect(closed).toEqual([new URL(server.origin).host])
     expect(await (await client.fetch(`${server.origin}/again`)).text()).toBe('answer to /again over no header')
+    expect(server.sessions()).toBe(2)
+  })
+
+  it('opens a new session after the server’s GOAWAY (nginx sends one every 1000 requests), losing no request', async () => {
+    const server = await h2()
+    const client = origins()
+    expect(await (await client.fetch(`${server.origin}/goaway`)).text()).toBe('answer to /goaway over no header')
+    await new Promise((r) => setTimeout(r, 30))
+    const texts = await Promise.all(Array.from({ length: 5 }, async (_, i) => (await client.fetch(`${server.origin}/after/${i}`)).text()))
+    expect(texts).toEqual(Array.from({ length: 5 }, (_, i) => `answer to /after/${i} over no header`))
     expect(server.sessions()).toBe(2)
   })
 
