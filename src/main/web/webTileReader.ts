@@ -20,6 +20,7 @@ import { type TileReader, decodedTile } from '../raster/readers'
 import type { DecodedTile, EncodedTile, LoadedTile } from '../raster/types'
 import { ServerUnavailableError, abortable, isUnavailableStatus } from '../remote/errors'
 import { emptyPng } from './emptyPng'
+import { ServerDepth } from './serverDepth'
 import { looksLikeXml, serviceExceptionText } from './serviceException'
 import type { TileCache, WebAnswer } from './tileCache'
 import { tileImageHeader } from './tileImageHeader'
@@ -39,13 +40,6 @@ export interface WebTileReaderOptions {
 /** Levels an overzoomed tile looks up for an ancestor: its part is then 4 pixels of a 256 tile, magnified 64×. */
 export const MAX_OVERZOOM_LEVELS = 6
 
-/**
- * How long a 404 at a level no image has come from yet waits for one (`WebTileReader.fetch`): an
- * image at its level or finer says it is outside the data (a sparse pyramid: empty at once); none
- * says the level is past the server's deepest zoom. The view shows the coarser stand-ins meanwhile.
- */
-const DEPTH_WAIT_MS = 1500
-
 /** An ancestor's part of a tile past the server's deepest zoom: where in the ancestor's image, and how much magnified. */
 interface Magnify {
   left: number
@@ -57,16 +51,8 @@ interface Magnify {
 type Fetched = { kind: 'empty' } | { kind: 'image'; request: WebTileRequest; body: Uint8Array; magnify?: Magnify }
 
 export class WebTileReader implements TileReader {
-  /**
-   * The finest level the server answered with an image so far (level 0 is the finest of the grid):
-   * a tile missing at this level or coarser is outside the data (a sparse pyramid); at a finer one
-   * it may be past the server's deepest zoom (`pastServerDepth`).
-   */
-  private finestAnswered = Number.POSITIVE_INFINITY
-  /** The coarsest level known past the server's deepest zoom (a wait for an image there ran out); -1: none. */
-  private pastDeepest = -1
-  /** 404s waiting for an image at their level or finer, by level. */
-  private readonly depthWaits = new Set<{ level: number; answered: () => void }>()
+  /** How deep the server's pyramid goes, from its answers (`overzoom`). */
+  private readonly depth = new ServerDepth()
   /** Ancestors being fetched for overzoomed tiles, by URL: four siblings share one request. */
   private readonly ancestors = new Map<string, Promise<WebAnswer>>()
 
@@ -117,44 +103,11 @@ export class WebTileReader implements TileReader {
     const answer = await this.cache.fetchCached(request.url, { signal })
     if (this.options.missingIsEmpty && isMissing(answer)) {
       if (!this.options.overzoom) return { kind: 'empty' }
-      return (await this.pastServerDepth(level, signal)) ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
+      return (await this.depth.isPast(level, signal)) ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
     }
     const body = imageBody(request.url, answer)
-    this.answered(level)
+    this.depth.answered(level)
     return { kind: 'image', request, body }
-  }
-
-  /**
-   * Whether a 404 at `level` is past the server's deepest zoom (look for an ancestor) rather than
-   * outside its data (empty): an image at this level or finer says outside the data; a level known
-   * past the depth says past it; otherwise it waits `DEPTH_WAIT_MS` for such an image. A sparse
-   * pyramid's 404s around its data are thus empty without a request more, where looking for their
-   * ancestors cost a request and a decode each.
-   */
-  private async pastServerDepth(level: number, signal?: AbortSignal): Promise<boolean> {
-    if (level >= this.finestAnswered) return false
-    if (level <= this.pastDeepest) return true
-    let wait: { level: number; answered: () => void } | null = null
-    const imageCame = await abortable(
-      new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), DEPTH_WAIT_MS)
-        timer.unref?.()
-        wait = { level, answered: () => (clearTimeout(timer), resolve(true)) }
-        this.depthWaits.add(wait)
-      }),
-      signal,
-      'Waiting to learn the server’s deepest zoom'
-    ).finally(() => wait && this.depthWaits.delete(wait))
-    if (imageCame || level >= this.finestAnswered) return false
-    this.pastDeepest = Math.max(this.pastDeepest, level)
-    return true
-  }
-
-  /** An image came at `level`: the server's data reaches it (no longer past its depth there). */
-  private answered(level: number): void {
-    this.finestAnswered = Math.min(this.finestAnswered, level)
-    if (level <= this.pastDeepest) this.pastDeepest = level - 1
-    for (const wait of this.depthWaits) if (wait.level >= level) wait.answered()
   }
 
   /** The nearest ancestor with an image, and the tile's part of it; empty when none within `MAX_OVERZOOM_LEVELS`. */
@@ -165,7 +118,7 @@ export class WebTileReader implements TileReader {
       const answer = await abortable(this.sharedFetch(request.url), signal, `Reading ${request.url}`)
       if (isMissing(answer)) continue
       const body = imageBody(request.url, answer)
-      this.answered(level + up)
+      this.depth.answered(level + up)
       const factor = 2 ** up
       const part = this.grid.tileSize / factor
       return { kind: 'image', request, body, magnify: { left: (col % factor) * part, top: (row % factor) * part, factor } }
