@@ -358,6 +358,8 @@ async function expectBlockPastDeepestZoom(page: Page, pyramid: XyzPyramid): Prom
   const [i, j] = [3, 4]
   const [centre] = await gdalTransform(['-s_srs', 'EPSG:3857', '-t_srs', crs], [pyramid.centreOf(i, j)])
   await setWorldView(page, { centerX: centre![0], centerY: -centre![1], zoom: 8 })
+  // Every tile in, the magnified ones included: until then the coarser stand-ins show the same colour.
+  await waitForSharp(page)
   const expected = pyramid.colourOf(i, j)
   const off = async (): Promise<string[]> => {
     const shot = await shoot(page, 'web-layers-overzoom')
