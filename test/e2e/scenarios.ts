@@ -122,6 +122,50 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
     }
   },
   {
+    title: 'a jump asks for its tiles in the task that made it; a smaller placement waits for the next frame',
+    run: async (viewer, prefix) => {
+      await viewer.setViewportSize({ width: 1440, height: 900 })
+      await dropFiles(viewer, [imagePath(PYRAMID.file)])
+      await waitForLayers(viewer, 1)
+      await setView(viewer, { centerX: 2048, centerY: 2048, zoom: 1 })
+      await waitForSharp(viewer)
+      // Placed, then read before any animation frame (`asked`: only a plan made in that task has
+      // asked), and again after the frames that follow (`askedByFrames`, within ten frames).
+      const place = (view: { centerX: number; centerY: number; zoom: number }): Promise<{ asked: number; framed: boolean; askedByFrames: number }> =>
+        viewer.evaluate(async (v) => {
+          const g = globalThis as unknown as {
+            __tesseraDiagnostics: { setView(v: object): void; stats(): { requested: number } }
+            requestAnimationFrame(callback: () => void): number
+          }
+          const d = g.__tesseraDiagnostics
+          let framed = false
+          g.requestAnimationFrame(() => (framed = true))
+          const before = d.stats().requested
+          d.setView(v)
+          await Promise.resolve()
+          const asked = d.stats().requested - before
+          const wasFramed = framed
+          for (let i = 0; i < 10 && d.stats().requested === before; i++) await new Promise((r) => g.requestAnimationFrame(() => r(null)))
+          return { asked, framed: wasFramed, askedByFrames: d.stats().requested - before }
+        }, view)
+      // Half the zoom, two views away: a jump (a go-to, the navigator, a script).
+      const jump = await place({ centerX: 6000, centerY: 5000, zoom: 0.5 })
+      expect(jump.framed, 'no animation frame came in between').toBe(false)
+      expect(jump.asked, 'the jump asked for its tiles at once').toBeGreaterThan(0)
+      await waitForSharp(viewer)
+      // A quarter of a view aside at the same zoom (an arrow key's step, a glide's frame): new tiles, asked
+      // for with the frames, whose pace the camera's motion follows.
+      const step = await place({ centerX: 6000 + 720, centerY: 5000, zoom: 0.5 })
+      expect(step.framed).toBe(false)
+      expect(step.asked, 'a step is not planned before its frame').toBe(0)
+      expect(step.askedByFrames, 'the step asked for its new tiles at its frame').toBeGreaterThan(0)
+      await waitForSharp(viewer)
+      console.log(`[${prefix}] jump: ${jump.asked} tiles asked in its task; step: ${step.askedByFrames} at its frame`)
+      const shot = await shoot(viewer, `${prefix}-jump`)
+      expectColor(shot.image(6720, 5000), pyramidColor(6720, 5000), "the step's centre drawn", 3)
+    }
+  },
+  {
     title: 'a fast zoom from fit to 16× wastes few tiles and ends crisp',
     run: async (viewer, prefix) => {
       await viewer.setViewportSize({ width: 1440, height: 900 })

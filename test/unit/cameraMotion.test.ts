@@ -106,6 +106,30 @@ describe('CameraMotion', () => {
     expect(motion.update(at(0, 0, 2), 96, 100)).toMatchObject({ zooming: true, maxNewRequests: REQUESTS_WHILE_ZOOMING })
   })
 
+  it('plans a placement by a level or more, or by more than a view, as a jump; a smaller one, or a wheel tick, as before', () => {
+    const motion = new CameraMotion()
+    motion.update(at(0), 0, 100)
+    motion.update(at(0), 16, 100)
+    // Placed at half the zoom, a view-width away (the web bench's jump): planned at once, no hold.
+    expect(motion.placed(at(900, 0, 0.5))).toBe(true)
+    expect(motion.update(at(900, 0, 0.5), 32, 100)).toEqual({ zooming: false, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity })
+    expect(motion.unsettled).toBe(false)
+    motion.update(at(900, 0, 0.5), 48, 100)
+    // A placement by less (an arrow key's pan, a script's glide frame) is no jump: frames decide.
+    expect(motion.placed(at(1000, 0, 0.5))).toBe(false)
+    expect(motion.placed(at(1000, 0, 0.6))).toBe(false)
+    expect(motion.update(at(1000, 0, 0.6), 64, 100).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
+    motion.update(at(1000, 0, 0.6), 80, 100)
+    // The same 2× zoom coming with a frame (not placed: a fast wheel spin) stays a step.
+    expect(motion.update(at(1000, 0, 1.2), 96, 100).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
+    // A jump is planned as one once: the next frame follows the camera again.
+    expect(motion.placed(at(1000, 0, 4.8))).toBe(true)
+    motion.update(at(1000, 0, 4.8), 112, 100)
+    expect(motion.update(at(1000, 0, 5), 128, 100).maxNewRequests).toBe(REQUESTS_WHILE_ZOOMING)
+    // Before any frame there is nothing to jump from.
+    expect(new CameraMotion().placed(at(0, 0, 8))).toBe(false)
+  })
+
   it('does not lead wheel ticks: a step, still frames, a step', () => {
     const motion = new CameraMotion()
     motion.update(at(0), 0, 40)

@@ -32,6 +32,11 @@ export interface CameraOptions {
   width: number
   height: number
   onChange: () => void
+  /**
+   * The camera was placed (`setView`: a jump, the navigator, a key, a fit), not moved by a drag,
+   * wheel or animation (those come with the frames). Called after `onChange`.
+   */
+  onPlaced?: () => void
 }
 
 export class Camera {
@@ -40,10 +45,12 @@ export class Camera {
   /** World units per pixel of the finest layer: zoom 1/unitsPerPixel is 1:1. */
   private unitsPerPixelValue = 1
   private readonly onChange: () => void
+  private readonly onPlaced: () => void
   private readonly listeners: Array<() => void> = []
 
   constructor(options: CameraOptions) {
     this.onChange = options.onChange
+    this.onPlaced = options.onPlaced ?? (() => {})
     this.viewport = new Viewport({
       screenWidth: options.width,
       screenHeight: options.height,
@@ -117,6 +124,7 @@ export class Camera {
     this.viewport.setZoom(this.clampZoom(view.zoom))
     this.viewport.moveCenter(view.centerX, view.centerY)
     this.onChange()
+    this.onPlaced()
   }
 
   /** Zooms by `factor` keeping the world point under screen point (x, y) in place. */

@@ -14,6 +14,12 @@ const JUMP_VIEWS = 1
 /** A zoom by more than this many pyramid levels (2: 4×) in one frame, after still frames, is a jump too. */
 const JUMP_LEVELS = 2
 /**
+ * A placement (`placed`: a script, the navigator, a fit, 1:1) that zooms by a level (2×) or more is a
+ * jump: no wheel tick (1.15×; a fast spin may add several in one frame, hence JUMP_LEVELS for frames)
+ * or glide frame comes through it.
+ */
+const PLACED_JUMP_LEVELS = 1
+/**
  * Farthest look-ahead, in views; a camera that needs more outruns its tiles (ask for nothing new).
  * At half a view, a pan's first frames asked for the columns it crossed a moment later: in the web
  * bench's walk, XYZ tiles fetched for views already left were 12–15 % of its fetches; at 0.3, 8.7 %,
@@ -76,6 +82,8 @@ export class CameraMotion {
   private acceleration = { x: 0, y: 0 }
   /** Rate of change of ln(zoom) per ms, while the zoom changes at consecutive frames; else 0. */
   private zoomRate = 0
+  /** The camera was placed by a jump since the last frame (`placed`): the next frame plans it as one. */
+  private placedJump = false
 
   /** Records the view of a frame at time `now` (ms) and tells how the camera moves. */
   update(view: ViewState, now: number, latencyMs: number): Motion {
@@ -96,10 +104,12 @@ export class CameraMotion {
     const viewHeight = view.height / view.zoom
     // A zoom by more than JUMP_LEVELS levels in one frame, after still frames, is no wheel tick (a
     // tick is 1.15×): a fit, a zoom to a layer, 1:1. Held a frame as a tick, the fit of a layer
-    // just opened asked for its view's tiles a frame late (the web bench: 110 ms after the pinned levels).
-    const zoomJump = zooming && !continuous && Math.abs(Math.log2(view.zoom / last.view.zoom)) > JUMP_LEVELS
-    const jumped = zoomJump || Math.abs(dx) > JUMP_VIEWS * viewWidth || Math.abs(dy) > JUMP_VIEWS * viewHeight
-    if (jumped) {
+    // just opened asked for its view's tiles a frame late (the web bench: 110 ms after the pinned
+    // levels). A placement by a level or more (`placed`) is one too: held a frame, the web bench's
+    // jump at half the zoom asked for its tiles 60–80 ms after the move.
+    const placedJump = this.placedJump
+    this.placedJump = false
+    if (placedJump || (!continuous && zoomLevels(last.view, view) > JUMP_LEVELS) || panJump(last.view, view)) {
       // A jump elsewhere (a go-to, the navigator, a fit) lands where it stays, whatever its zoom:
       // its view is asked for at once, not a frame later as a wheel tick's (which the next tick
       // passes by). Held a frame, a jump's requests left 60–100 ms after it on a loaded machine.
@@ -150,10 +160,33 @@ export class CameraMotion {
     }
   }
 
+  /**
+   * The camera was placed at `view` (set, not dragged, wheeled or animated). True when that is a
+   * jump from the last frame's view (a move by more than a view, or a zoom by a level or more): its
+   * view is planned at the next frame without waiting for the camera to rest, and may be planned at
+   * once (Viewer.frameSoon).
+   */
+  placed(view: ViewState): boolean {
+    if (!this.last) return false
+    const jump = zoomLevels(this.last.view, view) >= PLACED_JUMP_LEVELS - 1e-9 || panJump(this.last.view, view)
+    if (jump) this.placedJump = true
+    return jump
+  }
+
   /** True while a later frame may plan differently with no new event (the zoom just changed, the camera gliding). */
   get unsettled(): boolean {
     return this.velocity.x !== 0 || this.velocity.y !== 0 || this.zoomChanged || this.zoomRate !== 0
   }
+}
+
+/** Pyramid levels between two views' zooms (1: 2× either way). */
+function zoomLevels(from: ViewState, to: ViewState): number {
+  return Math.abs(Math.log2(to.zoom / from.zoom))
+}
+
+/** A move by more than JUMP_VIEWS views: no pan leads there (a go-to, the navigator). */
+function panJump(from: ViewState, to: ViewState): boolean {
+  return Math.abs(to.centerX - from.centerX) > (JUMP_VIEWS * to.width) / to.zoom || Math.abs(to.centerY - from.centerY) > (JUMP_VIEWS * to.height) / to.zoom
 }
 
 /**

@@ -88,6 +88,8 @@ export class Viewer {
   private destroyedValue = false
   private readonly resizeObserver: ResizeObserver
   private dirty = true
+  /** A `frameSoon` is queued. */
+  private frameQueued = false
   /** Something other than the tiles changed (camera, size, layer settings): render even if no sprite did. */
   private renderNeeded = true
   private sharp = true
@@ -118,7 +120,12 @@ export class Viewer {
       element: host,
       width: host.clientWidth || 1,
       height: host.clientHeight || 1,
-      onChange: () => this.requestFrame()
+      onChange: () => this.requestFrame(),
+      // A jump (CameraMotion.placed) is planned at once; other placements (an arrow key, a script's
+      // glide) with the frames, whose pace the camera's motion follows.
+      onPlaced: () => {
+        if (this.motion.placed(this.camera.view)) this.frameSoon()
+      }
     })
     this.placements = new Placements({
       // A CRS outside the built-in ones was found in the definitions list: reprojected now.
@@ -452,6 +459,22 @@ export class Viewer {
   frameNow(): void {
     this.requestFrame()
     this.frame()
+  }
+
+  /**
+   * Plans (and renders) at the end of the current task rather than at the next animation frame: a
+   * camera placed by a click, a key or a script asks for its tiles at once. The next animation
+   * frame waits while the compositor finishes the last one: under a software rasteriser, with tiles
+   * arriving, a jump's requests left 40–100 ms after the jump (the web bench's trace). Several
+   * placements in one task make one plan.
+   */
+  private frameSoon(): void {
+    if (this.frameQueued) return
+    this.frameQueued = true
+    queueMicrotask(() => {
+      this.frameQueued = false
+      if (!this.destroyedValue) this.frame()
+    })
   }
 
   destroy(): void {
