@@ -145,13 +145,12 @@ export async function stats(page: Page): Promise<DiagnosticsStats> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__tesseraDiagnostics!.stats())
 }
 
-/** Tiles received by the page: how many, bytes on the wire, how many came compressed, how many were unpacked in the tile worker, how many decoded by WebCodecs. */
+/** Tiles received by the page: how many, bytes on the wire, how many came compressed, how many were unpacked in the tile worker. */
 export interface WireStats {
   tiles: number
   bytes: number
   compressed: number
   inWorker: number
-  webcodecs: number
 }
 
 export async function wireStats(page: Page): Promise<WireStats> {

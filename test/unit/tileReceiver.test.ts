@@ -22,7 +22,7 @@ function fakeJpeg(delays: Record<number, number> = {}): TileDecoder {
     new Promise((resolve, reject) => {
       const grey = bytes[0]!
       if (grey === 255) return reject(new Error('corrupt data'))
-      setTimeout(() => resolve({ pixels: new Uint8Array(width * height * 4).fill(grey), by: 'canvas' }), delays[grey] ?? 0)
+      setTimeout(() => resolve(new Uint8Array(width * height * 4).fill(grey)), delays[grey] ?? 0)
     })
 }
 
@@ -52,7 +52,7 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     const seen: string[] = []
     const decoder: TileDecoder = async (bytes, encoding, width, height) => {
       seen.push(encoding)
-      return { pixels: new Uint8Array(width * height * 4).fill(bytes[0]!), by: 'webcodecs' }
+      return new Uint8Array(width * height * 4).fill(bytes[0]!)
     }
     const { receiver, out } = collect(decoder)
     receiver.frame(encodeTileFrame(header(0, { encoding: 'png' }), new Uint8Array([7, 0, 0])))
@@ -82,7 +82,7 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     const seen: string[] = []
     const decoder: TileDecoder = async (_bytes, encoding, width, height) => {
       seen.push(encoding)
-      return { pixels: new Uint8Array(width * height * 4).fill(7), by: 'canvas' }
+      return new Uint8Array(width * height * 4).fill(7)
     }
     const { receiver, out } = collect(decoder)
     receiver.frame(encodeTileFrame(header(0, { encoding: 'webp' }), new Uint8Array([1])))
@@ -103,7 +103,7 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
   })
 
   it('reports a bad frame, a JPEG that does not decode or decodes to the wrong size, and goes on', async () => {
-    const wrongSize: TileDecoder = async () => ({ pixels: new Uint8Array(3), by: 'canvas' })
+    const wrongSize: TileDecoder = async () => new Uint8Array(3)
     const { receiver, out } = collect(fakeJpeg())
     receiver.frame(new Uint8Array([1, 2, 3]))
     receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([255])))

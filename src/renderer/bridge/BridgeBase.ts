@@ -29,11 +29,8 @@ export abstract class BridgeBase implements TesseraBridge {
 
   /** The listeners of every event; the service's replayed events (`events.ts`) are kept for the first listener. */
   private readonly listeners = new EventListeners<BridgeEvents>(REPLAYED_EVENTS)
-  /**
-   * Tiles received and their bytes on the wire (diagnostics, bench): of them, `compressed` came
-   * compressed, `inWorker` were unpacked in the tile worker, `webcodecs` decoded by its ImageDecoder.
-   */
-  readonly wire = { tiles: 0, bytes: 0, compressed: 0, inWorker: 0, webcodecs: 0 }
+  /** Tiles received and their bytes on the wire (diagnostics, bench): of them, `compressed` came compressed, `inWorker` were unpacked in the tile worker. */
+  readonly wire = { tiles: 0, bytes: 0, compressed: 0, inWorker: 0 }
   protected nextCallId = 1
   protected disposed = false
   private readonly proxy = proxyService(
@@ -106,7 +103,6 @@ export abstract class BridgeBase implements TesseraBridge {
     this.wire.inWorker++
     this.wire.bytes += received.wireBytes
     if (received.encoding !== 'raw') this.wire.compressed++
-    if (received.decodedBy === 'webcodecs') this.wire.webcodecs++
     this.emit('tile', received.tile)
   }
 

@@ -11,17 +11,8 @@ import type { TileEncoding, TileHeader, TileMessage } from '../../shared/protoco
 import type { FromTileWorker } from './tileWorkerProtocol'
 import { tileKey } from '../../shared/tiles'
 
-/** Which of the browser's decoders a tile went through (`tileSocket.worker.ts`): WebCodecs' ImageDecoder, or a Blob, createImageBitmap and a 2D canvas. */
-export type TileDecodePath = 'webcodecs' | 'canvas'
-
-/** A decoded tile's RGBA8 pixels, and the decoder that made them. */
-export interface DecodedPixels {
-  pixels: Uint8Array
-  by: TileDecodePath
-}
-
-/** Decodes a complete compressed image (a JPEG stream, a WebP or PNG file) and returns the RGBA8 pixels of its top-left `width` × `height`. */
-export type TileDecoder = (bytes: Uint8Array, encoding: TileEncoding, width: number, height: number) => Promise<DecodedPixels>
+/** Decodes a complete compressed image (a JPEG stream, a WebP file) and returns the RGBA8 pixels of its top-left `width` × `height`. */
+export type TileDecoder = (bytes: Uint8Array, encoding: TileEncoding, width: number, height: number) => Promise<Uint8Array>
 
 export class TileReceiver {
   /** The last message handed on, or about to be: each new one waits for it. */
@@ -52,18 +43,18 @@ export class TileReceiver {
       return
     }
     const encoding = header.encoding
-    const decoded = this.decode(payload, encoding, header.width, header.height).then((result) => {
-      if (result.pixels.byteLength !== header.width * header.height * 4) {
-        throw new Error(`${encoding.toUpperCase()} tile ${tileName(header)} decoded to ${result.pixels.byteLength} bytes, expected ${header.width * header.height * 4}`)
+    const decoded = this.decode(payload, encoding, header.width, header.height).then((pixels) => {
+      if (pixels.byteLength !== header.width * header.height * 4) {
+        throw new Error(`${encoding.toUpperCase()} tile ${tileName(header)} decoded to ${pixels.byteLength} bytes, expected ${header.width * header.height * 4}`)
       }
-      return result
+      return pixels
     })
     this.inOrder(
       decoded,
-      ({ pixels, by }) => {
+      (pixels) => {
         const { encoding: _compressed, ...plain } = header // what arrives on the main thread is pixels
         const tile: TileMessage = { header: plain, data: pixels }
-        this.post({ kind: 'tile', tile, encoding, wireBytes, decodedBy: by }, [pixels.buffer as ArrayBuffer])
+        this.post({ kind: 'tile', tile, encoding, wireBytes }, [pixels.buffer as ArrayBuffer])
       },
       (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the ${encoding.toUpperCase()} tile ${tileName(header)}: ${messageOf(error)}` }, [])
     )

@@ -6,7 +6,6 @@
  */
 import type { TileEncoding, TileMessage } from '../../shared/protocol'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
-import type { TileDecodePath } from './TileReceiver'
 
 /** A tile the worker unpacked: upload-ready, with how it travelled. */
 export interface ReceivedTile {
@@ -14,8 +13,6 @@ export interface ReceivedTile {
   tile: TileMessage
   encoding: 'raw' | TileEncoding
   wireBytes: number
-  /** The decoder of a compressed tile. */
-  decodedBy?: TileDecodePath
 }
 
 /** A frame the worker could not read. */
@@ -104,7 +101,7 @@ export class WorkerSocket {
       case 'text':
         return this.onmessage?.({ data: message.data })
       case 'tile':
-        return this.onmessage?.({ data: { received: 'tile', tile: message.tile, encoding: message.encoding, wireBytes: message.wireBytes, decodedBy: message.decodedBy } satisfies ReceivedTile })
+        return this.onmessage?.({ data: { received: 'tile', tile: message.tile, encoding: message.encoding, wireBytes: message.wireBytes } satisfies ReceivedTile })
       case 'bad-frame':
         return this.onmessage?.({ data: { received: 'bad-frame', message: message.message } satisfies BadFrame })
       case 'buffered':

@@ -8,7 +8,6 @@ import { messageOf } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
 import { TileReceiver, type TileDecoder } from './TileReceiver'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
-import type { TileEncoding } from '../../shared/protocol'
 
 /** The parts of a dedicated worker's global scope used here (the renderer compiles with the DOM's types). */
 interface WorkerScope {
@@ -28,7 +27,7 @@ let context: OffscreenCanvasRenderingContext2D | null = null
  * no premultiplying (stored tiles are opaque; a web PNG's alpha goes through the 2D canvas, whose
  * premultiplied store may round the colour of a partly transparent pixel by a level or two).
  */
-const decodeOnCanvas = async (bytes: Uint8Array, encoding: TileEncoding, width: number, height: number): Promise<Uint8Array> => {
+const decodeTile: TileDecoder = async (bytes, encoding, width, height) => {
   const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${encoding}` }), {
     colorSpaceConversion: 'none',
     premultiplyAlpha: 'none'
@@ -50,41 +49,6 @@ const decodeOnCanvas = async (bytes: Uint8Array, encoding: TileEncoding, width: 
     bitmap.close()
   }
 }
-
-/**
- * A PNG (a web map server's tile) through WebCodecs' ImageDecoder: its frame is copied out as RGBA,
- * with no Blob to register with the browser process and no 2D canvas to draw and read back. The
- * same pixels as the canvas path (the web bench's pyramid, and partly transparent ones, which both
- * round through a premultiplied store alike), for a third less CPU a tile (200 tiles of the web
- * bench: 0.57 s → 0.39 s of Chromium's CPU, in half the time). JPEG and lossy WebP decode to YUV
- * frames, converted by other code than the one libvips' pixels are matched against: they keep the canvas.
- */
-const decodePng = async (bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> => {
-  const decoder = new ImageDecoder({ data: bytes as Uint8Array<ArrayBuffer>, type: 'image/png', colorSpaceConversion: 'none' })
-  try {
-    const { image } = await decoder.decode()
-    try {
-      if (image.displayWidth < width || image.displayHeight < height) {
-        throw new Error(`it decodes to ${image.displayWidth}×${image.displayHeight}, smaller than the tile's ${width}×${height}`)
-      }
-      const pixels = new Uint8Array(width * height * 4)
-      await image.copyTo(pixels, { rect: { x: 0, y: 0, width, height }, format: 'RGBA' })
-      return pixels
-    } finally {
-      image.close()
-    }
-  } finally {
-    decoder.close()
-  }
-}
-
-/** ImageDecoder exists in secure contexts (the page on 127.0.0.1, Electron's file://). */
-const hasImageDecoder = typeof (self as { ImageDecoder?: unknown }).ImageDecoder === 'function'
-
-const decodeTile: TileDecoder = async (bytes, encoding, width, height) =>
-  encoding === 'png' && hasImageDecoder
-    ? { pixels: await decodePng(bytes, width, height), by: 'webcodecs' }
-    : { pixels: await decodeOnCanvas(bytes, encoding, width, height), by: 'canvas' }
 
 const receiver = new TileReceiver(post, decodeTile)
 let socket: WebSocket | null = null

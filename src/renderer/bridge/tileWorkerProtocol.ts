@@ -5,7 +5,6 @@
  * main thread upload-ready tiles whose buffers are transferred, not copied.
  */
 import type { TileEncoding, TileMessage } from '../../shared/protocol'
-import type { TileDecodePath } from './TileReceiver'
 
 /** Main thread → worker. */
 export type ToTileWorker =
@@ -30,8 +29,8 @@ export type FromTileWorker =
   | { kind: 'text'; data: string }
   /** A message of the Electron port that is not a tile (an event), as it came. */
   | { kind: 'event'; data: unknown }
-  /** A tile, unpacked (and decoded when it came compressed, `decodedBy`): `data` views a transferred buffer. */
-  | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | TileEncoding; wireBytes: number; decodedBy?: TileDecodePath }
+  /** A tile, unpacked (and decoded when it came compressed): `data` views a transferred buffer. */
+  | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | TileEncoding; wireBytes: number }
   /** A frame that could not be read: the reason. */
   | { kind: 'bad-frame'; message: string }
   /** The socket's bufferedAmount after a send (and while it drains). */

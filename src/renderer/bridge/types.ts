@@ -38,7 +38,7 @@ export interface TesseraBridge {
   /** 'electron' or 'websocket', for diagnostics only. */
   readonly kind: 'electron' | 'websocket'
   /** Tiles received so far, their bytes on the wire, and how many of them came compressed (diagnostics, bench). */
-  readonly wire: { readonly tiles: number; readonly bytes: number; readonly compressed: number; readonly inWorker: number; readonly webcodecs: number }
+  readonly wire: { readonly tiles: number; readonly bytes: number; readonly compressed: number; readonly inWorker: number }
   /** Every call of the protocol (`calls.ts`), one method each; the methods below name the common ones. */
   readonly calls: ServiceCalls
   /** Opens a file the host may read (a dropped file's path in Electron, a path given to `serve`). */

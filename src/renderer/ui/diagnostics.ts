@@ -33,7 +33,7 @@ export interface TesseraDiagnostics {
   /** The service's counters (tiles decoded and sent, pending, active…), asked for now. */
   service(): Promise<ServiceStats>
   /** Tiles received: how many, their bytes on the wire, how many came compressed, how many were unpacked in the tile worker. */
-  wire(): { tiles: number; bytes: number; compressed: number; inWorker: number; webcodecs: number }
+  wire(): { tiles: number; bytes: number; compressed: number; inWorker: number }
   /** What draws the view: the WebGL renderer's name, and whether it is software. */
   graphics(): { renderer: string; software: boolean }
   /** When each dropped file reached each step of its opening (dropped, preview, sent, opened, first tile), performance.now() ms. */
@@ -65,7 +65,7 @@ export function installDiagnostics(
   viewer: Viewer,
   active: () => number,
   service: () => Promise<ServiceStats>,
-  wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number; webcodecs: number },
+  wire: () => { tiles: number; bytes: number; compressed: number; inWorker: number },
   timeline: () => ReadonlyArray<{ t: number; step: string; name: string }>,
   connection: { connected(): boolean; connectedAt(): number | null; drop(): void }
 ): TesseraDiagnostics {
