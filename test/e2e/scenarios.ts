@@ -22,6 +22,15 @@ export async function openBoth(page: Page): Promise<void> {
   await waitForSharp(page)
 }
 
+/** The pyramid alone in a 1440×900 window, the camera placed at `view` and sharp there. */
+async function openPyramidAt(page: Page, view: { centerX: number; centerY: number; zoom: number }): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await dropFiles(page, [imagePath(PYRAMID.file)])
+  await waitForLayers(page, 1)
+  await setView(page, view)
+  await waitForSharp(page)
+}
+
 /** Reads the camera from diagnostics. */
 async function currentView(page: Page): Promise<{ centerX: number; centerY: number; zoom: number }> {
   return page.evaluate(() => (globalThis as unknown as { __tesseraDiagnostics: { view(): { centerX: number; centerY: number; zoom: number } } }).__tesseraDiagnostics.view())
@@ -124,11 +133,7 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
   {
     title: 'a jump asks for its tiles in the task that made it; a smaller placement waits for the next frame',
     run: async (viewer, prefix) => {
-      await viewer.setViewportSize({ width: 1440, height: 900 })
-      await dropFiles(viewer, [imagePath(PYRAMID.file)])
-      await waitForLayers(viewer, 1)
-      await setView(viewer, { centerX: 2048, centerY: 2048, zoom: 1 })
-      await waitForSharp(viewer)
+      await openPyramidAt(viewer, { centerX: 2048, centerY: 2048, zoom: 1 })
       // Placed, then read before any animation frame (`asked`: only a plan made in that task has
       // asked), and again after the frames that follow (`askedByFrames`, within ten frames).
       const place = (view: { centerX: number; centerY: number; zoom: number }): Promise<{ asked: number; framed: boolean; askedByFrames: number }> =>
@@ -218,12 +223,8 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
   {
     title: 'leaving a view before its tiles arrive cancels them, and the service sends none of them',
     run: async (viewer, prefix) => {
-      await viewer.setViewportSize({ width: 1440, height: 900 })
-      await dropFiles(viewer, [imagePath(PYRAMID.file)])
-      await waitForLayers(viewer, 1)
       // At 1:1 first: the jumps below are pans, so each frame asks for everything it sees.
-      await setView(viewer, { centerX: 4000, centerY: 4000, zoom: 1 })
-      await waitForSharp(viewer)
+      await openPyramidAt(viewer, { centerX: 4000, centerY: 4000, zoom: 1 })
       const before = await stats(viewer)
       const serviceBefore = await serviceStats(viewer)
       // Both views planned in one task: no tile of the first can arrive before the second cancels it.
