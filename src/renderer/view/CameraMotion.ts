@@ -143,12 +143,7 @@ export class CameraMotion {
       this.velocity = velocity
     }
     if (zooming && !continuous) return { zooming, lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: REQUESTS_WHILE_ZOOMING }
-    // The smoothed velocity lags about a frame behind a camera that slows (SMOOTHING 0.5): brought
-    // forward by the smoothed deceleration over that frame, a fling's lead no longer runs past its
-    // stop (simulated, frames 40–50 ms apart: 0.09–0.12 views past it, a row of tiles beyond).
-    const lagMs = dt > 0 && dt <= MAX_FRAME_GAP_MS ? dt : 0
-    const velocity = { x: slowedBy(this.velocity.x, this.acceleration.x, lagMs), y: slowedBy(this.velocity.y, this.acceleration.y, lagMs) }
-    const ahead = { x: travel(velocity.x, this.acceleration.x, latencyMs), y: travel(velocity.y, this.acceleration.y, latencyMs) }
+    const ahead = { x: travel(this.velocity.x, this.acceleration.x, latencyMs), y: travel(this.velocity.y, this.acceleration.y, latencyMs) }
     // Further ahead than LEAD_LIMIT: what is asked for now is crossed soon after it arrives, or off
     // screen by then (the latency estimate can be short by half when the pipe fills up).
     const outrun = Math.abs(ahead.x) > viewWidth * LEAD_LIMIT || Math.abs(ahead.y) > viewHeight * LEAD_LIMIT
@@ -220,13 +215,6 @@ export function travel(v: number, a: number, ms: number): number {
   const stopsIn = -v / a
   const t = Math.min(ms, stopsIn)
   return v * t + 0.5 * a * t * t
-}
-
-/** Velocity `v` after `ms` of acceleration `a` when that slows it (never past a stop); as it is otherwise. */
-function slowedBy(v: number, a: number, ms: number): number {
-  if (v === 0 || Math.sign(a) !== -Math.sign(v)) return v
-  const slowed = v + a * ms
-  return Math.sign(slowed) === Math.sign(v) ? slowed : 0
 }
 
 function clamp(value: number, limit: number): number {
