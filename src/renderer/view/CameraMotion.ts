@@ -168,6 +168,7 @@ export class CameraMotion {
    */
   placed(view: ViewState): boolean {
     if (!this.last) return false
+    // A hair short of a level still counts: a zoom halved through world units and back is not exactly 2×.
     const jump = zoomLevels(this.last.view, view) >= PLACED_JUMP_LEVELS - 1e-9 || panJump(this.last.view, view)
     if (jump) this.placedJump = true
     return jump
