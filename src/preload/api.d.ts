@@ -5,7 +5,7 @@
  * Shared by the preload (tsconfig.node.json) and the renderer's bridge (tsconfig.web.json).
  */
 import type { MenuCommand } from '../shared/ipcChannels'
-import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../shared/protocol'
+import type { CallMessage, NotifyBatch, OpenedRaster, ReplyMessage } from '../shared/protocol'
 
 /** Data of the window message that carries the service's port. */
 export interface PortMessageData {
@@ -15,8 +15,8 @@ export interface PortMessageData {
 export interface TesseraPreloadApi {
   /** Sends a call and resolves with its reply (`reply` or `reply-error`). */
   call(message: CallMessage): Promise<ReplyMessage>
-  /** Sends a notification (`request`, `cancel-obsolete`). */
-  notify(message: NotifyMessage): void
+  /** Sends the notifications of one task (`request`, `cancel-obsolete`…): one, or several in order. */
+  notify(batch: NotifyBatch): void
   /**
    * Asks main for a fresh service port; the preload posts it to the page as a window message
    * whose data is `PortMessageData`. A new port replaces the service of the previous one.

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { IPC, isMenuCommand } from '../shared/ipcChannels'
-import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../shared/protocol'
+import type { CallMessage, NotifyBatch, OpenedRaster, ReplyMessage } from '../shared/protocol'
 import type { PortMessageData, TesseraPreloadApi } from './api'
 
 /** The page's window, typed without the DOM library (main and preload are checked with Node types). */
@@ -18,7 +18,7 @@ ipcRenderer.on(IPC.port, (event) => {
 
 const api: TesseraPreloadApi = {
   call: (message: CallMessage) => ipcRenderer.invoke(IPC.call, message) as Promise<ReplyMessage>,
-  notify: (message: NotifyMessage) => ipcRenderer.send(IPC.notify, message),
+  notify: (batch: NotifyBatch) => ipcRenderer.send(IPC.notify, batch),
   connect: async () => {
     await ipcRenderer.invoke(IPC.connect)
   },

@@ -38,7 +38,9 @@ export const MESSAGE_LIMITS = {
   /** Points of one `sample-values` call (a profile asks in batches of at most this). */
   maxSamplePoints: 4096,
   /** Tiles of one `prefetch` hint set (a remote layer's backlog: a view's worth, a few screens at most). */
-  maxPrefetchHints: 1024
+  maxPrefetchHints: 1024,
+  /** Notifications of one batch (a task's: a frame's plan is up to three per layer). */
+  maxBatchedNotifications: 1024
 } as const
 
 /** One tile wanted by the renderer. `rank` orders within a priority (lower first), e.g. distance to the view centre. */
@@ -237,6 +239,13 @@ export type CallResults = { [K in CallName]: CallResult<K> }
 export type CallMessage = { [K in CallName]: Flat<{ type: K; id: number } & CallParams<K>> }[CallName]
 export type NotifyMessage = { [K in NotifyName]: Flat<{ type: K } & NotifyParams<K>> }[NotifyName]
 export type ClientMessage = CallMessage | NotifyMessage
+/**
+ * The notifications a renderer sent in one task, in order, as one message (`NotifyMessage[]` on
+ * the wire; a lone one goes as itself). The host handles them together before it dispatches a
+ * tile: a frame's cancellation cannot trail behind the requests it withdraws, and the most urgent
+ * request of any layer goes first (the loader's pump runs after the whole batch).
+ */
+export type NotifyBatch = NotifyMessage | NotifyMessage[]
 
 /** What a service implements for the calls, and what a bridge's proxy offers: one method per call. */
 export type ServiceCalls = { [K in CallName]: (params: CallParams<K>) => Promise<CallResult<K>> }
@@ -254,9 +263,9 @@ export function isNotifyName(type: unknown): type is NotifyName {
 }
 
 /** The checked parameters of a call or notification (`message` is a plain object). */
-export function checkParams(type: CallName | NotifyName, message: Record<string, unknown>): Record<string, unknown> {
+export function checkParams(type: CallName | NotifyName, message: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const shape: Shape = isCallName(type) ? CALLS[type].params : NOTIFICATIONS[type]
-  return checkShape(shape, message)
+  return checkShape(shape, message, prefix)
 }
 
 /** Runs the handler of a (validated) call with its parameters. */

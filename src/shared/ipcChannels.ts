@@ -2,7 +2,7 @@
 export const IPC = {
   /** invoke: a CallMessage → its reply (ServerMessage). */
   call: 'tessera:call',
-  /** send: a NotifyMessage. */
+  /** send: a NotifyBatch (a task's notifications). */
   notify: 'tessera:notify',
   /** invoke: asks for a fresh service port; main posts it back on `port`. */
   connect: 'tessera:connect',

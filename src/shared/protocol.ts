@@ -2,7 +2,8 @@
  * The contract between a renderer and a TextureService, whatever carries it (Electron IPC or a
  * WebSocket). Three kinds of traffic, as in VS Code's IPC:
  * - calls: a request with an `id` that gets exactly one reply (`reply` or `reply-error`);
- * - notifications: fire-and-forget (tile requests and obsolescence cancellations, sent per frame);
+ * - notifications: fire-and-forget (tile requests and obsolescence cancellations, sent per frame),
+ *   those of one task sent together as one message (`NotifyBatch`);
  * - events from the service: progress, tile failures, errors, rasters opened by the host, and
  *   tiles, which travel as binary frames (see `tileFrame.ts`), never as JSON.
  * Calls and notifications are defined once, in `calls.ts`, and events in `events.ts` (both
@@ -19,6 +20,7 @@ export type {
   CallName,
   CallResults,
   ClientMessage,
+  NotifyBatch,
   NotifyMessage,
   OpenedRaster,
   SchedulingMode,

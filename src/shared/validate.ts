@@ -5,11 +5,12 @@
  * is reported sharp-style, naming the field). Inner code then trusts `ClientMessage` and
  * `EventMessage`.
  */
-import { CALLS, type CallMessage, type ClientMessage, NOTIFICATIONS, checkParams, isCallName, isNotifyName } from './calls'
+import { CALLS, type CallMessage, type ClientMessage, MESSAGE_LIMITS, NOTIFICATIONS, type NotifyMessage, checkParams, isCallName, isNotifyName } from './calls'
 import { fail, record } from './check'
+import { TesseraError, expectedMessage } from './errors'
 import { EVENTS, type EventMessage, checkEventPayload, isEventName } from './events'
 
-export { MESSAGE_LIMITS } from './calls'
+export { MESSAGE_LIMITS }
 
 /** True when `message` is a call (carries an id and gets one reply). */
 export function isCallMessage(message: ClientMessage): message is CallMessage {
@@ -21,6 +22,27 @@ export function callIdOf(value: unknown): number | null {
   if (typeof value !== 'object' || value === null) return null
   const id = (value as { id?: unknown }).id
   return isCallId(id) ? id : null
+}
+
+/**
+ * Checks the length of a batch of notifications (`NotifyBatch` as an array); an empty one is
+ * never sent, so it is malformed. Its elements are checked one by one (`validateBatchedNotification`).
+ */
+export function checkNotifyBatch(value: unknown[]): void {
+  const most = MESSAGE_LIMITS.maxBatchedNotifications
+  if (value.length === 0 || value.length > most) throw new TesseraError('bad-message', expectedMessage(`1 to ${most} notifications`, 'batch', value, `${value.length}`))
+}
+
+/**
+ * Checks element `index` of a batch as `validateClientMessage` checks a message, naming its fields
+ * `batch[<index>].<field>`. Only a notification: a call's reply would have nowhere to go.
+ */
+export function validateBatchedNotification(value: unknown, index: number): NotifyMessage {
+  const name = `batch[${index}]`
+  const message = record(value, name)
+  const type = message.type
+  if (!isNotifyName(type)) fail(`one of ${Object.keys(NOTIFICATIONS).join(', ')}`, `${name}.type`, type)
+  return { type, ...checkParams(type, message, `${name}.`) } as NotifyMessage
 }
 
 /**

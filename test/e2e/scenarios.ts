@@ -227,7 +227,8 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       await openPyramidAt(viewer, { centerX: 4000, centerY: 4000, zoom: 1 })
       const before = await stats(viewer)
       const serviceBefore = await serviceStats(viewer)
-      // Both views planned in one task: no tile of the first can arrive before the second cancels it.
+      // Both views planned in one task, whose notifications go as one message (`NotifyBatch`): the
+      // host has every request and the cancellation before it dispatches a tile.
       const first = await viewer.evaluate(() => {
         const d = (globalThis as unknown as { __tesseraDiagnostics: { setView(v: object): void; frameNow(): void; stats(): { requested: number } } })
           .__tesseraDiagnostics
@@ -250,10 +251,10 @@ export const scenarios: Array<{ title: string; run: (viewer: Page, prefix: strin
       expect(firstRequested).toBeGreaterThanOrEqual(8)
       expect(firstRequested).toBeLessThanOrEqual(16)
       expect(cancelled).toBeGreaterThanOrEqual(firstRequested)
-      expect(serviceAfter.cancelled - serviceBefore.cancelled).toBeGreaterThan(0)
-      // The cancellation reaches the host right behind the requests: at most a tile per decoding
-      // worker can have been sent before it.
-      expect(late).toBeLessThanOrEqual(4)
+      // Withdrawn at the host before any was decoded: none sent. Sent as separate messages, on a
+      // loaded machine 9 of them were decoded and sent before their cancellation came.
+      expect(serviceAfter.cancelled - serviceBefore.cancelled).toBeGreaterThanOrEqual(firstRequested)
+      expect(late).toBe(0)
       const shot = await shoot(viewer, `${prefix}-left-view`)
       expectColor(shot.image(7000, 7000), pyramidColor(7000, 7000), 'second view drawn', 3)
     }

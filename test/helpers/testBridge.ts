@@ -19,7 +19,7 @@ export class TestBridge extends BridgeBase {
   protected sendCall(_message: CallMessage): Promise<ReplyMessage> {
     return Promise.reject(new Error('no service in this test'))
   }
-  protected sendNotify(): void {}
+  protected sendNotifications(): void {}
   openFile(): Promise<OpenedRaster> {
     return Promise.reject(new Error('no service in this test'))
   }

@@ -11,6 +11,7 @@ import { getDefaultPools } from '../../src/main/raster/decodePools'
 import { decodeTileFrame } from '../../src/shared/tileFrame'
 import { encodeUploadFrame } from '../../src/shared/uploadFrame'
 import { tileKey } from '../../src/shared/tiles'
+import { MESSAGE_LIMITS } from '../../src/shared/validate'
 import type { OpenedRaster, ServerMessage, ServiceStats } from '../../src/shared/protocol'
 import {
   MemorySink,
@@ -199,6 +200,56 @@ describe('TextureService', () => {
       error: { code: 'bad-message', message: 'Expected non-empty string of at most 4096 characters for path but received 42 of type number' }
     })
     expect(service.stats()).toMatchObject({ openRasters: 0, pending: 0 })
+  })
+
+  it('handles a batch of notifications at once: a view left in the same task sends none of its tiles', async () => {
+    const { service, sink } = makeService()
+    const { rasterId } = await open(service, fixtures.tiledTiff)
+    const at = (col0: number) => Array.from({ length: 16 }, (_, i) => ({ level: 0, col: col0 + (i % 4), row: Math.floor(i / 4), priority: 1 as const, rank: i }))
+    const left = at(0)
+    const kept = at(8)
+    const keptKeys = kept.map((t) => tileKey({ rasterId, ...t }))
+    // The renderer's two frames in one task: view A asked for, then withdrawn for view B.
+    service.receiveNotifications([
+      { type: 'request', rasterId, tiles: left },
+      { type: 'cancel-obsolete', rasterId, keep: keptKeys },
+      { type: 'request', rasterId, tiles: kept }
+    ])
+    await sink.until(() => sink.frames.length >= kept.length)
+    await service.close()
+    expect(tileKeys(sink).sort()).toEqual([...keptKeys].sort())
+    expect(service.stats().cancelled).toBe(left.length)
+    expect(sink.ofType('error')).toEqual([])
+  })
+
+  it('refuses a bad notification of a batch alone, with one error event for the batch, and refuses bad batches', async () => {
+    const { service, sink } = makeService()
+    const { rasterId } = await open(service, fixtures.tiledTiff)
+    const tile = { level: 0, col: 0, row: 0, priority: 1 }
+    service.receiveNotifications([
+      { type: 'request', rasterId, tiles: 'all' },
+      { type: 'open', id: 5, path: fixtures.png },
+      { type: 'request', rasterId, tiles: [tile] }
+    ])
+    await sink.until(() => sink.frames.length === 1)
+    const errors = sink.ofType('error').map((e) => e.error)
+    expect(errors).toEqual([
+      {
+        code: 'bad-message',
+        message: expect.stringMatching(/^Expected .* for batch\[0\]\.tiles but received "all" of type string$/)
+      }
+    ])
+    // A call has no reply to go to from a batch: refused, not opened.
+    service.receiveNotifications([{ type: 'open', id: 5, path: fixtures.png }])
+    service.receiveNotifications([])
+    service.receiveNotifications(Array.from({ length: MESSAGE_LIMITS.maxBatchedNotifications + 1 }, () => ({ type: 'request', rasterId, tiles: [tile] })))
+    expect(sink.ofType('error').slice(1).map((e) => e.error.message)).toEqual([
+      'Expected one of request, cancel-obsolete, prefetch for batch[0].type but received "open" of type string',
+      'Expected 1 to 1024 notifications for batch but received 0 of type array',
+      'Expected 1 to 1024 notifications for batch but received 1025 of type array'
+    ])
+    expect(service.stats()).toMatchObject({ pending: 0, openRasters: 1 })
+    expect(sink.frames.length).toBe(1)
   })
 
   it('refuses unknown raster ids in requests, cancellations and close', async () => {

@@ -346,7 +346,8 @@ describe('serve host under hostile frames', () => {
     expect(messages[0]).toMatch(/^Expected array of at most 20000 tile requests for tiles but received /)
     expect(messages[1]).toMatch(/^Expected array of at most 200000 tile keys for keep but received /)
     expect(messages[2]).toMatch(/^Expected integer between 0 and 2147483648 for tiles\[0\]\.row but received -1 of type number$/)
-    expect(messages[3] === NOT_JSON || /^Expected object for message but received .* of type array$/.test(messages[3]!)).toBe(true)
+    // Nested arrays that parse are a batch (`NotifyBatch`) whose one notification is an array.
+    expect(messages[3] === NOT_JSON || /^Expected object for batch\[0\] but received .* of type array$/.test(messages[3]!)).toBe(true)
 
     from = client.messages.length
     const outside = Array.from({ length: MESSAGE_LIMITS.maxTilesPerRequest }, (_, i) => ({ level: i % 2, col: 2 + i, row: 0, priority: 1 }))

@@ -9,7 +9,7 @@ import { TesseraError } from '../../src/shared/errors'
 import { joinTileFrame } from '../../src/main/service/joinTileFrame'
 import { TextureService } from '../../src/main/service/TextureService'
 import { BridgeBase } from '../../src/renderer/bridge/BridgeBase'
-import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage, TileMessage } from '../../src/shared/protocol'
+import type { CallMessage, NotifyBatch, NotifyMessage, OpenedRaster, ReplyMessage, TileMessage } from '../../src/shared/protocol'
 import { slowStubRaster } from '../helpers/serviceFixtures'
 
 const ALLOWED = '/data/huge.tif'
@@ -42,9 +42,11 @@ class PairBridge extends BridgeBase {
     return JSON.parse(JSON.stringify(await this.service.receive(JSON.parse(JSON.stringify(message))))) as ReplyMessage
   }
 
-  protected sendNotify(message: NotifyMessage): void {
-    this.sent.push(message)
-    void this.service.receive(JSON.parse(JSON.stringify(message)))
+  protected sendNotifications(batch: NotifyBatch): void {
+    this.sent.push(...(Array.isArray(batch) ? batch : [batch]))
+    const wire: unknown = JSON.parse(JSON.stringify(batch))
+    if (Array.isArray(wire)) this.service.receiveNotifications(wire)
+    else void this.service.receive(wire)
   }
 
   openFile(): Promise<OpenedRaster> {
@@ -150,6 +152,7 @@ describe('the notifications of the protocol', () => {
     bridge.cancelObsolete(rasterId, [])
     // A local raster's hints reach their handler, which has nothing to fetch ahead.
     bridge.prefetch(rasterId, [{ level: 0, col: 0, row: 0, priority: 1 }])
+    await Promise.resolve() // notifications go at the end of the task, together
     expect(new Set(bridge.sent.map((m) => m.type))).toEqual(new Set(['open', ...Object.keys(NOTIFICATIONS)]))
   })
 

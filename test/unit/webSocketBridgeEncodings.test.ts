@@ -4,39 +4,21 @@
  * unpacked as it would tiles it read itself.
  */
 import { describe, expect, it } from 'vitest'
-import { WebSocketBridge, type WebSocketLike } from '../../src/renderer/bridge/WebSocketBridge'
-import type { TileEncoding, TileMessage } from '../../src/shared/protocol'
-
-class FakeSocket implements WebSocketLike {
-  binaryType = ''
-  readyState = 0
-  bufferedAmount = 0
-  onopen: ((event: unknown) => void) | null = null
-  onclose: ((event: unknown) => void) | null = null
-  onerror: ((event: unknown) => void) | null = null
-  onmessage: ((event: { data: unknown }) => void) | null = null
-  readonly sent: string[] = []
-  constructor(readonly decodes?: readonly TileEncoding[]) {}
-  send(data: string | ArrayBufferView | ArrayBuffer): void {
-    if (typeof data === 'string') this.sent.push(data)
-  }
-  close(): void {}
-  open(): void {
-    this.readyState = 1
-    this.onopen?.({})
-  }
-}
+import { WebSocketBridge } from '../../src/renderer/bridge/WebSocketBridge'
+import type { TileMessage } from '../../src/shared/protocol'
+import { FakeSocket } from '../helpers/fakeWebSocket'
 
 function bridgeWith(socket: FakeSocket, compressedTiles?: boolean): WebSocketBridge {
   return new WebSocketBridge({ url: 'ws://test', createSocket: () => socket, ...(compressedTiles === undefined ? {} : { compressedTiles }) })
 }
 
 describe('WebSocketBridge and compressed tiles', () => {
-  it('asks for the encodings its socket decodes before anything else on the connection', () => {
+  it('asks for the encodings its socket decodes before anything else on the connection', async () => {
     const socket = new FakeSocket(['jpeg', 'webp'])
     const bridge = bridgeWith(socket)
     socket.open()
     bridge.requestTiles('r1', [{ level: 0, col: 0, row: 0, priority: 1, rank: 0 }])
+    await Promise.resolve() // notifications go at the end of the task
     expect(socket.sent.map((s) => JSON.parse(s).type)).toEqual(['tile-encodings', 'request'])
     expect(JSON.parse(socket.sent[0]!)).toMatchObject({ accept: ['jpeg', 'webp'] })
     bridge.dispose()

@@ -7,9 +7,9 @@
 import { basename, resolve } from 'node:path'
 import { type ServiceCalls, type ServiceNotifications, handleCall, handleNotify } from '../../shared/calls'
 import { CannotOpenError, TesseraError, cannotOpenMessage, expectedMessage, messageOf, toErrorInfo } from '../../shared/errors'
-import { callIdOf, isCallMessage, validateClientMessage } from '../../shared/validate'
+import { callIdOf, checkNotifyBatch, isCallMessage, validateBatchedNotification, validateClientMessage } from '../../shared/validate'
 import { decodeUploadFrame } from '../../shared/uploadFrame'
-import type { OpenBatchSlot, OpenedRaster, ReplyMessage, ServiceStats } from '../../shared/protocol'
+import type { NotifyMessage, OpenBatchSlot, OpenedRaster, ReplyMessage, ServiceStats } from '../../shared/protocol'
 import { tilePoolSize } from '../pool/defaultPool'
 import { LiveRaster } from './LiveRaster'
 import { sharedTileLoader } from './tileLoader'
@@ -111,12 +111,38 @@ export class TextureService {
         return { type: 'reply-error', id: message.id, error: toErrorInfo(error, 'internal') }
       }
     }
+    this.notify(message)
+    return null
+  }
+
+  /**
+   * Handles a decoded batch of notifications (`NotifyBatch`, a task's), in order and at once:
+   * nothing is dispatched to the loader before the last is in. Each is checked as it comes; a bad
+   * one is refused alone, and the batch's first refusal is its one `error` event (as a message's).
+   */
+  receiveNotifications(batch: unknown[]): void {
+    let refusal: unknown = null
+    try {
+      checkNotifyBatch(batch)
+      batch.forEach((value, index) => {
+        try {
+          this.notify(validateBatchedNotification(value, index))
+        } catch (error) {
+          refusal ??= error
+        }
+      })
+    } catch (error) {
+      refusal = error
+    }
+    if (refusal !== null) this.sink.send({ type: 'error', error: toErrorInfo(refusal, 'bad-message') })
+  }
+
+  private notify(message: NotifyMessage): void {
     try {
       handleNotify(this.notifications, message)
     } catch (error) {
       this.sink.send({ type: 'error', error: toErrorInfo(error, 'internal') })
     }
-    return null
   }
 
   /** Handles one binary message from the client: an upload chunk. Errors go out as `error` events. */

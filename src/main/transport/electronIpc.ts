@@ -43,6 +43,8 @@ export interface IpcMainLike {
 /** What this transport needs of a TextureService. */
 export interface PageService {
   receive(value: unknown): Promise<ReplyMessage | null>
+  /** Handles a task's notifications together (`NotifyBatch` as an array). */
+  receiveNotifications(batch: unknown[]): void
   openHostPath(path: string, batch?: OpenBatchSlot): Promise<OpenedRaster>
   close(): Promise<void>
 }
@@ -78,6 +80,10 @@ export class ElectronTransport {
     // A malformed message that carries a call id is refused with a `reply-error`, which nobody
     // awaits on this fire-and-forget channel: it goes to the page as an `error` event instead, so
     // that no refusal is silent (as over the WebSocket, where every reply is sent).
+    if (Array.isArray(message)) {
+      page.service.receiveNotifications(message)
+      return
+    }
     void page.service.receive(message).then((reply) => {
       if (reply?.type === 'reply-error') page.port.postMessage({ type: 'error', error: reply.error } satisfies EventMessage)
     })

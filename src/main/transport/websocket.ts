@@ -12,6 +12,8 @@ import { fromWireJson, toWireJson } from '../../shared/wireJson'
 export interface ReceivingService {
   /** Handles a message; a call's reply is handed to `send` before anything the call opened speaks. */
   receive(value: unknown, send: (reply: ReplyMessage) => void): Promise<ReplyMessage | null>
+  /** Handles a task's notifications together (a JSON array: `NotifyBatch`). */
+  receiveNotifications(batch: unknown[]): void
   receiveBinary(bytes: Uint8Array): void
   close(): Promise<void>
 }
@@ -167,7 +169,8 @@ export function serveOverWebSocket(socket: WebSocket, service: ReceivingService,
       sink.send({ type: 'error', error: { code: 'bad-message', message: 'Expected JSON text for message but received text that does not parse' } })
       return
     }
-    void service.receive(value, (reply) => sink.send(reply))
+    if (Array.isArray(value)) service.receiveNotifications(value)
+    else void service.receive(value, (reply) => sink.send(reply))
   })
   return new Promise((resolve) => {
     socket.once('close', () => {

@@ -12,6 +12,7 @@ import { validateServerEvent } from '../../shared/validate'
 import type {
   CallMessage,
   EventMessage,
+  NotifyBatch,
   NotifyMessage,
   OpenedRaster,
   ReplyMessage,
@@ -42,9 +43,13 @@ export abstract class BridgeBase implements TesseraBridge {
   /** Every notification of the protocol (dropped once disposed). */
   protected readonly notifications: ServiceNotifications = this.proxy.notifications
 
+  /** Notifications of the current task, sent together when it ends (`NotifyBatch`). */
+  private pendingNotifications: NotifyMessage[] = []
+
   /** Sends one call and resolves with its reply message. */
   protected abstract sendCall(message: CallMessage): Promise<ReplyMessage>
-  protected abstract sendNotify(message: NotifyMessage): void
+  /** Sends the notifications of one task as one message. */
+  protected abstract sendNotifications(batch: NotifyBatch): void
 
   abstract openFile(file: File, onProgress?: (progress: UploadProgress) => void): Promise<OpenedRaster>
   abstract dispose(): void
@@ -52,14 +57,31 @@ export abstract class BridgeBase implements TesseraBridge {
   /** Numbers a call, sends it and resolves with its result; rejects with a TesseraError carrying the service's code. */
   private async call(type: CallName, params: object): Promise<unknown> {
     if (this.disposed) throw new TesseraError('internal', 'The bridge is disposed')
+    // What was notified before the call reaches the service before it, as it was made.
+    this.flushNotifications()
     const reply = await this.sendCall({ type, ...params, id: this.nextCallId++ } as CallMessage)
     if (reply.type === 'reply-error') throw new TesseraError(reply.error.code, reply.error.message)
     if (reply.type !== 'reply') throw new TesseraError('internal', `Expected a reply but received a ${(reply as { type: unknown }).type} message`)
     return reply.result
   }
 
+  /**
+   * Notifications wait for the end of the task (a microtask) and go as one message: a frame's
+   * cancellations and requests, of every layer, reach the service together. Sent one by one, on
+   * a loaded machine the host decoded 9 tiles of a withdrawn view before its cancellation came,
+   * and served one layer's requests before another's more urgent ones had arrived.
+   */
   private notify(type: NotifyName, params: object): void {
-    if (!this.disposed) this.sendNotify({ type, ...params } as NotifyMessage)
+    if (this.disposed) return
+    this.pendingNotifications.push({ type, ...params } as NotifyMessage)
+    if (this.pendingNotifications.length === 1) queueMicrotask(() => this.flushNotifications())
+  }
+
+  private flushNotifications(): void {
+    const batch = this.pendingNotifications
+    if (batch.length === 0) return
+    this.pendingNotifications = []
+    if (!this.disposed) this.sendNotifications(batch.length === 1 ? batch[0]! : batch)
   }
 
   /**

@@ -5,7 +5,7 @@
  * handed to the tile worker when there is one: it unpacks the tiles off the main thread.
  */
 import type { TesseraPreloadApi } from '../../preload/api'
-import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage } from '../../shared/protocol'
+import type { CallMessage, NotifyBatch, OpenedRaster, ReplyMessage } from '../../shared/protocol'
 import { TesseraError, messageOf } from '../../shared/errors'
 import { BridgeBase } from './BridgeBase'
 import type { UploadProgress } from './types'
@@ -75,8 +75,8 @@ export class PreloadBridge extends BridgeBase {
     return this.api.call(message)
   }
 
-  protected sendNotify(message: NotifyMessage): void {
-    this.api.notify(message)
+  protected sendNotifications(batch: NotifyBatch): void {
+    this.api.notify(batch)
   }
 
   private fromWorker(message: FromTileWorker): void {

@@ -8,7 +8,7 @@
 import { TesseraError, messageOf } from '../../shared/errors'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
 import { fromWireJson, toWireJson } from '../../shared/wireJson'
-import type { CallMessage, NotifyMessage, OpenedRaster, ReplyMessage, TileEncoding } from '../../shared/protocol'
+import type { CallMessage, NotifyBatch, OpenedRaster, ReplyMessage, TileEncoding } from '../../shared/protocol'
 import { BridgeBase } from './BridgeBase'
 import type { UploadProgress } from './types'
 import type { BadFrame, ReceivedTile } from './WorkerSocket'
@@ -135,8 +135,8 @@ export class WebSocketBridge extends BridgeBase {
     })
   }
 
-  protected sendNotify(message: NotifyMessage): void {
-    if (this.isOpen) this.socket!.send(toWireJson(message)) // dropped while disconnected: the viewer re-requests on 'open'
+  protected sendNotifications(batch: NotifyBatch): void {
+    if (this.isOpen) this.socket!.send(toWireJson(batch)) // dropped while disconnected: the viewer re-requests on 'open'
   }
 
   private connect(): void {
