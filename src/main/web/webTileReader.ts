@@ -10,7 +10,8 @@
  * (outside its stated box; a 404 or 204 of an XYZ server, which is how a pyramid says "nothing
  * here", as OpenLayers and QGIS read it) is empty: transparent, never an error. Past the server's
  * deepest zoom (a template says 0–19, the server stops at 16) a missing tile is its nearest
- * ancestor's part magnified, as map viewers overzoom, where it used to be a hole in the map.
+ * ancestor's part magnified, as map viewers overzoom, where it used to be a hole in the map. A
+ * missing tile is not asked for again for a while (`MissingTiles`).
  */
 import { tileRect } from '../../shared/tiles'
 import type { TileEncoding } from '../../shared/protocol'
@@ -20,6 +21,7 @@ import { type TileReader, decodedTile } from '../raster/readers'
 import type { DecodedTile, EncodedTile, LoadedTile } from '../raster/types'
 import { ServerUnavailableError, abortable, isUnavailableStatus } from '../remote/errors'
 import { emptyPng } from './emptyPng'
+import { MissingTiles } from './missingTiles'
 import { ServerDepth } from './serverDepth'
 import { looksLikeXml, serviceExceptionText } from './serviceException'
 import type { TileCache, WebAnswer } from './tileCache'
@@ -55,6 +57,8 @@ export class WebTileReader implements TileReader {
   private readonly depth = new ServerDepth()
   /** Ancestors being fetched for overzoomed tiles, by URL: four siblings share one request. */
   private readonly ancestors = new Map<string, Promise<WebAnswer>>()
+  /** Tiles the server said it has none of (`missingIsEmpty`): not asked for again for a while. */
+  private readonly missing = new MissingTiles()
 
   constructor(
     private readonly grid: WebGrid,
@@ -100,8 +104,10 @@ export class WebTileReader implements TileReader {
     const request = this.grid.request(level, col, row)
     // Outside what the layer says it has: transparent, without asking (a pyramid has no tile there, a 404).
     if (request === null) return { kind: 'empty' }
-    const answer = await this.cache.fetchCached(request.url, { signal })
-    if (this.options.missingIsEmpty && isMissing(answer)) {
+    const known = this.options.missingIsEmpty === true && this.missing.has(request.url)
+    const answer = known ? null : await this.cache.fetchCached(request.url, { signal })
+    if (answer === null || (this.options.missingIsEmpty && isMissing(answer))) {
+      if (answer !== null) this.missing.add(request.url)
       if (!this.options.overzoom) return { kind: 'empty' }
       return (await this.depth.isPast(level, signal)) ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
     }
@@ -115,8 +121,12 @@ export class WebTileReader implements TileReader {
     for (let up = 1; up <= MAX_OVERZOOM_LEVELS && level + up < this.grid.levels.length; up++) {
       const request = this.grid.request(level + up, col >> up, row >> up)
       if (request === null) break
+      if (this.missing.has(request.url)) continue
       const answer = await abortable(this.sharedFetch(request.url), signal, `Reading ${request.url}`)
-      if (isMissing(answer)) continue
+      if (isMissing(answer)) {
+        this.missing.add(request.url)
+        continue
+      }
       const body = imageBody(request.url, answer)
       this.depth.answered(level + up)
       const factor = 2 ** up

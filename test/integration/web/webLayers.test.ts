@@ -301,6 +301,11 @@ describe('XYZ, TMS and WMTS: a gdal2tiles pyramid', () => {
     // Past any zoom the server has answered, its ancestors are asked too (overzoom), each once: none has an image here.
     const asked = [0, 1, 2, 3, 4, 5, 6].map((up) => [`/xyz/${19 - up}/${268_000 >> up}/${178_000 >> up}.png`, 404])
     expect(web.nginx.accessLog().map((e) => [e.uri, e.status])).toEqual(asked)
+    // Asked for again (a pan's margin dropped and wanted again): the server's word holds, no request.
+    const again = await raster.readTile(0, 268_000, 178_000)
+    expect(again.data.every((v) => v === 0)).toBe(true)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(web.nginx.accessLog()).toHaveLength(asked.length)
   })
 })
 
