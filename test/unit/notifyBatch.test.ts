@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { WebSocketBridge } from '../../src/renderer/bridge/WebSocketBridge'
+import { MESSAGE_LIMITS } from '../../src/shared/calls'
 import { FakeSocket } from '../helpers/fakeWebSocket'
 
 const tile = (col: number) => ({ level: 0, col, row: 0, priority: 1 as const, rank: col })
@@ -46,6 +47,18 @@ describe('notifications of one task', () => {
     void bridge.stats().catch(() => undefined) // never answered here
     await Promise.resolve()
     expect(sentTypes(socket)).toEqual([['request', 'cancel-obsolete'], 'stats'])
+    bridge.dispose()
+  })
+
+  it('go as several messages, in order, when more than a batch holds', async () => {
+    const { bridge, socket } = openBridge()
+    const count = MESSAGE_LIMITS.maxBatchedNotifications + 1
+    for (let col = 0; col < count; col++) bridge.requestTiles('r1', [tile(col)])
+    await Promise.resolve()
+    const sent = socket.sent.map((text) => JSON.parse(text) as unknown)
+    expect(sent).toHaveLength(2)
+    expect((sent[0] as unknown[]).length).toBe(MESSAGE_LIMITS.maxBatchedNotifications)
+    expect(sent[1]).toEqual({ type: 'request', rasterId: 'r1', tiles: [tile(count - 1)] })
     bridge.dispose()
   })
 

@@ -3,8 +3,9 @@
  * searched by number or by name, and any definition described in full (an EPSG code, a PROJ string
  * or a WKT), its code identified when it is equivalent to one. The names come from the npm package
  * `epsg-index` (the EPSG registry's 8 000 CRS names, about 8 MB: read once, on the first search,
- * off the host's loop, and only their codes and names kept); the definitions from `proj4-list` through the raster
- * side's `crsFromDefinition`, so that a CRS set by hand is built exactly as one read from a file.
+ * off the host's loop, and only their codes and names kept); the definitions from `proj4-list`
+ * through the raster side's `crsFromDefinition`, so that a CRS set by hand is built exactly as one
+ * read from a file.
  */
 import { Worker } from 'node:worker_threads'
 import proj4 from 'proj4'

@@ -77,13 +77,13 @@ export class ElectronTransport {
     if (!this.check(IPC.notify, event, false)) return
     const page = this.pages.get(event.sender.id)
     if (!page) return
-    // A malformed message that carries a call id is refused with a `reply-error`, which nobody
-    // awaits on this fire-and-forget channel: it goes to the page as an `error` event instead, so
-    // that no refusal is silent (as over the WebSocket, where every reply is sent).
     if (Array.isArray(message)) {
       page.service.receiveNotifications(message)
       return
     }
+    // A malformed message that carries a call id is refused with a `reply-error`, which nobody
+    // awaits on this fire-and-forget channel: it goes to the page as an `error` event instead, so
+    // that no refusal is silent (as over the WebSocket, where every reply is sent).
     void page.service.receive(message).then((reply) => {
       if (reply?.type === 'reply-error') page.port.postMessage({ type: 'error', error: reply.error } satisfies EventMessage)
     })

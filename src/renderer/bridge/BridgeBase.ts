@@ -4,7 +4,7 @@
  * frames to them, and the calls, proxied from their one definition (`calls.ts`). Subclasses only
  * carry bytes.
  */
-import { type CallName, type NotifyName, type ServiceCalls, type ServiceNotifications, proxyService } from '../../shared/calls'
+import { type CallName, MESSAGE_LIMITS, type NotifyName, type ServiceCalls, type ServiceNotifications, proxyService } from '../../shared/calls'
 import { type ErrorInfo, TesseraError, messageOf, toErrorInfo } from '../../shared/errors'
 import { REPLAYED_EVENTS, eventPayload } from '../../shared/events'
 import { decodeTileFrame } from '../../shared/tileFrame'
@@ -78,10 +78,13 @@ export abstract class BridgeBase implements TesseraBridge {
   }
 
   private flushNotifications(): void {
-    const batch = this.pendingNotifications
-    if (batch.length === 0) return
+    const pending = this.pendingNotifications
     this.pendingNotifications = []
-    if (!this.disposed) this.sendNotifications(batch.length === 1 ? batch[0]! : batch)
+    // More than a batch holds (hundreds of layers) go as several, in order.
+    for (let start = 0; start < pending.length && !this.disposed; start += MESSAGE_LIMITS.maxBatchedNotifications) {
+      const batch = pending.slice(start, start + MESSAGE_LIMITS.maxBatchedNotifications)
+      this.sendNotifications(batch.length === 1 ? batch[0]! : batch)
+    }
   }
 
   /**
