@@ -104,16 +104,21 @@ export class WebTileReader implements TileReader {
     const request = this.grid.request(level, col, row)
     // Outside what the layer says it has: transparent, without asking (a pyramid has no tile there, a 404).
     if (request === null) return { kind: 'empty' }
-    const known = this.options.missingIsEmpty === true && this.missing.has(request.url)
-    const answer = known ? null : await this.cache.fetchCached(request.url, { signal })
-    if (answer === null || (this.options.missingIsEmpty && isMissing(answer))) {
-      if (answer !== null) this.missing.add(request.url)
-      if (!this.options.overzoom) return { kind: 'empty' }
-      return (await this.depth.isPast(level, signal)) ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
+    if (this.options.missingIsEmpty && this.missing.has(request.url)) return this.missingTile(level, col, row, signal)
+    const answer = await this.cache.fetchCached(request.url, { signal })
+    if (this.options.missingIsEmpty && isMissing(answer)) {
+      this.missing.add(request.url)
+      return this.missingTile(level, col, row, signal)
     }
     const body = imageBody(request.url, answer)
     this.depth.answered(level)
     return { kind: 'image', request, body }
+  }
+
+  /** A tile its server has none of: empty, or past the server's depth (`overzoom`) its ancestor's part. */
+  private async missingTile(level: number, col: number, row: number, signal?: AbortSignal): Promise<Fetched> {
+    if (!this.options.overzoom) return { kind: 'empty' }
+    return (await this.depth.isPast(level, signal)) ? this.ancestorPart(level, col, row, signal) : { kind: 'empty' }
   }
 
   /** The nearest ancestor with an image, and the tile's part of it; empty when none within `MAX_OVERZOOM_LEVELS`. */

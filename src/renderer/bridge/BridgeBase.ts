@@ -80,9 +80,10 @@ export abstract class BridgeBase implements TesseraBridge {
   private flushNotifications(): void {
     const pending = this.pendingNotifications
     this.pendingNotifications = []
+    const most = MESSAGE_LIMITS.maxBatchedNotifications
     // More than a batch holds (hundreds of layers) go as several, in order.
-    for (let start = 0; start < pending.length && !this.disposed; start += MESSAGE_LIMITS.maxBatchedNotifications) {
-      const batch = pending.slice(start, start + MESSAGE_LIMITS.maxBatchedNotifications)
+    for (let start = 0; start < pending.length && !this.disposed; start += most) {
+      const batch = pending.length <= most ? pending : pending.slice(start, start + most)
       this.sendNotifications(batch.length === 1 ? batch[0]! : batch)
     }
   }
