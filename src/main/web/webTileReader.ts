@@ -1,9 +1,10 @@
 /**
  * Reads a web layer's tile: the server's image for the tile's request (through the disk cache and
  * the process's HTTP client, aborted with the tile's signal). To a connection that decodes the
- * image's encoding (`readAs`: PNG, JPEG, WebP), an image whose header states the asked size is sent
- * as the server's bytes, as OpenLayers hands them to the browser; otherwise it is decoded in the
- * tile pool into RGBA8 and cut to the tile. A ServiceException, an error status or a body that is
+ * image's encoding (`readAs`: JPEG, WebP; see `PASSED_THROUGH`), an image whose header states the
+ * asked size is sent as the server's bytes, as OpenLayers hands them to the browser; otherwise (a
+ * PNG too) it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as the
+ * few bytes of a transparent PNG where the connection decodes PNG. A ServiceException, an error status or a body that is
  * not an image of the asked size rejects with the server's words; a server failing for now (5xx,
  * 408, 429, no ServiceException) as a ServerUnavailableError, which the tile's failure says as
  * 'unavailable' (asked again later). A tile the layer has none of
@@ -38,6 +39,16 @@ export interface WebTileReaderOptions {
    */
   overzoom?: boolean
 }
+
+/**
+ * The server's encodings sent to the page as its bytes, where the connection decodes them. Not PNG:
+ * libvips decodes a 256² PNG tile in about 3 ms, where the page's tile worker (a bitmap drawn on a
+ * canvas and read back) took 40–140 ms a tile while the page drew: in the web bench's XYZ walk (PNG
+ * tiles of ~100 kB, 2.5 times fewer bytes than their pixels) they waited there 100–250 ms after the
+ * host had them, and the walk took 1.55× OpenLayers' time, against 1.04× decoded here (the same
+ * run). A JPEG or WebP tile is some ten times smaller than its pixels: worth its decode in the page.
+ */
+export const PASSED_THROUGH: ReadonlySet<TileEncoding> = new Set(['jpeg', 'webp'])
 
 /** Levels an overzoomed tile looks up for an ancestor: its part is then 4 pixels of a 256 tile, magnified 64×. */
 export const MAX_OVERZOOM_LEVELS = 6
@@ -88,7 +99,7 @@ export class WebTileReader implements TileReader {
       return isTransparent(tile) ? empty() : tile
     }
     const header = await tileImageHeader(body)
-    if (header && accept.has(header.encoding) && header.width === request.imageWidth && header.height === request.imageHeight) {
+    if (header && PASSED_THROUGH.has(header.encoding) && accept.has(header.encoding) && header.width === request.imageWidth && header.height === request.imageHeight) {
       // The tile is the image's top-left part (an edge tile of the virtual pyramid may be cut from a full server tile).
       const encoded: EncodedTile = { encoding: header.encoding, width: Math.min(rect.width, header.width), height: Math.min(rect.height, header.height), bytes: body }
       return encoded
