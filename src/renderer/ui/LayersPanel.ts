@@ -139,8 +139,10 @@ export class LayersPanel {
   setStatus(rasterId: string, status: WebLayerStatus | null): void {
     if (status) this.statuses.set(rasterId, status)
     else this.statuses.delete(rasterId)
-    const line = this.items.get(rasterId)?.item.querySelector('.layer-status')
-    if (line) line.replaceWith(statusLine(status))
+    // Said in place: the line is a live region (role status), whose changes a screen reader reads
+    // out only if it stays the same element; and it changes at every frame tiles arrive in.
+    const line = this.items.get(rasterId)?.item.querySelector<HTMLElement>('.layer-status')
+    if (line) showStatus(line, status)
   }
 
   /** The layer clicked last, if it is still open. */
@@ -373,10 +375,17 @@ export function formatStatistics(s: BandStatistics): string {
 
 /** A web layer's state under its name ("loading 3 tiles…", "2 tiles failed: …"); empty when all is in. */
 function statusLine(status: WebLayerStatus | null): HTMLElement {
-  const text = status?.text ?? ''
-  const line = element('p', `layer-status layer-status-${status?.state ?? 'ready'}`, text, { 'data-testid': 'layer-status', role: 'status', title: text })
-  line.hidden = text === ''
+  const line = element('p', 'layer-status', '', { 'data-testid': 'layer-status', role: 'status' })
+  showStatus(line, status)
   return line
+}
+
+function showStatus(line: HTMLElement, status: WebLayerStatus | null): void {
+  const text = status?.text ?? ''
+  line.className = `layer-status layer-status-${status?.state ?? 'ready'}`
+  line.textContent = text
+  line.title = text
+  line.hidden = text === ''
 }
 
 /** The rows of a raster's description, label → value (pure: tested without the DOM). */

@@ -132,12 +132,15 @@ test.describe('web map layers, in a browser', () => {
     await expect(failing.getByTestId('layer-service')).toHaveText('XYZ')
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
     expect(Number((await failing.getByTestId('layer-status').textContent())!.split(' ')[0])).toBeGreaterThan(0)
+    // The status is a live region: changed in place, never replaced (a screen reader reads out only changes of the same element).
+    await failing.getByTestId('layer-status').evaluate((line) => line.setAttribute('data-seen', 'yes'))
 
     // The WMS draws the ground the view moves to (still on the orthophoto), through the failing layer above it.
     const view = await worldView(viewer)
     await setWorldView(viewer, { centerX: view.centerX + view.width / 8 / view.zoom, centerY: view.centerY + view.height / 8 / view.zoom, zoom: view.zoom * 2 })
     await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 60_000, message: 'the WMS orthophoto drawn at the new centre' }).toBe(null)
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
+    await expect(failing.getByTestId('layer-status')).toHaveAttribute('data-seen', 'yes')
   })
   test('a DEM file dropped over a WMS orthophoto and an XYZ basemap is drawn on top, at its place on the ground, and stays on top after a lost connection', async ({ viewer }) => {
     // A DEM of the orthophoto's middle (EPSG:31370, 2 m pixels): a slope, no holes, drawn grey.
