@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CameraMotion, LEAD_LIMIT, REQUESTS_WHILE_ZOOMING, TileLatency, frameOutcome, travel } from '../../src/renderer/view/CameraMotion'
+import { CameraMotion, LEAD_LIMIT, REQUESTS_WHILE_ZOOMING, TILE_RENDER_INTERVAL_MS, TileLatency, frameOutcome, frameRender, travel } from '../../src/renderer/view/CameraMotion'
 import type { ViewState } from '../../src/renderer/view/TileScheduler'
 
 const base: ViewState = { centerX: 5000, centerY: 5000, zoom: 1, width: 1000, height: 800 }
@@ -197,6 +197,26 @@ describe('frameOutcome', () => {
     expect(frameOutcome({ complete: false, pending: 0, unsettled: true })).toEqual({ sharp: false, planAgain: true })
     expect(frameOutcome({ complete: true, pending: 2, unsettled: true })).toEqual({ sharp: false, planAgain: true })
     expect(frameOutcome({ complete: false, pending: 3, unsettled: false })).toEqual({ sharp: false, planAgain: false })
+  })
+})
+
+describe('frameRender', () => {
+  const frame = (over: Partial<Parameters<typeof frameRender>[0]>): Parameters<typeof frameRender>[0] => ({ cameraChanged: false, tilesUnrendered: false, complete: false, sinceRenderMs: 0, ...over })
+
+  it('renders every frame the camera moves, tiles or not', () => {
+    expect(frameRender(frame({ cameraChanged: true }))).toBe('render')
+    expect(frameRender(frame({ cameraChanged: true, tilesUnrendered: true }))).toBe('render')
+  })
+
+  it('holds tiles arriving at rest until the interval has passed, or until they complete the view', () => {
+    expect(frameRender(frame({ tilesUnrendered: true, sinceRenderMs: TILE_RENDER_INTERVAL_MS - 1 }))).toBe('hold')
+    expect(frameRender(frame({ tilesUnrendered: true, sinceRenderMs: TILE_RENDER_INTERVAL_MS }))).toBe('render')
+    expect(frameRender(frame({ tilesUnrendered: true, complete: true, sinceRenderMs: 1 }))).toBe('render')
+  })
+
+  it('draws nothing when nothing drawn changed (a failed tile, a margin tile): its listeners still hear of it', () => {
+    expect(frameRender(frame({ sinceRenderMs: 5 }))).toBe('none')
+    expect(frameRender(frame({ complete: true, sinceRenderMs: 500 }))).toBe('none')
   })
 })
 

@@ -18,7 +18,7 @@ import { TileLayer } from './TileLayer'
 import { graphicsInfoOf, type GraphicsInfo } from './graphicsInfo'
 import type { TileCounters, TileTransport } from './TileRequester'
 import type { CachedTile } from './tileTextures'
-import { CameraMotion, TileLatency, frameOutcome } from './CameraMotion'
+import { CameraMotion, TileLatency, frameOutcome, frameRender } from './CameraMotion'
 import { viewOutline, type ViewState } from './TileScheduler'
 import { affineOutline, coveredLayers } from './occlusion'
 import { unitsPerPixel, type Point } from '../../shared/geo/affine'
@@ -48,14 +48,6 @@ export interface ViewerOptions {
  */
 export const DEFAULT_MAX_IN_FLIGHT = 16
 
-/**
- * Tiles arriving while the camera rests are shown at most this often (the last one of a view at
- * once): each render costs a full
- * frame of fill (20–30 ms under a software rasteriser, and the CPU it takes is the one decoding and
- * receiving the next tiles); tiles trickling in one per frame made the renderer the bottleneck.
- * Camera moves render at once, every frame.
- */
-export const TILE_RENDER_INTERVAL_MS = 100
 
 /** Counters and state for diagnostics and the status bar. */
 export interface ViewerStats extends TileCounters {
@@ -529,12 +521,15 @@ export class Viewer {
     const now = performance.now()
     // The frame that completes the view renders at once: only the ones on the way there wait.
     const complete = sharp && this.pendingCount() === 0
-    if (cameraChanged || (this.tilesUnrendered && (complete || now - this.renderedAt >= TILE_RENDER_INTERVAL_MS))) {
+    const render = frameRender({ cameraChanged, tilesUnrendered: this.tilesUnrendered, complete, sinceRenderMs: now - this.renderedAt })
+    if (render === 'hold') {
+      this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
+      return
+    }
+    if (render === 'render') {
       this.app.render()
       this.renderedAt = now
       this.tilesUnrendered = false
-    } else if (this.tilesUnrendered) {
-      this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
     }
     for (const listener of this.frameListeners) listener()
   }
