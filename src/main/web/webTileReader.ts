@@ -4,10 +4,10 @@
  * image's encoding (`readAs`: JPEG, WebP; see `PASSED_THROUGH`), an image whose header states the
  * asked size is sent as the server's bytes, as OpenLayers hands them to the browser; otherwise (a
  * PNG too) it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as the
- * few bytes of a transparent PNG where the connection decodes PNG. A ServiceException, an error status or a body that is
- * not an image of the asked size rejects with the server's words; a server failing for now (5xx,
- * 408, 429, no ServiceException) as a ServerUnavailableError, which the tile's failure says as
- * 'unavailable' (asked again later). A tile the layer has none of
+ * few bytes of a transparent PNG where the connection decodes PNG. A ServiceException, an error
+ * status or a body that is not an image of the asked size rejects with the server's words; a
+ * server failing for now (5xx, 408, 429, no ServiceException) as a ServerUnavailableError, which
+ * the tile's failure says as 'unavailable' (asked again later). A tile the layer has none of
  * (outside its stated box; a 404 or 204 of an XYZ server, which is how a pyramid says "nothing
  * here", as OpenLayers and QGIS read it) is empty: transparent, never an error. Past the server's
  * deepest zoom (a template says 0–19, the server stops at 16) a missing tile is its nearest

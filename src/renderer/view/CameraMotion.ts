@@ -204,10 +204,9 @@ export function frameOutcome(frame: { complete: boolean; pending: number; unsett
 
 /**
  * Tiles arriving while the camera rests are shown at most this often (the last one of a view at
- * once): each render costs a full
- * frame of fill (20–30 ms under a software rasteriser, and the CPU it takes is the one decoding and
- * receiving the next tiles); tiles trickling in one per frame made the renderer the bottleneck.
- * Camera moves render at once, every frame.
+ * once): each render costs a full frame of fill (20–30 ms under a software rasteriser, and the CPU
+ * it takes is the one decoding and receiving the next tiles); tiles trickling in one per frame made
+ * the renderer the bottleneck. Camera moves render at once, every frame.
  */
 export const TILE_RENDER_INTERVAL_MS = 100
 

@@ -48,7 +48,6 @@ export interface ViewerOptions {
  */
 export const DEFAULT_MAX_IN_FLIGHT = 16
 
-
 /** Counters and state for diagnostics and the status bar. */
 export interface ViewerStats extends TileCounters {
   /** Tiles requested, not yet received (nor cancelled, nor failed). */
@@ -523,7 +522,8 @@ export class Viewer {
     const complete = sharp && this.pendingCount() === 0
     const render = frameRender({ cameraChanged, tilesUnrendered: this.tilesUnrendered, complete, sinceRenderMs: now - this.renderedAt })
     if (render === 'hold') {
-      this.dirty = true // shown at the first frame TILE_RENDER_INTERVAL_MS after the last render
+      // Shown at the first frame TILE_RENDER_INTERVAL_MS after the last render; its listeners hear of it then.
+      this.dirty = true
       return
     }
     if (render === 'render') {

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const pixels = Buffer.alloc(256 * 256 * 3)
   for (let i = 0; i < 256 * 256; i++) pixels.set([i % 256, 64, 255 - (i % 256)], i * 3)
   tilePng = await sharp(pixels, { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer()
-  server = createServer((request, response) => {
+  server = createServer((_request, response) => {
     open++
     peak = Math.max(peak, open)
     setTimeout(() => {
