@@ -116,14 +116,20 @@ export class WebTileReader implements TileReader {
     // Outside what the layer says it has: transparent, without asking (a pyramid has no tile there, a 404).
     if (request === null) return { kind: 'empty' }
     if (this.options.missingIsEmpty && this.missing.has(request.url)) return this.missingTile(level, col, row, signal)
-    const answer = await this.cache.fetchCached(request.url, { signal })
-    if (this.options.missingIsEmpty && isMissing(answer)) {
-      this.missing.add(request.url)
-      return this.missingTile(level, col, row, signal)
+    const fetched = this.depth.fetching(level)
+    try {
+      const answer = await this.cache.fetchCached(request.url, { signal })
+      if (this.options.missingIsEmpty && isMissing(answer)) {
+        this.missing.add(request.url)
+        fetched() // before its own wait: it is no longer out
+        return await this.missingTile(level, col, row, signal)
+      }
+      const body = imageBody(request.url, answer)
+      this.depth.answered(level)
+      return { kind: 'image', request, body }
+    } finally {
+      fetched()
     }
-    const body = imageBody(request.url, answer)
-    this.depth.answered(level)
-    return { kind: 'image', request, body }
   }
 
   /** A tile its server has none of: empty, or past the server's depth (`overzoom`) its ancestor's part. */

@@ -12,22 +12,30 @@ describe('ServerDepth', () => {
     expect(await depth.isPast(5)).toBe(false)
   })
 
-  it('waits for an image: one at the 404’s level or finer says outside the data', async () => {
+  it('waits while a fetch at the 404’s level or finer is out: an image there says outside the data', async () => {
     vi.useFakeTimers()
     const depth = new ServerDepth()
+    const sibling = depth.fetching(2)
     const asked = depth.isPast(2)
     depth.answered(4) // coarser: says nothing of level 2
     depth.answered(2)
+    sibling()
     expect(await asked).toBe(false)
   })
 
-  it('says past the depth when none comes in time, and remembers it until an image comes there', async () => {
+  it('says past the depth once no fetch is left at its level or finer (no timer), and remembers it until an image comes there', async () => {
     vi.useFakeTimers()
     const depth = new ServerDepth()
     depth.answered(3)
-    const asked = depth.isPast(1)
-    await vi.advanceTimersByTimeAsync(DEPTH_WAIT_MS)
-    expect(await asked).toBe(true)
+    const sibling = depth.fetching(1)
+    depth.fetching(2) // coarser, still out: it cannot say whether level 1 has data
+    let verdict: boolean | null = null
+    const asked = depth.isPast(1).then((past) => (verdict = past))
+    await Promise.resolve()
+    expect(verdict).toBeNull()
+    sibling() // answered without an image
+    await asked
+    expect(verdict).toBe(true)
     // Known now, without a wait: that level and every finer one.
     expect(await depth.isPast(1)).toBe(true)
     expect(await depth.isPast(0)).toBe(true)
@@ -35,8 +43,25 @@ describe('ServerDepth', () => {
     expect(await depth.isPast(1)).toBe(false)
   })
 
+  it('says past the depth at once when nothing else is asked at its level or finer', async () => {
+    vi.useFakeTimers()
+    const depth = new ServerDepth()
+    depth.answered(3)
+    expect(await depth.isPast(1)).toBe(true)
+  })
+
+  it('waits DEPTH_WAIT_MS at most for a fetch that never answers', async () => {
+    vi.useFakeTimers()
+    const depth = new ServerDepth()
+    depth.fetching(0)
+    const asked = depth.isPast(0)
+    await vi.advanceTimersByTimeAsync(DEPTH_WAIT_MS)
+    expect(await asked).toBe(true)
+  })
+
   it('stops waiting when its tile is withdrawn', async () => {
     const depth = new ServerDepth()
+    depth.fetching(0)
     const controller = new AbortController()
     const asked = depth.isPast(0, controller.signal)
     controller.abort()
