@@ -128,11 +128,18 @@ interface LeftKinds {
   elsewhere: number
 }
 
+/** The step of the walk under way at `ms` (epoch): its move, or the wait for sharp after it. */
+function stepAt(ms: number, settles: ReadonlyArray<{ label: string; at: number; ms: number | null; capMs: number }>): string {
+  for (const settle of settles) if (ms <= settle.at + (settle.ms ?? settle.capMs)) return settle.label
+  return 'after the walk'
+}
+
 /** Tiles fetched, and of them those for no settled view (see the header); requests in another CRS are counted apart. */
 function leftTiles(
   entries: AccessEntry[],
   views: View[],
-  size: { width: number; height: number }
+  size: { width: number; height: number },
+  settles: ReadonlyArray<{ label: string; at: number; ms: number | null; capMs: number }>
 ): { tiles: number; left: number; otherCrs: number; leftKinds: LeftKinds; abandoned: number } {
   const extents = views.map((v) => extentOf(v, size.width, size.height))
   let tiles = 0
@@ -159,7 +166,7 @@ function leftTiles(
     const kept = meeting.some((e) => f.res > e.res / 2 && f.res <= 3 * e.res)
     if (kept) continue
     left++
-    if (process.env.WEB_LEFT_LOG) process.stderr.write(`LEFT ${entry.uri} meets ${meeting.map((e) => e.res.toFixed(2)).join(',')}\n`)
+    if (process.env.WEB_LEFT_LOG) process.stderr.write(`LEFT ${entry.uri} meets ${meeting.map((e) => e.res.toFixed(2)).join(',')} during ${stepAt(entry.msec * 1000, settles)}\n`)
     if (meeting.length === 0) leftKinds.elsewhere++
     else if (meeting.every((e) => f.res > 3 * e.res)) leftKinds.coarser++
     else if (meeting.every((e) => f.res <= e.res / 2)) leftKinds.finer++
@@ -327,7 +334,7 @@ async function tesseraWalk(browser: Browser, mode: Mode, transport: Transport, k
     if (TRACE) await t.page.evaluate(TESSERA_TRACE)
     const result = await drive(t.page, webSteps(walk, kind), quick)
     if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), loaf: await t.page.evaluate('window.__benchLoaf'), proxy: proxyTrace.splice(0) }))
-    return walkRun(open, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize), t.problems())
+    return walkRun(open, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize, result.settles), t.problems())
   } finally {
     await t.close()
   }
@@ -347,7 +354,7 @@ async function openLayersWalk(browser: Browser, mode: Mode, transport: Transport
     proxyTrace.splice(0)
     const result = await drive(ol.page, webSteps(walk, kind), quick)
     if (TRACE) writeFileSync(join(TRACE, `ol-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, proxy: proxyTrace.splice(0) }))
-    return walkRun(times, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize), ol.problems())
+    return walkRun(times, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize, result.settles), ol.problems())
   } finally {
     await ol.close()
   }

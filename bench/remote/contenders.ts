@@ -17,7 +17,8 @@ const TESSERA_ADAPTER = readFileSync(resolve('bench/view/tessera-adapter.js'), '
 
 /** What the driver returns (bench/view/driver.js), the part these suites read. */
 export interface DriverResult {
-  settles: Array<{ label: string; ms: number | null; capMs: number; counted: boolean }>
+  /** `at`: epoch ms of the last move before the wait. */
+  settles: Array<{ label: string; ms: number | null; capMs: number; counted: boolean; at: number }>
   decoded: number
   displayed: number | null
   stillBusy: boolean

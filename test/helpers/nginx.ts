@@ -27,6 +27,8 @@ export interface AccessEntry {
   /** 'OK' when nginx sent the whole answer, '' when the client went away first. */
   completion: string
   connection: number
+  /** When nginx logged it (its answer sent, or the client gone): epoch seconds, to the millisecond. */
+  msec: number
 }
 
 export interface NginxOptions {
@@ -205,7 +207,7 @@ events { worker_connections 512; }
 http {
   types { image/tiff tif tiff; text/html html; application/json json; }
   default_type application/octet-stream;
-  log_format tessera escape=json '{"request":"$request","method":"$request_method","uri":"$uri","status":$status,"bytes":$body_bytes_sent,"range":"$http_range","completion":"$request_completion","connection":$connection}';
+  log_format tessera escape=json '{"request":"$request","method":"$request_method","uri":"$uri","status":$status,"bytes":$body_bytes_sent,"range":"$http_range","completion":"$request_completion","connection":$connection,"msec":$msec}';
   access_log ${join(prefix, 'logs', 'access.log')} tessera;
   client_body_temp_path ${temp}/client;
   proxy_temp_path ${temp}/proxy;
