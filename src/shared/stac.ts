@@ -4,6 +4,7 @@
  * document it came from (STAC: relative hrefs are relative to the document's own location), and
  * every footprint is GeoJSON in WGS 84 longitude/latitude, as STAC requires.
  */
+import { antimeridianRings, bboxRings } from './geo/antimeridian'
 
 /** [west, south, east, north] in degrees (a 3-D bbox's heights dropped). */
 export type StacBbox = [number, number, number, number]
@@ -105,20 +106,13 @@ export const STAC_LIMITS = {
   readsAtOnce: 8
 } as const
 
-/** The footprint's outline rings (lon/lat): the geometry's outer rings, else the bbox's rectangle. */
+/**
+ * The footprint's outline rings (lon/lat, within [-180, 180]): the geometry's outer rings, else the
+ * bbox's rectangle; one across the antimeridian cut there into its two sides (`geo/antimeridian.ts`).
+ */
 export function footprintRings(item: Pick<StacItemSummary, 'bbox' | 'geometry'>): number[][][] {
   const { geometry, bbox } = item
-  if (geometry?.type === 'Polygon') return geometry.coordinates.slice(0, 1)
-  if (geometry?.type === 'MultiPolygon') return geometry.coordinates.map((polygon) => polygon[0]!).filter((ring) => ring !== undefined)
-  if (!bbox) return []
-  const [w, s, e, n] = bbox
-  return [
-    [
-      [w, s],
-      [e, s],
-      [e, n],
-      [w, n],
-      [w, s]
-    ]
-  ]
+  if (geometry?.type === 'Polygon') return geometry.coordinates.slice(0, 1).flatMap(antimeridianRings)
+  if (geometry?.type === 'MultiPolygon') return geometry.coordinates.flatMap((polygon) => (polygon[0] ? antimeridianRings(polygon[0]) : []))
+  return bbox ? bboxRings(bbox) : []
 }
