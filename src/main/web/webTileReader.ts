@@ -22,6 +22,7 @@ import { type TileReader, decodedTile } from '../raster/readers'
 import type { DecodedTile, EncodedTile, LoadedTile } from '../raster/types'
 import { ServerUnavailableError, abortable, isUnavailableStatus } from '../remote/errors'
 import { emptyPng } from './emptyPng'
+import { magnifyPart, type Magnify } from './magnify'
 import { MissingTiles } from './missingTiles'
 import { ServerDepth } from './serverDepth'
 import { looksLikeXml, serviceExceptionText } from './serviceException'
@@ -53,12 +54,13 @@ export const PASSED_THROUGH: ReadonlySet<TileEncoding> = new Set(['jpeg', 'webp'
 /** Levels an overzoomed tile looks up for an ancestor: its part is then 4 pixels of a 256 tile, magnified 64×. */
 export const MAX_OVERZOOM_LEVELS = 6
 
-/** An ancestor's part of a tile past the server's deepest zoom: where in the ancestor's image, and how much magnified. */
-interface Magnify {
-  left: number
-  top: number
-  factor: number
-}
+/**
+ * Ancestors' decoded images kept for the overzoomed tiles that magnify their parts (256 kB each
+ * for a 256² tile): a view two levels past the server's depth has 16 tiles under each ancestor,
+ * which decoded it 16 times.
+ */
+const ANCESTOR_IMAGES_KEPT = 8
+
 
 /** What a tile's fetch gave: nothing there, or the image's bytes for its request. */
 type Fetched = { kind: 'empty' } | { kind: 'image'; request: WebTileRequest; body: Uint8Array; magnify?: Magnify }
@@ -70,6 +72,8 @@ export class WebTileReader implements TileReader {
   private readonly ancestors = new Map<string, Promise<WebAnswer>>()
   /** Tiles the server said it has none of (`missingIsEmpty`): not asked for again for a while. */
   private readonly missing = new MissingTiles()
+  /** Ancestors' images decoded whole, by URL, the most recently used last: their overzoomed tiles' parts are cut from them. */
+  private readonly ancestorImages = new Map<string, Promise<DecodedTile>>()
 
   constructor(
     private readonly grid: WebGrid,
@@ -82,7 +86,8 @@ export class WebTileReader implements TileReader {
     const rect = this.rect(level, col, row)
     const fetched = await this.fetch(level, col, row, signal)
     if (fetched.kind === 'empty') return emptyPixels(rect.width, rect.height)
-    return this.decode(fetched.request, fetched.body, rect, fetched.magnify, signal)
+    if (fetched.magnify) return this.magnified(fetched.request, fetched.body, rect, fetched.magnify, signal)
+    return this.decode(fetched.request, fetched.body, rect, signal)
   }
 
   /** The server's own PNG/JPEG/WebP where `accept` has its encoding and its header says the asked size; else `read`'s pixels. */
@@ -95,7 +100,7 @@ export class WebTileReader implements TileReader {
     if (magnify) {
       // An ancestor's part outside the data (a sparse pyramid's edge) is sent as the few bytes of an
       // empty PNG, not 256 KiB of transparent pixels.
-      const tile = await this.decode(request, body, rect, magnify, signal)
+      const tile = await this.magnified(request, body, rect, magnify, signal)
       return isTransparent(tile) ? empty() : tile
     }
     const header = await tileImageHeader(body)
@@ -104,7 +109,7 @@ export class WebTileReader implements TileReader {
       const encoded: EncodedTile = { encoding: header.encoding, width: Math.min(rect.width, header.width), height: Math.min(rect.height, header.height), bytes: body }
       return encoded
     }
-    return this.decode(request, body, rect, undefined, signal)
+    return this.decode(request, body, rect, signal)
   }
 
   private rect(level: number, col: number, row: number): { width: number; height: number } {
@@ -171,14 +176,39 @@ export class WebTileReader implements TileReader {
     return pending
   }
 
-  private async decode(request: WebTileRequest, body: Uint8Array, rect: { width: number; height: number }, magnify: Magnify | undefined, signal?: AbortSignal): Promise<DecodedTile> {
+  /** The tile's top-left part of the server's image, decoded in the pool. */
+  private async decode(request: WebTileRequest, body: Uint8Array, rect: { width: number; height: number }, signal?: AbortSignal): Promise<DecodedTile> {
     // Copied into a buffer of its own: the job crosses into a worker.
     const bytes = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
     const pixels = await this.pool.run<TilePixels>(
-      { kind: 'decode-image', url: request.url, bytes, imageWidth: request.imageWidth, imageHeight: request.imageHeight, width: rect.width, height: rect.height, ...(magnify ? { magnify } : {}) },
+      { kind: 'decode-image', url: request.url, bytes, imageWidth: request.imageWidth, imageHeight: request.imageHeight, width: rect.width, height: rect.height },
       { signal }
     )
     return decodedTile(pixels)
+  }
+
+  /**
+   * A tile past the server's depth: its part of the ancestor's image (`request`, `body`),
+   * magnified. The ancestor is decoded once for the siblings that share it (not withdrawn with one
+   * of them: the others wait on it), and kept for the next ones a while (`ANCESTOR_IMAGES_KEPT`).
+   */
+  private async magnified(request: WebTileRequest, body: Uint8Array, rect: { width: number; height: number }, part: Magnify, signal?: AbortSignal): Promise<DecodedTile> {
+    let image = this.ancestorImages.get(request.url)
+    if (image) this.ancestorImages.delete(request.url) // set again below: the most recently used
+    else {
+      image = this.decode(request, body, { width: request.imageWidth, height: request.imageHeight })
+      const decoding = image
+      decoding.catch(() => {
+        if (this.ancestorImages.get(request.url) === decoding) this.ancestorImages.delete(request.url)
+      })
+    }
+    this.ancestorImages.set(request.url, image)
+    for (const url of this.ancestorImages.keys()) {
+      if (this.ancestorImages.size <= ANCESTOR_IMAGES_KEPT) break
+      this.ancestorImages.delete(url)
+    }
+    const whole = await abortable(image, signal, `Reading ${request.url}`)
+    return magnifyPart(whole, rect.width, rect.height, part, request.url)
   }
 }
 

@@ -3,8 +3,8 @@
  * other fetches at its level or finer, not for ServerDepth's whole DEPTH_WAIT_MS: with the clock
  * stopped (fake timers never advanced), a read that needed the timer would never settle. A fake
  * server (the cache's `fetchCached`) answers 404 at levels 0 and 1 and an image at level 2; the
- * pool "decodes" an image into its level's colour, and magnifies nothing: what is read says which
- * answer it came from.
+ * pool "decodes" an image into pixels (x, y, its level, 255): what is read says which answer it
+ * came from (blue) and which part of it (red, green).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { WebTileReader } from '../../../src/main/web/webTileReader'
@@ -54,15 +54,21 @@ const cache = {
 
 const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
-/** Every decoded pixel is (level of the image, 0, 0, 255): the image a tile was drawn from. */
+/** Images decoded, by URL. */
+let decoded: string[]
+/** Pixel (x, y) of a decoded image is (x, y, the image's level, 255). */
 const pool = {
   async run(job: DecodeJob): Promise<TilePixels> {
     if (job.kind !== 'decode-image') throw new Error(`unexpected job ${job.kind}`)
+    decoded.push(job.url)
     const pixels = new Uint8Array(job.width * job.height * 4)
-    for (let i = 0; i < pixels.length; i += 4) pixels.set([levelOf(job.url), 0, 0, 255], i)
+    for (let y = 0; y < job.height; y++) for (let x = 0; x < job.width; x++) pixels.set([x, y, levelOf(job.url), 255], (y * job.width + x) * 4)
     return { width: job.width, height: job.height, channels: 4, sampleType: 'uint8', buffer: pixels.buffer }
   }
 } as unknown as DecodePool
+
+/** The level of the image a tile was drawn from (its blue), or null for an empty tile. */
+const sourceOf = (tile: { data: ArrayLike<number> }): number | null => (tile.data[3] === 0 ? null : tile.data[2]!)
 
 const reader = (): WebTileReader => new WebTileReader(grid, cache, pool, { missingIsEmpty: true, overzoom: true })
 
@@ -75,6 +81,7 @@ beforeEach(() => {
   vi.useFakeTimers()
   held = []
   asked = []
+  decoded = []
   hold = new Set()
 })
 afterEach(() => vi.useRealTimers())
@@ -83,7 +90,7 @@ describe('a tile past the server’s deepest zoom', () => {
   it('is drawn from its nearest ancestor with an image once nothing else is asked at its level, without the depth timer', async () => {
     const tile = await reader().read(0, 3, 2)
     // Level 1 answered 404 too: level 2's image, magnified.
-    expect(tile.data.slice(0, 4)).toEqual(new Uint8Array([2, 0, 0, 255]))
+    expect(sourceOf(tile)).toBe(2)
     expect(asked).toEqual(['https://tiles.test/0/3/2.png', 'https://tiles.test/1/1/1.png', 'https://tiles.test/2/0/0.png'])
   })
 
@@ -101,7 +108,7 @@ describe('a tile past the server’s deepest zoom', () => {
     expect(done).toBe(false)
     held.find((h) => h.url.endsWith('/0/1/1.png'))!.answer(200)
     const [image, empty] = await Promise.all([sibling, missing])
-    expect(image.data.slice(0, 4)).toEqual(new Uint8Array([0, 0, 0, 255]))
+    expect(sourceOf(image)).toBe(0)
     expect(empty.data.every((v) => v === 0)).toBe(true)
     // No ancestor was asked: the server's data reaches level 0.
     expect(asked.filter((url) => levelOf(url) > 0)).toEqual([])
@@ -117,7 +124,7 @@ describe('a tile past the server’s deepest zoom', () => {
     await settle()
     held.find((h) => h.url.endsWith('/0/3/3.png'))!.answer(404)
     const tiles = await Promise.all([first, second])
-    for (const tile of tiles) expect(tile.data.slice(0, 4)).toEqual(new Uint8Array([2, 0, 0, 255]))
+    for (const tile of tiles) expect(sourceOf(tile)).toBe(2)
   })
 
   it('does not wait on a coarser level’s fetch: it cannot tell whether the data reaches the 404’s level', async () => {
@@ -126,8 +133,38 @@ describe('a tile past the server’s deepest zoom', () => {
     const coarser = source.read(1, 0, 0)
     const tile = source.read(0, 3, 3)
     // 0/3/3's ancestor 1/1/1 is not held: level 2's image comes through it.
-    expect((await tile).data.slice(0, 4)).toEqual(new Uint8Array([2, 0, 0, 255]))
+    expect(sourceOf(await tile)).toBe(2)
     held[0]!.answer(404)
-    expect((await coarser).data.slice(0, 4)).toEqual(new Uint8Array([2, 0, 0, 255]))
+    expect(sourceOf(await coarser)).toBe(2)
+  })
+
+  it('shares its ancestor’s one decode with its siblings, each its own part magnified', async () => {
+    const source = reader()
+    // Level 0's tiles (2..3, 2..3) lie under level 1's (1, 1), all under level 2's one tile (factor 4).
+    const coords = [
+      [2, 2],
+      [3, 2],
+      [2, 3],
+      [3, 3]
+    ] as const
+    const tiles = await Promise.all(coords.map(([col, row]) => source.read(0, col, row)))
+    expect(decoded).toEqual(['https://tiles.test/2/0/0.png'])
+    coords.forEach(([col, row], i) => {
+      const tile = tiles[i]!
+      // Pixel (x, y) of tile (col, row) is the ancestor's (64·(col mod 4) + ⌊x / 4⌋, 64·(row mod 4) + ⌊y / 4⌋).
+      for (const [x, y] of [
+        [0, 0],
+        [3, 3],
+        [4, 0],
+        [255, 255],
+        [130, 7]
+      ] as const) {
+        const at = (y * TILE + x) * 4
+        expect([...tile.data.slice(at, at + 4)]).toEqual([64 * (col % 4) + Math.floor(x / 4), 64 * (row % 4) + Math.floor(y / 4), 2, 255])
+      }
+    })
+    // Read again later (a pan back): still no second decode.
+    await source.read(0, 2, 2)
+    expect(decoded).toHaveLength(1)
   })
 })

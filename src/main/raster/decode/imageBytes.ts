@@ -1,7 +1,6 @@
 /**
  * An encoded image received whole (a web map tile: PNG, JPEG, WebP, GIF, TIFF) decoded by libvips
- * into RGBA8 of the size the server was asked for, and cut to the tile's top-left part (or, past
- * the server's deepest zoom, its part magnified: `DecodeImageJob.magnify`). A body
+ * into RGBA8 of the size the server was asked for, and cut to the tile's top-left part. A body
  * that is not an image, or an image of another size, is refused in words: a server's error page
  * or an image of the wrong size must never be drawn as the map.
  */
@@ -23,29 +22,11 @@ export async function decodeImageBytes(job: DecodeImageJob): Promise<TilePixels>
     throw new Error(`${job.url} answered an image of ${info.width} × ${info.height} pixels where ${job.imageWidth} × ${job.imageHeight} were asked for`)
   }
   if (info.channels !== 4) throw new Error(`${job.url}: decoded ${info.channels} channels where 4 were expected`)
-  if (job.magnify) return magnified(data, info.width, info.height, job.width, job.height, job.magnify, job.url)
   const width = Math.min(job.width, info.width)
   const height = Math.min(job.height, info.height)
   if (width === info.width && height === info.height) return { width, height, channels: 4, sampleType: 'uint8', buffer: copyToArrayBuffer(data) }
   const out = new Uint8Array(width * height * 4)
   for (let row = 0; row < height; row++) out.set(data.subarray(row * info.width * 4, (row * info.width + width) * 4), row * width * 4)
-  return { width, height, channels: 4, sampleType: 'uint8', buffer: out.buffer }
-}
-
-/** The `width` × `height` tile whose pixel (x, y) is the image's (left + ⌊x / factor⌋, top + ⌊y / factor⌋). */
-function magnified(rgba: Buffer, imageWidth: number, imageHeight: number, width: number, height: number, part: { left: number; top: number; factor: number }, url: string): TilePixels {
-  const { left, top, factor } = part
-  if (!(Number.isInteger(factor) && factor >= 1) || left < 0 || top < 0 || left + Math.ceil(width / factor) > imageWidth || top + Math.ceil(height / factor) > imageHeight) {
-    throw new Error(`${url}: cannot magnify ${factor}× its part at (${left}, ${top}) into ${width} × ${height}: the image is ${imageWidth} × ${imageHeight}`)
-  }
-  // Whole RGBA pixels as one number each (a small Buffer may sit unaligned in Node's pool: copied then).
-  const bytes = rgba.byteOffset % 4 === 0 ? rgba : new Uint8Array(rgba)
-  const pixels = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-  const out = new Uint32Array(width * height)
-  for (let y = 0; y < height; y++) {
-    const from = (top + Math.floor(y / factor)) * imageWidth + left
-    for (let x = 0; x < width; x++) out[y * width + x] = pixels[from + Math.floor(x / factor)]!
-  }
   return { width, height, channels: 4, sampleType: 'uint8', buffer: out.buffer }
 }
 

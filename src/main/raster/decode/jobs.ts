@@ -265,11 +265,6 @@ export interface DecodeImageJob {
   imageHeight: number
   width: number
   height: number
-  /**
-   * The tile is this part of the image, magnified `factor` times (nearest neighbour: each pixel a
-   * square, its value kept): a tile past the server's deepest zoom, drawn from its ancestor's.
-   */
-  magnify?: { left: number; top: number; factor: number }
 }
 
 /**
