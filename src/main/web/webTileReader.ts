@@ -61,7 +61,6 @@ export const MAX_OVERZOOM_LEVELS = 6
  */
 const ANCESTOR_IMAGES_KEPT = 8
 
-
 /** What a tile's fetch gave: nothing there, or the image's bytes for its request. */
 type Fetched = { kind: 'empty' } | { kind: 'image'; request: WebTileRequest; body: Uint8Array; magnify?: Magnify }
 

@@ -13,8 +13,9 @@ export type LonLat = [number, number]
  * there without crossing; else cut at the antimeridian, each part moved by whole turns into
  * [-180, 180]. An edge spanning more than half a turn of longitude is read as going the short way,
  * across the antimeridian: no footprint's edge is that long, where an edge from 179° to -179° is
- * how a footprint over the Pacific is often written. A ring that goes round a pole (its longitudes do not come back to where they began)
- * is returned as it is: no cut along a meridian closes it.
+ * how a footprint over the Pacific is often written. A ring that goes round a pole (its
+ * longitudes do not come back to where they began) is returned as it is: no cut along a meridian
+ * closes it.
  */
 export function antimeridianRings(ring: readonly (readonly number[])[]): LonLat[][] {
   const points = ring.map((p) => [p[0]!, p[1]!] as LonLat)
