@@ -134,6 +134,31 @@ function stepAt(ms: number, settles: ReadonlyArray<{ label: string; at: number; 
   return 'after the walk'
 }
 
+/**
+ * Each wait split at the server's last tile answer in it: `untilAnswerMs` sums, over the counted
+ * waits, the time from the move to the last tile request nginx finished answering before sharp
+ * (0 when every tile came during the move), `afterAnswerMs` the rest of the wait. The first is the
+ * network's part (the latency, the connections, when each request left); the second the viewer's
+ * own, from the last bytes answered to the view drawn sharp. nginx's time is when it sent an
+ * answer's last byte: the proxy (http) passes it on at once, the tunnel (https) 25 ms later.
+ */
+function serverSplit(entries: AccessEntry[], settles: ReadonlyArray<{ label: string; at: number; ms: number | null; capMs: number; counted: boolean }>): { untilAnswerMs: number; afterAnswerMs: number } {
+  const answers = entries.filter((e) => e.method !== 'OPTIONS' && e.status !== 499 && footprintOf(e) !== null).map((e) => e.msec * 1000)
+  let untilAnswerMs = 0
+  let afterAnswerMs = 0
+  let previousEnd = -Infinity
+  for (const settle of settles) {
+    const end = settle.at + (settle.ms ?? settle.capMs)
+    const last = answers.filter((t) => t > previousEnd && t <= end).reduce((a, b) => Math.max(a, b), -Infinity)
+    previousEnd = end
+    if (!settle.counted) continue
+    const network = Number.isFinite(last) ? Math.max(0, last - settle.at) : 0
+    untilAnswerMs += network
+    afterAnswerMs += end - settle.at - network
+  }
+  return { untilAnswerMs: Math.round(untilAnswerMs), afterAnswerMs: Math.round(afterAnswerMs) }
+}
+
 /** Tiles fetched, and of them those for no settled view (see the header); requests in another CRS are counted apart. */
 function leftTiles(
   entries: AccessEntry[],
@@ -227,6 +252,9 @@ interface WalkRun {
   leftKinds: LeftKinds
   /** Tile requests the client abandoned before the server answered (nginx's 499): not fetched. */
   abandoned: number
+  /** The waits split at the server's last tile answer in each (`serverSplit`). */
+  untilAnswerMs: number
+  afterAnswerMs: number
   problems: string[]
 }
 
@@ -334,7 +362,8 @@ async function tesseraWalk(browser: Browser, mode: Mode, transport: Transport, k
     if (TRACE) await t.page.evaluate(TESSERA_TRACE)
     const result = await drive(t.page, webSteps(walk, kind), quick)
     if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), loaf: await t.page.evaluate('window.__benchLoaf'), proxy: proxyTrace.splice(0) }))
-    return walkRun(open, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize, result.settles), t.problems())
+    const entries = (await settledLog(transport)).slice(mark)
+    return walkRun(open, result, leftTiles(entries, walk.views.map((v) => v.view), viewSize, result.settles), serverSplit(entries, result.settles), t.problems())
   } finally {
     await t.close()
   }
@@ -354,15 +383,16 @@ async function openLayersWalk(browser: Browser, mode: Mode, transport: Transport
     proxyTrace.splice(0)
     const result = await drive(ol.page, webSteps(walk, kind), quick)
     if (TRACE) writeFileSync(join(TRACE, `ol-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, proxy: proxyTrace.splice(0) }))
-    return walkRun(times, result, leftTiles((await settledLog(transport)).slice(mark), walk.views.map((v) => v.view), viewSize, result.settles), ol.problems())
+    const entries = (await settledLog(transport)).slice(mark)
+    return walkRun(times, result, leftTiles(entries, walk.views.map((v) => v.view), viewSize, result.settles), serverSplit(entries, result.settles), ol.problems())
   } finally {
     await ol.close()
   }
 }
 
-function walkRun(open: OpenTimes, result: Awaited<ReturnType<typeof drive>>, counted: ReturnType<typeof leftTiles>, problems: string[]): WalkRun {
+function walkRun(open: OpenTimes, result: Awaited<ReturnType<typeof drive>>, counted: ReturnType<typeof leftTiles>, split: ReturnType<typeof serverSplit>, problems: string[]): WalkRun {
   const settles = result.settles.filter((s) => s.counted).map((s) => ({ label: s.label, ms: s.ms }))
-  return { open, walkMs: walkTime(result).ms, censored: walkTime(result).censored, settles, ...counted, problems }
+  return { open, walkMs: walkTime(result).ms, censored: walkTime(result).censored, settles, ...counted, ...split, problems }
 }
 
 /**
@@ -392,6 +422,8 @@ function combineRuns(runs: readonly WalkRun[]): WalkRun {
     otherCrs: sum((r) => r.otherCrs),
     leftKinds: { coarser: sum((r) => r.leftKinds.coarser), finer: sum((r) => r.leftKinds.finer), between: sum((r) => r.leftKinds.between), elsewhere: sum((r) => r.leftKinds.elsewhere) },
     abandoned: sum((r) => r.abandoned),
+    untilAnswerMs: medianOf(runs.map((r) => r.untilAnswerMs))!,
+    afterAnswerMs: medianOf(runs.map((r) => r.afterAnswerMs))!,
     problems: runs.flatMap((r) => r.problems)
   }
 }
@@ -419,7 +451,7 @@ try {
             progress(`[${MODE_LABEL[mode]}] ${label}: ${who === 'tessera' ? 'Tessera' : 'OpenLayers'} open and walk (${repeat + 1} of ${REPEATS})`)
             const run = who === 'tessera' ? await tesseraWalk(browser, mode, transport, kind, walk) : await openLayersWalk(browser, mode, transport, kind, walk)
             loads.push(loadavg()[0]!)
-            progress(`  first pixels ${round(run.open.firstPixelsMs ?? NaN)} ms, sharp ${round(run.open.sharpMs ?? NaN)} ms; walk ${Math.round(run.walkMs)} ms${run.censored ? ` (${run.censored} not sharp in time)` : ''} [${run.settles.map((s) => s.ms ?? 'cap').join(', ')}]; ${run.tiles} tiles fetched, ${run.left} for views left (${run.leftKinds.coarser} coarser than a settled view's, ${run.leftKinds.finer} finer, ${run.leftKinds.between} between, ${run.leftKinds.elsewhere} elsewhere)${run.abandoned ? `, ${run.abandoned} abandoned before the answer (499)` : ''}${run.otherCrs ? `, ${run.otherCrs} GetMaps in another CRS` : ''}`)
+            progress(`  first pixels ${round(run.open.firstPixelsMs ?? NaN)} ms, sharp ${round(run.open.sharpMs ?? NaN)} ms; walk ${Math.round(run.walkMs)} ms${run.censored ? ` (${run.censored} not sharp in time)` : ''} [${run.settles.map((s) => s.ms ?? 'cap').join(', ')}]; ${run.tiles} tiles fetched, ${run.left} for views left (${run.leftKinds.coarser} coarser than a settled view's, ${run.leftKinds.finer} finer, ${run.leftKinds.between} between, ${run.leftKinds.elsewhere} elsewhere)${run.abandoned ? `, ${run.abandoned} abandoned before the answer (499)` : ''}${run.otherCrs ? `, ${run.otherCrs} GetMaps in another CRS` : ''}; waits until the server's last answer ${run.untilAnswerMs} ms, after it ${run.afterAnswerMs} ms`)
             for (const problem of new Set(run.problems)) notes.push(`[${MODE_LABEL[mode]}] ${label}, ${who === 'tessera' ? 'Tessera' : 'OpenLayers'}: ${problem}`)
             runs[who].push(run)
           }
@@ -459,6 +491,8 @@ for (const mode of MODES) {
     row(`${m} ${layer}: time to first pixels after the open vs OpenLayers`, ms(t.open.firstPixelsMs), 'ms', ms(ol.open.firstPixelsMs), 'reported', null)
     row(`${m} ${layer}: time to sharp after the open vs OpenLayers`, ms(t.open.sharpMs), 'ms', ms(ol.open.sharpMs), 'reported', null)
     row(`${m} ${layer}: walk time-to-sharp (sum of ${t.settles.length} waits) vs OpenLayers`, t.walkMs, 'ms', ol.walkMs, ...judged('≤ 0.8×', t.walkMs <= 0.8 * ol.walkMs))
+    row(`${m} ${layer}: the waits until the server's last tile answer in each (sum) vs OpenLayers`, t.untilAnswerMs, 'ms', ol.untilAnswerMs, 'reported', null)
+    row(`${m} ${layer}: the waits after it, to sharp (sum) vs OpenLayers`, t.afterAnswerMs, 'ms', ol.afterAnswerMs, 'reported', null)
     row(`${m} ${layer}: tiles fetched for views already left, share of ${t.tiles} fetched (OpenLayers: of ${ol.tiles})`, share(t), '%', share(ol), ...judged('≤ 10 %', t.tiles > 0 && share(t) <= 10))
     row(`${m} ${layer}: tiles fetched during the walk vs OpenLayers`, t.tiles, 'tiles', ol.tiles, 'reported', null)
   }
@@ -469,7 +503,8 @@ notes.unshift(
   'Browser modes: "GPU (emulated)" adds --use-angle=swiftshader --use-gl=angle --ignore-gpu-blocklist (goals judged there); "software" is Chromium\'s plain software compositing, reported.',
   'Tessera: a fresh `npm run serve` host per run (its disk cache of web tiles empty: a new TMPDIR), the layer added with Add map layer… (URL, Load, the layer, Add), timed from the click on Add; the camera then placed in world units (setWorldView). OpenLayers 10: ol/source/TileWMS (WMS 1.3.0, PNG, 256 px tiles on its EPSG:3857 grid) or ol/source/XYZ in an ol/layer/Tile, no transition, opened at the view Tessera opens at (the WMS bounding box, the world for XYZ), timed from the source\'s creation; sharp = its rendercomplete after the last move, of a frame that shows the view as set (OpenLayers dispatches the event from a timeout after its frame: a move made in between got the event of the frame before, which drew the old view, and counted as sharp before its tiles were asked for; a jump measured 39 ms). Both in a fresh browser context.',
   `Walk (bench/remote/walk.ts over the COG's area, in EPSG:3857 metres): to the area's fit (waited for, not counted), then glides of 0.6–0.8 s and jumps (zoom in 6× fit, pan 2 screens, zoom to the finest — zoom ${fixtures.maxZoom} for XYZ, 1.19 m a pixel for WMS — fling 3 screens, jump at half that, zoom out to 2× fit, jump to the finest); time-to-sharp is the sum of the 7 waits, a wait not sharp within ${settleCapMs(quick) / 1000} s (XYZ) or ${WMS_SETTLE_CAP_MS / 1000} s (WMS: MapServer renders every GetMap; the same cap for both contenders) counting as that cap.`,
-  'Tiles fetched for views already left: nginx\'s access log during the walk (after the open), each tile (XYZ z/x/y, GetMap BBOX/WIDTH in EPSG:3857) against the 8 views the walk settled at: a tile is of a settled view when it meets its extent at a resolution over half and at most three times that view\'s metres per screen pixel (the level drawn and the parents filling its holes); all others count as fetched for views left. The coarsest always-wanted levels count as left too. A request the client abandoned before the server sent anything (nginx\'s status 499: a GetMap withdrawn while MapServer rendered it) fetched no byte and is not counted (its number is in the details, `abandoned`); one whose answer had begun is counted.'
+  'Tiles fetched for views already left: nginx\'s access log during the walk (after the open), each tile (XYZ z/x/y, GetMap BBOX/WIDTH in EPSG:3857) against the 8 views the walk settled at: a tile is of a settled view when it meets its extent at a resolution over half and at most three times that view\'s metres per screen pixel (the level drawn and the parents filling its holes); all others count as fetched for views left. The coarsest always-wanted levels count as left too. A request the client abandoned before the server sent anything (nginx\'s status 499: a GetMap withdrawn while MapServer rendered it) fetched no byte and is not counted (its number is in the details, `abandoned`); one whose answer had begun is counted.',
+  "The waits split at the server's last tile answer in each: from the move to the last tile nginx finished answering before sharp (0 when every tile came during the move: the network's part, its latency, connections and when each request left), then from there to sharp (the viewer's part: the last bytes received, decoded and drawn). nginx logs an answer when its last byte is sent: the proxy (http) passes it on at once, the tunnel (https) 25 ms later, alike for both contenders."
 )
 
 printTable(rows)
