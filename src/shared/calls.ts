@@ -13,7 +13,7 @@ import { type WebCapabilities, type WebServiceKind, MAX_WEB_ZOOM, WEB_SERVICE_KI
 import { STAC_LIMITS, type StacDocument } from './stac'
 
 /** Compressed tile encodings a client may accept (raw is always accepted): see `TileHeader.encoding`. */
-export type TileEncoding = 'jpeg' | 'webp' | 'png'
+export type TileEncoding = 'jpeg' | 'webp' | 'png' | 'empty'
 
 /** Limits of one message: a frame's batch of tiles, the keys kept by one cancellation, string lengths. */
 export const MESSAGE_LIMITS = {
@@ -156,7 +156,7 @@ export const CALLS = {
    * The compressed tile encodings this client decodes (`TileHeader.encoding`), replacing what it
    * said before; until it says any, and with [], every tile comes as raw samples.
    */
-  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg', 'webp', 'png'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') }),
+  'tile-encodings': call<Record<string, never>>()({ accept: arrayOf(oneOf<TileEncoding>('jpeg', 'webp', 'png', 'empty'), MESSAGE_LIMITS.maxTileEncodings, 'tile encodings') }),
   /** EPSG CRSs whose code starts with, or whose name contains every word of, `query` (Set CRS…). */
   'search-crs': call<CrsMatch[]>()({ query: text(MESSAGE_LIMITS.maxCrsQuery) }),
   /**

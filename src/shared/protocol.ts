@@ -52,7 +52,9 @@ export interface TileHeader {
    * 'jpeg': the source's own JPEG tile, tables joined, a complete JPEG stream; 'webp': the source's
    * own WebP tile (a complete RIFF WebP file); 'png', 'jpeg' or 'webp' also: a web map server's
    * image as it answered it (a PNG may carry alpha). Each decodes to an image whose top-left width ×
-   * height pixels are the tile (channels 4, uint8: RGBA8; opaque but for a PNG). Sent only to a client that said
+   * height pixels are the tile (channels 4, uint8: RGBA8; opaque but for a PNG). 'empty': no
+   * payload, every pixel transparent (0, 0, 0, 0): a web tile the server has none of, which went
+   * as a 100-byte PNG for the page to decode. Sent only to a client that said
    * it decodes it (`tile-encodings`), and only where the host's decode is that same stream (the
    * source's own bytes: nothing is lost that the file had not lost already).
    */

@@ -11,7 +11,7 @@
  */
 import { expectedMessage, messageOf } from './errors'
 import type { SampleType } from './raster'
-import type { TileHeader, TileMessage } from './protocol'
+import type { TileEncoding, TileHeader, TileMessage } from './protocol'
 import { tileKey } from './tiles'
 
 const MAGIC = 0x31525354 // 'TSR1' read as little-endian uint32
@@ -90,6 +90,9 @@ export function decodeTileFrame(frame: ArrayBuffer | Uint8Array): TileMessage {
   return { header, data: typedSamples(header.sampleType, bytes.buffer as ArrayBuffer, payload.byteOffset, samples) }
 }
 
+/** The encodings a frame may say (`TileHeader.encoding`). */
+const TILE_ENCODINGS: ReadonlySet<TileEncoding> = new Set<TileEncoding>(['jpeg', 'webp', 'png', 'empty'])
+
 /** The header's JSON, checked enough that the pixel arithmetic below cannot go wrong silently. */
 function parseHeader(json: Uint8Array): TileHeader {
   let header: unknown
@@ -110,7 +113,7 @@ function parseHeader(json: Uint8Array): TileHeader {
     }
   }
   if (typeof h.rasterId !== 'string') throw new Error(expectedMessage('string', 'tile frame rasterId', h.rasterId))
-  if (h.encoding !== undefined && h.encoding !== 'jpeg' && h.encoding !== 'webp' && h.encoding !== 'png') throw new Error(`Unknown tile encoding ${JSON.stringify(h.encoding)} in tile frame`)
+  if (h.encoding !== undefined && !TILE_ENCODINGS.has(h.encoding as TileEncoding)) throw new Error(`Unknown tile encoding ${JSON.stringify(h.encoding)} in tile frame`)
   return header as TileHeader
 }
 

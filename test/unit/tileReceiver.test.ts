@@ -66,6 +66,29 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     expect(bad).toMatchObject({ kind: 'bad-frame', message: expect.stringMatching(/Unknown tile encoding "gif"/) })
   })
 
+  it('makes an empty frame transparent pixels without the decoder, in order with the others; one with bytes is a bad frame', async () => {
+    const seen: string[] = []
+    const decoder: TileDecoder = async (bytes, encoding, width, height) => {
+      seen.push(encoding)
+      await new Promise((r) => setTimeout(r, 20)) // slower than the empty tile after it
+      return new Uint8Array(width * height * 4).fill(bytes[0]!)
+    }
+    const { receiver, out } = collect(decoder)
+    receiver.frame(encodeTileFrame(header(0, { encoding: 'png' }), new Uint8Array([9])))
+    receiver.frame(encodeTileFrame(header(1, { encoding: 'empty' }), new Uint8Array(0)))
+    receiver.frame(encodeTileFrame(header(2, { encoding: 'empty' }), new Uint8Array([1])))
+    await receiver.drained()
+    expect(seen).toEqual(['png'])
+    const [png, empty, bad] = out.map((o) => o.message)
+    expect(png).toMatchObject({ kind: 'tile', encoding: 'png' })
+    if (empty?.kind !== 'tile') throw new Error(`expected a tile, got ${empty?.kind}`)
+    expect(empty.encoding).toBe('empty')
+    expect(empty.tile.header).toEqual(header(1))
+    expect([...empty.tile.data]).toEqual(new Array(8).fill(0))
+    expect(out[1]!.transfer).toEqual([empty.tile.data.buffer])
+    expect(bad).toMatchObject({ kind: 'bad-frame', message: expect.stringMatching(/says empty but carries 1 bytes/) })
+  })
+
   it('decodes a JPEG frame to RGBA8 pixels, without the encoding in the header it hands on', async () => {
     const { receiver, out } = collect(fakeJpeg())
     receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([42, 0, 0])))

@@ -3,8 +3,9 @@
  * the process's HTTP client, aborted with the tile's signal). To a connection that decodes the
  * image's encoding (`readAs`: JPEG, WebP; see `PASSED_THROUGH`), an image whose header states the
  * asked size is sent as the server's bytes, as OpenLayers hands them to the browser; otherwise (a
- * PNG too) it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as the
- * few bytes of a transparent PNG where the connection decodes PNG. A ServiceException, an error
+ * PNG too) it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as
+ * no bytes where the connection takes 'empty', else as a transparent PNG's few where it decodes
+ * PNG (`emptyTile`). A ServiceException, an error
  * status or a body that is not an image of the asked size rejects with the server's words; a
  * server failing for now (5xx, 408, 429, no ServiceException) as a ServerUnavailableError, which
  * the tile's failure says as 'unavailable' (asked again later). A tile the layer has none of
@@ -93,12 +94,12 @@ export class WebTileReader implements TileReader {
   async readAs(level: number, col: number, row: number, accept: ReadonlySet<TileEncoding>, signal?: AbortSignal): Promise<LoadedTile> {
     const rect = this.rect(level, col, row)
     const fetched = await this.fetch(level, col, row, signal)
-    const empty = (): LoadedTile => (accept.has('png') ? ({ encoding: 'png', width: rect.width, height: rect.height, bytes: emptyPng(rect.width, rect.height) } satisfies EncodedTile) : emptyPixels(rect.width, rect.height))
+    const empty = (): LoadedTile => emptyTile(rect.width, rect.height, accept)
     if (fetched.kind === 'empty') return empty()
     const { request, body, magnify } = fetched
     if (magnify) {
-      // An ancestor's part outside the data (a sparse pyramid's edge) is sent as the few bytes of an
-      // empty PNG, not 256 KiB of transparent pixels.
+      // An ancestor's part outside the data (a sparse pyramid's edge) is sent as an empty tile, not
+      // 256 KiB of transparent pixels.
       const tile = await this.magnified(request, body, rect, magnify, signal)
       return isTransparent(tile) ? empty() : tile
     }
@@ -221,6 +222,18 @@ function isTransparent(tile: DecodedTile): boolean {
   for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return false
   return true
 }
+
+/**
+ * A tile with nothing in it, as the client takes it: 'empty' (no payload; its tile worker
+ * allocates the transparent pixels), else the few bytes of a transparent PNG, else the pixels.
+ */
+function emptyTile(width: number, height: number, accept: ReadonlySet<TileEncoding>): LoadedTile {
+  if (accept.has('empty')) return { encoding: 'empty', width, height, bytes: NO_BYTES } satisfies EncodedTile
+  if (accept.has('png')) return { encoding: 'png', width, height, bytes: emptyPng(width, height) } satisfies EncodedTile
+  return emptyPixels(width, height)
+}
+
+const NO_BYTES = new Uint8Array(0)
 
 function emptyPixels(width: number, height: number): DecodedTile {
   return { width, height, channels: 4, data: new Uint8Array(width * height * 4) }

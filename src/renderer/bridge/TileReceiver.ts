@@ -43,6 +43,14 @@ export class TileReceiver {
       return
     }
     const encoding = header.encoding
+    if (encoding === 'empty') {
+      // Nothing to decode: every pixel transparent, allocated here (a tile the server has none of).
+      if (payload.byteLength !== 0) return this.reportBad(new Error(`Tile frame ${tileName(header)} says empty but carries ${payload.byteLength} bytes`))
+      const { encoding: _empty, ...plain } = header
+      const pixels = new Uint8Array(header.width * header.height * 4)
+      this.inOrder(Promise.resolve(), () => this.post({ kind: 'tile', tile: { header: plain, data: pixels }, encoding, wireBytes }, [pixels.buffer]))
+      return
+    }
     const decoded = this.decode(payload, encoding, header.width, header.height).then((pixels) => {
       if (pixels.byteLength !== header.width * header.height * 4) {
         throw new Error(`${encoding.toUpperCase()} tile ${tileName(header)} decoded to ${pixels.byteLength} bytes, expected ${header.width * header.height * 4}`)

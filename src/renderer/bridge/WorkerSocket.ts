@@ -35,8 +35,8 @@ export class WorkerSocket {
   binaryType = 'arraybuffer'
   readyState = CONNECTING
   bufferedAmount = 0
-  /** The encodings the worker decodes: the service may send them (PNG: a web map server's own tiles). */
-  readonly decodes: readonly TileEncoding[] = ['jpeg', 'webp', 'png']
+  /** The encodings the worker decodes: the service may send them (PNG: a web map server's own tiles; empty: none there). */
+  readonly decodes: readonly TileEncoding[] = ['jpeg', 'webp', 'png', 'empty']
   onopen: ((event: unknown) => void) | null = null
   onclose: ((event: unknown) => void) | null = null
   onerror: ((event: unknown) => void) | null = null

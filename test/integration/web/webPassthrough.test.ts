@@ -104,7 +104,7 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
     expect(Buffer.from(tile.data.buffer, tile.data.byteOffset, tile.data.byteLength).equals(Buffer.from(expected))).toBe(true)
   }, 60_000)
 
-  it('reads a tile the pyramid has not (HTTP 404) as an empty tile: transparent pixels raw, a transparent PNG when accepted', async () => {
+  it('reads a tile the pyramid has not (HTTP 404) as an empty tile: transparent pixels raw, a transparent PNG when accepted, no bytes at all where empty is', async () => {
     const raster = await open({ service: 'xyz', url: template(), layer: template() })
     const world = raster.info.levels.length - 1 // zoom 0: the pyramid starts finer, nginx answers 404
     expect(web.pyramid.minZoom).toBeGreaterThan(0)
@@ -116,6 +116,9 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
     expect(png.bytes.byteLength).toBeLessThan(1024)
     expect((await pixelsOf(png)).every((v) => v === 0)).toBe(true)
     expect(decoded(await raster.readTileAs(world, 0, 0, accepting('jpeg'))).data.every((v) => v === 0)).toBe(true)
+    // As the page's tile worker takes it: said empty, nothing to send or decode.
+    const none = encoded(await raster.readTileAs(world, 0, 0, accepting('png', 'jpeg', 'webp', 'empty')))
+    expect([none.encoding, none.width, none.height, none.bytes.byteLength]).toEqual(['empty', 256, 256, 0])
   }, 60_000)
 
   /** Column and row at zoom `z` of the point (x, y) in EPSG:3857. */
