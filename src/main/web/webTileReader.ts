@@ -5,15 +5,15 @@
  * asked size is sent as the server's bytes, as OpenLayers hands them to the browser; otherwise (a
  * PNG too) it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as
  * no bytes where the connection takes 'empty', else as a transparent PNG's few where it decodes
- * PNG (`emptyTile`). A ServiceException, an error
- * status or a body that is not an image of the asked size rejects with the server's words; a
- * server failing for now (5xx, 408, 429, no ServiceException) as a ServerUnavailableError, which
- * the tile's failure says as 'unavailable' (asked again later). A tile the layer has none of
- * (outside its stated box; a 404 or 204 of an XYZ server, which is how a pyramid says "nothing
- * here", as OpenLayers and QGIS read it) is empty: transparent, never an error. Past the server's
- * deepest zoom (a template says 0–19, the server stops at 16) a missing tile is its nearest
- * ancestor's part magnified, as map viewers overzoom, where it used to be a hole in the map. A
- * missing tile is not asked for again for a while (`MissingTiles`).
+ * PNG (`emptyTile`). A ServiceException, an error status or a body that is not an image of the
+ * asked size rejects with the server's words; a server failing for now (5xx, 408, 429, no
+ * ServiceException) as a ServerUnavailableError, which the tile's failure says as 'unavailable'
+ * (asked again later). A tile the layer has none of (outside its stated box; a 404 or 204 of an
+ * XYZ server, which is how a pyramid says "nothing here", as OpenLayers and QGIS read it) is
+ * empty: transparent, never an error. Past the server's deepest zoom (a template says 0–19, the
+ * server stops at 16) a missing tile is its nearest ancestor's part magnified, as map viewers
+ * overzoom, where it used to be a hole in the map. A missing tile is not asked for again for a
+ * while (`MissingTiles`).
  */
 import { tileRect } from '../../shared/tiles'
 import type { TileEncoding } from '../../shared/protocol'
