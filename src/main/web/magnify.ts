@@ -25,7 +25,12 @@ export function magnifyPart(image: DecodedTile, width: number, height: number, p
   const pixels = new Uint32Array(bytes.buffer, bytes.byteOffset, (image.width * image.height) | 0)
   const out = new Uint32Array(width * height)
   for (let y = 0; y < height; y++) {
-    const from = (top + Math.floor(y / factor)) * image.width + left
+    // Each source row is spread once; the factor − 1 rows under it are copies of that row.
+    if (y % factor !== 0) {
+      out.copyWithin(y * width, (y - 1) * width, y * width)
+      continue
+    }
+    const from = (top + y / factor) * image.width + left
     for (let x = 0; x < width; x++) out[y * width + x] = pixels[from + Math.floor(x / factor)]!
   }
   return { width, height, channels: 4, data: new Uint8Array(out.buffer) }

@@ -72,6 +72,10 @@ const sourceOf = (tile: { data: ArrayLike<number> }): number | null => (tile.dat
 
 const reader = (): WebTileReader => new WebTileReader(grid, cache, pool, { missingIsEmpty: true, overzoom: true })
 
+/** Holds the answers to these tiles (level/col/row) until `answer` lets each out. */
+const holding = (...tiles: string[]): void => tiles.forEach((tile) => hold.add(`https://tiles.test/${tile}.png`))
+const answer = (tile: string, status: number): void => held.find((h) => h.url.endsWith(`/${tile}.png`))!.answer(status)
+
 /** Lets the promise chains run (no timer moves). */
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 20; i++) await Promise.resolve()
@@ -96,17 +100,16 @@ describe('a tile past the server’s deepest zoom', () => {
 
   it('waits for a sibling still asked at its level: its image says the 404 is outside the data (empty)', async () => {
     const source = reader()
-    hold.add('https://tiles.test/0/1/1.png')
-    hold.add('https://tiles.test/0/0/0.png')
+    holding('0/1/1', '0/0/0')
     const sibling = source.read(0, 1, 1)
     const missing = source.read(0, 0, 0)
     let done = false
     void missing.then(() => (done = true))
     // The first sibling (0/0/0) answers 404 while the other is still out: no verdict yet.
-    held.find((h) => h.url.endsWith('/0/0/0.png'))!.answer(404)
+    answer('0/0/0', 404)
     await settle()
     expect(done).toBe(false)
-    held.find((h) => h.url.endsWith('/0/1/1.png'))!.answer(200)
+    answer('0/1/1', 200)
     const [image, empty] = await Promise.all([sibling, missing])
     expect(sourceOf(image)).toBe(0)
     expect(empty.data.every((v) => v === 0)).toBe(true)
@@ -116,25 +119,24 @@ describe('a tile past the server’s deepest zoom', () => {
 
   it('waits for a sibling that then answers 404 too: both are past the depth, drawn from their ancestor', async () => {
     const source = reader()
-    hold.add('https://tiles.test/0/2/2.png')
-    hold.add('https://tiles.test/0/3/3.png')
+    holding('0/2/2', '0/3/3')
     const first = source.read(0, 2, 2)
     const second = source.read(0, 3, 3)
-    held.find((h) => h.url.endsWith('/0/2/2.png'))!.answer(404)
+    answer('0/2/2', 404)
     await settle()
-    held.find((h) => h.url.endsWith('/0/3/3.png'))!.answer(404)
+    answer('0/3/3', 404)
     const tiles = await Promise.all([first, second])
     for (const tile of tiles) expect(sourceOf(tile)).toBe(2)
   })
 
   it('does not wait on a coarser level’s fetch: it cannot tell whether the data reaches the 404’s level', async () => {
     const source = reader()
-    hold.add('https://tiles.test/1/0/0.png')
+    holding('1/0/0')
     const coarser = source.read(1, 0, 0)
     const tile = source.read(0, 3, 3)
     // 0/3/3's ancestor 1/1/1 is not held: level 2's image comes through it.
     expect(sourceOf(await tile)).toBe(2)
-    held[0]!.answer(404)
+    answer('1/0/0', 404)
     expect(sourceOf(await coarser)).toBe(2)
   })
 
