@@ -30,7 +30,7 @@
 import { mkdirSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { resolve } from 'node:path'
-import { chromium, type Browser } from '@playwright/test'
+import { CdpBrowser } from './remote/cdp'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, type Mode } from './browser'
 import { ensureRemoteCogs, type RemoteCog } from './remote/cogs'
@@ -130,7 +130,7 @@ interface WalkRun {
 }
 
 interface Ctx {
-  browser: Browser
+  browser: CdpBrowser
   nginx: NginxServer
   proxy: Awaited<ReturnType<typeof startFaultProxy>>
   pageOrigin: string
@@ -249,7 +249,7 @@ const loads: number[] = [loadavg()[0]!]
 let viewSize = { width: 0, height: 0 }
 try {
   for (const mode of MODES) {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS[mode]], headless: true })
+    const browser = await CdpBrowser.launch(CHROMIUM, [...CHROMIUM_ARGS, ...MODE_ARGS[mode]])
     try {
       if (viewSize.width === 0) {
         progress('starting a serve host to measure the viewer element (builds first if the sources changed)')

@@ -29,7 +29,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from '@playwright/test'
+import { CdpBrowser } from './remote/cdp'
 import { isQuick, printTable, ratioOf, round, writeSuiteResult, type ResultRow } from './report'
 import { CHROMIUM, CHROMIUM_ARGS, MODE_ARGS, type Mode } from './browser'
 import { ensureRemoteCogs } from './remote/cogs'
@@ -351,7 +351,7 @@ function webSteps(walk: Walk, kind: LayerKind): Step[] {
 }
 
 /** One walk of Tessera over a web layer: a fresh host (empty tile cache) and page, the layer added, the walk driven. */
-async function tesseraWalk(browser: Browser, mode: Mode, transport: Transport, kind: LayerKind, walk: Walk): Promise<WalkRun> {
+async function tesseraWalk(browser: CdpBrowser, mode: Mode, transport: Transport, kind: LayerKind, walk: Walk): Promise<WalkRun> {
   const t = await withFreshWebCache(() => openTessera(browser))
   try {
     const open = await tesseraAddMapLayer(t, capabilitiesUrl(transport, kind), kind === 'wms' ? 'ortho' : null, OPEN_TIMEOUT_MS)
@@ -370,7 +370,7 @@ async function tesseraWalk(browser: Browser, mode: Mode, transport: Transport, k
 }
 
 /** One walk of OpenLayers over the same layer, in a fresh browser context. */
-async function openLayersWalk(browser: Browser, mode: Mode, transport: Transport, kind: LayerKind, walk: Walk): Promise<WalkRun> {
+async function openLayersWalk(browser: CdpBrowser, mode: Mode, transport: Transport, kind: LayerKind, walk: Walk): Promise<WalkRun> {
   const extent = kind === 'wms' ? fixtures.extent : [-HALF_WORLD, -HALF_WORLD, HALF_WORLD, HALF_WORLD]
   const { ol, times } = await openOpenLayers(
     browser,
@@ -430,7 +430,7 @@ function combineRuns(runs: readonly WalkRun[]): WalkRun {
 
 try {
   for (const mode of MODES) {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...MODE_ARGS[mode], '--ignore-certificate-errors'], headless: true })
+    const browser = await CdpBrowser.launch(CHROMIUM, [...CHROMIUM_ARGS, ...MODE_ARGS[mode], '--ignore-certificate-errors'])
     try {
       if (viewSize.width === 0) {
         progress('starting a serve host to measure the viewer element (builds first if the sources changed)')

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Browser, BrowserContext, Page } from '@playwright/test'
+import type { CdpBrowser, CdpPage } from './cdp'
 import { startServeProcess, type ServeProcess } from '../../test/helpers/serveProcess'
 import { WINDOW } from '../browser'
 import type { Step } from '../view/script'
@@ -32,26 +32,20 @@ export interface OpenTimes {
 }
 
 export interface OpenedPage {
-  page: Page
+  page: CdpPage
   /** Page errors and console errors seen so far (taken: each is reported once). */
   problems: () => string[]
   close(): Promise<void>
 }
 
-async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: WINDOW })
-  const page = await context.newPage()
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
-  })
-  return { context, page, problems }
+/** A page in a fresh browser context (empty HTTP cache), of the benches' window size. */
+async function newPage(browser: CdpBrowser): Promise<{ page: CdpPage; problems: string[] }> {
+  const page = await browser.newPage(WINDOW)
+  return { page, problems: page.problems }
 }
 
 // ---- Tessera -------------------------------------------------------------------------------------
-// Tessera's page forbids eval (its CSP): predicates are functions, scripts are evaluated as
-// expressions (page.evaluate of a string), never waitForFunction of a string.
+// Tessera's page forbids eval (its CSP); DevTools' evaluations are not bound by it.
 
 /**
  * Watches, in Tessera's page, an open asked for by the Enter of Open URL… or the click on Add of
@@ -90,28 +84,28 @@ let built = false
  * that every run of the suite measures the same code. One retry: the shared machine sometimes
  * stalls a page's first load.
  */
-export async function openTessera(browser: Browser, attempt = 1): Promise<TesseraPage> {
+export async function openTessera(browser: CdpBrowser, attempt = 1): Promise<TesseraPage> {
   const serve = await startServeProcess(process.cwd(), [], 240_000, built ? { env: { TESSERA_SKIP_BUILD: '1' } } : {})
   built = true
-  const { context, page, problems } = await newPage(browser)
+  const { page, problems } = await newPage(browser)
   try {
     await page.goto(`${serve.url}&diagnostics`)
-    await page.waitForFunction(() => {
+    await page.waitFor(() => {
       const g = globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } }; __tesseraDiagnostics?: { connected(): boolean } }
       return g.document.body.dataset.ready === 'true' && g.__tesseraDiagnostics?.connected() === true
-    }, undefined, { timeout: 60_000 })
+    }, 60_000)
     return {
       page,
       serve,
       problems: () => problems.splice(0),
       serviceStats: () => page.evaluate('window.__tesseraDiagnostics.service()') as Promise<Record<string, unknown>>,
       close: async () => {
-        await context.close()
+        await page.close()
         await serve.stop()
       }
     }
   } catch (error) {
-    await context.close()
+    await page.close()
     await serve.stop()
     process.stderr.write(`[bench] Tessera's page did not get ready (${(error as Error).message.split('\n')[0]}); ${attempt < 2 ? 'again' : 'giving up'}\n`)
     if (attempt < 2) return openTessera(browser, attempt + 1)
@@ -120,7 +114,7 @@ export async function openTessera(browser: Browser, attempt = 1): Promise<Tesser
 }
 
 /** The viewer element's size in Tessera's window (the window minus its panels): the OpenLayers pages get the same. */
-export async function tesseraViewSize(browser: Browser): Promise<{ width: number; height: number }> {
+export async function tesseraViewSize(browser: CdpBrowser): Promise<{ width: number; height: number }> {
   const t = await openTessera(browser)
   try {
     const view = (await t.page.evaluate('window.__tesseraDiagnostics.view()')) as { width: number; height: number }
@@ -131,9 +125,9 @@ export async function tesseraViewSize(browser: Browser): Promise<{ width: number
 }
 
 /** Waits for the open watched by TESSERA_WATCH to be sharp (or `timeoutMs`), and returns its times. */
-async function watchedTimes(page: Page, timeoutMs: number): Promise<OpenTimes> {
+async function watchedTimes(page: CdpPage, timeoutMs: number): Promise<OpenTimes> {
   await page
-    .waitForFunction(() => ((globalThis as unknown as { __benchWatch?: { sharpAt: number } }).__benchWatch?.sharpAt ?? 0) > 0, undefined, { timeout: timeoutMs, polling: 50 })
+    .waitFor(() => ((globalThis as unknown as { __benchWatch?: { sharpAt: number } }).__benchWatch?.sharpAt ?? 0) > 0, timeoutMs)
     .catch((error: Error) => process.stderr.write(`[bench] Tessera's open was not sharp: ${error.message.split('\n')[0]}\n`))
   const w = (await page.evaluate('({ ...window.__benchWatch })')) as { openAt: number; firstPixelsAt: number; sharpAt: number }
   return { firstPixelsMs: w.firstPixelsAt ? w.firstPixelsAt - w.openAt : null, sharpMs: w.sharpAt ? w.sharpAt - w.openAt : null }
@@ -142,11 +136,10 @@ async function watchedTimes(page: Page, timeoutMs: number): Promise<OpenTimes> {
 /** Opens `url` as a person does: Ctrl+L, the URL typed in Open URL…, Enter. */
 export async function tesseraOpenUrl(t: TesseraPage, url: string, timeoutMs: number): Promise<OpenTimes> {
   await t.page.evaluate(TESSERA_WATCH)
-  await t.page.keyboard.press('Control+L')
-  const input = t.page.getByTestId('open-url-input')
-  await input.waitFor({ state: 'visible', timeout: 10_000 })
-  await input.fill(url)
-  await input.press('Enter')
+  await t.page.press('Control+L')
+  await t.page.click(testId('open-url-input')) // visible, and focused
+  await t.page.fill(testId('open-url-input'), url)
+  await t.page.press('Enter')
   return watchedTimes(t.page, timeoutMs)
 }
 
@@ -157,11 +150,11 @@ export async function tesseraOpenUrl(t: TesseraPage, url: string, timeoutMs: num
  */
 export async function tesseraAddMapLayer(t: TesseraPage, url: string, name: string | null, timeoutMs: number): Promise<OpenTimes> {
   await t.page.evaluate(TESSERA_WATCH)
-  await t.page.getByTestId('toolbar-add-map-layer').click()
-  await t.page.getByTestId('add-map-layer-url').fill(url)
-  await t.page.getByTestId('add-map-layer-load').click()
-  if (name !== null) await t.page.locator(`[data-testid="add-map-layer-item"][data-name="${name}"]`).click({ timeout: 30_000 })
-  await t.page.getByTestId('add-map-layer-add').click({ timeout: 30_000 })
+  await t.page.click(testId('toolbar-add-map-layer'))
+  await t.page.fill(testId('add-map-layer-url'), url)
+  await t.page.click(testId('add-map-layer-load'))
+  if (name !== null) await t.page.click(`[data-testid="add-map-layer-item"][data-name="${name}"]`, 30_000)
+  await t.page.click(testId('add-map-layer-add'), 30_000)
   return watchedTimes(t.page, timeoutMs)
 }
 
@@ -179,21 +172,21 @@ export interface OlPage extends OpenedPage {
 
 /** An OpenLayers page (`/remote.html` or `/web.html` of the page server) of the viewer's size, opened on `options`, timed. */
 export async function openOpenLayers(
-  browser: Browser,
+  browser: CdpBrowser,
   pageUrl: string,
   options: Record<string, unknown>,
   timeoutMs: number
 ): Promise<{ ol: OlPage; times: OpenTimes }> {
-  const { context, page, problems } = await newPage(browser)
+  const { page, problems } = await newPage(browser)
   await page.goto(pageUrl)
-  await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.ready === 'true', undefined, { timeout: 30_000 })
+  await page.waitFor(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.ready === 'true', 30_000)
   const opened = (await page.evaluate(`window.__benchOpen(${JSON.stringify(options)})`)) as { ok: boolean; error?: string }
   if (!opened.ok) problems.push(`OpenLayers could not open ${JSON.stringify(options)}: ${opened.error}`)
   await page
-    .waitForFunction(() => {
+    .waitFor(() => {
       const c = (globalThis as unknown as { __benchCounts: { completeAt: number; firstPixelsAt: number } }).__benchCounts
       return c.completeAt > 0 && c.firstPixelsAt > 0
-    }, undefined, { timeout: timeoutMs, polling: 50 })
+    }, timeoutMs)
     .catch(() => undefined)
   const c = (await page.evaluate('({ ...window.__benchCounts })')) as Record<string, number>
   await page.evaluate(DRIVER)
@@ -201,7 +194,9 @@ export async function openOpenLayers(
     page,
     problems: () => problems.splice(0),
     counts: () => page.evaluate('({ ...window.__benchCounts })') as Promise<Record<string, number>>,
-    close: () => context.close()
+    close: async () => {
+      await page.close()
+    }
   }
   return { ol, times: { firstPixelsMs: c.firstPixelsAt ? c.firstPixelsAt - c.openAt! : null, sharpMs: c.completeAt && c.firstPixelsAt ? c.completeAt - c.openAt! : null } }
 }
@@ -209,11 +204,16 @@ export async function openOpenLayers(
 // ---- driving -------------------------------------------------------------------------------------
 
 /** Runs `steps` in the page with the view suite's driver. */
-export function drive(page: Page, steps: Step[], quick: boolean): Promise<DriverResult> {
-  return page.evaluate(([s, o]) => (globalThis as unknown as { __benchDriver: { run(s: unknown, o: unknown): Promise<DriverResult> } }).__benchDriver.run(s, o), [
-    steps,
-    { drainCapMs: quick ? 2_000 : 5_000, sampleMs: 1_000 }
-  ] as const)
+export function drive(page: CdpPage, steps: Step[], quick: boolean): Promise<DriverResult> {
+  return page.evaluate<DriverResult>(
+    ([s, o]: [unknown, unknown]) => (globalThis as unknown as { __benchDriver: { run(s: unknown, o: unknown): Promise<DriverResult> } }).__benchDriver.run(s, o),
+    [steps, { drainCapMs: quick ? 2_000 : 5_000, sampleMs: 1_000 }]
+  )
+}
+
+/** The CSS selector of an element by its data-testid. */
+function testId(id: string): string {
+  return `[data-testid="${id}"]`
 }
 
 /** A walk's time-to-sharp: the sum of its counted settle points, a point not sharp in time counted as its cap; and how many were not. */
