@@ -204,9 +204,10 @@ function leftTiles(
  * `WEB_BENCH_TRACE=<folder>`: Tessera's page records, at every frame of the walk, [epoch ms, centre
  * x, centre y, zoom, pending tiles, measured tile latency, sharp (1/0), requested, cancelled,
  * displayed], and the proxy each tile request's [URL, epoch ms forwarded to nginx (after the 50 ms),
- * epoch ms its answer ended or the client closed], with the walk's settles (`at`: epoch ms of the
- * move waited for): `tessera-<mode>-<layer>-<epoch>.json` there (and `ol-…` with the settles and
- * the proxy's record), where a wait's time goes; Tessera's page adds its long animation frames
+ * epoch ms its answer ended or the client closed] (http only), and nginx's log of the walk
+ * ([URI, epoch ms of its answer's last byte, status]: https too), with the walk's settles (`at`:
+ * epoch ms of the move waited for): `tessera-<mode>-<layer>-<epoch>.json` there (and `ol-…` with
+ * the settles, the proxy's record and nginx's log), where a wait's time goes; Tessera's page adds its long animation frames
  * (`loaf`: [epoch ms, duration, render start, blocking, scripts]). Nothing is traced otherwise.
  * `WEB_LEFT_LOG=1`: each tile counted as fetched for views left is printed (stderr) with the
  * metres per pixel of the settled views it meets: which motion fetched it.
@@ -361,8 +362,9 @@ async function tesseraWalk(browser: CdpBrowser, mode: Mode, transport: Transport
     proxyTrace.splice(0)
     if (TRACE) await t.page.evaluate(TESSERA_TRACE)
     const result = await drive(t.page, webSteps(walk, kind), quick)
-    if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), loaf: await t.page.evaluate('window.__benchLoaf'), proxy: proxyTrace.splice(0) }))
+    const trace = TRACE ? { settles: result.settles, frames: await t.page.evaluate('window.__benchTrace'), loaf: await t.page.evaluate('window.__benchLoaf'), proxy: proxyTrace.splice(0) } : null
     const entries = (await settledLog(transport)).slice(mark)
+    if (TRACE) writeFileSync(join(TRACE, `tessera-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ ...trace, nginx: entries.map((e) => [e.uri, Math.round(e.msec * 1000), e.status]) }))
     return walkRun(open, result, leftTiles(entries, walk.views.map((v) => v.view), viewSize, result.settles), serverSplit(entries, result.settles), t.problems())
   } finally {
     await t.close()
@@ -382,8 +384,9 @@ async function openLayersWalk(browser: CdpBrowser, mode: Mode, transport: Transp
     const mark = (await settledLog(transport)).length
     proxyTrace.splice(0)
     const result = await drive(ol.page, webSteps(walk, kind), quick)
-    if (TRACE) writeFileSync(join(TRACE, `ol-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, proxy: proxyTrace.splice(0) }))
+    const proxied = proxyTrace.splice(0)
     const entries = (await settledLog(transport)).slice(mark)
+    if (TRACE) writeFileSync(join(TRACE, `ol-${mode}-${kind}-${Date.now()}.json`), JSON.stringify({ settles: result.settles, proxy: proxied, nginx: entries.map((e) => [e.uri, Math.round(e.msec * 1000), e.status]) }))
     return walkRun(times, result, leftTiles(entries, walk.views.map((v) => v.view), viewSize, result.settles), serverSplit(entries, result.settles), ol.problems())
   } finally {
     await ol.close()

@@ -138,6 +138,9 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     const messages = out.map(({ message }) => (message.kind === 'bad-frame' ? message.message : ''))
     expect(messages[0]).toMatch(/Expected a tile frame/)
     expect(messages[1]).toMatch(/Cannot decode the JPEG tile r1\/0\/0\/0: corrupt data/)
+    // The tile it was, so that it fails as that tile rather than stay awaited; a frame not read names none.
+    expect(out[1]!.message).toMatchObject({ tile: { rasterId: 'r1', key: 'r1/0/0/0' } })
+    expect(out[0]!.message).not.toHaveProperty('tile')
     expect(messages[2]).toMatch(/is JPEG but says 1 uint8 channels/)
 
     const other = collect(wrongSize)

@@ -49,4 +49,19 @@ describe('WebSocketBridge and compressed tiles', () => {
     expect(errors).toEqual(['Cannot decode the JPEG tile r1/0/1/0: corrupt data'])
     bridge.dispose()
   })
+
+  it('fails a tile whose image did not decode as that tile (its layer counts it, the view stops waiting for it), not as the connection', () => {
+    const socket = new FakeSocket(['png'])
+    const bridge = bridgeWith(socket)
+    socket.open()
+    const failed: Array<{ rasterId: string; key: string; code: string; message: string }> = []
+    const errors: string[] = []
+    bridge.on('tile-failed', ({ rasterId, key, error }) => failed.push({ rasterId, key, code: error.code, message: error.message }))
+    bridge.on('error', ({ error }) => errors.push(error.message))
+    const message = 'Cannot decode the PNG tile w1/3/5/7: truncated'
+    socket.onmessage?.({ data: { received: 'bad-frame', message, tile: { rasterId: 'w1', key: 'w1/3/5/7' } } })
+    expect(failed).toEqual([{ rasterId: 'w1', key: 'w1/3/5/7', code: 'decode-failed', message }])
+    expect(errors).toEqual([])
+    bridge.dispose()
+  })
 })

@@ -1,9 +1,9 @@
 /**
  * Reads a web layer's tile: the server's image for the tile's request (through the disk cache and
  * the process's HTTP client, aborted with the tile's signal). To a connection that decodes the
- * image's encoding (`readAs`: JPEG, WebP; see `PASSED_THROUGH`), an image whose header states the
- * asked size is sent as the server's bytes, as OpenLayers hands them to the browser; otherwise (a
- * PNG too) it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as
+ * image's encoding (`readAs`: PNG, JPEG, WebP; see `PASSED_THROUGH`), an image whose header states
+ * the asked size is sent as the server's bytes, as OpenLayers hands them to the browser; otherwise
+ * it is decoded in the tile pool into RGBA8 and cut to the tile. An empty tile goes as
  * no bytes where the connection takes 'empty', else as a transparent PNG's few where it decodes
  * PNG (`emptyTile`). A ServiceException, an error status or a body that is not an image of the
  * asked size rejects with the server's words; a server failing for now (5xx, 408, 429, no
@@ -43,14 +43,16 @@ export interface WebTileReaderOptions {
 }
 
 /**
- * The server's encodings sent to the page as its bytes, where the connection decodes them. Not PNG:
- * libvips decodes a 256² PNG tile in about 3 ms, where the page's tile worker (a bitmap drawn on a
- * canvas and read back) took 40–140 ms a tile while the page drew: in the web bench's XYZ walk (PNG
- * tiles of ~100 kB, 2.5 times fewer bytes than their pixels) they waited there 100–250 ms after the
- * host had them, and the walk took 1.55× OpenLayers' time, against 1.04× decoded here (the same
- * run). A JPEG or WebP tile is some ten times smaller than its pixels: worth its decode in the page.
+ * The server's encodings sent to the page as its bytes, where the connection decodes them, as
+ * OpenLayers hands them to the browser. A PNG too: the page's tile worker decodes it with WebCodecs'
+ * ImageDecoder (`tileSocket.worker.ts`), and a web PNG tile is some 2.5 times smaller than its
+ * pixels. Decoded here instead (libvips, 3 ms a 256² tile) and sent as 256 KiB of pixels, the web
+ * bench's XYZ walk over HTTP/2 took 1.07× OpenLayers' time, against 0.75× passed through (the same
+ * run): the host's decode, its copies into the pool and out, and the socket's bytes were the tail
+ * of every wait on a 2-core machine both contenders saturate. (Through a 2D canvas drawn and read
+ * back, the worker's decode of a PNG took 40–140 ms a tile while the page drew, and did not pay.)
  */
-export const PASSED_THROUGH: ReadonlySet<TileEncoding> = new Set(['jpeg', 'webp'])
+export const PASSED_THROUGH: ReadonlySet<TileEncoding> = new Set(['jpeg', 'webp', 'png'])
 
 /** Levels an overzoomed tile looks up for an ancestor: its part is then 4 pixels of a 256 tile, magnified 64×. */
 export const MAX_OVERZOOM_LEVELS = 6

@@ -122,7 +122,10 @@ export abstract class BridgeBase implements TesseraBridge {
   /** Hands on a tile the tile worker unpacked (or the reason it could not), counting how it travelled. */
   protected dispatchReceived(received: ReceivedTile | BadFrame): void {
     if (received.received === 'bad-frame') {
-      this.emitError({ code: 'bad-message', message: received.message })
+      // A tile whose image does not decode (a server's broken PNG) fails as that tile, as one the
+      // host could not read: its layer says so, and the view does not wait for it.
+      if (received.tile) this.emit('tile-failed', { ...received.tile, error: { code: 'decode-failed', message: received.message } })
+      else this.emitError({ code: 'bad-message', message: received.message })
       return
     }
     this.wire.tiles++

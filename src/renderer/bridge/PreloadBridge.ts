@@ -81,7 +81,7 @@ export class PreloadBridge extends BridgeBase {
 
   private fromWorker(message: FromTileWorker): void {
     if (message.kind === 'tile') this.dispatchReceived({ received: 'tile', tile: message.tile, encoding: message.encoding, wireBytes: message.wireBytes })
-    else if (message.kind === 'bad-frame') this.dispatchReceived({ received: 'bad-frame', message: message.message })
+    else if (message.kind === 'bad-frame') this.dispatchReceived({ received: 'bad-frame', message: message.message, ...(message.tile ? { tile: message.tile } : {}) })
     else if (message.kind === 'event') this.receive(message.data)
   }
 

@@ -64,7 +64,8 @@ export class TileReceiver {
         const tile: TileMessage = { header: plain, data: pixels }
         this.post({ kind: 'tile', tile, encoding, wireBytes }, [pixels.buffer as ArrayBuffer])
       },
-      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the ${encoding.toUpperCase()} tile ${tileName(header)}: ${messageOf(error)}` }, [])
+      // Said of the tile (its layer's row counts it failed), not only of the connection: waited for, it never comes.
+      (error) => this.post({ kind: 'bad-frame', message: `Cannot decode the ${encoding.toUpperCase()} tile ${tileName(header)}: ${messageOf(error)}`, tile: { rasterId: header.rasterId, key: tileName(header) } }, [])
     )
   }
 

@@ -19,6 +19,8 @@ export interface ReceivedTile {
 export interface BadFrame {
   readonly received: 'bad-frame'
   message: string
+  /** The tile it was, when its header was read (an image that does not decode). */
+  tile?: { rasterId: string; key: string }
 }
 
 /** Starts the tile worker (bundled by Vite as its own chunk). */
@@ -103,7 +105,7 @@ export class WorkerSocket {
       case 'tile':
         return this.onmessage?.({ data: { received: 'tile', tile: message.tile, encoding: message.encoding, wireBytes: message.wireBytes } satisfies ReceivedTile })
       case 'bad-frame':
-        return this.onmessage?.({ data: { received: 'bad-frame', message: message.message } satisfies BadFrame })
+        return this.onmessage?.({ data: { received: 'bad-frame', message: message.message, ...(message.tile ? { tile: message.tile } : {}) } satisfies BadFrame })
       case 'buffered':
         this.bufferedAmount = message.amount
         return

@@ -31,8 +31,8 @@ export type FromTileWorker =
   | { kind: 'event'; data: unknown }
   /** A tile, unpacked (and decoded when it came compressed): `data` views a transferred buffer. */
   | { kind: 'tile'; tile: TileMessage; encoding: 'raw' | TileEncoding; wireBytes: number }
-  /** A frame that could not be read: the reason. */
-  | { kind: 'bad-frame'; message: string }
+  /** A frame that could not be read: the reason, and the tile it was when its header was read (its image did not decode). */
+  | { kind: 'bad-frame'; message: string; tile?: { rasterId: string; key: string } }
   /** The socket's bufferedAmount after a send (and while it drains). */
   | { kind: 'buffered'; amount: number }
   /** An upload's bytes handed to the socket so far; `done` once every chunk is; `error` if it stopped. */

@@ -1,8 +1,7 @@
 /**
- * Web tiles passed through (issue 25): to a connection that decodes JPEG/WebP, a web layer's JPEG
- * tile is the server's own image (MapServer's GetMap), the same pixels as the host's decode; a PNG
- * tile (a GetMap, a gdal2tiles PNG on nginx) is decoded on the host even where PNG is accepted
- * (`PASSED_THROUGH`), raw otherwise. An XYZ tile the pyramid has not (a 404) is empty, not an
+ * Web tiles passed through (issue 25): to a connection that decodes PNG, JPEG or WebP, a web layer's
+ * tile is the server's own image (MapServer's GetMap, a gdal2tiles PNG on nginx), the same pixels as
+ * the host's decode sent raw to a connection that does not (`PASSED_THROUGH`). An XYZ tile the pyramid has not (a 404) is empty, not an
  * error; a ServiceException is still refused in words.
  */
 import { readFileSync } from 'node:fs'
@@ -46,7 +45,7 @@ async function pixelsOf(tile: EncodedTile): Promise<Uint8Array> {
 }
 
 describe('WMS tiles passed through (MapServer)', () => {
-  it('decodes a GetMap PNG on the host even where PNG is accepted: the same pixels as raw, edge tiles at their own size', async () => {
+  it('sends a GetMap PNG as png where PNG is accepted: the same pixels as raw, edge tiles at their own size', async () => {
     const raster = await open({ service: 'wms', url: web.nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities'), layer: 'ortho', crs: 'EPSG:31370' })
     const { levels, tileSize } = raster.info
     // Level 0's last column: an edge tile narrower than 256 (its GetMap asks for its own width).
@@ -55,10 +54,11 @@ describe('WMS tiles passed through (MapServer)', () => {
     const col = cols - 1
     const rect = tileRect(levels[level]!, tileSize, col, 0)
     expect(rect.width).toBeLessThan(256)
-    const asPng = decoded(await raster.readTileAs(level, col, 0, accepting('jpeg', 'webp', 'png')))
-    expect([asPng.width, asPng.height, asPng.channels]).toEqual([rect.width, rect.height, 4])
+    const png = encoded(await raster.readTileAs(level, col, 0, accepting('jpeg', 'webp', 'png')))
+    expect([png.encoding, png.width, png.height]).toEqual(['png', rect.width, rect.height])
+    expect((await sharp(png.bytes).metadata()).format).toBe('png')
     const raw = decoded(await raster.readTileAs(level, col, 0, accepting()))
-    expect(Buffer.from(asPng.data.buffer, asPng.data.byteOffset, asPng.data.byteLength).equals(Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength))).toBe(true)
+    expect(Buffer.from(await pixelsOf(png)).equals(Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength))).toBe(true)
     expect(raw.data.some((v, i) => i % 4 !== 3 && v !== 0)).toBe(true) // an image, not an empty tile
   }, 60_000)
 
@@ -89,7 +89,7 @@ describe('WMS tiles passed through (MapServer)', () => {
 describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
   const template = (): string => web.nginx.url('/xyz/{z}/{x}/{y}.png')
 
-  it('decodes the pyramid’s PNG file on the host where PNG is accepted: its pixels as libvips reads the file', async () => {
+  it('sends the pyramid’s PNG file as it is where PNG is accepted, and its pixels as libvips reads it where not', async () => {
     const raster = await open({ service: 'xyz', url: template(), layer: template() })
     const z = web.pyramid.maxZoom
     const level = raster.info.levels.length - 1 - z // level 0 is zoom 19 (the template's default range 0–19)
@@ -97,9 +97,12 @@ describe('XYZ tiles passed through (gdal2tiles on nginx)', () => {
     const size = (2 * HALF) / 2 ** z
     const col = Math.floor((x + HALF) / size)
     const row = Math.floor((HALF - y) / size)
-    const tile = decoded(await raster.readTileAs(level, col, row, accepting('png', 'jpeg', 'webp')))
-    expect([tile.width, tile.height, tile.channels]).toEqual([256, 256, 4])
     const file = readFileSync(join(web.pyramid.dir, 'xyz', String(z), String(col), `${row}.png`))
+    const png = encoded(await raster.readTileAs(level, col, row, accepting('png', 'jpeg', 'webp')))
+    expect([png.encoding, png.width, png.height]).toEqual(['png', 256, 256])
+    expect(Buffer.from(png.bytes).equals(file)).toBe(true)
+    const tile = decoded(await raster.readTileAs(level, col, row, accepting('jpeg', 'webp')))
+    expect([tile.width, tile.height, tile.channels]).toEqual([256, 256, 4])
     const expected = await pixelsOf({ encoding: 'png', width: 256, height: 256, bytes: file })
     expect(Buffer.from(tile.data.buffer, tile.data.byteOffset, tile.data.byteLength).equals(Buffer.from(expected))).toBe(true)
   }, 60_000)
