@@ -84,14 +84,15 @@ export class CdpBrowser {
     const endpoint = await new Promise<string>((resolve, reject) => {
       let stderr = ''
       const timer = setTimeout(() => reject(new Error(`Chromium printed no DevTools endpoint within 30 s:\n${stderr}`)), 30_000)
-      child.stderr!.on('data', (chunk: Buffer) => {
+      const read = (chunk: Buffer): void => {
         stderr += chunk.toString()
         const match = /DevTools listening on (ws:\/\/\S+)/.exec(stderr)
-        if (match) {
-          clearTimeout(timer)
-          resolve(match[1]!)
-        }
-      })
+        if (!match) return
+        clearTimeout(timer)
+        child.stderr!.off('data', read) // the rest of its log is drained, not kept
+        resolve(match[1]!)
+      }
+      child.stderr!.on('data', read)
       child.once('exit', (code) => {
         clearTimeout(timer)
         reject(new Error(`Chromium exited with ${code}:\n${stderr}`))

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RasterInfo } from '../../src/shared/raster'
 import { pyramidLevels } from '../../src/shared/tiles'
-import { HOLE_PARENT_LATENCY_MS, SERVER_MAX_IN_FLIGHT, fetchesFromServer, inFlightRoom, sourcePlanning } from '../../src/renderer/view/sourcePlanning'
+import { HOLE_PARENT_LATENCY_MS, MOTION_MAX_IN_FLIGHT, SERVER_MAX_IN_FLIGHT, fetchesFromServer, inFlightRoom, motionRequestRoom, sourcePlanning } from '../../src/renderer/view/sourcePlanning'
 import { coordKey, planTiles, pinnedLevels, type LoadState, type PyramidGeometry } from '../../src/renderer/view/TileScheduler'
 
 const size = 64 * 256
@@ -85,5 +85,41 @@ describe('inFlightRoom', () => {
 
   it('is at most nothing once a kind has its budget in flight', () => {
     expect(inFlightRoom([{ fetchesFromServer: true, pendingCount: SERVER_MAX_IN_FLIGHT + 2 }], true, DEFAULT_MAX_IN_FLIGHT)).toBe(-2)
+  })
+})
+
+describe('motionRequestRoom', () => {
+  const still = { lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity }
+  const panning = { lead: { x: 120, y: 0 }, zoomLead: 1, maxNewRequests: Infinity }
+  const zooming = { lead: { x: 0, y: 0 }, zoomLead: 1.4, maxNewRequests: Infinity }
+
+  it('holds a server layer to MOTION_MAX_IN_FLIGHT tiles on their way while the camera moves, pan or zoom', () => {
+    expect(motionRequestRoom(panning, true, 0)).toBe(MOTION_MAX_IN_FLIGHT)
+    expect(motionRequestRoom(panning, true, MOTION_MAX_IN_FLIGHT - 3)).toBe(3)
+    expect(motionRequestRoom(zooming, true, MOTION_MAX_IN_FLIGHT + 5)).toBe(0)
+  })
+
+  it('lets a still camera ask for its whole view, and a file layer ask as the motion allows', () => {
+    expect(motionRequestRoom(still, true, 40)).toBe(Infinity)
+    expect(motionRequestRoom(panning, false, 40)).toBe(Infinity)
+    // The motion's own limit stands: nothing new while the camera outruns its tiles.
+    expect(motionRequestRoom({ ...panning, maxNewRequests: 0 }, true, 0)).toBe(0)
+    expect(motionRequestRoom({ ...panning, maxNewRequests: 0 }, false, 0)).toBe(0)
+  })
+
+  it('sends the tiles nearest where the camera is going first, and the rest once it rests', () => {
+    // A pan's plan over a server layer: of the lead view's tiles, the room's worth nearest its centre.
+    const view = { centerX: size / 2, centerY: size / 2, zoom: 1 / 4, width: 1024, height: 768 }
+    const lead = { x: 600, y: 0 }
+    const room = motionRequestRoom({ lead, zoomLead: 1, maxNewRequests: Infinity }, true, 0)
+    const moving = planTiles(view, geometry, pinnedLoaded(), { lead, maxNewRequests: room, ...sourcePlanning(web, 200) })
+    const pinned = new Set(pinnedLevels(geometry))
+    const sent = moving.high.filter((t) => !pinned.has(t.level))
+    expect(sent).toHaveLength(MOTION_MAX_IN_FLIGHT)
+    const rested = planTiles(view, geometry, pinnedLoaded(), { ...sourcePlanning(web, 200) })
+    expect(rested.high.filter((t) => !pinned.has(t.level)).length).toBeGreaterThan(MOTION_MAX_IN_FLIGHT)
+    // Ranked by distance to the lead view's centre: the first sent is no farther than any held back.
+    const ranks = moving.high.filter((t) => !pinned.has(t.level)).map((t) => t.rank ?? 0)
+    expect(Math.max(...ranks)).toBeLessThanOrEqual(Math.min(...planTiles(view, geometry, pinnedLoaded(), { lead, ...sourcePlanning(web, 200) }).high.filter((t) => !pinned.has(t.level)).slice(MOTION_MAX_IN_FLIGHT).map((t) => t.rank ?? 0)))
   })
 })

@@ -39,6 +39,9 @@ const decodeTile: TileDecoder = (bytes, encoding, width, height) =>
 /** The top-left `width` × `height` of the image's first frame, RGBA8, by WebCodecs' ImageDecoder. */
 async function decodeFrame(bytes: Uint8Array, encoding: string, width: number, height: number): Promise<Uint8Array> {
   const decoder = new ImageDecoder({ data: bytes as Uint8Array<ArrayBuffer>, type: `image/${encoding}`, colorSpaceConversion: 'none' })
+  // A broken image rejects these too: the decode's own rejection says why, to the tile's failure.
+  decoder.completed.catch(() => undefined)
+  decoder.tracks.ready.catch(() => undefined)
   try {
     const { image } = await decoder.decode({ frameIndex: 0 })
     try {

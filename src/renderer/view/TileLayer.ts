@@ -13,7 +13,7 @@ import type { ErrorCode, OpenedRaster, TileMessage } from '../../shared/protocol
 import type { RasterInfo } from '../../shared/raster'
 import type { TextureCache } from './TextureCache'
 import { parseTileKey, tileKey } from '../../shared/tiles'
-import { fetchesFromServer, sourcePlanning } from './sourcePlanning'
+import { fetchesFromServer, motionRequestRoom, sourcePlanning } from './sourcePlanning'
 import { messageOf } from '../../shared/errors'
 import {
   coordKey,
@@ -296,8 +296,13 @@ export class TileLayer {
       view,
       this.infoValue,
       { isLoaded: (_key, tile) => this.isFresh(tile), isInFlight: (k) => this.requester.isOutstanding(k) },
-      // How the layer's source (a file, a server) shapes the plan: hole parents, the level picked.
-      { ...motion, ...sourcePlanning(this.infoValue, this.deps.latency.ms) }
+      // How the layer's source (a file, a server) shapes the plan: hole parents, the level picked,
+      // what a moving camera's guess may put on its way.
+      {
+        ...motion,
+        maxNewRequests: motionRequestRoom(motion, fetchesFromServer(this.infoValue), this.requester.pendingCount),
+        ...sourcePlanning(this.infoValue, this.deps.latency.ms)
+      }
     )
     this.requester.plan(plan.keep, [...plan.high, ...plan.normal, ...plan.low])
     const cover = coverTiles(plan.visible, this.infoValue, (_key, tile) => this.deps.cache.has(this.fullKey(tile)))

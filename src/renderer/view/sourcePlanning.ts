@@ -59,3 +59,27 @@ export function inFlightRoom(layers: Iterable<{ fetchesFromServer: boolean; pend
   for (const layer of layers) if (layer.fetchesFromServer === fromServer) pending += layer.pendingCount
   return budget - pending
 }
+
+/**
+ * Most of a server layer's tiles on their way while the camera moves (its plan leads: a pan, a
+ * glide, a continuous zoom). What a moving camera asks for is a guess at where it will be, and a
+ * guess sent to an HTTP/2 server is answered before its withdrawal arrives (the host sends as many
+ * at once as the server's streams, 16): in the web bench's XYZ walk over HTTP/2, 10–13 % of the
+ * tiles fetched were of views crossed and left, the goal being 10 %. The rest of the guess waits in
+ * the page, the tiles nearest where the camera is going first, and is not sent if it moves on; at
+ * rest, the view asks for everything at once. Over HTTP/2 (5 walks each, quick): 6 in flight, 5 %
+ * left but the walk 0.92× OpenLayers' time (the view's last tiles a round trip later); 12, 7.1 %
+ * and 0.77×. HTTP/1.1's six connections held them back already.
+ */
+export const MOTION_MAX_IN_FLIGHT = 12
+
+/**
+ * New requests a layer may send this frame: the motion's (`maxNewRequests`), and, for a layer whose
+ * tiles come from a server while the camera moves, no more than bring its tiles on their way
+ * (`pending`) to `MOTION_MAX_IN_FLIGHT`.
+ */
+export function motionRequestRoom(motion: { lead: { x: number; y: number }; zoomLead: number; maxNewRequests: number }, fromServer: boolean, pending: number): number {
+  const moving = motion.lead.x !== 0 || motion.lead.y !== 0 || motion.zoomLead !== 1
+  if (!moving || !fromServer) return motion.maxNewRequests
+  return Math.min(motion.maxNewRequests, Math.max(0, MOTION_MAX_IN_FLIGHT - pending))
+}

@@ -5,12 +5,14 @@
  * serves, an XYZ layer over it draws gdal2tiles' blocks, the view's corner says both attributions
  * and follows what is shown (and a saved picture of the view says them too), the list of web layers (order, visibility, opacity) comes back after
  * a reload, and a server that refuses its tiles (403, as a tile server without its key does) says
- * "n tiles failed" in its row while the other layer keeps drawing. (A 404 of an XYZ server is an
- * empty tile, not a failure: a pyramid has no file where it has no data.)
+ * "n tiles failed" in its row while the other layer keeps drawing, as does one whose PNG tiles do
+ * not decode in the page (nothing waits for them). (A 404 of an XYZ server is an empty tile, not a
+ * failure: a pyramid has no file where it has no data.)
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import type { Locator, Page } from '@playwright/test'
 import { gdalRaster, gdalTransform, requireGdal, rgbImage } from '../../helpers/gdal'
 import { startMapServer, writeWmsData, type MapServerProcess, type WmsData } from '../../helpers/mapserver'
@@ -40,7 +42,8 @@ test.describe('web map layers, in a browser', () => {
     wms = await writeWmsData(join(dir, 'wms'))
     pyramid = await writeXyzPyramid(join(dir, 'tiles'))
     mapServer = await startMapServer(wms)
-    nginx = await startNginx(dir, { locations: [mapServer.location('/wms'), 'location /tiles/forbidden/ { return 403; }'] })
+    writeFileSync(join(dir, 'broken.png'), brokenPng(256, 256))
+    nginx = await startNginx(dir, { locations: [mapServer.location('/wms'), 'location /tiles/forbidden/ { return 403; }', 'location /tiles/broken/ { rewrite ^ /broken.png break; }'] })
   })
 
   test.afterAll(async () => {
@@ -142,6 +145,19 @@ test.describe('web map layers, in a browser', () => {
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
     await expect(failing.getByTestId('layer-status')).toHaveAttribute('data-seen', 'yes')
   })
+  test('an XYZ server whose PNG tiles do not decode (their header sound, their pixels not) says so in its row, and nothing waits for them', async ({ viewer }) => {
+    await addWmsOrtho(viewer, wmsUrl())
+    await waitForLayers(viewer, 1)
+    await waitForSharp(viewer)
+    // The host sends a PNG whose header says the tile's size as it came; the page's tile worker decodes it, and cannot.
+    await addXyz(viewer, nginx.url('/tiles/broken/{z}/{x}/{y}.png'), '')
+    await waitForLayers(viewer, 2)
+    const broken = viewer.getByTestId('layer').first()
+    await expect(broken.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: Cannot decode the PNG\b/)
+    await expect.poll(() => viewer.evaluate(() => (globalThis as unknown as { __tesseraDiagnostics: { stats(): { pending: number } } }).__tesseraDiagnostics.stats().pending), { timeout: 30_000, message: 'tiles still awaited' }).toBe(0)
+    await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 30_000, message: 'the WMS orthophoto drawn under it' }).toBe(null)
+  })
+
   test('a DEM file dropped over a WMS orthophoto and an XYZ basemap is drawn on top, at its place on the ground, and stays on top after a lost connection', async ({ viewer }) => {
     // A DEM of the orthophoto's middle (EPSG:31370, 2 m pixels): a slope, no holes, drawn grey.
     const demTransform: GeoTransform = [150150, 2, 0, 169900, 0, -2]
@@ -374,4 +390,25 @@ async function expectBlockPastDeepestZoom(page: Page, pyramid: XyzPyramid): Prom
   }
   await expect.poll(off, { timeout: 60_000, intervals: [250, 500, 1000], message: `block ${i}, ${j} past the pyramid's deepest zoom (view in ${crs})` }).toEqual([])
   expect((await worldView(page)).zoom).toBeCloseTo(8, 5)
+}
+
+/**
+ * A PNG of `width` × `height` RGBA whose chunks are all sound (signature, IHDR, CRCs) but whose
+ * image data is not a deflate stream: readers of its header take it for the tile, decoders fail.
+ */
+function brokenPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr.set([8, 6, 0, 0, 0], 8) // 8 bits, RGBA, deflate, adaptive filtering, no interlace
+  const notDeflate = Buffer.concat([Buffer.from([0x78, 0x9c]), Buffer.alloc(200, 0xff)])
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', notDeflate), chunk('IEND', Buffer.alloc(0))])
 }
