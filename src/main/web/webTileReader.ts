@@ -47,9 +47,9 @@ export interface WebTileReaderOptions {
  * OpenLayers hands them to the browser. A PNG too: the page's tile worker decodes it with WebCodecs'
  * ImageDecoder (`tileSocket.worker.ts`), and a web PNG tile is some 2.5 times smaller than its
  * pixels. Decoded here instead (libvips, 3 ms a 256² tile) and sent as 256 KiB of pixels, the web
- * bench's XYZ walk over HTTP/2 took 1.07× OpenLayers' time, against 0.75× passed through (the same
- * run): the host's decode, its copies into the pool and out, and the socket's bytes were the tail
- * of every wait on a 2-core machine both contenders saturate. (Through a 2D canvas drawn and read
+ * bench's XYZ walk over HTTP/2 took 0.95–1.07× OpenLayers' time (two runs of 3 walks each), against
+ * 0.75× passed through (the next run): the host's decode, its copies into the pool and out, and the
+ * socket's bytes were the tail of every wait on a 2-core machine both contenders saturate. (Through a 2D canvas drawn and read
  * back, the worker's decode of a PNG took 40–140 ms a tile while the page drew, and did not pay.)
  */
 export const PASSED_THROUGH: ReadonlySet<TileEncoding> = new Set(['jpeg', 'webp', 'png'])

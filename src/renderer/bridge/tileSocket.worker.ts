@@ -27,7 +27,7 @@ let context: OffscreenCanvasRenderingContext2D | null = null
  * profile is sRGB), no premultiplying. A PNG through WebCodecs' ImageDecoder where the browser has
  * it: its frame's pixels are copied out, without the draw and read-back of a 2D canvas (a web map
  * layer's PNG tiles, 2.5 times smaller than their pixels, are decoded here rather than in the
- * host: the web bench's XYZ walk over HTTP/2 went from 1.07× OpenLayers' time to 0.75×). Not a
+ * host: the web bench's XYZ walk over HTTP/2 went from 0.95–1.07× OpenLayers' time to 0.75×). Not a
  * JPEG or a lossy WebP: ImageDecoder gives their YUV planes, and its conversion to RGB differs from
  * libjpeg's (and GDAL's) by up to 35 levels; the 2D canvas's does not. Both keep a premultiplied
  * store, which rounds the colour of a partly transparent pixel (at an alpha of 1 of 255, to the
