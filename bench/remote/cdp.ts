@@ -99,6 +99,12 @@ export class CdpBrowser {
       })
     })
     child.stderr!.resume()
+    // A suite that dies (an error, Ctrl+C) leaves no browser behind, as Playwright's launch did not.
+    const orphaned = (): void => {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+    process.once('exit', orphaned)
+    child.once('exit', () => process.off('exit', orphaned))
     const socket = new WebSocket(endpoint, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024 })
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve())

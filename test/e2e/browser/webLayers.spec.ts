@@ -55,6 +55,16 @@ test.describe('web map layers, in a browser', () => {
   const wmsUrl = (): string => nginx.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities')
   const xyzUrl = (): string => nginx.url('/tiles/xyz/{z}/{x}/{y}.png')
 
+  /** The WMS orthophoto drawn sharp, then an XYZ layer of `template` (a path on nginx) over it: the XYZ layer's row. */
+  async function xyzOverOrtho(viewer: Page, template: string): Promise<Locator> {
+    await addWmsOrtho(viewer, wmsUrl())
+    await waitForLayers(viewer, 1)
+    await waitForSharp(viewer)
+    await addXyz(viewer, nginx.url(template), '')
+    await waitForLayers(viewer, 2)
+    return viewer.getByTestId('layer').first()
+  }
+
   test('a WMS layer and an XYZ layer added through the dialog draw, credit their providers, and come back after a reload', async ({ viewer }) => {
     // The WMS: its layers listed with title, name and CRSs; the orthophoto added.
     await viewer.getByTestId('toolbar-add-map-layer').click()
@@ -125,13 +135,7 @@ test.describe('web map layers, in a browser', () => {
   })
 
   test('an XYZ server that refuses its tiles (403) says so in its row, and the WMS layer under it keeps drawing', async ({ viewer }) => {
-    await addWmsOrtho(viewer, wmsUrl())
-    await waitForLayers(viewer, 1)
-    await waitForSharp(viewer)
-
-    await addXyz(viewer, nginx.url('/tiles/forbidden/{z}/{x}/{y}.png'), '')
-    await waitForLayers(viewer, 2)
-    const failing = viewer.getByTestId('layer').first()
+    const failing = await xyzOverOrtho(viewer, '/tiles/forbidden/{z}/{x}/{y}.png')
     await expect(failing.getByTestId('layer-service')).toHaveText('XYZ')
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
     expect(Number((await failing.getByTestId('layer-status').textContent())!.split(' ')[0])).toBeGreaterThan(0)
@@ -145,14 +149,10 @@ test.describe('web map layers, in a browser', () => {
     await expect(failing.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: .*403/)
     await expect(failing.getByTestId('layer-status')).toHaveAttribute('data-seen', 'yes')
   })
+
   test('an XYZ server whose PNG tiles do not decode (their header sound, their pixels not) says so in its row, and nothing waits for them', async ({ viewer }) => {
-    await addWmsOrtho(viewer, wmsUrl())
-    await waitForLayers(viewer, 1)
-    await waitForSharp(viewer)
     // The host sends a PNG whose header says the tile's size as it came; the page's tile worker decodes it, and cannot.
-    await addXyz(viewer, nginx.url('/tiles/broken/{z}/{x}/{y}.png'), '')
-    await waitForLayers(viewer, 2)
-    const broken = viewer.getByTestId('layer').first()
+    const broken = await xyzOverOrtho(viewer, '/tiles/broken/{z}/{x}/{y}.png')
     await expect(broken.getByTestId('layer-status')).toHaveText(/^\d+ tiles? failed: Cannot decode the PNG\b/)
     await expect.poll(() => viewer.evaluate(() => (globalThis as unknown as { __tesseraDiagnostics: { stats(): { pending: number } } }).__tesseraDiagnostics.stats().pending), { timeout: 30_000, message: 'tiles still awaited' }).toBe(0)
     await expect.poll(async () => orthoOffAtCentre(viewer, wms), { timeout: 30_000, message: 'the WMS orthophoto drawn under it' }).toBe(null)
