@@ -143,6 +143,23 @@ describe('TileReceiver (the tile worker, without the worker)', () => {
     expect(out[0]!.message).not.toHaveProperty('tile')
     expect(messages[2]).toMatch(/is JPEG but says 1 uint8 channels/)
 
+    // A decode that fails while an earlier one is still running: reported in its turn, never an
+    // unhandled rejection meanwhile (a page error in the browser; vitest fails the run on one).
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const slow = collect(fakeJpeg({ 10: 60 }))
+      slow.receiver.frame(encodeTileFrame(header(1, { encoding: 'jpeg' }), new Uint8Array([10])))
+      slow.receiver.frame(encodeTileFrame(header(2, { encoding: 'jpeg' }), new Uint8Array([255])))
+      await new Promise((r) => setTimeout(r, 20)) // the second has failed, the first still decodes
+      await slow.receiver.drained()
+      expect(slow.out.map(({ message }) => message.kind)).toEqual(['tile', 'bad-frame'])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+    expect(unhandled).toEqual([])
+
     const other = collect(wrongSize)
     other.receiver.frame(encodeTileFrame(header(0, { encoding: 'jpeg' }), new Uint8Array([1])))
     await other.receiver.drained()

@@ -84,6 +84,9 @@ export class TileReceiver {
   }
 
   private inOrder<T>(work: Promise<T>, hand: (value: T) => void, fail?: (error: unknown) => void): void {
+    // Its failure is handled in its turn, below; until then it is not unhandled (a decode failing
+    // while an earlier one still runs was a page error in the browser).
+    work.catch(() => undefined)
     const previous = this.tail
     this.tail = previous.then(() => work).then(hand, (error: unknown) => (fail ?? ((e) => this.post({ kind: 'bad-frame', message: messageOf(e) }, [])))(error))
   }
