@@ -5,6 +5,7 @@
  * JPEG, WebP and PNG tiles decoded by the browser's decoders, and the main thread receives tiles ready to upload.
  */
 import { messageOf } from '../../shared/errors'
+import type { TileEncoding } from '../../shared/protocol'
 import { encodeUploadFrame } from '../../shared/uploadFrame'
 import { TileReceiver, type TileDecoder } from './TileReceiver'
 import type { FromTileWorker, ToTileWorker } from './tileWorkerProtocol'
@@ -37,7 +38,7 @@ const decodeTile: TileDecoder = (bytes, encoding, width, height) =>
   encoding === 'png' && typeof ImageDecoder === 'function' ? decodeFrame(bytes, encoding, width, height) : decodeOnCanvas(bytes, encoding, width, height)
 
 /** The top-left `width` × `height` of the image's first frame, RGBA8, by WebCodecs' ImageDecoder. */
-async function decodeFrame(bytes: Uint8Array, encoding: string, width: number, height: number): Promise<Uint8Array> {
+async function decodeFrame(bytes: Uint8Array, encoding: TileEncoding, width: number, height: number): Promise<Uint8Array> {
   const decoder = new ImageDecoder({ data: bytes as Uint8Array<ArrayBuffer>, type: `image/${encoding}`, colorSpaceConversion: 'none' })
   // A broken image rejects these too: the decode's own rejection says why, to the tile's failure.
   decoder.completed.catch(() => undefined)
