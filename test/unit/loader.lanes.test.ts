@@ -8,8 +8,8 @@ import { AsyncImageLoader, ImageLoadPriority, type LoadLane, type LoadSlots } fr
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-function harness(options: { maxWorkers: number; networkLoads: number; slots?: LoadSlots; maxActive?: number }) {
-  const loader = new AsyncImageLoader<string>({ maxWorkers: options.maxWorkers, networkLoads: options.networkLoads, ...(options.slots ? { slots: options.slots } : {}) })
+function harness(options: { maxWorkers: number; networkLoads?: number; slots?: LoadSlots; maxActive?: number }) {
+  const loader = new AsyncImageLoader<string>({ maxWorkers: options.maxWorkers, ...(options.networkLoads ? { networkLoads: options.networkLoads } : {}), ...(options.slots ? { slots: options.slots } : {}) })
   const client = loader.connect(options.maxActive ? { maxActive: options.maxActive } : {})
   const started: string[] = []
   const finish = new Map<string, () => void>()
@@ -50,6 +50,20 @@ describe('AsyncImageLoader lanes', () => {
     await flush()
     expect(h.started).toContain('d2')
     expect(h.done).toEqual(['n2', 'd1'])
+  })
+
+  it('runs a whole view of web tiles at once by default (32 network loads), the rest queued by urgency', async () => {
+    const h = harness({ maxWorkers: 2 })
+    h.loader.start()
+    // A 1020 × 740 view between two levels shows up to 35 tiles of 256², the nearest asked most urgently.
+    for (let i = 0; i < 35; i++) h.schedule(`n${i}`, 'network', i < 33 ? ImageLoadPriority.HIGH : ImageLoadPriority.NORMAL)
+    await flush()
+    expect(h.loader.networkLoads).toBe(32)
+    expect(h.started).toHaveLength(32)
+    h.finish.get('n0')!()
+    await flush()
+    expect(h.started).toHaveLength(33)
+    expect(h.started[32]).toBe('n32')
   })
 
   it('starts a network load without a free decode slot, and a decode load only with one', async () => {

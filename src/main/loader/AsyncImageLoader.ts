@@ -29,7 +29,7 @@ interface RunningLoad<T> {
 }
 
 export class AsyncImageLoader<T> {
-  static readonly defaultOptions = { maxWorkers: 4, stopGraceMs: 1000, networkLoads: 16 }
+  static readonly defaultOptions = { maxWorkers: 4, stopGraceMs: 1000, networkLoads: 32 }
 
   /** 'decode' loads running at once. */
   readonly maxWorkers: number

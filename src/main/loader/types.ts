@@ -30,7 +30,7 @@ export type LoadLane = 'decode' | 'network'
 export interface AsyncImageLoaderOptions {
   /** Loads running at once; default 4. */
   maxWorkers?: number
-  /** 'network' loads running at once, beside the others; default 16 (the HTTP client's per-host limit bounds each server: six on HTTP/1.1, its streams on HTTP/2). */
+  /** 'network' loads running at once, beside the others; default 32, a view's tiles (the HTTP client's per-host limit bounds each server: six on HTTP/1.1, its streams on HTTP/2). */
   networkLoads?: number
   /**
    * The executor the loads run on, when it is shared or smaller than `maxWorkers` (the decode

@@ -20,14 +20,14 @@ export interface QueuedTile {
 }
 
 export interface SendQueueOptions {
-  /** Most bytes handed to a flow-controlled transport and not yet written out; default 512 KiB (two RGBA tiles of 256²). */
+  /** Most bytes handed to a flow-controlled transport and not yet written out; default 1 MiB: four RGBA tiles of 256², or seven PNG tiles of an orthophoto's web layer (at 512 KiB the host held a view's PNG tiles 30–40 ms each waiting for the page's pong, the bytes already read). */
   maxBytesInFlight?: number
   /** Called when a tile is handed to the transport, with its frame's size. */
   onSent?: (tile: QueuedTile, bytes: number) => void
 }
 
 export class SendQueue {
-  static readonly defaultOptions = { maxBytesInFlight: 512 * 1024 } as const
+  static readonly defaultOptions = { maxBytesInFlight: 1024 * 1024 } as const
 
   private readonly maxBytesInFlight: number
   /** Sorted by (priority, rank, arrival); short: bounded by the tiles the renderer keeps in flight. */

@@ -24,7 +24,7 @@ export const MAX_BUFFERED_BYTES = 256 * 1024 * 1024
 /** A ping unanswered for this long no longer holds tiles back: `flow` falls back to `bufferedAmount` (a client that does not answer pings, or a page stalled for long). */
 export const PONG_WAIT_MS = 2_000
 
-/** Most pings out at once (see `webSocketSink`): ws clients end a connection at 60 pongs they owe; 32 covers the 512 kB send window in stored JPEG tiles (~20 kB) one ping each. */
+/** Most pings out at once (see `webSocketSink`): ws clients end a connection at 60 pongs they owe; 32 cover 640 kB of stored JPEG tiles (~20 kB) one ping each; past them, tiles share the ping sent when the next pong comes. */
 export const MAX_UNANSWERED_PINGS = 32
 
 /**
