@@ -30,6 +30,10 @@ export interface HttpGetOptions {
   limiter?: HostLimiter
   /** Default the process's HTTP/2 sessions (`sharedOrigins()`). */
   origins?: Http2Origins
+  /** Called each time the request leaves (its host's limiter let it go), at each attempt and redirect. */
+  onSent?: () => void
+  /** Called each time an answer's headers arrive, at each attempt and redirect. */
+  onHeaders?: () => void
 }
 
 export interface HttpAnswer {
@@ -107,7 +111,9 @@ async function getOnce(url: string, hopUrl: string, settings: typeof httpGetDefa
   try {
     let response: Response
     try {
+      options.onSent?.()
       response = await (options.origins ?? sharedOrigins()).fetch(hopUrl, { signal: controller.signal, headers: options.headers })
+      options.onHeaders?.()
     } catch (error) {
       if (signal?.aborted) throw abortError(`Reading ${url}`)
       if (timedOut) throw new RemoteReadError(url, 'timeout', `no answer from ${new URL(hopUrl).host} within ${seconds(settings.firstByteTimeoutMs)}`)

@@ -70,7 +70,12 @@ export async function openWebLayer(request: WebLayerRequest, cache: TileCache, p
   const source: WebSource = { kind: 'web', service: request.service, url: request.url, layer: request.layer, attribution }
   const info = webRasterInfo(grid, title, format, source)
   // An XYZ/TMS pyramid has no file where it has no data: its 404 is an empty tile, not an error.
-  return new Raster(info, webLayerLabel(request), new WebTileReader(grid, cache, pool, { missingIsEmpty: request.service === 'xyz', overzoom: request.service === 'xyz' }))
+  // Its tiles and a WMTS's are stored: one withdrawn on its way lands; a WMS renders each GetMap.
+  return new Raster(
+    info,
+    webLayerLabel(request),
+    new WebTileReader(grid, cache, pool, { missingIsEmpty: request.service === 'xyz', overzoom: request.service === 'xyz', landing: request.service !== 'wms' })
+  )
 }
 
 /**

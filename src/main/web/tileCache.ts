@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm, stat, writeFile, rename } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isServerUnavailable, isUnavailableStatus } from '../remote/errors'
+import { abortable, isServerUnavailable, isUnavailableStatus } from '../remote/errors'
 import { type HttpAnswer, type HttpGetOptions, httpGet } from '../remote/httpGet'
 import { type CachedHeaders, cacheableHeaders, isFresh, refreshedHeaders, revalidationHeaders } from './httpCaching'
 
@@ -34,6 +34,51 @@ interface Entry {
   bytes: number
 }
 
+/** What `fetchCached` asks for beyond `httpGet`'s options. */
+export interface FetchCachedOptions extends HttpGetOptions {
+  /**
+   * A request withdrawn by all who asked may land once it is well on its way (see `LANDING_SHARE`):
+   * for stored tiles (XYZ, WMTS), whose server has nothing left to save by then. Not for a WMS,
+   * whose server renders each GetMap: withdrawn, its render is spared.
+   */
+  landing?: boolean
+}
+
+/** A request on the network, shared by those who ask for its URL meanwhile. */
+interface Flight {
+  answer: Promise<WebAnswer>
+  readonly key: string
+  readonly controller: AbortController
+  readonly host: string
+  /** Those waiting for it and not withdrawn. */
+  callers: number
+  /** When it last left (performance.now()); null while it waits for its host's connection. */
+  sentAt: number | null
+  landing: boolean
+  /** Answered or failed: a withdrawal no longer touches it. */
+  settled: boolean
+}
+
+/** A kept answer as read from the disk. */
+interface Kept {
+  headers: CachedHeaders
+  body: Uint8Array
+}
+
+/**
+ * A request withdrawn once it has been on its way this share of its host's round trip lands: its
+ * server has it and is answering, so an abort saves nothing (over HTTP/2 the answer is already on
+ * the wire when the RST_STREAM reaches the server; over HTTP/1.1 the abort closes a connection),
+ * and the tile, kept here, is not fetched again when the view comes back to it. A moving camera's
+ * guesses fetched a twentieth of an XYZ walk's tiles twice (the web bench at 50 ms of latency).
+ */
+export const LANDING_SHARE = 0.5
+/**
+ * A host's round trip is the shortest time to an answer's headers of its last answers: a busy
+ * process (decoding, drawing) hears of an answer late, never early, so the shortest is the network's.
+ */
+const ROUND_TRIPS_KEPT = 16
+
 export class TileCache {
   static readonly defaultOptions = { dir: join(tmpdir(), 'tessera-web-cache'), maxBytes: 512 * 1024 * 1024 }
 
@@ -43,7 +88,11 @@ export class TileCache {
   private readonly entries = new Map<string, Entry>()
   private total = 0
   private ready: Promise<void> | null = null
-  private counters = { requests: 0, hits: 0, revalidated: 0, stale: 0, stored: 0, evicted: 0 }
+  private counters = { requests: 0, hits: 0, revalidated: 0, stale: 0, stored: 0, evicted: 0, landed: 0, joined: 0 }
+  /** Requests on the network, by key: a second ask of the URL joins its flight. */
+  private readonly flights = new Map<string, Flight>()
+  /** Each host's last times from a request's leaving to its answer's headers (ms), newest last. */
+  private readonly roundTrips = new Map<string, number[]>()
   /** Answers being written, by key (`writeBehind`). */
   private readonly writing = new Map<string, Promise<void>>()
   private lastWrite: Promise<void> = Promise.resolve()
@@ -56,8 +105,11 @@ export class TileCache {
     }
   }
 
-  /** Requests sent, answers served from the cache without one, 304s, stale stand-ins, bodies stored and dropped. */
-  stats(): { requests: number; hits: number; revalidated: number; stale: number; stored: number; evicted: number; bytes: number } {
+  /**
+   * Requests sent, answers served from the cache without one, 304s, stale stand-ins, bodies stored
+   * and dropped, requests withdrawn and let land (`LANDING_SHARE`), asks that joined a request on its way.
+   */
+  stats(): { requests: number; hits: number; revalidated: number; stale: number; stored: number; evicted: number; landed: number; joined: number; bytes: number } {
     return { ...this.counters, bytes: this.total }
   }
 
@@ -68,9 +120,11 @@ export class TileCache {
    * now (unreachable, 408/429/5xx after the retries) and its headers allow it. Otherwise rejects as
    * `httpGet` does.
    */
-  async fetchCached(url: string, options: HttpGetOptions = {}): Promise<WebAnswer> {
+  async fetchCached(url: string, options: FetchCachedOptions = {}): Promise<WebAnswer> {
     await this.open()
     const key = keyOf(url)
+    const flying = this.flights.get(key)
+    if (flying) return this.join(flying, url, options, true)
     const kept = await this.read(key)
     const now = Date.now()
     if (kept && isFresh(kept.headers, now)) {
@@ -78,6 +132,84 @@ export class TileCache {
       this.counters.hits++
       return { status: 200, statusText: 'OK', contentType: kept.headers.contentType, body: kept.body, from: 'cache' }
     }
+    // Another ask of the URL may have left while this one read the disk.
+    const raced = this.flights.get(key)
+    return raced ? this.join(raced, url, options, true) : this.join(this.fly(key, url, kept, options), url, options, false)
+  }
+
+  /** Starts the request for `url` on its own signal (its askers withdraw through `join`). */
+  private fly(key: string, url: string, kept: Kept | null, options: FetchCachedOptions): Flight {
+    const { signal: _asker, landing, onSent, onHeaders, ...get } = options
+    const controller = new AbortController()
+    const flight: Flight = { key, controller, host: new URL(url).host, callers: 0, sentAt: null, landing: landing === true, settled: false, answer: Promise.resolve(null as never) }
+    const sent = (): void => {
+      flight.sentAt = performance.now()
+      onSent?.()
+    }
+    const headers = (): void => {
+      if (flight.sentAt !== null) this.roundTrip(flight.host, performance.now() - flight.sentAt)
+      onHeaders?.()
+    }
+    flight.answer = this.network(key, url, kept, { ...get, signal: controller.signal, onSent: sent, onHeaders: headers }).finally(() => {
+      flight.settled = true
+      if (this.flights.get(key) === flight) this.flights.delete(key)
+    })
+    // Landing with no one waiting, its failure is nobody's to handle.
+    flight.answer.catch(() => undefined)
+    this.flights.set(key, flight)
+    return flight
+  }
+
+  /** `flight`'s answer for one more asker, who may withdraw by `options.signal` (see `withdraw`). */
+  private join(flight: Flight, url: string, options: FetchCachedOptions, joining: boolean): Promise<WebAnswer> {
+    if (joining) this.counters.joined++
+    // An asker who would not let it land (a WMS) decides for the flight.
+    if (options.landing !== true) flight.landing = false
+    flight.callers++
+    const signal = options.signal
+    if (!signal) return flight.answer
+    const onAbort = (): void => this.withdraw(flight)
+    if (signal.aborted) onAbort()
+    else {
+      signal.addEventListener('abort', onAbort, { once: true })
+      flight.answer.then(
+        () => signal.removeEventListener('abort', onAbort),
+        () => signal.removeEventListener('abort', onAbort)
+      )
+    }
+    return abortable(flight.answer, signal, `Reading ${url}`)
+  }
+
+  /** One asker withdrew: the last one aborts the request, unless it is landing (`LANDING_SHARE`). */
+  private withdraw(flight: Flight): void {
+    if (flight.settled) return
+    flight.callers--
+    if (flight.callers > 0) return
+    const roundTrip = this.roundTripOf(flight.host)
+    if (flight.landing && flight.sentAt !== null && roundTrip !== null && performance.now() - flight.sentAt >= LANDING_SHARE * roundTrip) {
+      this.counters.landed++
+      return
+    }
+    // Out of the flights at once: an ask of the URL from now on is a request of its own, not this aborted one.
+    if (this.flights.get(flight.key) === flight) this.flights.delete(flight.key)
+    flight.controller.abort()
+  }
+
+  private roundTrip(host: string, ms: number): void {
+    const kept = this.roundTrips.get(host) ?? []
+    kept.push(ms)
+    if (kept.length > ROUND_TRIPS_KEPT) kept.shift()
+    this.roundTrips.set(host, kept)
+  }
+
+  /** `host`'s round trip (see `ROUND_TRIPS_KEPT`), or null before its first answer. */
+  private roundTripOf(host: string): number | null {
+    const kept = this.roundTrips.get(host)
+    return kept && kept.length > 0 ? Math.min(...kept) : null
+  }
+
+  /** The request itself: the answer fetched (revalidated with `kept`'s validators), kept when HTTP allows. */
+  private async network(key: string, url: string, kept: Kept | null, options: HttpGetOptions): Promise<WebAnswer> {
     const conditional = kept ? revalidationHeaders(kept.headers) : {}
     this.counters.requests++
     // A kept answer stands in, stale, when its server fails for now (down, 5xx after the retries)
@@ -163,7 +295,7 @@ export class TileCache {
     this.lastWrite = done
   }
 
-  private async read(key: string): Promise<{ headers: CachedHeaders; body: Uint8Array } | null> {
+  private async read(key: string): Promise<Kept | null> {
     await this.writing.get(key)
     if (!this.entries.has(key)) return null
     try {

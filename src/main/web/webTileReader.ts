@@ -40,6 +40,8 @@ export interface WebTileReaderOptions {
    * that has one (up to `MAX_OVERZOOM_LEVELS` up), that ancestor's part magnified.
    */
   overzoom?: boolean
+  /** A withdrawn tile well on its way lands in the cache rather than being aborted (`FetchCachedOptions.landing`): stored tiles, not a WMS's renders. */
+  landing?: boolean
 }
 
 /**
@@ -125,7 +127,7 @@ export class WebTileReader implements TileReader {
     if (this.options.missingIsEmpty && this.missing.has(request.url)) return this.missingTile(level, col, row, signal)
     const fetched = this.depth.fetching(level)
     try {
-      const answer = await this.cache.fetchCached(request.url, { signal })
+      const answer = await this.cache.fetchCached(request.url, { signal, landing: this.options.landing === true })
       if (this.options.missingIsEmpty && isMissing(answer)) {
         this.missing.add(request.url)
         fetched() // before its own wait: it is no longer out
