@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import type { RasterInfo } from '../../src/shared/raster'
 import { pyramidLevels } from '../../src/shared/tiles'
-import { HOLE_PARENT_LATENCY_MS, MOTION_MAX_IN_FLIGHT, SERVER_MAX_IN_FLIGHT, fetchesFromServer, inFlightRoom, motionRequestRoom, sourcePlanning } from '../../src/renderer/view/sourcePlanning'
+import { HOLE_PARENT_LATENCY_MS, MOTION_MAX_IN_FLIGHT, SERVER_LEAD_LIMIT, SERVER_LEAD_SLIVER_PX, SERVER_MAX_IN_FLIGHT, fetchesFromServer, inFlightRoom, motionRequestRoom, sourcePlanning } from '../../src/renderer/view/sourcePlanning'
+import { CameraMotion, LEAD_LIMIT } from '../../src/renderer/view/CameraMotion'
 import { coordKey, planTiles, pinnedLevels, type LoadState, type PyramidGeometry } from '../../src/renderer/view/TileScheduler'
 
 const size = 64 * 256
@@ -88,6 +89,34 @@ describe('inFlightRoom', () => {
   })
 })
 
+describe('a server layer’s pan leaves the slivers of its guess for later (leadSliverPx)', () => {
+  // Zoom 1/4: level 2, its tiles 256 screen px; the view's right edge on the boundary of column 10.
+  const view = { centerX: size / 2, centerY: size / 2, zoom: 1 / 4, width: 1024, height: 768 }
+  const column10 = (plan: ReturnType<typeof planTiles>): number => plan.high.filter((t) => t.level === plan.level && t.col === 10).length
+  const panBy = (screenPx: number, info: RasterInfo, zoomLead = 1): ReturnType<typeof planTiles> =>
+    planTiles(view, geometry, pinnedLoaded(), { lead: { x: screenPx / view.zoom, y: 0 }, zoomLead, ...sourcePlanning(info, 200) })
+
+  it('asks for a column the lead view shows less than SERVER_LEAD_SLIVER_PX of only once the camera shows more of it', () => {
+    expect(sourcePlanning(web, 200).leadSliverPx).toBe(SERVER_LEAD_SLIVER_PX)
+    expect(column10(panBy(SERVER_LEAD_SLIVER_PX - 12, web))).toBe(0)
+    expect(column10(panBy(SERVER_LEAD_SLIVER_PX + 12, web))).toBe(4)
+    // A file's guess is asked for whole: a withdrawn decode is dropped, where a server's tile is paid.
+    expect(sourcePlanning(file, 200).leadSliverPx).toBe(0)
+    expect(column10(panBy(SERVER_LEAD_SLIVER_PX - 12, file))).toBe(4)
+  })
+
+  it('asks for slivers on screen, at rest and in a zoom', () => {
+    // At rest: every tile the view shows, however little of it.
+    const rest = planTiles({ ...view, centerX: view.centerX + 8 / view.zoom }, geometry, pinnedLoaded(), sourcePlanning(web, 200))
+    expect(column10(rest)).toBe(4)
+    // Shown now, a sliver stays asked for while the camera pans on.
+    const shown = planTiles({ ...view, centerX: view.centerX + 8 / view.zoom }, geometry, pinnedLoaded(), { lead: { x: 4 / view.zoom, y: 0 }, ...sourcePlanning(web, 200) })
+    expect(column10(shown)).toBe(4)
+    // A zoom's guess (zoomLead ≠ 1) is not trimmed.
+    expect(column10(panBy(SERVER_LEAD_SLIVER_PX - 12, web, 0.9))).toBeGreaterThan(0)
+  })
+})
+
 describe('motionRequestRoom', () => {
   const still = { lead: { x: 0, y: 0 }, zoomLead: 1, maxNewRequests: Infinity }
   const panning = { lead: { x: 120, y: 0 }, zoomLead: 1, maxNewRequests: Infinity }
@@ -97,6 +126,25 @@ describe('motionRequestRoom', () => {
     expect(motionRequestRoom(panning, true, 0)).toBe(MOTION_MAX_IN_FLIGHT)
     expect(motionRequestRoom(panning, true, MOTION_MAX_IN_FLIGHT - 3)).toBe(3)
     expect(motionRequestRoom(zooming, true, MOTION_MAX_IN_FLIGHT + 5)).toBe(0)
+  })
+
+  it('has a server layer ask for nothing while the camera is more than SERVER_LEAD_LIMIT views ahead of its tiles, a file layer up to LEAD_LIMIT', () => {
+    const racing = { ...panning, leadViews: SERVER_LEAD_LIMIT + 0.05 }
+    expect(SERVER_LEAD_LIMIT).toBeLessThan(LEAD_LIMIT)
+    expect(motionRequestRoom(racing, true, 0)).toBe(0)
+    expect(motionRequestRoom(racing, false, 0)).toBe(Infinity)
+    expect(motionRequestRoom({ ...panning, leadViews: SERVER_LEAD_LIMIT }, true, 0)).toBe(MOTION_MAX_IN_FLIGHT)
+    // As CameraMotion reports it: 28 px/ms with 9 ms to come is a quarter of a 1000 px view ahead.
+    const motion = new CameraMotion()
+    const at = (x: number): { centerX: number; centerY: number; zoom: number; width: number; height: number } => ({ centerX: x, centerY: 0, zoom: 1, width: 1000, height: 800 })
+    motion.update(at(0), 0, 9)
+    const pan = motion.update(at(900), 16, 9)
+    expect(pan.maxNewRequests).toBe(Infinity)
+    expect(pan.leadViews).toBeCloseTo(0.253, 3)
+    expect(motionRequestRoom(pan, true, 0)).toBe(0)
+    expect(motionRequestRoom(pan, false, 0)).toBe(Infinity)
+    // At rest, no lead: nothing said of it.
+    expect(motion.update(at(900), 32, 9).leadViews).toBeUndefined()
   })
 
   it('lets a still camera ask for its whole view, and a file layer ask as the motion allows', () => {

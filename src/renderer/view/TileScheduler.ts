@@ -98,6 +98,11 @@ export interface PlanOptions {
   holeParents?: boolean
   /** How a zoom between two levels picks one (`levelForZoom`); default 'finer'. */
   levelChoice?: LevelChoice
+  /**
+   * While the camera is led: a tile off screen of which the lead view shows less than this many
+   * screen pixels across is not asked for yet (a sliver of a guess); default 0, every tile.
+   */
+  leadSliverPx?: number
 }
 
 /** Tiles to request, by priority, and every key still wanted (for `cancelObsolete`). */
@@ -225,7 +230,12 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   const aheadLevel = ahead === view ? level : Math.max(level, levelForZoom(ahead.zoom, geometry.levels.length, options.levelChoice))
   const wanted = ahead === view ? visible : visibleTiles(ahead, geometry, aheadLevel)
   const holes: TileCoord[] = []
+  const sliverPx = ahead === view || zoomLead !== 1 ? 0 : (options.leadSliverPx ?? 0)
+  const onScreen = sliverPx > 0 ? new Set(visible.map(coordKey)) : null
   for (const tile of wanted) {
+    // Of a guess at where the camera will be, the edge it may not reach (a glide slowing to a stop
+    // short of it): asked for once the camera shows more of it, or at rest.
+    if (onScreen && !onScreen.has(coordKey(tile)) && leadOverlapPx(ahead, geometry, tile) < sliverPx) continue
     if (!state.isLoaded(coordKey(tile), tile)) holes.push(tile) // nearest first, as `wanted` is
     want(tile, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, tile))
   }
@@ -371,6 +381,17 @@ export function shiftView(view: ViewState, by: Point): ViewState {
   const moved: ViewState = { ...view, centerX: view.centerX + by.x, centerY: view.centerY + by.y }
   if (view.outline) moved.outline = view.outline.map((p) => ({ x: p.x + by.x, y: p.y + by.y }))
   return moved
+}
+
+/** How much of `tile` the view shows, in screen pixels: the lesser of its overlap across and down (0: none). */
+function leadOverlapPx(view: ViewState, geometry: PyramidGeometry, tile: TileCoord): number {
+  const box = outlineBounds(viewOutline(view))
+  const scale = levelScaleXY(geometry, tile.level)
+  const tileW = geometry.tileSize * scale.x
+  const tileH = geometry.tileSize * scale.y
+  const across = Math.min(box.right, (tile.col + 1) * tileW) - Math.max(box.left, tile.col * tileW)
+  const down = Math.min(box.bottom, (tile.row + 1) * tileH) - Math.max(box.top, tile.row * tileH)
+  return Math.max(0, Math.min(across, down)) * view.zoom
 }
 
 function outlineBounds(points: readonly Point[]): { left: number; top: number; right: number; bottom: number } {
