@@ -23,9 +23,8 @@ const PLACED_JUMP_LEVELS = 1
  * Farthest look-ahead, in views; a camera that needs more outruns its tiles (ask for nothing new).
  * At half a view, a pan's first frames asked for the columns it crossed a moment later: in the web
  * bench's walk, XYZ tiles fetched for views already left were 12–15 % of its fetches; at 0.3, 8.7 %,
- * the walk as quick (6 walks each). At 0.3 a pan's first frames still asked for the column it was
- * about to cross (10–11 % over HTTP/1.1 and HTTP/2 once a view's tiles went in one round trip); at
- * 0.2, 5–7 %, the walk no slower (3 walks each). The coarser tiles in hand show while the camera races.
+ * the walk as quick (6 walks each); a server layer stops sooner (`SERVER_LEAD_LIMIT`, 0.2). The
+ * coarser tiles in hand show while the camera races.
  */
 export const LEAD_LIMIT = 0.3
 /** Farthest zoom look-ahead: one pyramid level either way. */
