@@ -134,6 +134,9 @@ describe('motionRequestRoom', () => {
     expect(motionRequestRoom(racing, true, 0)).toBe(0)
     expect(motionRequestRoom(racing, false, 0)).toBe(Infinity)
     expect(motionRequestRoom({ ...panning, leadViews: SERVER_LEAD_LIMIT }, true, 0)).toBe(MOTION_MAX_IN_FLIGHT)
+    // A zoom that also pans (a glide to a point, zoomed about the cursor) asks for the level it
+    // enters within its own view, as before: LEAD_LIMIT (the motion's maxNewRequests) holds it.
+    expect(motionRequestRoom({ ...zooming, lead: { x: 120, y: 0 }, leadViews: SERVER_LEAD_LIMIT + 0.05 }, true, 0)).toBe(MOTION_MAX_IN_FLIGHT)
     // As CameraMotion reports it: 28 px/ms with 9 ms to come is a quarter of a 1000 px view ahead.
     const motion = new CameraMotion()
     const at = (x: number): { centerX: number; centerY: number; zoom: number; width: number; height: number } => ({ centerX: x, centerY: 0, zoom: 1, width: 1000, height: 800 })
