@@ -59,6 +59,19 @@ function withdrawable(): { signal: AbortSignal; withdraw: () => void } {
   return { signal: controller.signal, withdraw: () => controller.abort() }
 }
 
+/** `path` asked for (with `landing`) of a cache whose host's round trip is 1 s, withdrawn `afterMs` after the server received it; the asker's rejection checked. */
+async function askThenWithdraw(path: string, options: { afterMs: number; landing: boolean }): Promise<{ cache: TileCache; url: string; held: Held }> {
+  const cache = await calibrated(1000)
+  const url = `${http.origin}${path}`
+  const ask = withdrawable()
+  const withdrawn = cache.fetchCached(url, { maxRetries: 0, signal: ask.signal, ...(options.landing ? { landing: true } : {}) })
+  const held = await serverHas(path)
+  if (options.afterMs > 0) await sleep(options.afterMs)
+  ask.withdraw()
+  await expect(withdrawn).rejects.toThrow(/aborted/)
+  return { cache, url, held }
+}
+
 describe('TileCache requests on their way', () => {
   it('shares one request among the asks of its URL meanwhile', async () => {
     const cache = new TileCache({ dir: join(http.root, String(++count)) })
@@ -88,13 +101,8 @@ describe('TileCache requests on their way', () => {
   })
 
   it('aborts a request withdrawn before it is well on its way, and asks again when asked again', async () => {
-    const cache = await calibrated(1000)
-    const url = `${http.origin}/early.png`
-    const ask = withdrawable()
-    const withdrawn = cache.fetchCached(url, { maxRetries: 0, signal: ask.signal, landing: true })
-    const held = await serverHas('/early.png')
-    ask.withdraw() // at once: far from half of the host's 1 s
-    await expect(withdrawn).rejects.toThrow(/aborted/)
+    // At once: far from half of the host's 1 s.
+    const { cache, url, held } = await askThenWithdraw('/early.png', { afterMs: 0, landing: true })
     expect(await held.outcome).toBe(true)
     // Asked again at once: a request of its own, not the aborted one.
     const again = cache.fetchCached(url, { maxRetries: 0 })
@@ -104,35 +112,21 @@ describe('TileCache requests on their way', () => {
   })
 
   it('lets a stored tile withdrawn past half its host’s round trip land, and serves it from the cache after', async () => {
-    const cache = await calibrated(1000)
-    const url = `${http.origin}/landing.png`
-    const ask = withdrawable()
-    const withdrawn = cache.fetchCached(url, { maxRetries: 0, signal: ask.signal, landing: true })
-    const held = await serverHas('/landing.png')
-    await sleep(1000 * LANDING_SHARE + 200)
-    ask.withdraw()
-    // The asker hears of its withdrawal at once; the request goes on.
-    await expect(withdrawn).rejects.toThrow(/aborted/)
+    const { cache, url, held } = await askThenWithdraw('/landing.png', { afterMs: 1000 * LANDING_SHARE + 200, landing: true })
+    // The asker heard of its withdrawal at once; the request goes on.
     held.release()
     expect(await held.outcome).toBe(false)
     expect(cache.stats().landed).toBe(1)
-    await sleep(50) // the answer reaches the cache
-    await cache.written()
+    // Asked again: its landing answer (joined, or kept by now), not a second request.
     const back = await cache.fetchCached(url, { maxRetries: 0 })
-    expect(back.from).toBe('cache')
     expect(Buffer.from(back.body).toString()).toBe('tile /landing.png')
+    await cache.written()
+    expect((await cache.fetchCached(url, { maxRetries: 0 })).from).toBe('cache')
     expect(received.get('/landing.png')).toHaveLength(1)
   })
 
   it('aborts a WMS’s request however far on its way (its server renders each GetMap)', async () => {
-    const cache = await calibrated(1000)
-    const url = `${http.origin}/getmap.png`
-    const ask = withdrawable()
-    const withdrawn = cache.fetchCached(url, { maxRetries: 0, signal: ask.signal })
-    const held = await serverHas('/getmap.png')
-    await sleep(1000 * LANDING_SHARE + 200)
-    ask.withdraw()
-    await expect(withdrawn).rejects.toThrow(/aborted/)
+    const { cache, held } = await askThenWithdraw('/getmap.png', { afterMs: 1000 * LANDING_SHARE + 200, landing: false })
     expect(await held.outcome).toBe(true)
     expect(cache.stats().landed).toBe(0)
   })
