@@ -87,9 +87,9 @@ export const MOTION_MAX_IN_FLIGHT = 12
 /**
  * How far ahead of a moving camera (in views, `Motion.leadViews`) a server layer still asks for
  * tiles; past it, none (a file's layer asks up to LEAD_LIMIT, 0.3). A server's tile asked for now is
- * paid in full whether or not the camera is still there when it comes (its request is answered
- * before a withdrawal reaches the server, and lands in the web cache), where a file's withdrawn
- * decode is dropped. At 0.3, a pan's first frames asked for the column it was about to cross: in
+ * paid in full whether or not the camera is still there when it comes (a stored tile's request is
+ * answered before a withdrawal reaches its server, and lands in the web cache), where a file's
+ * withdrawn decode is dropped. At 0.3, a pan's first frames asked for the column it was about to cross: in
  * the web bench's XYZ walk, once a view's tiles went in one round trip, 10–11 % of the tiles
  * fetched over HTTP/1.1 and HTTP/2 were of views left; at 0.2, 5–7 %, the walk no slower (3 walks
  * each, quick). A pan's only: a zoom that also moves (the walk's zoom in, to a point off centre)
