@@ -232,10 +232,11 @@ export function planTiles(view: ViewState, geometry: PyramidGeometry, state: Loa
   const holes: TileCoord[] = []
   const sliverPx = ahead === view || zoomLead !== 1 ? 0 : (options.leadSliverPx ?? 0)
   const onScreen = sliverPx > 0 ? new Set(visible.map(coordKey)) : null
+  const aheadBox = sliverPx > 0 ? outlineBounds(viewOutline(ahead)) : null
   for (const tile of wanted) {
     // Of a guess at where the camera will be, the edge it may not reach (a glide slowing to a stop
     // short of it): asked for once the camera shows more of it, or at rest.
-    if (onScreen && !onScreen.has(coordKey(tile)) && leadOverlapPx(ahead, geometry, tile) < sliverPx) continue
+    if (onScreen && aheadBox && !onScreen.has(coordKey(tile)) && overlapPx(aheadBox, ahead.zoom, geometry, tile) < sliverPx) continue
     if (!state.isLoaded(coordKey(tile), tile)) holes.push(tile) // nearest first, as `wanted` is
     want(tile, ImageLoadPriority.HIGH, distanceToCenter(ahead, geometry, tile))
   }
@@ -383,15 +384,14 @@ export function shiftView(view: ViewState, by: Point): ViewState {
   return moved
 }
 
-/** How much of `tile` the view shows, in screen pixels: the lesser of its overlap across and down (0: none). */
-function leadOverlapPx(view: ViewState, geometry: PyramidGeometry, tile: TileCoord): number {
-  const box = outlineBounds(viewOutline(view))
+/** How much of `tile` a view of bounds `box` at `zoom` shows, in screen pixels: the lesser of its overlap across and down (0: none). */
+function overlapPx(box: { left: number; top: number; right: number; bottom: number }, zoom: number, geometry: PyramidGeometry, tile: TileCoord): number {
   const scale = levelScaleXY(geometry, tile.level)
   const tileW = geometry.tileSize * scale.x
   const tileH = geometry.tileSize * scale.y
   const across = Math.min(box.right, (tile.col + 1) * tileW) - Math.max(box.left, tile.col * tileW)
   const down = Math.min(box.bottom, (tile.row + 1) * tileH) - Math.max(box.top, tile.row * tileH)
-  return Math.max(0, Math.min(across, down)) * view.zoom
+  return Math.max(0, Math.min(across, down)) * zoom
 }
 
 function outlineBounds(points: readonly Point[]): { left: number; top: number; right: number; bottom: number } {
