@@ -89,10 +89,27 @@ test.describe('web map layers, in a browser', () => {
     await expectOrthoAtCentre(viewer, wms, 'the WMS orthophoto at the centre of the view')
 
     // The XYZ pyramid over it, credited as typed; the view stays on the orthophoto, not the planet.
+    // Every height the rows take while their tiles come in is recorded: a status line that appears
+    // ("loading n tiles…") and goes once they are in must not move the rows below it.
+    await viewer.evaluate(() => {
+      const heights: Array<{ state: string; rows: number[] }> = []
+      ;(window as unknown as { __rowHeights: typeof heights }).__rowHeights = heights
+      const panel = document.querySelector('[data-testid="layer"]')!.parentElement!
+      new MutationObserver(() => {
+        const rows = [...panel.querySelectorAll<HTMLElement>('[data-testid="layer"]')]
+        const states = rows.map((row) => row.querySelector('[data-testid="layer-status"]')?.className ?? '')
+        heights.push({ state: states.join(' '), rows: rows.map((row) => row.offsetHeight) })
+      }).observe(panel, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class', 'hidden'] })
+    })
     await addXyz(viewer, xyzUrl(), BLOCKS_ATTRIBUTION)
     await waitForLayers(viewer, 2)
     const xyzRow = viewer.getByTestId('layer').first()
     await expect(xyzRow.getByTestId('layer-service')).toHaveText('XYZ')
+    await waitForSharp(viewer)
+    const heights = await viewer.evaluate(() => (window as unknown as { __rowHeights: Array<{ state: string; rows: number[] }> }).__rowHeights.filter((h) => h.rows.length === 2))
+    expect(heights.some((h) => h.state.includes('layer-status-loading')), `the XYZ row said it was loading: ${JSON.stringify(heights)}`).toBe(true)
+    expect(heights.some((h) => !h.state.includes('layer-status-loading')), `and then that all was in: ${JSON.stringify(heights)}`).toBe(true)
+    expect(new Set(heights.map((h) => h.rows.join(','))).size, `the rows' heights, loading or not: ${JSON.stringify(heights)}`).toBe(1)
     const wmsAttribution = await infoValue(wmsRow, 'Attribution')
     expect(wmsAttribution).toMatch(/Orthophoto \(c\) a test survey|Test data \(c\) Tessera/) // the mapfile's, as the host read it
     await expectAttribution(viewer, [BLOCKS_ATTRIBUTION, wmsAttribution])
