@@ -57,7 +57,7 @@ const OPEN_TIMEOUT_MS = quick ? 30_000 : 60_000
 /**
  * Walks per contender and layer (`--repeats=N`, default 5), alternating who goes first: the medians
  * are judged. At 3, the XYZ walk over HTTP/2 measured 0.66–0.88× OpenLayers' time for the same code
- * on this machine (OpenLayers' own walk moving from 950 to 1,350 ms), too wide to judge 0.8× by.
+ * on this machine (OpenLayers' own walk moving from 920 to 1,280 ms), too wide to judge 0.8× by.
  */
 const REPEATS = Math.max(1, Number(process.argv.find((a) => a.startsWith('--repeats='))?.slice('--repeats='.length) ?? 5) || 5)
 /** Half the Web Mercator world's side, metres. */
