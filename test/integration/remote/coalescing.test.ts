@@ -54,7 +54,9 @@ describe('RemoteFile coalesces concurrent reads', () => {
   })
 
   it('a read arriving within the window (1 ms after) joins the first one\'s request; one after it does not', async () => {
-    const file = await open(server.nginx().url(server.cogName))
+    // A window far wider than the 1 ms between the reads: at the default 4 ms, a loaded machine
+    // that paused this test 3 ms between the first read and its timer closed the window first.
+    const file = await open(server.nginx().url(server.cogName), { coalesceMs: 250 })
     server.nginx().clearAccessLog()
     const first = file.read(row[0]!.offset, row[0]!.length)
     await new Promise((r) => setTimeout(r, 1))
@@ -122,7 +124,9 @@ describe('RemoteFile coalesces concurrent reads', () => {
   it('a merged request goes on while one of its reads waits, and is aborted when the last one is withdrawn', async () => {
     const file = await open(server.proxy().url(server.cogName))
     server.proxy().reset()
-    server.proxy().always = { latencyMs: 100 }
+    // The answer held back far longer than the 30 ms before the first withdrawal, so that a loaded
+    // machine pausing this test cannot let the answer come first.
+    server.proxy().always = { latencyMs: 400 }
     const one = new AbortController()
     const two = new AbortController()
     const first = file.read(row[0]!.offset, row[0]!.length, one.signal)
