@@ -93,20 +93,25 @@ test.describe('web map layers, in a browser', () => {
     // ("loading n tiles…") and goes once they are in must not move the rows below it.
     await viewer.evaluate(() => {
       const heights: Array<{ state: string; rows: number[] }> = []
-      ;(window as unknown as { __rowHeights: typeof heights }).__rowHeights = heights
       const panel = document.querySelector('[data-testid="layer"]')!.parentElement!
-      new MutationObserver(() => {
+      const observer = new MutationObserver(() => {
         const rows = [...panel.querySelectorAll<HTMLElement>('[data-testid="layer"]')]
         const states = rows.map((row) => row.querySelector('[data-testid="layer-status"]')?.className ?? '')
         heights.push({ state: states.join(' '), rows: rows.map((row) => row.offsetHeight) })
-      }).observe(panel, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class', 'hidden'] })
+      })
+      observer.observe(panel, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class', 'hidden'] })
+      // Read once, and no more layouts forced by the rest of the test.
+      ;(window as unknown as { __rowHeights: () => typeof heights }).__rowHeights = () => {
+        observer.disconnect()
+        return heights
+      }
     })
     await addXyz(viewer, xyzUrl(), BLOCKS_ATTRIBUTION)
     await waitForLayers(viewer, 2)
     const xyzRow = viewer.getByTestId('layer').first()
     await expect(xyzRow.getByTestId('layer-service')).toHaveText('XYZ')
     await waitForSharp(viewer)
-    const heights = await viewer.evaluate(() => (window as unknown as { __rowHeights: Array<{ state: string; rows: number[] }> }).__rowHeights.filter((h) => h.rows.length === 2))
+    const heights = await viewer.evaluate(() => (window as unknown as { __rowHeights: () => Array<{ state: string; rows: number[] }> }).__rowHeights().filter((h) => h.rows.length === 2))
     expect(heights.some((h) => h.state.includes('layer-status-loading')), `the XYZ row said it was loading: ${JSON.stringify(heights)}`).toBe(true)
     expect(heights.some((h) => !h.state.includes('layer-status-loading')), `and then that all was in: ${JSON.stringify(heights)}`).toBe(true)
     expect(new Set(heights.map((h) => h.rows.join(','))).size, `the rows' heights, loading or not: ${JSON.stringify(heights)}`).toBe(1)
